@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes sure the local RabbitMQ broker is installed, running, and serving the
+# management HTTP API that @pulumi/rabbitmq talks to. Safe to run repeatedly;
+# on a fresh machine it installs Debian's rabbitmq-server.
+set -euo pipefail
+
+API="${RABBITMQ_MANAGEMENT_URL:-http://127.0.0.1:15672}"
+USER="${RABBITMQ_USER:-guest}"
+PASS="${RABBITMQ_PASSWORD:-guest}"
+
+log() { printf 'broker: %s\n' "$*" >&2; }
+
+if ! command -v rabbitmq-server >/dev/null 2>&1; then
+  log "installing rabbitmq-server from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq rabbitmq-server curl >/dev/null
+fi
+
+if ! rabbitmqctl -q status >/dev/null 2>&1; then
+  log "starting rabbitmq-server"
+  rabbitmq-server -detached
+fi
+
+# `await_startup` waits for the node to boot fully (plugins included).
+for _ in $(seq 1 60); do
+  rabbitmqctl -q await_startup >/dev/null 2>&1 && break
+  sleep 1
+done
+rabbitmqctl -q await_startup >/dev/null
+
+if ! rabbitmq-plugins list -q -E 2>/dev/null | grep -q 'rabbitmq_management\b'; then
+  log "enabling rabbitmq_management"
+  rabbitmq-plugins enable -q rabbitmq_management >/dev/null
+fi
+
+for _ in $(seq 1 60); do
+  if curl -fsS -u "$USER:$PASS" "$API/api/overview" >/dev/null 2>&1; then
+    log "ready: AMQP on 127.0.0.1:5672, management API on $API ($(rabbitmqctl -q version))"
+    exit 0
+  fi
+  sleep 1
+done
+log "the management API at $API did not answer within 60 s"
+exit 1

@@ -1,0 +1,47 @@
+// Binding rules: both ends resolve, exactly one destination, the default
+// exchange stays unbound, and headers matching only where it means something.
+import { at, finding, type Finding } from '../diagnostics/diagnostic.js';
+import { exchangeType, hasExchange, type TopologyModel, type VHostModel } from '../model/topology-model.js';
+import type { BindingSpec } from '../schema/topology-schema.js';
+import type { Source } from '../diagnostics/diagnostic.js';
+import { checkKeyLength } from './check-names.js';
+
+export function checkBindings(model: TopologyModel): Finding[] {
+  const out: Finding[] = [];
+  for (const vhost of model.vhosts.values()) {
+    for (const { spec, src, ok } of vhost.bindings.values()) {
+      if (!ok) continue;
+      checkEnds(out, vhost, spec, src);
+      out.push(...checkKeyLength(spec.key, src, 'key'));
+      checkMatching(out, vhost, spec, src);
+    }
+  }
+  return out;
+}
+
+function checkEnds(out: Finding[], vhost: VHostModel, b: BindingSpec, src: Source): void {
+  if (b.from === '') out.push(finding('default-exchange-binding', at(src, 'from'), 'the default exchange `""` cannot be bound'));
+  else if (!hasExchange(vhost, b.from)) out.push(finding('unknown-exchange', at(src, 'from'), `exchange \`${b.from}\` is not declared in vhost \`${vhost.name}\``));
+  if ((b.to === undefined) === (b.toExchange === undefined)) {
+    const both = b.to !== undefined;
+    out.push(finding('binding-destination', both ? at(src, 'toExchange') : src, both ? 'a binding has one destination: `to` (a queue) or `toExchange`, not both' : 'a binding needs a destination: `to` (a queue) or `toExchange`', { target: both ? 'key' : 'value' }));
+    return;
+  }
+  if (b.to !== undefined && !vhost.queues.has(b.to)) out.push(finding('unknown-queue', at(src, 'to'), `queue \`${b.to}\` is not declared in vhost \`${vhost.name}\``));
+  if (b.toExchange === '') out.push(finding('default-exchange-binding', at(src, 'toExchange'), 'the default exchange `""` cannot be bound'));
+  else if (b.toExchange !== undefined && !hasExchange(vhost, b.toExchange)) {
+    out.push(finding('unknown-exchange', at(src, 'toExchange'), `exchange \`${b.toExchange}\` is not declared in vhost \`${vhost.name}\``));
+  }
+}
+
+function checkMatching(out: Finding[], vhost: VHostModel, b: BindingSpec, src: Source): void {
+  const type = exchangeType(vhost, b.from);
+  if (type === undefined) return;
+  const field = b.match !== undefined ? 'match' : b.headers !== undefined ? 'headers' : undefined;
+  if (field && type !== 'headers') {
+    out.push(finding('headers-mismatch', at(src, field), `\`${field}\` only applies to headers exchanges; \`${b.from}\` is ${type}`, { target: 'key' }));
+  }
+  if ((b.key ?? '') !== '' && (type === 'fanout' || type === 'headers')) {
+    out.push(finding('key-ignored', at(src, 'key'), `${type} exchanges ignore routing keys; this key has no effect`));
+  }
+}

@@ -1,0 +1,79 @@
+// Schema check of one file's data with ajv, and the translation of ajv errors
+// into findings with closed codes. ajv's instancePath is already a JSON
+// pointer, so positions come from the document at the edge.
+import type { ErrorObject } from 'ajv';
+import { child, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
+import { DURATION_PATTERN, SIZE_PATTERN } from '../schema/format-constants.js';
+import type { TopologyFile } from '../schema/topology-schema.js';
+import { loadValidator } from '../schema/validator-file.js';
+import { closestName } from './closest-name.js';
+
+export interface SchemaResult {
+  readonly findings: Finding[];
+  /** Pointers of values whose shape is wrong; objects at or under them are not cross-checked. */
+  readonly broken: string[];
+}
+
+export function checkSchema(file: string, data: unknown): SchemaResult & { data?: TopologyFile } {
+  const validate = loadValidator();
+  if (validate(data)) return { findings: [], broken: [], data: data as TopologyFile };
+  const errors = validate.errors ?? [];
+  const findings = errors.map((e) => translate(file, e));
+  // Unknown fields and the version number do not make the rest unusable.
+  const broken = errors.filter((e) => e.keyword !== 'additionalProperties' && e.instancePath !== '/version' && !isRootVersion(e)).map((e) => e.instancePath);
+  return { findings, broken, data: isMapping(data) ? (data as TopologyFile) : undefined };
+}
+
+function isRootVersion(e: ErrorObject): boolean {
+  return e.instancePath === '' && e.keyword === 'required' && e.params.missingProperty === 'version';
+}
+
+function isMapping(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && !Array.isArray(data);
+}
+
+const PASSWORD = /^\/users\/[^/]*\/password$/;
+const QUEUE = /^\/vhosts\/[^/]*\/queues\/[^/]*$/;
+
+function translate(file: string, e: ErrorObject): Finding {
+  const here: Source = { file, pointer: e.instancePath };
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = String(e.params.additionalProperty);
+      const at = { file, pointer: child(e.instancePath, name) };
+      if (name === 'exclusive' && QUEUE.test(e.instancePath)) return finding('exclusive-queue', at, 'exclusive queues belong to applications, not to a topology', { target: 'key' });
+      const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+      const hint = closestName(name, known);
+      return finding('unknown-field', at, `unknown field \`${name}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`, { target: 'key' });
+    }
+    case 'required': {
+      const name = String(e.params.missingProperty);
+      if (e.instancePath === '' && name === 'version') return finding('unsupported-version', here, 'every topology file starts with `version: 1`', { line: 1 });
+      return finding('missing-field', here, `missing required field \`${name}\``, { target: e.instancePath === '' ? 'value' : 'key' });
+    }
+    case 'const':
+      return finding('unsupported-version', here, 'unsupported version: this warren reads `version: 1`');
+    default:
+      return translateValue(here, e);
+  }
+}
+
+function translateValue(here: Source, e: ErrorObject): Finding {
+  const pattern = (e.parentSchema as { pattern?: string } | undefined)?.pattern;
+  if (pattern === DURATION_PATTERN) return finding('invalid-duration', here, 'not a duration: use whole milliseconds or a number with ms, s, m, h or d (e.g. 60s)');
+  if (pattern === SIZE_PATTERN) return finding('invalid-size', here, 'not a size: use whole bytes or a number with B, KB, MB, GB, KiB, MiB or GiB');
+  if (e.keyword === 'type' && PASSWORD.test(here.pointer) && typeof e.data === 'string') {
+    // Never echo the value: it is a password.
+    return finding('clear-text-password', here, 'a password must not be written in clear text: use `{ secret: CONFIG_KEY }` or `{ hash: ..., algorithm: sha256 }`');
+  }
+  if (e.keyword === 'type') return finding('wrong-type', here, `must be ${typeName(e.params.type)}`);
+  if (e.keyword === 'enum') return finding('invalid-value', here, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
+  return finding('invalid-value', here, String(e.message ?? 'invalid value'));
+}
+
+const TYPE_NAMES: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+
+function typeName(type: unknown): string {
+  const types = Array.isArray(type) ? type : [type];
+  return types.map((t) => TYPE_NAMES[String(t)] ?? String(t)).join(' or ');
+}

@@ -1,0 +1,18 @@
+// Every rule that looks across objects, run over the merged model.
+import type { Finding } from '../diagnostics/diagnostic.js';
+import type { TopologyModel } from '../model/topology-model.js';
+import { checkBindings } from './check-bindings.js';
+import { checkDeadLetters } from './check-dead-letters.js';
+import { checkExchanges } from './check-exchanges.js';
+import { checkNames } from './check-names.js';
+import { checkPolicies } from './check-policies.js';
+import { checkQueues } from './check-queues.js';
+import { checkUsers } from './check-users.js';
+
+const RULES: readonly ((model: TopologyModel) => Finding[])[] = [
+  checkNames, checkExchanges, checkQueues, checkBindings, checkUsers, checkPolicies, checkDeadLetters,
+];
+
+export function crossCheck(model: TopologyModel): Finding[] {
+  return RULES.flatMap((rule) => rule(model));
+}

@@ -1,0 +1,40 @@
+// The `warren` command line. Exit codes are the contract's: 0 fine, 1 invalid
+// input, 2 usage. Nothing a user types or feeds in may end in a stack trace,
+// so every error is caught here, at the edge, and reported in one line.
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError, EXIT } from './usage-error.js';
+import { validateCommand } from './validate-command.js';
+
+type Action = (...args: never[]) => number;
+
+function program(setCode: (code: number) => void): Command {
+  const run = (action: Action) => (...args: unknown[]) => setCode((action as (...a: unknown[]) => number)(...args));
+  const format = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+  const cli = new Command('warren')
+    .description('RabbitMQ topology as code: check, route, diff, export and import YAML topologies')
+    .exitOverride()
+    .showHelpAfterError('(run warren --help for usage)');
+  cli
+    .command('validate')
+    .description('load, schema-check and cross-check topology files; print every problem')
+    .argument('<paths...>', 'files, directories or globs')
+    .addOption(format())
+    .action(run(validateCommand));
+  return cli;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await program((c) => (code = c)).parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof UsageError) {
+      process.stderr.write(`warren: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`warren: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    return EXIT.invalid;
+  }
+}

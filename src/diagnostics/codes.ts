@@ -1,0 +1,73 @@
+// The closed list of diagnostic codes. Tests assert codes and positions, never
+// wording; the README lists every code (a test keeps the two in step).
+export type Severity = 'error' | 'warning';
+
+interface CodeInfo {
+  readonly severity: Severity;
+  readonly summary: string;
+}
+
+export const CODES = {
+  // Files and YAML
+  'file-unreadable': { severity: 'error', summary: 'The file cannot be read.' },
+  'file-too-large': { severity: 'error', summary: 'The file exceeds the size limit (WARREN_MAX_FILE_BYTES, default 64 MiB).' },
+  'file-encoding': { severity: 'error', summary: 'The file is not valid UTF-8.' },
+  'file-empty': { severity: 'error', summary: 'The file has no YAML document.' },
+  'yaml-syntax': { severity: 'error', summary: 'The YAML does not parse (includes tabs as indentation, bad indentation, several documents in one file).' },
+  'yaml-alias-limit': { severity: 'error', summary: 'Aliases expand beyond the limit (an alias bomb).' },
+  'duplicate-key': { severity: 'error', summary: 'A mapping has the same key twice; reported at both places.' },
+  // Schema
+  'unsupported-version': { severity: 'error', summary: 'The file lacks `version: 1`.' },
+  'unknown-field': { severity: 'error', summary: 'A field the format does not have (typos are suggested a fix).' },
+  'missing-field': { severity: 'error', summary: 'A required field is missing.' },
+  'wrong-type': { severity: 'error', summary: 'A value has the wrong type (e.g. a list where a mapping belongs).' },
+  'invalid-value': { severity: 'error', summary: 'A value outside the allowed set or range.' },
+  'invalid-duration': { severity: 'error', summary: 'A duration that is not whole milliseconds or a number with ms, s, m, h, d.' },
+  'invalid-size': { severity: 'error', summary: 'A size that is not whole bytes or a number with B, KB, MB, GB, KiB, MiB, GiB.' },
+  'clear-text-password': { severity: 'error', summary: 'A password written in clear text; use `{ secret: KEY }` or `{ hash, algorithm }`.' },
+  'exclusive-queue': { severity: 'error', summary: 'Exclusive queues belong to applications, not to a topology.' },
+  // Merging files
+  'duplicate-object': { severity: 'error', summary: 'The same object (vhost + kind + name) or vhost setting is declared twice; reported at both places.' },
+  // References
+  'unknown-vhost': { severity: 'error', summary: 'A permission names a vhost the topology does not declare.' },
+  'unknown-exchange': { severity: 'error', summary: 'A binding, dead-letter setting, alternate exchange or topic permission names an undeclared exchange.' },
+  'unknown-queue': { severity: 'error', summary: 'A binding names an undeclared queue.' },
+  // Names and keys
+  'invalid-name': { severity: 'error', summary: 'A name that is empty or longer than 255 bytes.' },
+  'reserved-name': { severity: 'error', summary: 'An exchange or queue name starting with `amq.`, which the broker reserves.' },
+  'key-too-long': { severity: 'error', summary: 'A routing or binding key longer than 255 bytes.' },
+  // Bindings
+  'binding-destination': { severity: 'error', summary: 'A binding needs exactly one of `to` and `toExchange`.' },
+  'default-exchange-binding': { severity: 'error', summary: 'The default exchange `""` cannot be bound.' },
+  'headers-mismatch': { severity: 'error', summary: '`match`/`headers` on a binding whose exchange is not a headers exchange.' },
+  'key-ignored': { severity: 'warning', summary: 'A routing key on a fanout or headers exchange binding, where it has no effect.' },
+  // Exchanges
+  'delayed-type-required': { severity: 'error', summary: 'An x-delayed-message exchange without `delayedType`.' },
+  'delayed-type-unexpected': { severity: 'warning', summary: '`delayedType` on an exchange that is not x-delayed-message.' },
+  'unknown-exchange-type': { severity: 'warning', summary: 'An exchange type that is neither built in nor a plugin type (`x-…`).' },
+  // Queues
+  'queue-type-unsupported': { severity: 'error', summary: 'A setting the queue type does not support (e.g. maxPriority on quorum, deliveryLimit on classic, TTL on streams).' },
+  'dead-letter-strategy': { severity: 'warning', summary: 'at-least-once dead-lettering without `overflow: reject-publish` falls back to at-most-once.' },
+  'argument-conflict': { severity: 'error', summary: 'A raw argument contradicts a typed field of the same object.' },
+  'prefer-field': { severity: 'warning', summary: 'A raw x-argument that has a typed field; as an argument it can never change without re-creating the queue.' },
+  // Users
+  'password-form': { severity: 'error', summary: 'A password must be exactly one of `{ secret }` or `{ hash, algorithm }`.' },
+  'invalid-password-hash': { severity: 'error', summary: 'A password hash that is not base64 of a 4-byte salt plus a digest of the algorithm.' },
+  // Regular expressions
+  'invalid-regex': { severity: 'error', summary: 'A permission or policy pattern that does not compile.' },
+  'regex-dialect': { severity: 'warning', summary: 'A pattern using syntax that Erlang (PCRE) and JavaScript read differently; only the broker can check it.' },
+  // Policies
+  'policy-key-mismatch': { severity: 'error', summary: 'A policy definition key that does not apply to the objects the policy targets (`applyTo`).' },
+  'policy-unknown-key': { severity: 'warning', summary: 'A policy definition key RabbitMQ does not know (plugins may add keys).' },
+  'policy-removed-key': { severity: 'warning', summary: 'A policy key removed in RabbitMQ 4 (`ha-*`, `queue-mode`, …).' },
+  'policy-value': { severity: 'error', summary: 'A policy definition value of the wrong type or range.' },
+  'policy-ambiguous': { severity: 'error', summary: 'Two policies of equal priority match the same declared object; only one ever applies.' },
+  'operator-policy-key': { severity: 'error', summary: 'A key operator policies do not accept.' },
+  // Dead-letter graph
+  'dead-letter-unroutable': { severity: 'error', summary: 'A dead-letter exchange routes the dead-letter key to no queue: dead letters would be dropped.' },
+  'dead-letter-cycle': { severity: 'error', summary: 'Queues dead-letter into each other by expiry with no consumer exit; RabbitMQ drops such messages.' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;
+
+export const ALL_CODES = Object.keys(CODES) as Code[];

@@ -1,0 +1,63 @@
+// Turns findings (file + JSON pointer) into diagnostics with line and column,
+// read from the `yaml` Document of the file: the node the pointer names, or its
+// key. A pointer to something absent (a missing field) lands on the deepest
+// node that exists, which is the object that lacks it.
+import type { Document, Node } from 'yaml';
+import { compareDiagnostics, parsePointer, type Diagnostic, type Finding, type Source, type Target } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from './source-file.js';
+import { yamlLib } from './yaml-lib.js';
+
+export function locateFindings(findings: readonly Finding[], sources: ReadonlyMap<string, SourceFile>): Diagnostic[] {
+  const out = findings.map((f): Diagnostic => {
+    const where = f.line !== undefined ? { line: f.line, col: f.col ?? 1 } : locate(sources.get(f.file), f.pointer, f.target);
+    const message = f.related ? `${f.message} (also at ${place(f.related, sources)})` : f.message;
+    return { severity: f.severity, code: f.code, message, file: f.file, line: where.line, col: where.col, pointer: f.pointer };
+  });
+  return out.sort(compareDiagnostics);
+}
+
+function place(at: Source & { target: Target }, sources: ReadonlyMap<string, SourceFile>): string {
+  const { line, col } = locate(sources.get(at.file), at.pointer, at.target);
+  return `${at.file}:${line}:${col}`;
+}
+
+function locate(source: SourceFile | undefined, pointer: string, target: Target): { line: number; col: number } {
+  if (!source) return { line: 1, col: 1 };
+  const { doc, counter } = source.document();
+  const node = doc ? findNode(doc, parsePointer(pointer), target) : undefined;
+  return counter.linePos(node?.range?.[0] ?? 0);
+}
+
+function findNode(doc: Document, tokens: string[], target: Target): Node | undefined {
+  const { isMap, isSeq } = yamlLib();
+  let node = resolve(doc, doc.contents);
+  let last: Node | undefined = node ?? undefined;
+  for (const [i, token] of tokens.entries()) {
+    const isLast = i === tokens.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === token);
+      if (!pair) return last;
+      if (isLast && target === 'key') return pair.key as Node;
+      // A key without a value (`queue:`) has no value node: point at the key.
+      last = (pair.value as Node | null) ?? (pair.key as Node);
+      node = resolve(doc, pair.value);
+    } else if (isSeq(node)) {
+      const item = node.items[Number(token)];
+      if (item === undefined) return last;
+      last = item as Node;
+      node = resolve(doc, item);
+    } else {
+      return last;
+    }
+  }
+  return last;
+}
+
+function resolve(doc: Document, node: unknown): Node | undefined {
+  if (yamlLib().isAlias(node)) return node.resolve(doc) as Node | undefined;
+  return (node as Node | null) ?? undefined;
+}
+
+function keyText(key: unknown): string {
+  return yamlLib().isScalar(key) ? String(key.value) : String(key);
+}

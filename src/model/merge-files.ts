@@ -1,0 +1,101 @@
+// Merges the schema-checked files into one model. The same vhost may appear in
+// many files; the same object (vhost + kind + name) or vhost setting declared
+// twice is reported at both places.
+import { at, finding, parsePointer, type Finding, type Source } from '../diagnostics/diagnostic.js';
+import type { BindingSpec, TopologyFile, UserSpec, VHostSpec } from '../schema/topology-schema.js';
+import { bindingIdentity } from './binding-identity.js';
+import { VHOST_SETTINGS, type Declared, type TopologyModel, type VHostModel } from './topology-model.js';
+
+export interface CheckedFile {
+  readonly file: string;
+  readonly data: TopologyFile;
+  /** Pointers the schema found malformed. */
+  readonly broken: readonly string[];
+}
+
+type ObjectKind = 'exchanges' | 'queues' | 'policies' | 'operatorPolicies';
+const OBJECT_KINDS: readonly ObjectKind[] = ['exchanges', 'queues', 'policies', 'operatorPolicies'];
+const KIND_NAMES: Record<ObjectKind | 'bindings' | 'users', string> = {
+  exchanges: 'exchange', queues: 'queue', policies: 'policy', operatorPolicies: 'operator policy', bindings: 'binding', users: 'user',
+};
+
+export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyModel; findings: Finding[] } {
+  const model: TopologyModel = { vhosts: new Map(), users: new Map() };
+  const findings: Finding[] = [];
+  const settingSources = new Map<string, Source>();
+  for (const f of files) {
+    const root: Source = { file: f.file, pointer: '' };
+    // `what` is a function: the description is only needed for a duplicate.
+    const add = <T>(map: Map<string, Declared<T>>, what: () => string, name: string, spec: T, src: Source) => {
+      const prior = map.get(name);
+      if (prior) return duplicate(findings, what(), prior.src, src);
+      map.set(name, usable(name, spec, src, f.broken));
+    };
+    for (const [name, spec] of entries<VHostSpec>(f.data.vhosts)) {
+      const src = at(root, 'vhosts', name);
+      const vhost = vhostModel(model, name);
+      vhost.sources.push(src);
+      for (const key of VHOST_SETTINGS) {
+        if (spec[key] === undefined) continue;
+        const here = at(src, key);
+        const prior = settingSources.get(`${name}\u0000${key}`);
+        if (prior) duplicate(findings, `setting \`${key}\` of vhost \`${name}\``, prior, here);
+        else {
+          settingSources.set(`${name}\u0000${key}`, here);
+          (vhost.settings as Record<string, unknown>)[key] = spec[key];
+        }
+      }
+      for (const kind of OBJECT_KINDS) {
+        for (const [objectName, objectSpec] of entries<never>(spec[kind])) {
+          add(vhost[kind] as Map<string, Declared<unknown>>, () => `${KIND_NAMES[kind]} \`${objectName}\` in vhost \`${name}\``, objectName, objectSpec, at(src, kind, objectName));
+        }
+      }
+      (Array.isArray(spec.bindings) ? spec.bindings : []).forEach((binding: BindingSpec, i) => {
+        if (!isObject(binding)) return;
+        const id = bindingIdentity(binding);
+        add(vhost.bindings, () => `binding ${id} in vhost \`${name}\``, id, binding, at(src, 'bindings', i));
+      });
+    }
+    for (const [name, spec] of entries<UserSpec>(f.data.users)) add(model.users, () => `user \`${name}\``, name, spec, at(root, 'users', name));
+  }
+  return { model, findings };
+}
+
+/**
+ * An object as the cross-checks may read it: fields the schema found malformed
+ * are left out (so one bad field does not hide the checks of the others); an
+ * object that is itself malformed, or lacks a required field, is not `ok`.
+ */
+function usable<T>(name: string, spec: T, src: Source, broken: readonly string[]): Declared<T> {
+  if (broken.length === 0) return { name, spec, src, ok: true };
+  if (broken.some((b) => b === src.pointer || src.pointer.startsWith(b + '/'))) return { name, spec, src, ok: false };
+  const bad = new Set(broken.filter((b) => b.startsWith(src.pointer + '/')).map((b) => parsePointer(b.slice(src.pointer.length))[0]!));
+  if (bad.size === 0) return { name, spec, src, ok: true };
+  const kept = Object.fromEntries(Object.entries(spec as object).filter(([field]) => !bad.has(field))) as T;
+  return { name, spec: kept, src, ok: true };
+}
+
+function duplicate(findings: Finding[], what: string, first: Source, second: Source): void {
+  const targetOf = (s: Source) => (s.pointer.includes('/bindings/') ? 'value' : 'key') as 'key' | 'value';
+  findings.push(finding('duplicate-object', first, `${what} is declared twice`, { target: targetOf(first), related: { ...second, target: targetOf(second) } }));
+  findings.push(finding('duplicate-object', second, `${what} is declared twice`, { target: targetOf(second), related: { ...first, target: targetOf(first) } }));
+}
+
+function vhostModel(model: TopologyModel, name: string): VHostModel {
+  let vhost = model.vhosts.get(name);
+  if (!vhost) {
+    vhost = { name, sources: [], settings: {}, exchanges: new Map(), queues: new Map(), bindings: new Map(), policies: new Map(), operatorPolicies: new Map() };
+    model.vhosts.set(name, vhost);
+  }
+  return vhost;
+}
+
+/** The entries of a name-keyed map that are mappings; anything else the schema reported. */
+function entries<T>(map: unknown): [string, T][] {
+  if (!isObject(map)) return [];
+  return Object.entries(map).filter(([, v]) => isObject(v)) as [string, T][];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

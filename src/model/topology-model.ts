@@ -1,0 +1,70 @@
+// The merged topology: every file's vhosts and users combined, each object
+// remembering where it was declared. Objects whose shape failed the schema
+// are kept as names (so references to them resolve) but marked not `ok`, and
+// the cross-checks skip them.
+import type { Source } from '../diagnostics/diagnostic.js';
+import type { BindingSpec, ExchangeSpec, PolicySpec, QueueSpec, QueueType, UserSpec, VHostSpec } from '../schema/topology-schema.js';
+
+export interface Declared<T> {
+  readonly name: string;
+  readonly spec: T;
+  readonly src: Source;
+  /** False when the schema found this object malformed. */
+  readonly ok: boolean;
+}
+
+export type VHostSettings = Pick<VHostSpec, 'description' | 'tags' | 'defaultQueueType' | 'limits'>;
+export const VHOST_SETTINGS = ['description', 'tags', 'defaultQueueType', 'limits'] as const;
+
+export interface VHostModel {
+  readonly name: string;
+  /** The vhost's node in each file that declares it. */
+  readonly sources: Source[];
+  readonly settings: VHostSettings;
+  readonly exchanges: Map<string, Declared<ExchangeSpec>>;
+  readonly queues: Map<string, Declared<QueueSpec>>;
+  /** Keyed by a stable identity: source, destination, key and arguments. */
+  readonly bindings: Map<string, Declared<BindingSpec>>;
+  readonly policies: Map<string, Declared<PolicySpec>>;
+  readonly operatorPolicies: Map<string, Declared<PolicySpec>>;
+}
+
+export interface TopologyModel {
+  readonly vhosts: Map<string, VHostModel>;
+  readonly users: Map<string, Declared<UserSpec>>;
+}
+
+/** Exchanges every vhost has without declaring them. */
+export const BUILTIN_EXCHANGES: ReadonlyMap<string, string> = new Map([
+  ['amq.direct', 'direct'],
+  ['amq.fanout', 'fanout'],
+  ['amq.topic', 'topic'],
+  ['amq.headers', 'headers'],
+  ['amq.match', 'headers'],
+  ['amq.rabbitmq.trace', 'topic'],
+]);
+
+/** The vhost every broker has; permissions may name it without declaring it. */
+export const DEFAULT_VHOST = '/';
+
+/** The type a queue is declared with: its field, a raw x-queue-type, the vhost default, else classic. */
+export function queueType(vhost: VHostModel, queue: QueueSpec): QueueType {
+  const raw = queue.arguments?.['x-queue-type'];
+  const fromArgument = raw === 'classic' || raw === 'quorum' || raw === 'stream' ? raw : undefined;
+  return queue.type ?? fromArgument ?? vhost.settings.defaultQueueType ?? 'classic';
+}
+
+/** The type an exchange routes by: a delayed exchange routes like its delayedType. */
+export function routingType(exchange: ExchangeSpec): string {
+  const type = exchange.type ?? 'direct';
+  return type === 'x-delayed-message' ? (exchange.delayedType ?? 'direct') : type;
+}
+
+export function exchangeType(vhost: VHostModel, name: string): string | undefined {
+  const declared = vhost.exchanges.get(name);
+  return declared ? routingType(declared.spec) : BUILTIN_EXCHANGES.get(name);
+}
+
+export function hasExchange(vhost: VHostModel, name: string): boolean {
+  return vhost.exchanges.has(name) || BUILTIN_EXCHANGES.has(name);
+}

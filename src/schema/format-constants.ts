@@ -1,0 +1,10 @@
+// Constants of the format that the runtime needs without loading the typed
+// schema (and TypeBox with it): enumerations and the unit patterns.
+export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$';
+export const SIZE_PATTERN = '^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$';
+
+export const QUEUE_TYPES = ['classic', 'quorum', 'stream'] as const;
+export const DELAYED_TYPES = ['direct', 'fanout', 'topic', 'headers'] as const;
+export const MATCH_MODES = ['all', 'any', 'all-with-x', 'any-with-x'] as const;
+export const POLICY_TARGETS = ['queues', 'classic_queues', 'quorum_queues', 'streams', 'exchanges', 'all'] as const;
+export const OPERATOR_POLICY_TARGETS = ['queues', 'classic_queues', 'quorum_queues', 'streams'] as const;

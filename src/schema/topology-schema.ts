@@ -1,0 +1,173 @@
+// The topology format v1 (shared/topology-format.md) as a typed JSON Schema.
+// This file is the single source of truth: the TypeScript types below are
+// derived from it with `Static`, and `topology.schema.json` (for editors) is
+// written from it at build time. Unions are avoided on purpose: ajv reports
+// every branch of an anyOf, which buries the one error a user needs to see.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  DELAYED_TYPES, DURATION_PATTERN, MATCH_MODES, OPERATOR_POLICY_TARGETS, POLICY_TARGETS, QUEUE_TYPES, SIZE_PATTERN,
+} from './format-constants.js';
+
+/** A string restricted to `values`, emitted as a plain JSON Schema `enum`. */
+function StringEnum<const T extends readonly string[]>(values: T, description?: string) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+}
+
+/** A map keyed by object name (vhost, exchange, queue, policy, user). */
+function NameMap<T extends TSchema>(value: T, description: string) {
+  return Type.Record(Type.String(), value, { description });
+}
+
+
+// Integers and strings share one schema (no anyOf): `minimum` only applies to
+// numbers and `pattern` only to strings, so each value meets exactly one rule.
+const Duration = Type.Unsafe<number | string>({
+  type: ['integer', 'string'],
+  minimum: 0,
+  pattern: DURATION_PATTERN,
+  description: 'Milliseconds, or a number with unit ms, s, m, h or d (e.g. 60s, 1.5h)',
+});
+const Size = Type.Unsafe<number | string>({
+  type: ['integer', 'string'],
+  minimum: 0,
+  pattern: SIZE_PATTERN,
+  description: 'Bytes, or a number with unit B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024)',
+});
+const Count = Type.Integer({ minimum: 0 });
+const Arguments = Type.Record(Type.String(), Type.Unknown(), { description: 'Raw arguments, passed through as declared' });
+const Closed = { additionalProperties: false } as const;
+
+
+const ExchangeSpec = Type.Object(
+  {
+    type: Type.Optional(Type.String({ description: 'direct, fanout, topic, headers, x-delayed-message, x-consistent-hash or a plugin type', default: 'direct' })),
+    durable: Type.Optional(Type.Boolean({ default: true })),
+    autoDelete: Type.Optional(Type.Boolean({ default: false })),
+    internal: Type.Optional(Type.Boolean({ default: false })),
+    alternateExchange: Type.Optional(Type.String({ description: 'Exchange in the same vhost that receives unroutable messages' })),
+    delayedType: Type.Optional(StringEnum(DELAYED_TYPES, 'Routing type of an x-delayed-message exchange')),
+    arguments: Type.Optional(Arguments),
+  },
+  Closed,
+);
+
+const DeadLetterSpec = Type.Object(
+  {
+    exchange: Type.String({ description: 'Exchange in the same vhost; "" is the default exchange' }),
+    routingKey: Type.Optional(Type.String()),
+    strategy: Type.Optional(StringEnum(['at-most-once', 'at-least-once'] as const)),
+  },
+  Closed,
+);
+
+const QueueSpec = Type.Object(
+  {
+    type: Type.Optional(StringEnum(QUEUE_TYPES, "Defaults to the vhost's defaultQueueType, else classic")),
+    durable: Type.Optional(Type.Boolean({ default: true })),
+    autoDelete: Type.Optional(Type.Boolean({ default: false })),
+    messageTtl: Type.Optional(Duration),
+    expires: Type.Optional(Duration),
+    maxLength: Type.Optional(Count),
+    maxLengthBytes: Type.Optional(Size),
+    overflow: Type.Optional(StringEnum(['drop-head', 'reject-publish', 'reject-publish-dlx'] as const)),
+    deadLetter: Type.Optional(DeadLetterSpec),
+    deliveryLimit: Type.Optional(Count),
+    maxPriority: Type.Optional(Type.Integer({ minimum: 1, maximum: 255 })),
+    singleActiveConsumer: Type.Optional(Type.Boolean({ default: false })),
+    leaderLocator: Type.Optional(StringEnum(['client-local', 'balanced'] as const)),
+    maxAge: Type.Optional(Duration),
+    arguments: Type.Optional(Arguments),
+  },
+  Closed,
+);
+
+const HeaderValue = Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] });
+
+const BindingSpec = Type.Object(
+  {
+    from: Type.String({ description: 'Source exchange in the same vhost' }),
+    to: Type.Optional(Type.String({ description: 'Destination queue' })),
+    toExchange: Type.Optional(Type.String({ description: 'Destination exchange' })),
+    key: Type.Optional(Type.String({ default: '' })),
+    match: Type.Optional(StringEnum(MATCH_MODES)),
+    headers: Type.Optional(Type.Record(Type.String(), HeaderValue)),
+    arguments: Type.Optional(Arguments),
+  },
+  Closed,
+);
+
+function policySpec(targets: readonly string[]) {
+  return Type.Object(
+    {
+      pattern: Type.String({ description: 'Regular expression (Erlang/PCRE) matched against object names' }),
+      applyTo: Type.Optional(StringEnum(targets as readonly (typeof POLICY_TARGETS)[number][])),
+      priority: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      definition: Type.Record(Type.String(), Type.Unknown()),
+    },
+    Closed,
+  );
+}
+const PolicySpec = policySpec(POLICY_TARGETS);
+const OperatorPolicySpec = policySpec(OPERATOR_POLICY_TARGETS);
+
+const VHostSpec = Type.Object(
+  {
+    description: Type.Optional(Type.String()),
+    tags: Type.Optional(Type.Array(Type.String())),
+    defaultQueueType: Type.Optional(StringEnum(QUEUE_TYPES)),
+    limits: Type.Optional(Type.Object({ maxConnections: Type.Optional(Count), maxQueues: Type.Optional(Count) }, Closed)),
+    exchanges: Type.Optional(NameMap(ExchangeSpec, 'Exchanges keyed by name')),
+    queues: Type.Optional(NameMap(QueueSpec, 'Queues keyed by name')),
+    bindings: Type.Optional(Type.Array(BindingSpec)),
+    policies: Type.Optional(NameMap(PolicySpec, 'Policies keyed by name')),
+    operatorPolicies: Type.Optional(NameMap(OperatorPolicySpec, 'Operator policies keyed by name')),
+  },
+  Closed,
+);
+
+// One object, not a union of the three forms: exclusivity is a cross-check
+// (`password-form`), which yields one clear diagnostic instead of three.
+const PasswordSpec = Type.Object(
+  {
+    secret: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]+$', description: "Name of a secret config value of the Pulumi stack" })),
+    hash: Type.Optional(Type.String({ description: 'Base64 salted password hash, as rabbitmqctl hash_password prints it' })),
+    algorithm: Type.Optional(StringEnum(['sha256', 'sha512'] as const)),
+  },
+  Closed,
+);
+
+const PermissionSpec = Type.Object({ configure: Type.String(), write: Type.String(), read: Type.String() }, Closed);
+const TopicPermissionSpec = Type.Object({ write: Type.String(), read: Type.String() }, Closed);
+
+const UserSpec = Type.Object(
+  {
+    tags: Type.Optional(Type.Array(Type.String())),
+    password: Type.Optional(PasswordSpec),
+    limits: Type.Optional(Type.Object({ maxConnections: Type.Optional(Count), maxChannels: Type.Optional(Count) }, Closed)),
+    permissions: Type.Optional(NameMap(PermissionSpec, 'Permissions keyed by vhost')),
+    topicPermissions: Type.Optional(NameMap(NameMap(TopicPermissionSpec, 'Keyed by exchange'), 'Keyed by vhost')),
+  },
+  Closed,
+);
+
+export const TopologyFileSchema = Type.Object(
+  {
+    version: Type.Literal(1),
+    vhosts: Type.Optional(NameMap(VHostSpec, 'Virtual hosts keyed by name')),
+    users: Type.Optional(NameMap(UserSpec, 'Users keyed by name')),
+  },
+  { ...Closed, $id: 'https://warren.dev/topology.schema.json', title: 'warren topology, version 1' },
+);
+
+export type TopologyFile = Static<typeof TopologyFileSchema>;
+export type VHostSpec = Static<typeof VHostSpec>;
+export type ExchangeSpec = Static<typeof ExchangeSpec>;
+export type QueueSpec = Static<typeof QueueSpec>;
+export type DeadLetterSpec = Static<typeof DeadLetterSpec>;
+export type BindingSpec = Static<typeof BindingSpec>;
+export type PolicySpec = Static<typeof PolicySpec>;
+export type UserSpec = Static<typeof UserSpec>;
+export type PasswordSpec = Static<typeof PasswordSpec>;
+export type PermissionSpec = Static<typeof PermissionSpec>;
+export type TopicPermissionSpec = Static<typeof TopicPermissionSpec>;
+export type QueueType = (typeof QUEUE_TYPES)[number];

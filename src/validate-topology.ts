@@ -1,0 +1,50 @@
+// The pure pipeline: files → parsed sources → schema check → merged model →
+// cross-checks → located diagnostics. Nothing here imports Pulumi; the plan
+// and the Pulumi layer start from the model this returns.
+import { checkSchema } from './check/check-schema.js';
+import { crossCheck } from './check/cross-check.js';
+import type { Diagnostic, Finding } from './diagnostics/diagnostic.js';
+import { locateFindings } from './load/locate-findings.js';
+import { readSource } from './load/read-source.js';
+import { SourceFile } from './load/source-file.js';
+import { mergeFiles, type CheckedFile } from './model/merge-files.js';
+import type { TopologyModel } from './model/topology-model.js';
+
+export interface Validation {
+  readonly diagnostics: Diagnostic[];
+  /** The merged model; complete only when `valid`. */
+  readonly model: TopologyModel;
+  readonly valid: boolean;
+}
+
+export function validateTopology(files: readonly string[]): Validation {
+  const findings: Finding[] = [];
+  const sources = new Map<string, SourceFile>();
+  const checked: CheckedFile[] = [];
+  let allParsed = true;
+  for (const file of files) {
+    const read = readSource(file);
+    if ('problem' in read) {
+      findings.push(read.problem);
+      allParsed = false;
+      continue;
+    }
+    const source = new SourceFile(file, read.text);
+    sources.set(file, source);
+    findings.push(...source.findings);
+    if (source.data === undefined) {
+      allParsed = false;
+      continue;
+    }
+    const schema = checkSchema(file, source.data);
+    findings.push(...schema.findings);
+    if (schema.data) checked.push({ file, data: schema.data, broken: schema.broken });
+  }
+  const merged = mergeFiles(checked);
+  findings.push(...merged.findings);
+  // References into a file that did not parse cannot be resolved: checking
+  // them would only report false unknowns, so cross-checks wait for it.
+  if (allParsed) findings.push(...crossCheck(merged.model));
+  const diagnostics = locateFindings(findings, sources);
+  return { diagnostics, model: merged.model, valid: !diagnostics.some((d) => d.severity === 'error') };
+}

@@ -1,0 +1,101 @@
+// The `warren validate` command line against the contract: output shapes,
+// exit codes 0/1/2, paths (files, directories, globs), and no stack traces.
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, STACK_TRACE } from './support/run-cli.js';
+
+const LINE = /^(.+):(\d+):(\d+): (error|warning) ([a-z]+(?:-[a-z0-9]+)*): \S.*$/;
+const INVALID = 'test/fixtures/invalid';
+
+function tempFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-cli-'));
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+}
+
+describe('warren validate', () => {
+  it('exits 0 with no problem lines on the example topology', () => {
+    const r = runCli(['validate', 'topology/']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/valid: 4 files/);
+  });
+
+  it('prints one FILE:LINE:COL: severity CODE: message line per problem and exits 1', () => {
+    const r = runCli(['validate', `${INVALID}/references.yaml`]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(8);
+    for (const line of lines) expect(line).toMatch(LINE);
+    expect(lines[0]).toMatch(/^test\/fixtures\/invalid\/references\.yaml:5:49: error unknown-exchange: /);
+  });
+
+  it('prints the same problems as a JSON array with --format json', () => {
+    const text = runCli(['validate', `${INVALID}/policies.yaml`]);
+    const json = runCli(['validate', `${INVALID}/policies.yaml`, '--format', 'json']);
+    expect(json.code).toBe(1);
+    const problems = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity} ${p.code}: ${p.message}`).join('\n') + '\n').toBe(text.stdout);
+    for (const p of problems) {
+      expect(Object.keys(p).sort()).toEqual(['code', 'col', 'file', 'line', 'message', 'pointer', 'severity']);
+      expect(p.pointer).toMatch(/^\/vhosts\/shop\//);
+    }
+    expect(runCli(['validate', 'topology', '--format', 'json']).stdout).toBe('[]\n');
+  });
+
+  it('exits 0 when there are only warnings', () => {
+    const file = tempFile('w.yaml', 'version: 1\nvhosts:\n  v:\n    exchanges:\n      odd: { type: sideways }\n');
+    const r = runCli(['validate', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/:5:20: warning unknown-exchange-type: /);
+  });
+
+  it('merges directories and globs, and reads a file named twice once', () => {
+    const split = 'test/fixtures/valid/split-across-files';
+    expect(runCli(['validate', split]).code).toBe(0);
+    expect(runCli(['validate', `${split}/*.y*ml`]).code).toBe(0);
+    expect(runCli(['validate', `${split}/exchanges.yaml`, `${split}/queues.yml`, split]).code).toBe(0);
+    // Alone, the queues file refers to an exchange the other file declares.
+    const alone = runCli(['validate', `${split}/queues.yml`]);
+    expect(alone.code).toBe(1);
+    expect(alone.stdout).toMatch(/queues\.yml:7:17: error unknown-exchange: /);
+  });
+
+  it.each([
+    [[]],
+    [['validate']],
+    [['frobnicate', 'topology']],
+    [['validate', 'topology', '--format', 'xml']],
+    [['validate', 'no/such/path.yaml']],
+    [['validate', 'no/such/*.yaml']],
+    [['validate', 'topology', '--no-such-flag']],
+  ])('exits 2 on a usage error: %j', (args) => {
+    const r = runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('exits 0 for --help', () => {
+    const r = runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/validate/);
+  });
+
+  it('never prints a stack trace or exits outside 0-2 for any invalid fixture', () => {
+    for (const name of readdirSync(INVALID)) {
+      const r = runCli(['validate', `${INVALID}/${name}`]);
+      expect(r.code, name).toBe(1);
+      expect(r.stdout + r.stderr, name).not.toMatch(STACK_TRACE);
+      for (const line of r.stdout.trimEnd().split('\n')) expect(line, name).toMatch(LINE);
+    }
+  });
+
+  it('never prints a clear-text password it rejects', () => {
+    const r = runCli(['validate', `${INVALID}/users.yaml`, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/clear-text-password/);
+    expect(r.stdout + r.stderr).not.toMatch(/hunter2/);
+  });
+});
