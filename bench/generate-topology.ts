@@ -28,7 +28,8 @@ function vhostLines(name: string, queues: number): string[] {
     const queue = `q-${v}-${q}`;
     const fields: string[] = [];
     if (q % 2 === 0) fields.push('        type: quorum', '        deliveryLimit: 5');
-    if (q % 3 === 0) fields.push('        messageTtl: 60s');
+    if (q % 3 === 0) fields.push('        messageTtl: 60s', '        maxLength: 100000');
+    if (q % 5 === 0) fields.push('        overflow: reject-publish', '        leaderLocator: balanced');
     if (q % 4 === 0) fields.push(`        deadLetter: { exchange: dlx, routingKey: ${queue}.dead }`);
     lines.push(fields.length > 0 ? `      ${queue}:` : `      ${queue}: {}`, ...fields);
   }
@@ -37,6 +38,7 @@ function vhostLines(name: string, queues: number): string[] {
     const queue = `q-${v}-${q}`;
     lines.push(`      - { from: events, to: ${queue}, key: "domain.${q}.#" }`);
     lines.push(`      - { from: commands, to: ${queue}, key: ${queue} }`);
+    if (q % 2 === 1) lines.push(`      - { from: broadcast, to: ${queue} }`);
     if (q % 4 === 0) lines.push(`      - { from: dlx, to: parked, key: ${queue}.dead }`);
   }
   lines.push('      - { from: unrouted, to: parked }');

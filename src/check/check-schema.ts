@@ -66,6 +66,7 @@ function translateValue(here: Source, e: ErrorObject): Finding {
     // Never echo the value: it is a password.
     return finding('clear-text-password', here, 'a password must not be written in clear text: use `{ secret: CONFIG_KEY }` or `{ hash: ..., algorithm: sha256 }`');
   }
+  if (e.keyword === 'type' && e.data === null) return finding('wrong-type', here, `has no value: must be ${typeName(e.params.type)}${e.params.type === 'object' ? ' (write {} for all defaults)' : ''}`);
   if (e.keyword === 'type') return finding('wrong-type', here, `must be ${typeName(e.params.type)}`);
   if (e.keyword === 'enum') return finding('invalid-value', here, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
   return finding('invalid-value', here, String(e.message ?? 'invalid value'));

@@ -38,8 +38,8 @@ function findNode(doc: Document, tokens: string[], target: Target): Node | undef
       const pair = node.items.find((p) => keyText(p.key) === token);
       if (!pair) return last;
       if (isLast && target === 'key') return pair.key as Node;
-      // A key without a value (`queue:`) has no value node: point at the key.
-      last = (pair.value as Node | null) ?? (pair.key as Node);
+      // A key without a value (`queue:`) has no value, or an empty one: point at the key.
+      last = isEmpty(pair.value) ? (pair.key as Node) : (pair.value as Node);
       node = resolve(doc, pair.value);
     } else if (isSeq(node)) {
       const item = node.items[Number(token)];
@@ -51,6 +51,11 @@ function findNode(doc: Document, tokens: string[], target: Target): Node | undef
     }
   }
   return last;
+}
+
+function isEmpty(node: unknown): boolean {
+  const range = (node as Node | null)?.range;
+  return !range || range[0] === range[1];
 }
 
 function resolve(doc: Document, node: unknown): Node | undefined {

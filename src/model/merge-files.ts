@@ -33,6 +33,7 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
     };
     for (const [name, spec] of entries<VHostSpec>(f.data.vhosts)) {
       const src = at(root, 'vhosts', name);
+      if (!isObject(spec)) continue;
       const vhost = vhostModel(model, name);
       vhost.sources.push(src);
       for (const key of VHOST_SETTINGS) {
@@ -67,6 +68,7 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
  * object that is itself malformed, or lacks a required field, is not `ok`.
  */
 function usable<T>(name: string, spec: T, src: Source, broken: readonly string[]): Declared<T> {
+  if (!isObject(spec)) return { name, spec: {} as T, src, ok: false };
   if (broken.length === 0) return { name, spec, src, ok: true };
   if (broken.some((b) => b === src.pointer || src.pointer.startsWith(b + '/'))) return { name, spec, src, ok: false };
   const bad = new Set(broken.filter((b) => b.startsWith(src.pointer + '/')).map((b) => parsePointer(b.slice(src.pointer.length))[0]!));
@@ -90,10 +92,13 @@ function vhostModel(model: TopologyModel, name: string): VHostModel {
   return vhost;
 }
 
-/** The entries of a name-keyed map that are mappings; anything else the schema reported. */
+/**
+ * The entries of a name-keyed map. Entries that are not mappings (`queue:`
+ * with no value) were reported by the schema; they still declare their name,
+ * so that references to them do not cascade into unknown-name errors.
+ */
 function entries<T>(map: unknown): [string, T][] {
-  if (!isObject(map)) return [];
-  return Object.entries(map).filter(([, v]) => isObject(v)) as [string, T][];
+  return isObject(map) ? (Object.entries(map) as [string, T][]) : [];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
