@@ -2,7 +2,7 @@
 # `npm run up`: everything a new machine needs, then the main job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm install --no-audit --no-fund
 npm run build --silent
 bash scripts/ensure-broker.sh
 node bin/warren.js validate topology/
