@@ -64,6 +64,7 @@ function checkUnits(out: Finding[], spec: QueueSpec, src: Source): void {
     const ms = parseDuration(value);
     if (ms === undefined) out.push(finding('invalid-duration', at(src, field), `\`${field}\` must come to whole milliseconds`));
     else if (field !== 'messageTtl' && ms === 0) out.push(finding('invalid-duration', at(src, field), `\`${field}\` must be at least 1ms`));
+    else if (field === 'maxAge' && ms % 1000 !== 0) out.push(finding('invalid-duration', at(src, field), '`maxAge` must be whole seconds (streams keep it in seconds)'));
   }
   if (spec.maxLengthBytes !== undefined && parseSize(spec.maxLengthBytes) === undefined) {
     out.push(finding('invalid-size', at(src, 'maxLengthBytes'), '`maxLengthBytes` must come to whole bytes'));

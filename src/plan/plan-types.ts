@@ -1,0 +1,117 @@
+// The plan: plain data describing every broker object warren manages, with
+// stable ids (vhost + kind + name, never list positions) and explicit
+// dependencies. It is deterministic for a given topology and environment, is
+// tested without Pulumi, and is all the Pulumi layer reads.
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonMap = Record<string, JsonValue>;
+
+interface Base {
+  /** Stable id, also the Pulumi resource name: `vhost/kind/name` with `/` and `%` in names escaped. */
+  readonly id: string;
+  /** Ids of entries this one needs to exist first. */
+  readonly dependsOn: readonly string[];
+}
+
+export interface VHostEntry extends Base {
+  readonly kind: 'vhost';
+  readonly name: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly defaultQueueType?: string;
+  readonly limits: { readonly maxConnections?: number; readonly maxQueues?: number };
+}
+
+export interface ExchangeEntry extends Base {
+  readonly kind: 'exchange';
+  readonly vhost: string;
+  readonly name: string;
+  readonly type: string;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly internal: boolean;
+  readonly arguments: JsonMap;
+}
+
+export interface QueueEntry extends Base {
+  readonly kind: 'queue';
+  readonly vhost: string;
+  readonly name: string;
+  readonly queueType: string;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  /** Declaration arguments: only what cannot change on a live queue. */
+  readonly arguments: JsonMap;
+  /** Canonical text of everything that, when changed, re-declares the queue. */
+  readonly fingerprint: string;
+  /** The stack allows this queue to be re-declared (its messages are lost). */
+  readonly allowRecreate: boolean;
+}
+
+export interface BindingEntry extends Base {
+  readonly kind: 'binding';
+  readonly vhost: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly destinationType: 'queue' | 'exchange';
+  readonly routingKey: string;
+  readonly arguments: JsonMap;
+}
+
+export interface PolicyEntry extends Base {
+  readonly kind: 'policy' | 'operator-policy';
+  readonly vhost: string;
+  readonly name: string;
+  readonly pattern: string;
+  readonly applyTo: string;
+  readonly priority: number;
+  readonly definition: JsonMap;
+  /** Set on the policies warren writes to carry one queue's changeable settings. */
+  readonly settingsOf?: string;
+}
+
+export type PasswordPlan =
+  | { readonly kind: 'secret'; readonly key: string }
+  | { readonly kind: 'hash'; readonly hash: string; readonly algorithm: 'sha256' | 'sha512' }
+  | { readonly kind: 'none' };
+
+export interface UserEntry extends Base {
+  readonly kind: 'user';
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly password: PasswordPlan;
+  readonly limits: { readonly maxConnections?: number; readonly maxChannels?: number };
+}
+
+export interface PermissionsEntry extends Base {
+  readonly kind: 'permissions';
+  readonly user: string;
+  readonly vhost: string;
+  readonly configure: string;
+  readonly write: string;
+  readonly read: string;
+}
+
+export interface TopicPermissionsEntry extends Base {
+  readonly kind: 'topic-permissions';
+  readonly user: string;
+  readonly vhost: string;
+  readonly permissions: readonly { readonly exchange: string; readonly write: string; readonly read: string }[];
+}
+
+export type PlanEntry = VHostEntry | ExchangeEntry | QueueEntry | BindingEntry | PolicyEntry | UserEntry | PermissionsEntry | TopicPermissionsEntry;
+
+/** What the no-loss guard compares between deployments. */
+export interface GuardInputs {
+  /** Queue id → fingerprint, for every managed queue. */
+  readonly queues: Record<string, string>;
+  /** Queue ids the stack allows to be re-declared. */
+  readonly allowRecreate: readonly string[];
+  /** Queue ids the stack allows to be deleted (removed from the topology). */
+  readonly allowDelete: readonly string[];
+}
+
+export interface Plan {
+  readonly entries: readonly PlanEntry[];
+  readonly guard: GuardInputs;
+}

@@ -1,0 +1,56 @@
+// The queue fields the contract marks "changeable later without losing
+// messages" cannot be declaration arguments: RabbitMQ refuses to re-declare a
+// live queue with other arguments, and the provider would delete and re-create
+// it. RabbitMQ changes such settings on live queues through policies, but only
+// one policy applies to a queue at a time. So warren writes one policy per
+// queue that has such settings, above every user policy of the vhost, whose
+// definition is the user policy that would otherwise apply, overlaid with the
+// queue's own settings (the queue's own setting wins: it is more specific).
+import { compileForMatching } from '../check/check-regex.js';
+import { targetsOf } from '../check/policy-keys.js';
+import { queueType, type Declared, type VHostModel } from '../model/topology-model.js';
+import type { PolicySpec, QueueSpec } from '../schema/topology-schema.js';
+import { parseDuration, parseSize } from '../units/parse-units.js';
+import type { JsonMap } from './plan-types.js';
+
+export const SETTINGS_POLICY_PREFIX = 'warren.queue.';
+
+/** The queue's changeable settings as policy definition keys. */
+export function changeableSettings(spec: QueueSpec): JsonMap {
+  const out: JsonMap = {};
+  const set = (key: string, value: string | number | undefined) => {
+    if (value !== undefined) out[key] = value;
+  };
+  set('message-ttl', spec.messageTtl === undefined ? undefined : parseDuration(spec.messageTtl));
+  set('expires', spec.expires === undefined ? undefined : parseDuration(spec.expires));
+  set('max-length', spec.maxLength);
+  set('max-length-bytes', spec.maxLengthBytes === undefined ? undefined : parseSize(spec.maxLengthBytes));
+  set('overflow', spec.overflow);
+  set('dead-letter-exchange', spec.deadLetter?.exchange);
+  set('dead-letter-routing-key', spec.deadLetter?.routingKey);
+  set('dead-letter-strategy', spec.deadLetter?.strategy);
+  set('delivery-limit', spec.deliveryLimit);
+  set('queue-leader-locator', spec.leaderLocator);
+  const maxAge = spec.maxAge === undefined ? undefined : parseDuration(spec.maxAge);
+  set('max-age', maxAge === undefined ? undefined : `${Math.round(maxAge / 1000)}s`);
+  return out;
+}
+
+/** The user policy RabbitMQ would apply to this queue: highest priority, then name. */
+export function userPolicyFor(vhost: VHostModel, queue: Declared<QueueSpec>): Declared<PolicySpec> | undefined {
+  const type = queueType(vhost, queue.spec);
+  const matching = [...vhost.policies.values()].filter(
+    (p) => p.ok && targetsOf(p.spec.applyTo ?? 'all').includes(type) && compileForMatching(p.spec.pattern)?.test(queue.name),
+  );
+  return matching.sort((a, b) => (b.spec.priority ?? 0) - (a.spec.priority ?? 0) || (a.name < b.name ? -1 : 1))[0];
+}
+
+/** A priority above every user policy of the vhost. */
+export function settingsPriority(vhost: VHostModel): number {
+  return Math.max(0, ...[...vhost.policies.values()].map((p) => p.spec.priority ?? 0)) + 1;
+}
+
+/** A PCRE pattern that matches exactly this name (bytes ≥ 0x80 are literal there). */
+export function exactPattern(name: string): string {
+  return `^${name.replace(/[^A-Za-z0-9_\u0080-\uffff]/g, '\\$&')}$`;
+}
