@@ -1,12 +1,13 @@
 // The pure pipeline: files → parsed sources → schema check → merged model →
 // cross-checks → located diagnostics. Nothing here imports Pulumi; the plan
 // and the Pulumi layer start from the model this returns.
-import { checkSchema } from './check/check-schema.js';
+import { checkOverrides, checkSchema } from './check/check-schema.js';
 import { crossCheck } from './check/cross-check.js';
 import type { Diagnostic, Finding } from './diagnostics/diagnostic.js';
 import { locateFindings } from './load/locate-findings.js';
 import { readSource } from './load/read-source.js';
 import { SourceFile } from './load/source-file.js';
+import { applyOverrides } from './model/apply-overrides.js';
 import { mergeFiles, type CheckedFile } from './model/merge-files.js';
 import type { TopologyModel } from './model/topology-model.js';
 
@@ -17,7 +18,16 @@ export interface Validation {
   readonly valid: boolean;
 }
 
-export function validateTopology(files: readonly string[]): Validation {
+/** A stack's per-environment overrides, and the stack file they come from (for positions). */
+export interface Overrides {
+  readonly file: string;
+  readonly data: unknown;
+}
+
+/** Where overrides stand in a Pulumi stack file. */
+export const OVERRIDES_POINTER = '/config/warren:overrides';
+
+export function validateTopology(files: readonly string[], overrides?: Overrides): Validation {
   const findings: Finding[] = [];
   const sources = new Map<string, SourceFile>();
   const checked: CheckedFile[] = [];
@@ -42,9 +52,22 @@ export function validateTopology(files: readonly string[]): Validation {
   }
   const merged = mergeFiles(checked);
   findings.push(...merged.findings);
+  if (overrides && overrides.data !== undefined) allParsed = layerOverrides(merged.model, overrides, sources, findings) && allParsed;
   // References into a file that did not parse cannot be resolved: checking
   // them would only report false unknowns, so cross-checks wait for it.
   if (allParsed) findings.push(...crossCheck(merged.model));
   const diagnostics = locateFindings(findings, sources);
   return { diagnostics, model: merged.model, valid: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/** Checks and applies a stack's overrides; false when they are malformed (then not applied). */
+function layerOverrides(model: TopologyModel, overrides: Overrides, sources: Map<string, SourceFile>, findings: Finding[]): boolean {
+  const at = { file: overrides.file, pointer: OVERRIDES_POINTER };
+  const read = readSource(overrides.file);
+  if ('text' in read) sources.set(overrides.file, new SourceFile(overrides.file, read.text));
+  const problems = checkOverrides(overrides.data, at);
+  findings.push(...problems);
+  if (problems.length > 0) return false;
+  applyOverrides(model, overrides.data, at);
+  return true;
 }

@@ -24,6 +24,25 @@ export function checkSchema(file: string, data: unknown): SchemaResult & { data?
   return { findings, broken, data: isMapping(data) ? (data as TopologyFile) : undefined };
 }
 
+/**
+ * Schema check of a stack's overrides: the same schema, read as a partial
+ * document (required fields may be inherited from the topology, and `null`
+ * removes). Pointers are rebased onto where the overrides stand in their file.
+ */
+export function checkOverrides(data: unknown, at: Source): Finding[] {
+  const validate = loadValidator();
+  if (validate({ version: 1, ...(withoutNulls(data) as object) })) return [];
+  return (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'required')
+    .map((e) => translate(at.file, { ...e, instancePath: at.pointer + e.instancePath }));
+}
+
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isMapping(value)) return value;
+  return Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
+
 function isRootVersion(e: ErrorObject): boolean {
   return e.instancePath === '' && e.keyword === 'required' && e.params.missingProperty === 'version';
 }
@@ -32,8 +51,9 @@ function isMapping(data: unknown): boolean {
   return typeof data === 'object' && data !== null && !Array.isArray(data);
 }
 
-const PASSWORD = /^\/users\/[^/]*\/password$/;
-const QUEUE = /^\/vhosts\/[^/]*\/queues\/[^/]*$/;
+// Also inside a stack file's overrides (see checkOverrides).
+const PASSWORD = /^(\/config\/warren:overrides)?\/users\/[^/]*\/password$/;
+const QUEUE = /^(\/config\/warren:overrides)?\/vhosts\/[^/]*\/queues\/[^/]*$/;
 
 function translate(file: string, e: ErrorObject): Finding {
   const here: Source = { file, pointer: e.instancePath };

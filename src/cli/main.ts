@@ -19,6 +19,7 @@ function program(setCode: (code: number) => void): Command {
     .description('load, schema-check and cross-check topology files; print every problem')
     .argument('<paths...>', 'files, directories or globs')
     .addOption(format())
+    .option('--stack <file>', "also apply a Pulumi stack file's warren:overrides (e.g. stacks/Pulumi.staging.yaml)")
     .action(run(validateCommand));
   return cli;
 }
