@@ -83,8 +83,11 @@ function bindingEntry(vhost: VHostModel, b: BindingSpec, vhostId: string): Bindi
   if (b.headers !== undefined || b.match !== undefined) Object.assign(args, b.headers ?? {}, { 'x-match': b.match ?? 'all' });
   const toQueue = b.to !== undefined;
   const destination = toQueue ? b.to! : b.toExchange!;
-  const exchangeId = (name: string) => (BUILTIN_EXCHANGES.has(name) && !vhost.exchanges.has(name) ? [] : [ids.object(vhost.name, 'exchange', name)]);
-  const dependsOn = [vhostId, ...exchangeId(b.from), ...(toQueue ? [ids.object(vhost.name, 'queue', destination)] : exchangeId(destination))];
+  const exchangeId = (name: string) => (BUILTIN_EXCHANGES.has(name) && !vhost.exchanges.has(name) ? undefined : ids.object(vhost.name, 'exchange', name));
+  const sourceId = exchangeId(b.from);
+  const destinationId = toQueue ? ids.object(vhost.name, 'queue', destination) : exchangeId(destination);
+  const dependsOn = [vhostId, ...(sourceId ? [sourceId] : []), ...(destinationId ? [destinationId] : [])];
   return { kind: 'binding', id: ids.binding(vhost.name, b, canonical(args)), dependsOn, vhost: vhost.name, source: b.from, destination,
+    ...(sourceId ? { sourceId } : {}), ...(destinationId ? { destinationId } : {}),
     destinationType: toQueue ? 'queue' : 'exchange', routingKey: b.key ?? '', arguments: args };
 }

@@ -54,6 +54,9 @@ export interface BindingEntry extends Base {
   readonly source: string;
   readonly destination: string;
   readonly destinationType: 'queue' | 'exchange';
+  /** Plan ids of the two ends when warren manages them (built-in exchanges it does not). */
+  readonly sourceId?: string;
+  readonly destinationId?: string;
   readonly routingKey: string;
   readonly arguments: JsonMap;
 }
@@ -86,6 +89,7 @@ export interface UserEntry extends Base {
 export interface PermissionsEntry extends Base {
   readonly kind: 'permissions';
   readonly user: string;
+  readonly userId: string;
   readonly vhost: string;
   readonly configure: string;
   readonly write: string;
@@ -95,6 +99,7 @@ export interface PermissionsEntry extends Base {
 export interface TopicPermissionsEntry extends Base {
   readonly kind: 'topic-permissions';
   readonly user: string;
+  readonly userId: string;
   readonly vhost: string;
   readonly permissions: readonly { readonly exchange: string; readonly write: string; readonly read: string }[];
 }

@@ -1,0 +1,38 @@
+// The rule that keeps messages: between the last deployment and this one, a
+// managed queue may not be re-declared (an immutable field changed) or
+// deleted (removed from the topology, or its vhost was) unless the stack
+// allows it for that queue by id. Each refusal names the queue, what changed,
+// and the allowance that would permit it.
+import type { GuardInputs } from './plan-types.js';
+
+export function guardRefusals(previous: GuardInputs | undefined, next: GuardInputs): string[] {
+  if (!previous?.queues) return [];
+  const out: string[] = [];
+  for (const [id, before] of Object.entries(previous.queues).sort()) {
+    const after = next.queues[id];
+    if (after === undefined && !next.allowDelete.includes(id)) {
+      out.push(`queue ${id} is no longer in the topology (or its vhost is not): deleting it would lose its messages. ` +
+        `To delete it, add "${id}" to warren:allow.delete in the stack config.`);
+    } else if (after !== undefined && after !== before && !next.allowRecreate.includes(id)) {
+      out.push(`queue ${id}: ${describeChange(before, after)} cannot change on a live queue; applying it would delete and re-declare the queue and lose its messages. ` +
+        `To re-declare it, add "${id}" to warren:allow.recreate in the stack config.`);
+    }
+  }
+  return out;
+}
+
+/** "arguments.x-queue-type classic → quorum, durable true → false" from two fingerprints. */
+export function describeChange(before: string, after: string): string {
+  const a = flatten(JSON.parse(before));
+  const b = flatten(JSON.parse(after));
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const changes = keys.filter((k) => a[k] !== b[k]).map((k) => `${k} ${a[k] ?? '(unset)'} → ${b[k] ?? '(unset)'}`);
+  return changes.join(', ');
+}
+
+function flatten(value: unknown, prefix = ''): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { [prefix]: JSON.stringify(value) };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) Object.assign(out, flatten(v, prefix ? `${prefix}.${k}` : k));
+  return out;
+}

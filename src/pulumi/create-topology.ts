@@ -1,0 +1,167 @@
+// The thin Pulumi layer: each plan entry becomes resources, with the stack's
+// explicit provider, the topology component as parent, the plan's
+// dependencies, and the guard first of all. No validation happens here.
+import * as pulumi from '@pulumi/pulumi';
+import * as rabbitmq from '@pulumi/rabbitmq';
+import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry, UserEntry, VHostEntry } from '../plan/plan-types.js';
+import type { Connection } from './dynamic/management-api.js';
+import { InternalExchange } from './dynamic/internal-exchange.js';
+import { QueueGuard } from './dynamic/queue-guard.js';
+import { UserAccount } from './dynamic/user-account.js';
+import { UserLimits } from './dynamic/user-limits.js';
+import { VHostSettings } from './dynamic/vhost-settings.js';
+
+export interface TopologyOptions {
+  readonly broker: { readonly url: string; readonly username: string; readonly password: pulumi.Output<string> };
+  /** Secret config values by key, for users whose password is `{ secret: key }`. */
+  readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Mark queues `protect` (except those the stack allows to be re-declared). */
+  readonly protectQueues: boolean;
+}
+
+/** What was registered for each plan entry: the resources, and the options given (tests read these). */
+export interface Registered {
+  readonly resources: pulumi.CustomResource[];
+  readonly opts: pulumi.CustomResourceOptions;
+}
+
+export class Topology extends pulumi.ComponentResource {
+  readonly registered = new Map<string, Registered>();
+  readonly guard: QueueGuard;
+
+  constructor(name: string, plan: Plan, options: TopologyOptions, opts?: pulumi.ComponentResourceOptions) {
+    super('warren:index:Topology', name, {}, opts);
+    const provider = new rabbitmq.Provider('broker', { endpoint: options.broker.url, username: options.broker.username, password: options.broker.password }, { parent: this });
+    this.guard = new QueueGuard('queue-guard', plan.guard, { parent: this });
+    const connection = pulumi.output({ url: options.broker.url, username: options.broker.username, password: options.broker.password });
+    const ctx: Context = { provider, connection, options, registered: this.registered, parent: this, guard: this.guard };
+    // Plan entries come sorted by id; create them so that dependencies exist first.
+    for (const entry of orderByDependencies(plan.entries)) this.registered.set(entry.id, createEntry(ctx, entry));
+    this.registerOutputs({});
+  }
+}
+
+interface Context {
+  readonly provider: rabbitmq.Provider;
+  readonly connection: pulumi.Output<Connection>;
+  readonly options: TopologyOptions;
+  readonly registered: Map<string, Registered>;
+  readonly parent: pulumi.Resource;
+  readonly guard: QueueGuard;
+}
+
+function optsFor(ctx: Context, entry: PlanEntry, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+  const dependsOn = [ctx.guard, ...entry.dependsOn.flatMap((id) => ctx.registered.get(id)?.resources ?? [])];
+  return { parent: ctx.parent, provider: ctx.provider, dependsOn, ...extra };
+}
+
+function createEntry(ctx: Context, entry: PlanEntry): Registered {
+  switch (entry.kind) {
+    case 'vhost': return vhost(ctx, entry);
+    case 'exchange': return exchange(ctx, entry);
+    case 'queue': return queue(ctx, entry);
+    case 'binding': return binding(ctx, entry);
+    case 'policy': case 'operator-policy': return policy(ctx, entry);
+    case 'user': return user(ctx, entry);
+    case 'permissions': {
+      const opts = optsFor(ctx, entry);
+      return { opts, resources: [new rabbitmq.Permissions(entry.id, { user: nameOf(ctx, entry.userId, entry.user), vhost: entry.vhost, permissions: { configure: entry.configure, write: entry.write, read: entry.read } }, opts)] };
+    }
+    case 'topic-permissions': {
+      const opts = optsFor(ctx, entry);
+      return { opts, resources: [new rabbitmq.TopicPermissions(entry.id, { user: nameOf(ctx, entry.userId, entry.user), vhost: entry.vhost, permissions: entry.permissions.map((p) => ({ ...p })) }, opts)] };
+    }
+  }
+}
+
+function vhost(ctx: Context, e: VHostEntry): Registered {
+  const opts = optsFor(ctx, e);
+  const resource = new rabbitmq.VHost(e.id, { name: e.name }, opts);
+  const hasSettings = e.description !== undefined || e.tags.length > 0 || e.defaultQueueType !== undefined || Object.keys(e.limits).length > 0;
+  if (!hasSettings) return { opts, resources: [resource] };
+  const settings = new VHostSettings(`${e.id}/settings`, { connection: ctx.connection, vhost: resource.name, description: e.description ?? '', tags: e.tags,
+    ...(e.defaultQueueType ? { defaultQueueType: e.defaultQueueType } : {}), limits: e.limits }, { parent: ctx.parent, dependsOn: [ctx.guard, resource] });
+  return { opts, resources: [resource, settings] };
+}
+
+function exchange(ctx: Context, e: ExchangeEntry): Registered {
+  // Names are fixed, so a re-declaration must delete first.
+  const opts = optsFor(ctx, e, { deleteBeforeReplace: true });
+  if (e.internal) {
+    const { provider: _, ...dynamicOpts } = opts;
+    return { opts: dynamicOpts, resources: [new InternalExchange(e.id, { connection: ctx.connection, vhost: e.vhost, name: e.name, type: e.type, durable: e.durable, autoDelete: e.autoDelete, arguments: e.arguments }, dynamicOpts)] };
+  }
+  const settings = { type: e.type, durable: e.durable, autoDelete: e.autoDelete, arguments: stringMap(e.arguments) };
+  return { opts, resources: [new rabbitmq.Exchange(e.id, { name: e.name, vhost: e.vhost, settings }, opts)] };
+}
+
+function queue(ctx: Context, e: QueueEntry): Registered {
+  const opts = optsFor(ctx, e, { deleteBeforeReplace: true, protect: ctx.options.protectQueues && !e.allowRecreate });
+  const settings = { durable: e.durable, autoDelete: e.autoDelete, argumentsJson: JSON.stringify(e.arguments) };
+  return { opts, resources: [new rabbitmq.Queue(e.id, { name: e.name, vhost: e.vhost, settings }, opts)] };
+}
+
+function binding(ctx: Context, e: BindingEntry): Registered {
+  // Ends come from the resources' outputs when warren manages them: when
+  // either is re-declared, Pulumi then re-creates the binding in the same run.
+  const opts = optsFor(ctx, e, { deleteBeforeReplace: true });
+  return { opts, resources: [new rabbitmq.Binding(e.id, {
+    vhost: e.vhost, source: nameOf(ctx, e.sourceId, e.source), destination: nameOf(ctx, e.destinationId, e.destination), destinationType: e.destinationType,
+    routingKey: e.routingKey, argumentsJson: JSON.stringify(e.arguments),
+  }, opts)] };
+}
+
+/** The `name` output of the resource registered for a plan id, or the plain name. */
+function nameOf(ctx: Context, id: string | undefined, name: string): pulumi.Input<string> {
+  const resource = id === undefined ? undefined : ctx.registered.get(id)?.resources[0];
+  return resource ? (resource as unknown as { name: pulumi.Output<string> }).name : name;
+}
+
+function policy(ctx: Context, e: PolicyEntry): Registered {
+  const opts = optsFor(ctx, e);
+  const args = { name: e.name, vhost: e.vhost, policy: { pattern: e.pattern, priority: e.priority, applyTo: e.applyTo, definition: stringMap(e.definition) } };
+  const resource = e.kind === 'policy' ? new rabbitmq.Policy(e.id, args, opts) : new rabbitmq.OperatorPolicy(e.id, args, opts);
+  return { opts, resources: [resource] };
+}
+
+function user(ctx: Context, e: UserEntry): Registered {
+  let opts = optsFor(ctx, e);
+  const resources: pulumi.CustomResource[] = [];
+  if (e.password.kind === 'secret') {
+    const password = ctx.options.secrets[e.password.key];
+    if (!password) throw new Error(`no secret ${e.password.key} was read for user ${e.name}`);
+    resources.push(new rabbitmq.User(e.id, { name: e.name, password, tags: [...e.tags] }, opts));
+  } else {
+    const { provider: _, ...dynamicOpts } = opts;
+    const hash = e.password.kind === 'hash' ? pulumi.secret(e.password.hash) : pulumi.secret('');
+    resources.push(new UserAccount(e.id, { connection: ctx.connection, name: e.name, tags: e.tags, passwordHash: hash, algorithm: e.password.kind === 'hash' ? e.password.algorithm : 'sha256' }, dynamicOpts));
+    opts = dynamicOpts;
+  }
+  if (Object.keys(e.limits).length > 0) {
+    resources.push(new UserLimits(`${e.id}/limits`, { connection: ctx.connection, user: e.name, limits: e.limits }, { parent: ctx.parent, dependsOn: [ctx.guard, resources[0]!] }));
+  }
+  return { opts, resources };
+}
+
+/** The provider takes string maps; it turns integer strings back into numbers for policies. */
+function stringMap(map: JsonMap): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+/** Entries after everything they depend on (the plan's dependencies form no cycles). */
+function orderByDependencies(entries: readonly PlanEntry[]): PlanEntry[] {
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const done = new Set<string>();
+  const out: PlanEntry[] = [];
+  const visit = (e: PlanEntry) => {
+    if (done.has(e.id)) return;
+    done.add(e.id);
+    for (const d of e.dependsOn) {
+      const dep = byId.get(d);
+      if (dep) visit(dep);
+    }
+    out.push(e);
+  };
+  entries.forEach(visit);
+  return out;
+}

@@ -1,0 +1,48 @@
+// Internal exchanges (reachable only through exchange-to-exchange bindings),
+// which @pulumi/rabbitmq's Exchange cannot declare. Like that provider, any
+// change re-declares the exchange (deleting first: names are fixed); an
+// exchange holds no messages, and warren re-creates its bindings.
+import * as pulumi from '@pulumi/pulumi';
+import { callApi, seg, type Connection } from './management-api.js';
+
+export interface InternalExchangeInputs {
+  readonly connection: pulumi.Input<Connection>;
+  readonly vhost: pulumi.Input<string>;
+  readonly name: string;
+  readonly type: string;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly arguments: Record<string, unknown>;
+}
+
+type State = Omit<InternalExchangeInputs, 'connection' | 'vhost'> & { connection: Connection; vhost: string };
+const FIELDS = ['vhost', 'name', 'type', 'durable', 'autoDelete', 'arguments'] as const;
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(s: State) {
+    await callApi(s.connection, 'PUT', `/exchanges/${seg(s.vhost)}/${seg(s.name)}`, {
+      type: s.type, durable: s.durable, auto_delete: s.autoDelete, internal: true, arguments: s.arguments,
+    });
+    return { id: `${s.vhost}/${s.name}`, outs: s };
+  },
+  async diff(_id, olds: State, news: State) {
+    const replaces = FIELDS.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+  },
+  async read(id, props: State) {
+    const { status, json } = await callApi(props.connection, 'GET', `/exchanges/${seg(props.vhost)}/${seg(props.name)}`);
+    if (status === 404) return { id: '', props: {} };
+    const x = json as { type: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> };
+    return { id, props: { ...props, type: x.type, durable: x.durable, autoDelete: x.auto_delete, arguments: x.arguments } };
+  },
+  async delete(_id, props: State) {
+    await callApi(props.connection, 'DELETE', `/exchanges/${seg(props.vhost)}/${seg(props.name)}`);
+  },
+};
+
+export class InternalExchange extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  constructor(name: string, args: InternalExchangeInputs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...args }, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'InternalExchange');
+  }
+}

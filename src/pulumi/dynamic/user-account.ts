@@ -1,0 +1,55 @@
+// Users @pulumi/rabbitmq cannot express (its User needs a clear-text
+// password): users given a salted hash, and users without a password
+// (certificate or other auth). The hash is a secret in state and outputs.
+import * as pulumi from '@pulumi/pulumi';
+import { callApi, seg, type Connection } from './management-api.js';
+
+export interface UserAccountInputs {
+  readonly connection: pulumi.Input<Connection>;
+  readonly name: string;
+  readonly tags: readonly string[];
+  /** Base64 salted hash; "" for no password. */
+  readonly passwordHash: pulumi.Input<string>;
+  readonly algorithm: 'sha256' | 'sha512';
+}
+
+type State = Omit<UserAccountInputs, 'connection' | 'passwordHash'> & { connection: Connection; passwordHash: string };
+
+async function put(s: State): Promise<void> {
+  await callApi(s.connection, 'PUT', `/users/${seg(s.name)}`, {
+    password_hash: s.passwordHash,
+    hashing_algorithm: `rabbit_password_hashing_${s.algorithm}`,
+    tags: s.tags.join(','),
+  });
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: State) {
+    await put(inputs);
+    return { id: inputs.name, outs: inputs };
+  },
+  async update(_id, _olds: State, news: State) {
+    await put(news);
+    return { outs: news };
+  },
+  async diff(_id, olds: State, news: State) {
+    const changed = (['tags', 'passwordHash', 'algorithm'] as const).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    return { changes: changed || olds.name !== news.name, replaces: olds.name !== news.name ? ['name'] : [], deleteBeforeReplace: true };
+  },
+  async read(id, props: State) {
+    const { status, json } = await callApi(props.connection, 'GET', `/users/${seg(props.name)}`);
+    if (status === 404) return { id: '', props: {} };
+    const u = json as { password_hash?: string; tags?: string[] | string };
+    const tags = Array.isArray(u.tags) ? u.tags : u.tags ? u.tags.split(',') : [];
+    return { id, props: { ...props, tags, passwordHash: u.password_hash ?? '' } };
+  },
+  async delete(_id, props: State) {
+    await callApi(props.connection, 'DELETE', `/users/${seg(props.name)}`);
+  },
+};
+
+export class UserAccount extends pulumi.dynamic.Resource {
+  constructor(name: string, args: UserAccountInputs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection', 'passwordHash'] }, 'warren', 'UserAccount');
+  }
+}

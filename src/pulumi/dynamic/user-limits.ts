@@ -1,0 +1,54 @@
+// Per-user limits (max connections, max channels), which @pulumi/rabbitmq's
+// User does not have. Deleting removes the limits, not the user.
+import * as pulumi from '@pulumi/pulumi';
+import { callApi, seg, type Connection } from './management-api.js';
+
+export interface UserLimitsInputs {
+  readonly connection: pulumi.Input<Connection>;
+  readonly user: pulumi.Input<string>;
+  readonly limits: { readonly maxConnections?: number; readonly maxChannels?: number };
+}
+
+type State = { connection: Connection; user: string; limits: UserLimitsInputs['limits'] };
+
+const NAMES = { maxConnections: 'max-connections', maxChannels: 'max-channels' } as const;
+
+async function apply(s: State, limits: UserLimitsInputs['limits']): Promise<void> {
+  for (const [field, name] of Object.entries(NAMES)) {
+    const value = limits[field as keyof typeof NAMES];
+    if (value === undefined) await callApi(s.connection, 'DELETE', `/user-limits/${seg(s.user)}/${name}`);
+    else await callApi(s.connection, 'PUT', `/user-limits/${seg(s.user)}/${name}`, { value });
+  }
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: State) {
+    await apply(inputs, inputs.limits);
+    return { id: inputs.user, outs: inputs };
+  },
+  async update(_id, _olds: State, news: State) {
+    await apply(news, news.limits);
+    return { outs: news };
+  },
+  async diff(_id, olds: State, news: State) {
+    const changed = JSON.stringify(olds.limits) !== JSON.stringify(news.limits);
+    return { changes: changed || olds.user !== news.user, replaces: olds.user !== news.user ? ['user'] : [] };
+  },
+  async read(id, props: State) {
+    const { status, json } = await callApi(props.connection, 'GET', `/user-limits/${seg(props.user)}`);
+    if (status === 404) return { id, props: { ...props, limits: {} } };
+    const value = ((json as { value?: Record<string, number> }[] | undefined) ?? [])[0]?.value ?? {};
+    const limits = JSON.parse(JSON.stringify({ maxConnections: value['max-connections'], maxChannels: value['max-channels'] }));
+    return { id, props: { ...props, limits } };
+  },
+  async delete(_id, props: State) {
+    const { status } = await callApi(props.connection, 'GET', `/users/${seg(props.user)}`);
+    if (status !== 404) await apply(props, {});
+  },
+};
+
+export class UserLimits extends pulumi.dynamic.Resource {
+  constructor(name: string, args: UserLimitsInputs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'UserLimits');
+  }
+}

@@ -1,0 +1,68 @@
+// What @pulumi/rabbitmq's VHost cannot hold (it takes only a name):
+// description, tags, default queue type and limits, kept in sync through the
+// management API. Deleting it clears them and leaves the vhost.
+import * as pulumi from '@pulumi/pulumi';
+import { callApi, seg, type Connection } from './management-api.js';
+
+export interface VHostSettingsInputs {
+  readonly connection: pulumi.Input<Connection>;
+  readonly vhost: pulumi.Input<string>;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly defaultQueueType?: string;
+  readonly limits: { readonly maxConnections?: number; readonly maxQueues?: number };
+}
+
+type State = Omit<VHostSettingsInputs, 'connection' | 'vhost'> & { connection: Connection; vhost: string };
+
+const LIMITS = { maxConnections: 'max-connections', maxQueues: 'max-queues' } as const;
+
+async function apply(s: State): Promise<void> {
+  await callApi(s.connection, 'PUT', `/vhosts/${seg(s.vhost)}`, {
+    description: s.description,
+    tags: s.tags.join(','),
+    ...(s.defaultQueueType ? { default_queue_type: s.defaultQueueType } : {}),
+  });
+  for (const [field, name] of Object.entries(LIMITS)) {
+    const value = s.limits[field as keyof typeof LIMITS];
+    if (value === undefined) await callApi(s.connection, 'DELETE', `/vhost-limits/${seg(s.vhost)}/${name}`);
+    else await callApi(s.connection, 'PUT', `/vhost-limits/${seg(s.vhost)}/${name}`, { value });
+  }
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: State) {
+    await apply(inputs);
+    return { id: inputs.vhost, outs: inputs };
+  },
+  async update(_id, _olds: State, news: State) {
+    await apply(news);
+    return { outs: news };
+  },
+  async diff(_id, olds: State, news: State) {
+    const keys = ['description', 'tags', 'defaultQueueType', 'limits'] as const;
+    const changes = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    return { changes: changes.length > 0 || olds.vhost !== news.vhost, replaces: olds.vhost !== news.vhost ? ['vhost'] : [] };
+  },
+  async read(id, props: State) {
+    const { status, json } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
+    if (status === 404) return { id: '', props: {} };
+    const v = json as { description?: string; tags?: string[] | string };
+    const tags = Array.isArray(v.tags) ? v.tags : v.tags ? v.tags.split(',') : [];
+    const limits = await callApi(props.connection, 'GET', `/vhost-limits/${seg(props.vhost)}`);
+    const value = ((limits.json as { value?: Record<string, number> }[] | undefined) ?? [])[0]?.value ?? {};
+    const read = { maxConnections: value['max-connections'], maxQueues: value['max-queues'] };
+    return { id, props: { ...props, description: v.description ?? '', tags, limits: JSON.parse(JSON.stringify(read)) } };
+  },
+  async delete(_id, props: State) {
+    // Clearing must not re-create a vhost that is already gone.
+    const { status } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
+    if (status !== 404) await apply({ ...props, description: '', tags: [], limits: {} });
+  },
+};
+
+export class VHostSettings extends pulumi.dynamic.Resource {
+  constructor(name: string, args: VHostSettingsInputs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'VHostSettings');
+  }
+}

@@ -1,0 +1,156 @@
+// The Pulumi layer under Pulumi's mocks (unit tests only; the real engine is
+// exercised end to end elsewhere): resource types, names, inputs, parents,
+// dependencies, secret-ness and protect flags for every kind of object.
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findFiles } from '../../src/load/find-files.js';
+import { compilePlan } from '../../src/plan/compile-plan.js';
+import type { Plan } from '../../src/plan/plan-types.js';
+import { Topology } from '../../src/pulumi/create-topology.js';
+import { readStackOverrides } from '../../src/cli/read-stack.js';
+import { validateTopology } from '../../src/validate-topology.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+
+// Mocks must be in place before any resource is constructed (describe bodies run at collection).
+await pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: () => ({}),
+  },
+  'warren',
+  'test',
+  false,
+);
+
+/** Resolves once every resource of the component has been registered with the (mock) engine. */
+async function settled(t: Topology): Promise<void> {
+  await Promise.all([...t.registered.values()].flatMap((r) => r.resources.map((x) => value(x.urn))));
+}
+
+function planFor(stack?: string, allowRecreate: string[] = []): Plan {
+  const files = findFiles([join(ROOT, 'topology')]).files;
+  const validation = validateTopology(files, stack ? readStackOverrides(join(ROOT, stack)) : undefined);
+  expect(validation.valid).toBe(true);
+  return compilePlan(validation.model, { allowRecreate, allowDelete: [] });
+}
+
+const SECRETS = ['orderServicePassword', 'notificationServicePassword', 'workerPassword'];
+
+function topology(plan: Plan, protectQueues = false): Topology {
+  return new Topology('topology', plan, {
+    broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
+    secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
+    protectQueues,
+  });
+}
+
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+const isSecret = <T>(o: pulumi.Output<T>) => (o as unknown as { isSecret: Promise<boolean> }).isSecret;
+
+describe('the topology component', () => {
+  const plan = planFor();
+  const t = topology(plan);
+  const resourceOf = (id: string) => t.registered.get(id)!.resources[0]!;
+  beforeAll(() => settled(t));
+
+  it('registers every plan entry under its id, with the type for its kind', async () => {
+    const types: Record<string, string> = {};
+    for (const [id, { resources }] of t.registered) {
+      types[id] = (await value(resources[0]!.urn)).split('::')[2]!.split('$').pop()!;
+      expect(await value(resources[0]!.urn)).toMatch(new RegExp(`::${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    }
+    expect(types['vhost/shop']).toBe('rabbitmq:index/vHost:VHost');
+    expect(types['shop/exchange/orders']).toBe('rabbitmq:index/exchange:Exchange');
+    expect(types['shop/queue/order_processor']).toBe('rabbitmq:index/queue:Queue');
+    expect(types['shop/binding/orders>queue:all_orders[order.#]']).toBe('rabbitmq:index/binding:Binding');
+    expect(types['shop/policy/queue-length-cap']).toBe('rabbitmq:index/policy:Policy');
+    expect(types['shop/queue-settings/order_processor']).toBe('rabbitmq:index/policy:Policy');
+    expect(types['shop/operator-policy/cap-length']).toBe('rabbitmq:index/operatorPolicy:OperatorPolicy');
+    expect(types['user/order-service']).toBe('rabbitmq:index/user:User');
+    expect(types['user/ops-readonly']).toBe('pulumi-nodejs:dynamic/warren:UserAccount');
+    expect(types['shop/permissions/order-service']).toBe('rabbitmq:index/permissions:Permissions');
+    expect(types['shop/topic-permissions/order-service']).toBe('rabbitmq:index/topicPermissions:TopicPermissions');
+    expect(t.registered.size).toBe(plan.entries.length);
+  });
+
+  it('parents every resource to the component, and gives bridged ones the explicit provider', async () => {
+    for (const { resources, opts } of t.registered.values()) {
+      for (const r of resources) expect(await value(r.urn)).toContain('warren:index:Topology$');
+      if (opts.provider) expect(opts.provider).toBeInstanceOf(pulumi.ProviderResource);
+    }
+    expect(t.registered.get('shop/queue/order_processor')!.opts.provider).toBeDefined();
+    expect(t.registered.get('user/ops-readonly')!.opts.provider).toBeUndefined();
+  });
+
+  it('declares queues with immutable arguments only, deleting before replacing', async () => {
+    const q = registered.find((r) => r.name === 'shop/queue/order_processor')!;
+    expect(q.inputs).toMatchObject({ name: 'order_processor', vhost: 'shop', settings: { durable: true, autoDelete: false, argumentsJson: '{"x-queue-type":"quorum"}' } });
+    expect(t.registered.get('shop/queue/order_processor')!.opts).toMatchObject({ deleteBeforeReplace: true, protect: false });
+  });
+
+  it('puts changeable settings in a policy whose definition values are strings for the provider', () => {
+    const p = registered.find((r) => r.name === 'shop/queue-settings/order_processor')!;
+    expect(p.inputs).toMatchObject({ name: 'warren.queue.order_processor', vhost: 'shop',
+      policy: { pattern: '^order_processor$', applyTo: 'queues', priority: 2, definition: { 'message-ttl': '60000', 'delivery-limit': '5', 'dead-letter-exchange': 'dlx', 'dead-letter-routing-key': 'order_processor.dead' } } });
+  });
+
+  it('makes every resource wait for the guard, and each for its plan dependencies', () => {
+    for (const [id, { opts }] of t.registered) {
+      const deps = opts.dependsOn as pulumi.Resource[];
+      expect(deps[0], id).toBe(t.guard);
+      const entry = plan.entries.find((e) => e.id === id)!;
+      for (const d of entry.dependsOn) expect(deps, `${id} → ${d}`).toContain(t.registered.get(d)!.resources[0]);
+    }
+  });
+
+  it('binds to the outputs of managed ends, so that re-declaring an end re-creates its bindings', async () => {
+    const b = t.registered.get('shop/binding/orders>queue:all_orders[order.#]')!.resources[0] as pulumi.CustomResource & { source: pulumi.Output<string>; destination: pulumi.Output<string> };
+    expect([await value(b.source), await value(b.destination)]).toEqual(['orders', 'all_orders']);
+    const headers = registered.find((r) => r.name.startsWith('shop/binding/reports>queue:pdf_reports'))!;
+    expect(JSON.parse(headers.inputs.argumentsJson as string)).toEqual({ format: 'pdf', type: 'report', 'x-match': 'all' });
+  });
+
+  it('keeps passwords, hashes and broker credentials secret', async () => {
+    const user = resourceOf('user/order-service') as unknown as { password: pulumi.Output<string> };
+    expect(await isSecret(user.password)).toBe(true);
+    expect(await value(user.password)).toBe('pw-orderServicePassword');
+    const hashed = resourceOf('user/ops-readonly') as unknown as { passwordHash: pulumi.Output<string>; connection: pulumi.Output<unknown> };
+    expect(await isSecret(hashed.passwordHash)).toBe(true);
+    expect(await isSecret(hashed.connection)).toBe(true);
+  });
+
+  it('fills what the provider lacks with dynamic resources: vhost settings, user limits', async () => {
+    const settings = t.registered.get('vhost/shop')!.resources[1] as unknown as { limits: pulumi.Output<unknown>; description: pulumi.Output<string> };
+    expect(await value(settings.limits)).toEqual({ maxConnections: 500, maxQueues: 1000 });
+    expect(await value(settings.description)).toBe('Order processing');
+    const limits = t.registered.get('user/order-service')!.resources[1] as unknown as { limits: pulumi.Output<unknown> };
+    expect(await value(limits.limits)).toEqual({ maxConnections: 50, maxChannels: 200 });
+  });
+
+  it('hands the guard every queue fingerprint and the allowances', async () => {
+    const guard = t.guard as unknown as { queues: pulumi.Output<Record<string, string>>; allowRecreate: pulumi.Output<string[]> };
+    expect(Object.keys(await value(guard.queues)).sort()).toEqual(plan.entries.filter((e) => e.kind === 'queue').map((e) => e.id).sort());
+    expect(await value(guard.allowRecreate)).toEqual([]);
+  });
+});
+
+describe('stack differences', () => {
+  it('protects queues where the stack asks, except those allowed to be re-declared', () => {
+    const t = topology(planFor('stacks/Pulumi.production.yaml', ['shop/queue/us_orders']), true);
+    expect(t.registered.get('shop/queue/all_orders')!.opts.protect).toBe(true);
+    expect(t.registered.get('shop/queue/us_orders')!.opts.protect).toBe(false);
+    expect(t.registered.has('user/ops-readonly')).toBe(false);
+  });
+
+  it('staging registers its extra queue and binding', () => {
+    const t = topology(planFor('stacks/Pulumi.staging.yaml'));
+    expect(t.registered.has('shop/queue/debug_orders')).toBe(true);
+    expect(t.registered.has('shop/binding/orders>queue:debug_orders[#]')).toBe(true);
+  });
+});
