@@ -7,18 +7,22 @@
 //   warren:protectQueues   mark queues `protect` as well (default false)
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
 //   warren:<key>           (secret) the password of each user with { secret: <key> }
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { formatDiagnostics } from '../cli/print-diagnostics.js';
 import { findFiles } from '../load/find-files.js';
+import { packageRoot } from '../package-root.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { validateTopology } from '../validate-topology.js';
 import { Topology } from './create-topology.js';
 
+// Paths in config are relative to the project (where Pulumi.yaml is), whatever
+// directory the language host starts the program in.
+const root = packageRoot();
 const config = new pulumi.Config('warren');
-const paths = config.getObject<string[]>('topology') ?? ['topology/'];
+const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
 const allow = config.getObject<{ recreate?: string[]; delete?: string[] }>('allow') ?? {};
-const stackFile = join('stacks', `Pulumi.${pulumi.getStack()}.yaml`);
+const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 
 const { files, unmatched } = findFiles(paths);
 if (unmatched.length > 0) throw new pulumi.RunError(`warren:topology names paths with no topology files: ${unmatched.join(', ')}`);

@@ -1,0 +1,9 @@
+# Sourced by the scripts (and usable by hand: `. scripts/pulumi-env.sh`):
+# the toolchain on PATH, a local state backend outside the clone, the local
+# stack's passphrase, and no update checks or plugin downloads.
+. "${WARREN_CACHE_DIR:-$HOME/.cache/warren}/toolchain/env.sh"
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://${WARREN_STATE_DIR:-$HOME/.warren/state}}"
+# The local stack's secrets are encrypted with this passphrase; it protects only
+# throwaway credentials of the broker on this machine. Other stacks set their own.
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-warren-local}"
+mkdir -p "${PULUMI_BACKEND_URL#file://}"

@@ -1,0 +1,101 @@
+// Package rabbitmqinfo maps the upstream Terraform RabbitMQ provider onto Pulumi
+// tokens. The tokens, autonamed properties and config defaults follow what the
+// npm package @pulumi/rabbitmq 3.3.8 sends to its provider plugin, so that this
+// locally built plugin can serve that SDK.
+package rabbitmqinfo
+
+import (
+	"unicode"
+
+	"github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfbridge"
+	shimv2 "github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfshim/sdk-v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/terraform-providers/terraform-provider-rabbitmq/rabbitmq"
+)
+
+// Version is the provider version; it is set at link time with
+// -ldflags "-X warren.local/toolchain/rabbitmq-provider/rabbitmqinfo.Version=3.3.8".
+var Version string
+
+const (
+	pkgName = "rabbitmq"
+	modName = "index"
+)
+
+// resourceToken returns e.g. rabbitmq:index/vHost:VHost for "VHost".
+func resourceToken(name string) tokens.Type {
+	file := string(unicode.ToLower(rune(name[0]))) + name[1:]
+	return tokens.Type(pkgName + ":" + modName + "/" + file + ":" + name)
+}
+
+// functionToken returns e.g. rabbitmq:index/getVHost:getVHost for "getVHost".
+func functionToken(name string) tokens.ModuleMember {
+	return tokens.ModuleMember(pkgName + ":" + modName + "/" + name + ":" + name)
+}
+
+// Provider returns the bridge's description of the provider.
+func Provider() tfbridge.ProviderInfo {
+	if Version == "" {
+		panic("rabbitmqinfo.Version is not set: build with -ldflags -X ...rabbitmqinfo.Version=<version>")
+	}
+	tf := rabbitmq.Provider()
+	info := tfbridge.ProviderInfo{
+		P:                 shimv2.NewProvider(tf),
+		Name:              pkgName,
+		Version:           Version,
+		DisplayName:       "RabbitMQ",
+		Description:       "A Pulumi package for creating and managing RabbitMQ resources.",
+		Keywords:          []string{"pulumi", "rabbitmq"},
+		License:           "Apache-2.0",
+		Homepage:          "https://pulumi.io",
+		Repository:        "https://github.com/pulumi/pulumi-rabbitmq",
+		GitHubOrg:         "cyrilgdn",
+		TFProviderVersion: "1.8.0",
+		MetadataInfo:      tfbridge.NewProviderMetadata([]byte("{}")),
+		Config: map[string]*tfbridge.SchemaInfo{
+			"cacert_file": {Default: &tfbridge.DefaultInfo{EnvVars: []string{"RABBITMQ_CACERT"}}},
+			"insecure":    {Default: &tfbridge.DefaultInfo{EnvVars: []string{"RABBITMQ_INSECURE"}}},
+		},
+		Resources: map[string]*tfbridge.ResourceInfo{
+			"rabbitmq_binding":             {Tok: resourceToken("Binding")},
+			"rabbitmq_exchange":            {Tok: resourceToken("Exchange")},
+			"rabbitmq_federation_upstream": {Tok: resourceToken("FederationUpstream")},
+			"rabbitmq_operator_policy":     {Tok: resourceToken("OperatorPolicy")},
+			"rabbitmq_permissions":         {Tok: resourceToken("Permissions")},
+			"rabbitmq_policy":              {Tok: resourceToken("Policy")},
+			"rabbitmq_queue":               {Tok: resourceToken("Queue")},
+			"rabbitmq_shovel":              {Tok: resourceToken("Shovel")},
+			"rabbitmq_topic_permissions":   {Tok: resourceToken("TopicPermissions")},
+			"rabbitmq_user":                {Tok: resourceToken("User")},
+			"rabbitmq_vhost":               {Tok: resourceToken("VHost")},
+		},
+		DataSources: map[string]*tfbridge.DataSourceInfo{
+			"rabbitmq_exchange": {Tok: functionToken("getExchange")},
+			"rabbitmq_user":     {Tok: functionToken("getUser")},
+			"rabbitmq_vhost":    {Tok: functionToken("getVHost")},
+		},
+	}
+
+	// Resources whose Terraform "name" is a required or optional input get a
+	// Pulumi autoname (resource name plus a random suffix) when it is omitted.
+	for tfName, res := range info.Resources {
+		r, ok := tf.ResourcesMap[tfName]
+		if !ok {
+			panic("unknown Terraform resource " + tfName)
+		}
+		if s, has := r.Schema["name"]; has && (s.Required || s.Optional) {
+			if res.Fields == nil {
+				res.Fields = map[string]*tfbridge.SchemaInfo{}
+			}
+			if _, set := res.Fields["name"]; !set {
+				res.Fields["name"] = tfbridge.AutoName("name", 255, "-")
+			}
+		}
+	}
+	for tfName := range info.DataSources {
+		if _, ok := tf.DataSourcesMap[tfName]; !ok {
+			panic("unknown Terraform data source " + tfName)
+		}
+	}
+	return info
+}
