@@ -11,14 +11,13 @@ import { isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { formatDiagnostics } from '../cli/print-diagnostics.js';
 import { findFiles } from '../load/find-files.js';
-import { packageRoot } from '../package-root.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { validateTopology } from '../validate-topology.js';
 import { Topology } from './create-topology.js';
 
 // Paths in config are relative to the project (where Pulumi.yaml is), whatever
 // directory the language host starts the program in.
-const root = packageRoot();
+const root = projectRoot();
 const config = new pulumi.Config('warren');
 const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
 const allow = config.getObject<{ recreate?: string[]; delete?: string[] }>('allow') ?? {};
@@ -46,3 +45,14 @@ const topology = new Topology('topology', plan, {
 export const managedObjects = plan.entries.length;
 export const queues = Object.keys(plan.guard.queues);
 export const guard = topology.guard.urn;
+
+/** The directory of Pulumi.yaml. */
+function projectRoot(): string {
+  try {
+    const dir = pulumi.runtime.getRootDirectory();
+    if (dir) return dir;
+  } catch {
+    // Older language hosts do not pass it; fall through.
+  }
+  throw new pulumi.RunError('the language host did not say where the project is (Pulumi.yaml)');
+}

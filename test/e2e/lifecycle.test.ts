@@ -1,0 +1,247 @@
+// End to end, on the real Pulumi engine and the real broker: up, no-op,
+// behaviour over AMQP, changeable and immutable changes with messages in the
+// queues, drift, destroy, and secrets. The steps build on each other, in order.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, connect, enc, eventually, messageCount } from './support/broker.js';
+import { E2EProject, expectOk, PREFIX } from './support/e2e-project.js';
+
+const SHOP = `${PREFIX}shop`;
+const OPS = `${PREFIX}ops`;
+const project = new E2EProject();
+
+interface Queue { name: string; type: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown>; policy?: string; effective_policy_definition?: Record<string, unknown> }
+interface Binding { source: string; destination: string; destination_type: string; routing_key: string; arguments: Record<string, unknown> }
+
+beforeAll(() => {
+  // Leftovers of an interrupted earlier run would make the state disagree with the broker.
+  return Promise.all([SHOP, OPS, `${PREFIX}unmanaged`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+}, 60_000);
+
+afterAll(async () => {
+  project.pulumi('destroy', '--yes', '--skip-preview');
+  await Promise.all([SHOP, OPS, `${PREFIX}unmanaged`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+}, 600_000);
+
+describe('pulumi up of the example topology', () => {
+  it('creates every declared object, with its declared properties in effect', async () => {
+    project.init();
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up');
+
+    const vhost = (await api<{ description: string; tags: string[] }>(`/vhosts/${SHOP}`)).body;
+    expect(vhost).toMatchObject({ description: 'Order processing', tags: ['production'] });
+    expect((await api<{ value: object }[]>(`/vhost-limits/${SHOP}`)).body[0]!.value).toEqual({ 'max-connections': 500, 'max-queues': 1000 });
+
+    // The management API reports policies from statistics collected every few seconds.
+    const queues = await eventually(async () => {
+      const list = (await api<Queue[]>(`/queues/${SHOP}`)).body;
+      return list.find((q) => q.name === 'order_processor')?.effective_policy_definition?.['message-ttl'] ? list : undefined;
+    });
+    expect(queues.map((q) => q.name).sort()).toEqual(['all_orders', 'csv_reports', 'email_notifications', 'email_notifications_failed', 'order_processor',
+      'order_processor.dead', 'pdf_reports', 'push_notifications', 'sms_notifications', 'unrouted_orders', 'us_orders']);
+    const processor = queues.find((q) => q.name === 'order_processor')!;
+    expect(processor).toMatchObject({ type: 'quorum', durable: true, auto_delete: false, arguments: { 'x-queue-type': 'quorum' }, policy: 'warren.queue.order_processor' });
+    // Settings applied through the queue's policy are in effect (and the operator policy is merged by the broker).
+    expect(processor.effective_policy_definition).toMatchObject({ 'message-ttl': 60000, 'delivery-limit': 5, 'dead-letter-exchange': 'dlx', 'dead-letter-routing-key': 'order_processor.dead', 'max-length': 1000000 });
+
+    const exchanges = (await api<{ name: string; type: string; arguments: object }[]>(`/exchanges/${SHOP}`)).body.filter((x) => x.name !== '' && !x.name.startsWith('amq.'));
+    expect(exchanges.map((x) => `${x.name}:${x.type}`).sort()).toEqual(['dlx:direct', 'notifications:fanout', 'orders:topic', 'reports:headers', 'unrouted:fanout']);
+    expect(exchanges.find((x) => x.name === 'orders')!.arguments).toEqual({ 'alternate-exchange': 'unrouted' });
+
+    const bindings = (await api<Binding[]>(`/bindings/${SHOP}`)).body.filter((b) => b.source !== '');
+    expect(bindings.map((b) => `${b.source}>${b.destination}[${b.routing_key}]`).sort()).toEqual([
+      'dlx>email_notifications_failed[email_notifications_failed]', 'dlx>order_processor.dead[order_processor.dead]',
+      'notifications>email_notifications[]', 'notifications>push_notifications[]', 'notifications>sms_notifications[]',
+      'orders>all_orders[order.#]', 'orders>order_processor[order.created.*]', 'orders>us_orders[order.*.us]',
+      'reports>csv_reports[]', 'reports>pdf_reports[]', 'unrouted>unrouted_orders[]',
+    ]);
+    expect(bindings.find((b) => b.destination === 'pdf_reports')!.arguments).toEqual({ format: 'pdf', type: 'report', 'x-match': 'all' });
+
+    // Policies: the user's, plus warren's per-queue settings policies (documented), nothing else.
+    const policies = (await api<{ name: string }[]>(`/policies/${SHOP}`)).body.map((p) => p.name).sort();
+    expect(policies).toEqual(['queue-length-cap', 'warren.queue.all_orders', 'warren.queue.email_notifications', 'warren.queue.order_processor',
+      'warren.queue.push_notifications', 'warren.queue.sms_notifications', 'warren.queue.unrouted_orders']);
+    expect((await api<{ name: string }[]>(`/operator-policies/${SHOP}`)).body.map((p) => p.name)).toEqual(['cap-length']);
+
+    const users = (await api<{ name: string; tags: string[] }[]>('/users')).body.filter((u) => u.name.startsWith(PREFIX));
+    expect(users.map((u) => `${u.name}:${u.tags.join(',')}`).sort()).toEqual([`${PREFIX}notification-service:`, `${PREFIX}ops-readonly:monitoring`, `${PREFIX}order-service:`, `${PREFIX}worker:`]);
+    const perms = (await api<{ user: string; vhost: string; write: string }[]>(`/users/${PREFIX}order-service/permissions`)).body;
+    expect(perms).toEqual([expect.objectContaining({ vhost: SHOP, configure: '^$', write: '^orders$', read: '^order_processor$' })]);
+    const topic = (await api<{ exchange: string; write: string }[]>(`/users/${PREFIX}order-service/topic-permissions`)).body;
+    expect(topic).toEqual([expect.objectContaining({ vhost: SHOP, exchange: 'orders', write: '^order\\.', read: '^order\\.' })]);
+    expect((await api<{ value: object }[]>(`/user-limits/${PREFIX}order-service`)).body[0]!.value).toEqual({ 'max-connections': 50, 'max-channels': 200 });
+  }, 600_000);
+
+  it('a second up changes nothing, and preview reports no changes', () => {
+    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview --expect-no-changes');
+    const up = expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'second up');
+    expect(up.output).toMatch(/\d+ unchanged/);
+    expect(up.output).not.toMatch(/\+ \d+ created|~ \d+ updated|- \d+ deleted|\+-\d+ replaced/);
+  }, 600_000);
+});
+
+describe('the broker behaves as declared (AMQP)', () => {
+  it('routes by topic, headers and fanout, and catches unroutable messages in the alternate exchange', async () => {
+    const conn = await connect(SHOP);
+    const ch = await conn.createConfirmChannel();
+    const names = ['all_orders', 'us_orders', 'order_processor', 'unrouted_orders', 'pdf_reports', 'csv_reports', 'email_notifications', 'sms_notifications', 'push_notifications'];
+    for (const q of names) await ch.purgeQueue(q);
+    const before = async () => Object.fromEntries(await Promise.all(names.map(async (q) => [q, (await ch.checkQueue(q)).messageCount])));
+    ch.publish('orders', 'order.created.us', Buffer.from('a'));
+    ch.publish('orders', 'order.shipped.eu', Buffer.from('b'));
+    ch.publish('orders', 'invoice.created', Buffer.from('c')); // matches no binding → alternate exchange
+    ch.publish('reports', '', Buffer.from('d'), { headers: { format: 'pdf', type: 'report' } });
+    ch.publish('reports', '', Buffer.from('e'), { headers: { format: 'pdf' } }); // all: no match
+    ch.publish('reports', '', Buffer.from('f'), { headers: { 'legacy-format': 'excel' } }); // any: csv
+    ch.publish('notifications', 'ignored', Buffer.from('g'));
+    await ch.waitForConfirms();
+    const counts = await eventually(async () => {
+      const c = await before();
+      return c.unrouted_orders === 1 && c.push_notifications === 1 ? c : undefined;
+    });
+    expect(counts).toEqual({ all_orders: 2, us_orders: 1, order_processor: 1, unrouted_orders: 1, pdf_reports: 1, csv_reports: 1, email_notifications: 1, sms_notifications: 1, push_notifications: 1 });
+    await conn.close();
+  }, 60_000);
+
+  it('routes by direct key in the ops vhost', async () => {
+    const conn = await connect(OPS);
+    const ch = await conn.createConfirmChannel();
+    for (const q of ['error_logs', 'warning_logs']) await ch.purgeQueue(q);
+    ch.publish('logs', 'error', Buffer.from('e'));
+    ch.publish('logs', 'warning', Buffer.from('w'));
+    ch.publish('logs', 'info', Buffer.from('i'));
+    await ch.waitForConfirms();
+    expect(await eventually(async () => ((await ch.checkQueue('warning_logs')).messageCount === 2 ? (await ch.checkQueue('error_logs')).messageCount : undefined))).toBe(1);
+    await conn.close();
+  }, 60_000);
+
+  it('dead-letters a rejected message, and one requeued past the delivery limit, into the DLQ', async () => {
+    const conn = await connect(SHOP);
+    const ch = await conn.createChannel();
+    for (const q of ['order_processor', 'order_processor.dead']) await ch.purgeQueue(q);
+    ch.sendToQueue('order_processor', Buffer.from('reject me'));
+    const first = await eventually(async () => (await ch.get('order_processor')) || undefined);
+    ch.nack(first, false, false);
+    await eventually(async () => ((await ch.checkQueue('order_processor.dead')).messageCount === 1 ? true : undefined));
+    ch.sendToQueue('order_processor', Buffer.from('requeue me'));
+    for (let i = 0; i < 6; i++) {
+      const m = await eventually(async () => (await ch.get('order_processor')) || undefined);
+      ch.nack(m, false, true);
+    }
+    await eventually(async () => ((await ch.checkQueue('order_processor.dead')).messageCount === 2 ? true : undefined));
+    expect((await ch.checkQueue('order_processor')).messageCount).toBe(0);
+    await conn.close();
+  }, 60_000);
+
+  it('dead-letters an expired message', async () => {
+    // TTL 60s is long for a test: give this queue a short one through the stack's overrides.
+    project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' } } } } } });
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up with a short TTL');
+    const conn = await connect(SHOP);
+    const ch = await conn.createChannel();
+    await ch.purgeQueue('email_notifications');
+    await ch.purgeQueue('email_notifications_failed');
+    ch.sendToQueue('email_notifications', Buffer.from('expire me'));
+    await eventually(async () => ((await ch.checkQueue('email_notifications_failed')).messageCount === 1 ? true : undefined));
+    await conn.close();
+  }, 600_000);
+
+  it('keeps users inside their permissions', async () => {
+    const conn = await connect(SHOP, `${PREFIX}order-service`, project.passwords.orderServicePassword);
+    const ok = await conn.createConfirmChannel();
+    ok.publish('orders', 'order.created.eu', Buffer.from('allowed'));
+    await ok.waitForConfirms();
+    const denied = await conn.createChannel();
+    const error = new Promise<Error>((resolve) => denied.on('error', resolve));
+    denied.publish('notifications', '', Buffer.from('not allowed'));
+    expect(String((await error).message)).toMatch(/ACCESS_REFUSED/);
+    const reader = await conn.createChannel();
+    const readError = new Promise<Error>((resolve) => reader.on('error', resolve));
+    reader.consume('all_orders', () => undefined).catch(() => undefined);
+    expect(String((await readError).message)).toMatch(/ACCESS_REFUSED/);
+    await conn.close().catch(() => undefined);
+    await expect(connect(OPS, `${PREFIX}order-service`, project.passwords.orderServicePassword)).rejects.toThrow();
+  }, 60_000);
+});
+
+describe('changes with messages in the queues', () => {
+  it('a changeable field changes on the live queue, and its messages stay', async () => {
+    const conn = await connect(SHOP);
+    const ch = await conn.createConfirmChannel();
+    await ch.purgeQueue('all_orders');
+    for (let i = 0; i < 5; i++) ch.publish('orders', 'order.kept', Buffer.from(String(i)));
+    await ch.waitForConfirms();
+    await conn.close();
+    expect(await messageCount(SHOP, 'all_orders')).toBe(5);
+    project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' }, all_orders: { maxLength: 7000, messageTtl: '1h' } } } } } });
+    const up = expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up with changed settings');
+    expect(up.output).not.toMatch(/replaced|deleted/);
+    expect(await messageCount(SHOP, 'all_orders')).toBe(5);
+    const q = await eventually(async () => {
+      const queue = (await api<Queue>(`/queues/${SHOP}/all_orders`)).body;
+      return queue.effective_policy_definition?.['max-length'] === 7000 ? queue : undefined;
+    });
+    expect(q.effective_policy_definition).toMatchObject({ 'max-length': 7000, 'message-ttl': 3_600_000, overflow: 'reject-publish' });
+  }, 600_000);
+
+  it('an immutable change is refused, naming the queue and the change, and the broker is untouched', async () => {
+    project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' }, all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' } } } } } });
+    const refused = project.pulumi('up', '--yes', '--skip-preview');
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain(`queue ${SHOP}/queue/all_orders: arguments.x-queue-type "quorum" → "classic"`);
+    expect(refused.output).toContain('warren:allow.recreate');
+    const preview = project.pulumi('preview');
+    expect(preview.code).not.toBe(0);
+    expect(preview.output).toContain(`queue ${SHOP}/queue/all_orders`);
+    expect((await api<Queue>(`/queues/${SHOP}/all_orders`)).body.type).toBe('quorum');
+    expect(await messageCount(SHOP, 'all_orders')).toBe(5);
+  }, 600_000);
+
+  it('with the explicit allowance the queue is re-declared and its bindings are restored', async () => {
+    project.setConfig({ 'warren:allow': { recreate: [`${SHOP}/queue/all_orders`] } });
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'allowed up');
+    expect((await api<Queue>(`/queues/${SHOP}/all_orders`)).body.type).toBe('classic');
+    const bindings = (await api<Binding[]>(`/bindings/${SHOP}/e/orders/q/all_orders`)).body;
+    expect(bindings.map((b) => b.routing_key)).toEqual(['order.#']);
+    project.setConfig({ 'warren:allow': undefined });
+    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after the allowed change');
+  }, 600_000);
+});
+
+describe('drift', () => {
+  it('a queue and a binding deleted by hand come back with refresh + up', async () => {
+    await api(`/queues/${SHOP}/csv_reports`, 'DELETE');
+    await api(`/bindings/${SHOP}/e/orders/q/us_orders/${enc('order.*.us')}`, 'DELETE');
+    expect((await api(`/queues/${SHOP}/csv_reports`)).status).toBe(404);
+    expectOk(project.pulumi('refresh', '--yes', '--skip-preview'), 'refresh');
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up after drift');
+    expect((await api(`/queues/${SHOP}/csv_reports`)).status).toBe(200);
+    expect((await api<Binding[]>(`/bindings/${SHOP}/e/reports/q/csv_reports`)).body).toHaveLength(1);
+    expect((await api<Binding[]>(`/bindings/${SHOP}/e/orders/q/us_orders`)).body.map((b) => b.routing_key)).toEqual(['order.*.us']);
+  }, 600_000);
+});
+
+describe('secrets', () => {
+  it('no clear-text password is in the state or in any output', () => {
+    const state = project.stateText();
+    const outputs = [project.pulumi('stack', 'output', '--json'), project.pulumi('preview', '--diff')].map((r) => r.output).join('\n');
+    expect(state.length).toBeGreaterThan(1000);
+    for (const [key, password] of Object.entries(project.passwords)) {
+      if (key === 'managementPassword') continue; // "guest" also names the user
+      expect(state.includes(password), `${key} in state`).toBe(false);
+      expect(outputs.includes(password), `${key} in output`).toBe(false);
+    }
+    expect(state).toContain('ciphertext');
+  }, 600_000);
+});
+
+describe('destroy', () => {
+  it('removes every managed object and leaves what it did not create', async () => {
+    await api(`/vhosts/${PREFIX}unmanaged`, 'PUT', {});
+    await api(`/queues/${PREFIX}unmanaged/hand-made`, 'PUT', { durable: true });
+    expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
+    expect((await api(`/vhosts/${SHOP}`)).status).toBe(404);
+    expect((await api(`/vhosts/${OPS}`)).status).toBe(404);
+    expect((await api<{ name: string }[]>('/users')).body.filter((u) => u.name.startsWith(PREFIX))).toEqual([]);
+    expect((await api(`/queues/${PREFIX}unmanaged/hand-made`)).status).toBe(200);
+  }, 600_000);
+});

@@ -1,0 +1,38 @@
+// The local broker, as the tests look at it: its management API (what exists)
+// and AMQP (how it behaves).
+import amqp from 'amqplib';
+
+const API = 'http://127.0.0.1:15672/api';
+const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
+
+export async function api<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(API + path, { method, headers: { authorization: AUTH, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export const enc = encodeURIComponent;
+
+export async function connect(vhost: string, user = 'guest', password = 'guest'): Promise<amqp.ChannelModel> {
+  return amqp.connect(`amqp://${enc(user)}:${enc(password)}@127.0.0.1:5672/${enc(vhost)}`);
+}
+
+/** Polls until `probe` returns a value that is not undefined, or fails after `ms`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function messageCount(vhost: string, queue: string): Promise<number> {
+  const ch = await (await connect(vhost)).createChannel();
+  try {
+    return (await ch.checkQueue(queue)).messageCount;
+  } finally {
+    await ch.connection.close();
+  }
+}

@@ -1,0 +1,112 @@
+// A throwaway Pulumi project for the end-to-end tests: the real `pulumi` CLI
+// (built by toolchain/install-toolchain.sh), its own file state backend and
+// passphrase, warren's built program, and the example topology with its vhosts
+// and users renamed `e2e-…`, so that the tests never touch the local stack's
+// objects on the shared broker.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsYaml from 'js-yaml';
+
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
+export const PREFIX = 'e2e-';
+export const STACK = 'e2e';
+
+export interface Run {
+  readonly code: number | null;
+  readonly output: string;
+}
+
+export class E2EProject {
+  readonly dir = mkdtempSync(join(tmpdir(), 'warren-e2e-'));
+  readonly stateDir = join(this.dir, '.state');
+  /** Clear-text passwords this stack was given, to prove none leaks. */
+  readonly passwords: Record<string, string> = {};
+
+  constructor() {
+    mkdirSync(join(this.dir, 'topology'));
+    mkdirSync(join(this.dir, 'stacks'));
+    mkdirSync(this.stateDir);
+    symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
+    writeFileSync(join(this.dir, 'package.json'), JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }));
+    writeFileSync(join(this.dir, 'index.js'), `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`);
+    writeFileSync(join(this.dir, 'Pulumi.yaml'), 'name: warren-e2e\nruntime: nodejs\nstackConfigDir: stacks\n');
+    for (const file of readdirSync(join(ROOT, 'topology'))) {
+      writeFileSync(join(this.dir, 'topology', file), jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8')))));
+    }
+  }
+
+  env(): NodeJS.ProcessEnv {
+    const toolchain = readFileSync(join(process.env.WARREN_CACHE_DIR ?? join(homedir(), '.cache/warren'), 'toolchain/env.sh'), 'utf8');
+    const path = /export PATH="([^"]*)\$PATH"/.exec(toolchain)![1];
+    return {
+      ...process.env, PATH: `${path}${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${this.stateDir}`, PULUMI_CONFIG_PASSPHRASE: 'warren-e2e',
+      PULUMI_SKIP_UPDATE_CHECK: 'true', PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true', PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+      PULUMI_HOME: process.env.PULUMI_HOME ?? join(homedir(), '.pulumi'),
+    };
+  }
+
+  pulumi(...args: string[]): Run {
+    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000 });
+    return { code: run.status, output: `${run.stdout}\n${run.stderr}` };
+  }
+
+  /** Creates the stack with the local broker's credentials and fresh user passwords. */
+  init(): void {
+    expectOk(this.pulumi('stack', 'init'), 'stack init');
+    this.setConfig({ 'warren:topology': ['topology/'], 'warren:managementUrl': 'http://127.0.0.1:15672', 'warren:managementUser': 'guest' });
+    for (const key of ['managementPassword', 'orderServicePassword', 'notificationServicePassword', 'workerPassword']) {
+      const value = key === 'managementPassword' ? 'guest' : `pw-${randomBytes(12).toString('hex')}`;
+      this.passwords[key] = value;
+      expectOk(this.pulumi('config', 'set', '--secret', `warren:${key}`, value), `config set ${key}`);
+    }
+  }
+
+  /** Sets plain config values by editing the stack file (keeps encrypted entries as they are). */
+  setConfig(values: Record<string, unknown>): void {
+    const file = this.stackFile();
+    const doc = (() => {
+      try {
+        return (jsYaml.load(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> }) ?? {};
+      } catch {
+        return {};
+      }
+    })() as { config?: Record<string, unknown> };
+    doc.config = { ...doc.config };
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete doc.config[key];
+      else doc.config[key] = value;
+    }
+    writeFileSync(file, jsYaml.dump(doc));
+  }
+
+  stackFile(): string {
+    return join(this.dir, 'stacks', `Pulumi.${STACK}.yaml`);
+  }
+
+  /** Every file of the state backend, concatenated. */
+  stateText(): string {
+    const read = (dir: string): string =>
+      readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? read(join(dir, e.name)) : readFileSync(join(dir, e.name), 'latin1'))).join('\n');
+    return read(this.stateDir);
+  }
+}
+
+export function expectOk(run: Run, what: string): Run {
+  if (run.code !== 0) throw new Error(`${what} failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  return run;
+}
+
+/** The topology with vhosts and users renamed, wherever they are named. */
+function renamed(doc: unknown): unknown {
+  const d = doc as { vhosts?: Record<string, unknown>; users?: Record<string, Record<string, unknown>> };
+  const rekey = <T>(map: Record<string, T> | undefined) => (map ? Object.fromEntries(Object.entries(map).map(([k, v]) => [PREFIX + k, v])) : undefined);
+  const users = d.users
+    ? Object.fromEntries(Object.entries(d.users).map(([name, u]) => [PREFIX + name, { ...u,
+      ...(u.permissions ? { permissions: rekey(u.permissions as Record<string, unknown>) } : {}),
+      ...(u.topicPermissions ? { topicPermissions: rekey(u.topicPermissions as Record<string, unknown>) } : {}) }]))
+    : undefined;
+  return JSON.parse(JSON.stringify({ ...d, vhosts: rekey(d.vhosts), users }));
+}
