@@ -14,12 +14,12 @@ interface Binding { source: string; destination: string; destination_type: strin
 
 beforeAll(() => {
   // Leftovers of an interrupted earlier run would make the state disagree with the broker.
-  return Promise.all([SHOP, OPS, `${PREFIX}unmanaged`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+  return Promise.all([SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
 }, 60_000);
 
 afterAll(async () => {
   project.pulumi('destroy', '--yes', '--skip-preview');
-  await Promise.all([SHOP, OPS, `${PREFIX}unmanaged`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+  await Promise.all([SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
 }, 600_000);
 
 describe('pulumi up of the example topology', () => {
@@ -218,6 +218,36 @@ describe('drift', () => {
     expect((await api<Binding[]>(`/bindings/${SHOP}/e/reports/q/csv_reports`)).body).toHaveLength(1);
     expect((await api<Binding[]>(`/bindings/${SHOP}/e/orders/q/us_orders`)).body.map((b) => b.routing_key)).toEqual(['order.*.us']);
   }, 600_000);
+});
+
+describe('the broker stopped during an up', () => {
+  const BURST = `${PREFIX}burst`;
+  const burst = { [BURST]: { exchanges: { in: { type: 'direct' } }, queues: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`q${i}`, { messageTtl: '1h' }])),
+    bindings: Array.from({ length: 40 }, (_, i) => ({ from: 'in', to: `q${i}`, key: `k${i}` })) } };
+
+  it('fails with a clear error, and once the broker is back the next up converges with nothing duplicated', async () => {
+    project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' }, all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' } } }, ...burst } } });
+    const up = project.pulumiAsync('up', '--yes', '--skip-preview');
+    try {
+      await eventually(async () => ((await api(`/vhosts/${BURST}`)).status === 200 ? true : undefined), 60_000);
+      project.rabbitmqctl('stop_app');
+      const failed = await up;
+      expect(failed.code).not.toBe(0);
+      expect(failed.output).toMatch(/connection refused|ECONNREFUSED|EOF|connection reset|fetch failed/i);
+      expect(failed.output).not.toMatch(/panic:|goroutine \d+ \[/);
+    } finally {
+      project.rabbitmqctl('start_app');
+      await eventually(async () => ((await api('/overview').catch(() => ({ status: 0 }))).status === 200 ? true : undefined), 120_000);
+    }
+    const again = project.pulumi('up', '--yes', '--skip-preview');
+    expectOk(again, 'up after the broker came back');
+    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after convergence');
+    const queues = (await api<Queue[]>(`/queues/${enc(BURST)}`)).body;
+    expect(queues.map((q) => q.name).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `q${i}`).sort());
+    const bindings = (await api<Binding[]>(`/bindings/${enc(BURST)}`)).body.filter((b) => b.source === 'in');
+    expect(bindings).toHaveLength(40);
+    expect(new Set(bindings.map((b) => b.destination)).size).toBe(40);
+  }, 900_000);
 });
 
 describe('secrets', () => {

@@ -3,7 +3,7 @@
 // passphrase, warren's built program, and the example topology with its vhosts
 // and users renamed `e2e-…`, so that the tests never touch the local stack's
 // objects on the shared broker.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -51,6 +51,22 @@ export class E2EProject {
   pulumi(...args: string[]): Run {
     const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000 });
     return { code: run.status, output: `${run.stdout}\n${run.stderr}` };
+  }
+
+  /** Like pulumi(), without blocking: for stopping the broker while it runs. */
+  pulumiAsync(...args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+      const child = spawn('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env() });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('close', (code) => resolve({ code, output }));
+    });
+  }
+
+  rabbitmqctl(...args: string[]): void {
+    const run = spawnSync('rabbitmqctl', args, { encoding: 'utf8', timeout: 120_000 });
+    if (run.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${run.stderr}`);
   }
 
   /** Creates the stack with the local broker's credentials and fresh user passwords. */
