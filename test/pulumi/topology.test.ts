@@ -154,3 +154,34 @@ describe('stack differences', () => {
     expect(t.registered.has('shop/binding/orders>queue:debug_orders[#]')).toBe(true);
   });
 });
+
+describe('kinds the example lacks (test/fixtures/valid/every-kind.yaml)', () => {
+  const validation = validateTopology([join(ROOT, 'test/fixtures/valid/every-kind.yaml')]);
+  const t = new Topology('every-kind', compilePlan(validation.model), {
+    broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
+    secrets: { adminPassword: pulumi.secret('pw-admin') },
+    protectQueues: false,
+  });
+  beforeAll(() => settled(t));
+  const typeOf = async (id: string) => (await value(t.registered.get(id)!.resources[0]!.urn)).split('::')[2]!.split('$').pop();
+
+  it('declares internal exchanges, passwordless users and exchange-to-exchange bindings', async () => {
+    expect(validation.valid).toBe(true);
+    expect(await typeOf('shop/exchange/unrouted')).toBe('pulumi-nodejs:dynamic/warren:InternalExchange');
+    expect(await typeOf('shop/exchange/orders')).toBe('rabbitmq:index/exchange:Exchange');
+    expect(await typeOf('user/certificate-only')).toBe('pulumi-nodejs:dynamic/warren:UserAccount');
+    const certificate = t.registered.get('user/certificate-only')!.resources[0] as unknown as { passwordHash: pulumi.Output<string> };
+    expect(await value(certificate.passwordHash)).toBe('');
+    const e2e = registered.find((r) => r.name === 'shop/binding/orders>exchange:delayed[#]')!;
+    expect(e2e.inputs).toMatchObject({ source: 'orders', destination: 'delayed', destinationType: 'exchange', routingKey: '#' });
+    const builtin = registered.find((r) => r.name.startsWith('shop/binding/amq.topic>queue:caught'))!;
+    expect(builtin.inputs).toMatchObject({ source: 'amq.topic', destination: 'caught' });
+  });
+
+  it('writes vhost metadata including the default queue type, and operator policies', async () => {
+    const settings = t.registered.get('vhost/shop')!.resources[1] as unknown as { defaultQueueType: pulumi.Output<string>; tags: pulumi.Output<string[]> };
+    expect(await value(settings.defaultQueueType)).toBe('quorum');
+    expect(await value(settings.tags)).toEqual(['production', 'eu']);
+    expect(await typeOf('shop/operator-policy/cap')).toBe('rabbitmq:index/operatorPolicy:OperatorPolicy');
+  });
+});

@@ -3,6 +3,7 @@
 // (certificate or other auth). The hash is a secret in state and outputs.
 import * as pulumi from '@pulumi/pulumi';
 import { callApi, seg, type Connection } from './management-api.js';
+import { putProvider } from './put-provider.js';
 
 export interface UserAccountInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -23,15 +24,9 @@ async function put(s: State): Promise<void> {
   });
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-  async create(inputs: State) {
-    await put(inputs);
-    return { id: inputs.name, outs: inputs };
-  },
-  async update(_id, _olds: State, news: State) {
-    await put(news);
-    return { outs: news };
-  },
+const provider = putProvider<State>({
+  id: (s) => s.name,
+  put: put,
   async diff(_id, olds: State, news: State) {
     const changed = (['tags', 'passwordHash', 'algorithm'] as const).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
     return { changes: changed || olds.name !== news.name, replaces: olds.name !== news.name ? ['name'] : [], deleteBeforeReplace: true };
@@ -46,7 +41,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async delete(_id, props: State) {
     await callApi(props.connection, 'DELETE', `/users/${seg(props.name)}`);
   },
-};
+});
 
 export class UserAccount extends pulumi.dynamic.Resource {
   constructor(name: string, args: UserAccountInputs, opts?: pulumi.CustomResourceOptions) {

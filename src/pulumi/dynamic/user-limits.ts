@@ -2,6 +2,7 @@
 // User does not have. Deleting removes the limits, not the user.
 import * as pulumi from '@pulumi/pulumi';
 import { callApi, seg, type Connection } from './management-api.js';
+import { putProvider } from './put-provider.js';
 
 export interface UserLimitsInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -21,15 +22,9 @@ async function apply(s: State, limits: UserLimitsInputs['limits']): Promise<void
   }
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-  async create(inputs: State) {
-    await apply(inputs, inputs.limits);
-    return { id: inputs.user, outs: inputs };
-  },
-  async update(_id, _olds: State, news: State) {
-    await apply(news, news.limits);
-    return { outs: news };
-  },
+const provider = putProvider<State>({
+  id: (s) => s.user,
+  put: (s) => apply(s, s.limits),
   async diff(_id, olds: State, news: State) {
     const changed = JSON.stringify(olds.limits) !== JSON.stringify(news.limits);
     return { changes: changed || olds.user !== news.user, replaces: olds.user !== news.user ? ['user'] : [] };
@@ -45,7 +40,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     const { status } = await callApi(props.connection, 'GET', `/users/${seg(props.user)}`);
     if (status !== 404) await apply(props, {});
   },
-};
+});
 
 export class UserLimits extends pulumi.dynamic.Resource {
   constructor(name: string, args: UserLimitsInputs, opts?: pulumi.CustomResourceOptions) {

@@ -3,6 +3,7 @@
 // management API. Deleting it clears them and leaves the vhost.
 import * as pulumi from '@pulumi/pulumi';
 import { callApi, seg, type Connection } from './management-api.js';
+import { putProvider } from './put-provider.js';
 
 export interface VHostSettingsInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -30,15 +31,9 @@ async function apply(s: State): Promise<void> {
   }
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-  async create(inputs: State) {
-    await apply(inputs);
-    return { id: inputs.vhost, outs: inputs };
-  },
-  async update(_id, _olds: State, news: State) {
-    await apply(news);
-    return { outs: news };
-  },
+const provider = putProvider<State>({
+  id: (s) => s.vhost,
+  put: apply,
   async diff(_id, olds: State, news: State) {
     const keys = ['description', 'tags', 'defaultQueueType', 'limits'] as const;
     const changes = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
@@ -59,7 +54,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     const { status } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
     if (status !== 404) await apply({ ...props, description: '', tags: [], limits: {} });
   },
-};
+});
 
 export class VHostSettings extends pulumi.dynamic.Resource {
   constructor(name: string, args: VHostSettingsInputs, opts?: pulumi.CustomResourceOptions) {

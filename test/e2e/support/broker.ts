@@ -29,10 +29,10 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms = 10
 }
 
 export async function messageCount(vhost: string, queue: string): Promise<number> {
-  const ch = await (await connect(vhost)).createChannel();
+  const conn = await connect(vhost);
   try {
-    return (await ch.checkQueue(queue)).messageCount;
+    return (await (await conn.createChannel()).checkQueue(queue)).messageCount;
   } finally {
-    await ch.connection.close();
+    await conn.close();
   }
 }

@@ -9,8 +9,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFi
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsYaml from 'js-yaml';
+import { packageRoot } from '../../../src/package-root.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..', '..');
+export const ROOT = packageRoot();
 export const PREFIX = 'e2e-';
 export const STACK = 'e2e';
 
@@ -25,7 +26,8 @@ export class E2EProject {
   /** Clear-text passwords this stack was given, to prove none leaks. */
   readonly passwords: Record<string, string> = {};
 
-  constructor() {
+  /** `topology`: file name → text; by default the example topology, renamed. */
+  constructor(topology?: Record<string, string>) {
     mkdirSync(join(this.dir, 'topology'));
     mkdirSync(join(this.dir, 'stacks'));
     mkdirSync(this.stateDir);
@@ -33,9 +35,9 @@ export class E2EProject {
     writeFileSync(join(this.dir, 'package.json'), JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }));
     writeFileSync(join(this.dir, 'index.js'), `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`);
     writeFileSync(join(this.dir, 'Pulumi.yaml'), 'name: warren-e2e\nruntime: nodejs\nstackConfigDir: stacks\n');
-    for (const file of readdirSync(join(ROOT, 'topology'))) {
-      writeFileSync(join(this.dir, 'topology', file), jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8')))));
-    }
+    const files = topology ?? Object.fromEntries(readdirSync(join(ROOT, 'topology')).map((file) =>
+      [file, jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8'))))]));
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(this.dir, 'topology', file), text);
   }
 
   env(): NodeJS.ProcessEnv {
