@@ -4,7 +4,8 @@
 // import_definitions` of the same objects (the plan as a definitions
 // document). Needs `npm test`'s set-up (toolchain and broker) done first.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
 import { findFiles } from '../src/load/find-files.js';
@@ -57,10 +58,12 @@ function main(): void {
   expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
   dropVhosts();
 
-  // On stdin: rabbitmqctl runs as the rabbitmq user, who cannot read the project's private directory.
-  const document = JSON.stringify(planToDefinitions(plan).definitions);
-  writeFileSync(join(project.dir, 'definitions.json'), document);
-  const imported = timed('rabbitmqctl import_definitions (same objects)', () => spawnSync('rabbitmqctl', ['import_definitions', '-'], { input: document, encoding: 'utf8' }));
+  // rabbitmqctl runs as the rabbitmq user, who cannot read the project's private
+  // directory; 3.10 does not read definitions from stdin either.
+  const file = join(tmpdir(), `warren-bench-definitions-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(planToDefinitions(plan).definitions), { mode: 0o644 });
+  const imported = timed('rabbitmqctl import_definitions (same objects)', () => spawnSync('rabbitmqctl', ['import_definitions', file], { encoding: 'utf8' }));
+  rmSync(file);
   if (imported.value.status !== 0) throw new Error(`import_definitions failed: ${imported.value.stderr}`);
   dropVhosts();
 
