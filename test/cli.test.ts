@@ -99,3 +99,34 @@ describe('warren validate', () => {
     expect(r.stdout + r.stderr).not.toMatch(/hunter2/);
   });
 });
+
+describe('warren route', () => {
+  it('prints the destination queues, one per line, following the alternate exchange', () => {
+    expect(runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'orders', '--key', 'order.created.us']).stdout).toBe('all_orders\norder_processor\nus_orders\n');
+    expect(runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'orders', '--key', 'invoice']).stdout).toBe('unrouted_orders\n');
+  });
+
+  it('prints { queues } with --format json, sorted, each once, and reads typed header values', () => {
+    const r = runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'reports', '--header', 'format=csv', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).queues).toEqual(['csv_reports']);
+    const none = runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'notifications', '--format', 'json']);
+    expect(JSON.parse(none.stdout).queues).toEqual(['email_notifications', 'push_notifications', 'sms_notifications']);
+  });
+
+  it.each([
+    [['--vhost', 'nope', '--exchange', 'orders'], 1],
+    [['--vhost', 'shop', '--exchange', 'nope'], 1],
+    [['--vhost', 'shop', '--exchange', 'amq.bogus'], 1],
+    [['--vhost', 'shop'], 2],
+    [['--vhost', 'shop', '--exchange', 'orders', '--header', 'novalue'], 2],
+  ])('exits %s → %i without a stack trace', (args, code) => {
+    const r = runCli(['route', 'topology', ...(args as string[])]);
+    expect(r.code).toBe(code);
+    expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('exits 1 on an invalid topology', () => {
+    expect(runCli(['route', 'test/fixtures/invalid/references.yaml', '--vhost', 'shop', '--exchange', 'orders']).code).toBe(1);
+  });
+});

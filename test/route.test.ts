@@ -17,7 +17,7 @@ describe('topic patterns', () => {
     ['order.#', 'orders.a', false],
     ['#', '', true],
     ['#', 'anything.at.all', true],
-    ['*', '', true],
+    ['*', '', false],
     ['*', 'a.b', false],
     ['', '', true],
     ['', 'a', false],
@@ -29,7 +29,9 @@ describe('topic patterns', () => {
     ['a..b', 'a..b', true],
     ['a.*.b', 'a..b', true],
     ['#.end', 'end', true],
-    ['*.#', '', true],
+    ['*.#', '', false],
+    ['*', '.', false],
+    ['*.*', '.', true],
     ['*.*.#', 'a', false],
   ])('%s matches %s: %s', (pattern, key, expected) => {
     expect(matchTopic(pattern, key)).toBe(expected);

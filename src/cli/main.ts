@@ -3,6 +3,7 @@
 // so every error is caught here, at the edge, and reported in one line.
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError, EXIT } from './usage-error.js';
+import { routeCommand } from './route-command.js';
 import { validateCommand } from './validate-command.js';
 
 type Action = (...args: never[]) => number;
@@ -21,6 +22,16 @@ function program(setCode: (code: number) => void): Command {
     .addOption(format())
     .option('--stack <file>', "also apply a Pulumi stack file's warren:overrides (e.g. stacks/Pulumi.staging.yaml)")
     .action(run(validateCommand));
+  cli
+    .command('route')
+    .description('the queues a message published to an exchange would reach')
+    .argument('<paths...>', 'files, directories or globs')
+    .requiredOption('--vhost <vhost>', 'virtual host')
+    .requiredOption('--exchange <exchange>', 'exchange to publish to ("" for the default exchange)')
+    .option('--key <key>', 'routing key', '')
+    .option('--header <name=value>', 'message header (repeatable); values read as YAML scalars', (v: string, all: string[] = []) => [...all, v])
+    .addOption(format())
+    .action(run(routeCommand));
   return cli;
 }
 

@@ -1,0 +1,64 @@
+// `warren route PATH... --vhost V --exchange E [--key K] [--header k=v]...`:
+// the queues a message published there would reach, by RabbitMQ's routing
+// rules. Header values are read as YAML scalars (3 is a number, true a
+// boolean, "3" a string), because the broker compares them with their types.
+import jsYaml from 'js-yaml';
+import { BUILTIN_EXCHANGES, DEFAULT_VHOST } from '../model/topology-model.js';
+import { RoutingIndex } from '../route/route-message.js';
+import type { HeaderValue } from '../route/match-headers.js';
+import { loadTopology } from './load-topology.js';
+import { formatDiagnostics, type Format } from './print-diagnostics.js';
+import { EXIT, UsageError } from './usage-error.js';
+
+export interface RouteOptions {
+  readonly vhost: string;
+  readonly exchange: string;
+  readonly key?: string;
+  readonly header?: string[];
+  readonly format: Format;
+}
+
+export function routeCommand(paths: string[], options: RouteOptions): number {
+  const headers = parseHeaders(options.header ?? []);
+  const { diagnostics, valid, model } = loadTopology(paths);
+  if (!valid) {
+    process.stderr.write(formatDiagnostics(diagnostics.filter((d) => d.severity === 'error'), options.format === 'json' ? 'text' : options.format));
+    return EXIT.invalid;
+  }
+  const vhost = model.vhosts.get(options.vhost);
+  const exchange = vhost?.exchanges.get(options.exchange);
+  const problem = !vhost
+    ? `vhost \`${options.vhost}\` is not declared${options.vhost === DEFAULT_VHOST ? ' (declare it to route in it)' : ''}`
+    : options.exchange !== '' && !exchange && !BUILTIN_EXCHANGES.has(options.exchange)
+      ? `exchange \`${options.exchange}\` is not declared in vhost \`${options.vhost}\``
+      : exchange?.spec.internal ? `exchange \`${options.exchange}\` is internal: clients cannot publish to it` : undefined;
+  if (problem || !vhost) {
+    process.stderr.write(`warren: ${problem}\n`);
+    return EXIT.invalid;
+  }
+  const result = new RoutingIndex(vhost).route(options.exchange, { key: options.key ?? '', headers });
+  if (options.format === 'json') {
+    process.stdout.write(JSON.stringify({ queues: result.queues, exchanges: result.exchanges, uncertain: result.uncertain }, null, 2) + '\n');
+  } else {
+    process.stdout.write(result.queues.map((q) => `${q}\n`).join(''));
+    if (result.uncertain.length > 0) process.stderr.write(`note: ${result.uncertain.join(', ')} pick(s) one destination the topology cannot tell; all candidates are listed\n`);
+  }
+  return EXIT.ok;
+}
+
+function parseHeaders(pairs: string[]): Record<string, HeaderValue> {
+  const out: Record<string, HeaderValue> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--header takes name=value, got \`${pair}\``);
+    const raw = pair.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = jsYaml.load(raw, { schema: jsYaml.CORE_SCHEMA });
+    } catch {
+      // Not a YAML scalar: the text itself.
+    }
+    out[pair.slice(0, at)] = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : raw;
+  }
+  return out;
+}
