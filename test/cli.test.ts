@@ -130,3 +130,19 @@ describe('warren route', () => {
     expect(runCli(['route', 'test/fixtures/invalid/references.yaml', '--vhost', 'shop', '--exchange', 'orders']).code).toBe(1);
   });
 });
+
+describe('warren export', () => {
+  it('prints a definitions document, with stack overrides when asked', () => {
+    const r = runCli(['export', 'topology', '--stack', 'stacks/Pulumi.staging.yaml']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { queues: { name: string }[]; policies: { name: string; definition: Record<string, unknown> }[] };
+    expect(d.queues.map((q) => q.name)).toContain('debug_orders');
+    expect(d.policies.find((p) => p.name === 'warren.queue.unrouted_orders')!.definition).toEqual({ 'message-ttl': 3_600_000 });
+    expect(r.stdout).not.toMatch(/password_hash": "[^"k]/);
+  });
+
+  it('exits 1 on an invalid topology and 2 on a path that matches nothing', () => {
+    expect(runCli(['export', 'test/fixtures/invalid/references.yaml']).code).toBe(1);
+    expect(runCli(['export', 'no/such/dir']).code).toBe(2);
+  });
+});

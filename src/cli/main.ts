@@ -3,6 +3,7 @@
 // so every error is caught here, at the edge, and reported in one line.
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError, EXIT } from './usage-error.js';
+import { exportCommand } from './export-command.js';
 import { routeCommand } from './route-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -32,6 +33,13 @@ function program(setCode: (code: number) => void): Command {
     .option('--header <name=value>', 'message header (repeatable); values read as YAML scalars', (v: string, all: string[] = []) => [...all, v])
     .addOption(format())
     .action(run(routeCommand));
+  cli
+    .command('export')
+    .description('the topology as a RabbitMQ definitions document (rabbitmqctl import_definitions)')
+    .argument('<paths...>', 'files, directories or globs')
+    .option('--stack <file>', "apply a Pulumi stack file's warren:overrides first")
+    .addOption(format())
+    .action(run(exportCommand));
   return cli;
 }
 

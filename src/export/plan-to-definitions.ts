@@ -2,7 +2,7 @@
 // import_definitions` reads). Used by `npm run bench:engine` to compare with
 // RabbitMQ's own bulk import, and the base of `warren export` (issue 5).
 // Users whose password is a stack secret carry no clear text here: they are
-// left out, and listed in `skippedUsers`.
+// exported without a password, and listed in `usersWithoutPassword`.
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 
 export interface Definitions {
@@ -18,18 +18,21 @@ export interface Definitions {
   global_parameters: object[];
 }
 
-export function planToDefinitions(plan: Plan): { definitions: Definitions; skippedUsers: string[] } {
+export function planToDefinitions(plan: Plan): { definitions: Definitions; usersWithoutPassword: string[] } {
   const d: Definitions = { vhosts: [], users: [], permissions: [], topic_permissions: [], policies: [], queues: [], exchanges: [], bindings: [], parameters: [], global_parameters: [] };
-  const skippedUsers: string[] = [];
-  for (const e of plan.entries) add(d, e, skippedUsers);
-  return { definitions: d, skippedUsers };
+  const usersWithoutPassword: string[] = [];
+  for (const e of plan.entries) add(d, e, usersWithoutPassword);
+  return { definitions: d, usersWithoutPassword };
 }
 
-function add(d: Definitions, e: PlanEntry, skippedUsers: string[]): void {
+function add(d: Definitions, e: PlanEntry, usersWithoutPassword: string[]): void {
   switch (e.kind) {
-    case 'vhost':
+    case 'vhost': {
       d.vhosts.push({ name: e.name, description: e.description ?? '', tags: [...e.tags], ...(e.defaultQueueType ? { default_queue_type: e.defaultQueueType } : {}) });
+      const limits = { ...(e.limits.maxConnections !== undefined ? { 'max-connections': e.limits.maxConnections } : {}), ...(e.limits.maxQueues !== undefined ? { 'max-queues': e.limits.maxQueues } : {}) };
+      if (Object.keys(limits).length > 0) d.parameters.push({ component: 'vhost-limits', name: 'limits', vhost: e.name, value: limits });
       return;
+    }
     case 'exchange':
       d.exchanges.push({ name: e.name, vhost: e.vhost, type: e.type, durable: e.durable, auto_delete: e.autoDelete, internal: e.internal, arguments: e.arguments });
       return;
@@ -46,8 +49,9 @@ function add(d: Definitions, e: PlanEntry, skippedUsers: string[]): void {
       d.parameters.push({ component: 'operator_policy', name: e.name, vhost: e.vhost, value: { pattern: e.pattern, 'apply-to': e.applyTo, priority: e.priority, definition: e.definition } });
       return;
     case 'user':
-      if (e.password.kind === 'secret') skippedUsers.push(e.name);
-      else d.users.push({ name: e.name, password_hash: e.password.kind === 'hash' ? e.password.hash : '', hashing_algorithm: `rabbit_password_hashing_${e.password.kind === 'hash' ? e.password.algorithm : 'sha256'}`, tags: [...e.tags] });
+      if (e.password.kind === 'secret') usersWithoutPassword.push(e.name);
+      d.users.push({ name: e.name, password_hash: e.password.kind === 'hash' ? e.password.hash : '', hashing_algorithm: `rabbit_password_hashing_${e.password.kind === 'hash' ? e.password.algorithm : 'sha256'}`,
+        tags: [...e.tags], ...(Object.keys(e.limits).length > 0 ? { limits: { ...(e.limits.maxConnections !== undefined ? { 'max-connections': e.limits.maxConnections } : {}), ...(e.limits.maxChannels !== undefined ? { 'max-channels': e.limits.maxChannels } : {}) } } : {}) });
       return;
     case 'permissions':
       d.permissions.push({ user: e.user, vhost: e.vhost, configure: e.configure, write: e.write, read: e.read });

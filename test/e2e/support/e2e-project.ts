@@ -27,7 +27,7 @@ export class E2EProject {
   readonly passwords: Record<string, string> = {};
 
   /** `topology`: file name → text; by default the example topology, renamed. */
-  constructor(topology?: Record<string, string>) {
+  constructor(topology?: Record<string, string>, prefix = PREFIX) {
     mkdirSync(join(this.dir, 'topology'));
     mkdirSync(join(this.dir, 'stacks'));
     mkdirSync(this.stateDir);
@@ -36,7 +36,7 @@ export class E2EProject {
     writeFileSync(join(this.dir, 'index.js'), `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`);
     writeFileSync(join(this.dir, 'Pulumi.yaml'), 'name: warren-e2e\nruntime: nodejs\nstackConfigDir: stacks\n');
     const files = topology ?? Object.fromEntries(readdirSync(join(ROOT, 'topology')).map((file) =>
-      [file, jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8'))))]));
+      [file, jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8')), prefix))]));
     for (const [file, text] of Object.entries(files)) writeFileSync(join(this.dir, 'topology', file), text);
   }
 
@@ -118,11 +118,11 @@ export function expectOk(run: Run, what: string): Run {
 }
 
 /** The topology with vhosts and users renamed, wherever they are named. */
-function renamed(doc: unknown): unknown {
+function renamed(doc: unknown, prefix: string): unknown {
   const d = doc as { vhosts?: Record<string, unknown>; users?: Record<string, Record<string, unknown>> };
-  const rekey = <T>(map: Record<string, T> | undefined) => (map ? Object.fromEntries(Object.entries(map).map(([k, v]) => [PREFIX + k, v])) : undefined);
+  const rekey = <T>(map: Record<string, T> | undefined) => (map ? Object.fromEntries(Object.entries(map).map(([k, v]) => [prefix + k, v])) : undefined);
   const users = d.users
-    ? Object.fromEntries(Object.entries(d.users).map(([name, u]) => [PREFIX + name, { ...u,
+    ? Object.fromEntries(Object.entries(d.users).map(([name, u]) => [prefix + name, { ...u,
       ...(u.permissions ? { permissions: rekey(u.permissions as Record<string, unknown>) } : {}),
       ...(u.topicPermissions ? { topicPermissions: rekey(u.topicPermissions as Record<string, unknown>) } : {}) }]))
     : undefined;
