@@ -3,6 +3,7 @@
 // so every error is caught here, at the edge, and reported in one line.
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError, EXIT } from './usage-error.js';
+import { diffCommand, diffFormat } from './diff-command.js';
 import { exportCommand } from './export-command.js';
 import { routeCommand } from './route-command.js';
 import { validateCommand } from './validate-command.js';
@@ -40,6 +41,14 @@ function program(setCode: (code: number) => void): Command {
     .option('--stack <file>', "apply a Pulumi stack file's warren:overrides first")
     .addOption(format())
     .action(run(exportCommand));
+  cli
+    .command('diff')
+    .description('what changes from one topology to another, classed safe, disruptive or data-losing')
+    .argument('<base>', 'the topology before (file, directory or glob)')
+    .argument('<head>', 'the topology after')
+    .option('--stack <file>', "apply a Pulumi stack file's warren:overrides to both sides")
+    .addOption(diffFormat())
+    .action(run(diffCommand));
   return cli;
 }
 

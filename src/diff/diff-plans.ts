@@ -1,0 +1,81 @@
+// What changes from one topology's plan to another's, each change classed by
+// what it does to a running broker:
+// - safe: nothing is lost or interrupted (new objects, settings changed on live queues);
+// - disruptive: routing or access changes, objects re-declared without messages;
+// - data-losing: a queue is deleted or re-declared: its messages are lost.
+import { describeChange } from '../plan/guard-rules.js';
+import type { Plan, PlanEntry } from '../plan/plan-types.js';
+
+export type ChangeClass = 'safe' | 'disruptive' | 'data-losing';
+
+export interface Change {
+  /** The vhost the object lives in; null for users. */
+  readonly vhost: string | null;
+  readonly id: string;
+  readonly kind: string;
+  readonly action: 'add' | 'remove' | 'change';
+  readonly class: ChangeClass;
+  readonly reason: string;
+}
+
+export function diffPlans(base: Plan, head: Plan): Change[] {
+  const before = new Map(base.entries.map((e) => [e.id, e]));
+  const after = new Map(head.entries.map((e) => [e.id, e]));
+  const changes: Change[] = [];
+  for (const [id, old] of before) {
+    const next = after.get(id);
+    if (!next) changes.push(change(old, 'remove', ...removal(old)));
+    else if (JSON.stringify(old) !== JSON.stringify(next)) changes.push(change(next, 'change', ...modification(old, next)));
+  }
+  for (const [id, next] of after) if (!before.has(id)) changes.push(change(next, 'add', 'safe', `new ${kindName(next)}`));
+  return changes.sort((a, b) => compare(a.vhost ?? '', b.vhost ?? '') || rank(b.class) - rank(a.class) || compare(a.id, b.id));
+}
+
+function change(e: PlanEntry, action: Change['action'], cls: ChangeClass, reason: string): Change {
+  return { vhost: 'vhost' in e ? e.vhost : e.kind === 'vhost' ? e.name : null, id: e.id, kind: kindName(e), action, class: cls, reason };
+}
+
+function removal(e: PlanEntry): [ChangeClass, string] {
+  switch (e.kind) {
+    case 'queue': return ['data-losing', `queue ${e.name} is deleted: its messages would be lost`];
+    case 'vhost': return ['data-losing', `vhost ${e.name} is deleted with everything in it`];
+    case 'exchange': return ['disruptive', `exchange ${e.name} is deleted: publishing to it fails`];
+    case 'binding': return ['disruptive', `${e.source} stops routing to ${e.destination}${e.routingKey ? ` with key ${e.routingKey}` : ''}`];
+    case 'policy': return e.settingsOf ? ['safe', `queue ${e.settingsOf} drops its changeable settings (applied live)`] : ['disruptive', `policy ${e.name} no longer applies`];
+    case 'operator-policy': return ['disruptive', `operator policy ${e.name} no longer applies`];
+    case 'user': return ['disruptive', `user ${e.name} is deleted: its connections are refused`];
+    default: return ['disruptive', `${kindName(e)} of ${e.user} in ${e.vhost} is revoked`];
+  }
+}
+
+function modification(old: PlanEntry, next: PlanEntry): [ChangeClass, string] {
+  if (old.kind === 'queue' && next.kind === 'queue') {
+    if (old.fingerprint !== next.fingerprint) return ['data-losing', `queue ${next.name}: ${describeChange(old.fingerprint, next.fingerprint)} requires re-declaring; its messages would be lost`];
+    return ['safe', `queue ${next.name}: only its dependencies change`];
+  }
+  const fields = changedFields(old, next);
+  if (old.kind === 'policy' && next.kind === 'policy' && next.settingsOf) return ['safe', `queue ${next.settingsOf}: ${fields} change on the live queue`];
+  if (next.kind === 'exchange') return ['disruptive', `exchange ${next.name}: ${fields} re-declares it (no messages are held; its bindings are re-created)`];
+  if (next.kind === 'vhost' || next.kind === 'user') return ['safe', `${kindName(next)} ${next.name}: ${fields}`];
+  return ['disruptive', `${kindName(next)} ${'name' in next ? next.name : next.id}: ${fields}`];
+}
+
+/** "definition.message-ttl 60000 → 5000, priority 1 → 2", from two entries. */
+function changedFields(old: PlanEntry, next: PlanEntry): string {
+  const strip = (e: PlanEntry) => JSON.stringify({ ...e, id: undefined, dependsOn: undefined });
+  return describeChange(strip(old), strip(next));
+}
+
+function kindName(e: PlanEntry): string {
+  if (e.kind === 'policy' && e.settingsOf) return 'queue settings';
+  return e.kind.replace('-', ' ');
+}
+
+/** Code-point order: the same on every machine, whatever its locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function rank(c: ChangeClass): number {
+  return c === 'data-losing' ? 2 : c === 'disruptive' ? 1 : 0;
+}

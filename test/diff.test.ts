@@ -1,0 +1,74 @@
+// `warren diff`: every change classed by what it does to a running broker.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diffPlans } from '../src/diff/diff-plans.js';
+import { mergeFiles } from '../src/model/merge-files.js';
+import { compilePlan } from '../src/plan/compile-plan.js';
+import type { TopologyFile } from '../src/schema/topology-schema.js';
+import { runCli, STACK_TRACE } from './support/run-cli.js';
+
+const plan = (t: TopologyFile) => compilePlan(mergeFiles([{ file: 't.yaml', data: t, broken: [] }]).model);
+const base: TopologyFile = {
+  version: 1,
+  vhosts: { v: { exchanges: { x: { type: 'topic' } }, queues: { a: { messageTtl: '1m' }, b: {} }, bindings: [{ from: 'x', to: 'a', key: 'k.#' }] } },
+  users: { u: { password: { secret: 'p' }, permissions: { v: { configure: '', write: '.*', read: '.*' } } } },
+};
+
+describe('diffPlans', () => {
+  it('finds nothing between a topology and itself', () => {
+    expect(diffPlans(plan(base), plan(base))).toEqual([]);
+  });
+
+  it('classes each change, data-losing first within a vhost', () => {
+    const head: TopologyFile = {
+      version: 1,
+      vhosts: { v: { exchanges: { x: { type: 'direct' } }, queues: { a: { messageTtl: '5m', maxPriority: 3 }, c: {} }, bindings: [] } },
+      users: { u: { password: { secret: 'p' }, permissions: { v: { configure: '', write: '^$', read: '.*' } } } },
+    };
+    const changes = diffPlans(plan(base), plan(head)).map((c) => `${c.class} ${c.action} ${c.id}`);
+    expect(changes).toEqual([
+      'data-losing change v/queue/a',
+      'data-losing remove v/queue/b',
+      'disruptive remove v/binding/x>queue:a[k.#]',
+      'disruptive change v/exchange/x',
+      'disruptive change v/permissions/u',
+      'safe change v/queue-settings/a',
+      'safe add v/queue/c',
+    ]);
+    const reasons = diffPlans(plan(base), plan(head)).map((c) => c.reason).join('\n');
+    expect(reasons).toContain('queue a: arguments.x-max-priority (unset) → 3 requires re-declaring; its messages would be lost');
+    expect(reasons).toContain('definition.message-ttl 60000 → 300000 change on the live queue');
+  });
+
+  it('names users on their own, outside any vhost', () => {
+    const changes = diffPlans(plan(base), plan({ ...base, users: {} }));
+    expect(changes.find((c) => c.id === 'user/u')).toMatchObject({ vhost: null, class: 'disruptive', action: 'remove' });
+  });
+});
+
+describe('warren diff', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-diff-'));
+  cpSync('topology', join(dir, 'head'), { recursive: true });
+  const shop = join(dir, 'head', 'shop.yaml');
+  writeFileSync(shop, readFileSync(shop, 'utf8').replace('us_orders: { type: quorum }', 'us_orders: { type: classic }'));
+
+  it('prints text, Markdown and JSON, and exits 0', () => {
+    const text = runCli(['diff', 'topology', join(dir, 'head')]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^vhost shop\n {2}DATA-LOSING change shop\/queue\/us_orders: queue us_orders: arguments.x-queue-type "quorum" → "classic"/);
+    expect(runCli(['diff', 'topology', join(dir, 'head'), '--format', 'markdown']).stdout).toMatch(/^## warren diff\n\n\*\*1 change: 1 data-losing/);
+    const json = JSON.parse(runCli(['diff', 'topology', join(dir, 'head'), '--format', 'json']).stdout);
+    expect(json.summary).toEqual({ 'data-losing': 1, disruptive: 0, safe: 0 });
+    expect(json.changes[0]).toMatchObject({ vhost: 'shop', id: 'shop/queue/us_orders', kind: 'queue', action: 'change', class: 'data-losing' });
+  });
+
+  it('exits 1 on invalid input and 2 on usage errors, without stack traces', () => {
+    for (const [args, code] of [[['diff', 'topology', 'test/fixtures/invalid/references.yaml'], 1], [['diff', 'topology'], 2], [['diff', 'topology', 'topology', '--format', 'xml'], 2]] as const) {
+      const r = runCli([...args]);
+      expect(r.code).toBe(code);
+      expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE);
+    }
+  });
+});
