@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffPlans } from '../src/diff/diff-plans.js';
+import { routingImpact, type RoutingChange } from '../src/diff/routing-impact.js';
 import { mergeFiles } from '../src/model/merge-files.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import type { TopologyFile } from '../src/schema/topology-schema.js';
@@ -62,6 +63,7 @@ describe('warren diff', () => {
     const json = JSON.parse(runCli(['diff', 'topology', join(dir, 'head'), '--format', 'json']).stdout);
     expect(json.summary).toEqual({ 'data-losing': 1, disruptive: 0, safe: 0 });
     expect(json.changes[0]).toMatchObject({ vhost: 'shop', id: 'shop/queue/us_orders', kind: 'queue', action: 'change', class: 'data-losing' });
+    expect(json.routing).toEqual([]);
   });
 
   it('exits 1 on invalid input and 2 on usage errors, without stack traces', () => {
@@ -70,5 +72,39 @@ describe('warren diff', () => {
       expect(r.code).toBe(code);
       expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE);
     }
+  });
+});
+
+describe('routing impact', () => {
+  const model = (t: TopologyFile) => mergeFiles([{ file: 't.yaml', data: t, broken: [] }]).model;
+  const vhost = (bindings: NonNullable<NonNullable<TopologyFile['vhosts']>[string]['bindings']>, ae?: string) => model({
+    version: 1,
+    vhosts: { v: {
+      exchanges: { front: { type: 'fanout' }, orders: { type: 'topic', ...(ae ? { alternateExchange: ae } : {}) }, lost: { type: 'fanout' }, hidden: { type: 'topic', internal: true } },
+      queues: { eu: {}, us: {}, all: {}, unrouted: {} },
+      bindings: [{ from: 'front', toExchange: 'orders' }, { from: 'lost', to: 'unrouted' }, ...bindings],
+    } },
+  });
+  const what = (r: RoutingChange) => (Object.keys(r.message.headers).length > 0 ? JSON.stringify(r.message.headers) : JSON.stringify(r.message.key));
+  const line = (r: RoutingChange) => `${r.exchange} ${what(r)}: ${r.before.join(',') || '-'} → ${r.after.join(',') || '-'}`;
+
+  it('says which sampled keys reach other queues, also through exchanges routing into the changed one', () => {
+    const before = vhost([{ from: 'orders', to: 'eu', key: 'order.eu.*' }, { from: 'orders', to: 'all', key: 'order.#' }]);
+    const after = vhost([{ from: 'orders', to: 'us', key: 'order.us.*' }, { from: 'orders', to: 'all', key: 'order.#' }]);
+    const lines = routingImpact(before, after).map(line);
+    expect(lines).toContain('orders "order.eu.x": all,eu → all');
+    expect(lines).toContain('orders "order.us.x": all → all,us');
+    // front fans out into orders: the same messages published there change too.
+    expect(lines).toContain('front "order.eu.x": all,eu → all');
+    expect(lines.some((l) => l.startsWith('hidden'))).toBe(false);
+  });
+
+  it('follows the alternate exchange only for messages nothing else takes', () => {
+    const before = vhost([{ from: 'orders', to: 'eu', key: 'order.eu' }]);
+    const after = vhost([{ from: 'orders', to: 'eu', key: 'order.eu' }], 'lost');
+    const lines = routingImpact(before, after).map(line);
+    expect(lines).toContain('orders "": - → unrouted');
+    expect(lines.some((l) => l.startsWith('orders "order.eu"'))).toBe(false);
+    expect(routingImpact(before, before)).toEqual([]);
   });
 });

@@ -1,12 +1,17 @@
 // Fixture-driven tests of the whole validation pipeline: every valid fixture
 // and the example topology validate clean; every invalid fixture reports
 // exactly the problems its comments expect, at their lines and columns.
-import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import jsYaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateCluster } from '../src/cluster/check-cluster.js';
 import { ALL_CODES } from '../src/diagnostics/codes.js';
+import { importDefinitions } from '../src/import/import-definitions.js';
+import { readDefinitions } from '../src/import/read-definitions.js';
 import { findFiles } from '../src/load/find-files.js';
+import { locateFindings } from '../src/load/locate-findings.js';
 import { validateTopology } from '../src/validate-topology.js';
 import { expectedProblems, fixtureFiles } from './support/expectations.js';
 
@@ -70,6 +75,36 @@ describe('problems that need a generated file', () => {
     expect(problems(files, dir)).toEqual(['b.yaml:1:1: error file-unreadable']);
     covered.add('file-unreadable');
   });
+});
+
+describe('invalid cluster configs (stack files with warren:cluster)', () => {
+  const dir = join(FIXTURES, 'cluster', 'invalid');
+  for (const name of readdirSync(dir)) {
+    it(`${name} reports exactly the expected problems`, () => {
+      const file = join(dir, name);
+      const config = (jsYaml.load(readFileSync(file, 'utf8'), { schema: jsYaml.CORE_SCHEMA }) as { config: Record<string, unknown> }).config;
+      const expected = expectedProblems(file, dir);
+      const found = validateCluster(file, config['warren:cluster'], true).diagnostics.map((d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`);
+      expect(found.sort()).toEqual(expected);
+      for (const line of expected) covered.add(line.split(' ').pop()!);
+    });
+  }
+});
+
+describe('invalid definitions exports (warren import)', () => {
+  const dir = join(FIXTURES, 'import', 'invalid');
+  for (const name of readdirSync(dir)) {
+    it(`${name} reports exactly the expected problems`, () => {
+      const file = join(dir, name);
+      const read = readDefinitions(file);
+      const imported = read.definitions ? importDefinitions(file, read.definitions).findings : [];
+      const found = locateFindings([...read.findings, ...imported], new Map(read.source ? [[file, read.source]] : []));
+      const expected = expectedProblems(file, dir);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(found.map((d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`).sort()).toEqual(expected);
+      for (const line of expected) covered.add(line.split(' ').pop()!);
+    });
+  }
 });
 
 describe('coverage', () => {

@@ -1,23 +1,34 @@
-// `warren diff BASE HEAD`: every change from one topology to the other, each
-// classed safe, disruptive or data-losing, with the reason.
+// `warren diff BASE HEAD [--broker URL]`: every change from one topology to
+// the other, classed safe, disruptive or data-losing with the reason; what
+// routing changes; with --broker, the live message and consumer counts of the
+// queues a change would lose.
 import { Option } from 'commander';
+import { redactUrl } from '../broker/read-management.js';
+import { annotateLive, queuesAtRisk } from '../diff/annotate-live.js';
 import { diffPlans } from '../diff/diff-plans.js';
 import { formatDiff, type DiffFormat } from '../diff/format-diff.js';
+import { readLiveCounts } from '../diff/read-live-counts.js';
+import { routingImpact } from '../diff/routing-impact.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { loadTopology } from './load-topology.js';
 import { formatDiagnostics } from './print-diagnostics.js';
 import { readStackOverrides } from './read-stack.js';
-import { EXIT } from './usage-error.js';
+import { EXIT, UsageError } from './usage-error.js';
 
 export const diffFormat = () => new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text');
 
-export function diffCommand(base: string, head: string, options: { format: DiffFormat; stack?: string }): number {
+export async function diffCommand(base: string, head: string, options: { format: DiffFormat; stack?: string; broker?: string }): Promise<number> {
+  if (options.broker !== undefined && !/^https?:\/\/[^/]/.test(options.broker)) throw new UsageError(`--broker: not an http(s) URL of the management API: ${redactUrl(options.broker)}`);
   const sides = [base, head].map((path) => loadTopology([path], readStackOverrides(options.stack)));
   const invalid = sides.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
   if (invalid.length > 0) {
     process.stderr.write(formatDiagnostics(invalid, 'text'));
     return EXIT.invalid;
   }
-  process.stdout.write(formatDiff(diffPlans(compilePlan(sides[0]!.model), compilePlan(sides[1]!.model)), options.format));
+  const [before, after] = [sides[0]!.model, sides[1]!.model];
+  const changes = diffPlans(compilePlan(before), compilePlan(after));
+  const counts = options.broker === undefined ? new Map() : await readLiveCounts(options.broker, queuesAtRisk(changes));
+  for (const [, count] of counts) if ('unknown' in count) process.stderr.write(`warning: live counts: ${count.unknown}\n`);
+  process.stdout.write(formatDiff({ changes: annotateLive(changes, counts), routing: routingImpact(before, after) }, options.format));
   return EXIT.ok;
 }

@@ -5,13 +5,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError, EXIT } from './usage-error.js';
 import { diffCommand, diffFormat } from './diff-command.js';
 import { exportCommand } from './export-command.js';
+import { importCommand } from './import-command.js';
 import { routeCommand } from './route-command.js';
 import { validateCommand } from './validate-command.js';
 
-type Action = (...args: never[]) => number;
+type Action = (...args: never[]) => number | Promise<number>;
 
 function program(setCode: (code: number) => void): Command {
-  const run = (action: Action) => (...args: unknown[]) => setCode((action as (...a: unknown[]) => number)(...args));
+  const run = (action: Action) => async (...args: unknown[]) => setCode(await (action as (...a: unknown[]) => number | Promise<number>)(...args));
   const format = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
   const cli = new Command('warren')
     .description('RabbitMQ topology as code: check, route, diff, export and import YAML topologies')
@@ -42,11 +43,21 @@ function program(setCode: (code: number) => void): Command {
     .addOption(format())
     .action(run(exportCommand));
   cli
+    .command('import')
+    .description('a topology (YAML) from a RabbitMQ definitions export (rabbitmqctl export_definitions)')
+    .argument('<definitions>', 'the definitions JSON file')
+    .option('-o, --out <dir>', 'write one file per vhost and users.yaml into this directory (default: one document on stdout)')
+    .option('--vhost <name>', 'import only this vhost and the users with permissions in it (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option('--broker <url>', "management API URL: adds the internal exchanges RabbitMQ's exports leave out (credentials as for diff --broker)")
+    .addOption(format())
+    .action(run(importCommand));
+  cli
     .command('diff')
     .description('what changes from one topology to another, classed safe, disruptive or data-losing')
     .argument('<base>', 'the topology before (file, directory or glob)')
     .argument('<head>', 'the topology after')
     .option('--stack <file>', "apply a Pulumi stack file's warren:overrides to both sides")
+    .option('--broker <url>', 'management API URL (e.g. http://localhost:15672): live message and consumer counts of the queues at risk; user from the URL or WARREN_BROKER_USER, password WARREN_BROKER_PASSWORD')
     .addOption(diffFormat())
     .action(run(diffCommand));
   return cli;

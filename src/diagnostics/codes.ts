@@ -66,6 +66,18 @@ export const CODES = {
   // Dead-letter graph
   'dead-letter-unroutable': { severity: 'error', summary: 'A dead-letter exchange routes the dead-letter key to no queue: dead letters would be dropped.' },
   'dead-letter-cycle': { severity: 'error', summary: 'Queues dead-letter into each other by expiry with no consumer exit; RabbitMQ drops such messages.' },
+  // warren import
+  'definitions-shape': { severity: 'error', summary: '`warren import`: the document is not a RabbitMQ definitions export at this place (e.g. a queue without `name`).' },
+  'import-skipped': { severity: 'warning', summary: '`warren import`: an object a topology does not hold was left out (server-named queues, federation/shovel parameters, MD5 password hashes).' },
+  // Cluster (warren:cluster, RabbitMQ on Kubernetes)
+  'invalid-quantity': { severity: 'error', summary: 'A Kubernetes quantity (cpu, memory, storage size) that does not parse or is not positive (e.g. `1GB` for `1G`/`1Gi`).' },
+  'cluster-request-over-limit': { severity: 'error', summary: 'A cpu or memory request above its limit; Kubernetes rejects such pods.' },
+  'cluster-replicas': { severity: 'error', summary: '`production: true` with an even number of replicas or fewer than 3: a majority must survive the loss of a node.' },
+  'cluster-even-replicas': { severity: 'warning', summary: 'An even number of replicas with quorum queues: it tolerates no more failures than one replica fewer.' },
+  'cluster-pdb': { severity: 'error', summary: '`pdb.maxUnavailable` lets node drains stop every node (or, in production, a majority).' },
+  'cluster-soft-anti-affinity': { severity: 'warning', summary: 'Production with `antiAffinity: preferred`: two nodes may share a Kubernetes host.' },
+  'cluster-image-unpinned': { severity: 'warning', summary: 'An image without a minor version or digest (`latest`, `4-management`): a pod restart can upgrade RabbitMQ unplanned.' },
+  'cluster-config-conflict': { severity: 'error', summary: 'An `extraConfig` line that is not `key = value`, or that sets a key warren writes (peer discovery, listeners).' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -12,6 +12,8 @@ export interface Change {
   /** The vhost the object lives in; null for users. */
   readonly vhost: string | null;
   readonly id: string;
+  /** The object's own name (a queue's, an exchange's, …); absent for bindings and permissions. */
+  readonly name?: string;
   readonly kind: string;
   readonly action: 'add' | 'remove' | 'change';
   readonly class: ChangeClass;
@@ -32,7 +34,8 @@ export function diffPlans(base: Plan, head: Plan): Change[] {
 }
 
 function change(e: PlanEntry, action: Change['action'], cls: ChangeClass, reason: string): Change {
-  return { vhost: 'vhost' in e ? e.vhost : e.kind === 'vhost' ? e.name : null, id: e.id, kind: kindName(e), action, class: cls, reason };
+  const name = 'name' in e ? { name: e.name } : {};
+  return { vhost: 'vhost' in e ? e.vhost : e.kind === 'vhost' ? e.name : null, id: e.id, ...name, kind: kindName(e), action, class: cls, reason };
 }
 
 function removal(e: PlanEntry): [ChangeClass, string] {

@@ -1,28 +1,76 @@
 // `warren diff` output: text for terminals, Markdown for a pull-request
-// comment, JSON for tools. Changes are grouped by vhost (users on their own).
-import type { Change, ChangeClass } from './diff-plans.js';
+// comment, JSON for tools. Changes are grouped by vhost (users on their own),
+// each vhost followed by the routing its changes alter.
+import type { HeaderValue } from '../route/match-headers.js';
+import type { LiveChange } from './annotate-live.js';
+import type { ChangeClass } from './diff-plans.js';
+import type { RoutingChange } from './routing-impact.js';
 
 export type DiffFormat = 'text' | 'markdown' | 'json';
+
+export interface DiffReport {
+  readonly changes: readonly LiveChange[];
+  readonly routing: readonly RoutingChange[];
+}
 
 const LABEL: Record<ChangeClass, string> = { safe: 'safe', disruptive: 'disruptive', 'data-losing': 'DATA-LOSING' };
 const ICON: Record<ChangeClass, string> = { safe: '🟢', disruptive: '🟠', 'data-losing': '🔴' };
 
-export function formatDiff(changes: readonly Change[], format: DiffFormat): string {
-  if (format === 'json') return JSON.stringify({ summary: summary(changes), changes }, null, 2) + '\n';
-  const groups = new Map<string, Change[]>();
-  for (const c of changes) {
-    const group = c.vhost === null ? 'users' : `vhost ${c.vhost}`;
-    groups.set(group, [...(groups.get(group) ?? []), c]);
-  }
+export function formatDiff(report: DiffReport, format: DiffFormat): string {
+  const { changes, routing } = report;
+  if (format === 'json') return JSON.stringify({ summary: summary(changes), changes, routing }, null, 2) + '\n';
+  const groups = groupByVhost(report);
   const counts = summary(changes);
   const total = `${changes.length} change${changes.length === 1 ? '' : 's'}: ${counts['data-losing']} data-losing, ${counts.disruptive} disruptive, ${counts.safe} safe`;
-  if (format === 'markdown') {
-    const body = [...groups].map(([group, list]) => `### ${group}\n\n| | change | object | why |\n|---|---|---|---|\n${list.map((c) => `| ${ICON[c.class]} ${c.class} | ${c.action} | \`${c.id}\` | ${c.reason.replace(/\|/g, '\\|')} |`).join('\n')}\n`).join('\n');
-    return `## warren diff\n\n**${total}**\n\n${body}`;
-  }
-  return [...groups].map(([group, list]) => `${group}\n${list.map((c) => `  ${LABEL[c.class].padEnd(11)} ${c.action.padEnd(6)} ${c.id}: ${c.reason}`).join('\n')}\n`).join('') + `${total}\n`;
+  if (format === 'markdown') return `## warren diff\n\n**${total}**\n\n${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}`;
+  return [...groups].map(([group, g]) => textGroup(group, g)).join('') + `${total}\n`;
 }
 
-function summary(changes: readonly Change[]): Record<ChangeClass, number> {
+type Group = { changes: LiveChange[]; routing: RoutingChange[] };
+
+function groupByVhost(report: DiffReport): Map<string, Group> {
+  const groups = new Map<string, Group>();
+  const group = (name: string) => groups.get(name) ?? groups.set(name, { changes: [], routing: [] }).get(name)!;
+  for (const c of report.changes) group(c.vhost === null ? 'users' : `vhost ${c.vhost}`).changes.push(c);
+  for (const r of report.routing) group(`vhost ${r.vhost}`).routing.push(r);
+  return groups;
+}
+
+function textGroup(name: string, g: Group): string {
+  const lines = g.changes.map((c) => `  ${LABEL[c.class].padEnd(11)} ${c.action.padEnd(6)} ${c.id}: ${c.reason}`);
+  const routing = g.routing.map((r) => `  routing     ${routingLine(r)}`);
+  return `${name}\n${[...lines, ...routing].join('\n')}\n`;
+}
+
+function markdownGroup(name: string, g: Group): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = g.changes.map((c) => `| ${ICON[c.class]} ${c.class} | ${c.action} | \`${c.id}\` | ${cell(c.reason)} |`);
+  const table = rows.length > 0 ? `| | change | object | why |\n|---|---|---|---|\n${rows.join('\n')}\n` : '';
+  const routing = g.routing.length > 0
+    ? `\n**Routing changes**\n\n| exchange | message | reached | now reaches |\n|---|---|---|---|\n${g.routing.map((r) => `| \`${cell(r.exchange)}\` | ${cell(messageText(r))} | ${cell(queues(r.before))} | ${cell(queues(r.after))} |`).join('\n')}\n`
+    : '';
+  return `### ${name}\n\n${table}${routing}`;
+}
+
+/** "exchange orders: key order.eu.x (and 2 more messages) reached Q1, Q2; now Q1". */
+function routingLine(r: RoutingChange): string {
+  return `exchange ${r.exchange}: ${messageText(r)} reached ${queues(r.before)}; now ${queues(r.after)}`;
+}
+
+function messageText(r: RoutingChange): string {
+  const headers = Object.entries(r.message.headers);
+  const what = headers.length > 0 ? `headers {${headers.map(([k, v]) => `${k}: ${show(v)}`).join(', ')}}` : `key ${r.message.key === '' ? '""' : r.message.key}`;
+  return r.more > 0 ? `${what} (and ${r.more} more sampled message${r.more === 1 ? '' : 's'})` : what;
+}
+
+function show(v: HeaderValue): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function queues(list: readonly string[]): string {
+  return list.length === 0 ? 'no queue' : list.join(', ');
+}
+
+function summary(changes: readonly LiveChange[]): Record<ChangeClass, number> {
   return { 'data-losing': changes.filter((c) => c.class === 'data-losing').length, disruptive: changes.filter((c) => c.class === 'disruptive').length, safe: changes.filter((c) => c.class === 'safe').length };
 }

@@ -57,8 +57,13 @@ function exchangeEntry(vhost: VHostModel, { name, spec }: Declared<ExchangeSpec>
 }
 
 function queueEntry(vhost: VHostModel, { name, spec }: Declared<QueueSpec>, vhostId: string, env: PlanEnvironment): QueueEntry {
+  const args: JsonMap = { ...(spec.arguments as JsonMap | undefined) };
+  // The type is declared when the topology states it (on the queue or as the
+  // vhost default); a queue that states none is declared without x-queue-type,
+  // as applications declare classic queues, so that such live queues can be
+  // adopted (`warren import`) and re-declared without a difference.
+  if (spec.type !== undefined || vhost.settings.defaultQueueType !== undefined) args['x-queue-type'] = queueType(vhost, spec);
   const type = queueType(vhost, spec);
-  const args: JsonMap = { ...(spec.arguments as JsonMap | undefined), 'x-queue-type': type };
   if (spec.maxPriority !== undefined) args['x-max-priority'] = spec.maxPriority;
   if (spec.singleActiveConsumer) args['x-single-active-consumer'] = true;
   const durable = spec.durable ?? true;

@@ -4,6 +4,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as rabbitmq from '@pulumi/rabbitmq';
 import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry, UserEntry, VHostEntry } from '../plan/plan-types.js';
+import { allStrings } from './adoption.js';
 import type { Connection } from './dynamic/management-api.js';
 import { InternalExchange } from './dynamic/internal-exchange.js';
 import { QueueGuard } from './dynamic/queue-guard.js';
@@ -12,11 +13,14 @@ import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
 
 export interface TopologyOptions {
-  readonly broker: { readonly url: string; readonly username: string; readonly password: pulumi.Output<string> };
+  /** `ready`: what must be done before the broker is reachable (a cluster this program deploys). */
+  readonly broker: { readonly url: pulumi.Input<string>; readonly username: pulumi.Input<string>; readonly password: pulumi.Output<string>; readonly ready?: pulumi.Resource };
   /** Secret config values by key, for users whose password is `{ secret: key }`. */
   readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
   /** Mark queues `protect` (except those the stack allows to be re-declared). */
   readonly protectQueues: boolean;
+  /** Plan id → provider id of objects to adopt from the broker (`warren:adopt`, see adoption.ts). */
+  readonly adopt?: ReadonlyMap<string, string>;
 }
 
 /** What was registered for each plan entry: the resources, and the options given (tests read these). */
@@ -32,7 +36,8 @@ export class Topology extends pulumi.ComponentResource {
   constructor(name: string, plan: Plan, options: TopologyOptions, opts?: pulumi.ComponentResourceOptions) {
     super('warren:index:Topology', name, {}, opts);
     const provider = new rabbitmq.Provider('broker', { endpoint: options.broker.url, username: options.broker.username, password: options.broker.password }, { parent: this });
-    this.guard = new QueueGuard('queue-guard', plan.guard, { parent: this });
+    // Everything depends on the guard, so the guard waiting for the broker makes everything wait.
+    this.guard = new QueueGuard('queue-guard', plan.guard, { parent: this, ...(options.broker.ready ? { dependsOn: [options.broker.ready] } : {}) });
     const connection = pulumi.output({ url: options.broker.url, username: options.broker.username, password: options.broker.password });
     const ctx: Context = { provider, connection, options, registered: this.registered, parent: this, guard: this.guard };
     // Plan entries come sorted by id; create them so that dependencies exist first.
@@ -52,7 +57,8 @@ interface Context {
 
 function optsFor(ctx: Context, entry: PlanEntry, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
   const dependsOn = [ctx.guard, ...entry.dependsOn.flatMap((id) => ctx.registered.get(id)?.resources ?? [])];
-  return { parent: ctx.parent, provider: ctx.provider, dependsOn, ...extra };
+  const adopted = ctx.options.adopt?.get(entry.id);
+  return { parent: ctx.parent, provider: ctx.provider, dependsOn, ...(adopted !== undefined ? { import: adopted } : {}), ...extra };
 }
 
 function createEntry(ctx: Context, entry: PlanEntry): Registered {
@@ -97,7 +103,7 @@ function exchange(ctx: Context, e: ExchangeEntry): Registered {
 
 function queue(ctx: Context, e: QueueEntry): Registered {
   const opts = optsFor(ctx, e, { deleteBeforeReplace: true, protect: ctx.options.protectQueues && !e.allowRecreate });
-  const settings = { durable: e.durable, autoDelete: e.autoDelete, argumentsJson: JSON.stringify(e.arguments) };
+  const settings = { durable: e.durable, autoDelete: e.autoDelete, ...typedArguments(e.arguments) };
   return { opts, resources: [new rabbitmq.Queue(e.id, { name: e.name, vhost: e.vhost, settings }, opts)] };
 }
 
@@ -107,7 +113,7 @@ function binding(ctx: Context, e: BindingEntry): Registered {
   const opts = optsFor(ctx, e, { deleteBeforeReplace: true });
   return { opts, resources: [new rabbitmq.Binding(e.id, {
     vhost: e.vhost, source: nameOf(ctx, e.sourceId, e.source), destination: nameOf(ctx, e.destinationId, e.destination), destinationType: e.destinationType,
-    routingKey: e.routingKey, argumentsJson: JSON.stringify(e.arguments),
+    routingKey: e.routingKey, ...typedArguments(e.arguments),
   }, opts)] };
 }
 
@@ -141,6 +147,16 @@ function user(ctx: Context, e: UserEntry): Registered {
     resources.push(new UserLimits(`${e.id}/limits`, { connection: ctx.connection, user: e.name, limits: e.limits }, { parent: ctx.parent, dependsOn: [ctx.guard, resources[0]!] }));
   }
   return { opts, resources };
+}
+
+/**
+ * Queue and binding arguments as the provider reads them back: a string map
+ * when every value is a string, else JSON (which keeps numbers and booleans).
+ * Sending the same form it reads makes refresh and import (`warren:adopt`)
+ * see no difference, which for a queue would otherwise mean re-declaring it.
+ */
+function typedArguments(args: JsonMap): { arguments: Record<string, string> } | { argumentsJson: string } {
+  return allStrings(args) ? { arguments: args as Record<string, string> } : { argumentsJson: JSON.stringify(args) };
 }
 
 /** The provider takes string maps; it turns integer strings back into numbers for policies. */

@@ -5,15 +5,27 @@
 //   warren:overrides       per-environment differences (README, "Environments")
 //   warren:allow           { recreate: [queue ids], delete: [queue ids] }
 //   warren:protectQueues   mark queues `protect` as well (default false)
+//   warren:adopt           take over the broker's existing objects without re-creating them (README, "Adopting a broker")
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
 //   warren:<key>           (secret) the password of each user with { secret: <key> }
+//   warren:cluster         RabbitMQ itself on Kubernetes (README, "RabbitMQ on Kubernetes");
+//                          the broker is then the cluster, reached with its generated credentials
+//   warren:kubeconfig      (secret, optional) kubeconfig contents or path; default: the ambient KUBECONFIG
+//   warren:syncTopology    false: deploy only the cluster part (default true)
 import { isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { formatDiagnostics } from '../cli/print-diagnostics.js';
+import { validateCluster } from '../cluster/check-cluster.js';
+import { compileCluster } from '../cluster/compile-cluster.js';
+import type { ClusterConfig } from '../cluster/cluster-schema.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { findFiles } from '../load/find-files.js';
+import { queueType } from '../model/topology-model.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { validateTopology } from '../validate-topology.js';
-import { Topology } from './create-topology.js';
+import { adoptionIds } from './adoption.js';
+import { Topology, type TopologyOptions } from './create-topology.js';
+import type { RabbitCluster } from './kubernetes/create-cluster.js';
 
 // Paths in config are relative to the project (where Pulumi.yaml is), whatever
 // directory the language host starts the program in.
@@ -26,25 +38,51 @@ const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 const { files, unmatched } = findFiles(paths);
 if (unmatched.length > 0) throw new pulumi.RunError(`warren:topology names paths with no topology files: ${unmatched.join(', ')}`);
 const validation = validateTopology(files, { file: stackFile, data: config.getObject('overrides') });
-for (const d of validation.diagnostics.filter((d) => d.severity === 'warning')) pulumi.log.warn(formatDiagnostics([d], 'text').trimEnd());
-if (!validation.valid) {
-  // RunError ends the program with this message and no stack trace; nothing was registered.
-  throw new pulumi.RunError(`the topology is invalid; nothing was changed:\n${formatDiagnostics(validation.diagnostics.filter((d) => d.severity === 'error'), 'text')}`);
-}
-
+const hasQuorumQueues = [...validation.model.vhosts.values()].some((v) => [...v.queues.values()].some((q) => q.ok && queueType(v, q.spec) === 'quorum'));
+const clusterCheck = validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues);
+stopOnErrors([...validation.diagnostics, ...clusterCheck.diagnostics]);
 const plan = compilePlan(validation.model, { allowRecreate: allow.recreate ?? [], allowDelete: allow.delete ?? [] });
-const secretKeys = [...new Set(plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])))];
-const secrets = Object.fromEntries(secretKeys.map((key) => [key, key.includes(':') ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':')) : config.requireSecret(key)]));
 
-const topology = new Topology('topology', plan, {
-  broker: { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.requireSecret('managementPassword') },
-  secrets,
-  protectQueues: config.getBoolean('protectQueues') ?? false,
-});
+const cluster = clusterCheck.cluster ? await deployCluster(clusterCheck.cluster) : undefined;
+
+let topology: Topology | undefined;
+if (config.getBoolean('syncTopology') ?? true) {
+  const secretKeys = [...new Set(plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])))];
+  const secrets = Object.fromEntries(secretKeys.map((key) => [key, key.includes(':') ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':')) : config.requireSecret(key)]));
+  topology = new Topology('topology', plan, { broker: await brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, ...(await adoption()) });
+}
 
 export const managedObjects = plan.entries.length;
 export const queues = Object.keys(plan.guard.queues);
-export const guard = topology.guard.urn;
+export const guard = topology?.guard.urn;
+export const clusterManagementUrl = cluster?.managementUrl;
+
+/** RabbitMQ on Kubernetes; the Kubernetes SDK is loaded only by stacks that have a cluster. */
+async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
+  const [{ RabbitCluster }, k8s] = await Promise.all([import('./kubernetes/create-cluster.js'), import('@pulumi/kubernetes')]);
+  return new RabbitCluster('rabbitmq', compileCluster(c), new k8s.Provider('kubernetes', { kubeconfig: config.getSecret('kubeconfig') }));
+}
+
+/** The broker the topology goes to: the stack's cluster (its URL waits for the nodes to be ready), else warren:managementUrl. */
+async function brokerConnection(): Promise<TopologyOptions['broker']> {
+  if (cluster) return { url: cluster.managementUrl, username: cluster.username, password: cluster.password, ready: cluster.ready };
+  return { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.requireSecret('managementPassword') };
+}
+
+/** `warren:adopt`: read the broker before any resource exists; the password is used for that request only. */
+async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
+  if (!config.getBoolean('adopt')) return {};
+  if (cluster) throw new pulumi.RunError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
+  const connection = { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.require('managementPassword') };
+  return { adopt: await adoptionIds(plan, connection) };
+}
+
+/** Warnings are logged; errors end the program before anything is registered (RunError: the message, no stack trace). */
+function stopOnErrors(diagnostics: Diagnostic[]): void {
+  for (const d of diagnostics.filter((d) => d.severity === 'warning')) pulumi.log.warn(formatDiagnostics([d], 'text').trimEnd());
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new pulumi.RunError(`the topology or stack config is invalid; nothing was changed:\n${formatDiagnostics(errors, 'text')}`);
+}
 
 /** The directory of Pulumi.yaml. */
 function projectRoot(): string {

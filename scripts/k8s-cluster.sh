@@ -1,0 +1,404 @@
+#!/usr/bin/env bash
+# A minimal, real Kubernetes control plane on 127.0.0.1 for tests, from the
+# binaries of toolchain/install-k8s-tier.sh:
+#
+#   etcd (data in DIR/etcd) -> kube-apiserver (TLS, certificates made here with
+#   openssl) -> kube-controller-manager, kube-scheduler -> kwok, which plays the
+#   kubelet for 3 fake nodes (pods become Running/Ready) and the volume
+#   provisioner for the default StorageClass "kwok-volume" (PVCs get a PV, Bound).
+#
+# Usage:
+#   scripts/k8s-cluster.sh up DIR       start (or find running) a cluster in DIR;
+#                                       prints `export KUBECONFIG=DIR/kubeconfig`
+#                                       and an `export PATH=...` for kubectl
+#   scripts/k8s-cluster.sh down DIR     stop its processes and remove DIR
+#   scripts/k8s-cluster.sh status DIR   exit 0 when the cluster in DIR is up
+#
+#   eval "$(scripts/k8s-cluster.sh up /tmp/warren-k8s)"
+#
+# Ports: the first free ones from 23791 (etcd clients), 23891 (etcd peers),
+# 64431 (kube-apiserver), 64441 (kube-controller-manager), 64451 (kube-scheduler);
+# override the starting points with K8S_ETCD_PORT, K8S_ETCD_PEER_PORT,
+# K8S_APISERVER_PORT, K8S_KCM_PORT, K8S_SCHEDULER_PORT. Everything listens on
+# 127.0.0.1 only. Logs are in DIR/logs, pid files in DIR/run.
+set -euo pipefail
+
+NODES="${K8S_FAKE_NODES:-3}"
+MARKER=.warren-k8s-cluster
+# Start order; stopped in reverse.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+SERVICE_CIDR=10.96.0.0/16
+SERVICE_IP=10.96.0.1
+
+log() { printf '[k8s-cluster] %s\n' "$*" >&2; }
+die() { printf '[k8s-cluster] error: %s\n' "$*" >&2; exit 1; }
+usage() { echo "usage: $0 up DIR | down DIR | status DIR" >&2; exit 2; }
+
+(($# == 2)) || usage
+CMD=$1
+[[ -n "$2" ]] || usage
+DIR=$(realpath -m -- "$2")
+[[ "$DIR" != / ]] || die "refusing to use / as the cluster directory"
+
+find_tools() {
+	if [[ -z "${WARREN_K8S_BIN:-}" ]]; then
+		local env="${WARREN_CACHE_DIR:-$HOME/.cache/warren}/k8s/env.sh"
+		# shellcheck disable=SC1090
+		[[ -f "$env" ]] && . "$env"
+	fi
+	BIN="${WARREN_K8S_BIN:-}"
+	SHARE="${WARREN_K8S_SHARE:-$(dirname "$BIN")/share}"
+	[[ -n "$BIN" ]] || die "no Kubernetes tier: run toolchain/install-k8s-tier.sh first"
+	local b
+	for b in "${COMPONENTS[@]}" kubectl; do
+		[[ -x "$BIN/$b" ]] || die "$BIN/$b missing: run toolchain/install-k8s-tier.sh"
+	done
+	[[ -s "$SHARE/kwok-stages.yaml" && -s "$SHARE/kwok-storage-class.yaml" ]] ||
+		die "kwok stages missing in $SHARE: run toolchain/install-k8s-tier.sh"
+	command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
+	command -v curl >/dev/null || die "curl not found (apt-get install curl)"
+}
+
+kubectl() { "$BIN/kubectl" --kubeconfig "$DIR/kubeconfig" "$@"; }
+
+# --- processes --------------------------------------------------------------
+
+# pid_of <name>: the pid of a component of this cluster, if it is still running
+# (the command line must mention DIR, so a recycled pid is never taken for ours).
+pid_of() {
+	local f="$DIR/run/$1.pid" pid
+	[[ -f "$f" ]] || return 1
+	pid=$(<"$f")
+	[[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
+	tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qF -- "$DIR" || return 1
+	echo "$pid"
+}
+
+# start <name> <command...>: in its own session, so it outlives this script.
+start() {
+	local name=$1
+	shift
+	log "starting $name"
+	setsid "$@" </dev/null >"$DIR/logs/$name.log" 2>&1 &
+	echo $! >"$DIR/run/$name.pid"
+}
+
+stop_all() {
+	local i name pid pids=()
+	for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
+		name=${COMPONENTS[i]}
+		if pid=$(pid_of "$name"); then
+			log "stopping $name ($pid)"
+			kill -TERM "$pid" 2>/dev/null || true
+			pids+=("$pid")
+		fi
+	done
+	local deadline=$((SECONDS + 15)) alive
+	while :; do
+		alive=()
+		for pid in "${pids[@]}"; do
+			[[ -e "/proc/$pid" ]] && alive+=("$pid")
+		done
+		((${#alive[@]})) || break
+		if ((SECONDS >= deadline)); then
+			log "killing ${alive[*]}"
+			kill -KILL "${alive[@]}" 2>/dev/null || true
+			sleep 0.5
+			break
+		fi
+		sleep 0.2
+	done
+	rm -f "$DIR"/run/*.pid
+}
+
+# wait_for <what> <seconds> <command...>: polls; fails early if a component died.
+wait_for() {
+	local what=$1 secs=$2 deadline=$((SECONDS + $2)) name
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		for name in "${COMPONENTS[@]}"; do
+			if [[ -f "$DIR/run/$name.pid" ]] && ! pid_of "$name" >/dev/null; then
+				tail -n 30 "$DIR/logs/$name.log" >&2 || true
+				die "$name exited while waiting for $what (log: $DIR/logs/$name.log)"
+			fi
+		done
+		((SECONDS < deadline)) || die "timed out after ${secs}s waiting for $what (logs: $DIR/logs)"
+		sleep 0.5
+	done
+}
+
+# --- ports ------------------------------------------------------------------
+
+# pick_port <first>: the first port from <first> on that no socket uses (the
+# default starting points are 100 apart, so two components never get the same).
+pick_port() {
+	local p=$1 end=$(($1 + 50))
+	for (( ; p < end; p++)); do
+		if [[ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]]; then
+			echo "$p"
+			return
+		fi
+	done
+	die "no free port in $1..$((end - 1))"
+}
+
+# --- certificates -----------------------------------------------------------
+
+PKI=""
+# cert <name> <subject> <extendedKeyUsage> [subjectAltName]: signed by the
+# cluster CA (or by $CA_NAME.crt when CA_NAME is set).
+cert() {
+	local name=$1 subj=$2 eku=$3 san=${4:-}
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$PKI/$name.key" -out "$PKI/$name.csr" \
+		-subj "$subj" 2>/dev/null
+	{
+		echo "basicConstraints=critical,CA:FALSE"
+		echo "keyUsage=critical,digitalSignature,keyEncipherment"
+		echo "extendedKeyUsage=$eku"
+		[[ -z "$san" ]] || echo "subjectAltName=$san"
+	} >"$PKI/$name.ext"
+	local ca=${CA_NAME:-ca}
+	openssl x509 -req -sha256 -days 365 -in "$PKI/$name.csr" -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" \
+		-set_serial "0x$(openssl rand -hex 16)" -extfile "$PKI/$name.ext" -out "$PKI/$name.crt" 2>/dev/null
+	rm -f "$PKI/$name.csr" "$PKI/$name.ext"
+	chmod 600 "$PKI/$name.key"
+}
+
+make_pki() {
+	PKI="$DIR/pki"
+	mkdir -p "$PKI"
+	openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 365 -keyout "$PKI/ca.key" -out "$PKI/ca.crt" \
+		-subj "/CN=warren-k8s-ca" -addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
+	chmod 600 "$PKI/ca.key"
+	cert apiserver "/CN=kube-apiserver" serverAuth \
+		"IP:127.0.0.1,DNS:localhost,IP:${SERVICE_IP},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+	cert admin "/O=system:masters/CN=warren-admin" clientAuth
+	cert kube-controller-manager "/CN=system:kube-controller-manager" clientAuth
+	cert kube-scheduler "/CN=system:kube-scheduler" clientAuth
+	# kwok plays kubelet and volume provisioner for every fake node: it needs nodes,
+	# pods, leases, PVs and their status; cluster-admin via system:masters.
+	cert kwok "/O=system:masters/CN=kwok-controller" clientAuth
+	# Front proxy (aggregation layer): its own CA and client certificate, so that
+	# the requestheader CA in kube-system/extension-apiserver-authentication is set
+	# (kube-controller-manager and kube-scheduler read it for delegated authentication).
+	openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 365 -keyout "$PKI/front-proxy-ca.key" \
+		-out "$PKI/front-proxy-ca.crt" -subj "/CN=warren-k8s-front-proxy-ca" \
+		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
+	chmod 600 "$PKI/front-proxy-ca.key"
+	CA_NAME=front-proxy-ca cert front-proxy-client "/CN=front-proxy-client" clientAuth
+	# Service-account token signing key pair.
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/sa.key" 2>/dev/null
+	openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+	chmod 600 "$PKI/sa.key"
+}
+
+# kubeconfig <file> <cert name>: self-contained (certificates inlined).
+kubeconfig() {
+	cat >"$1" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: warren
+  cluster:
+    server: https://127.0.0.1:${APISERVER_PORT}
+    certificate-authority-data: $(base64 -w0 <"$PKI/ca.crt")
+users:
+- name: $2
+  user:
+    client-certificate-data: $(base64 -w0 <"$PKI/$2.crt")
+    client-key-data: $(base64 -w0 <"$PKI/$2.key")
+contexts:
+- name: warren
+  context:
+    cluster: warren
+    user: $2
+current-context: warren
+EOF
+	chmod 600 "$1"
+}
+
+# --- checks -----------------------------------------------------------------
+
+etcd_healthy() { curl -fsS --max-time 2 "http://127.0.0.1:${ETCD_PORT}/health" | grep -q '"health":"true"'; }
+apiserver_ready() {
+	curl -fsS --max-time 3 --cacert "$DIR/pki/ca.crt" --cert "$DIR/pki/admin.crt" --key "$DIR/pki/admin.key" \
+		"https://127.0.0.1:${APISERVER_PORT}/readyz" | grep -qx ok
+}
+# Their /healthz is reachable without credentials (--authorization-always-allow-paths).
+healthz() { curl -fsSk --max-time 2 "https://127.0.0.1:$1/healthz" | grep -qx ok; }
+nodes_ready() {
+	local ready
+	ready=$(kubectl get nodes -l type=kwok \
+		-o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -cx True)
+	((ready == NODES))
+}
+
+running() {
+	[[ -f "$DIR/$MARKER" && -f "$DIR/ports.env" ]] || return 1
+	local name
+	for name in "${COMPONENTS[@]}"; do
+		pid_of "$name" >/dev/null || return 1
+	done
+	# shellcheck disable=SC1091
+	. "$DIR/ports.env"
+	apiserver_ready 2>/dev/null
+}
+
+print_env() {
+	echo "export KUBECONFIG=$DIR/kubeconfig"
+	echo "export PATH=$BIN:\$PATH"
+}
+
+# --- commands ---------------------------------------------------------------
+
+cmd_down() {
+	if [[ ! -e "$DIR" ]]; then
+		log "$DIR: nothing to stop"
+		return
+	fi
+	[[ -f "$DIR/$MARKER" ]] || die "$DIR is not a cluster directory made by this script (no $MARKER); not touching it"
+	stop_all
+	rm -rf -- "$DIR"
+	log "cluster in $DIR stopped and removed"
+}
+
+cmd_up() {
+	find_tools
+	if running; then
+		log "cluster in $DIR is already up (kube-apiserver https://127.0.0.1:${APISERVER_PORT})"
+		print_env
+		return
+	fi
+	if [[ -f "$DIR/$MARKER" ]]; then
+		log "$DIR holds a stopped or broken cluster: removing it first"
+		cmd_down
+	elif [[ -e "$DIR" && -n "$(ls -A -- "$DIR" 2>/dev/null)" ]]; then
+		die "$DIR exists and is not empty; choose a new directory"
+	fi
+	mkdir -p "$DIR/logs" "$DIR/run" "$DIR/etcd"
+	chmod 700 "$DIR/etcd"
+	: >"$DIR/$MARKER"
+	# On failure: stop what was started, keep DIR (logs) for a look; `down` removes it.
+	trap 'rc=$?; if ((rc)); then log "up failed: stopping; logs in $DIR/logs (then: $0 down $DIR)"; stop_all; fi' EXIT
+
+	ETCD_PORT=$(pick_port "${K8S_ETCD_PORT:-23791}")
+	ETCD_PEER_PORT=$(pick_port "${K8S_ETCD_PEER_PORT:-23891}")
+	APISERVER_PORT=$(pick_port "${K8S_APISERVER_PORT:-64431}")
+	KCM_PORT=$(pick_port "${K8S_KCM_PORT:-64441}")
+	SCHEDULER_PORT=$(pick_port "${K8S_SCHEDULER_PORT:-64451}")
+	cat >"$DIR/ports.env" <<EOF
+ETCD_PORT=$ETCD_PORT
+ETCD_PEER_PORT=$ETCD_PEER_PORT
+APISERVER_PORT=$APISERVER_PORT
+KCM_PORT=$KCM_PORT
+SCHEDULER_PORT=$SCHEDULER_PORT
+EOF
+	local t0=$SECONDS
+	make_pki
+	kubeconfig "$DIR/kubeconfig" admin
+	kubeconfig "$DIR/kube-controller-manager.kubeconfig" kube-controller-manager
+	kubeconfig "$DIR/kube-scheduler.kubeconfig" kube-scheduler
+	kubeconfig "$DIR/kwok.kubeconfig" kwok
+
+	# etcd: a single member on loopback, plain HTTP (nothing else can reach it).
+	# --unsafe-no-fsync: a throwaway test store; fsyncs make it slow on busy disks.
+	start etcd "$BIN/etcd" --name warren --data-dir "$DIR/etcd" \
+		--listen-client-urls "http://127.0.0.1:${ETCD_PORT}" --advertise-client-urls "http://127.0.0.1:${ETCD_PORT}" \
+		--listen-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
+		--initial-cluster "warren=http://127.0.0.1:${ETCD_PEER_PORT}" --initial-cluster-state new \
+		--unsafe-no-fsync --log-level warn
+	wait_for "etcd" 60 etcd_healthy
+
+	# The endpoint reconciler would publish the advertise address (127.0.0.1) in the
+	# "kubernetes" Endpoints, which validation rejects for loopback addresses; no
+	# pod here talks to the API through that Service, so it is switched off.
+	start kube-apiserver "$BIN/kube-apiserver" \
+		--etcd-servers "http://127.0.0.1:${ETCD_PORT}" \
+		--bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+		--endpoint-reconciler-type none \
+		--tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+		--client-ca-file "$PKI/ca.crt" \
+		--requestheader-client-ca-file "$PKI/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+		--requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+		--requestheader-extra-headers-prefix X-Remote-Extra- \
+		--proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
+		--service-account-issuer https://kubernetes.default.svc.cluster.local \
+		--service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+		--service-cluster-ip-range "$SERVICE_CIDR" \
+		--authorization-mode RBAC --allow-privileged=true --profiling=false \
+		--cert-dir "$DIR/pki/apiserver-generated"
+	wait_for "kube-apiserver /readyz" 120 apiserver_ready
+
+	start kube-controller-manager "$BIN/kube-controller-manager" \
+		--kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
+		--authentication-kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
+		--authorization-kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
+		--bind-address 127.0.0.1 --secure-port "$KCM_PORT" --cert-dir "$DIR/pki/kcm-generated" \
+		--leader-elect=false --use-service-account-credentials=true \
+		--service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
+		--cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
+		--service-cluster-ip-range "$SERVICE_CIDR" --cluster-name warren --profiling=false
+	start kube-scheduler "$BIN/kube-scheduler" \
+		--kubeconfig "$DIR/kube-scheduler.kubeconfig" \
+		--authentication-kubeconfig "$DIR/kube-scheduler.kubeconfig" \
+		--authorization-kubeconfig "$DIR/kube-scheduler.kubeconfig" \
+		--bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --cert-dir "$DIR/pki/scheduler-generated" \
+		--leader-elect=false --profiling=false
+	# kwok: only nodes annotated kwok.x-k8s.io/node=fake; stages from the kwok module
+	# (node-initialize/heartbeat-with-lease, pod-ready/complete/delete, PVC/PV).
+	# --node-ip 127.0.0.1: the fake nodes' InternalIP, so anything the apiserver
+	# would send to a "kubelet" stays on loopback (nothing listens there).
+	start kwok "$BIN/kwok" --kubeconfig "$DIR/kwok.kubeconfig" --config "$SHARE/kwok-stages.yaml" \
+		--manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+		--node-ip 127.0.0.1 --node-lease-duration-seconds 40
+	wait_for "kube-controller-manager /healthz" 60 healthz "$KCM_PORT"
+	wait_for "kube-scheduler /healthz" 60 healthz "$SCHEDULER_PORT"
+
+	local i zones=(a b c)
+	{
+		for ((i = 0; i < NODES; i++)); do
+			cat <<EOF
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    type: kwok
+    kubernetes.io/hostname: kwok-node-$i
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    topology.kubernetes.io/zone: zone-${zones[i % 3]}
+EOF
+		done
+	} >"$DIR/nodes.yaml"
+	kubectl apply -f "$DIR/nodes.yaml" >&2
+	kubectl apply -f "$SHARE/kwok-storage-class.yaml" >&2
+	wait_for "$NODES fake nodes Ready" 120 nodes_ready
+	# Pods are rejected until the ServiceAccount controller made "default".
+	wait_for "default ServiceAccount" 60 kubectl -n default get serviceaccount default
+	trap - EXIT
+	log "cluster up in $((SECONDS - t0))s: kube-apiserver https://127.0.0.1:${APISERVER_PORT}, $NODES kwok nodes, default StorageClass kwok-volume"
+	print_env
+}
+
+cmd_status() {
+	find_tools
+	if running; then
+		log "up: kube-apiserver https://127.0.0.1:${APISERVER_PORT}"
+	else
+		log "not running"
+		return 1
+	fi
+}
+
+case "$CMD" in
+up) cmd_up ;;
+down) cmd_down ;;
+status) cmd_status ;;
+*) usage ;;
+esac

@@ -1,0 +1,188 @@
+// Checks of a stack's `warren:cluster` (RabbitMQ on Kubernetes), before any
+// Kubernetes object is planned: the schema, then the rules a schema cannot
+// say (quantities, high availability, disruption budget, config conflicts).
+// Findings point into the stack file under CLUSTER_POINTER, like overrides.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { closestName } from '../check/closest-name.js';
+import { at, child, finding, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
+import { locateFindings } from '../load/locate-findings.js';
+import { readSource } from '../load/read-source.js';
+import { SourceFile } from '../load/source-file.js';
+import { AJV_OPTIONS } from '../schema/validator-file.js';
+import { clusterInputSchema, type ClusterConfig } from './cluster-schema.js';
+import { managedConfigKeys, parseQuantity } from './compile-cluster.js';
+
+/** Where the cluster config stands in a Pulumi stack file. */
+export const CLUSTER_POINTER = '/config/warren:cluster';
+
+export interface ClusterValidation {
+  readonly diagnostics: Diagnostic[];
+  readonly valid: boolean;
+  /** The config with defaults filled in; absent when the stack has none (no cluster) or it is invalid. */
+  readonly cluster?: ClusterConfig;
+}
+
+let compiled: ValidateFunction | undefined;
+
+/**
+ * `value` is the stack's `warren:cluster` as Pulumi config hands it over
+ * (undefined: this stack deploys no cluster). Quorum queues in the topology
+ * make an even replica count a warning outside production.
+ */
+export function validateCluster(stackFile: string, value: unknown, topologyHasQuorumQueues: boolean): ClusterValidation {
+  if (value === undefined) return { diagnostics: [], valid: true };
+  const root: Source = { file: stackFile, pointer: CLUSTER_POINTER };
+  // A small schema compiled once per run; useDefaults fills the defaults in, so work on a copy.
+  compiled ??= new Ajv({ ...AJV_OPTIONS, useDefaults: true }).compile(clusterInputSchema());
+  const data = structuredClone(value);
+  const findings = compiled(data) ? checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues) : (compiled.errors ?? []).map((e) => translate(root, e));
+  const sources = new Map<string, SourceFile>();
+  // Positions cost a parse of the stack file: only when there is something to place.
+  const read = findings.length > 0 ? readSource(stackFile) : undefined;
+  if (read && 'text' in read) sources.set(stackFile, new SourceFile(stackFile, read.text));
+  const diagnostics = locateFindings(findings, sources);
+  const valid = !diagnostics.some((d) => d.severity === 'error');
+  return { diagnostics, valid, ...(valid ? { cluster: data as ClusterConfig } : {}) };
+}
+
+function checkRules(root: Source, input: unknown, c: ClusterConfig, quorumQueues: boolean): Finding[] {
+  // A rule about a defaulted value points at the first of its places the stack file spells out.
+  const place = (...paths: string[][]): Source => at(root, ...(paths.find((p) => has(input, p)) ?? []));
+  return [
+    ...checkQuantities(root, c),
+    ...checkReplicas(place, c, quorumQueues),
+    ...checkBudget(place, c),
+    ...checkPlacement(place, c),
+    ...checkConfigLines(root, c),
+    ...checkEndpoint(root, c),
+  ];
+}
+
+type Place = (...paths: string[][]) => Source;
+
+function checkQuantities(root: Source, c: ClusterConfig): Finding[] {
+  const out: Finding[] = [];
+  const values: [string[], string | number | undefined][] = [
+    [['resources', 'requests', 'cpu'], c.resources.requests.cpu], [['resources', 'requests', 'memory'], c.resources.requests.memory],
+    [['resources', 'limits', 'cpu'], c.resources.limits.cpu], [['resources', 'limits', 'memory'], c.resources.limits.memory],
+    [['storage', 'size'], c.storage.size],
+  ];
+  for (const [path, value] of values) {
+    if (value !== undefined && parseQuantity(value) === undefined) out.push(finding('invalid-quantity', at(root, ...path), 'not a Kubernetes quantity: use a positive number with an optional suffix such as m, Ki, Mi, Gi, k, M, G (e.g. 500m, 1Gi)'));
+  }
+  if (out.length > 0) return out;
+  for (const resource of ['cpu', 'memory'] as const) {
+    const request = c.resources.requests[resource];
+    const limit = c.resources.limits[resource];
+    if (limit !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
+      out.push(finding('cluster-request-over-limit', at(root, 'resources', 'limits', resource), `the ${resource} limit ${limit} is below the request ${request}; Kubernetes would reject the pods`));
+    }
+  }
+  return out;
+}
+
+/**
+ * Production: always an odd number of at least 3, whatever the topology holds
+ * today. Quorum queues, streams and RabbitMQ 4's Raft-based metadata store all
+ * need a majority; an even count adds a node that tolerates no further
+ * failure; and a queue can turn quorum in any later change without anyone
+ * revisiting the cluster size.
+ */
+function checkReplicas(place: Place, c: ClusterConfig, quorumQueues: boolean): Finding[] {
+  const where = place(['replicas'], ['production']);
+  if (c.production && (c.replicas < 3 || c.replicas % 2 === 0)) {
+    return [finding('cluster-replicas', where, `production needs an odd number of replicas, at least 3 (has ${c.replicas}): a majority must survive the loss of a node`)];
+  }
+  if (!c.production && quorumQueues && c.replicas % 2 === 0) {
+    return [finding('cluster-even-replicas', where, `${c.replicas} replicas with quorum queues tolerate no more failures than ${c.replicas - 1}`)];
+  }
+  return [];
+}
+
+function checkBudget(place: Place, c: ClusterConfig): Finding[] {
+  // With one replica no budget is created (it could only block node drains).
+  if (c.replicas < 2) return [];
+  const where = place(['pdb', 'maxUnavailable'], ['replicas']);
+  const { maxUnavailable } = c.pdb;
+  if (maxUnavailable >= c.replicas) {
+    return [finding('cluster-pdb', where, `maxUnavailable ${maxUnavailable} lets voluntary disruptions (node drains) stop all ${c.replicas} nodes`)];
+  }
+  const minority = Math.floor((c.replicas - 1) / 2);
+  if (c.production && maxUnavailable > minority) {
+    return [finding('cluster-pdb', where, `maxUnavailable ${maxUnavailable} lets node drains take the majority of ${c.replicas} nodes; at most ${minority}`)];
+  }
+  return [];
+}
+
+function checkPlacement(place: Place, c: ClusterConfig): Finding[] {
+  const out: Finding[] = [];
+  if (c.production && c.antiAffinity === 'preferred') {
+    out.push(finding('cluster-soft-anti-affinity', place(['antiAffinity']), 'with preferred anti-affinity two nodes may share a Kubernetes host, and losing that host may lose the majority'));
+  }
+  // A tag naming at least a minor version, or a digest; `4-management`, `management` and `latest` move.
+  if (!/(:v?[0-9]+\.[0-9]+[^/:]*|@sha256:[0-9a-f]{64})$/.test(c.image)) {
+    out.push(finding('cluster-image-unpinned', place(['image']), `pin the image to a version (e.g. rabbitmq:4.1-management): \`${c.image}\` can change RabbitMQ version on any pod restart`));
+  }
+  return out;
+}
+
+const CONFIG_LINE = /^\s*([A-Za-z0-9_.$-]+)\s*=\s*\S.*$/;
+
+function checkConfigLines(root: Source, c: ClusterConfig): Finding[] {
+  const managed = managedConfigKeys(c);
+  const out: Finding[] = [];
+  c.extraConfig.forEach((line, i) => {
+    if (/^\s*(#.*)?$/.test(line)) return;
+    const key = CONFIG_LINE.exec(line)?.[1];
+    const where = at(root, 'extraConfig', i);
+    if (key === undefined) out.push(finding('cluster-config-conflict', where, 'not a rabbitmq.conf line: write `key = value`'));
+    else if (managed.has(key) || key.startsWith('cluster_formation.')) out.push(finding('cluster-config-conflict', where, `\`${key}\` is set by warren from the cluster config; setting it again would change how nodes find each other or listen`));
+  });
+  return out;
+}
+
+function checkEndpoint(root: Source, c: ClusterConfig): Finding[] {
+  if (c.managementEndpoint === undefined) return [];
+  let ok = false;
+  try {
+    ok = ['http:', 'https:'].includes(new URL(c.managementEndpoint).protocol);
+  } catch {
+    ok = false;
+  }
+  return ok ? [] : [finding('invalid-value', at(root, 'managementEndpoint'), 'must be an http:// or https:// URL of the management API')];
+}
+
+function has(value: unknown, path: readonly string[]): boolean {
+  let node = value;
+  for (const token of path) {
+    if (typeof node !== 'object' || node === null || !(token in node)) return false;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return true;
+}
+
+/** ajv errors as findings with the project's schema codes (see check/check-schema.ts). */
+function translate(root: Source, e: ErrorObject): Finding {
+  const here: Source = { file: root.file, pointer: root.pointer + e.instancePath };
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = String(e.params.additionalProperty);
+      const hint = closestName(name, Object.keys((e.parentSchema as { properties?: object }).properties ?? {}));
+      return finding('unknown-field', { ...here, pointer: child(here.pointer, name) }, `unknown field \`${name}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`, { target: 'key' });
+    }
+    case 'required':
+      return finding('missing-field', here, `missing required field \`${String(e.params.missingProperty)}\``, { target: 'key' });
+    case 'type':
+      return finding('wrong-type', here, e.data === null ? `has no value: must be ${typeName(e.params.type)}` : `must be ${typeName(e.params.type)}`);
+    case 'enum':
+      return finding('invalid-value', here, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
+    default:
+      return finding('invalid-value', here, String(e.message ?? 'invalid value'));
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+
+function typeName(type: unknown): string {
+  return (Array.isArray(type) ? type : [type]).map((t) => TYPE_NAMES[String(t)] ?? String(t)).join(' or ');
+}

@@ -1,0 +1,53 @@
+// The inverse of plan/queue-settings.ts: a `warren.queue.<name>` policy found
+// on a broker becomes the queue's changeable fields again. That policy holds
+// the user policy that would otherwise apply, overlaid with the queue's own
+// settings, so keys equal to the inherited user policy are left out: compiling
+// the imported topology writes the same policy back.
+import type { JsonMap } from '../plan/plan-types.js';
+import type { QueueSpec } from '../schema/topology-schema.js';
+import { formatDuration, formatSize } from './format-units.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Setter = (spec: Mutable<QueueSpec>, value: unknown) => boolean;
+
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const str = (v: unknown): v is string => typeof v === 'string';
+
+/** Policy key → how it sets a queue field; false when the value cannot be a field. */
+const SETTERS: Record<string, Setter> = {
+  'message-ttl': (s, v) => num(v) && ((s.messageTtl = formatDuration(v)), true),
+  expires: (s, v) => num(v) && ((s.expires = formatDuration(v)), true),
+  'max-length': (s, v) => num(v) && ((s.maxLength = v), true),
+  'max-length-bytes': (s, v) => num(v) && ((s.maxLengthBytes = formatSize(v)), true),
+  overflow: (s, v) => (v === 'drop-head' || v === 'reject-publish' || v === 'reject-publish-dlx') && ((s.overflow = v), true),
+  'delivery-limit': (s, v) => num(v) && ((s.deliveryLimit = v), true),
+  'queue-leader-locator': (s, v) => (v === 'client-local' || v === 'balanced') && ((s.leaderLocator = v), true),
+  'max-age': (s, v) => {
+    const seconds = str(v) ? /^(\d+)s$/.exec(v)?.[1] : undefined;
+    return seconds !== undefined && ((s.maxAge = formatDuration(Number(seconds) * 1000)), true);
+  },
+};
+const DEAD_LETTER = ['dead-letter-exchange', 'dead-letter-routing-key', 'dead-letter-strategy'];
+
+/**
+ * The queue's own settings from its warren policy, given the user policy
+ * definition it inherited; undefined when some key cannot be expressed as a
+ * field (then the caller keeps the policy as it is).
+ */
+export function foldSettings(policy: JsonMap, inherited: JsonMap): Partial<QueueSpec> | undefined {
+  const own = Object.entries(policy).filter(([k, v]) => JSON.stringify(inherited[k]) !== JSON.stringify(v));
+  const spec: Mutable<QueueSpec> = {};
+  for (const [key, value] of own) {
+    if (DEAD_LETTER.includes(key)) continue;
+    const set = SETTERS[key];
+    if (!set || !set(spec, value)) return undefined;
+  }
+  if (own.some(([k]) => DEAD_LETTER.includes(k))) {
+    // deadLetter needs its exchange even when only the key or strategy is the queue's own.
+    const [exchange, routingKey, strategy] = DEAD_LETTER.map((k) => policy[k]);
+    if (!str(exchange) || (routingKey !== undefined && !str(routingKey))) return undefined;
+    if (strategy !== undefined && strategy !== 'at-most-once' && strategy !== 'at-least-once') return undefined;
+    spec.deadLetter = { exchange, ...(routingKey !== undefined ? { routingKey } : {}), ...(strategy !== undefined ? { strategy } : {}) };
+  }
+  return spec;
+}

@@ -1,0 +1,79 @@
+// Queues from a definitions export. Declaration arguments that have a typed
+// field which never changes on a live queue (type, maxPriority,
+// singleActiveConsumer) become that field; every other argument stays a raw
+// argument, because that is how the live queue was declared: turning it into
+// a changeable field would make warren re-declare the queue. The queue's
+// `warren.queue.<name>` policy, if the broker has one, becomes its changeable
+// fields again.
+import { compileForMatching } from '../check/check-regex.js';
+import { targetsOf } from '../check/policy-keys.js';
+import type { JsonMap } from '../plan/plan-types.js';
+import { SETTINGS_POLICY_PREFIX } from '../plan/queue-settings.js';
+import { QUEUE_TYPES } from '../schema/format-constants.js';
+import type { PolicySpec, QueueSpec, QueueType } from '../schema/topology-schema.js';
+import type { QueueDef } from './definitions-schema.js';
+import { foldSettings } from './fold-settings.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export function queueSpec(q: QueueDef): Mutable<QueueSpec> {
+  const args: Record<string, unknown> = { ...q.arguments };
+  const spec: Mutable<QueueSpec> = {};
+  const type = args['x-queue-type'];
+  if (typeof type === 'string' && (QUEUE_TYPES as readonly string[]).includes(type)) {
+    spec.type = type as QueueType;
+    delete args['x-queue-type'];
+  }
+  if (!q.durable) spec.durable = false;
+  if (q.auto_delete) spec.autoDelete = true;
+  const priority = args['x-max-priority'];
+  if (typeof priority === 'number' && Number.isInteger(priority) && priority >= 1 && priority <= 255) {
+    spec.maxPriority = priority;
+    delete args['x-max-priority'];
+  }
+  if (args['x-single-active-consumer'] === true) {
+    spec.singleActiveConsumer = true;
+    delete args['x-single-active-consumer'];
+  }
+  if (Object.keys(args).length > 0) spec.arguments = args;
+  return spec;
+}
+
+/**
+ * Folds each queue's warren settings policy into the queue. Returns the names
+ * of the settings policies it consumed; the rest stay policies.
+ */
+export function foldSettingsPolicies(queues: Map<string, Mutable<QueueSpec>>, policies: Map<string, PolicySpec>, defaultType: QueueType): Set<string> {
+  const folded = new Set<string>();
+  for (const [name, policy] of policies) {
+    if (!name.startsWith(SETTINGS_POLICY_PREFIX)) continue;
+    const queueName = name.slice(SETTINGS_POLICY_PREFIX.length);
+    const queue = queues.get(queueName);
+    if (!queue) continue;
+    const type = queue.type ?? defaultType;
+    const inherited = userPolicyMatching(policies, queueName, type)?.definition ?? {};
+    const settings = foldSettings(policy.definition as JsonMap, inherited as JsonMap);
+    if (!settings) continue;
+    queues.set(queueName, inFieldOrder({ ...queue, ...settings }));
+    folded.add(name);
+  }
+  return folded;
+}
+
+/** The format's field order (as in the table of the contract), for files that read like hand-written ones. */
+const FIELD_ORDER = ['type', 'durable', 'autoDelete', 'messageTtl', 'expires', 'maxLength', 'maxLengthBytes', 'overflow', 'deadLetter', 'deliveryLimit',
+  'maxPriority', 'singleActiveConsumer', 'leaderLocator', 'maxAge', 'arguments'];
+
+function inFieldOrder(spec: Mutable<QueueSpec>): Mutable<QueueSpec> {
+  const rank = (k: string) => FIELD_ORDER.indexOf(k);
+  return Object.fromEntries(Object.entries(spec).sort(([a], [b]) => rank(a) - rank(b))) as Mutable<QueueSpec>;
+}
+
+/** The user policy RabbitMQ would apply to the queue: highest priority, then name (as queue-settings.ts). */
+function userPolicyMatching(policies: Map<string, PolicySpec>, queue: string, type: QueueType): PolicySpec | undefined {
+  const matching = [...policies].filter(
+    ([name, p]) => !name.startsWith(SETTINGS_POLICY_PREFIX) && targetsOf(p.applyTo ?? 'all').includes(type) && compileForMatching(p.pattern)?.test(queue),
+  );
+  matching.sort(([an, a], [bn, b]) => (b.priority ?? 0) - (a.priority ?? 0) || (an < bn ? -1 : 1));
+  return matching[0]?.[1];
+}

@@ -1,0 +1,30 @@
+// Reads a definitions export for `warren import`. JSON is YAML, so the same
+// loader as topology files gives positions (file:line:col) for whatever is
+// wrong with the document, and the same guards against malformed input.
+import { Ajv, type ErrorObject } from 'ajv';
+import { finding, type Finding } from '../diagnostics/diagnostic.js';
+import { readSource } from '../load/read-source.js';
+import { SourceFile } from '../load/source-file.js';
+import { DefinitionsSchema, type Definitions } from './definitions-schema.js';
+
+export interface ReadDefinitions {
+  readonly findings: Finding[];
+  readonly source?: SourceFile;
+  /** Set when the document has the shape of a definitions export. */
+  readonly definitions?: Definitions;
+}
+
+export function readDefinitions(file: string): ReadDefinitions {
+  const read = readSource(file);
+  if ('problem' in read) return { findings: [read.problem] };
+  const source = new SourceFile(file, read.text);
+  if (source.data === undefined || source.findings.some((f) => f.severity === 'error')) return { findings: source.findings, source };
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(DefinitionsSchema);
+  if (validate(source.data)) return { findings: source.findings, source, definitions: source.data as Definitions };
+  return { findings: [...source.findings, ...(validate.errors ?? []).map((e) => shapeProblem(file, e))], source };
+}
+
+function shapeProblem(file: string, e: ErrorObject): Finding {
+  const what = e.keyword === 'required' ? `missing \`${String(e.params.missingProperty)}\`` : String(e.message ?? 'unexpected value');
+  return finding('definitions-shape', { file, pointer: e.instancePath }, `not a RabbitMQ definitions export here: ${what}`);
+}
