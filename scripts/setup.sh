@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Everything a machine needs, idempotent and fast when warm: npm dependencies,
 # the build, the Pulumi toolchain (built from Go modules into a cache outside
-# the clone; cold ~12 min on 2 cores), and a running broker with its
-# management API.
+# the clone; cold ~12 min on 2 cores), the Kubernetes API-server tier for the
+# cluster tests (kube-apiserver, etcd, kwok…; cold ~16 min), and a running
+# broker with its management API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # npm install, not npm ci: npm 11 rejects lockfiles that hold only this
@@ -10,4 +11,7 @@ cd "$(dirname "$0")/.."
 [ -d node_modules/@pulumi/rabbitmq ] || npm install --no-audit --no-fund
 npm run build --silent
 bash toolchain/install-toolchain.sh >&2
+# Debian's openssl and curl are what scripts/k8s-cluster.sh needs besides the tier.
+command -v openssl >/dev/null && command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl curl >&2; }
+bash toolchain/install-k8s-tier.sh >&2
 bash scripts/ensure-broker.sh

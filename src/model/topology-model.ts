@@ -68,3 +68,8 @@ export function exchangeType(vhost: VHostModel, name: string): string | undefine
 export function hasExchange(vhost: VHostModel, name: string): boolean {
   return vhost.exchanges.has(name) || BUILTIN_EXCHANGES.has(name);
 }
+
+/** Whether any queue is a quorum queue (the cluster checks need it: quorum queues need a majority of nodes). */
+export function hasQuorumQueues(model: TopologyModel): boolean {
+  return [...model.vhosts.values()].some((v) => [...v.queues.values()].some((q) => q.ok && queueType(v, q.spec) === 'quorum'));
+}

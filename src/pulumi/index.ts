@@ -20,7 +20,7 @@ import { compileCluster } from '../cluster/compile-cluster.js';
 import type { ClusterConfig } from '../cluster/cluster-schema.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { findFiles } from '../load/find-files.js';
-import { queueType } from '../model/topology-model.js';
+import { hasQuorumQueues } from '../model/topology-model.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { validateTopology } from '../validate-topology.js';
 import { adoptionIds } from './adoption.js';
@@ -38,8 +38,7 @@ const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 const { files, unmatched } = findFiles(paths);
 if (unmatched.length > 0) throw new pulumi.RunError(`warren:topology names paths with no topology files: ${unmatched.join(', ')}`);
 const validation = validateTopology(files, { file: stackFile, data: config.getObject('overrides') });
-const hasQuorumQueues = [...validation.model.vhosts.values()].some((v) => [...v.queues.values()].some((q) => q.ok && queueType(v, q.spec) === 'quorum'));
-const clusterCheck = validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues);
+const clusterCheck = validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(validation.model));
 stopOnErrors([...validation.diagnostics, ...clusterCheck.diagnostics]);
 const plan = compilePlan(validation.model, { allowRecreate: allow.recreate ?? [], allowDelete: allow.delete ?? [] });
 
