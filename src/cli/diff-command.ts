@@ -2,7 +2,6 @@
 // the other, classed safe, disruptive or data-losing with the reason; what
 // routing changes; with --broker, the live message and consumer counts of the
 // queues a change would lose.
-import { Option } from 'commander';
 import { redactUrl } from '../broker/read-management.js';
 import { annotateLive, queuesAtRisk } from '../diff/annotate-live.js';
 import { diffPlans } from '../diff/diff-plans.js';
@@ -14,8 +13,6 @@ import { loadTopology } from './load-topology.js';
 import { formatDiagnostics } from './print-diagnostics.js';
 import { readStackOverrides } from './read-stack.js';
 import { EXIT, UsageError } from './usage-error.js';
-
-export const diffFormat = () => new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text');
 
 export async function diffCommand(base: string, head: string, options: { format: DiffFormat; stack?: string; broker?: string }): Promise<number> {
   if (options.broker !== undefined && !/^https?:\/\/[^/]/.test(options.broker)) throw new UsageError(`--broker: not an http(s) URL of the management API: ${redactUrl(options.broker)}`);

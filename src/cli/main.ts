@@ -3,16 +3,21 @@
 // so every error is caught here, at the edge, and reported in one line.
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError, EXIT } from './usage-error.js';
-import { diffCommand, diffFormat } from './diff-command.js';
-import { exportCommand } from './export-command.js';
-import { importCommand } from './import-command.js';
-import { routeCommand } from './route-command.js';
-import { validateCommand } from './validate-command.js';
 
 type Action = (...args: never[]) => number | Promise<number>;
 
+// Each command's module is loaded only when that command runs: `validate` on a
+// big topology must not pay for loading what import, diff or the cluster checks use.
+const commands = {
+  validate: async () => (await import('./validate-command.js')).validateCommand,
+  route: async () => (await import('./route-command.js')).routeCommand,
+  export: async () => (await import('./export-command.js')).exportCommand,
+  import: async () => (await import('./import-command.js')).importCommand,
+  diff: async () => (await import('./diff-command.js')).diffCommand,
+} satisfies Record<string, () => Promise<Action>>;
+
 function program(setCode: (code: number) => void): Command {
-  const run = (action: Action) => async (...args: unknown[]) => setCode(await (action as (...a: unknown[]) => number | Promise<number>)(...args));
+  const run = (load: () => Promise<Action>) => async (...args: unknown[]) => setCode(await ((await load()) as (...a: unknown[]) => number | Promise<number>)(...args));
   const format = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
   const cli = new Command('warren')
     .description('RabbitMQ topology as code: check, route, diff, export and import YAML topologies')
@@ -24,7 +29,7 @@ function program(setCode: (code: number) => void): Command {
     .argument('<paths...>', 'files, directories or globs')
     .addOption(format())
     .option('--stack <file>', "also apply a Pulumi stack file's warren:overrides (e.g. stacks/Pulumi.staging.yaml)")
-    .action(run(validateCommand));
+    .action(run(commands.validate));
   cli
     .command('route')
     .description('the queues a message published to an exchange would reach')
@@ -34,14 +39,14 @@ function program(setCode: (code: number) => void): Command {
     .option('--key <key>', 'routing key', '')
     .option('--header <name=value>', 'message header (repeatable); values read as YAML scalars', (v: string, all: string[] = []) => [...all, v])
     .addOption(format())
-    .action(run(routeCommand));
+    .action(run(commands.route));
   cli
     .command('export')
     .description('the topology as a RabbitMQ definitions document (rabbitmqctl import_definitions)')
     .argument('<paths...>', 'files, directories or globs')
     .option('--stack <file>', "apply a Pulumi stack file's warren:overrides first")
     .addOption(format())
-    .action(run(exportCommand));
+    .action(run(commands.export));
   cli
     .command('import')
     .description('a topology (YAML) from a RabbitMQ definitions export (rabbitmqctl export_definitions)')
@@ -50,7 +55,7 @@ function program(setCode: (code: number) => void): Command {
     .option('--vhost <name>', 'import only this vhost and the users with permissions in it (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--broker <url>', "management API URL: adds the internal exchanges RabbitMQ's exports leave out (credentials as for diff --broker)")
     .addOption(format())
-    .action(run(importCommand));
+    .action(run(commands.import));
   cli
     .command('diff')
     .description('what changes from one topology to another, classed safe, disruptive or data-losing')
@@ -58,8 +63,8 @@ function program(setCode: (code: number) => void): Command {
     .argument('<head>', 'the topology after')
     .option('--stack <file>', "apply a Pulumi stack file's warren:overrides to both sides")
     .option('--broker <url>', 'management API URL (e.g. http://localhost:15672): live message and consumer counts of the queues at risk; user from the URL or WARREN_BROKER_USER, password WARREN_BROKER_PASSWORD')
-    .addOption(diffFormat())
-    .action(run(diffCommand));
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(run(commands.diff));
   return cli;
 }
 

@@ -1,15 +1,16 @@
 // `warren validate PATH...`: every problem, exit 0 when there is no error.
 import { formatDiagnostics, summarize, type Format } from './print-diagnostics.js';
 import { loadTopology } from './load-topology.js';
-import { validateCluster } from '../cluster/check-cluster.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
 import { readStackCluster, readStackOverrides } from './read-stack.js';
 import { EXIT } from './usage-error.js';
 
-export function validateCommand(paths: string[], options: { format: Format; stack?: string }): number {
+export async function validateCommand(paths: string[], options: { format: Format; stack?: string }): Promise<number> {
   const topology = loadTopology(paths, readStackOverrides(options.stack));
-  // A stack that deploys RabbitMQ itself (warren:cluster) has its cluster config checked too.
-  const cluster = options.stack === undefined ? { diagnostics: [], valid: true } : validateCluster(options.stack, readStackCluster(options.stack), hasQuorumQueues(topology.model));
+  // A stack that deploys RabbitMQ itself (warren:cluster) has its cluster config checked too
+  // (its checker, with ajv's compiler, is loaded only then).
+  const cluster = options.stack === undefined ? { diagnostics: [], valid: true }
+    : (await import('../cluster/check-cluster.js')).validateCluster(options.stack, readStackCluster(options.stack), hasQuorumQueues(topology.model));
   const diagnostics = [...topology.diagnostics, ...cluster.diagnostics];
   process.stdout.write(formatDiagnostics(diagnostics, options.format));
   if (options.format === 'text') process.stderr.write(summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0)) + '\n');
