@@ -53,8 +53,9 @@ if (config.getBoolean('syncTopology') ?? true) {
 
 export const managedObjects = plan.entries.length;
 export const queues = Object.keys(plan.guard.queues);
-export const guard = topology?.guard.urn;
-export const clusterManagementUrl = cluster?.managementUrl;
+// Outputs a stack does not have are null, not undefined (Pulumi warns about undefined outputs).
+export const guard = topology?.guard.urn ?? null;
+export const clusterManagementUrl = cluster?.managementUrl ?? null;
 
 /** RabbitMQ on Kubernetes; the Kubernetes SDK is loaded only by stacks that have a cluster. */
 async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
