@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 [ -d node_modules/@pulumi/rabbitmq ] || npm install --no-audit --no-fund
 npm run build --silent
 bash toolchain/install-toolchain.sh >&2
-# Debian's openssl and curl are what scripts/k8s-cluster.sh needs besides the tier.
-command -v openssl >/dev/null && command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl curl >&2; }
+# The tier's scripts also need jq, openssl and curl (Debian's).
+for tool in jq openssl curl; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq jq openssl curl >&2; break; }
+done
 bash toolchain/install-k8s-tier.sh >&2
 bash scripts/ensure-broker.sh
