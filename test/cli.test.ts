@@ -1,10 +1,11 @@
 // The `warren validate` command line against the contract: output shapes,
 // exit codes 0/1/2, paths (files, directories, globs), and no stack traces.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, STACK_TRACE } from './support/run-cli.js';
+import { ROOT, runCli, STACK_TRACE } from './support/run-cli.js';
 
 const LINE = /^(.+):(\d+):(\d+): (error|warning) ([a-z]+(?:-[a-z0-9]+)*): \S.*$/;
 const INVALID = 'test/fixtures/invalid';
@@ -144,5 +145,29 @@ describe('warren export', () => {
   it('exits 1 on an invalid topology and 2 on a path that matches nothing', () => {
     expect(runCli(['export', 'test/fixtures/invalid/references.yaml']).code).toBe(1);
     expect(runCli(['export', 'no/such/dir']).code).toBe(2);
+  });
+});
+
+describe('what a command loads', () => {
+  // `validate` of a big topology must stay near a bare parse (npm run bench):
+  // it must not load what other commands or the cluster checks need.
+  const loadedBy = (args: string[]): string[] => {
+    const script = `import { createRequire } from 'node:module';
+const { main } = await import(${JSON.stringify(join(ROOT, 'dist/src/cli/main.js'))});
+await main(${JSON.stringify(args)});
+process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(createRequire(import.meta.url).cache)) + '\\n');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const line = run.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+    expect(line, run.stderr).toBeDefined();
+    return (JSON.parse(line!.slice('LOADED '.length)) as string[]).map((f) => f.replace(/.*node_modules\//, ''));
+  };
+  const heavy = (files: string[]) => [...new Set(files.filter((f) => /^(ajv|@sinclair\/typebox|yaml|@pulumi)\//.test(f)).map((f) => f.split('/').slice(0, f.startsWith('@') ? 2 : 1).join('/')))];
+
+  it('validate of a clean topology loads neither the ajv compiler, TypeBox, the yaml package nor Pulumi', () => {
+    expect(heavy(loadedBy(['validate', 'topology', '--format', 'json']))).toEqual([]);
+  });
+
+  it('the probe sees them when they are needed: the cluster checks of a stack compile their schema with ajv', () => {
+    expect(heavy(loadedBy(['validate', 'topology', '--stack', 'stacks/Pulumi.production.yaml', '--format', 'json']))).toContain('ajv');
   });
 });
