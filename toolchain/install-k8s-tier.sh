@@ -46,19 +46,11 @@ export CGO_ENABLED=0
 # 1.26 and the versions above), so GONOSUMDB/GOFLAGS are left alone; only the
 # wrapper modules' `go mod tidy` runs with -mod=mod.
 
-log() { printf '[k8s-tier] %s\n' "$*" >&2; }
-die() { printf '[k8s-tier] error: %s\n' "$*" >&2; exit 1; }
-
-TIMINGS=()
+# shellcheck disable=SC2034 # read by lib.sh
+LOG_PREFIX=k8s-tier
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 NOTES=()
-now() { date +%s.%N; }
-elapsed() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
-record() { # record <label> <start>
-	local secs
-	secs=$(elapsed "$2")
-	TIMINGS+=("$1: ${secs}s")
-	log "$1 took ${secs}s"
-}
 T_START=$(now)
 
 command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
@@ -79,13 +71,6 @@ new_wrapper() {
 	rm -rf "$1"
 	mkdir -p "$1"
 	printf 'module %s\n\ngo 1.26.0\n' "$2" >"$1/go.mod"
-}
-
-# go_build <module dir> <output> <ldflags> <package>
-go_build() {
-	local tmp="$2.tmp.$$"
-	(cd "$1" && go build -mod=readonly -buildvcs=false -ldflags "$3" -o "$tmp" "$4")
-	mv -f "$tmp" "$2"
 }
 
 # ---------------------------------------------------------------------------

@@ -38,17 +38,10 @@ export GOTOOLCHAIN=local
 # when a version change makes `go mod tidy` add new go.sum lines.
 export GONOSUMDB="${GONOSUMDB:+${GONOSUMDB},}github.com/pulumi/pulumi/pkg,github.com/pulumi/pulumi-terraform-bridge"
 
-log() { printf '[toolchain] %s\n' "$*" >&2; }
-die() { printf '[toolchain] error: %s\n' "$*" >&2; exit 1; }
-
-TIMINGS=()
-now() { date +%s.%N; }
-record() { # record <label> <start>
-	local secs
-	secs=$(awk -v s="$2" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }')
-	TIMINGS+=("$1: ${secs}s")
-	log "$1 took ${secs}s"
-}
+# shellcheck disable=SC2034 # read by lib.sh
+LOG_PREFIX=toolchain
+# shellcheck source=lib.sh
+. "$TOOLCHAIN_DIR/lib.sh"
 
 command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
@@ -66,13 +59,6 @@ prepare_module() {
 	mkdir -p "$2"
 	cp -R "$1/." "$2/"
 	chmod -R u+w "$2"
-}
-
-# go_build <module dir> <output> <ldflags> <package>
-go_build() {
-	local tmp="$2.tmp.$$"
-	(cd "$1" && go build -mod=readonly -buildvcs=false -ldflags "$3" -o "$tmp" "$4")
-	mv -f "$tmp" "$2"
 }
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# Helpers shared by install-toolchain.sh and install-k8s-tier.sh (sourced).
+# The caller sets LOG_PREFIX before sourcing.
+
+log() { printf '[%s] %s\n' "$LOG_PREFIX" "$*" >&2; }
+die() { printf '[%s] error: %s\n' "$LOG_PREFIX" "$*" >&2; exit 1; }
+
+TIMINGS=()
+now() { date +%s.%N; }
+elapsed() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
+record() { # record <label> <start>
+	local secs
+	secs=$(elapsed "$2")
+	TIMINGS+=("$1: ${secs}s")
+	log "$1 took ${secs}s"
+}
+
+# go_build <module dir> <output> <ldflags> <package>: builds next to the output
+# and moves it into place, so an interrupted build never leaves a broken binary.
+go_build() {
+	local tmp="$2.tmp.$$"
+	(cd "$1" && go build -mod=readonly -buildvcs=false -ldflags "$3" -o "$tmp" "$4")
+	mv -f "$tmp" "$2"
+}
