@@ -28,3 +28,8 @@ export function brokerReader(brokerUrl: string): (path: string) => Promise<ReadR
 export function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
+
+/** Whether `url` can be a management API address (http or https with a host). */
+export function isManagementUrl(url: string): boolean {
+  return /^https?:\/\/[^/]/.test(url);
+}

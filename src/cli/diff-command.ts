@@ -2,7 +2,6 @@
 // the other, classed safe, disruptive or data-losing with the reason; what
 // routing changes; with --broker, the live message and consumer counts of the
 // queues a change would lose.
-import { redactUrl } from '../broker/read-management.js';
 import { annotateLive, queuesAtRisk } from '../diff/annotate-live.js';
 import { diffPlans } from '../diff/diff-plans.js';
 import { formatDiff, type DiffFormat } from '../diff/format-diff.js';
@@ -12,10 +11,10 @@ import { compilePlan } from '../plan/compile-plan.js';
 import { loadTopology } from './load-topology.js';
 import { formatDiagnostics } from './print-diagnostics.js';
 import { readStackOverrides } from './read-stack.js';
-import { EXIT, UsageError } from './usage-error.js';
+import { checkBrokerOption, EXIT } from './usage-error.js';
 
 export async function diffCommand(base: string, head: string, options: { format: DiffFormat; stack?: string; broker?: string }): Promise<number> {
-  if (options.broker !== undefined && !/^https?:\/\/[^/]/.test(options.broker)) throw new UsageError(`--broker: not an http(s) URL of the management API: ${redactUrl(options.broker)}`);
+  checkBrokerOption(options.broker);
   const sides = [base, head].map((path) => loadTopology([path], readStackOverrides(options.stack)));
   const invalid = sides.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
   if (invalid.length > 0) {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { brokerReader, redactUrl } from '../broker/read-management.js';
+import { brokerReader } from '../broker/read-management.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Definitions, ExchangeDef } from '../import/definitions-schema.js';
 import { importDefinitions } from '../import/import-definitions.js';
@@ -16,11 +16,11 @@ import { locateFindings } from '../load/locate-findings.js';
 import { packageRoot } from '../package-root.js';
 import { validateTopology } from '../validate-topology.js';
 import { formatDiagnostics, type Format } from './print-diagnostics.js';
-import { EXIT, UsageError } from './usage-error.js';
+import { checkBrokerOption, EXIT, UsageError } from './usage-error.js';
 
 export async function importCommand(file: string, options: { format: Format; out?: string; vhost?: string[]; broker?: string }): Promise<number> {
   if (options.out !== undefined && existsSync(options.out) && !statSync(options.out).isDirectory()) throw new UsageError(`-o ${options.out}: not a directory`);
-  if (options.broker !== undefined && !/^https?:\/\/[^/]/.test(options.broker)) throw new UsageError(`--broker: not an http(s) URL of the management API: ${redactUrl(options.broker)}`);
+  checkBrokerOption(options.broker);
   const read = readDefinitions(file);
   const sources = new Map(read.source ? [[file, read.source]] : []);
   if (!read.definitions) return report(locateFindings(read.findings, sources), options.format, { files: [] }, EXIT.invalid);

@@ -31,9 +31,11 @@ interface Ctx {
 export function importDefinitions(file: string, all: Definitions, only?: readonly string[]): ImportedTopology {
   const ctx: Ctx = { file, findings: [] };
   const d = only && only.length > 0 ? selectVhosts(all, new Set(only)) : all;
+  // The first definition of each vhost name, in name order.
+  const defs = new Map<string, VHostDef>();
+  for (const v of d.vhosts ?? []) if (!defs.has(v.name)) defs.set(v.name, v);
   const vhosts = new Map<string, VHostSpec>();
-  const names = [...new Set([...(d.vhosts ?? []).map((v) => v.name)])].sort();
-  for (const name of names) vhosts.set(name, importVhost(ctx, d, name));
+  for (const name of [...defs.keys()].sort()) vhosts.set(name, importVhost(ctx, d, defs.get(name)!));
   skipParameters(ctx, d.parameters ?? []);
   const users = importUsers(ctx, d);
   return { vhosts, users, findings: ctx.findings };
@@ -63,8 +65,8 @@ function skip(ctx: Ctx, pointer: string, why: string): void {
   ctx.findings.push(finding('import-skipped', { file: ctx.file, pointer }, why));
 }
 
-function importVhost(ctx: Ctx, d: Definitions, name: string): VHostSpec {
-  const def = d.vhosts!.find((v) => v.name === name)!;
+function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
+  const name = def.name;
   const spec: Mutable<VHostSpec> = vhostSettings(def, limitsOf(d.parameters ?? [], name));
   const exchanges = importExchanges(ctx, d, name);
   const policies = new Map<string, PolicySpec>((d.policies ?? []).filter((p) => p.vhost === name)

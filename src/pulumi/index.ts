@@ -48,7 +48,7 @@ let topology: Topology | undefined;
 if (config.getBoolean('syncTopology') ?? true) {
   const secretKeys = [...new Set(plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])))];
   const secrets = Object.fromEntries(secretKeys.map((key) => [key, key.includes(':') ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':')) : config.requireSecret(key)]));
-  topology = new Topology('topology', plan, { broker: await brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, ...(await adoption()) });
+  topology = new Topology('topology', plan, { broker: brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, ...(await adoption()) });
 }
 
 export const managedObjects = plan.entries.length;
@@ -64,7 +64,7 @@ async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
 }
 
 /** The broker the topology goes to: the stack's cluster (its URL waits for the nodes to be ready), else warren:managementUrl. */
-async function brokerConnection(): Promise<TopologyOptions['broker']> {
+function brokerConnection(): TopologyOptions['broker'] {
   if (cluster) return { url: cluster.managementUrl, username: cluster.username, password: cluster.password, ready: cluster.ready };
   return { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.requireSecret('managementPassword') };
 }
