@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
 # Everything a machine needs, idempotent and fast when warm: npm dependencies,
 # the build, the Pulumi toolchain (built from Go modules into a cache outside
-# the clone; cold ~12 min on 2 cores), the Kubernetes API-server tier for the
-# cluster tests (kube-apiserver, etcd, kwok…; cold ~16 min), and a running
-# broker with its management API.
+# the clone; cold ~12 min on 2 cores), and a running broker with its
+# management API.
+#
+#   scripts/setup.sh                  what the local stack needs (`npm run up`)
+#   scripts/setup.sh --kubernetes     also the Kubernetes provider plugin, for
+#                                     stacks with `warren:cluster` (cold ~12 min)
+#   scripts/setup.sh --tests          also the Kubernetes API-server tier the
+#                                     tests run against (kube-apiserver, etcd,
+#                                     kwok…; cold ~16 min) — `npm test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
+kubernetes=0 tier=0
+for arg in "$@"; do
+  case "$arg" in
+    --kubernetes) kubernetes=1 ;;
+    --tests) kubernetes=1 tier=1 ;;
+    *) echo "setup.sh: unknown option $arg (expected --kubernetes or --tests)" >&2; exit 2 ;;
+  esac
+done
 # npm install, not npm ci: npm 11 rejects lockfiles that hold only this
 # platform's optional packages (rollup's native binaries), see npm/cli#4828.
 [ -d node_modules/@pulumi/rabbitmq ] || npm install --no-audit --no-fund
 npm run build --silent
-bash toolchain/install-toolchain.sh >&2
-# The tier's scripts also need jq, openssl and curl (Debian's).
+# The toolchain scripts need jq (and the tier's openssl and curl), from Debian.
 for tool in jq openssl curl; do
   command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq jq openssl curl >&2; break; }
 done
-bash toolchain/install-k8s-tier.sh >&2
+bash toolchain/install-toolchain.sh >&2
+if ((kubernetes)); then bash toolchain/install-kubernetes-provider.sh; fi
+if ((tier)); then bash toolchain/install-k8s-tier.sh >&2; fi
 bash scripts/ensure-broker.sh

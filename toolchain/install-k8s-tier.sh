@@ -9,10 +9,8 @@
 #                               that replaces its v0.0.0 staging requirements by the
 #                               published k8s.io/* v0.X.Y modules
 #   kwok                        sigs.k8s.io/kwok/cmd/kwok (fake nodes, pod/PVC lifecycle)
-#   pulumi-resource-kubernetes  github.com/pulumi/pulumi-kubernetes/provider/v4, installed
-#                               with `pulumi plugin install --file` when pulumi is on PATH
-#                               (optional: skipped with the reason when the module is
-#                               not available; see toolchain/README.md)
+#
+# The Pulumi Kubernetes provider plugin is built by install-kubernetes-provider.sh.
 #
 # Binaries are cached under ${WARREN_CACHE_DIR:-$HOME/.cache/warren}/k8s/, one
 # directory per component and version (<component>-<version>-r<recipe>/bin), and
@@ -26,11 +24,10 @@ set -euo pipefail
 
 # Versions. kwok v0.8.0 is built against k8s.io/* v0.36.1 and lists 1.36.1 in its
 # supported_releases.txt; Kubernetes 1.36.1 pins etcd 3.6.8 (go.mod and
-# build/dependencies.yaml). @pulumi/kubernetes in package.json is 4.34.2.
+# build/dependencies.yaml).
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.36.1}"
 ETCD_VERSION="${ETCD_VERSION:-3.6.8}"
 KWOK_VERSION="${KWOK_VERSION:-0.8.0}"
-PULUMI_KUBERNETES_VERSION="${PULUMI_KUBERNETES_VERSION:-4.34.2}"
 # Bump when the way a component is built changes (cache keys include it).
 RECIPE=1
 
@@ -50,7 +47,6 @@ export CGO_ENABLED=0
 LOG_PREFIX=k8s-tier
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-NOTES=()
 T_START=$(now)
 
 command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
@@ -207,74 +203,7 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# 4. pulumi-resource-kubernetes (optional)
-# ---------------------------------------------------------------------------
-PK_DIR="$CACHE_ROOT/pulumi-kubernetes-v${PULUMI_KUBERNETES_VERSION}-r${RECIPE}"
-PK_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
-PK_BIN=""
-if [[ -x "$PK_DIR/bin/pulumi-resource-kubernetes" ]]; then
-	log "pulumi-resource-kubernetes v${PULUMI_KUBERNETES_VERSION}: cached"
-	PK_BIN="$PK_DIR/bin/pulumi-resource-kubernetes"
-else
-	info=$(mod_download "${PK_MODULE}@v${PULUMI_KUBERNETES_VERSION}")
-	pk_src=$(jq -r '.Dir // empty' <<<"$info" 2>/dev/null || true)
-	if [[ -z "$pk_src" ]]; then
-		err=$(jq -r '.Error // "go mod download failed"' <<<"$info" 2>/dev/null | tr '\n\t' '  ' | tr -s ' ')
-		[[ -n "$err" ]] || err="go mod download failed"
-		NOTES+=("pulumi-resource-kubernetes v${PULUMI_KUBERNETES_VERSION}: NOT BUILT: ${err}")
-		log "pulumi-resource-kubernetes: not built: ${err}"
-	else
-		# Not exercised yet: the proxy answered 403 for this module when this script
-		# was written (see README). The provider's go.mod carries replace directives,
-		# which only apply to the main module, so it is built inside a copy of its
-		# own module; main.go embeds schema-embed.json (and the terraform mapping),
-		# generated from the committed schema.json by generate.go, like `make provider`.
-		log "building pulumi-resource-kubernetes v${PULUMI_KUBERNETES_VERSION}"
-		t0=$(now)
-		rm -rf "$PK_DIR/src"
-		mkdir -p "$PK_DIR/src" "$PK_DIR/bin"
-		cp -R "$pk_src/." "$PK_DIR/src/"
-		chmod -R u+w "$PK_DIR/src"
-		if (
-			cd "$PK_DIR/src" &&
-				if [[ -f cmd/pulumi-resource-kubernetes/generate.go ]]; then
-					(cd cmd/pulumi-resource-kubernetes && VERSION="v${PULUMI_KUBERNETES_VERSION}" GOFLAGS=-mod=mod go run generate.go)
-				fi &&
-				GOFLAGS=-mod=mod go build -buildvcs=false \
-					-ldflags "-s -w -X ${PK_MODULE}/pkg/version.Version=v${PULUMI_KUBERNETES_VERSION}" \
-					-o "$PK_DIR/bin/pulumi-resource-kubernetes.tmp" ./cmd/pulumi-resource-kubernetes
-		); then
-			mv -f "$PK_DIR/bin/pulumi-resource-kubernetes.tmp" "$PK_DIR/bin/pulumi-resource-kubernetes"
-			PK_BIN="$PK_DIR/bin/pulumi-resource-kubernetes"
-			record "pulumi-resource-kubernetes build" "$t0"
-		else
-			NOTES+=("pulumi-resource-kubernetes v${PULUMI_KUBERNETES_VERSION}: build failed (see output above)")
-		fi
-	fi
-fi
-
-if [[ -n "$PK_BIN" ]]; then
-	if ! command -v pulumi >/dev/null 2>&1 && [[ -f "$WARREN_CACHE/toolchain/env.sh" ]]; then
-		# shellcheck disable=SC1091
-		. "$WARREN_CACHE/toolchain/env.sh"
-	fi
-	if command -v pulumi >/dev/null 2>&1; then
-		export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-		plugin_file="${PULUMI_HOME:-$HOME/.pulumi}/plugins/resource-kubernetes-v${PULUMI_KUBERNETES_VERSION}/pulumi-resource-kubernetes"
-		if [[ -f "$plugin_file" ]] && cmp -s "$PK_BIN" "$plugin_file"; then
-			log "plugin resource kubernetes ${PULUMI_KUBERNETES_VERSION}: already installed"
-		else
-			t0=$(now)
-			pulumi plugin install resource kubernetes "$PULUMI_KUBERNETES_VERSION" --file "$PK_BIN" --reinstall
-			record "plugin install" "$t0"
-		fi
-	else
-		NOTES+=("pulumi not on PATH: plugin resource kubernetes not installed (run toolchain/install-toolchain.sh, then this again)")
-	fi
-fi
-
-# ---------------------------------------------------------------------------
-# 5. One bin directory for the whole tier, and env.sh
+# 4. One bin directory for the whole tier, and env.sh
 # ---------------------------------------------------------------------------
 TIER_KEY="k8s-v${KUBERNETES_VERSION}-etcd-v${ETCD_VERSION}-kwok-v${KWOK_VERSION}-r${RECIPE}"
 TIER_BIN="$CACHE_ROOT/$TIER_KEY/bin"
@@ -287,9 +216,6 @@ done
 ln -sfn "$KWOK_DIR/bin/kwok" "$TIER_BIN/kwok"
 ln -sfn "$KWOK_DIR/share/stages.yaml" "$TIER_SHARE/kwok-stages.yaml"
 ln -sfn "$KWOK_DIR/share/storage-class.yaml" "$TIER_SHARE/kwok-storage-class.yaml"
-if [[ -n "$PK_BIN" ]]; then
-	ln -sfn "$PK_BIN" "$TIER_BIN/pulumi-resource-kubernetes"
-fi
 
 # Check what we have (cheap: each binary prints its version).
 got_etcd=$("$TIER_BIN/etcd" --version | sed -n 's/^etcd Version: //p')
@@ -322,9 +248,5 @@ else
 	echo "Timings: nothing to build (warm cache)"
 fi
 echo "Total: $(elapsed "$T_START")s"
-if ((${#NOTES[@]})); then
-	echo "Notes:"
-	printf '  %s\n' "${NOTES[@]}"
-fi
 echo "Bin dir: $TIER_BIN"
 echo "Environment file: $CACHE_ROOT/env.sh"
