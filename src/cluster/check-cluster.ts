@@ -10,7 +10,7 @@ import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
 import { AJV_OPTIONS } from '../schema/validator-file.js';
 import { clusterInputSchema, type ClusterConfig } from './cluster-schema.js';
-import { managedConfigKeys, parseQuantity } from './compile-cluster.js';
+import { MANAGED_CONFIG_PREFIXES, managedConfigKeys, parseQuantity, tlsMode } from './compile-cluster.js';
 
 /** Where the cluster config stands in a Pulumi stack file. */
 export const CLUSTER_POINTER = '/config/warren:cluster';
@@ -65,7 +65,7 @@ function checkQuantities(root: Source, c: ClusterConfig): Finding[] {
   const values: [string[], string | number | undefined][] = [
     [['resources', 'requests', 'cpu'], c.resources.requests.cpu], [['resources', 'requests', 'memory'], c.resources.requests.memory],
     [['resources', 'limits', 'cpu'], c.resources.limits.cpu], [['resources', 'limits', 'memory'], c.resources.limits.memory],
-    [['storage', 'size'], c.storage.size],
+    [['storage', 'size'], c.storage.size], [['diskFreeLimit'], c.diskFreeLimit],
   ];
   for (const [path, value] of values) {
     if (value !== undefined && parseQuantity(value) === undefined) out.push(finding('invalid-quantity', at(root, ...path), 'not a Kubernetes quantity: use a positive number with an optional suffix such as m, Ki, Mi, Gi, k, M, G (e.g. 500m, 1Gi)'));
@@ -77,6 +77,10 @@ function checkQuantities(root: Source, c: ClusterConfig): Finding[] {
     if (limit !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
       out.push(finding('cluster-request-over-limit', at(root, 'resources', 'limits', resource), `the ${resource} limit ${limit} is below the request ${request}; Kubernetes would reject the pods`));
     }
+  }
+  // The alarm blocks every publisher while free disk is under the limit: on a volume no larger, from the first message on.
+  if (parseQuantity(c.diskFreeLimit)! >= parseQuantity(c.storage.size)!) {
+    out.push(finding('cluster-disk-free-limit', at(root, 'diskFreeLimit'), `diskFreeLimit ${c.diskFreeLimit} is not below the volume size ${c.storage.size}: the disk alarm would block publishers from the start`));
   }
   return out;
 }
@@ -119,6 +123,10 @@ function checkPlacement(place: Place, c: ClusterConfig): Finding[] {
   if (c.production && c.antiAffinity === 'preferred') {
     out.push(finding('cluster-soft-anti-affinity', place(['antiAffinity']), 'with preferred anti-affinity two nodes may share a Kubernetes host, and losing that host may lose the majority'));
   }
+  if (c.production && c.service.type !== 'ClusterIP' && tlsMode(c).plaintext) {
+    out.push(finding('cluster-plaintext-exposed', place(['tls', 'plaintext'], ['tls'], ['service', 'type']),
+      `production exposes plaintext AMQP and management ports through a ${c.service.type} Service: passwords cross the network in clear; configure tls (plaintext: false)`));
+  }
   // A tag naming at least a minor version, or a digest; `4-management`, `management` and `latest` move.
   if (!/(:v?[0-9]+\.[0-9]+[^/:]*|@sha256:[0-9a-f]{64})$/.test(c.image)) {
     out.push(finding('cluster-image-unpinned', place(['image']), `pin the image to a version (e.g. rabbitmq:4.1-management): \`${c.image}\` can change RabbitMQ version on any pod restart`));
@@ -136,7 +144,7 @@ function checkConfigLines(root: Source, c: ClusterConfig): Finding[] {
     const key = CONFIG_LINE.exec(line)?.[1];
     const where = at(root, 'extraConfig', i);
     if (key === undefined) out.push(finding('cluster-config-conflict', where, 'not a rabbitmq.conf line: write `key = value`'));
-    else if (managed.has(key) || key.startsWith('cluster_formation.')) out.push(finding('cluster-config-conflict', where, `\`${key}\` is set by warren from the cluster config; setting it again would change how nodes find each other or listen`));
+    else if (managed.has(key) || MANAGED_CONFIG_PREFIXES.some((p) => key.startsWith(p))) out.push(finding('cluster-config-conflict', where, `\`${key}\` is set by warren from the cluster config${key.startsWith('disk_free_limit.') ? ' (use diskFreeLimit)' : ' (peer discovery, listeners, TLS)'}; setting it here would contradict it`));
   });
   return out;
 }

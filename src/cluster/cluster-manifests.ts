@@ -45,7 +45,7 @@ export function clusterManifests<S>(plan: ClusterPlan, secrets: { readonly passw
     const sm = plan.serviceMonitor;
     // Both Services carry the selector labels; only the client one has the metrics port the endpoint names.
     out.push(m('serviceMonitor', 'monitoring.coreos.com/v1', 'ServiceMonitor', meta(plan.name, { labels: sm.labels }), {
-      spec: { selector: { matchLabels }, namespaceSelector: { matchNames: [plan.namespace] }, endpoints: [{ port: sm.port, interval: sm.interval, path: '/metrics' }] },
+      spec: { selector: { matchLabels }, namespaceSelector: { matchNames: [plan.namespace] }, endpoints: [{ port: sm.port, interval: sm.interval, path: '/metrics', ...metricsTls(sm.tls) }] },
     }));
   }
   if (plan.networkPolicy) {
@@ -57,6 +57,10 @@ export function clusterManifests<S>(plan: ClusterPlan, secrets: { readonly passw
     }));
   }
   return out;
+}
+
+function metricsTls(tls: { readonly secretName: string; readonly serverName: string } | undefined): Record<string, unknown> {
+  return tls ? { scheme: 'https', tlsConfig: { ca: { secret: { name: tls.secretName, key: 'ca.crt' } }, serverName: tls.serverName } } : {};
 }
 
 function statefulSetSpec(plan: ClusterPlan): Record<string, unknown> {
@@ -97,7 +101,7 @@ function podSpec(plan: ClusterPlan): Record<string, unknown> {
       name: 'rabbitmq', image: p.image,
       ports: p.containerPorts.map((port) => ({ name: port.name, containerPort: port.port, protocol: 'TCP' })),
       env: copy(p.env), volumeMounts: copy(p.mounts), resources: copy(p.resources),
-      startupProbe: copy(p.startupProbe), readinessProbe: copy(p.readinessProbe), livenessProbe: copy(p.livenessProbe),
+      startupProbe: copy(p.startupProbe), readinessProbe: copy(p.readinessProbe),
       lifecycle: { preStop: { exec: { command: [...p.preStop] } } },
       securityContext: copy(p.containerSecurityContext),
     }],

@@ -105,7 +105,15 @@ export const ClusterSchema = Type.Object(
     managementEndpoint: Type.Optional(Type.String({ description: 'URL at which this program reaches the management API (load balancer, ingress, port-forward); default: the in-cluster service' })),
     antiAffinity: Type.Optional(StringEnum(['required', 'preferred'] as const, { description: 'One node per Kubernetes host; default required in production, else preferred' })),
     topologySpread: Type.Optional(TopologySpread),
-    terminationGracePeriodSeconds: Type.Integer({ minimum: 30, default: 600, description: 'Time a node has to hand over its queue leaders and drain' }),
+    // A week, as the RabbitMQ Cluster Operator: a stopping node waits until every quorum queue keeps a
+    // majority without it, however long that takes. Pulumi gives up on its own (rolloutTimeoutMinutes).
+    terminationGracePeriodSeconds: Type.Integer({ minimum: 30, default: 604800, description: 'Time a stopping node may wait for quorum queues to keep a majority without it, then drain' }),
+    // As the Cluster Operator: a new pod's own DNS name takes a while to resolve (negative answers are cached);
+    // a node that boots before it does fails to find its peers and restarts.
+    delayStartSeconds: Type.Integer({ minimum: 0, default: 30, description: 'Wait before a node boots, for its DNS name to resolve' }),
+    rolloutTimeoutMinutes: Type.Integer({ minimum: 1, default: 30, description: 'How long `pulumi up` waits for the StatefulSet to be ready before it fails (the pods keep rolling)' }),
+    // RabbitMQ's own default is 50 MB: far too little for a node to page messages out before the disk is full.
+    diskFreeLimit: Quantity('Free disk below which the node blocks publishers (disk_free_limit.absolute)', '2G'),
     securityContext: SecurityContext,
     pdb: Type.Object({ maxUnavailable: Type.Integer({ minimum: 1, default: 1 }) }, { ...Closed, default: {} }),
     serviceMonitor: Type.Object(
@@ -120,7 +128,14 @@ export const ClusterSchema = Type.Object(
       { enabled: Type.Boolean({ default: false }), allowFrom: Type.Array(NetworkPeer, { default: [] }) },
       { ...Closed, default: {} },
     ),
-    tls: Type.Optional(Type.Object({ secretName: Type.String({ pattern: DNS_LABEL, description: 'A kubernetes.io/tls Secret in the namespace' }) }, Closed)),
+    tls: Type.Optional(Type.Object(
+      {
+        secretName: Type.String({ pattern: DNS_LABEL, description: 'A kubernetes.io/tls Secret in the namespace (tls.crt, tls.key; ca.crt to verify clients)' }),
+        plaintext: Type.Optional(Type.Boolean({ description: 'Keep the plaintext AMQP, management and metrics ports open besides TLS; default false in production, else true' })),
+        verifyClients: Type.Optional(Type.Boolean({ description: "Verify client certificates against the secret's ca.crt (clients without one still log in with a password); default true in production, else false" })),
+      },
+      Closed,
+    )),
     extraConfig: Type.Array(Type.String(), { default: [], description: 'Further rabbitmq.conf lines (`key = value`)' }),
     plugins: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), { default: [], description: 'Plugins to enable besides management, prometheus and peer discovery' }),
   },

@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 import type { ClusterConfig } from './cluster-schema.js';
 
-export const PORTS = { amqp: 5672, amqps: 5671, management: 15672, managementTls: 15671, prometheus: 15692, epmd: 4369, clustering: 25672 } as const;
+export const PORTS = { amqp: 5672, amqps: 5671, management: 15672, managementTls: 15671, prometheus: 15692, prometheusTls: 15691, epmd: 4369, clustering: 25672 } as const;
 
 type Labels = Readonly<Record<string, string>>;
 export interface Port { readonly name: string; readonly port: number }
 export interface Probe {
-  readonly exec: { readonly command: readonly string[] };
+  readonly exec?: { readonly command: readonly string[] };
+  readonly tcpSocket?: { readonly port: string };
+  readonly httpGet?: { readonly path: string; readonly port: string; readonly scheme: 'HTTP' | 'HTTPS' };
   readonly initialDelaySeconds?: number;
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
@@ -27,6 +29,7 @@ export interface Volume {
   readonly configMap?: { readonly name: string };
   readonly secret?: { readonly secretName: string; readonly defaultMode?: number };
   readonly emptyDir?: Record<string, never>;
+  readonly downwardAPI?: { readonly items: readonly { readonly path: string; readonly fieldRef: { readonly fieldPath: string } }[] };
 }
 export interface AffinityTerm { readonly labelSelector: { readonly matchLabels: Labels }; readonly topologyKey: string }
 export interface NetworkPeer { readonly namespaceSelector?: { readonly matchLabels: Labels }; readonly podSelector?: { readonly matchLabels: Labels } }
@@ -60,7 +63,11 @@ export interface ClusterPlan {
   readonly service: { readonly type: ClusterConfig['service']['type']; readonly annotations: Labels };
   readonly statefulSet: StatefulSetPlan;
   readonly pdb?: { readonly maxUnavailable: number };
-  readonly serviceMonitor?: { readonly interval: string; readonly labels: Labels; readonly port: string };
+  readonly serviceMonitor?: {
+    readonly interval: string; readonly labels: Labels; readonly port: string;
+    /** Metrics over TLS when the plaintext port is closed: verified against the TLS secret's CA, for the client Service's name. */
+    readonly tls?: { readonly secretName: string; readonly serverName: string };
+  };
   readonly networkPolicy?: { readonly allowFrom: readonly NetworkPeer[]; readonly clientPorts: readonly number[] };
   readonly managementUrl: string;
 }
@@ -69,7 +76,11 @@ export interface StatefulSetPlan {
   readonly replicas: number;
   readonly podAnnotations: Labels;
   readonly storage: { readonly size: string; readonly storageClass?: string };
-  /** Rolling a node waits for its successor; the whole roll may take far longer than Pulumi's 10-minute default. */
+  /**
+   * How long Pulumi waits for the StatefulSet to be ready. Bounded on purpose
+   * and far below the grace period: `pulumi up` fails while a stopping node
+   * keeps waiting for its quorum queues, which is the safe side.
+   */
   readonly timeouts: { readonly create: string; readonly update: string };
   readonly pod: PodPlan;
 }
@@ -80,7 +91,9 @@ export interface PodPlan {
     readonly runAsUser: number; readonly runAsGroup: number; readonly fsGroup: number; readonly runAsNonRoot: true;
     readonly fsGroupChangePolicy: 'OnRootMismatch'; readonly seccompProfile: { readonly type: 'RuntimeDefault' };
   };
-  readonly containerSecurityContext: { readonly allowPrivilegeEscalation: false; readonly runAsNonRoot: true; readonly capabilities: { readonly drop: readonly string[] } };
+  readonly containerSecurityContext: {
+    readonly allowPrivilegeEscalation: false; readonly runAsNonRoot: true; readonly readOnlyRootFilesystem: true; readonly capabilities: { readonly drop: readonly string[] };
+  };
   readonly antiAffinity: { readonly required?: readonly AffinityTerm[]; readonly preferred?: readonly { readonly weight: number; readonly podAffinityTerm: AffinityTerm }[] };
   readonly topologySpread: readonly { readonly maxSkew: number; readonly topologyKey: string; readonly whenUnsatisfiable: string; readonly labelSelector: { readonly matchLabels: Labels } }[];
   readonly image: string;
@@ -93,13 +106,23 @@ export interface PodPlan {
   readonly initMounts: readonly Mount[];
   readonly startupProbe: Probe;
   readonly readinessProbe: Probe;
-  readonly livenessProbe: Probe;
   readonly preStop: readonly string[];
 }
 
 const TLS_DIR = '/etc/rabbitmq-tls';
 const COOKIE_DIR = '/tmp/erlang-cookie-secret';
 const HOME = '/var/lib/rabbitmq';
+const POD_INFO = '/etc/pod-info';
+/** A pod label that lets a stopping node skip the quorum wait (a deliberate deletion; README). */
+export const SKIP_PRESTOP_LABEL = 'warren.dev/skip-prestop-checks';
+/** The global runtime parameter warren sets before it deletes a cluster: every stopping node then skips the quorum wait. */
+export const DECOMMISSION_PARAMETER = 'warren-decommission';
+
+/** What TLS does for a config: the listeners it keeps open and whether it checks client certificates. */
+export function tlsMode(c: ClusterConfig): { readonly enabled: boolean; readonly plaintext: boolean; readonly verifyClients: boolean } {
+  if (!c.tls) return { enabled: false, plaintext: true, verifyClients: false };
+  return { enabled: true, plaintext: c.tls.plaintext ?? !c.production, verifyClients: c.tls.verifyClients ?? c.production };
+}
 
 export function compileCluster(c: ClusterConfig): ClusterPlan {
   const selector = { 'app.kubernetes.io/name': 'rabbitmq', 'app.kubernetes.io/instance': c.name };
@@ -108,8 +131,11 @@ export function compileCluster(c: ClusterConfig): ClusterPlan {
     configMap: `${c.name}-config`, userSecret: `${c.name}-default-user`, cookieSecret: `${c.name}-erlang-cookie`, statefulSet: c.name,
   };
   const configFiles = { 'rabbitmq.conf': rabbitmqConf(c), enabled_plugins: enabledPlugins(c.plugins) };
-  const clientPorts = [...(c.tls ? [{ name: 'amqps', port: PORTS.amqps }, { name: 'management-tls', port: PORTS.managementTls }] : []),
-    { name: 'amqp', port: PORTS.amqp }, { name: 'management', port: PORTS.management }, { name: 'prometheus', port: PORTS.prometheus }];
+  const tls = tlsMode(c);
+  const clientPorts = [
+    ...(tls.enabled ? [{ name: 'amqps', port: PORTS.amqps }, { name: 'management-tls', port: PORTS.managementTls }, { name: 'prometheus-tls', port: PORTS.prometheusTls }] : []),
+    ...(tls.plaintext ? [{ name: 'amqp', port: PORTS.amqp }, { name: 'management', port: PORTS.management }, { name: 'prometheus', port: PORTS.prometheus }] : []),
+  ];
   const inCluster = c.tls ? `https://${names.client}.${c.namespace}.svc:${PORTS.managementTls}` : `http://${names.client}.${c.namespace}.svc:${PORTS.management}`;
   return {
     name: c.name, namespace: c.namespace, createNamespace: c.createNamespace, protect: c.production,
@@ -123,21 +149,29 @@ export function compileCluster(c: ClusterConfig): ClusterPlan {
     statefulSet: statefulSetPlan(c, names, selector, clientPorts, configFiles),
     // One node has nothing to keep available: a budget would only block node drains.
     ...(c.replicas > 1 ? { pdb: { maxUnavailable: c.pdb.maxUnavailable } } : {}),
-    ...(c.serviceMonitor.enabled ? { serviceMonitor: { interval: c.serviceMonitor.interval, labels: c.serviceMonitor.labels, port: 'prometheus' } } : {}),
+    ...(c.serviceMonitor.enabled ? { serviceMonitor: serviceMonitor(c, names.client) } : {}),
     ...(c.networkPolicy.enabled ? { networkPolicy: { allowFrom: c.networkPolicy.allowFrom.map(networkPeer), clientPorts: clientPorts.map((p) => p.port) } } : {}),
     managementUrl: c.managementEndpoint ?? inCluster,
   };
 }
 
+function serviceMonitor(c: ClusterConfig, client: string): NonNullable<ClusterPlan['serviceMonitor']> {
+  const base = { interval: c.serviceMonitor.interval, labels: c.serviceMonitor.labels };
+  if (tlsMode(c).plaintext) return { ...base, port: 'prometheus' };
+  return { ...base, port: 'prometheus-tls', tls: { secretName: c.tls!.secretName, serverName: `${client}.${c.namespace}.svc` } };
+}
+
 function statefulSetPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels, clientPorts: readonly Port[], files: ClusterPlan['configFiles']): StatefulSetPlan {
   // RabbitMQ reads its config only at boot: a hash of it in the pod template rolls the pods when it changes.
-  const hash = createHash('sha256').update(JSON.stringify([files, c.tls ?? null])).digest('hex').slice(0, 16);
-  const graceMinutes = Math.ceil(c.terminationGracePeriodSeconds / 60);
+  // Not the size hint, which only a node joining reads: scaling must not restart the running nodes.
+  const conf = files['rabbitmq.conf'].split('\n').filter((l) => !l.startsWith('cluster_formation.target_cluster_size_hint')).join('\n');
+  const hash = createHash('sha256').update(JSON.stringify([{ ...files, 'rabbitmq.conf': conf }, c.tls ?? null])).digest('hex').slice(0, 16);
+  const timeout = `${c.rolloutTimeoutMinutes}m`;
   return {
     replicas: c.replicas,
     podAnnotations: { 'warren/config-hash': hash },
     storage: { size: String(c.storage.size), ...(c.storage.storageClass ? { storageClass: c.storage.storageClass } : {}) },
-    timeouts: { create: '20m', update: `${c.replicas * (graceMinutes + 10)}m` },
+    timeouts: { create: timeout, update: timeout },
     pod: podPlan(c, names, selector, clientPorts),
   };
 }
@@ -150,7 +184,8 @@ function podPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels
     terminationGracePeriodSeconds: c.terminationGracePeriodSeconds,
     // OnRootMismatch: a large volume is not re-chowned file by file on every start.
     securityContext: { runAsUser, runAsGroup, fsGroup, runAsNonRoot: true, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
-    containerSecurityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+    // A read-only root: RabbitMQ writes only to its home, its volume and /tmp, each mounted writable.
+    containerSecurityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
     antiAffinity: anti === 'required' ? { required: [term] } : { preferred: [{ weight: 100, podAffinityTerm: term }] },
     topologySpread: c.topologySpread ? [{ ...c.topologySpread, labelSelector: { matchLabels: selector } }] : [],
     image: c.image,
@@ -162,19 +197,25 @@ function podPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels
       // Group-readable: Secret files belong to root, and the pod's user reads them through fsGroup.
       { name: 'erlang-cookie-secret', secret: { secretName: names.cookieSecret, defaultMode: 0o440 } },
       { name: 'rabbitmq-home', emptyDir: {} },
+      { name: 'tmp', emptyDir: {} },
+      // The skip label as a file, refreshed by the kubelet while the pod runs (the preStop hook reads it).
+      { name: 'pod-info', downwardAPI: { items: [{ path: 'skip-prestop-checks', fieldRef: { fieldPath: `metadata.labels['${SKIP_PRESTOP_LABEL}']` } }] } },
       ...(c.tls ? [{ name: 'tls', secret: { secretName: c.tls.secretName, defaultMode: 0o440 } }] : []),
     ],
     mounts: [
       { name: 'config', mountPath: '/etc/rabbitmq', readOnly: true },
       { name: 'rabbitmq-home', mountPath: HOME },
       { name: 'persistence', mountPath: `${HOME}/mnesia` },
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'pod-info', mountPath: POD_INFO, readOnly: true },
       ...(c.tls ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
     ],
     // Erlang refuses a cookie file others can read, and a mounted Secret is
     // owned by root: copy it into the writable home, readable by the user only.
-    initCommand: ['sh', '-c', `cp ${COOKIE_DIR}/.erlang.cookie ${HOME}/.erlang.cookie && chmod 600 ${HOME}/.erlang.cookie`],
+    // Then wait for the pod's DNS name (delayStartSeconds) before RabbitMQ starts.
+    initCommand: ['sh', '-c', `cp ${COOKIE_DIR}/.erlang.cookie ${HOME}/.erlang.cookie && chmod 600 ${HOME}/.erlang.cookie && sleep ${c.delayStartSeconds}`],
     initMounts: [{ name: 'erlang-cookie-secret', mountPath: COOKIE_DIR }, { name: 'rabbitmq-home', mountPath: HOME }],
-    ...probes(),
+    ...probes(c),
     preStop: preStop(c.replicas, c.terminationGracePeriodSeconds),
   };
 }
@@ -198,29 +239,48 @@ function environment(names: ClusterPlan['names']): EnvVar[] {
 }
 
 /**
- * The CLI tools start an Erlang VM on every call (a second or more of CPU):
- * periods and timeouts are generous. Startup allows 10 minutes for a node
- * recovering large quorum-queue logs before liveness may restart it.
+ * No liveness probe (as the RabbitMQ Cluster Operator): a busy node that is
+ * slow to answer is still a node, and restarting it makes things worse.
+ * Readiness is a TCP connect to the AMQP port: no second Erlang VM inside the
+ * memory limit on every probe. Startup waits until the node has joined its
+ * peers: RabbitMQ 4.2.4+ answers that on an unauthenticated health endpoint;
+ * older images are asked through the CLI, once per 10 s until the first
+ * success. 30 minutes, for a node recovering large quorum-queue logs.
  */
-function probes(): Pick<PodPlan, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
-  const ports = { exec: { command: ['rabbitmq-diagnostics', '-q', 'check_port_connectivity'] } };
+function probes(c: ClusterConfig): Pick<PodPlan, 'startupProbe' | 'readinessProbe'> {
+  const { plaintext } = tlsMode(c);
+  const startup: Pick<Probe, 'exec' | 'httpGet'> = healthEndpoint(c.image)
+    ? { httpGet: { path: '/api/health/checks/reached-target-cluster-size', port: plaintext ? 'management' : 'management-tls', scheme: plaintext ? 'HTTP' : 'HTTPS' } }
+    : { exec: { command: ['/bin/bash', '-c', `[ "$(rabbitmqctl -q eval 'rabbit_nodes:reached_target_cluster_size().')" = true ]`] } };
   return {
-    startupProbe: { ...ports, periodSeconds: 10, timeoutSeconds: 20, failureThreshold: 60 },
-    readinessProbe: { ...ports, periodSeconds: 20, timeoutSeconds: 20, failureThreshold: 3 },
-    livenessProbe: { exec: { command: ['rabbitmq-diagnostics', '-q', 'status'] }, periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 3 },
+    startupProbe: { ...startup, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 180 },
+    readinessProbe: { tcpSocket: { port: plaintext ? 'amqp' : 'amqps' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
   };
+}
+
+/** Whether the image's tag names RabbitMQ 4.2.4 or later, which serves the target-cluster-size health check. */
+export function healthEndpoint(image: string): boolean {
+  const m = /:v?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?(?:[-@].*)?$/.exec(image);
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), m[3] === undefined ? undefined : Number(m[3])];
+  if (major !== 4) return major > 4;
+  if (minor !== 2) return minor > 2;
+  return patch !== undefined && patch >= 4;
 }
 
 /**
  * Before a node stops: wait until every quorum queue keeps a majority without
  * it (only possible with 3 or more nodes), then drain it (move its leaders,
- * close its clients). Both must end before the kubelet's grace period does.
+ * close its clients). Both may take the whole grace period: the node never
+ * gives up and stops early. A deliberate deletion skips the wait: warren sets
+ * the DECOMMISSION_PARAMETER before it deletes a cluster, and a person can
+ * label one pod with SKIP_PRESTOP_LABEL.
  */
 function preStop(replicas: number, grace: number): string[] {
-  const drain = Math.floor(grace / 4);
-  const steps = [`rabbitmq-upgrade drain -t ${drain}`];
-  if (replicas >= 3) steps.unshift(`rabbitmq-upgrade await_online_quorum_plus_one -t ${grace - drain - 10}`);
-  return ['/bin/sh', '-c', steps.join('; ')];
+  const skip = `if [ -n "$(cat ${POD_INFO}/skip-prestop-checks 2>/dev/null)" ] || rabbitmqctl -q list_global_parameters 2>/dev/null | grep -q '^${DECOMMISSION_PARAMETER}\\b'; then exit 0; fi`;
+  const steps = [`rabbitmq-upgrade drain -t ${grace}`];
+  if (replicas >= 3) steps.unshift(`rabbitmq-upgrade await_online_quorum_plus_one -t ${grace}`);
+  return ['/bin/sh', '-c', [skip, ...steps].join('; ')];
 }
 
 /**
@@ -230,24 +290,36 @@ function preStop(replicas: number, grace: number): string[] {
  */
 export function rabbitmqConf(c: ClusterConfig): string {
   const headless = `${c.name}-nodes`;
+  const tls = tlsMode(c);
   const lines = [
     'cluster_formation.peer_discovery_backend = rabbit_peer_discovery_k8s',
     'cluster_formation.k8s.host = kubernetes.default.svc',
     'cluster_formation.k8s.address_type = hostname',
     `cluster_formation.k8s.service_name = ${headless}`,
     `cluster_formation.k8s.hostname_suffix = .${headless}.${c.namespace}`,
+    // What the startup probe waits for: a node is up once it sees this many cluster members.
+    `cluster_formation.target_cluster_size_hint = ${c.replicas}`,
     'cluster_partition_handling = pause_minority',
     // Spread new queue leaders over the nodes (replaces the deprecated queue_master_locator).
     'queue_leader_locator = balanced',
-    `listeners.tcp.default = ${PORTS.amqp}`,
-    `management.tcp.port = ${PORTS.management}`,
-    `prometheus.tcp.port = ${PORTS.prometheus}`,
+    // Without these two lines RabbitMQ 4 also offers ANONYMOUS logins.
+    ...(authMechanismsSet(c) ? [] : ['auth_mechanisms.1 = PLAIN', 'auth_mechanisms.2 = AMQPLAIN']),
+    ...(tls.plaintext
+      ? [`listeners.tcp.default = ${PORTS.amqp}`, `management.tcp.port = ${PORTS.management}`, `prometheus.tcp.port = ${PORTS.prometheus}`]
+      // Management and metrics listen on the plaintext port only when it is configured.
+      : ['listeners.tcp = none']),
+    `disk_free_limit.absolute = ${Math.ceil(parseQuantity(c.diskFreeLimit) ?? 0)}`,
     'log.console = true',
     'log.file = false',
     ...memoryLines(c.resources.limits.memory),
-    ...(c.tls ? tlsLines() : []),
+    ...(tls.enabled ? tlsLines(tls.verifyClients) : []),
   ];
   return [...lines, ...c.extraConfig].join('\n') + '\n';
+}
+
+/** A stack that lists its own auth_mechanisms (e.g. EXTERNAL for client certificates) gets exactly those. */
+function authMechanismsSet(c: ClusterConfig): boolean {
+  return c.extraConfig.some((line) => /^\s*auth_mechanisms\./.test(line));
 }
 
 /**
@@ -261,22 +333,37 @@ function memoryLines(limit: string | number): string[] {
   return [`total_memory_available_override_value = ${Math.floor(bytes - Math.min(bytes * 0.2, 2 * 1024 ** 3))}`];
 }
 
-function tlsLines(): string[] {
-  const files = [`certfile = ${TLS_DIR}/tls.crt`, `keyfile = ${TLS_DIR}/tls.key`];
+/**
+ * verify_peer with fail_if_no_peer_cert false: a client that shows a
+ * certificate must show one the secret's CA signed; clients without one
+ * still log in with a password.
+ */
+function tlsLines(verifyClients: boolean): string[] {
+  const files = [`certfile = ${TLS_DIR}/tls.crt`, `keyfile = ${TLS_DIR}/tls.key`, ...(verifyClients ? [`cacertfile = ${TLS_DIR}/ca.crt`] : [])];
   return [
     `listeners.ssl.default = ${PORTS.amqps}`,
     ...files.map((f) => `ssl_options.${f}`),
-    'ssl_options.verify = verify_none',
+    `ssl_options.verify = ${verifyClients ? 'verify_peer' : 'verify_none'}`,
     'ssl_options.fail_if_no_peer_cert = false',
     `management.ssl.port = ${PORTS.managementTls}`,
     ...files.map((f) => `management.ssl.${f}`),
+    `prometheus.ssl.port = ${PORTS.prometheusTls}`,
+    ...files.filter((f) => !f.startsWith('cacertfile')).map((f) => `prometheus.ssl.${f}`),
   ];
 }
 
-/** Keys warren writes itself (cluster_formation.* as a whole): extraConfig must not set them. */
+/**
+ * Keys warren writes itself (cluster_formation.*, listeners and disk_free_limit
+ * as a whole): extraConfig must not set them. auth_mechanisms.* is the stack's
+ * to replace.
+ */
 export function managedConfigKeys(c: ClusterConfig): Set<string> {
-  return new Set(rabbitmqConf({ ...c, extraConfig: [] }).trimEnd().split('\n').map((l) => l.split(' = ')[0]!));
+  const keys = rabbitmqConf({ ...c, extraConfig: [] }).trimEnd().split('\n').map((l) => l.split(' = ')[0]!);
+  return new Set(keys.filter((k) => !k.startsWith('auth_mechanisms.')));
 }
+
+/** Key prefixes of which warren writes one member (disk_free_limit.absolute, not .relative): any member conflicts. */
+export const MANAGED_CONFIG_PREFIXES = ['cluster_formation.', 'disk_free_limit.', 'listeners.tcp', 'listeners.ssl'] as const;
 
 function enabledPlugins(extra: readonly string[]): string {
   const plugins = [...new Set(['rabbitmq_management', 'rabbitmq_prometheus', 'rabbitmq_peer_discovery_k8s', ...extra])];

@@ -77,7 +77,9 @@ export const CODES = {
   'cluster-pdb': { severity: 'error', summary: '`pdb.maxUnavailable` lets node drains stop every node (or, in production, a majority).' },
   'cluster-soft-anti-affinity': { severity: 'warning', summary: 'Production with `antiAffinity: preferred`: two nodes may share a Kubernetes host.' },
   'cluster-image-unpinned': { severity: 'warning', summary: 'An image without a minor version or digest (`latest`, `4-management`): a pod restart can upgrade RabbitMQ unplanned.' },
-  'cluster-config-conflict': { severity: 'error', summary: 'An `extraConfig` line that is not `key = value`, or that sets a key warren writes (peer discovery, listeners).' },
+  'cluster-disk-free-limit': { severity: 'error', summary: '`diskFreeLimit` is not below the volume size: the disk alarm would block publishers from the start.' },
+  'cluster-plaintext-exposed': { severity: 'warning', summary: 'Production with plaintext AMQP/management ports behind a LoadBalancer or NodePort Service (no `tls`, or `tls.plaintext: true`).' },
+  'cluster-config-conflict': { severity: 'error', summary: 'An `extraConfig` line that is not `key = value`, or that sets a key warren writes (peer discovery, listeners, `disk_free_limit.*`).' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -3,13 +3,14 @@
 // broker password and users' passwords are secrets of the stack.
 //   warren:topology        list of files/directories/globs (default: [topology/])
 //   warren:overrides       per-environment differences (README, "Environments")
-//   warren:allow           { recreate: [queue ids], delete: [queue ids] }
+//   warren:allow           { recreate: [queue ids], delete: [queue ids], scaleDownTo: replicas, replaceCluster: true }
 //   warren:protectQueues   mark queues `protect` as well (default false)
 //   warren:adopt           take over the broker's existing objects without re-creating them (README, "Adopting a broker")
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
 //   warren:<key>           (secret) the password of each user with { secret: <key> }
 //   warren:cluster         RabbitMQ itself on Kubernetes (README, "RabbitMQ on Kubernetes");
-//                          the broker is then the cluster, reached with its generated credentials
+//                          the broker is then the cluster, reached with its generated credentials,
+//                          or with warren:managementUser/managementPassword when the stack sets them
 //   warren:kubeconfig      (secret, optional) kubeconfig contents or path; default: the ambient KUBECONFIG
 //   warren:syncTopology    false: deploy only the cluster part (default true)
 import { isAbsolute, join } from 'node:path';
@@ -32,7 +33,8 @@ import type { RabbitCluster } from './kubernetes/create-cluster.js';
 const root = projectRoot();
 const config = new pulumi.Config('warren');
 const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
-const allow = config.getObject<{ recreate?: string[]; delete?: string[] }>('allow') ?? {};
+const allow = config.getObject<{ recreate?: string[]; delete?: string[]; scaleDownTo?: number; replaceCluster?: boolean }>('allow') ?? {};
+const syncTopology = config.getBoolean('syncTopology') ?? true;
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 
 const { files, unmatched } = findFiles(paths);
@@ -45,7 +47,7 @@ const plan = compilePlan(validation.model, { allowRecreate: allow.recreate ?? []
 const cluster = clusterCheck.cluster ? await deployCluster(clusterCheck.cluster) : undefined;
 
 let topology: Topology | undefined;
-if (config.getBoolean('syncTopology') ?? true) {
+if (syncTopology) {
   const secretKeys = [...new Set(plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])))];
   const secrets = Object.fromEntries(secretKeys.map((key) => [key, key.includes(':') ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':')) : config.requireSecret(key)]));
   topology = new Topology('topology', plan, { broker: brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, ...(await adoption()) });
@@ -60,7 +62,14 @@ export const clusterManagementUrl = cluster?.managementUrl ?? null;
 /** RabbitMQ on Kubernetes; the Kubernetes SDK is loaded only by stacks that have a cluster. */
 async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
   const [{ RabbitCluster }, k8s] = await Promise.all([import('./kubernetes/create-cluster.js'), import('@pulumi/kubernetes')]);
-  return new RabbitCluster('rabbitmq', compileCluster(c), new k8s.Provider('kubernetes', { kubeconfig: config.getSecret('kubeconfig') }));
+  const password = config.getSecret('managementPassword');
+  return new RabbitCluster('rabbitmq', compileCluster(c), {
+    provider: new k8s.Provider('kubernetes', { kubeconfig: config.getSecret('kubeconfig') }),
+    // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
+    ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
+    allow: { allowReplace: allow.replaceCluster === true, ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}) },
+    maintain: syncTopology,
+  });
 }
 
 /** The broker the topology goes to: the stack's cluster (its URL waits for the nodes to be ready), else warren:managementUrl. */

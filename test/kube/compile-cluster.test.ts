@@ -5,7 +5,7 @@ import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { validateCluster } from '../../src/cluster/check-cluster.js';
 import type { ClusterConfig } from '../../src/cluster/cluster-schema.js';
-import { compileCluster, parseQuantity } from '../../src/cluster/compile-cluster.js';
+import { compileCluster, healthEndpoint, parseQuantity } from '../../src/cluster/compile-cluster.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'cluster', 'valid');
 
@@ -33,11 +33,24 @@ describe('rabbitmq.conf and plugins', () => {
       'cluster_formation.k8s.address_type = hostname',
       'cluster_formation.k8s.service_name = rabbitmq-nodes',
       'cluster_formation.k8s.hostname_suffix = .rabbitmq-nodes.messaging',
+      'cluster_formation.target_cluster_size_hint = 1',
       'queue_leader_locator = balanced',
       'listeners.tcp.default = 5672',
       'management.tcp.port = 15672',
       'prometheus.tcp.port = 15692',
     ]));
+  });
+
+  it('offers PLAIN and AMQPLAIN logins only (no ANONYMOUS), unless the stack lists its own mechanisms', () => {
+    expect(confLines(minimal)).toEqual(expect.arrayContaining(['auth_mechanisms.1 = PLAIN', 'auth_mechanisms.2 = AMQPLAIN']));
+    const own = confLines(config({ namespace: 'mq', extraConfig: ['auth_mechanisms.1 = EXTERNAL', 'auth_mechanisms.2 = PLAIN'] }));
+    expect(own.filter((l) => l.startsWith('auth_mechanisms.'))).toEqual(['auth_mechanisms.1 = EXTERNAL', 'auth_mechanisms.2 = PLAIN']);
+  });
+
+  it('blocks publishers while free disk is under 2 GB by default (RabbitMQ\'s own 50 MB is too little), or the stack\'s diskFreeLimit', () => {
+    expect(confLines(minimal)).toContain('disk_free_limit.absolute = 2000000000');
+    expect(confLines(fixture('production.yaml'))).toContain('disk_free_limit.absolute = 5000000000');
+    expect(confLines(config({ namespace: 'mq', diskFreeLimit: '3Gi' }))).toContain(`disk_free_limit.absolute = ${3 * 1024 ** 3}`);
   });
 
   it('leaves the runtime headroom below the memory limit', () => {
@@ -52,11 +65,21 @@ describe('rabbitmq.conf and plugins', () => {
       .toBe('[rabbitmq_management,rabbitmq_prometheus,rabbitmq_peer_discovery_k8s,rabbitmq_shovel].\n');
   });
 
-  it('adds TLS listeners from the mounted secret, and extraConfig last', () => {
+  it('in production, TLS only: no plaintext listener, client certificates verified against the secret\'s CA; extraConfig last', () => {
     const lines = confLines(fixture('production.yaml'));
     expect(lines).toEqual(expect.arrayContaining(['listeners.ssl.default = 5671', 'ssl_options.certfile = /etc/rabbitmq-tls/tls.crt',
-      'ssl_options.keyfile = /etc/rabbitmq-tls/tls.key', 'management.ssl.port = 15671']));
-    expect(lines.slice(-2)).toEqual(['vm_memory_high_watermark.relative = 0.6', 'disk_free_limit.absolute = 5GB']);
+      'ssl_options.keyfile = /etc/rabbitmq-tls/tls.key', 'ssl_options.cacertfile = /etc/rabbitmq-tls/ca.crt', 'ssl_options.verify = verify_peer',
+      'ssl_options.fail_if_no_peer_cert = false', 'management.ssl.port = 15671', 'prometheus.ssl.port = 15691', 'listeners.tcp = none']));
+    expect(lines.filter((l) => /^(listeners\.tcp\.default|management\.tcp\.port|prometheus\.tcp\.port) /.test(l))).toEqual([]);
+    expect(lines.slice(-1)).toEqual(['vm_memory_high_watermark.relative = 0.6']);
+  });
+
+  it('elsewhere, TLS beside the plaintext ports and no client certificate check, unless the stack says otherwise', () => {
+    const staging = confLines(fixture('staging.yaml'));
+    expect(staging).toEqual(expect.arrayContaining(['listeners.ssl.default = 5671', 'ssl_options.verify = verify_none', 'listeners.tcp.default = 5672', 'management.tcp.port = 15672']));
+    expect(staging.some((l) => l.includes('cacertfile'))).toBe(false);
+    const strict = confLines(config({ namespace: 'mq', tls: { secretName: 'tls', plaintext: false, verifyClients: true } }));
+    expect(strict).toEqual(expect.arrayContaining(['listeners.tcp = none', 'ssl_options.verify = verify_peer']));
   });
 });
 
@@ -74,28 +97,51 @@ describe('the plan', () => {
     const plan = compileCluster(fixture('minimal.yaml'));
     expect(plan.clientPorts).toEqual([{ name: 'amqp', port: 5672 }, { name: 'management', port: 15672 }, { name: 'prometheus', port: 15692 }]);
     expect(plan.headlessPorts).toEqual([{ name: 'epmd', port: 4369 }, { name: 'cluster-rpc', port: 25672 }]);
-    expect(compileCluster(fixture('production.yaml')).clientPorts.map((p) => p.port)).toEqual([5671, 15671, 5672, 15672, 15692]);
+    expect(compileCluster(fixture('production.yaml')).clientPorts.map((p) => p.port)).toEqual([5671, 15671, 15691]);
+    expect(compileCluster(fixture('staging.yaml')).clientPorts.map((p) => p.port)).toEqual([5671, 15671, 15691, 5672, 15672, 15692]);
   });
 
-  it('probes with rabbitmq-diagnostics, with generous timeouts', () => {
+  it('has no liveness probe, a TCP readiness probe, and a startup probe that waits for the cluster size', () => {
     const pod = compileCluster(fixture('minimal.yaml')).statefulSet.pod;
-    expect(pod.readinessProbe.exec.command).toEqual(['rabbitmq-diagnostics', '-q', 'check_port_connectivity']);
-    expect(pod.livenessProbe.exec.command).toEqual(['rabbitmq-diagnostics', '-q', 'status']);
-    expect(pod.startupProbe.periodSeconds * pod.startupProbe.failureThreshold).toBeGreaterThanOrEqual(600);
-    for (const probe of [pod.readinessProbe, pod.livenessProbe, pod.startupProbe]) expect(probe.timeoutSeconds).toBeGreaterThanOrEqual(20);
+    expect(pod).not.toHaveProperty('livenessProbe');
+    expect(pod.readinessProbe).toMatchObject({ tcpSocket: { port: 'amqp' } });
+    expect(pod.readinessProbe.exec).toBeUndefined();
+    // 4.1 has no health endpoint for it yet: asked through the CLI until the first success.
+    expect(pod.startupProbe.exec!.command.join(' ')).toContain('rabbit_nodes:reached_target_cluster_size()');
+    expect(pod.startupProbe.periodSeconds * pod.startupProbe.failureThreshold).toBeGreaterThanOrEqual(1800);
+    const newer = compileCluster(config({ namespace: 'mq', image: 'rabbitmq:4.2.4-management' })).statefulSet.pod.startupProbe;
+    expect(newer.httpGet).toEqual({ path: '/api/health/checks/reached-target-cluster-size', port: 'management', scheme: 'HTTP' });
+    const tlsOnly = compileCluster(fixture('production.yaml')).statefulSet.pod;
+    expect(tlsOnly.readinessProbe.tcpSocket).toEqual({ port: 'amqps' });
   });
 
-  it('waits for quorum queues before stopping a node only where a majority can stay (3 nodes or more)', () => {
-    expect(compileCluster(fixture('minimal.yaml')).statefulSet.pod.preStop).toEqual(['/bin/sh', '-c', 'rabbitmq-upgrade drain -t 150']);
+  it.each([['rabbitmq:4.2.4-management', true], ['rabbitmq:4.3', true], ['rabbitmq:5.0.0', true], ['rabbitmq:4.2-management', false], ['rabbitmq:4.2.3', false],
+    ['rabbitmq:4.1-management', false], ['rabbitmq:3.13.7', false], [`rabbitmq@sha256:${'a'.repeat(64)}`, false]] as const)('%s serves the cluster-size health check: %s', (image, yes) => {
+    expect(healthEndpoint(image)).toBe(yes);
+  });
+
+  it('before stopping, waits for quorum queues (3 nodes or more) then drains, for as long as the grace period, unless the cluster is being deleted', () => {
+    const [shell, flag, script] = compileCluster(fixture('minimal.yaml')).statefulSet.pod.preStop;
+    expect([shell, flag]).toEqual(['/bin/sh', '-c']);
+    expect(script).toBe(`if [ -n "$(cat /etc/pod-info/skip-prestop-checks 2>/dev/null)" ] || rabbitmqctl -q list_global_parameters 2>/dev/null | grep -q '^warren-decommission\\b'; then exit 0; fi; rabbitmq-upgrade drain -t 604800`);
     const three = compileCluster(fixture('staging.yaml')).statefulSet.pod;
-    expect(three.preStop).toEqual(['/bin/sh', '-c', 'rabbitmq-upgrade await_online_quorum_plus_one -t 80; rabbitmq-upgrade drain -t 30']);
-    expect(three.terminationGracePeriodSeconds).toBe(120);
+    expect(three.preStop[2]).toMatch(/; rabbitmq-upgrade await_online_quorum_plus_one -t 604800; rabbitmq-upgrade drain -t 604800$/);
+    expect(three.terminationGracePeriodSeconds).toBe(604800);
+    // The pod's skip label reaches the hook as a file.
+    expect(three.volumes).toContainEqual({ name: 'pod-info', downwardAPI: { items: [{ path: 'skip-prestop-checks', fieldRef: { fieldPath: "metadata.labels['warren.dev/skip-prestop-checks']" } }] } });
   });
 
-  it('runs as the rabbitmq user without privileges', () => {
+  it('runs as the rabbitmq user without privileges, on a read-only root with writable home, volume and /tmp', () => {
     const pod = compileCluster(fixture('minimal.yaml')).statefulSet.pod;
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true });
-    expect(pod.containerSecurityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.containerSecurityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.mounts.filter((m) => !m.readOnly).map((m) => m.mountPath)).toEqual(['/var/lib/rabbitmq', '/var/lib/rabbitmq/mnesia', '/tmp']);
+  });
+
+  it('copies the cookie where Erlang accepts it, then waits for the pod\'s DNS name before the node boots', () => {
+    expect(compileCluster(fixture('minimal.yaml')).statefulSet.pod.initCommand[2]).toBe(
+      'cp /tmp/erlang-cookie-secret/.erlang.cookie /var/lib/rabbitmq/.erlang.cookie && chmod 600 /var/lib/rabbitmq/.erlang.cookie && sleep 30');
+    expect(compileCluster(config({ namespace: 'mq', delayStartSeconds: 0 })).statefulSet.pod.initCommand[2]).toMatch(/ && sleep 0$/);
   });
 
   it('spreads nodes over hosts: preferred by default, required in production, plus the topology spread asked for', () => {
@@ -119,6 +165,7 @@ describe('the plan', () => {
     expect(production.storage).toEqual({ size: '100Gi', storageClass: 'premium-rwo' });
     const hash = (c: object) => compileCluster(config({ namespace: 'mq', ...c })).statefulSet.podAnnotations['warren/config-hash'];
     expect(hash({ replicas: 3 })).toBe(hash({ replicas: 5 }));
+    expect(compileCluster(config({ namespace: 'mq', replicas: 5 })).configFiles['rabbitmq.conf']).toContain('cluster_formation.target_cluster_size_hint = 5');
     expect(hash({ extraConfig: ['heartbeat = 30'] })).not.toBe(hash({}));
   });
 
@@ -127,7 +174,8 @@ describe('the plan', () => {
     expect([minimal.pdb, minimal.serviceMonitor, minimal.networkPolicy]).toEqual([undefined, undefined, undefined]);
     const production = compileCluster(fixture('production.yaml'));
     expect(production.pdb).toEqual({ maxUnavailable: 1 });
-    expect(production.serviceMonitor).toEqual({ interval: '30s', labels: { release: 'kube-prometheus-stack' }, port: 'prometheus' });
+    expect(production.serviceMonitor).toEqual({ interval: '30s', labels: { release: 'kube-prometheus-stack' }, port: 'prometheus-tls',
+      tls: { secretName: 'rabbitmq-tls', serverName: 'rabbitmq.rabbitmq.svc' } });
     expect(production.networkPolicy?.allowFrom[0]).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } });
   });
 

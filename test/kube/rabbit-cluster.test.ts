@@ -58,7 +58,7 @@ const of = (component: string) => (type: string, suffix = '') => registered.filt
 
 describe('a one-node cluster with every default (minimal.yaml)', () => {
   const provider = new k8s.Provider('k8s-minimal', { kubeconfig: 'mock' });
-  const cluster = new RabbitCluster('minimal', planOf('minimal.yaml'), provider, { transformations: [recordOptions] });
+  const cluster = new RabbitCluster('minimal', planOf('minimal.yaml'), { provider }, { transformations: [recordOptions] });
   const find = of('minimal');
   beforeAll(() => settled(cluster));
 
@@ -75,6 +75,7 @@ describe('a one-node cluster with every default (minimal.yaml)', () => {
       'kubernetes:core/v1:ServiceAccount minimal/service-account',
       'kubernetes:rbac.authorization.k8s.io/v1:Role minimal/role',
       'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding minimal/role-binding',
+      'pulumi-nodejs:dynamic/warren:ClusterGuard minimal/guard',
       'pulumi-nodejs:dynamic/warren:GeneratedSecret minimal/cookie',
       'pulumi-nodejs:dynamic/warren:GeneratedSecret minimal/password',
     ].sort());
@@ -121,13 +122,13 @@ describe('a one-node cluster with every default (minimal.yaml)', () => {
     const container = pod.containers[0];
     expect(container.image).toBe('rabbitmq:4.1-management');
     expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([5672, 15672, 15692, 4369, 25672]);
-    expect(container.readinessProbe.exec.command).toEqual(['rabbitmq-diagnostics', '-q', 'check_port_connectivity']);
-    expect(container.livenessProbe.exec.command).toEqual(['rabbitmq-diagnostics', '-q', 'status']);
+    expect(container.readinessProbe.tcpSocket).toEqual({ port: 'amqp' });
+    expect(container.livenessProbe).toBeUndefined();
     expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } });
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999, runAsNonRoot: true });
     expect(pod.serviceAccountName).toBe('rabbitmq-server');
-    expect(pod.terminationGracePeriodSeconds).toBe(600);
+    expect(pod.terminationGracePeriodSeconds).toBe(604800);
     expect(spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
     expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'rabbitmq-config' } });
     expect(pod.initContainers[0].volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(['/tmp/erlang-cookie-secret', '/var/lib/rabbitmq']);
@@ -168,7 +169,7 @@ describe('a one-node cluster with every default (minimal.yaml)', () => {
 
 describe('a production cluster (production.yaml)', () => {
   const provider = new k8s.Provider('k8s-production', { kubeconfig: 'mock' });
-  const cluster = new RabbitCluster('production', planOf('production.yaml'), provider, { transformations: [recordOptions] });
+  const cluster = new RabbitCluster('production', planOf('production.yaml'), { provider, allow: { allowReplace: false, allowScaleDownTo: 3 } }, { transformations: [recordOptions] });
   const find = of('production');
   beforeAll(() => settled(cluster));
 
@@ -178,14 +179,14 @@ describe('a production cluster (production.yaml)', () => {
     expect(spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
     expect(spec.template.spec.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' });
     expect(spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } }, storageClassName: 'premium-rwo' });
-    expect(spec.template.spec.containers[0].lifecycle.preStop.exec.command[2]).toMatch(/^rabbitmq-upgrade await_online_quorum_plus_one/);
+    expect(spec.template.spec.containers[0].lifecycle.preStop.exec.command[2]).toMatch(/; rabbitmq-upgrade await_online_quorum_plus_one -t 604800; rabbitmq-upgrade drain -t 604800$/);
   });
 
-  it('exposes a load balancer with its annotations, TLS ports included', () => {
+  it('exposes a load balancer with its annotations, TLS ports only', () => {
     const client = find('kubernetes:core/v1:Service', '/client')[0]!.inputs;
     expect(client.spec.type).toBe('LoadBalancer');
-    expect(client.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' });
-    expect(client.spec.ports.map((p: { port: number }) => p.port)).toEqual([5671, 15671, 5672, 15672, 15692]);
+    expect(client.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'pulumi.com/patchForce': 'true' });
+    expect(client.spec.ports.map((p: { port: number }) => p.port)).toEqual([5671, 15671, 15691]);
     const pod = find('kubernetes:apps/v1:StatefulSet')[0]!.inputs.spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'rabbitmq-tls', defaultMode: 0o440 } });
   });
@@ -194,12 +195,13 @@ describe('a production cluster (production.yaml)', () => {
     expect(find('kubernetes:policy/v1:PodDisruptionBudget')[0]!.inputs.spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/instance': 'rabbitmq' } } });
     const monitor = find('kubernetes:monitoring.coreos.com/v1:ServiceMonitor')[0]!.inputs;
     expect(monitor.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
-    expect(monitor.spec.endpoints).toEqual([{ port: 'prometheus', interval: '30s', path: '/metrics' }]);
+    expect(monitor.spec.endpoints).toEqual([{ port: 'prometheus-tls', interval: '30s', path: '/metrics', scheme: 'https',
+      tlsConfig: { ca: { secret: { name: 'rabbitmq-tls', key: 'ca.crt' } }, serverName: 'rabbitmq.rabbitmq.svc' } }]);
     const policy = find('kubernetes:networking.k8s.io/v1:NetworkPolicy')[0]!.inputs.spec;
     expect(policy.policyTypes).toEqual(['Ingress']);
     expect(policy.ingress).toHaveLength(2);
     expect(policy.ingress[1].from).toHaveLength(3);
-    expect(policy.ingress[1].ports.map((p: { port: number }) => p.port)).toEqual([5671, 15671, 5672, 15672, 15692]);
+    expect(policy.ingress[1].ports.map((p: { port: number }) => p.port)).toEqual([5671, 15671, 15691]);
   });
 
   it('protects the namespace and the StatefulSet (their loss or replacement stops every node)', () => {
@@ -211,8 +213,22 @@ describe('a production cluster (production.yaml)', () => {
     expect(options.get('minimal/statefulset')?.protect).toBe(false);
   });
 
-  it('gives the rollout time: one node after the other, each with its grace period', () => {
-    expect(options.get('production/statefulset')?.customTimeouts).toEqual({ create: '20m', update: '60m' });
+  it('waits for the rollout on a bounded timeout of its own, far below the nodes\' grace period', () => {
+    expect(options.get('production/statefulset')?.customTimeouts).toEqual({ create: '30m', update: '30m' });
+  });
+
+  it('registers the guard before every object, with the stack\'s allowances', () => {
+    const guard = find('pulumi-nodejs:dynamic/warren:ClusterGuard')[0]!.inputs;
+    expect(guard).toMatchObject({ namespace: 'rabbitmq', name: 'rabbitmq', replicas: 3, storage: { size: '100Gi', storageClass: 'premium-rwo' }, allowReplace: false, allowScaleDownTo: 3 });
+    for (const key of ['namespace', 'config', 'statefulset', 'pdb']) {
+      expect((options.get(`production/${key}`)?.dependsOn as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name), key).toContain('production/guard');
+    }
+  });
+
+  it('marks every Kubernetes object for forced server-side apply (kubectl edits are drift to take back)', () => {
+    for (const r of registered.filter((x) => x.name.startsWith('production/') && x.type.startsWith('kubernetes:'))) {
+      expect(r.inputs.metadata.annotations?.['pulumi.com/patchForce'], r.name).toBe('true');
+    }
   });
 
   it('reaches the management API at the configured endpoint', async () => {
@@ -223,9 +239,25 @@ describe('a production cluster (production.yaml)', () => {
 describe('an existing namespace', () => {
   it('is used, not created', async () => {
     const plan = { ...planOf('minimal.yaml'), createNamespace: false, namespace: 'shared' };
-    const cluster = new RabbitCluster('existing-ns', plan, new k8s.Provider('k8s-existing', { kubeconfig: 'mock' }));
+    const cluster = new RabbitCluster('existing-ns', plan, { provider: new k8s.Provider('k8s-existing', { kubeconfig: 'mock' }) });
     await settled(cluster);
     expect(of('existing-ns')('kubernetes:core/v1:Namespace')).toEqual([]);
     expect(of('existing-ns')('kubernetes:core/v1:ConfigMap')[0]!.inputs.metadata.namespace).toBe('shared');
+  });
+});
+
+describe('a cluster with the stack\'s own admin credentials, maintained by this program', () => {
+  it('puts them in the default-user secret instead of a generated password, and maintains the cluster after the StatefulSet', async () => {
+    const password = pulumi.secret('from-the-secret-store');
+    const cluster = new RabbitCluster('own', planOf('staging.yaml'), { provider: new k8s.Provider('k8s-own', { kubeconfig: 'mock' }), credentials: { username: 'ops-admin', password }, maintain: true },
+      { transformations: [recordOptions] });
+    await settled(cluster);
+    await value(cluster.maintenance!.urn);
+    expect(of('own')('pulumi-nodejs:dynamic/warren:GeneratedSecret').map((r) => r.name)).toEqual(['own/cookie']);
+    expect(await value((cluster.resources.userSecret as k8s.core.v1.Secret).stringData)).toEqual({ username: 'ops-admin', password: 'from-the-secret-store' });
+    expect([await value(cluster.username), await value(cluster.password), await isSecret(cluster.password)]).toEqual(['ops-admin', 'from-the-secret-store', true]);
+    const maintenance = of('own')('pulumi-nodejs:dynamic/warren:ClusterMaintenance')[0]!;
+    expect(maintenance.inputs).toMatchObject({ namespace: 'rabbitmq-staging', name: 'rabbitmq', revision: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(options.get('own/maintenance')?.dependsOn).toEqual([cluster.ready]);
   });
 });

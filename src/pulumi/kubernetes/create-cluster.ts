@@ -4,11 +4,25 @@
 // made from its kubeconfig. No checks here (check-cluster.ts ran before).
 // Object names are fixed, not auto-named, so that DNS names (the nodes'
 // identities) and volume claims stay the same for the life of the cluster.
+import { createHash } from 'node:crypto';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { ClusterGuardInputs } from '../../cluster/cluster-guard-rules.js';
 import { clusterManifests, type Manifest, type Role } from '../../cluster/cluster-manifests.js';
 import type { ClusterPlan } from '../../cluster/compile-cluster.js';
+import { ClusterGuard } from './cluster-guard.js';
+import { ClusterMaintenance } from './cluster-maintenance.js';
 import { GeneratedSecret } from './generated-secret.js';
+
+export interface RabbitClusterOptions {
+  readonly provider: k8s.Provider;
+  /** The stack's own admin credentials (a secret store's); default: a generated password for the plan's user. */
+  readonly credentials?: { readonly username?: string; readonly password: pulumi.Output<string> };
+  /** warren:allow for the cluster: the one scale-down and the re-creation the stack permits. */
+  readonly allow?: Pick<ClusterGuardInputs, 'allowScaleDownTo' | 'allowReplace'>;
+  /** This program reaches the management API: rebalance and enable feature flags after a roll, mark the cluster before deletion. */
+  readonly maintain?: boolean;
+}
 
 type Factory = (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -50,31 +64,55 @@ export class RabbitCluster extends pulumi.ComponentResource {
   readonly ready: k8s.apps.v1.StatefulSet;
   /** Every resource by role (tests read these). */
   readonly resources: Readonly<Record<string, pulumi.Resource>>;
+  /** Rebalance and feature flags after a roll, the deletion marker (when `maintain`). */
+  readonly maintenance?: ClusterMaintenance;
 
-  constructor(name: string, plan: ClusterPlan, provider: k8s.Provider, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, plan: ClusterPlan, options: RabbitClusterOptions, opts?: pulumi.ComponentResourceOptions) {
     super('warren:kubernetes:RabbitCluster', name, {}, opts);
+    const { provider } = options;
+    // First of all: refuses a scale-down or re-creation the stack does not allow, before any object changes.
+    const guard = new ClusterGuard(`${name}/guard`, {
+      namespace: plan.namespace, name: plan.name, replicas: plan.statefulSet.replicas, storage: { ...plan.statefulSet.storage },
+      allowReplace: options.allow?.allowReplace ?? false, ...(options.allow?.allowScaleDownTo !== undefined ? { allowScaleDownTo: options.allow.allowScaleDownTo } : {}),
+    }, { parent: this });
     // A new cookie would split a rolling cluster; a new password would not reach RabbitMQ (first boot only).
-    const password = new GeneratedSecret(`${name}/password`, { bytes: plan.secretBytes }, { parent: this, protect: plan.protect });
+    const password = options.credentials?.password ?? new GeneratedSecret(`${name}/password`, { bytes: plan.secretBytes }, { parent: this, protect: plan.protect }).value;
     const cookie = new GeneratedSecret(`${name}/cookie`, { bytes: plan.secretBytes }, { parent: this, protect: plan.protect });
+    const username = options.credentials?.username ?? plan.username;
     const r: Partial<Record<Role, pulumi.CustomResource>> = {};
-    for (const manifest of clusterManifests(plan, { password: password.value, cookie: cookie.value })) {
-      r[manifest.role] = this.create(name, manifest, plan, provider, r);
+    for (const manifest of clusterManifests({ ...plan, username }, { password, cookie: cookie.value })) {
+      r[manifest.role] = this.create(name, manifest, plan, provider, r, guard);
     }
     this.resources = r as Record<string, pulumi.Resource>;
     this.ready = r.statefulSet as k8s.apps.v1.StatefulSet;
     // Known in preview (a URN is), resolved only once the nodes are ready, and
     // carrying the StatefulSet as a dependency: whatever connects through it waits.
     this.managementUrl = this.ready.urn.apply(() => plan.managementUrl);
-    this.username = pulumi.output(plan.username);
-    this.password = password.value;
+    this.username = pulumi.output(username);
+    this.password = password;
+    if (options.maintain) {
+      const spec = clusterManifests(plan, { password: '', cookie: '' }).find((m) => m.role === 'statefulSet')!.object.spec;
+      const revision = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+      const connection = pulumi.output({ url: this.managementUrl, username: this.username, password });
+      this.maintenance = new ClusterMaintenance(`${name}/maintenance`, { connection, revision, namespace: plan.namespace, name: plan.name }, { parent: this, dependsOn: [this.ready] });
+    }
     this.registerOutputs({ managementUrl: this.managementUrl, username: this.username, password: this.password });
   }
 
-  private create(name: string, m: Manifest, plan: ClusterPlan, provider: k8s.Provider, made: Partial<Record<Role, pulumi.CustomResource>>): pulumi.CustomResource {
+  private create(name: string, m: Manifest, plan: ClusterPlan, provider: k8s.Provider, made: Partial<Record<Role, pulumi.CustomResource>>, guard: ClusterGuard): pulumi.CustomResource {
     const [suffix, factory] = KINDS[m.role];
-    const needs = [...(m.role === 'namespace' ? [] : ['namespace' as Role]), ...(NEEDS[m.role] ?? [])].flatMap((role) => (made[role] ? [made[role]!] : []));
+    const needs = [guard, ...[...(m.role === 'namespace' ? [] : ['namespace' as Role]), ...(NEEDS[m.role] ?? [])].flatMap((role) => (made[role] ? [made[role]!] : []))];
     const protect = plan.protect && (m.role === 'namespace' || m.role === 'statefulSet');
     const timeouts = m.role === 'statefulSet' ? { customTimeouts: { create: plan.statefulSet.timeouts.create, update: plan.statefulSet.timeouts.update } } : {};
-    return factory(`${name}/${suffix}`, m.object as never, { parent: this, provider, dependsOn: needs, protect, ...timeouts });
+    return factory(`${name}/${suffix}`, forced(m.object) as never, { parent: this, provider, dependsOn: needs, protect, ...timeouts });
   }
+}
+
+/**
+ * warren owns these objects the way an operator does: an edit made with
+ * kubectl is drift, and the next `up` takes the fields back (server-side
+ * apply would otherwise stop at the conflict with the editor's field manager).
+ */
+function forced(object: Manifest['object']): Manifest['object'] {
+  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, 'pulumi.com/patchForce': 'true' } } };
 }

@@ -55,6 +55,13 @@ export class E2EProject {
     return { code: run.status, output: `${run.stdout}\n${run.stderr}` };
   }
 
+  /** A command's standard output alone, for machine-read output (`stack export`, `stack output --json`); throws when it fails. */
+  stdout(...args: string[]): string {
+    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000 });
+    if (run.status !== 0) throw new Error(`pulumi ${args.join(' ')} failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
+    return run.stdout;
+  }
+
   /** Like pulumi(), without blocking: for stopping the broker while it runs. */
   pulumiAsync(...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
