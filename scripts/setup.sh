@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Everything a machine needs, idempotent and fast when warm: npm dependencies,
 # the build, the Pulumi toolchain (built from Go modules into a cache outside
-# the clone; cold ~12 min on 2 cores), and a running broker with its
+# the clone; cold ~6 min on 2 cores), and a running broker with its
 # management API.
 #
 #   scripts/setup.sh                  what the local stack needs (`npm run up`)
 #   scripts/setup.sh --kubernetes     also the Kubernetes provider plugin, for
-#                                     stacks with `warren:cluster` (cold ~12 min)
+#                                     stacks with `warren:cluster` (cold ~8 min)
 #   scripts/setup.sh --tests          also the Kubernetes API-server tier the
 #                                     tests run against (kube-apiserver, etcd,
 #                                     kwok…; cold ~16 min) — `npm test`

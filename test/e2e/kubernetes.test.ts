@@ -7,14 +7,16 @@
 // (what a port-forward or load balancer address is in real life), logging in
 // with the admin credentials the stack brings, which the cluster's default
 // user is made of.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, enc } from './support/broker.js';
 import { E2EProject, expectOk, ROOT } from './support/e2e-project.js';
 
+const execFileAsync = promisify(execFile);
 const PREFIX = 'e2e-k8s-';
 const NS = 'e2e-rabbitmq';
 const ADMIN = `${PREFIX}admin`;
@@ -63,8 +65,9 @@ function stateResources(p: E2EProject): { urn: string; type: string; dependencie
 const stateTypes = (p: E2EProject) => stateResources(p).map((r) => r.type);
 
 beforeAll(async () => {
-  const up = spawnSync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'up', clusterDir], { encoding: 'utf8', timeout: 300_000 });
-  if (up.status !== 0) throw new Error(`k8s-cluster.sh up failed:\n${up.stderr.slice(-3000)}`);
+  // Not spawnSync: a worker blocked for minutes misses vitest's RPC deadlines.
+  const up = await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'up', clusterDir], { encoding: 'utf8', timeout: 300_000 })
+    .catch((e: { stderr?: string }) => { throw new Error(`k8s-cluster.sh up failed:\n${(e.stderr ?? '').slice(-3000)}`); });
   const exports = Object.fromEntries([...up.stdout.matchAll(/^export (\w+)="?([^"\n]*)"?$/gm)].map((m) => [m[1]!, m[2]!.replace('$PATH', process.env.PATH ?? '')]));
   kubeEnv = { ...process.env, ...exports };
   kubeconfig = readFileSync(exports.KUBECONFIG!, 'utf8');
@@ -75,8 +78,8 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  project.pulumi('destroy', '--yes', '--skip-preview');
-  spawnSync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'down', clusterDir], { timeout: 120_000 });
+  await project.pulumiAsync('destroy', '--yes', '--skip-preview');
+  await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'down', clusterDir], { timeout: 120_000 }).catch(() => undefined);
   await Promise.all([`${PREFIX}shop`, `${PREFIX}ops`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
   await api(`/users/${ADMIN}`, 'DELETE');
   await api(`/global-parameters/${DECOMMISSION}`, 'DELETE');
@@ -89,9 +92,9 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
   it('one up creates the cluster and, once its StatefulSet is ready, the topology on its broker with the stack\'s admin credentials', async () => {
     project.init();
     project.setConfig({ 'warren:cluster': cluster(), 'warren:managementUser': ADMIN });
-    expectOk(project.pulumi('config', 'set', '--secret', 'warren:managementPassword', ADMIN_PASSWORD), 'config set managementPassword');
-    expectOk(project.pulumi('config', 'set', '--secret', 'warren:kubeconfig', kubeconfig), 'config set kubeconfig');
-    const up = expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up');
+    expectOk(await project.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ADMIN_PASSWORD), 'config set managementPassword');
+    expectOk(await project.pulumiAsync('config', 'set', '--secret', 'warren:kubeconfig', kubeconfig), 'config set kubeconfig');
+    const up = expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up');
     expect(up.output).toMatch(/\+ \d+ created/);
 
     const sts = statefulSet();
@@ -121,13 +124,13 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     expect(project.stateText()).not.toContain(ADMIN_PASSWORD);
   }, 900_000);
 
-  it('a preview right after reports no changes', () => {
-    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview --expect-no-changes');
+  it('a preview right after reports no changes', async () => {
+    expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview --expect-no-changes');
   }, 600_000);
 
-  it('3 → 5 replicas and a new memory limit update the StatefulSet in place; cookie and password never rotate', () => {
+  it('3 → 5 replicas and a new memory limit update the StatefulSet in place; cookie and password never rotate', async () => {
     project.setConfig({ 'warren:cluster': cluster({ replicas: 5, resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } } }) });
-    const up = expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up 5 replicas');
+    const up = expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up 5 replicas');
     expect(up.output).not.toMatch(/replaced/);
     const sts = statefulSet();
     expect(sts.metadata.uid).toBe(uid);
@@ -136,54 +139,54 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     // RabbitMQ's memory ceiling follows the limit (the config map, and a roll through the config hash).
     expect(json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data['rabbitmq.conf']).toContain(`total_memory_available_override_value = ${Math.floor(0.8 * 768 * 1024 ** 2)}`);
     expect(secretsData()).toBe(secretsBefore);
-    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after the update');
+    expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview after the update');
   }, 900_000);
 
-  it('a scale-down is refused with the steps it needs, then goes through when the stack allows exactly it', () => {
+  it('a scale-down is refused with the steps it needs, then goes through when the stack allows exactly it', async () => {
     project.setConfig({ 'warren:cluster': cluster({ replicas: 3, resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } } }) });
     for (const command of ['preview', 'up']) {
-      const refused = project.pulumi(command, ...(command === 'up' ? ['--yes', '--skip-preview'] : []));
+      const refused = await project.pulumiAsync(command, ...(command === 'up' ? ['--yes', '--skip-preview'] : []));
       expect(refused.code, command).not.toBe(0);
       expect(refused.output).toContain(`cluster ${NS}/rabbitmq: replicas 5 → 3 stops rabbitmq-4, rabbitmq-3 at once`);
       expect(refused.output).toContain(`rabbitmq-queues shrink rabbit@rabbitmq-4.rabbitmq-nodes.${NS}`);
       expect(statefulSet().spec.replicas).toBe(5);
     }
     project.setConfig({ 'warren:allow': { scaleDownTo: 3 } });
-    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'allowed scale-down');
+    expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'allowed scale-down');
     const sts = statefulSet();
     expect([sts.metadata.uid, sts.spec.replicas, sts.status.readyReplicas]).toEqual([uid, 3, 3]);
   }, 900_000);
 
-  it('a storage change, which would re-create the StatefulSet, is refused before anything changes', () => {
+  it('a storage change, which would re-create the StatefulSet, is refused before anything changes', async () => {
     project.setConfig({ 'warren:cluster': cluster({ storage: { size: '10Gi', storageClass: 'kwok-volume' }, resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } } }) });
-    const refused = project.pulumi('up', '--yes', '--skip-preview');
+    const refused = await project.pulumiAsync('up', '--yes', '--skip-preview');
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain(`cluster ${NS}/rabbitmq: storage 5Gi (kwok-volume) → 10Gi (kwok-volume) re-creates the StatefulSet`);
     expect(refused.output).toContain('--cascade=orphan');
     expect(statefulSet().metadata.uid).toBe(uid);
     project.setConfig({ 'warren:cluster': cluster({ resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } } }) });
-    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview with the storage back');
+    expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview with the storage back');
   }, 900_000);
 
-  it('drift (the disruption budget deleted, the config map edited with kubectl) is restored by refresh + up', () => {
+  it('drift (the disruption budget deleted, the config map edited with kubectl) is restored by refresh + up', async () => {
     const conf = json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data['rabbitmq.conf']!;
     kubectl('-n', NS, 'delete', 'pdb', 'rabbitmq', '--wait=true');
     kubectl('-n', NS, 'patch', 'configmap', 'rabbitmq-config', '--type', 'merge', '-p', JSON.stringify({ data: { 'rabbitmq.conf': `${conf}vm_memory_high_watermark.relative = 0.99\n` } }));
-    expectOk(project.pulumi('refresh', '--yes', '--skip-preview'), 'refresh');
-    expect(project.pulumi('preview', '--expect-no-changes').code).not.toBe(0);
-    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up after drift');
+    expectOk(await project.pulumiAsync('refresh', '--yes', '--skip-preview'), 'refresh');
+    expect((await project.pulumiAsync('preview', '--expect-no-changes')).code).not.toBe(0);
+    expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up after drift');
     expect(json<{ spec: { maxUnavailable: number } }>('-n', NS, 'get', 'pdb', 'rabbitmq').spec.maxUnavailable).toBe(1);
     expect(json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data['rabbitmq.conf']).toBe(conf);
     expect(statefulSet().metadata.uid).toBe(uid);
-    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after repair');
+    expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview after repair');
   }, 900_000);
 
-  it('a production stack with an even replica count is refused before anything is registered', () => {
+  it('a production stack with an even replica count is refused before anything is registered', async () => {
     const production = new E2EProject(undefined, `${PREFIX}prod-`);
     production.init();
     production.setConfig({ 'warren:cluster': cluster({ namespace: 'e2e-rabbitmq-prod', production: true, replicas: 4 }) });
-    expectOk(production.pulumi('config', 'set', '--secret', 'warren:kubeconfig', kubeconfig), 'config set kubeconfig');
-    const up = production.pulumi('up', '--yes', '--skip-preview');
+    expectOk(await production.pulumiAsync('config', 'set', '--secret', 'warren:kubeconfig', kubeconfig), 'config set kubeconfig');
+    const up = await production.pulumiAsync('up', '--yes', '--skip-preview');
     expect(up.code).not.toBe(0);
     expect(up.output).toMatch(/Pulumi\.e2e\.yaml:\d+:\d+: error cluster-replicas/);
     expect(stateTypes(production).filter((t) => t !== 'pulumi:pulumi:Stack')).toEqual([]);
@@ -191,7 +194,7 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
   }, 600_000);
 
   it('destroy marks the cluster for deletion first (stopping nodes skip the quorum wait), then leaves nothing', async () => {
-    expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
+    expectOk(await project.pulumiAsync('destroy', '--yes', '--skip-preview'), 'destroy');
     expect(spawnSync('kubectl', ['get', 'namespace', NS], { env: kubeEnv, encoding: 'utf8' }).status).not.toBe(0);
     expect(kubectl('get', 'statefulsets,services,secrets,configmaps,pods,pvc', '-A', '-l', 'app.kubernetes.io/name=rabbitmq', '-o', 'name').trim()).toBe('');
     expect((await api<{ name: string }[]>('/vhosts')).body.map((v) => v.name).filter((n) => n.startsWith(PREFIX))).toEqual([]);

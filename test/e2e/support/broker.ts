@@ -6,7 +6,9 @@ const API = 'http://127.0.0.1:15672/api';
 const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
 
 export async function api<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(API + path, { method, headers: { authorization: AUTH, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const request = () => fetch(API + path, { method, headers: { authorization: AUTH, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  // A kept-alive connection the broker closed while the test waited for a long command fails once ("other side closed"): ask again on a new one.
+  const response = await request().catch((e: { cause?: { code?: string } }) => (e.cause?.code === 'UND_ERR_SOCKET' ? request() : Promise.reject(e)));
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
