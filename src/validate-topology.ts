@@ -5,7 +5,7 @@ import { checkOverrides, checkSchema } from './check/check-schema.js';
 import { crossCheck } from './check/cross-check.js';
 import type { Diagnostic, Finding } from './diagnostics/diagnostic.js';
 import { locateFindings } from './load/locate-findings.js';
-import { readSource } from './load/read-source.js';
+import { readSource, type ReadResult } from './load/read-source.js';
 import { SourceFile } from './load/source-file.js';
 import { applyOverrides } from './model/apply-overrides.js';
 import { mergeFiles, type CheckedFile } from './model/merge-files.js';
@@ -27,19 +27,20 @@ export interface Overrides {
 /** Where overrides stand in a Pulumi stack file. */
 export const OVERRIDES_POINTER = '/config/warren:overrides';
 
-export function validateTopology(files: readonly string[], overrides?: Overrides): Validation {
+/** `read` reads one of `files`; the CLI passes one that reads `<stdin>` from standard input. */
+export function validateTopology(files: readonly string[], overrides?: Overrides, read: (file: string) => ReadResult = readSource): Validation {
   const findings: Finding[] = [];
   const sources = new Map<string, SourceFile>();
   const checked: CheckedFile[] = [];
   let allParsed = true;
   for (const file of files) {
-    const read = readSource(file);
-    if ('problem' in read) {
-      findings.push(read.problem);
+    const text = read(file);
+    if ('problem' in text) {
+      findings.push(text.problem);
       allParsed = false;
       continue;
     }
-    const source = new SourceFile(file, read.text);
+    const source = new SourceFile(file, text.text);
     sources.set(file, source);
     findings.push(...source.findings);
     if (source.data === undefined) {

@@ -1,7 +1,7 @@
 // The `warren validate` command line against the contract: output shapes,
 // exit codes 0/1/2, paths (files, directories, globs), and no stack traces.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +78,34 @@ describe('warren validate', () => {
     expect(r.stderr).not.toMatch(STACK_TRACE);
   });
 
+  it('reads standard input for a PATH of -, named <stdin> in problems', () => {
+    const valid = runCli(['validate', '-', '--format', 'json'], { input: readFileSync('topology/shop.yaml', 'utf8') });
+    expect(valid.code).toBe(0);
+    expect(JSON.parse(valid.stdout)).toEqual([]);
+    const invalid = runCli(['validate', '-'], { input: readFileSync(`${INVALID}/references.yaml`, 'utf8') });
+    expect(invalid.code).toBe(1);
+    for (const line of invalid.stdout.trimEnd().split('\n')) expect(line).toMatch(/^<stdin>:\d+:\d+: error /);
+    // Merged with other paths: the queues file refers to an exchange only standard input declares.
+    const split = 'test/fixtures/valid/split-across-files';
+    expect(runCli(['validate', `${split}/queues.yml`, '-'], { input: readFileSync(`${split}/exchanges.yaml`, 'utf8') }).code).toBe(0);
+  });
+
+  it('stops reading standard input past the size limit, and reads binary junk as a diagnostic', () => {
+    const big = runCli(['validate', '-', '--format', 'json'], { input: 'version: 1\n'.repeat(100), env: { WARREN_MAX_FILE_BYTES: '64' } });
+    expect(big.code).toBe(1);
+    expect(JSON.parse(big.stdout)).toEqual([expect.objectContaining({ code: 'file-too-large', file: '<stdin>' })]);
+    const junk = runCli(['validate', '-', '--format', 'json'], { input: '\u0000\uffff\u0001' });
+    expect(junk.code).toBe(1);
+    expect(junk.stdout + junk.stderr).not.toMatch(STACK_TRACE);
+    expect(runCli(['validate', '-'], { input: '' }).code).toBe(1);
+  });
+
+  it('--version prints the version of package.json and exits 0', () => {
+    const r = runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+  });
+
   it('exits 0 for --help', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);
@@ -140,6 +168,12 @@ describe('warren export', () => {
     expect(d.queues.map((q) => q.name)).toContain('debug_orders');
     expect(d.policies.find((p) => p.name === 'warren.queue.unrouted_orders')!.definition).toEqual({ 'message-ttl': 3_600_000 });
     expect(r.stdout).not.toMatch(/password_hash": "[^"k]/);
+  });
+
+  it('reads the topology from standard input for -', () => {
+    const r = runCli(['export', '-'], { input: readFileSync('topology/ops.yaml', 'utf8') });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { vhosts: { name: string }[] }).vhosts.map((v) => v.name)).toEqual(['ops']);
   });
 
   it('exits 1 on an invalid topology and 2 on a path that matches nothing', () => {

@@ -66,8 +66,39 @@ describe('warren diff', () => {
     expect(json.routing).toEqual([]);
   });
 
+  it('--fail-on exits 3 when a change matches, after printing the diff, and 0 when none does', () => {
+    const head = join(dir, 'head');
+    for (const [failOn, code] of [[['data-losing'], 3], [['disruptive'], 3], [['access'], 0], [['access', 'data-losing'], 3], [[], 0]] as const) {
+      const r = runCli(['diff', 'topology', head, '--format', 'json', ...failOn.flatMap((f) => ['--fail-on', f])]);
+      expect(r.code, failOn.join(',')).toBe(code);
+      expect(JSON.parse(r.stdout).changes[0]).toMatchObject({ id: 'shop/queue/us_orders', class: 'data-losing', access: false });
+    }
+    expect(runCli(['diff', 'topology', 'topology', '--fail-on', 'data-losing', '--fail-on', 'disruptive', '--fail-on', 'access']).code).toBe(0);
+  });
+
+  it('--fail-on access exits 3 when a change widens access, and disruptive does not match safe changes', () => {
+    const granted = join(dir, 'granted');
+    cpSync('topology', granted, { recursive: true });
+    const users = join(granted, 'users.yaml');
+    writeFileSync(users, readFileSync(users, 'utf8').replace(/^  order-service:\n/m, '  order-service:\n    tags: [management]\n'));
+    const json = JSON.parse(runCli(['diff', 'topology', granted, '--format', 'json']).stdout);
+    expect(json.changes).toEqual([expect.objectContaining({ id: 'user/order-service', class: 'safe', access: true })]);
+    expect(runCli(['diff', 'topology', granted, '--fail-on', 'access']).code).toBe(3);
+    expect(runCli(['diff', 'topology', granted, '--fail-on', 'disruptive']).code).toBe(0);
+  });
+
+  it('reads one side from standard input', () => {
+    const r = runCli(['diff', '-', join(dir, 'head', 'shop.yaml'), '--format', 'json'], { input: readFileSync('topology/shop.yaml', 'utf8') });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).changes.map((c: { id: string }) => c.id)).toEqual(['shop/queue/us_orders']);
+    const both = runCli(['diff', '-', '-'], { input: '' });
+    expect(both.code).toBe(2);
+    expect(both.stderr).not.toMatch(STACK_TRACE);
+  });
+
   it('exits 1 on invalid input and 2 on usage errors, without stack traces', () => {
-    for (const [args, code] of [[['diff', 'topology', 'test/fixtures/invalid/references.yaml'], 1], [['diff', 'topology'], 2], [['diff', 'topology', 'topology', '--format', 'xml'], 2]] as const) {
+    for (const [args, code] of [[['diff', 'topology', 'test/fixtures/invalid/references.yaml'], 1], [['diff', 'topology'], 2], [['diff', 'topology', 'topology', '--format', 'xml'], 2],
+      [['diff', 'topology', 'topology', '--fail-on', 'everything'], 2], [['diff', 'topology', 'topology', '--fail-on'], 2]] as const) {
       const r = runCli([...args]);
       expect(r.code).toBe(code);
       expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE);

@@ -81,6 +81,16 @@ describe('warren import', () => {
     expect(runCli(['import']).code).toBe(2);
     expect(runCli(['import', join(FIXTURES, 'broker-export.json'), '-o', join(FIXTURES, 'broker-export.json')]).code).toBe(2);
   });
+
+  it('reads DEFINITIONS from standard input for -, naming it <stdin> in problems', () => {
+    const file = runCli(['import', join(FIXTURES, 'broker-export.json')]);
+    const stdin = runCli(['import', '-'], { input: readFileSync(join(FIXTURES, 'broker-export.json'), 'utf8') });
+    expect(stdin.code).toBe(file.code);
+    expect(stdin.stdout).toBe(file.stdout);
+    const bad = runCli(['import', '-', '--format', 'json'], { input: readFileSync(join(FIXTURES, 'not-definitions.json'), 'utf8') });
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).problems.map((p: { file: string; code: string }) => `${p.file} ${p.code}`)).toEqual(['<stdin> definitions-shape', '<stdin> definitions-shape']);
+  });
 });
 
 describe('import helpers', () => {

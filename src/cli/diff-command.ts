@@ -1,20 +1,32 @@
-// `warren diff BASE HEAD [--broker URL]`: every change from one topology to
-// the other, classed safe, disruptive or data-losing with the reason; what
-// routing changes; with --broker, the live message and consumer counts of the
-// queues a change would lose.
+// `warren diff BASE HEAD [--broker URL] [--fail-on CLASS]...`: every change
+// from one topology to the other, classed safe, disruptive or data-losing with
+// the reason and marked when it widens access; what routing changes; with
+// --broker, the live message and consumer counts of the queues a change could
+// lose. The diff is always printed; --fail-on then turns matching changes
+// into exit code 3, for CI.
 import { annotateLive, queuesAtRisk } from '../diff/annotate-live.js';
 import { diffPlans } from '../diff/diff-plans.js';
 import { formatDiff, type DiffFormat } from '../diff/format-diff.js';
+import { matchesFailOn, type FailOn } from '../diff/match-fail-on.js';
 import { readLiveCounts } from '../diff/read-live-counts.js';
 import { routingImpact } from '../diff/routing-impact.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { loadTopology } from './load-topology.js';
 import { formatDiagnostics } from './print-diagnostics.js';
 import { readStackOverrides } from './read-stack.js';
-import { checkBrokerOption, EXIT } from './usage-error.js';
+import { checkBrokerOption, EXIT, UsageError } from './usage-error.js';
 
-export async function diffCommand(base: string, head: string, options: { format: DiffFormat; stack?: string; broker?: string }): Promise<number> {
+export interface DiffOptions {
+  readonly format: DiffFormat;
+  readonly stack?: string;
+  readonly broker?: string;
+  readonly failOn?: FailOn[];
+}
+
+export async function diffCommand(base: string, head: string, options: DiffOptions): Promise<number> {
   checkBrokerOption(options.broker);
+  // Standard input can be read once: it can stand for one side only.
+  if (base === '-' && head === '-') throw new UsageError('BASE and HEAD cannot both be - (standard input)');
   const sides = [base, head].map((path) => loadTopology([path], readStackOverrides(options.stack)));
   const invalid = sides.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
   if (invalid.length > 0) {
@@ -26,5 +38,9 @@ export async function diffCommand(base: string, head: string, options: { format:
   const counts = options.broker === undefined ? new Map() : await readLiveCounts(options.broker, queuesAtRisk(changes));
   for (const [, count] of counts) if ('unknown' in count) process.stderr.write(`warning: live counts: ${count.unknown}\n`);
   process.stdout.write(formatDiff({ changes: annotateLive(changes, counts), routing: routingImpact(before, after) }, options.format));
-  return EXIT.ok;
+  const failOn = options.failOn ?? [];
+  const matched = changes.filter((c) => matchesFailOn(c, failOn));
+  if (matched.length === 0) return EXIT.ok;
+  process.stderr.write(`warren: ${matched.length} change${matched.length === 1 ? '' : 's'} matched --fail-on ${failOn.join(', ')}\n`);
+  return EXIT.failOn;
 }

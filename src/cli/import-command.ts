@@ -13,15 +13,18 @@ import { importDefinitions } from '../import/import-definitions.js';
 import { readDefinitions } from '../import/read-definitions.js';
 import { renderFiles, renderSingle } from '../import/render-topology.js';
 import { locateFindings } from '../load/locate-findings.js';
+import { readStdin, STDIN_FILE } from '../load/read-stdin.js';
 import { packageRoot } from '../package-root.js';
 import { validateTopology } from '../validate-topology.js';
 import { formatDiagnostics, type Format } from './print-diagnostics.js';
 import { checkBrokerOption, EXIT, UsageError } from './usage-error.js';
 
-export async function importCommand(file: string, options: { format: Format; out?: string; vhost?: string[]; broker?: string }): Promise<number> {
+export async function importCommand(path: string, options: { format: Format; out?: string; vhost?: string[]; broker?: string }): Promise<number> {
   if (options.out !== undefined && existsSync(options.out) && !statSync(options.out).isDirectory()) throw new UsageError(`-o ${options.out}: not a directory`);
   checkBrokerOption(options.broker);
-  const read = readDefinitions(file);
+  // `-` is standard input, named `<stdin>` in problems.
+  const file = path === '-' ? STDIN_FILE : path;
+  const read = path === '-' ? readDefinitions(file, readStdin()) : readDefinitions(file);
   const sources = new Map(read.source ? [[file, read.source]] : []);
   if (!read.definitions) return report(locateFindings(read.findings, sources), options.format, { files: [] }, EXIT.invalid);
   const definitions = options.broker === undefined ? read.definitions : await withInternalExchanges(read.definitions, options.broker);

@@ -1,11 +1,16 @@
 // Shared by every command that reads topology paths: expand them (a path that
-// matches nothing is a usage error) and validate.
+// matches nothing is a usage error; `-` is standard input) and validate.
 import { findFiles } from '../load/find-files.js';
+import { readSource } from '../load/read-source.js';
+import { readStdin, STDIN_FILE } from '../load/read-stdin.js';
 import { validateTopology, type Overrides, type Validation } from '../validate-topology.js';
 import { UsageError } from './usage-error.js';
 
 export function loadTopology(paths: readonly string[], overrides?: Overrides): Validation & { files: string[] } {
-  const { files, unmatched } = findFiles(paths);
+  const { files, unmatched } = findFiles(paths.filter((p) => p !== '-'));
   if (unmatched.length > 0) throw new UsageError(`no topology files at: ${unmatched.join(', ')}`);
-  return { ...validateTopology(files, overrides), files };
+  // A file really named `<stdin>` must not be taken for standard input.
+  const named = files.map((f) => (f === STDIN_FILE ? `./${f}` : f));
+  const all = paths.includes('-') ? [STDIN_FILE, ...named] : named;
+  return { ...validateTopology(all, overrides, (f) => (f === STDIN_FILE ? readStdin() : readSource(f))), files: all };
 }

@@ -1,7 +1,10 @@
 // The `warren` command line. Exit codes are the contract's: 0 fine, 1 invalid
-// input, 2 usage. Nothing a user types or feeds in may end in a stack trace,
-// so every error is caught here, at the edge, and reported in one line.
-import { Command, CommanderError, Option } from 'commander';
+// input, 2 usage, 3 a diff change matched --fail-on. Nothing a user types or
+// feeds in may end in a stack trace, so every error is caught here, at the
+// edge, and reported in one line. A PATH of `-` is standard input (load-topology.ts).
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { FAIL_ON, type FailOn } from '../diff/match-fail-on.js';
+import { readVersion } from './read-version.js';
 import { UsageError, EXIT } from './usage-error.js';
 
 type Action = (...args: never[]) => number | Promise<number>;
@@ -21,19 +24,20 @@ function program(setCode: (code: number) => void): Command {
   const format = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
   const cli = new Command('warren')
     .description('RabbitMQ topology as code: check, route, diff, export and import YAML topologies')
+    .version(readVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(run warren --help for usage)');
   cli
     .command('validate')
     .description('load, schema-check and cross-check topology files; print every problem')
-    .argument('<paths...>', 'files, directories or globs')
+    .argument('<paths...>', 'files, directories or globs; - reads standard input')
     .addOption(format())
     .option('--stack <file>', "also apply a Pulumi stack file's warren:overrides (e.g. stacks/Pulumi.staging.yaml)")
     .action(run(commands.validate));
   cli
     .command('route')
     .description('the queues a message published to an exchange would reach')
-    .argument('<paths...>', 'files, directories or globs')
+    .argument('<paths...>', 'files, directories or globs; - reads standard input')
     .requiredOption('--vhost <vhost>', 'virtual host')
     .requiredOption('--exchange <exchange>', 'exchange to publish to ("" for the default exchange)')
     .option('--key <key>', 'routing key', '')
@@ -43,14 +47,14 @@ function program(setCode: (code: number) => void): Command {
   cli
     .command('export')
     .description('the topology as a RabbitMQ definitions document (rabbitmqctl import_definitions)')
-    .argument('<paths...>', 'files, directories or globs')
+    .argument('<paths...>', 'files, directories or globs; - reads standard input')
     .option('--stack <file>', "apply a Pulumi stack file's warren:overrides first")
     .addOption(format())
     .action(run(commands.export));
   cli
     .command('import')
     .description('a topology (YAML) from a RabbitMQ definitions export (rabbitmqctl export_definitions)')
-    .argument('<definitions>', 'the definitions JSON file')
+    .argument('<definitions>', 'the definitions JSON file; - reads standard input')
     .option('-o, --out <dir>', 'write one file per vhost and users.yaml into this directory (default: one document on stdout)')
     .option('--vhost <name>', 'import only this vhost and the users with permissions in it (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--broker <url>', "management API URL: adds the internal exchanges RabbitMQ's exports leave out (credentials as for diff --broker)")
@@ -58,14 +62,22 @@ function program(setCode: (code: number) => void): Command {
     .action(run(commands.import));
   cli
     .command('diff')
-    .description('what changes from one topology to another, classed safe, disruptive or data-losing')
-    .argument('<base>', 'the topology before (file, directory or glob)')
-    .argument('<head>', 'the topology after')
+    .description('what changes from one topology to another, classed safe, disruptive or data-losing, marked when it widens access')
+    .argument('<base>', 'the topology before (file, directory or glob; - reads standard input)')
+    .argument('<head>', 'the topology after (one of the two may be -)')
     .option('--stack <file>', "apply a Pulumi stack file's warren:overrides to both sides")
     .option('--broker <url>', 'management API URL (e.g. http://localhost:15672): live message and consumer counts of the queues at risk; user from the URL or WARREN_BROKER_USER, password WARREN_BROKER_PASSWORD')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(new Option('--fail-on <class>', 'exit 3 when a change is data-losing, disruptive (or data-losing) or widens access (repeatable)')
+      .choices(FAIL_ON).argParser(collectFailOn))
     .action(run(commands.diff));
   return cli;
+}
+
+/** Repeatable --fail-on: each value checked against the choices (commander's own check keeps only the last). */
+function collectFailOn(value: string, previous: FailOn[] = []): FailOn[] {
+  if (!(FAIL_ON as readonly string[]).includes(value)) throw new InvalidArgumentError(`Allowed choices are ${FAIL_ON.join(', ')}.`);
+  return [...previous, value as FailOn];
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -1,25 +1,55 @@
-// Adds what the broker holds to the changes that would lose it: the reason of
-// a data-losing queue change then says how many messages and consumers.
+// Adds what the broker holds to the changes that could lose it. A queue that
+// is deleted or re-declared: the reason says how many messages would be lost
+// and how many consumers are connected. A setting that can drop or expire
+// held messages: the reason says how many messages each queue holds now.
+// JSON gets `live` when the change concerns one queue, `liveByQueue` when a
+// policy concerns several.
 import type { Change } from './diff-plans.js';
 import { refKey, type LiveCount, type QueueRef } from './read-live-counts.js';
 
-export type LiveChange = Change & { readonly live?: LiveCount };
+export type LiveChange = Change & { readonly live?: LiveCount; readonly liveByQueue?: Readonly<Record<string, LiveCount>> };
 
-/** The queues whose messages a change would lose. */
+/** The queues whose messages a change could lose, each once. */
 export function queuesAtRisk(changes: readonly Change[]): QueueRef[] {
-  return changes.filter((c) => c.kind === 'queue' && c.class === 'data-losing' && c.vhost !== null && c.name !== undefined).map((c) => ({ vhost: c.vhost!, name: c.name! }));
+  const out = new Map<string, QueueRef>();
+  for (const c of changes) {
+    if (c.class !== 'data-losing' || c.vhost === null) continue;
+    for (const name of c.atRisk ?? []) out.set(refKey({ vhost: c.vhost, name }), { vhost: c.vhost, name });
+  }
+  return [...out.values()];
 }
 
 export function annotateLive(changes: readonly Change[], counts: ReadonlyMap<string, LiveCount>): LiveChange[] {
   return changes.map((c) => {
-    const live = c.vhost !== null && c.name !== undefined && c.kind === 'queue' ? counts.get(refKey({ vhost: c.vhost, name: c.name })) : undefined;
-    return live ? { ...c, live, reason: c.reason.replace(/its messages would be lost$/, describe(live)) } : c;
+    const vhost = c.vhost;
+    if (vhost === null || !c.atRisk || c.class !== 'data-losing') return c;
+    const found = c.atRisk.flatMap((name) => {
+      const live = counts.get(refKey({ vhost, name }));
+      return live ? [[name, live] as const] : [];
+    });
+    if (found.length === 0) return c;
+    if (c.kind === 'queue') return { ...c, live: found[0]![1], reason: c.reason.replace(/its messages would be lost$/, lost(found[0]![1])) };
+    if (c.atRisk.length === 1) return { ...c, live: found[0]![1], reason: `${c.reason}; ${held(found[0]![1])}` };
+    return { ...c, liveByQueue: Object.fromEntries(found), reason: `${c.reason}; ${found.map(([name, live]) => `${name}: ${held(live)}`).join('; ')}` };
   });
 }
 
-function describe(live: LiveCount): string {
+/** For a queue deleted or re-declared. */
+function lost(live: LiveCount): string {
   if ('absent' in live) return 'the queue is not on the broker (nothing to lose there)';
   if ('unknown' in live) return `its messages would be lost (count unknown: ${live.unknown})`;
   const messages = `${live.messages.toLocaleString('en-US')} message${live.messages === 1 ? '' : 's'} would be lost`;
-  return live.consumers > 0 ? `${messages}; ${live.consumers} consumer${live.consumers === 1 ? ' is' : 's are'} connected` : messages;
+  return live.consumers > 0 ? `${messages}; ${consumers(live.consumers)}` : messages;
+}
+
+/** For a queue that stays and whose settings change. */
+function held(live: LiveCount): string {
+  if ('absent' in live) return 'the queue is not on the broker';
+  if ('unknown' in live) return `count unknown: ${live.unknown}`;
+  const messages = `${live.messages.toLocaleString('en-US')} message${live.messages === 1 ? '' : 's'} in the queue`;
+  return live.consumers > 0 ? `${messages}, ${consumers(live.consumers)}` : messages;
+}
+
+function consumers(n: number): string {
+  return `${n} consumer${n === 1 ? ' is' : 's are'} connected`;
 }

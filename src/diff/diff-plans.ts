@@ -1,10 +1,15 @@
 // What changes from one topology's plan to another's, each change classed by
-// what it does to a running broker:
+// what it does to messages on a running broker:
 // - safe: nothing is lost or interrupted (new objects, settings changed on live queues);
 // - disruptive: routing or access changes, objects re-declared without messages;
-// - data-losing: a queue is deleted or re-declared: its messages are lost.
+// - data-losing: a queue is deleted or re-declared, or a setting in effect on a
+//   live queue can now drop or expire what it holds (assess-settings.ts).
+// Independently of the class, a change is marked `access` when it widens who
+// may do what (mark-access.ts).
 import { describeChange } from '../plan/guard-rules.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
+import { assessSettings, type SettingsRisk } from './assess-settings.js';
+import { accessWidening } from './mark-access.js';
 
 export type ChangeClass = 'safe' | 'disruptive' | 'data-losing';
 
@@ -17,25 +22,44 @@ export interface Change {
   readonly kind: string;
   readonly action: 'add' | 'remove' | 'change';
   readonly class: ChangeClass;
+  /** The change widens who may do what: tags, permissions, passwords. */
+  readonly access: boolean;
   readonly reason: string;
+  /** The queues of `vhost` whose messages a data-losing change can lose (its live counts are read for them). */
+  readonly atRisk?: readonly string[];
 }
 
 export function diffPlans(base: Plan, head: Plan): Change[] {
   const before = new Map(base.entries.map((e) => [e.id, e]));
   const after = new Map(head.entries.map((e) => [e.id, e]));
+  const marks: Marks = { risks: assessSettings(base, head), inHead: (id) => after.has(id) };
   const changes: Change[] = [];
   for (const [id, old] of before) {
     const next = after.get(id);
-    if (!next) changes.push(change(old, 'remove', ...removal(old)));
-    else if (JSON.stringify(old) !== JSON.stringify(next)) changes.push(change(next, 'change', ...modification(old, next)));
+    if (!next) changes.push(change(marks, old, undefined, 'remove', ...removal(old)));
+    else if (JSON.stringify(old) !== JSON.stringify(next)) changes.push(change(marks, old, next, 'change', ...modification(old, next)));
   }
-  for (const [id, next] of after) if (!before.has(id)) changes.push(change(next, 'add', 'safe', `new ${kindName(next)}`));
-  return changes.sort((a, b) => compare(a.vhost ?? '', b.vhost ?? '') || rank(b.class) - rank(a.class) || compare(a.id, b.id));
+  for (const [id, next] of after) if (!before.has(id)) changes.push(change(marks, undefined, next, 'add', 'safe', `new ${kindName(next)}`));
+  return changes.sort((a, b) => compare(a.vhost ?? '', b.vhost ?? '') || rank(b.class) - rank(a.class) || Number(b.access) - Number(a.access) || compare(a.id, b.id));
 }
 
-function change(e: PlanEntry, action: Change['action'], cls: ChangeClass, reason: string): Change {
+interface Marks {
+  readonly risks: ReadonlyMap<string, SettingsRisk>;
+  readonly inHead: (id: string) => boolean;
+}
+
+function change(marks: Marks, old: PlanEntry | undefined, next: PlanEntry | undefined, action: Change['action'], cls: ChangeClass, reason: string): Change {
+  const e = (next ?? old)!;
   const name = 'name' in e ? { name: e.name } : {};
-  return { vhost: 'vhost' in e ? e.vhost : e.kind === 'vhost' ? e.name : null, id: e.id, ...name, kind: kindName(e), action, class: cls, reason };
+  const risk = marks.risks.get(e.id);
+  const widening = accessWidening(old, next, marks.inHead);
+  const atRisk = risk ? risk.queues : e.kind === 'queue' && cls === 'data-losing' ? [e.name] : undefined;
+  return {
+    vhost: 'vhost' in e ? e.vhost : e.kind === 'vhost' ? e.name : null, id: e.id, ...name, kind: kindName(e), action,
+    class: risk ? 'data-losing' : cls, access: widening !== undefined,
+    reason: reason + (risk ? `: ${risk.text}` : '') + (widening ? `; widens access: ${widening}` : ''),
+    ...(atRisk ? { atRisk } : {}),
+  };
 }
 
 function removal(e: PlanEntry): [ChangeClass, string] {
@@ -79,6 +103,6 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function rank(c: ChangeClass): number {
+export function rank(c: ChangeClass): number {
   return c === 'data-losing' ? 2 : c === 'disruptive' ? 1 : 0;
 }

@@ -1,6 +1,10 @@
 // `warren diff` output: text for terminals, Markdown for a pull-request
 // comment, JSON for tools. Changes are grouped by vhost (users on their own),
-// each vhost followed by the routing its changes alter.
+// each vhost followed by the routing its changes alter. Changes that widen
+// access are marked on their line and counted in the summary; Markdown also
+// lists them above everything else. Names are shown as written: control
+// characters as \uXXXX (a name must not break a line or a table row), and
+// Markdown syntax in them escaped.
 import type { HeaderValue } from '../route/match-headers.js';
 import type { LiveChange } from './annotate-live.js';
 import type { ChangeClass } from './diff-plans.js';
@@ -21,8 +25,13 @@ export function formatDiff(report: DiffReport, format: DiffFormat): string {
   if (format === 'json') return JSON.stringify({ summary: summary(changes), changes, routing }, null, 2) + '\n';
   const groups = groupByVhost(report);
   const counts = summary(changes);
-  const total = `${changes.length} change${changes.length === 1 ? '' : 's'}: ${counts['data-losing']} data-losing, ${counts.disruptive} disruptive, ${counts.safe} safe`;
-  if (format === 'markdown') return `## warren diff\n\n**${total}**\n\n${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}`;
+  const access = changes.filter((c) => c.access);
+  const widen = access.length > 0 ? `; ${access.length} widen${access.length === 1 ? 's' : ''} access` : '';
+  const total = `${changes.length} change${changes.length === 1 ? '' : 's'}: ${counts['data-losing']} data-losing, ${counts.disruptive} disruptive, ${counts.safe} safe${widen}`;
+  if (format === 'markdown') {
+    const callout = access.length > 0 ? `> [!WARNING]\n> Widens access: ${access.map((c) => code(c.id, false)).join(', ')}\n\n` : '';
+    return `## warren diff\n\n**${total}**\n\n${callout}${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}`;
+  }
   return [...groups].map(([group, g]) => textGroup(group, g)).join('') + `${total}\n`;
 }
 
@@ -37,19 +46,44 @@ function groupByVhost(report: DiffReport): Map<string, Group> {
 }
 
 function textGroup(name: string, g: Group): string {
-  const lines = g.changes.map((c) => `  ${LABEL[c.class].padEnd(11)} ${c.action.padEnd(6)} ${c.id}: ${c.reason}`);
-  const routing = g.routing.map((r) => `  routing     ${routingLine(r)}`);
-  return `${name}\n${[...lines, ...routing].join('\n')}\n`;
+  const lines = g.changes.map((c) => `  ${LABEL[c.class].padEnd(11)} ${c.action.padEnd(6)} ${c.access ? '[ACCESS] ' : ''}${visible(c.id)}: ${visible(c.reason)}`);
+  const routing = g.routing.map((r) => `  routing     ${visible(routingLine(r))}`);
+  return `${visible(name)}\n${[...lines, ...routing].join('\n')}\n`;
 }
 
 function markdownGroup(name: string, g: Group): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
-  const rows = g.changes.map((c) => `| ${ICON[c.class]} ${c.class} | ${c.action} | \`${c.id}\` | ${cell(c.reason)} |`);
+  const rows = g.changes.map((c) => `| ${ICON[c.class]} ${c.class}${c.access ? ' · 🔑 **access**' : ''} | ${c.action} | ${code(c.id)} | ${text(c.reason)} |`);
   const table = rows.length > 0 ? `| | change | object | why |\n|---|---|---|---|\n${rows.join('\n')}\n` : '';
   const routing = g.routing.length > 0
-    ? `\n**Routing changes**\n\n| exchange | message | reached | now reaches |\n|---|---|---|---|\n${g.routing.map((r) => `| \`${cell(r.exchange)}\` | ${cell(messageText(r))} | ${cell(queues(r.before))} | ${cell(queues(r.after))} |`).join('\n')}\n`
+    ? `\n**Routing changes**\n\n| exchange | message | reached | now reaches |\n|---|---|---|---|\n${g.routing.map((r) => `| ${code(r.exchange)} | ${text(messageText(r))} | ${text(queues(r.before))} | ${text(queues(r.after))} |`).join('\n')}\n`
     : '';
-  return `### ${name}\n\n${table}${routing}`;
+  return `### ${text(name)}\n\n${table}${routing}`;
+}
+
+/** Control characters as \uXXXX: one change stays one line. */
+function visible(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Plain text in Markdown: punctuation that would start emphasis, code, links, HTML, entities or a table cell is escaped. */
+function text(s: string): string {
+  return visible(s).replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+}
+
+/**
+ * A code span holding s exactly: its fence is one backtick longer than any
+ * run of backticks inside, padded with a space when s holds any (the reader
+ * strips one from each side). In a table `|` is escaped even in code: GitHub
+ * splits table cells before it reads code spans.
+ */
+function code(s: string, inTable = true): string {
+  const t = visible(s);
+  if (t === '') return '`""`';
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = longest > 0 ? ' ' : '';
+  const span = `${fence}${pad}${t}${pad}${fence}`;
+  return inTable ? span.replace(/\|/g, '\\|') : span;
 }
 
 /** "exchange orders: key order.eu.x (and 2 more messages) reached Q1, Q2; now Q1". */

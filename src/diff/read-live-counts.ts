@@ -1,5 +1,6 @@
 // `warren diff --broker URL`: how many messages and consumers the queues a
-// change would delete or re-declare hold right now, read from the management API.
+// data-losing change puts at risk (deleted, re-declared, or given a setting
+// that drops or expires messages) hold right now, read from the management API.
 import { brokerReader } from '../broker/read-management.js';
 
 export type LiveCount = { readonly messages: number; readonly consumers: number } | { readonly absent: true } | { readonly unknown: string };

@@ -3,7 +3,7 @@
 // wrong with the document, and the same guards against malformed input.
 import { Ajv, type ErrorObject } from 'ajv';
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
-import { readSource } from '../load/read-source.js';
+import { readSource, type ReadResult } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
 import { DefinitionsSchema, type Definitions } from './definitions-schema.js';
 
@@ -14,8 +14,8 @@ export interface ReadDefinitions {
   readonly definitions?: Definitions;
 }
 
-export function readDefinitions(file: string): ReadDefinitions {
-  const read = readSource(file);
+/** `read` is the file's text (by default read from disk; the CLI passes standard input's). */
+export function readDefinitions(file: string, read: ReadResult = readSource(file)): ReadDefinitions {
   if ('problem' in read) return { findings: [read.problem] };
   const source = new SourceFile(file, read.text);
   if (source.data === undefined || source.findings.some((f) => f.severity === 'error')) return { findings: source.findings, source };

@@ -19,12 +19,12 @@ export function readSource(file: string): ReadResult {
   }
 }
 
-function maxFileBytes(): number {
+export function maxFileBytes(): number {
   const n = Number(process.env.WARREN_MAX_FILE_BYTES);
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_BYTES;
 }
 
-function decode(file: string, bytes: Buffer): ReadResult {
+export function decode(file: string, bytes: Buffer): ReadResult {
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     return { text };

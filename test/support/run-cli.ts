@@ -10,11 +10,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+/** `input` is written to the command's standard input (otherwise it reads an empty one). */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
   const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'warren.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
+    ...(options.input !== undefined ? { input: options.input } : {}),
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }

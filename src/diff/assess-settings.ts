@@ -1,0 +1,175 @@
+// Which policy changes can drop or expire messages a live queue already holds.
+// The changeable settings reach a queue through policies: warren's own
+// `warren.queue.<name>` (above every user policy) or else the user policy that
+// matches it, and an operator policy. So for every queue that stays (declared
+// the same on both sides; a new or re-declared queue holds nothing to lose
+// here), the settings in effect are worked out on each side as RabbitMQ does,
+// compared, and each risk is charged to the changed policy entries that were
+// or become in effect for that queue.
+//
+// What counts, in the settings in effect (RabbitMQ applies the lower of the
+// policy's, the operator policy's and the queue argument's value):
+// - message-ttl, expires, max-length, max-length-bytes, max-age newly set or lowered.
+//   A lower length limit counts whatever the overflow: with drop-head (the
+//   default) the queue drops messages from its head; with reject-publish(-dlx)
+//   it discards what is published beyond the limit (RabbitMQ's words) — the
+//   contract lists every shorter length limit, and the reason says which it is;
+// - overflow going from reject-publish(-dlx) to drop-head, set or by being
+//   unset (drop-head is the default, so unset → drop-head changes nothing). It
+//   counts even when the topology sets no length limit: an operator policy
+//   made outside the topology may set one.
+// Not counted: delivery-limit and dead-letter changes (messages go only when
+// consumers reject them again, or expire under a TTL counted above).
+import { compileForMatching } from '../check/check-regex.js';
+import { POLICY_KEYS, targetsOf } from '../check/policy-keys.js';
+import type { JsonValue, Plan, PlanEntry, PolicyEntry, QueueEntry } from '../plan/plan-types.js';
+
+export interface SettingsRisk {
+  /** Queues of the entry's vhost whose messages the change can drop or expire. */
+  readonly queues: string[];
+  /** What happens, e.g. "a shorter message TTL can expire messages the queue already holds". */
+  readonly text: string;
+}
+
+const LIMITS = ['message-ttl', 'expires', 'max-length', 'max-length-bytes', 'max-age'] as const;
+type Limit = (typeof LIMITS)[number];
+type Settings = Partial<Record<Limit, number>> & { overflow?: string };
+
+interface InEffect {
+  readonly settings: Settings;
+  /** Ids of the policy and the operator policy in effect. */
+  readonly from: (string | undefined)[];
+}
+
+/** How many queues a policy's reason names before "and N more". */
+const NAMED = 3;
+
+/** Risks by plan entry id, for the policy entries that add, change or remove them. */
+export function assessSettings(base: Plan, head: Plan): Map<string, SettingsRisk> {
+  const before = new Map(base.entries.map((e) => [e.id, e]));
+  const after = new Map(head.entries.map((e) => [e.id, e]));
+  const [oldIndex, newIndex] = [indexPolicies(base), indexPolicies(head)];
+  const found = new Map<string, { queue: string; texts: string[] }[]>();
+  for (const next of head.entries) {
+    const old = before.get(next.id);
+    if (next.kind !== 'queue' || old?.kind !== 'queue' || old.fingerprint !== next.fingerprint) continue;
+    const a = inEffect(oldIndex, old);
+    const b = inEffect(newIndex, next);
+    const risks = compareSettings(a.settings, b.settings, next.queueType);
+    if (risks.length === 0) continue;
+    for (const id of new Set([...a.from, ...b.from])) {
+      if (id === undefined) continue;
+      const keys = changedKeys(before.get(id), after.get(id));
+      const texts = risks.filter((r) => keys.has(r.key)).map((r) => r.text);
+      if (texts.length > 0) found.set(id, [...(found.get(id) ?? []), { queue: next.name, texts }]);
+    }
+  }
+  const out = new Map<string, SettingsRisk>();
+  for (const [id, hits] of found) {
+    const entry = (after.get(id) ?? before.get(id)) as PolicyEntry;
+    const text = entry.settingsOf !== undefined
+      ? hits.flatMap((h) => h.texts).join('; ')
+      : hits.slice(0, NAMED).map((h) => `queue ${h.queue}: ${h.texts.join('; ')}`).join('; ') + (hits.length > NAMED ? `; and ${hits.length - NAMED} more queues` : '');
+    out.set(id, { queues: hits.map((h) => h.queue), text });
+  }
+  return out;
+}
+
+interface Candidate {
+  readonly entry: PolicyEntry;
+  readonly regex: RegExp | undefined;
+}
+
+interface VhostPolicies {
+  readonly own: Map<string, PolicyEntry>;
+  readonly user: Candidate[];
+  readonly operator: Candidate[];
+}
+
+/** Per vhost: warren's settings policies by queue, user and operator policies by priority, then name. */
+function indexPolicies(plan: Plan): Map<string, VhostPolicies> {
+  const out = new Map<string, VhostPolicies>();
+  for (const e of plan.entries) {
+    if (e.kind !== 'policy' && e.kind !== 'operator-policy') continue;
+    const v = out.get(e.vhost) ?? out.set(e.vhost, { own: new Map(), user: [], operator: [] }).get(e.vhost)!;
+    if (e.settingsOf !== undefined) v.own.set(e.settingsOf, e);
+    // A PCRE-only pattern cannot be evaluated here: it is taken to match nothing.
+    else (e.kind === 'policy' ? v.user : v.operator).push({ entry: e, regex: compileForMatching(e.pattern) });
+  }
+  const order = (x: Candidate, y: Candidate) => y.entry.priority - x.entry.priority || (x.entry.name < y.entry.name ? -1 : 1);
+  for (const v of out.values()) [v.user, v.operator].forEach((list) => list.sort(order));
+  return out;
+}
+
+function inEffect(index: Map<string, VhostPolicies>, q: QueueEntry): InEffect {
+  const v = index.get(q.vhost);
+  const matches = (c: Candidate) => targetsOf(c.entry.applyTo).includes(q.queueType as never) && c.regex?.test(q.name) === true;
+  const policy = v?.own.get(q.name) ?? v?.user.find(matches)?.entry;
+  const operator = v?.operator.find(matches)?.entry;
+  const applies = (key: string) => POLICY_KEYS[key]?.targets.includes(q.queueType as never) ?? false;
+  const settings: Settings = {};
+  for (const key of LIMITS) {
+    if (!applies(key)) continue;
+    const values = [policy?.definition[key], operator?.definition[key], q.arguments[`x-${key}`]].map((x) => amount(key, x)).filter((n) => n !== undefined);
+    if (values.length > 0) settings[key] = Math.min(...values);
+  }
+  // A queue argument wins over a policy for overflow; operator policies cannot set it.
+  const overflow = q.arguments['x-overflow'] ?? policy?.definition.overflow;
+  if (applies('overflow') && typeof overflow === 'string') settings.overflow = overflow;
+  return { settings, from: [policy?.id, operator?.id] };
+}
+
+const SECONDS: Record<string, number> = { Y: 365 * 86400, M: 30 * 86400, D: 86400, h: 3600, m: 60, s: 1 };
+
+/** A limit as a number: max-age ("7D") in seconds, the others as given. */
+function amount(key: Limit, value: JsonValue | undefined): number | undefined {
+  if (key === 'max-age' && typeof value === 'string') {
+    const m = /^(\d+)([YMDhms])$/.exec(value);
+    return m ? Number(m[1]) * SECONDS[m[2]!]! : undefined;
+  }
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+interface Risk {
+  readonly key: string;
+  readonly text: string;
+}
+
+function compareSettings(a: Settings, b: Settings, queueType: string): Risk[] {
+  const out: Risk[] = [];
+  for (const key of LIMITS) {
+    const was = a[key];
+    const now = b[key];
+    if (now === undefined || (was !== undefined && now >= was)) continue;
+    out.push({ key, text: consequence(key, was === undefined ? 'a new' : key === 'message-ttl' || key === 'expires' || key === 'max-age' ? 'a shorter' : 'a lower', b.overflow, queueType) });
+  }
+  const wasOverflow = a.overflow ?? 'drop-head';
+  if (wasOverflow !== 'drop-head' && (b.overflow ?? 'drop-head') === 'drop-head') {
+    out.push({ key: 'overflow', text: `overflow ${wasOverflow} → drop-head${b.overflow ? '' : ' (the default)'}: over a length limit the queue drops messages from its head` });
+  }
+  return out;
+}
+
+function consequence(key: Limit, which: string, overflow: string | undefined, queueType: string): string {
+  switch (key) {
+    case 'message-ttl': return `${which} message TTL can expire messages the queue already holds`;
+    case 'expires': return `${which} queue expiry deletes the queue, with its messages, once it is unused that long`;
+    case 'max-age': return `${which} max-age discards the stream's older messages`;
+    default:
+      if (queueType === 'stream') return `${which} ${key} discards the stream's oldest messages beyond it`;
+      if (overflow === 'reject-publish' || overflow === 'reject-publish-dlx') return `${which} ${key} discards messages published beyond it (overflow ${overflow})`;
+      return `${which} ${key} drops messages beyond it from the queue's head`;
+  }
+}
+
+/** The definition keys an entry's change touches: all of them when it is added, removed or re-targeted. */
+function changedKeys(old: PlanEntry | undefined, next: PlanEntry | undefined): Set<string> {
+  const o = old as PolicyEntry | undefined;
+  const n = next as PolicyEntry | undefined;
+  if (!o || !n || o.pattern !== n.pattern || o.applyTo !== n.applyTo || o.priority !== n.priority) {
+    return new Set([...Object.keys(o?.definition ?? {}), ...Object.keys(n?.definition ?? {})]);
+  }
+  const keys = new Set([...Object.keys(o.definition), ...Object.keys(n.definition)]);
+  return new Set([...keys].filter((k) => JSON.stringify(o.definition[k]) !== JSON.stringify(n.definition[k])));
+}
