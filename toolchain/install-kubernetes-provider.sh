@@ -46,10 +46,6 @@ grep -q "tag v${VERSION} points at" "$SRC/go.mod" ||
 	die "toolchain/kubernetes-provider/go.mod pins $MODULE $pinned, which is not recorded as v${VERSION};" \
 		"find the module version of tag v${VERSION} and update go.mod (see toolchain/README.md)"
 
-src_hash() {
-	(cd "$1" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -print0 |
-		LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-10
-}
 key="pulumi-resource-kubernetes-${VERSION}-$(src_hash "$SRC")"
 BIN="$CACHE_ROOT/$key/bin/pulumi-resource-kubernetes"
 

@@ -47,11 +47,6 @@ command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 [[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 25 ]] || die "Go >= 1.25 required, found $(go env GOVERSION)"
 
-# Short hash of a wrapper module's sources, so that editing them rebuilds.
-src_hash() {
-	(cd "$1" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) ! -name schema.json \
-		-print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-10
-}
 
 # prepare_module <src dir> <build dir>: a private, writable copy of a wrapper module.
 prepare_module() {

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers shared by install-toolchain.sh and install-k8s-tier.sh (sourced).
+# Helpers shared by the install-*.sh scripts (sourced).
 # The caller sets LOG_PREFIX before sourcing.
 
 log() { printf '[%s] %s\n' "$LOG_PREFIX" "$*" >&2; }
@@ -21,4 +21,11 @@ go_build() {
 	local tmp="$2.tmp.$$"
 	(cd "$1" && go build -mod=readonly -buildvcs=false -ldflags "$3" -o "$tmp" "$4")
 	mv -f "$tmp" "$2"
+}
+
+# src_hash <module dir>: short hash of a wrapper module's sources (Go files, go.mod,
+# go.sum; not a generated schema.json), so that editing them rebuilds.
+src_hash() {
+	(cd "$1" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) ! -name schema.json \
+		-print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-10
 }
