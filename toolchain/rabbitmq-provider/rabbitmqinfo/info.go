@@ -7,6 +7,8 @@ package rabbitmqinfo
 import (
 	"unicode"
 
+	"github.com/hashicorp/terraform-plugin-sdk/v2/helper/schema"
+
 	"github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfbridge"
 	shimv2 "github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfshim/sdk-v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -39,6 +41,7 @@ func Provider() tfbridge.ProviderInfo {
 		panic("rabbitmqinfo.Version is not set: build with -ldflags -X ...rabbitmqinfo.Version=<version>")
 	}
 	tf := rabbitmq.Provider()
+	readOnUpdate(tf, "rabbitmq_binding", "rabbitmq_exchange", "rabbitmq_queue", "rabbitmq_vhost")
 	info := tfbridge.ProviderInfo{
 		P:                 shimv2.NewProvider(tf),
 		Name:              pkgName,
@@ -98,4 +101,23 @@ func Provider() tfbridge.ProviderInfo {
 		}
 	}
 	return info
+}
+
+// readOnUpdate gives resources that have no Update an Update that reads the
+// object back. Every attribute of these resources is ForceNew, so a real change
+// is always a replacement (which warren's guard sees first); Pulumi still asks
+// for an update to finish a resource whose create failed after the object
+// existed, e.g. when the broker stopped between the declaration and the
+// read-back (state recorded with init errors). Without an Update the next
+// `pulumi up` fails with "doesn't support update"; with this one it reads the
+// object that is there and converges.
+func readOnUpdate(p *schema.Provider, names ...string) {
+	for _, name := range names {
+		r := p.ResourcesMap[name]
+		if r == nil || r.Update != nil || r.UpdateContext != nil || r.UpdateWithoutTimeout != nil || r.Read == nil {
+			panic("readOnUpdate: " + name + " is not a resource with Read and without Update in this provider version")
+		}
+		read := r.Read
+		r.Update = func(d *schema.ResourceData, meta interface{}) error { return read(d, meta) }
+	}
 }
