@@ -7,6 +7,7 @@ import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry
 import { allStrings } from './adoption.js';
 import type { Connection } from './dynamic/management-api.js';
 import { InternalExchange } from './dynamic/internal-exchange.js';
+import { DestroyCheck } from './dynamic/destroy-check.js';
 import { QueueGuard } from './dynamic/queue-guard.js';
 import { UserAccount } from './dynamic/user-account.js';
 import { UserLimits } from './dynamic/user-limits.js';
@@ -21,6 +22,8 @@ export interface TopologyOptions {
   readonly protectQueues: boolean;
   /** Plan id → provider id of objects to adopt from the broker (`warren:adopt`, see adoption.ts). */
   readonly adopt?: ReadonlyMap<string, string>;
+  /** `pulumi destroy` may delete queues that hold messages (warren:allow.destroyNonEmpty). */
+  readonly destroyNonEmpty?: boolean;
 }
 
 /** What was registered for each plan entry: the resources, and the options given (tests read these). */
@@ -32,6 +35,7 @@ export interface Registered {
 export class Topology extends pulumi.ComponentResource {
   readonly registered = new Map<string, Registered>();
   readonly guard: QueueGuard;
+  readonly destroyCheck: DestroyCheck;
 
   constructor(name: string, plan: Plan, options: TopologyOptions, opts?: pulumi.ComponentResourceOptions) {
     super('warren:index:Topology', name, {}, opts);
@@ -42,6 +46,12 @@ export class Topology extends pulumi.ComponentResource {
     const ctx: Context = { provider, connection, options, registered: this.registered, parent: this, guard: this.guard };
     // Plan entries come sorted by id; create them so that dependencies exist first.
     for (const entry of orderByDependencies(plan.entries)) this.registered.set(entry.id, createEntry(ctx, entry));
+    // Depends on everything else, so that `pulumi destroy` deletes it first and alone: when it refuses
+    // (queues hold messages), nothing at all has been deleted.
+    const queues = plan.entries.flatMap((e) => (e.kind === 'queue' ? [e] : []));
+    this.destroyCheck = new DestroyCheck('destroy-check', {
+      connection, queues: queues.map((q) => ({ vhost: q.vhost, name: q.name })), allowNonEmpty: options.destroyNonEmpty ?? false,
+    }, { parent: this, dependsOn: [this.guard, ...[...this.registered.values()].flatMap((r) => r.resources)] });
     this.registerOutputs({});
   }
 }

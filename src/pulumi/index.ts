@@ -3,7 +3,7 @@
 // broker password and users' passwords are secrets of the stack.
 //   warren:topology        list of files/directories/globs (default: [topology/])
 //   warren:overrides       per-environment differences (README, "Environments")
-//   warren:allow           { recreate: [queue ids], delete: [queue ids], scaleDownTo: replicas, replaceCluster: true }
+//   warren:allow           { recreate: [queue ids], delete: [queue ids], destroyNonEmpty: true, scaleDownTo: replicas, replaceCluster: true }
 //   warren:protectQueues   mark queues `protect` as well (default false)
 //   warren:adopt           take over the broker's existing objects without re-creating them (README, "Adopting a broker")
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
@@ -33,7 +33,7 @@ import type { RabbitCluster } from './kubernetes/create-cluster.js';
 const root = projectRoot();
 const config = new pulumi.Config('warren');
 const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
-const allow = config.getObject<{ recreate?: string[]; delete?: string[]; scaleDownTo?: number; replaceCluster?: boolean }>('allow') ?? {};
+const allow = config.getObject<{ recreate?: string[]; delete?: string[]; destroyNonEmpty?: boolean; scaleDownTo?: number; replaceCluster?: boolean }>('allow') ?? {};
 const syncTopology = config.getBoolean('syncTopology') ?? true;
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 
@@ -50,7 +50,9 @@ let topology: Topology | undefined;
 if (syncTopology) {
   const secretKeys = [...new Set(plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])))];
   const secrets = Object.fromEntries(secretKeys.map((key) => [key, key.includes(':') ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':')) : config.requireSecret(key)]));
-  topology = new Topology('topology', plan, { broker: brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, ...(await adoption()) });
+  topology = new Topology('topology', plan, {
+    broker: brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, destroyNonEmpty: allow.destroyNonEmpty === true, ...(await adoption()),
+  });
 }
 
 export const managedObjects = plan.entries.length;

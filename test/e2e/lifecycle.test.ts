@@ -265,6 +265,29 @@ describe('secrets', () => {
 });
 
 describe('destroy', () => {
+  it('refuses to delete queues that hold messages, unless the stack allowed it at its last up', async () => {
+    const conn = await connect(SHOP);
+    const ch = await conn.createChannel();
+    ch.sendToQueue('unrouted_orders', Buffer.from('kept'));
+    await ch.close();
+    await conn.close();
+    // The management API reports message counts from statistics collected every few seconds.
+    await eventually(async () => ((await api<{ messages?: number }>(`/queues/${SHOP}/unrouted_orders`)).body.messages ?? 0) > 0 || undefined, 30_000);
+    const bindingsBefore = (await api<Binding[]>(`/bindings/${SHOP}`)).body.length;
+    const refused = project.pulumi('destroy', '--yes', '--skip-preview');
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('refusing to delete queues that hold messages: ');
+    expect(refused.output).toMatch(new RegExp(`${SHOP}/unrouted_orders \\(\\d+ messages?\\)`));
+    expect(refused.output).not.toMatch(/^\s+at /m);
+    // Refused before anything was deleted: every managed object is still there.
+    expect(await messageCount(SHOP, 'unrouted_orders')).toBeGreaterThan(0);
+    expect((await api<Binding[]>(`/bindings/${SHOP}`)).body).toHaveLength(bindingsBefore);
+    expect((await api<{ name: string }[]>(`/policies/${SHOP}`)).body.length).toBeGreaterThan(0);
+    expect(refused.output).not.toMatch(/deleted \(/);
+    project.setConfig({ 'warren:allow': { destroyNonEmpty: true } });
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up recording the allowance');
+  }, 600_000);
+
   it('removes every managed object and leaves what it did not create', async () => {
     await api(`/vhosts/${PREFIX}unmanaged`, 'PUT', {});
     await api(`/queues/${PREFIX}unmanaged/hand-made`, 'PUT', { durable: true });

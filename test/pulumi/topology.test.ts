@@ -41,13 +41,19 @@ function planFor(stack?: string, allowRecreate: string[] = []): Plan {
 }
 
 const SECRETS = ['orderServicePassword', 'notificationServicePassword', 'workerPassword'];
+/** Each resource's options, recorded by a transformation (the mocks see no options). */
+const registeredOptions = new Map<string, pulumi.CustomResourceOptions>();
+const recordOptions: pulumi.ResourceTransformation = ({ name, opts }) => {
+  registeredOptions.set(name, opts);
+  return undefined;
+};
 
 function topology(plan: Plan, protectQueues = false): Topology {
   return new Topology('topology', plan, {
     broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
     secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
     protectQueues,
-  });
+  }, { transformations: [recordOptions] });
 }
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
@@ -139,6 +145,16 @@ describe('the topology component', () => {
     const guard = t.guard as unknown as { queues: pulumi.Output<Record<string, string>>; allowRecreate: pulumi.Output<string[]> };
     expect(Object.keys(await value(guard.queues)).sort()).toEqual(plan.entries.filter((e) => e.kind === 'queue').map((e) => e.id).sort());
     expect(await value(guard.allowRecreate)).toEqual([]);
+  });
+
+  it('registers the destroy check after every queue (destroy deletes it first), refusing non-empty queues by default', async () => {
+    const check = t.destroyCheck as unknown as { queues: pulumi.Output<{ vhost: string; name: string }[]>; allowNonEmpty: pulumi.Output<boolean>; connection: pulumi.Output<unknown> };
+    const queues = plan.entries.flatMap((e) => (e.kind === 'queue' ? [e] : []));
+    expect((await value(check.queues)).map((q) => `${q.vhost}/${q.name}`).sort()).toEqual(queues.map((q) => `${q.vhost}/${q.name}`).sort());
+    expect(await value(check.allowNonEmpty)).toBe(false);
+    expect(await isSecret(check.connection)).toBe(true);
+    const registered = registeredOptions.get('destroy-check')?.dependsOn as pulumi.Resource[];
+    for (const q of queues) expect(registered, q.id).toContain(t.registered.get(q.id)!.resources[0]);
   });
 });
 

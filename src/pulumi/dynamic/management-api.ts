@@ -1,7 +1,9 @@
 // A minimal client of RabbitMQ's management HTTP API for the dynamic
 // providers. It runs inside Pulumi's dynamic-provider host, so it depends on
 // nothing but Node's globals (fetch, Buffer), and no error it raises carries
-// the credentials.
+// the credentials (or a stack trace: plainError).
+import { plainError } from './plain-error.js';
+
 export interface Connection {
   readonly url: string;
   readonly username: string;
@@ -17,7 +19,7 @@ export async function callApi(conn: Connection, method: string, path: string, bo
   });
   const text = await response.text();
   if (response.status >= 400 && response.status !== 404) {
-    throw new Error(`RabbitMQ management API: ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    throw plainError(`RabbitMQ management API: ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
   }
   return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }

@@ -10,6 +10,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { DECOMMISSION_PARAMETER, SKIP_PRESTOP_LABEL } from '../../cluster/compile-cluster.js';
 import { callApi, seg, type Connection } from '../dynamic/management-api.js';
+import { plainError } from '../dynamic/plain-error.js';
 
 export interface ClusterMaintenanceInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -48,7 +49,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     try {
       await callApi(s.connection, 'PUT', `/global-parameters/${seg(DECOMMISSION_PARAMETER)}`, { value: 'true' });
     } catch (e) {
-      throw new Error(`cannot mark cluster ${s.namespace}/${s.name} for deletion (${(e as Error).message}): its stopping nodes would wait for their quorum queues for up to terminationGracePeriodSeconds. ` +
+      throw plainError(`cannot mark cluster ${s.namespace}/${s.name} for deletion (${(e as Error).message}): its stopping nodes would wait for their quorum queues for up to terminationGracePeriodSeconds. ` +
         `Mark its pods instead: kubectl -n ${s.namespace} label pods -l app.kubernetes.io/instance=${s.name} ${SKIP_PRESTOP_LABEL}=true; then delete this resource from the state (pulumi state delete) and run destroy again.`);
     }
   },
