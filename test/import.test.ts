@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatSize } from '../src/import/format-units.js';
 import { foldSettings } from '../src/import/fold-settings.js';
+import { importDefinitions } from '../src/import/import-definitions.js';
+import { renderFiles, writtenByImport } from '../src/import/render-topology.js';
 import { parseDuration, parseSize } from '../src/units/parse-units.js';
 import { runCli, STACK_TRACE } from './support/run-cli.js';
 
@@ -91,6 +93,32 @@ describe('warren import', () => {
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).problems.map((p: { file: string; code: string }) => `${p.file} ${p.code}`)).toEqual(['<stdin> definitions-shape', '<stdin> definitions-shape']);
   });
+
+  it('exits 1 for a --vhost the export does not hold, with the unknown-vhost error', () => {
+    const r = runCli(['import', join(FIXTURES, 'broker-export.json'), '--vhost', 'no-such-vhost', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('unknown-vhost');
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('-o DIR overwrites what an earlier import wrote, refuses hand-written files (exit 2, nothing written), and overwrites them with --force', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-import-o-'));
+    const first = runCli(['import', join(FIXTURES, 'broker-export.json'), '-o', dir]);
+    const files = readdirSync(dir).sort();
+    expect(files.length).toBeGreaterThan(0);
+    expect(runCli(['import', join(FIXTURES, 'broker-export.json'), '-o', dir]).code).toBe(first.code);
+    const hand = join(dir, files[0]!);
+    const others = files.slice(1).map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
+    writeFileSync(hand, 'version: 1\n# kept by hand\n');
+    const refused = runCli(['import', join(FIXTURES, 'broker-export.json'), '-o', dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(files[0]!);
+    expect(refused.stderr).not.toMatch(STACK_TRACE);
+    expect(readFileSync(hand, 'utf8')).toBe('version: 1\n# kept by hand\n');
+    for (const [f, text] of others) expect(readFileSync(join(dir, f), 'utf8')).toBe(text);
+    expect(runCli(['import', join(FIXTURES, 'broker-export.json'), '-o', dir, '--force']).code).toBe(first.code);
+    expect(writtenByImport(readFileSync(hand, 'utf8'))).toBe(true);
+  });
 });
 
 describe('import helpers', () => {
@@ -107,5 +135,27 @@ describe('import helpers', () => {
     // A key no field expresses: the policy stays a policy.
     expect(foldSettings({ 'ha-mode': 'all' }, {})).toBeUndefined();
     expect(foldSettings({ 'dead-letter-routing-key': 'k' }, {})).toBeUndefined();
+  });
+});
+
+describe('import of awkward exports', () => {
+  const vhost = { name: 'shop' };
+
+  it('a --vhost the export does not hold is an unknown-vhost error', () => {
+    const found = importDefinitions('d.json', { vhosts: [vhost] }, ['shp']).findings;
+    expect(found.map((f) => `${f.severity} ${f.code} ${f.pointer}`)).toEqual(['error unknown-vhost /vhosts']);
+  });
+
+  it('the last of duplicate definitions is imported, the others are reported', () => {
+    const queue = (n: number) => ({ name: 'q', vhost: 'shop', durable: true, auto_delete: false, arguments: { 'x-max-length': n } });
+    const imported = importDefinitions('d.json', { vhosts: [vhost], queues: [queue(1), queue(2), queue(3)] });
+    expect(imported.findings.map((f) => `${f.code} ${f.pointer}`)).toEqual(['import-skipped /queues/0', 'import-skipped /queues/1']);
+    expect(imported.vhosts.get('shop')!.queues!.q!.arguments).toEqual({ 'x-max-length': 3 });
+  });
+
+  it('files warren import wrote are recognised by their header; others are not', () => {
+    const [file] = renderFiles(importDefinitions('d.json', { vhosts: [vhost] }), 'topology.schema.json');
+    expect(writtenByImport(file!.text)).toBe(true);
+    expect(writtenByImport('# my hand-written topology\nversion: 1\n')).toBe(false);
   });
 });

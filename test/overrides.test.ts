@@ -46,6 +46,30 @@ describe('invalid overrides', () => {
   });
 });
 
+describe('overrides given directly', () => {
+  const at = { file: 'stack.yaml', data: undefined as unknown };
+
+  it('a scalar is one wrong-type problem, not one per character', () => {
+    const found = validateTopology(topology, { ...at, data: 'queues' }).diagnostics.filter((d) => d.file === 'stack.yaml');
+    expect(found.map((d) => `${d.code} ${d.pointer}`)).toEqual(['wrong-type /config/warren:overrides']);
+    expect(validateTopology(topology, { ...at, data: ['a', 'b'] }).diagnostics.filter((d) => d.file === 'stack.yaml')).toHaveLength(1);
+    expect(validateTopology(topology, { ...at, data: null }).diagnostics).toEqual([]);
+  });
+
+  it('null for a kind removes all of that kind in the vhost', () => {
+    const { model } = validateTopology(topology, { ...at, data: { vhosts: { shop: { queues: null, bindings: null } } } });
+    expect(validateTopology(topology).model.vhosts.get('shop')!.queues.size).toBeGreaterThan(0);
+    expect(model.vhosts.get('shop')!.queues.size).toBe(0);
+    expect(model.vhosts.get('shop')!.bindings.size).toBe(0);
+    expect(compilePlan(model).entries.filter((e) => e.id.startsWith('shop/queue/'))).toEqual([]);
+  });
+
+  it('users: null removes every user', () => {
+    const { model } = validateTopology(topology, { ...at, data: { users: null } });
+    expect(model.users.size).toBe(0);
+  });
+});
+
 describe('merge', () => {
   it('merges mappings, replaces lists and scalars, and removes with null', () => {
     expect(merge({ a: { b: 1, c: [1, 2] }, d: 1, e: 2 }, { a: { c: [3] }, d: null, f: { g: 1 } })).toEqual({ a: { b: 1, c: [3] }, e: 2, f: { g: 1 } });

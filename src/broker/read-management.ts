@@ -1,17 +1,40 @@
 // Read-only requests to a broker's management API for the CLI (`diff
 // --broker`, `import --broker`). Credentials come from the URL's user info or
-// WARREN_BROKER_USER / WARREN_BROKER_PASSWORD (default guest/guest), travel
-// only in a header, and are never printed.
+// WARREN_BROKER_USER / WARREN_BROKER_PASSWORD (default guest/guest, which the
+// CLI says on stderr), travel only in a header, and are never printed.
 export type ReadResult = { readonly status: number; readonly body: unknown } | { readonly error: string };
 
-export function brokerReader(brokerUrl: string): (path: string) => Promise<ReadResult> {
-  const url = new URL(brokerUrl);
-  const user = decodeURIComponent(url.username) || process.env.WARREN_BROKER_USER || 'guest';
-  const password = decodeURIComponent(url.password) || process.env.WARREN_BROKER_PASSWORD || 'guest';
+export interface BrokerAddress {
+  /** The URL without user info, safe to print. */
+  readonly base: string;
+  readonly user: string;
+  readonly password: string;
+  /** Which of user and password fell back to RabbitMQ's default (guest). */
+  readonly defaulted: readonly ('user' | 'password')[];
+}
+
+/** The management API address in `raw`, or why it is not one (the reason never holds the credentials). */
+export function parseBrokerUrl(raw: string): BrokerAddress | { readonly error: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { error: 'not a URL (expected e.g. http://localhost:15672)' };
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return { error: 'not an http(s) URL of the management API' };
+  const fromUrl = { user: decode(url.username), password: decode(url.password) };
+  if (fromUrl.user === undefined || fromUrl.password === undefined) return { error: 'the user info is not valid percent-encoding' };
+  const user = fromUrl.user || process.env.WARREN_BROKER_USER || '';
+  const password = fromUrl.password || process.env.WARREN_BROKER_PASSWORD || '';
   url.username = '';
   url.password = '';
-  const base = url.toString().replace(/\/+$/, '');
-  const auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+  const defaulted = [...(user === '' ? ['user' as const] : []), ...(password === '' ? ['password' as const] : [])];
+  return { base: url.toString().replace(/\/+$/, ''), user: user || 'guest', password: password || 'guest', defaulted };
+}
+
+export function brokerReader(address: BrokerAddress): (path: string) => Promise<ReadResult> {
+  const { base } = address;
+  const auth = 'Basic ' + Buffer.from(`${address.user}:${address.password}`).toString('base64');
   return async (path) => {
     try {
       const response = await fetch(`${base}/api${path}`, { headers: { authorization: auth }, signal: AbortSignal.timeout(10_000) });
@@ -24,12 +47,22 @@ export function brokerReader(brokerUrl: string): (path: string) => Promise<ReadR
   };
 }
 
-/** A URL with any user info replaced, for messages. */
+/**
+ * `url` with everything before its last `@` (after the scheme) hidden, for
+ * messages. Also when it has no scheme (`admin:S3cret@host`) or does not
+ * parse: a password may hold `/`, `?` or `#`, so the last `@` is the safe cut.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  const at = url.lastIndexOf('@');
+  if (at < 0) return url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  return `${scheme}***${url.slice(at)}`;
 }
 
-/** Whether `url` can be a management API address (http or https with a host). */
-export function isManagementUrl(url: string): boolean {
-  return /^https?:\/\/[^/]/.test(url);
+function decode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
 }

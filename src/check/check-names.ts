@@ -23,11 +23,19 @@ export function checkNames(model: TopologyModel): Finding[] {
 
 function checkName(out: Finding[], kind: string, name: string, src: Source): void {
   if (name === '') out.push(finding('invalid-name', src, `${kind} name is empty`, { target: 'key' }));
-  else if (Buffer.byteLength(name) > MAX_BYTES) out.push(finding('invalid-name', src, `${kind} name is ${Buffer.byteLength(name)} bytes; at most ${MAX_BYTES}`, { target: 'key' }));
+  else if (LONE_SURROGATE.test(name)) out.push(finding('invalid-name', src, `${kind} name holds a lone UTF-16 surrogate, which has no UTF-8 form`, { target: 'key' }));
+  else if (Buffer.byteLength(name) > MAX_BYTES) out.push(finding('invalid-name', src, `${kind} name is ${Buffer.byteLength(name)} bytes in UTF-8; at most ${MAX_BYTES}`, { target: 'key' }));
 }
 
-/** A routing or binding key longer than AMQP allows. */
-export function checkKeyLength(key: string | undefined, src: Source, token: string): Finding[] {
-  if (key === undefined || Buffer.byteLength(key) <= MAX_BYTES) return [];
-  return [finding('key-too-long', at(src, ...token.split('/')), `key is ${Buffer.byteLength(key)} bytes; at most ${MAX_BYTES}`)];
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A routing or binding key longer than AMQP allows (counted in UTF-8 bytes, as the broker does). */
+export function checkKeyLength(key: string | undefined, src: Source, token?: string): Finding[] {
+  if (key === undefined) return [];
+  const here = token === undefined ? src : at(src, ...token.split('/'));
+  // UTF-8 would carry U+FFFD instead: the broker would see another key.
+  if (LONE_SURROGATE.test(key)) return [finding('invalid-value', here, 'key holds a lone UTF-16 surrogate, which has no UTF-8 form')];
+  if (Buffer.byteLength(key) <= MAX_BYTES) return [];
+  return [finding('key-too-long', here, `key is ${Buffer.byteLength(key)} bytes; at most ${MAX_BYTES}`)];
 }

@@ -21,7 +21,7 @@ export function checkPolicies(model: TopologyModel): Finding[] {
 }
 
 function checkPolicy(out: Finding[], { spec, src }: Declared<PolicySpec>, operator: boolean): void {
-  out.push(...checkRegex(spec.pattern, at(src, 'pattern'), 'policy pattern'));
+  out.push(...checkRegex(spec.pattern, at(src, 'pattern'), 'policy pattern', true));
   const targets = targetsOf(spec.applyTo ?? 'all');
   for (const [key, value] of Object.entries(spec.definition)) {
     const here = at(src, 'definition', key);

@@ -1,13 +1,16 @@
 // Queue rules: what each queue type supports, durations and sizes that name
 // whole units, dead-letter exchanges that exist, and raw x-arguments that
-// shadow typed fields.
+// shadow typed fields. Known raw x-arguments are read as the fields they stand
+// for (model/queue-fields.ts) and go through the same checks, reported at the argument.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { hasExchange, queueType, type Declared, type TopologyModel, type VHostModel } from '../model/topology-model.js';
 import type { QueueSpec, QueueType } from '../schema/topology-schema.js';
 import { parseDuration, parseSize } from '../units/parse-units.js';
+import { ARGUMENT_FIELD, argumentsAsFields, type QueueField } from '../model/queue-fields.js';
 import { checkKeyLength } from './check-names.js';
+import { checkQueueFields } from './check-schema.js';
 
-type Field = keyof QueueSpec;
+type Field = QueueField;
 
 // Fields a queue type does not support, and why it matters to the user.
 const UNSUPPORTED: Record<QueueType, readonly Field[]> = {
@@ -16,34 +19,28 @@ const UNSUPPORTED: Record<QueueType, readonly Field[]> = {
   stream: ['messageTtl', 'expires', 'maxLength', 'overflow', 'deadLetter', 'deliveryLimit', 'maxPriority', 'singleActiveConsumer'],
 };
 
-// Raw x-arguments that have a typed field. Typed fields that the contract
-// marks changeable are applied so they can change later; a raw argument is
-// fixed at declaration.
-const RAW_ARGUMENTS: Record<string, Field> = {
-  'x-queue-type': 'type', 'x-message-ttl': 'messageTtl', 'x-expires': 'expires', 'x-max-length': 'maxLength',
-  'x-max-length-bytes': 'maxLengthBytes', 'x-overflow': 'overflow', 'x-dead-letter-exchange': 'deadLetter',
-  'x-dead-letter-routing-key': 'deadLetter', 'x-dead-letter-strategy': 'deadLetter', 'x-delivery-limit': 'deliveryLimit',
-  'x-max-priority': 'maxPriority', 'x-single-active-consumer': 'singleActiveConsumer', 'x-queue-leader-locator': 'leaderLocator',
-  'x-max-age': 'maxAge',
-};
-const IMMUTABLE: ReadonlySet<Field> = new Set(['type', 'maxPriority', 'singleActiveConsumer']);
+// RabbitMQ refuses TTLs and expiry beyond its timers' range (2^32 - 1 ms).
+const MAX_TIMER_MS = 4_294_967_295;
 
 export function checkQueues(model: TopologyModel): Finding[] {
   const out: Finding[] = [];
   for (const vhost of model.vhosts.values()) {
     for (const queue of vhost.queues.values()) {
       if (!queue.ok) continue;
-      checkTypeSupport(out, queueType(vhost, queue.spec), queue);
-      checkUnits(out, queue.spec, queue.src);
-      checkDeadLetter(out, vhost, queue.spec, queue.src);
-      checkArguments(out, queue.spec, queue.src);
+      const { spec, where } = effectiveSpec(out, queue.spec, queue.src);
+      checkTypeSupport(out, queueType(vhost, spec), spec, where);
+      checkUnits(out, spec, where);
+      checkDeadLetter(out, vhost, spec, where);
     }
   }
   return out;
 }
 
-function checkTypeSupport(out: Finding[], type: QueueType, { spec, src }: Declared<QueueSpec>): void {
-  const unsupported = (field: string, what: string) => out.push(finding('queue-type-unsupported', at(src, ...field.split('/')), `${type} queues do not support ${what}`, { target: 'key' }));
+/** Where a field of the effective spec was written: `field` or `deadLetter/routingKey`. */
+type Where = (field: string) => Source;
+
+function checkTypeSupport(out: Finding[], type: QueueType, spec: QueueSpec, where: Where): void {
+  const unsupported = (field: string, what: string) => out.push(finding('queue-type-unsupported', where(field), `${type} queues do not support ${what}`, { target: 'key' }));
   for (const field of UNSUPPORTED[type]) if (spec[field] !== undefined) unsupported(field, `\`${field}\``);
   if (type === 'classic') {
     if (spec.deadLetter?.strategy === 'at-least-once') unsupported('deadLetter/strategy', 'at-least-once dead-lettering (quorum only)');
@@ -53,43 +50,68 @@ function checkTypeSupport(out: Finding[], type: QueueType, { spec, src }: Declar
   if (spec.autoDelete === true) unsupported('autoDelete', 'auto-delete');
   if (type === 'quorum' && spec.overflow === 'reject-publish-dlx') unsupported('overflow', '`overflow: reject-publish-dlx`');
   if (type === 'quorum' && spec.deadLetter?.strategy === 'at-least-once' && spec.overflow !== 'reject-publish') {
-    out.push(finding('dead-letter-strategy', at(src, 'deadLetter', 'strategy'), 'at-least-once dead-lettering needs `overflow: reject-publish`; without it RabbitMQ falls back to at-most-once'));
+    out.push(finding('dead-letter-strategy', where('deadLetter/strategy'), 'at-least-once dead-lettering needs `overflow: reject-publish`; without it RabbitMQ falls back to at-most-once'));
   }
 }
 
-function checkUnits(out: Finding[], spec: QueueSpec, src: Source): void {
+function checkUnits(out: Finding[], spec: QueueSpec, where: Where): void {
   for (const field of ['messageTtl', 'expires', 'maxAge'] as const) {
     const value = spec[field];
     if (value === undefined) continue;
     const ms = parseDuration(value);
-    if (ms === undefined) out.push(finding('invalid-duration', at(src, field), `\`${field}\` must come to whole milliseconds`));
-    else if (field !== 'messageTtl' && ms === 0) out.push(finding('invalid-duration', at(src, field), `\`${field}\` must be at least 1ms`));
-    else if (field === 'maxAge' && ms % 1000 !== 0) out.push(finding('invalid-duration', at(src, field), '`maxAge` must be whole seconds (streams keep it in seconds)'));
+    if (ms === undefined) out.push(finding('invalid-duration', where(field), `\`${field}\` must come to whole milliseconds`));
+    else if (field !== 'messageTtl' && ms === 0) out.push(finding('invalid-duration', where(field), `\`${field}\` must be at least 1ms`));
+    else if (field === 'maxAge' && ms % 1000 !== 0) out.push(finding('invalid-duration', where(field), '`maxAge` must be whole seconds (streams keep it in seconds)'));
+    else if (field !== 'maxAge' && ms > MAX_TIMER_MS) out.push(finding('invalid-duration', where(field), `\`${field}\` must be at most ${MAX_TIMER_MS}ms (about 49 days), RabbitMQ's timer limit`));
+    else if (ms > Number.MAX_SAFE_INTEGER) out.push(finding('invalid-duration', where(field), `\`${field}\` is too large to be exact`));
   }
-  if (spec.maxLengthBytes !== undefined && parseSize(spec.maxLengthBytes) === undefined) {
-    out.push(finding('invalid-size', at(src, 'maxLengthBytes'), '`maxLengthBytes` must come to whole bytes'));
+  const bytes = spec.maxLengthBytes === undefined ? 0 : parseSize(spec.maxLengthBytes);
+  if (bytes === undefined || bytes > Number.MAX_SAFE_INTEGER) {
+    out.push(finding('invalid-size', where('maxLengthBytes'), '`maxLengthBytes` must come to whole bytes'));
   }
 }
 
-function checkDeadLetter(out: Finding[], vhost: VHostModel, spec: QueueSpec, src: Source): void {
+function checkDeadLetter(out: Finding[], vhost: VHostModel, spec: QueueSpec, where: Where): void {
   const dl = spec.deadLetter;
   if (!dl) return;
   if (dl.exchange !== '' && !hasExchange(vhost, dl.exchange)) {
-    out.push(finding('unknown-exchange', at(src, 'deadLetter', 'exchange'), `dead-letter exchange \`${dl.exchange}\` is not declared in vhost \`${vhost.name}\``));
+    out.push(finding('unknown-exchange', where('deadLetter/exchange'), `dead-letter exchange \`${dl.exchange}\` is not declared in vhost \`${vhost.name}\``));
   }
-  out.push(...checkKeyLength(dl.routingKey, src, 'deadLetter/routingKey'));
+  out.push(...checkKeyLength(dl.routingKey, where('deadLetter/routingKey')));
 }
 
-function checkArguments(out: Finding[], spec: QueueSpec, src: Source): void {
-  for (const name of Object.keys(spec.arguments ?? {})) {
-    const field = RAW_ARGUMENTS[name];
-    if (!field) continue;
-    const here = at(src, 'arguments', name);
-    if (spec[field] !== undefined) {
-      out.push(finding('argument-conflict', here, `raw argument \`${name}\` and field \`${field}\` both set the same thing; keep \`${field}\``, { target: 'key' }));
-    } else {
-      const why = IMMUTABLE.has(field) ? 'it says the same, and is checked' : 'as a raw argument it can never change without re-creating the queue';
-      out.push(finding('prefer-field', here, `use \`${field}\` instead of raw argument \`${name}\`: ${why}`, { target: 'key' }));
+/**
+ * The queue as the broker will have it: its typed fields, plus the known raw
+ * x-arguments read as the fields they stand for, each checked by the schema
+ * exactly as that field is. A raw argument next to its typed field is an
+ * `argument-conflict`; alone, a `prefer-field`.
+ */
+function effectiveSpec(out: Finding[], typed: QueueSpec, src: Source): { spec: QueueSpec; where: Where } {
+  if (typed.arguments === undefined) return { spec: typed, where: (field) => at(src, ...field.split('/')) };
+  const fromArgs = argumentsAsFields(typed.arguments);
+  const argumentAt = (name: string) => at(src, 'arguments', name);
+  const taken = new Map<string, string>();
+  for (const [field, name] of fromArgs.from) {
+    const top = field.split('/')[0] as QueueField;
+    const known = ARGUMENT_FIELD.get(name)!;
+    if (typed[top] !== undefined) {
+      out.push(finding('argument-conflict', argumentAt(name), `raw argument \`${name}\` and field \`${top}\` both set the same thing; keep \`${top}\``, { target: 'key' }));
+      continue;
     }
+    const why = known.immutable ? 'it says the same, and is checked' : 'as a raw argument it can never change without re-creating the queue';
+    out.push(finding('prefer-field', argumentAt(name), `use \`${top}\` instead of raw argument \`${name}\`: ${why}`, { target: 'key' }));
+    taken.set(field, name);
   }
+  const where: Where = (field) => {
+    // `deadLetter` as a whole stands where any of its arguments does.
+    const name = taken.get(field) ?? [...taken].find(([f]) => f.startsWith(`${field}/`) || field.startsWith(`${f.split('/')[0]}/`))?.[1];
+    return name !== undefined ? argumentAt(name) : at(src, ...field.split('/'));
+  };
+  if (taken.size === 0) return { spec: typed, where };
+  const candidate = Object.fromEntries(Object.entries(fromArgs.spec).filter(([field]) => typed[field as QueueField] === undefined));
+  const schema = checkQueueFields(candidate, where);
+  out.push(...schema.findings);
+  const broken = new Set(schema.broken.map((b) => b.split('/')[0]));
+  const usable = Object.fromEntries(Object.entries(candidate).filter(([field]) => !broken.has(field)));
+  return { spec: { ...usable, ...typed } as QueueSpec, where };
 }

@@ -30,11 +30,36 @@ export function checkSchema(file: string, data: unknown): SchemaResult & { data?
  * removes). Pointers are rebased onto where the overrides stand in their file.
  */
 export function checkOverrides(data: unknown, at: Source): Finding[] {
+  // A scalar or list would otherwise be spread into the document: one error
+  // per character. `null` (an empty `warren:overrides:`) overrides nothing.
+  if (data === null) return [];
+  if (!isMapping(data)) return [finding('wrong-type', at, `must be a mapping in the shape of a topology file (without \`version\`)`)];
   const validate = loadValidator();
   if (validate({ version: 1, ...(withoutNulls(data) as object) })) return [];
   return (validate.errors ?? [])
     .filter((e) => e.keyword !== 'required')
     .map((e) => translate(at.file, { ...e, instancePath: at.pointer + e.instancePath }));
+}
+
+/**
+ * Schema check of queue fields given another way (raw x-arguments read as
+ * their typed fields): the same rules as the typed fields. `where` turns a
+ * field pointer (`maxLength`, `deadLetter/strategy`) into the place to report.
+ */
+export function checkQueueFields(spec: object, where: (field: string) => Source): SchemaResult {
+  const validate = loadValidator();
+  const base = '/vhosts/v/queues/q/';
+  if (validate({ version: 1, vhosts: { v: { queues: { q: spec } } } })) return { findings: [], broken: [] };
+  const findings: Finding[] = [];
+  const broken: string[] = [];
+  for (const e of validate.errors ?? []) {
+    if (!e.instancePath.startsWith(base)) continue;
+    const field = e.instancePath.slice(base.length);
+    const place = where(field);
+    findings.push(translate(place.file, { ...e, instancePath: place.pointer }));
+    broken.push(field);
+  }
+  return { findings, broken };
 }
 
 function withoutNulls(value: unknown): unknown {

@@ -4,6 +4,7 @@
 // --broker, the live message and consumer counts of the queues a change could
 // lose. The diff is always printed; --fail-on then turns matching changes
 // into exit code 3, for CI.
+import { escapeText } from '../diagnostics/escape-text.js';
 import { annotateLive, queuesAtRisk } from '../diff/annotate-live.js';
 import { diffPlans } from '../diff/diff-plans.js';
 import { formatDiff, type DiffFormat } from '../diff/format-diff.js';
@@ -12,9 +13,10 @@ import { readLiveCounts } from '../diff/read-live-counts.js';
 import { routingImpact } from '../diff/routing-impact.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { loadTopology } from './load-topology.js';
-import { formatDiagnostics } from './print-diagnostics.js';
+import { reportInvalid } from './print-diagnostics.js';
 import { readStackOverrides } from './read-stack.js';
 import { checkBrokerOption, EXIT, UsageError } from './usage-error.js';
+import { writeErr, writeOut } from './watch-output.js';
 
 export interface DiffOptions {
   readonly format: DiffFormat;
@@ -24,23 +26,25 @@ export interface DiffOptions {
 }
 
 export async function diffCommand(base: string, head: string, options: DiffOptions): Promise<number> {
-  checkBrokerOption(options.broker);
   // Standard input can be read once: it can stand for one side only.
   if (base === '-' && head === '-') throw new UsageError('BASE and HEAD cannot both be - (standard input)');
-  const sides = [base, head].map((path) => loadTopology([path], readStackOverrides(options.stack)));
+  const broker = checkBrokerOption(options.broker);
+  const overrides = readStackOverrides(options.stack);
+  const sides = [base, head].map((path) => loadTopology([path], overrides));
   const invalid = sides.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
   if (invalid.length > 0) {
-    process.stderr.write(formatDiagnostics(invalid, 'text'));
+    // Markdown is for a comment, not for tools: its problems go to stderr as text lines.
+    reportInvalid(invalid, options.format);
     return EXIT.invalid;
   }
   const [before, after] = [sides[0]!.model, sides[1]!.model];
   const changes = diffPlans(compilePlan(before), compilePlan(after));
-  const counts = options.broker === undefined ? new Map() : await readLiveCounts(options.broker, queuesAtRisk(changes));
-  for (const [, count] of counts) if ('unknown' in count) process.stderr.write(`warning: live counts: ${count.unknown}\n`);
-  process.stdout.write(formatDiff({ changes: annotateLive(changes, counts), routing: routingImpact(before, after) }, options.format));
+  const counts = broker === undefined ? new Map() : await readLiveCounts(broker, queuesAtRisk(changes));
+  for (const [, count] of counts) if ('unknown' in count) writeErr(`warning: live counts: ${escapeText(count.unknown)}\n`);
+  writeOut(formatDiff({ changes: annotateLive(changes, counts), routing: routingImpact(before, after) }, options.format));
   const failOn = options.failOn ?? [];
   const matched = changes.filter((c) => matchesFailOn(c, failOn));
   if (matched.length === 0) return EXIT.ok;
-  process.stderr.write(`warren: ${matched.length} change${matched.length === 1 ? '' : 's'} matched --fail-on ${failOn.join(', ')}\n`);
+  writeErr(`warren: ${matched.length} change${matched.length === 1 ? '' : 's'} matched --fail-on ${failOn.join(', ')}\n`);
   return EXIT.failOn;
 }

@@ -2,23 +2,28 @@
 // (`rabbitmqctl import_definitions` reads it). Changeable queue settings come
 // out as the same `warren.queue.<name>` policies `pulumi up` writes. Passwords
 // that are stack secrets cannot be exported: those users get none, and stderr says so.
+// A definitions document is JSON by nature, so both formats print it; they
+// differ when the topology is invalid: text prints the problems as lines on
+// stderr, json as `{ "problems": [...] }` on stdout.
+import { escapeText } from '../diagnostics/escape-text.js';
 import { planToDefinitions } from '../export/plan-to-definitions.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { loadTopology } from './load-topology.js';
-import { formatDiagnostics, type Format } from './print-diagnostics.js';
+import { reportInvalid, type Format } from './print-diagnostics.js';
 import { readStackOverrides } from './read-stack.js';
 import { EXIT } from './usage-error.js';
+import { writeErr, writeOut } from './watch-output.js';
 
 export function exportCommand(paths: string[], options: { format: Format; stack?: string }): number {
   const { diagnostics, valid, model } = loadTopology(paths, readStackOverrides(options.stack));
   if (!valid) {
-    process.stderr.write(formatDiagnostics(diagnostics.filter((d) => d.severity === 'error'), 'text'));
+    reportInvalid(diagnostics, options.format);
     return EXIT.invalid;
   }
   const { definitions, usersWithoutPassword } = planToDefinitions(compilePlan(model));
-  process.stdout.write(JSON.stringify(definitions, null, 2) + '\n');
+  writeOut(JSON.stringify(definitions, null, 2) + '\n');
   for (const user of usersWithoutPassword) {
-    process.stderr.write(`note: user ${user}: its password is a stack secret and is not exported; set it on the broker (rabbitmqctl change_password)\n`);
+    writeErr(`note: user ${escapeText(user)}: its password is a stack secret and is not exported; set it on the broker (rabbitmqctl change_password)\n`);
   }
   return EXIT.ok;
 }

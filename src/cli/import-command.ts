@@ -3,81 +3,152 @@
 // written, so positions point into them): a broker may hold what warren
 // refuses, e.g. two policies of equal priority on one queue. Files are still
 // written then, for the user to fix, and the exit code is 1.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { brokerReader } from '../broker/read-management.js';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { brokerReader, type BrokerAddress } from '../broker/read-management.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { escapeText } from '../diagnostics/escape-text.js';
 import type { Definitions, ExchangeDef } from '../import/definitions-schema.js';
 import { importDefinitions } from '../import/import-definitions.js';
 import { readDefinitions } from '../import/read-definitions.js';
-import { renderFiles, renderSingle } from '../import/render-topology.js';
+import { renderFiles, renderSingle, writtenByImport } from '../import/render-topology.js';
 import { locateFindings } from '../load/locate-findings.js';
 import { readStdin, STDIN_FILE } from '../load/read-stdin.js';
 import { packageRoot } from '../package-root.js';
 import { validateTopology } from '../validate-topology.js';
+import { describeError } from './describe-error.js';
 import { formatDiagnostics, type Format } from './print-diagnostics.js';
-import { checkBrokerOption, EXIT, UsageError } from './usage-error.js';
+import { checkBrokerOption, checkInputPath, EXIT, UsageError } from './usage-error.js';
+import { writeErr, writeOut } from './watch-output.js';
 
-export async function importCommand(path: string, options: { format: Format; out?: string; vhost?: string[]; broker?: string }): Promise<number> {
-  if (options.out !== undefined && existsSync(options.out) && !statSync(options.out).isDirectory()) throw new UsageError(`-o ${options.out}: not a directory`);
-  checkBrokerOption(options.broker);
+export async function importCommand(path: string, options: { format: Format; out?: string; vhost?: string[]; broker?: string; force?: boolean }): Promise<number> {
+  if (options.out !== undefined) checkOutDir(options.out);
+  if (path !== '-') checkInputPath(path, 'DEFINITIONS');
+  const broker = checkBrokerOption(options.broker);
   // `-` is standard input, named `<stdin>` in problems.
   const file = path === '-' ? STDIN_FILE : path;
   const read = path === '-' ? readDefinitions(file, readStdin()) : readDefinitions(file);
   const sources = new Map(read.source ? [[file, read.source]] : []);
   if (!read.definitions) return report(locateFindings(read.findings, sources), options.format, { files: [] }, EXIT.invalid);
-  const definitions = options.broker === undefined ? read.definitions : await withInternalExchanges(read.definitions, options.broker);
+  const definitions = broker === undefined ? read.definitions : await withInternalExchanges(read.definitions, broker, options.format);
   if (definitions === undefined) return EXIT.invalid;
   const imported = importDefinitions(file, definitions, options.vhost);
   const warnings = locateFindings([...read.findings, ...imported.findings], sources);
+  // An error of the import itself (e.g. a --vhost the export does not hold) fails it whatever the output checks say.
+  const failed = warnings.some((d) => d.severity === 'error');
   const schema = join(packageRoot(), 'topology.schema.json');
   if (options.out === undefined) {
     const text = renderSingle(imported, schema);
     const problems = checkText(text);
-    if (options.format === 'text') process.stdout.write(text);
-    return report([...warnings, ...problems], options.format, { topology: text }, problems.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok);
+    if (options.format === 'text') writeOut(text);
+    return report([...warnings, ...problems], options.format, { topology: text }, failed || problems.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok);
   }
-  mkdirSync(options.out, { recursive: true });
-  const written = renderFiles(imported, relative(resolve(options.out), schema)).map((f) => {
-    const path = join(options.out!, f.name);
-    writeFileSync(path, f.text);
-    return path;
+  const out = options.out;
+  makeDir(out);
+  const files = renderFiles(imported, relative(resolve(out), schema));
+  // Hand-written files are never overwritten silently: only files an earlier import wrote, or with --force.
+  const kept = files.map((f) => join(out, f.name)).filter((target) => !options.force && existsSync(target) && !writtenByImport(readText(target)));
+  if (kept.length > 0) throw new UsageError(`-o ${out}: ${kept.map((t) => relative(out, t)).join(', ')} ${kept.length === 1 ? 'exists and was' : 'exist and were'} not written by warren import; move ${kept.length === 1 ? 'it' : 'them'} away or add --force`);
+  const written = files.map((f) => {
+    const target = join(out, f.name);
+    try {
+      writeFileSync(target, f.text);
+    } catch (error) {
+      throw new UsageError(`-o ${out}: cannot write ${f.name}: ${describeError(error)}`);
+    }
+    return target;
   });
   const problems = validateTopology(written).diagnostics;
-  return report([...warnings, ...problems], options.format, { files: written }, problems.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok);
+  return report([...warnings, ...problems], options.format, { files: written }, failed || problems.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok);
+}
+
+/** A file's first bytes as text (the import header is on its first lines); unreadable counts as not ours. */
+function readText(file: string): string {
+  try {
+    // A FIFO or device there would block or never end: only a regular file can be one we wrote.
+    return statSync(file).isFile() ? readFileSync(file, 'utf8').slice(0, 4096) : '';
+  } catch {
+    return '';
+  }
+}
+
+/** `-o DIR` is refused before anything is read when it cannot be a directory. */
+function checkOutDir(out: string): void {
+  if (out === '') throw new UsageError('-o: the directory name is empty');
+  let isDir: boolean;
+  try {
+    isDir = statSync(out).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // created later (a dangling symlink fails then)
+    throw new UsageError(`-o ${out}: ${describeError(error)}`);
+  }
+  if (!isDir) throw new UsageError(`-o ${out}: not a directory`);
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdirSync loops forever on
+ * some paths (`/proc/x`: the parent exists and still ENOENT); here every
+ * level is tried once, so the depth of the path bounds the work.
+ */
+function makeDir(dir: string): void {
+  try {
+    mkdirAll(dir);
+  } catch (error) {
+    throw new UsageError(`-o ${dir}: cannot create the directory: ${describeError(error)}`);
+  }
+}
+
+function mkdirAll(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      // statSync follows symbolic links: a dangling one fails here with ENOENT.
+      if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      return;
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    mkdirAll(parent);
+    mkdirSync(dir);
+  }
 }
 
 /**
  * RabbitMQ's definitions exports leave out internal exchanges (3.10 does);
  * the management API lists them. They are added after the export's own
- * exchanges, so positions in the file stay right.
+ * exchanges, so positions in the file stay right. What the broker answers is
+ * not trusted to have the shape the API documents.
  */
-async function withInternalExchanges(d: Definitions, broker: string): Promise<Definitions | undefined> {
+async function withInternalExchanges(d: Definitions, broker: BrokerAddress, format: Format): Promise<Definitions | undefined> {
   const r = await brokerReader(broker)('/exchanges');
-  if ('error' in r || r.status !== 200) {
-    process.stderr.write(`warren: --broker: ${'error' in r ? r.error : `the broker answered ${r.status}`}\n`);
+  if ('error' in r || r.status !== 200 || !Array.isArray(r.body)) {
+    const error = `--broker: ${'error' in r ? r.error : r.status !== 200 ? `the broker answered ${r.status}` : 'the broker did not answer with a list of exchanges'}`;
+    // Not a problem in the file: JSON gets it as `error`, as route does.
+    if (format === 'json') writeOut(JSON.stringify({ files: [], problems: [], error }, null, 2) + '\n');
+    writeErr(`warren: ${escapeText(error)}\n`);
     return undefined;
   }
   const have = new Set((d.exchanges ?? []).map((x) => JSON.stringify([x.vhost, x.name])));
-  const internal = (r.body as ExchangeDef[]).filter((x) => x.internal && !x.name.startsWith('amq.') && !have.has(JSON.stringify([x.vhost, x.name])));
+  const listed = (r.body as unknown[]).filter(isExchange);
+  const internal = listed.filter((x) => x.internal === true && !x.name.startsWith('amq.') && !have.has(JSON.stringify([x.vhost, x.name])));
   return { ...d, exchanges: [...(d.exchanges ?? []), ...internal.map(({ name, vhost, type, durable, auto_delete, internal, arguments: args }) => ({ name, vhost, type, durable, auto_delete, internal, arguments: args }))] };
 }
 
-/** Problems of the single-document output; their file is shown as `<stdout>`. */
+function isExchange(x: unknown): x is ExchangeDef {
+  const e = x as Partial<Record<keyof ExchangeDef, unknown>> | null;
+  return typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.vhost === 'string' && typeof e.type === 'string'
+    && typeof e.durable === 'boolean' && typeof e.auto_delete === 'boolean' && typeof e.arguments === 'object' && e.arguments !== null && !Array.isArray(e.arguments);
+}
+
+/** Problems of the single-document output; their file is shown as `<stdout>`. Checked in memory: no temporary file (TMPDIR may be unwritable). */
 function checkText(text: string): Diagnostic[] {
-  const dir = mkdtempSync(join(tmpdir(), 'warren-import-'));
-  try {
-    const path = join(dir, 'topology.yaml');
-    writeFileSync(path, text);
-    return validateTopology([path]).diagnostics.map((d) => ({ ...d, file: '<stdout>' }));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return validateTopology(['<stdout>'], undefined, () => ({ text })).diagnostics;
 }
 
 function report(problems: Diagnostic[], format: Format, result: { topology?: string; files: string[] } | { topology: string }, code: number): number {
-  if (format === 'json') process.stdout.write(JSON.stringify({ ...result, problems }, null, 2) + '\n');
-  else process.stderr.write(formatDiagnostics(problems, 'text'));
+  if (format === 'json') writeOut(JSON.stringify({ ...result, problems }, null, 2) + '\n');
+  else writeErr(formatDiagnostics(problems, 'text'));
   return code;
 }

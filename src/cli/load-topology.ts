@@ -7,6 +7,7 @@ import { validateTopology, type Overrides, type Validation } from '../validate-t
 import { UsageError } from './usage-error.js';
 
 export function loadTopology(paths: readonly string[], overrides?: Overrides): Validation & { files: string[] } {
+  if (paths.includes('')) throw new UsageError('a PATH is empty');
   const { files, unmatched } = findFiles(paths.filter((p) => p !== '-'));
   if (unmatched.length > 0) throw new UsageError(`no topology files at: ${unmatched.join(', ')}`);
   // A file really named `<stdin>` must not be taken for standard input.

@@ -2,10 +2,14 @@
 // input, 2 usage, 3 a diff change matched --fail-on. Nothing a user types or
 // feeds in may end in a stack trace, so every error is caught here, at the
 // edge, and reported in one line. A PATH of `-` is standard input (load-topology.ts).
+// Output that cannot be written (a closed pipe, a full disk) is watch-output.ts's.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { escapeText } from '../diagnostics/escape-text.js';
 import { FAIL_ON, type FailOn } from '../diff/match-fail-on.js';
+import { maxFileBytesProblem } from '../load/read-source.js';
 import { readVersion } from './read-version.js';
-import { UsageError, EXIT } from './usage-error.js';
+import { UsageError, EXIT, usageMessage } from './usage-error.js';
+import { outputFailure, watchOutput, writeErr, writeOut } from './watch-output.js';
 
 type Action = (...args: never[]) => number | Promise<number>;
 
@@ -26,6 +30,8 @@ function program(setCode: (code: number) => void): Command {
     .description('RabbitMQ topology as code: check, route, diff, export and import YAML topologies')
     .version(readVersion(), '-V, --version', 'print the version')
     .exitOverride()
+    // Commander's messages quote what was typed (`unknown option '…'`): escaped like every other line.
+    .configureOutput({ writeOut, writeErr, outputError: (str, write) => write(`${escapeText(str.replace(/\n$/, ''))}\n`) })
     .showHelpAfterError('(run warren --help for usage)');
   cli
     .command('validate')
@@ -56,6 +62,7 @@ function program(setCode: (code: number) => void): Command {
     .description('a topology (YAML) from a RabbitMQ definitions export (rabbitmqctl export_definitions)')
     .argument('<definitions>', 'the definitions JSON file; - reads standard input')
     .option('-o, --out <dir>', 'write one file per vhost and users.yaml into this directory (default: one document on stdout)')
+    .option('--force', 'with -o: also overwrite files that warren import did not write')
     .option('--vhost <name>', 'import only this vhost and the users with permissions in it (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--broker <url>', "management API URL: adds the internal exchanges RabbitMQ's exports leave out (credentials as for diff --broker)")
     .addOption(format())
@@ -81,17 +88,27 @@ function collectFailOn(value: string, previous: FailOn[] = []): FailOn[] {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  watchOutput();
+  const code = await run(argv);
+  return outputFailure() ?? code;
+}
+
+async function run(argv: readonly string[]): Promise<number> {
   let code: number = EXIT.ok;
   try {
+    const limit = maxFileBytesProblem();
+    // A limit that does not parse must not silently become the default (64 MiB).
+    if (limit) throw new UsageError(`${limit}, got \`${process.env.WARREN_MAX_FILE_BYTES}\``);
     await program((c) => (code = c)).parseAsync([...argv], { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (error instanceof UsageError) {
-      process.stderr.write(`warren: ${error.message}\n`);
+      writeErr(usageMessage(error));
       return EXIT.usage;
     }
-    process.stderr.write(`warren: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    // A bug, not a mistake of the user's: still one line, never a stack.
+    writeErr(`warren: internal error: ${escapeText(String((error as Error)?.message ?? error).split('\n')[0]!)}\n`);
     return EXIT.invalid;
   }
 }

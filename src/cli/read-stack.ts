@@ -1,9 +1,11 @@
 // `--stack FILE`: a Pulumi stack file whose `warren:overrides` are laid over
-// the topology, so that CI can check exactly what a stack will deploy.
-import { readFileSync } from 'node:fs';
+// the topology, so that CI can check exactly what a stack will deploy. It is
+// read like a topology file (a regular file, within the size limit); a stack
+// file that cannot be read or parsed is a usage error.
 import jsYaml from 'js-yaml';
+import { readSource } from '../load/read-source.js';
 import type { Overrides } from '../validate-topology.js';
-import { UsageError } from './usage-error.js';
+import { checkInputPath, UsageError } from './usage-error.js';
 
 export function readStackOverrides(file: string | undefined): Overrides | undefined {
   if (file === undefined) return undefined;
@@ -16,11 +18,15 @@ export function readStackCluster(file: string): unknown {
 }
 
 function stackConfig(file: string): Record<string, unknown> | undefined {
+  checkInputPath(file, '--stack');
+  const read = readSource(file);
+  if ('problem' in read) throw new UsageError(`cannot read stack file ${file}: ${read.problem.message}`);
   let doc: unknown;
   try {
-    doc = jsYaml.load(readFileSync(file, 'utf8'), { schema: jsYaml.CORE_SCHEMA });
+    doc = jsYaml.load(read.text, { schema: jsYaml.CORE_SCHEMA });
   } catch (error) {
     throw new UsageError(`cannot read stack file ${file}: ${(error as Error).message.split('\n')[0]}`);
   }
-  return (doc as { config?: Record<string, unknown> } | null)?.config;
+  const config = (doc as { config?: unknown } | null)?.config;
+  return typeof config === 'object' && config !== null && !Array.isArray(config) ? (config as Record<string, unknown>) : undefined;
 }

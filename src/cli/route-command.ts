@@ -7,8 +7,10 @@ import { BUILTIN_EXCHANGES, DEFAULT_VHOST } from '../model/topology-model.js';
 import { RoutingIndex } from '../route/route-message.js';
 import type { HeaderValue } from '../route/match-headers.js';
 import { loadTopology } from './load-topology.js';
-import { formatDiagnostics, type Format } from './print-diagnostics.js';
+import { escapeText } from '../diagnostics/escape-text.js';
+import { reportInvalid, type Format } from './print-diagnostics.js';
 import { EXIT, UsageError } from './usage-error.js';
+import { writeErr, writeOut } from './watch-output.js';
 
 export interface RouteOptions {
   readonly vhost: string;
@@ -22,7 +24,7 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
   const headers = parseHeaders(options.header ?? []);
   const { diagnostics, valid, model } = loadTopology(paths);
   if (!valid) {
-    process.stderr.write(formatDiagnostics(diagnostics.filter((d) => d.severity === 'error'), options.format === 'json' ? 'text' : options.format));
+    reportInvalid(diagnostics, options.format);
     return EXIT.invalid;
   }
   const vhost = model.vhosts.get(options.vhost);
@@ -33,15 +35,17 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
       ? `exchange \`${options.exchange}\` is not declared in vhost \`${options.vhost}\``
       : exchange?.spec.internal ? `exchange \`${options.exchange}\` is internal: clients cannot publish to it` : undefined;
   if (problem || !vhost) {
-    process.stderr.write(`warren: ${problem}\n`);
+    // Not a problem in a file: JSON gets it as `error`, next to the (empty) problems.
+    if (options.format === 'json') writeOut(JSON.stringify({ problems: [], error: problem }, null, 2) + '\n');
+    writeErr(`warren: ${escapeText(problem ?? '')}\n`);
     return EXIT.invalid;
   }
   const result = new RoutingIndex(vhost).route(options.exchange, { key: options.key ?? '', headers });
   if (options.format === 'json') {
-    process.stdout.write(JSON.stringify({ queues: result.queues, exchanges: result.exchanges, uncertain: result.uncertain }, null, 2) + '\n');
+    writeOut(JSON.stringify({ queues: result.queues, exchanges: result.exchanges, uncertain: result.uncertain }, null, 2) + '\n');
   } else {
-    process.stdout.write(result.queues.map((q) => `${q}\n`).join(''));
-    if (result.uncertain.length > 0) process.stderr.write(`note: ${result.uncertain.join(', ')} pick(s) one destination the topology cannot tell; all candidates are listed\n`);
+    writeOut(result.queues.map((q) => `${escapeText(q)}\n`).join(''));
+    if (result.uncertain.length > 0) writeErr(`note: ${escapeText(result.uncertain.join(', '))} pick(s) one destination the topology cannot tell; all candidates are listed\n`);
   }
   return EXIT.ok;
 }

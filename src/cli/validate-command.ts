@@ -4,6 +4,7 @@ import { loadTopology } from './load-topology.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
 import { readStackCluster, readStackOverrides } from './read-stack.js';
 import { EXIT } from './usage-error.js';
+import { writeErr, writeOut } from './watch-output.js';
 
 export async function validateCommand(paths: string[], options: { format: Format; stack?: string }): Promise<number> {
   const topology = loadTopology(paths, readStackOverrides(options.stack));
@@ -12,8 +13,7 @@ export async function validateCommand(paths: string[], options: { format: Format
   const cluster = options.stack === undefined ? { diagnostics: [], valid: true }
     : (await import('../cluster/check-cluster.js')).validateCluster(options.stack, readStackCluster(options.stack), hasQuorumQueues(topology.model));
   const diagnostics = [...topology.diagnostics, ...cluster.diagnostics];
-  process.stdout.write(formatDiagnostics(diagnostics, options.format));
-  if (options.format === 'text') process.stderr.write(summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0)) + '\n');
+  writeOut(formatDiagnostics(diagnostics, options.format));
+  if (options.format === 'text') writeErr(summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0)) + '\n');
   return topology.valid && cluster.valid ? EXIT.ok : EXIT.invalid;
 }
-

@@ -13,14 +13,14 @@ export const CODES = {
   'file-too-large': { severity: 'error', summary: 'The file exceeds the size limit (WARREN_MAX_FILE_BYTES, default 64 MiB).' },
   'file-encoding': { severity: 'error', summary: 'The file is not valid UTF-8.' },
   'file-empty': { severity: 'error', summary: 'The file has no YAML document.' },
-  'yaml-syntax': { severity: 'error', summary: 'The YAML does not parse (includes tabs as indentation, bad indentation, several documents in one file).' },
+  'yaml-syntax': { severity: 'error', summary: 'The YAML does not parse (includes tabs as indentation, bad indentation, several documents in one file, an unknown tag, an alias that names no anchor).' },
   'yaml-alias-limit': { severity: 'error', summary: 'Aliases expand beyond the limit (an alias bomb).' },
   'duplicate-key': { severity: 'error', summary: 'A mapping has the same key twice; reported at both places.' },
   // Schema
   'unsupported-version': { severity: 'error', summary: 'The file lacks `version: 1`.' },
   'unknown-field': { severity: 'error', summary: 'A field the format does not have (typos are suggested a fix).' },
   'missing-field': { severity: 'error', summary: 'A required field is missing.' },
-  'wrong-type': { severity: 'error', summary: 'A value has the wrong type (e.g. a list where a mapping belongs).' },
+  'wrong-type': { severity: 'error', summary: 'A value has the wrong type (e.g. a list where a mapping belongs), or a key YAML reads as a number, null or a collection (`1e3`, `0x10`, `~`, `? {a: b}`): quote it.' },
   'invalid-value': { severity: 'error', summary: 'A value outside the allowed set or range.' },
   'invalid-duration': { severity: 'error', summary: 'A duration that is not whole milliseconds or a number with ms, s, m, h, d.' },
   'invalid-size': { severity: 'error', summary: 'A size that is not whole bytes or a number with B, KB, MB, GB, KiB, MiB, GiB.' },
@@ -29,11 +29,11 @@ export const CODES = {
   // Merging files
   'duplicate-object': { severity: 'error', summary: 'The same object (vhost + kind + name) or vhost setting is declared twice; reported at both places.' },
   // References
-  'unknown-vhost': { severity: 'error', summary: 'A permission names a vhost the topology does not declare.' },
+  'unknown-vhost': { severity: 'error', summary: 'A permission names a vhost the topology does not declare; `warren import --vhost` names one the export does not hold.' },
   'unknown-exchange': { severity: 'error', summary: 'A binding, dead-letter setting, alternate exchange or topic permission names an undeclared exchange.' },
   'unknown-queue': { severity: 'error', summary: 'A binding names an undeclared queue.' },
   // Names and keys
-  'invalid-name': { severity: 'error', summary: 'A name that is empty or longer than 255 bytes.' },
+  'invalid-name': { severity: 'error', summary: 'A name that is empty, longer than 255 bytes in UTF-8, or holds a lone UTF-16 surrogate.' },
   'reserved-name': { severity: 'error', summary: 'An exchange or queue name starting with `amq.`, which the broker reserves.' },
   'key-too-long': { severity: 'error', summary: 'A routing or binding key longer than 255 bytes.' },
   // Bindings
@@ -54,8 +54,8 @@ export const CODES = {
   'password-form': { severity: 'error', summary: 'A password must be exactly one of `{ secret }` or `{ hash, algorithm }`.' },
   'invalid-password-hash': { severity: 'error', summary: 'A password hash that is not base64 of a 4-byte salt plus a digest of the algorithm.' },
   // Regular expressions
-  'invalid-regex': { severity: 'error', summary: 'A permission or policy pattern that does not compile.' },
-  'regex-dialect': { severity: 'warning', summary: 'A pattern using syntax that Erlang (PCRE) and JavaScript read differently; only the broker can check it.' },
+  'invalid-regex': { severity: 'error', summary: 'A permission or policy pattern that does not compile, in JavaScript or in PCRE (`[^]`, `\\u0041`, `[a-\\d]`).' },
+  'regex-dialect': { severity: 'warning', summary: 'A pattern using syntax that Erlang (PCRE) and JavaScript read differently, or a policy pattern warren cannot match in linear time (lookaround, back-reference); only the broker can check or apply it.' },
   // Policies
   'policy-key-mismatch': { severity: 'error', summary: 'A policy definition key that does not apply to the objects the policy targets (`applyTo`).' },
   'policy-unknown-key': { severity: 'warning', summary: 'A policy definition key RabbitMQ does not know (plugins may add keys).' },
@@ -68,7 +68,7 @@ export const CODES = {
   'dead-letter-cycle': { severity: 'error', summary: 'Queues dead-letter into each other by expiry with no consumer exit; RabbitMQ drops such messages.' },
   // warren import
   'definitions-shape': { severity: 'error', summary: '`warren import`: the document is not a RabbitMQ definitions export at this place (e.g. a queue without `name`).' },
-  'import-skipped': { severity: 'warning', summary: '`warren import`: an object a topology does not hold was left out (server-named queues, federation/shovel parameters, MD5 password hashes).' },
+  'import-skipped': { severity: 'warning', summary: '`warren import`: an object a topology does not hold was left out (server-named queues, federation/shovel parameters, MD5 password hashes, objects of a vhost the export does not list, all but the last of duplicate definitions).' },
   // Cluster (warren:cluster, RabbitMQ on Kubernetes)
   'invalid-quantity': { severity: 'error', summary: 'A Kubernetes quantity (cpu, memory, storage size) that does not parse or is not positive (e.g. `1GB` for `1G`/`1Gi`).' },
   'cluster-request-over-limit': { severity: 'error', summary: 'A cpu or memory request above its limit; Kubernetes rejects such pods.' },

@@ -20,7 +20,7 @@
 //   made outside the topology may set one.
 // Not counted: delivery-limit and dead-letter changes (messages go only when
 // consumers reject them again, or expire under a TTL counted above).
-import { compileForMatching } from '../check/check-regex.js';
+import { compileForMatching, type NameMatcher } from '../check/check-regex.js';
 import { POLICY_KEYS, targetsOf } from '../check/policy-keys.js';
 import type { JsonValue, Plan, PlanEntry, PolicyEntry, QueueEntry } from '../plan/plan-types.js';
 
@@ -77,7 +77,7 @@ export function assessSettings(base: Plan, head: Plan): Map<string, SettingsRisk
 
 interface Candidate {
   readonly entry: PolicyEntry;
-  readonly regex: RegExp | undefined;
+  readonly regex: NameMatcher | undefined;
 }
 
 interface VhostPolicies {

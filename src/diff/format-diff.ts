@@ -3,8 +3,10 @@
 // each vhost followed by the routing its changes alter. Changes that widen
 // access are marked on their line and counted in the summary; Markdown also
 // lists them above everything else. Names are shown as written: control
-// characters as \uXXXX (a name must not break a line or a table row), and
-// Markdown syntax in them escaped.
+// characters as \uXXXX (a name must not break a line or a table row; the
+// same escaping as every text output, escape-text.ts), and Markdown syntax in
+// them escaped.
+import { escapeText } from '../diagnostics/escape-text.js';
 import type { HeaderValue } from '../route/match-headers.js';
 import type { LiveChange } from './annotate-live.js';
 import type { ChangeClass } from './diff-plans.js';
@@ -60,10 +62,8 @@ function markdownGroup(name: string, g: Group): string {
   return `### ${text(name)}\n\n${table}${routing}`;
 }
 
-/** Control characters as \uXXXX: one change stays one line. */
-function visible(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** Control characters and line separators as \uXXXX: one change stays one line. */
+const visible = escapeText;
 
 /** Plain text in Markdown: punctuation that would start emphasis, code, links, HTML, entities or a table cell is escaped. */
 function text(s: string): string {

@@ -1,7 +1,7 @@
 // `warren diff --broker URL`: how many messages and consumers the queues a
 // data-losing change puts at risk (deleted, re-declared, or given a setting
 // that drops or expires messages) hold right now, read from the management API.
-import { brokerReader } from '../broker/read-management.js';
+import { brokerReader, type BrokerAddress } from '../broker/read-management.js';
 
 export type LiveCount = { readonly messages: number; readonly consumers: number } | { readonly absent: true } | { readonly unknown: string };
 
@@ -10,8 +10,8 @@ export interface QueueRef {
   readonly name: string;
 }
 
-export async function readLiveCounts(brokerUrl: string, queues: readonly QueueRef[]): Promise<Map<string, LiveCount>> {
-  const read = brokerReader(brokerUrl);
+export async function readLiveCounts(broker: BrokerAddress, queues: readonly QueueRef[]): Promise<Map<string, LiveCount>> {
+  const read = brokerReader(broker);
   const out = new Map<string, LiveCount>();
   for (const q of queues) {
     const r = await read(`/queues/${encodeURIComponent(q.vhost)}/${encodeURIComponent(q.name)}`);

@@ -1,12 +1,14 @@
 // `warren import`: a broker's definitions export → topology data, one vhost at
 // a time, plus users. Objects a topology cannot or should not hold (built-in
-// exchanges, server-named queues, federation and shovel parameters) are left
-// out with a warning that points into the export.
+// exchanges, server-named queues, federation and shovel parameters, objects
+// of unlisted vhosts, all but the last of duplicates) are left out with a
+// warning that points into the export.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 import { BUILTIN_EXCHANGES } from '../model/topology-model.js';
 import { DELAYED_TYPES, MATCH_MODES, QUEUE_TYPES } from '../schema/format-constants.js';
 import type { BindingSpec, ExchangeSpec, PolicySpec, QueueSpec, QueueType, UserSpec, VHostSpec } from '../schema/topology-schema.js';
 import type { BindingDef, Definitions, ExchangeDef, ParameterDef, VHostDef } from './definitions-schema.js';
+import { dropUnusable } from './drop-unusable.js';
 import { foldSettingsPolicies, queueSpec } from './import-queues.js';
 import { importUsers } from './import-users.js';
 import { tagList } from './tag-list.js';
@@ -28,12 +30,18 @@ interface Ctx {
  * `only`: import just these vhosts, and the users with permissions in them
  * (a team taking over its part of a shared broker).
  */
-export function importDefinitions(file: string, all: Definitions, only?: readonly string[]): ImportedTopology {
+export function importDefinitions(file: string, exported: Definitions, only?: readonly string[]): ImportedTopology {
   const ctx: Ctx = { file, findings: [] };
+  const all = dropUnusable(file, exported, ctx.findings);
+  // A --vhost the export does not hold is a mistake, not an empty topology.
+  const names = new Set((all.vhosts ?? []).filter(Boolean).map((v) => v.name));
+  for (const name of only ?? []) {
+    if (!names.has(name)) ctx.findings.push(finding('unknown-vhost', { file, pointer: '/vhosts' }, `--vhost ${name}: the export holds no such vhost (it has ${[...names].sort().join(', ') || 'none'})`));
+  }
   const d = only && only.length > 0 ? selectVhosts(all, new Set(only)) : all;
   // The first definition of each vhost name, in name order.
   const defs = new Map<string, VHostDef>();
-  for (const v of d.vhosts ?? []) if (!defs.has(v.name)) defs.set(v.name, v);
+  for (const v of d.vhosts ?? []) if (v && !defs.has(v.name)) defs.set(v.name, v);
   const vhosts = new Map<string, VHostSpec>();
   for (const name of [...defs.keys()].sort()) vhosts.set(name, importVhost(ctx, d, defs.get(name)!));
   skipParameters(ctx, d.parameters ?? []);
@@ -55,7 +63,7 @@ function selectVhosts(d: Definitions, keep: Set<string>): Definitions {
   const topic = inVhost(d.topic_permissions);
   const users = new Set([...(permissions ?? []), ...(topic ?? [])].filter(Boolean).map((p) => p.user));
   return {
-    ...d, vhosts: d.vhosts?.filter((v) => keep.has(v.name)), users: holes(d.users, (u) => users.has(u.name)),
+    ...d, vhosts: d.vhosts?.filter((v) => v && keep.has(v.name)), users: holes(d.users, (u) => users.has(u.name)),
     permissions, topic_permissions: topic, policies: inVhost(d.policies), queues: inVhost(d.queues), exchanges: inVhost(d.exchanges),
     bindings: inVhost(d.bindings), parameters: inVhost(d.parameters),
   };

@@ -12,6 +12,15 @@ export interface RenderedFile {
   readonly text: string;
 }
 
+// The header line that marks a file as written by `warren import`: such a
+// file may be written over by the next import; any other file is the user's.
+const IMPORT_MARK = 'Imported by `warren import`';
+
+/** Whether a file's text is one `warren import` wrote (its header within the first lines). */
+export function writtenByImport(text: string): boolean {
+  return text.split('\n', 3).some((line) => line.startsWith('#') && line.includes(IMPORT_MARK));
+}
+
 /** The whole topology as one document (for stdout). */
 export function renderSingle(t: ImportedTopology, schemaPath: string): string {
   return render({ version: 1, ...(t.vhosts.size > 0 ? { vhosts: Object.fromEntries(t.vhosts) } : {}), ...(t.users.size > 0 ? { users: Object.fromEntries(t.users) } : {}) }, schemaPath);
@@ -50,6 +59,6 @@ function render(data: TopologyFile | { version: 1; vhosts?: Record<string, VHost
     },
   });
   void isSeq;
-  doc.commentBefore = ` yaml-language-server: $schema=${schemaPath}\n Imported by \`warren import\` from a RabbitMQ definitions export.`;
+  doc.commentBefore = ` yaml-language-server: $schema=${schemaPath}\n ${IMPORT_MARK} from a RabbitMQ definitions export.`;
   return doc.toString({ lineWidth: 0, flowCollectionPadding: true });
 }

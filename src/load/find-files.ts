@@ -37,6 +37,7 @@ function expand(path: string): string[] {
   if (kind === 'dir') return walk(path);
   // tinyglobby is loaded only for patterns: plain paths are the common case.
   const glob = createRequire(import.meta.url)('tinyglobby') as typeof Glob;
+  // A glob matches files and symbolic links only (tinyglobby never lists FIFOs or devices).
   if (glob.isDynamicPattern(path)) return glob.globSync(path, { onlyFiles: true, expandDirectories: false }).sort();
   return [];
 }
@@ -50,10 +51,20 @@ function statKind(path: string): 'file' | 'dir' | undefined {
   }
 }
 
-/** Every *.yaml / *.yml below dir, sorted by path; hidden entries are skipped. */
+/**
+ * Every *.yaml / *.yml below dir, sorted by path; hidden entries are skipped.
+ * A directory that cannot be listed is returned itself: reading it then
+ * reports why (`file-unreadable` at DIR:1:1) instead of its files vanishing.
+ */
 function walk(dir: string): string[] {
   const out: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let listed;
+  try {
+    listed = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [dir];
+  }
+  const entries = listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);

@@ -1,27 +1,79 @@
 // Reads one file as UTF-8 text. Size, read and encoding problems become
-// findings with the position of the first bad byte, never exceptions.
-import { readFileSync, statSync } from 'node:fs';
+// findings with the position of the first bad byte, never exceptions. Only
+// regular files are read, and never past the size limit: a FIFO would block
+// forever and /dev/zero never ends, so they are refused before being opened
+// (and checked again on the open descriptor, in case the path changed).
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const CHUNK = 64 * 1024;
 
 export type ReadResult = { readonly text: string } | { readonly problem: Finding };
 
 export function readSource(file: string): ReadResult {
   const max = maxFileBytes();
   const root = { file, pointer: '' };
+  const unreadable = (why: string): ReadResult => ({ problem: finding('file-unreadable', root, why, { line: 1 }) });
+  const tooLarge = (size: string): ReadResult => ({ problem: finding('file-too-large', root, `file is ${size} bytes; the limit is ${max} (WARREN_MAX_FILE_BYTES)`, { line: 1 }) });
+  let fd: number | undefined;
   try {
-    const size = statSync(file).size;
-    if (size > max) return { problem: finding('file-too-large', root, `file is ${size} bytes; the limit is ${max} (WARREN_MAX_FILE_BYTES)`, { line: 1 }) };
-    return decode(file, readFileSync(file));
+    const kind = notRegular(statSync(file));
+    if (kind) return unreadable(`not a regular file (${kind}); only regular files are read (- reads standard input)`);
+    // O_NONBLOCK: should the path have become a FIFO since, opening it does not wait for a writer.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stat = fstatSync(fd);
+    const changed = notRegular(stat);
+    if (changed) return unreadable(`not a regular file (${changed}); only regular files are read (- reads standard input)`);
+    if (stat.size > max) return tooLarge(String(stat.size));
+    const bytes = readAtMost(fd, stat.size, max);
+    // A file that grows while read (or that reports no size, as /proc files do) stops at the limit.
+    if (bytes.length > max) return tooLarge(`over ${max}`);
+    return decode(file, bytes);
   } catch (error) {
-    return { problem: finding('file-unreadable', root, `cannot read file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { line: 1 }) };
+    return unreadable(`cannot read file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+function notRegular(stat: Stats): string | undefined {
+  if (stat.isFile()) return undefined;
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+/** Up to max + 1 bytes: one read for a file of the size it reported, more only if it grew. */
+function readAtMost(fd: number, size: number, max: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let want = Math.min(size + 1, max + 1);
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(Math.max(want, 1));
+    const n = readSync(fd, buffer, 0, buffer.length, null);
+    if (n === 0) break;
+    chunks.push(buffer.subarray(0, n));
+    total += n;
+    if (total > max) break;
+    want = Math.min(CHUNK, max + 1 - total);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 export function maxFileBytes(): number {
   const n = Number(process.env.WARREN_MAX_FILE_BYTES);
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_BYTES;
+}
+
+/** Why WARREN_MAX_FILE_BYTES cannot be used, for the CLI to refuse it instead of silently using the default. */
+export function maxFileBytesProblem(): string | undefined {
+  const raw = process.env.WARREN_MAX_FILE_BYTES;
+  if (raw === undefined || raw === '') return undefined;
+  return /^[1-9][0-9]*$/.test(raw) && Number.isSafeInteger(Number(raw)) ? undefined : 'WARREN_MAX_FILE_BYTES must be a positive whole number of bytes';
 }
 
 export function decode(file: string, bytes: Buffer): ReadResult {

@@ -3,7 +3,7 @@
 // must be reported or when the fast parser refuses the file. A clean file is
 // therefore parsed once, and only a file with problems pays for positions.
 import jsYaml from 'js-yaml';
-import type { Document, LineCounter, Node, Pair } from 'yaml';
+import type { Alias, Document, Node, Pair } from 'yaml';
 import { child, finding, type Finding } from '../diagnostics/diagnostic.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -16,7 +16,8 @@ const ALIAS_TOKEN = /(^|[\s[{,])\*[^\s[\]{},]/m;
 
 export class SourceFile {
   private doc: Document | undefined;
-  private counter: LineCounter | undefined;
+  private built = false;
+  private lineStarts: number[] | undefined;
   /** Parsed data; undefined when the file does not parse. */
   data: unknown;
   readonly findings: Finding[] = [];
@@ -26,14 +27,33 @@ export class SourceFile {
   }
 
   /** The `yaml` Document with positions, built on first use. */
-  document(): { doc: Document | undefined; counter: LineCounter } {
-    if (!this.counter) {
-      const { LineCounter, parseDocument } = yamlLib();
-      const counter = new LineCounter();
-      this.counter = counter;
-      this.doc = guard(() => parseDocument(this.text, { lineCounter: counter, uniqueKeys: false, prettyErrors: false }));
+  document(): { doc: Document | undefined } {
+    if (!this.built) {
+      this.built = true;
+      // YAML allows a lone CR as a line break; `yaml` does not read it as one.
+      // Replacing it with LF keeps every offset where it was.
+      const text = this.text.includes('\r') ? this.text.replace(/\r(?!\n)/g, '\n') : this.text;
+      this.doc = guard(() => yamlLib().parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' }));
     }
-    return { doc: this.doc, counter: this.counter };
+    return { doc: this.doc };
+  }
+
+  /**
+   * Line and column (1-based) of a UTF-16 offset. Lines break at LF, CRLF and
+   * a lone CR, as YAML's do; columns count code points, as editors show them
+   * (an emoji is one column, not two).
+   */
+  linePos(offset: number): { line: number; col: number } {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: codePoints(this.text, starts[lo]!, at) + 1 };
   }
 
   private parse(): void {
@@ -41,9 +61,13 @@ export class SourceFile {
     if (!ALIAS_TOKEN.test(this.text)) {
       try {
         this.data = jsYaml.load(this.text, { schema: jsYaml.CORE_SCHEMA, json: false });
+        // YAML reads unquoted keys such as 1e3, 0x10 or ~ as numbers or null,
+        // which become other names (1000, 16, null). Only keys that could be
+        // such a reading send the file to the Document, which has the key's text.
+        if (hasSuspectKey(this.data, 0)) this.findings.push(...findRenamedKeys(this));
         return this.checkEmpty();
       } catch (error) {
-        fastError = fastErrorOf(error, this.text);
+        fastError = fastErrorOf(error, this);
       }
     }
     this.parseWithPositions(fastError);
@@ -56,8 +80,10 @@ export class SourceFile {
    * characters, and it stops deep nesting where `yaml` runs out of stack.
    */
   private parseWithPositions(fastError: FastError | undefined): void {
-    const { doc, counter } = this.document();
-    const errors = (doc?.errors ?? []).filter((e) => !/call stack/i.test(e.message));
+    const { doc } = this.document();
+    // An unknown tag is only a warning to `yaml`; js-yaml refuses the file. Its place is the tag's.
+    const unknownTags = (doc?.warnings ?? []).filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+    const errors = [...(doc?.errors ?? []), ...unknownTags].filter((e) => !/call stack/i.test(e.message));
     const tooDeep = !doc || errors.length < doc.errors.length;
     const duplicates = doc ? findDuplicateKeys(this, doc.contents) : [];
     if (fastError && (tooDeep || (errors.length === 0 && duplicates.length === 0))) {
@@ -68,7 +94,7 @@ export class SourceFile {
     // distinct places are what a user can act on.
     const places = new Set<string>();
     for (const error of errors) {
-      const { line, col } = counter.linePos(error.pos[0]);
+      const { line, col } = this.linePos(error.pos[0]);
       if (places.has(`${line}:${col}`) || places.size >= MAX_SYNTAX_ERRORS) continue;
       places.add(`${line}:${col}`);
       this.fail('yaml-syntax', syntaxMessage(error.code, error.message), line, col);
@@ -78,12 +104,19 @@ export class SourceFile {
     try {
       this.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
+      // `yaml` throws a ReferenceError both for an alias bomb and for an alias without an anchor.
+      const unresolved = guard(() => unresolvedAlias(doc.contents));
+      if (unresolved) {
+        const { line, col } = this.linePos(unresolved.range?.[0] ?? 0);
+        return this.fail('yaml-syntax', `alias \`*${unresolved.source}\` names no anchor defined before it`, line, col);
+      }
       const alias = firstAlias(doc.contents);
-      const { line, col } = counter.linePos(alias?.range?.[0] ?? 0);
+      const { line, col } = this.linePos(alias?.range?.[0] ?? 0);
       if (error instanceof ReferenceError) return this.fail('yaml-alias-limit', `aliases expand beyond ${MAX_ALIAS_COUNT} nodes`, line, col);
       return this.fail('yaml-syntax', 'the document cannot be read: ' + firstLine(String((error as Error).message)), line, col);
     }
-    this.checkEmpty();
+    this.findings.push(...findRenamedKeys(this));
+    if (this.data !== undefined) this.checkEmpty();
   }
 
   private checkEmpty(): void {
@@ -111,12 +144,10 @@ interface FastError {
  * js-yaml's error with its place, from the character offset (its line/column
  * are not always relative to a line); duplicate keys are left to findDuplicateKeys.
  */
-function fastErrorOf(error: unknown, text: string): FastError | undefined {
+function fastErrorOf(error: unknown, source: SourceFile): FastError | undefined {
   if (!(error instanceof jsYaml.YAMLException) || !error.mark || /duplicated mapping key/.test(error.reason)) return undefined;
   const message = /maxDepth/.test(error.reason) ? 'the document is nested too deeply to read' : error.reason;
-  const before = text.slice(0, error.mark.position);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { message, line: before.split('\n').length, col: error.mark.position - lineStart + 1 };
+  return { message, ...source.linePos(error.mark.position) };
 }
 
 function syntaxMessage(code: string, message: string): string {
@@ -139,7 +170,7 @@ function guard<T>(fn: () => T): T | undefined {
   }
 }
 
-function firstAlias(node: unknown): Node | undefined {
+function firstAlias(node: unknown): Alias | undefined {
   const { isAlias, isMap, isSeq } = yamlLib();
   if (isAlias(node)) return node;
   const items = isMap(node) ? node.items.flatMap((p) => [p.key, p.value]) : isSeq(node) ? node.items : [];
@@ -148,6 +179,24 @@ function firstAlias(node: unknown): Node | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/** The first alias, in document order, whose name no earlier anchor has (one walk). */
+function unresolvedAlias(root: unknown): Alias | undefined {
+  const { isAlias, isMap, isSeq } = yamlLib();
+  const anchors = new Set<string>();
+  const visit = (node: unknown): Alias | undefined => {
+    if (isAlias(node)) return anchors.has(node.source) ? undefined : node;
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.add(anchor);
+    const items = isMap(node) ? node.items.flatMap((p) => [p.key, p.value]) : isSeq(node) ? node.items : [];
+    for (const item of items) {
+      const found = visit(item);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(root);
 }
 
 /** Every key that appears twice in one mapping, reported at each place. */
@@ -185,5 +234,79 @@ function declaresObject(pointer: string): boolean {
 }
 
 function position(source: SourceFile, node: Node | null | undefined): { line: number; col: number } {
-  return source.document().counter.linePos(node?.range?.[0] ?? 0);
+  return source.linePos(node?.range?.[0] ?? 0);
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) starts.push(i + 1);
+    else if (ch === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function codePoints(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    // A low surrogate after a high one is the second half of one code point.
+    if (!(ch >= 0xdc00 && ch <= 0xdfff && i > from && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) n++;
+  }
+  return n;
+}
+
+// String forms of keys that YAML read as something other than a string:
+// numbers, null, booleans, and mappings or lists used as keys.
+const SUSPECT_KEY = /^(?:[-+.0-9]|null$|true$|false$|Infinity$|NaN$|\[object Object\]$)|,/;
+
+/** Whether some key in the data may have been read from other text (cheap; no Document). */
+function hasSuspectKey(value: unknown, depth: number): boolean {
+  if (depth > 200 || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasSuspectKey(item, depth + 1)) return true;
+    return false;
+  }
+  // for…in allocates nothing: this walk runs on every clean file.
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (SUSPECT_KEY.test(key) || hasSuspectKey(record[key], depth + 1)) return true;
+  return false;
+}
+
+/**
+ * Keys whose name would not be their text: an unquoted 1e3, 0x10, 007 or ~
+ * is read as 1000, 16, 7 or null, and a mapping or list used as a key has
+ * no name at all. Each is reported at its place; nothing is renamed.
+ */
+function findRenamedKeys(source: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  const { isMap, isScalar, isSeq } = yamlLib();
+  const { doc } = source.document();
+  const visit = (node: unknown, pointer: string, depth: number): void => {
+    if (depth > 200) return;
+    if (isSeq(node)) node.items.forEach((item, i) => visit(item, child(pointer, i), depth + 1));
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const key = pair.key;
+      const name = isScalar(key) ? String(key.value) : String(key);
+      visit(pair.value, child(pointer, name), depth + 1);
+      const { line, col } = position(source, key as Node);
+      const at = { file: source.file, pointer: child(pointer, name) };
+      if (isScalar(key)) {
+        if (typeof key.value === 'string') continue;
+        const text = key.source ?? source.text.slice(key.range?.[0] ?? 0, key.range?.[1] ?? 0);
+        if (String(key.value) === text) continue;
+        out.push(finding('wrong-type', at, `key \`${text || '(empty)'}\` is read by YAML as ${describe(key.value)}, so it would name \`${String(key.value)}\`; quote it ("${text}") to keep the name as written`, { line, col }));
+      } else {
+        out.push(finding('wrong-type', at, 'a mapping or list cannot be a key: names are strings', { line, col }));
+      }
+    }
+  };
+  if (doc) visit(doc.contents, '', 0);
+  return out;
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : typeof value === 'number' ? `the number ${String(value)}` : `the ${typeof value} ${String(value)}`;
 }

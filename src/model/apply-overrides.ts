@@ -2,7 +2,8 @@
 // `warren:overrides` config value (same shape as a topology file, without
 // `version`) is laid over the merged model:
 // - mappings merge key by key; scalars and lists replace;
-// - `null` removes: an object (`queues: { debug: null }`), a vhost, a user or a field;
+// - `null` removes: an object (`queues: { debug: null }`), a vhost, a user, a
+//   field, or all of a kind (`queues: null`, `bindings: null`, `users: null`);
 // - `bindings` listed in an override are added to the vhost's bindings.
 // Overridden and added objects point at the override in the stack file, so
 // every diagnostic about them names the place the difference was written.
@@ -16,6 +17,9 @@ const OBJECT_KINDS = ['exchanges', 'queues', 'policies', 'operatorPolicies'] as 
 
 export function applyOverrides(model: TopologyModel, overrides: unknown, src: Source): void {
   if (!isObject(overrides)) return;
+  // `vhosts: null` / `users: null` remove every one of them, as null removes anywhere.
+  if (overrides.vhosts === null) model.vhosts.clear();
+  if (overrides.users === null) model.users.clear();
   for (const [name, patch] of Object.entries(isObject(overrides.vhosts) ? overrides.vhosts : {})) {
     const here = at(src, 'vhosts', name);
     if (patch === null) model.vhosts.delete(name);
@@ -36,9 +40,11 @@ function patchVhost(vhost: VHostModel, patch: Json, src: Source): void {
   }
   for (const kind of OBJECT_KINDS) {
     const objects = patch[kind];
+    if (objects === null) vhost[kind].clear();
     if (!isObject(objects)) continue;
     for (const [name, objectPatch] of Object.entries(objects)) patchObject(vhost[kind] as Map<string, Declared<unknown>>, name, objectPatch, at(src, kind, name));
   }
+  if (patch.bindings === null) vhost.bindings.clear();
   (Array.isArray(patch.bindings) ? patch.bindings : []).forEach((binding: unknown, i) => {
     if (!isObject(binding)) return;
     const id = bindingIdentity(binding as BindingSpec);

@@ -1,12 +1,24 @@
 // A binding has no name of its own; it is identified by what it connects and
-// how. The identity is stable (no list positions) and readable, since it ends
-// up in diagnostics and resource names.
+// how, as the broker identifies it: source, destination, key and the binding
+// arguments, where `headers` and `match` end up (with `x-match: all` when
+// match is left out, since that is the broker's default). The model key, the
+// plan id and the import's de-duplication all come from this one normal form,
+// so two bindings that are one on the broker are one binding here.
 import type { BindingSpec } from '../schema/topology-schema.js';
+
+/** The arguments the broker stores for the binding. */
+export function bindingArguments(b: BindingSpec): Record<string, unknown> {
+  const args: Record<string, unknown> = { ...(b.arguments as Record<string, unknown> | undefined) };
+  if (b.headers !== undefined || b.match !== undefined) Object.assign(args, b.headers ?? {}, { 'x-match': b.match ?? 'all' });
+  return args;
+}
 
 export function bindingIdentity(b: BindingSpec): string {
   const destination = b.toExchange !== undefined && b.to === undefined ? `exchange ${b.toExchange}` : `queue ${b.to ?? ''}`;
-  const extras = [b.match ? `match=${b.match}` : '', b.headers ? `headers=${canonical(b.headers)}` : '', b.arguments ? `arguments=${canonical(b.arguments)}` : ''].filter(Boolean);
-  return `${b.from} -> ${destination} [${JSON.stringify(b.key ?? '')}${extras.length ? ' ' + extras.join(' ') : ''}]`;
+  // Most bindings have no arguments; skip building them (hot in merging).
+  const plain = b.arguments === undefined && b.headers === undefined && b.match === undefined;
+  const args = plain ? '{}' : canonical(bindingArguments(b));
+  return `${b.from} -> ${destination} [${JSON.stringify(b.key ?? '')}${args === '{}' ? '' : ` arguments=${args}`}]`;
 }
 
 /** JSON with object keys sorted, so that key order in YAML does not matter. */

@@ -19,17 +19,25 @@ const KIND_NAMES: Record<ObjectKind | 'bindings' | 'users', string> = {
   exchanges: 'exchange', queues: 'queue', policies: 'policy', operatorPolicies: 'operator policy', bindings: 'binding', users: 'user',
 };
 
+// Fields an object cannot be checked without: when the schema found one of
+// them malformed, the object is not `ok` (leaving the field out would leave
+// the object without it).
+const REQUIRED: Partial<Record<ObjectKind | 'bindings', readonly string[]>> = {
+  policies: ['pattern', 'definition'], operatorPolicies: ['pattern', 'definition'], bindings: ['from'],
+};
+
 export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyModel; findings: Finding[] } {
   const model: TopologyModel = { vhosts: new Map(), users: new Map() };
   const findings: Finding[] = [];
   const settingSources = new Map<string, Source>();
   for (const f of files) {
     const root: Source = { file: f.file, pointer: '' };
+    const broken = new BrokenIndex(f.broken);
     // `what` is a function: the description is only needed for a duplicate.
-    const add = <T>(map: Map<string, Declared<T>>, what: () => string, name: string, spec: T, src: Source) => {
+    const add = <T>(map: Map<string, Declared<T>>, what: () => string, name: string, spec: T, src: Source, required: readonly string[] = []) => {
       const prior = map.get(name);
       if (prior) return duplicate(findings, what(), prior.src, src);
-      map.set(name, usable(name, spec, src, f.broken));
+      map.set(name, usable(name, spec, src, broken, required));
     };
     for (const [name, spec] of entries<VHostSpec>(f.data.vhosts)) {
       const src = at(root, 'vhosts', name);
@@ -48,13 +56,13 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
       }
       for (const kind of OBJECT_KINDS) {
         for (const [objectName, objectSpec] of entries<never>(spec[kind])) {
-          add(vhost[kind] as Map<string, Declared<unknown>>, () => `${KIND_NAMES[kind]} \`${objectName}\` in vhost \`${name}\``, objectName, objectSpec, at(src, kind, objectName));
+          add(vhost[kind] as Map<string, Declared<unknown>>, () => `${KIND_NAMES[kind]} \`${objectName}\` in vhost \`${name}\``, objectName, objectSpec, at(src, kind, objectName), REQUIRED[kind]);
         }
       }
       (Array.isArray(spec.bindings) ? spec.bindings : []).forEach((binding: BindingSpec, i) => {
         if (!isObject(binding)) return;
         const id = bindingIdentity(binding);
-        add(vhost.bindings, () => `binding ${id} in vhost \`${name}\``, id, binding, at(src, 'bindings', i));
+        add(vhost.bindings, () => `binding ${id} in vhost \`${name}\``, id, binding, at(src, 'bindings', i), REQUIRED.bindings);
       });
     }
     for (const [name, spec] of entries<UserSpec>(f.data.users)) add(model.users, () => `user \`${name}\``, name, spec, at(root, 'users', name));
@@ -67,14 +75,59 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
  * are left out (so one bad field does not hide the checks of the others); an
  * object that is itself malformed, or lacks a required field, is not `ok`.
  */
-function usable<T>(name: string, spec: T, src: Source, broken: readonly string[]): Declared<T> {
+function usable<T>(name: string, spec: T, src: Source, broken: BrokenIndex, required: readonly string[]): Declared<T> {
   if (!isObject(spec)) return { name, spec: {} as T, src, ok: false };
-  if (broken.length === 0) return { name, spec, src, ok: true };
-  if (broken.some((b) => b === src.pointer || src.pointer.startsWith(b + '/'))) return { name, spec, src, ok: false };
-  const bad = new Set(broken.filter((b) => b.startsWith(src.pointer + '/')).map((b) => parsePointer(b.slice(src.pointer.length))[0]!));
-  if (bad.size === 0) return { name, spec, src, ok: true };
+  if (broken.empty) return { name, spec, src, ok: true };
+  if (broken.covers(src.pointer)) return { name, spec, src, ok: false };
+  const bad = broken.fieldsBelow(src.pointer);
+  if (!bad) return { name, spec, src, ok: true };
+  // Without a required field the object cannot be checked further.
+  if (required.some((field) => bad.has(field))) return { name, spec, src, ok: false };
   const kept = Object.fromEntries(Object.entries(spec as object).filter(([field]) => !bad.has(field))) as T;
   return { name, spec: kept, src, ok: true };
+}
+
+/**
+ * The schema's malformed pointers of one file, indexed once: asking each
+ * object about every broken pointer would take time quadratic in the number
+ * of problems.
+ */
+class BrokenIndex {
+  private readonly exact: ReadonlySet<string>;
+  private readonly below = new Map<string, Set<string>>();
+  readonly empty: boolean;
+
+  constructor(broken: readonly string[]) {
+    this.exact = new Set(broken);
+    this.empty = broken.length === 0;
+    for (const pointer of broken) {
+      // Every proper prefix learns the field under it that leads to the problem.
+      for (let i = pointer.indexOf('/', 1); i > 0; i = pointer.indexOf('/', i + 1)) {
+        const prefix = pointer.slice(0, i);
+        const field = parsePointer(pointer.slice(i))[0]!;
+        let fields = this.below.get(prefix);
+        if (!fields) this.below.set(prefix, (fields = new Set()));
+        fields.add(field);
+      }
+      if (pointer !== '') {
+        let root = this.below.get('');
+        if (!root) this.below.set('', (root = new Set()));
+        root.add(parsePointer(pointer)[0]!);
+      }
+    }
+  }
+
+  /** Whether the pointer or one of its ancestors is malformed. */
+  covers(pointer: string): boolean {
+    if (this.exact.has('')) return true;
+    for (let i = pointer.indexOf('/', 1); i > 0; i = pointer.indexOf('/', i + 1)) if (this.exact.has(pointer.slice(0, i))) return true;
+    return this.exact.has(pointer);
+  }
+
+  /** The fields directly under the pointer that hold a problem. */
+  fieldsBelow(pointer: string): ReadonlySet<string> | undefined {
+    return this.below.get(pointer);
+  }
 }
 
 function duplicate(findings: Finding[], what: string, first: Source, second: Source): void {

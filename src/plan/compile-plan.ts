@@ -1,6 +1,6 @@
 // Compiles a valid topology model into the plan. Pure: the same model and
 // environment always give the same plan, entries sorted by id.
-import { canonical } from '../model/binding-identity.js';
+import { bindingArguments, canonical } from '../model/binding-identity.js';
 import { BUILTIN_EXCHANGES, queueType, type Declared, type TopologyModel, type VHostModel } from '../model/topology-model.js';
 import type { BindingSpec, ExchangeSpec, QueueSpec } from '../schema/topology-schema.js';
 import { compileUsers } from './compile-users.js';
@@ -84,8 +84,7 @@ function settingsPolicy(vhost: VHostModel, queue: Declared<QueueSpec>, vhostId: 
 }
 
 function bindingEntry(vhost: VHostModel, b: BindingSpec, vhostId: string): BindingEntry {
-  const args: JsonMap = { ...(b.arguments as JsonMap | undefined) };
-  if (b.headers !== undefined || b.match !== undefined) Object.assign(args, b.headers ?? {}, { 'x-match': b.match ?? 'all' });
+  const args = bindingArguments(b) as JsonMap;
   const toQueue = b.to !== undefined;
   const destination = toQueue ? b.to! : b.toExchange!;
   const exchangeId = (name: string) => (BUILTIN_EXCHANGES.has(name) && !vhost.exchanges.has(name) ? undefined : ids.object(vhost.name, 'exchange', name));

@@ -13,9 +13,18 @@ function StringEnum<const T extends readonly string[]>(values: T, description?: 
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 }
 
+/**
+ * A map with any keys. TypeBox writes `Record` as `patternProperties: { "^(.*)$" }`,
+ * whose `.` does not match a line break: an entry keyed `"a\nb"` was not
+ * checked at all. `additionalProperties` applies to every key.
+ */
+function AnyKeys<T extends TSchema>(value: T, options: { description?: string } = {}) {
+  return Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value, ...options });
+}
+
 /** A map keyed by object name (vhost, exchange, queue, policy, user). */
 function NameMap<T extends TSchema>(value: T, description: string) {
-  return Type.Record(Type.String(), value, { description });
+  return AnyKeys(value, { description });
 }
 
 
@@ -24,17 +33,27 @@ function NameMap<T extends TSchema>(value: T, description: string) {
 const Duration = Type.Unsafe<number | string>({
   type: ['integer', 'string'],
   minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
   pattern: DURATION_PATTERN,
   description: 'Milliseconds, or a number with unit ms, s, m, h or d (e.g. 60s, 1.5h)',
 });
 const Size = Type.Unsafe<number | string>({
   type: ['integer', 'string'],
   minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
   pattern: SIZE_PATTERN,
   description: 'Bytes, or a number with unit B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024)',
 });
-const Count = Type.Integer({ minimum: 0 });
-const Arguments = Type.Record(Type.String(), Type.Unknown(), { description: 'Raw arguments, passed through as declared' });
+// Integers past 2^53 are not exact in JavaScript (YAML's 10^23 reads as
+// 1e+23): every integer is bounded to the safe range, some tighter below.
+const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+// Any value; numbers only in the range where integers are exact.
+const AnyValue = Type.Unsafe<unknown>({
+  type: ['string', 'number', 'boolean', 'object', 'array', 'null'],
+  minimum: -Number.MAX_SAFE_INTEGER,
+  maximum: Number.MAX_SAFE_INTEGER,
+});
+const Arguments = AnyKeys(AnyValue, { description: 'Raw arguments, passed through as declared' });
 const Closed = { additionalProperties: false } as const;
 
 
@@ -71,7 +90,8 @@ const QueueSpec = Type.Object(
     maxLengthBytes: Type.Optional(Size),
     overflow: Type.Optional(StringEnum(['drop-head', 'reject-publish', 'reject-publish-dlx'] as const)),
     deadLetter: Type.Optional(DeadLetterSpec),
-    deliveryLimit: Type.Optional(Count),
+    // Delivery counts travel as a 32-bit signed AMQP integer (x-delivery-count).
+    deliveryLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
     maxPriority: Type.Optional(Type.Integer({ minimum: 1, maximum: 255 })),
     singleActiveConsumer: Type.Optional(Type.Boolean({ default: false })),
     leaderLocator: Type.Optional(StringEnum(['client-local', 'balanced'] as const)),
@@ -81,7 +101,11 @@ const QueueSpec = Type.Object(
   Closed,
 );
 
-const HeaderValue = Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] });
+const HeaderValue = Type.Unsafe<string | number | boolean>({
+  type: ['string', 'number', 'boolean'],
+  minimum: -Number.MAX_SAFE_INTEGER,
+  maximum: Number.MAX_SAFE_INTEGER,
+});
 
 const BindingSpec = Type.Object(
   {
@@ -90,7 +114,7 @@ const BindingSpec = Type.Object(
     toExchange: Type.Optional(Type.String({ description: 'Destination exchange' })),
     key: Type.Optional(Type.String({ default: '' })),
     match: Type.Optional(StringEnum(MATCH_MODES)),
-    headers: Type.Optional(Type.Record(Type.String(), HeaderValue)),
+    headers: Type.Optional(AnyKeys(HeaderValue)),
     arguments: Type.Optional(Arguments),
   },
   Closed,
@@ -101,8 +125,8 @@ function policySpec(targets: readonly string[]) {
     {
       pattern: Type.String({ description: 'Regular expression (Erlang/PCRE) matched against object names' }),
       applyTo: Type.Optional(StringEnum(targets as readonly (typeof POLICY_TARGETS)[number][])),
-      priority: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-      definition: Type.Record(Type.String(), Type.Unknown()),
+      priority: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 })),
+      definition: AnyKeys(AnyValue),
     },
     Closed,
   );
