@@ -2,6 +2,13 @@
 // providers. It runs inside Pulumi's dynamic-provider host, so it depends on
 // nothing but Node's globals (fetch, Buffer), and no error it raises carries
 // the credentials (or a stack trace: plainError).
+//
+// Every request has a deadline (WARREN_MANAGEMENT_TIMEOUT_MS, default 30 s):
+// a broker that accepts the connection and never answers must not hang
+// `pulumi up`. A request that gets no answer, or a 5xx, is asked again (3
+// attempts in all): a node that restarts or is under load answers the next
+// one. Every call here is idempotent (GET; PUT and DELETE of a whole object;
+// POST of a rebalance), so asking again changes nothing.
 import { plainError } from './plain-error.js';
 
 export interface Connection {
@@ -10,21 +17,61 @@ export interface Connection {
   readonly password: string;
 }
 
+const ATTEMPTS = 3;
+
 export async function callApi(conn: Connection, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const auth = 'Basic ' + Buffer.from(`${conn.username}:${conn.password}`).toString('base64');
-  const response = await fetch(conn.url.replace(/\/+$/, '') + '/api' + path, {
-    method,
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (response.status >= 400 && response.status !== 404) {
-    throw plainError(`RabbitMQ management API: ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  const timeout = deadline();
+  const what = `RabbitMQ management API: ${method} ${path}`;
+  for (let attempt = 1; ; attempt++) {
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(conn.url.replace(/\/+$/, '') + '/api' + path, {
+        method,
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(timeout),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      if (attempt < ATTEMPTS) {
+        await pause(250 * attempt);
+        continue;
+      }
+      throw plainError(`${what}: no answer after ${ATTEMPTS} attempts (${reason(error, timeout)})`);
+    }
+    if (status >= 500 && attempt < ATTEMPTS) {
+      await pause(250 * attempt);
+      continue;
+    }
+    if (status >= 400 && status !== 404) throw plainError(`${what} answered ${status}: ${text.slice(0, 300)}`);
+    try {
+      return { status, json: text ? JSON.parse(text) : undefined };
+    } catch {
+      throw plainError(`${what} answered ${status} with a body that is not JSON: ${text.slice(0, 100)}`);
+    }
   }
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
 
 /** A path segment: vhost and object names may hold `/` (the default vhost is `/`). */
 export function seg(name: string): string {
   return encodeURIComponent(name);
+}
+
+/** Milliseconds per request: WARREN_MANAGEMENT_TIMEOUT_MS when it is a positive whole number, else 30 s. */
+function deadline(): number {
+  const n = Number(process.env.WARREN_MANAGEMENT_TIMEOUT_MS);
+  return Number.isInteger(n) && n > 0 ? n : 30_000;
+}
+
+function reason(error: unknown, timeout: number): string {
+  const e = error as { name?: string; cause?: { code?: string } };
+  if (e.name === 'TimeoutError') return `no answer within ${timeout} ms`;
+  return e.cause?.code ?? e.name ?? 'request failed';
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,71 @@
+// The dynamic providers' management API client against a local HTTP server
+// that misbehaves on purpose: deadlines, retries, answers that are not JSON.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { callApi } from '../../src/pulumi/dynamic/management-api.js';
+
+type Handler = (n: number) => { status: number; body: string } | 'hang';
+let handler: Handler = () => ({ status: 200, body: '{}' });
+let requests = 0;
+let server: Server;
+let url = '';
+const conn = () => ({ url, username: 'admin', password: 'S3cret-pw' });
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const answer = handler(++requests);
+    if (answer === 'hang') return; // accepts, never answers
+    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+afterEach(() => {
+  requests = 0;
+  delete process.env.WARREN_MANAGEMENT_TIMEOUT_MS;
+});
+
+describe('callApi', () => {
+  it('asks again after a 5xx and returns the answer that came', async () => {
+    handler = (n) => (n < 3 ? { status: 503, body: 'busy' } : { status: 200, body: '{"ok":true}' });
+    expect(await callApi(conn(), 'GET', '/overview')).toEqual({ status: 200, json: { ok: true } });
+    expect(requests).toBe(3);
+  });
+
+  it('gives up after 3 attempts with the last status, never the credentials or a stack', async () => {
+    handler = () => ({ status: 500, body: 'internal' });
+    const error = await callApi(conn(), 'PUT', '/vhosts/a', {}).catch((e: Error) => e);
+    expect(requests).toBe(3);
+    expect((error as Error).message).toMatch(/PUT \/vhosts\/a answered 500/);
+    expect((error as Error).stack).toBe('');
+    expect(String(error)).not.toContain('S3cret-pw');
+  });
+
+  it('does not ask again after a 4xx, and lets 404 through as an answer', async () => {
+    handler = () => ({ status: 401, body: 'no' });
+    await expect(callApi(conn(), 'GET', '/users')).rejects.toThrow(/answered 401/);
+    expect(requests).toBe(1);
+    requests = 0;
+    handler = () => ({ status: 404, body: '' });
+    expect(await callApi(conn(), 'GET', '/users/x')).toEqual({ status: 404, json: undefined });
+  });
+
+  it('has a deadline per request: a broker that never answers ends in a clear error', async () => {
+    process.env.WARREN_MANAGEMENT_TIMEOUT_MS = '150';
+    handler = () => 'hang';
+    const started = Date.now();
+    await expect(callApi(conn(), 'GET', '/overview')).rejects.toThrow(/no answer after 3 attempts \(no answer within 150 ms\)/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(requests).toBe(3);
+  });
+
+  it('reports an answer that is not JSON instead of throwing a parse error', async () => {
+    handler = () => ({ status: 200, body: '<html>proxy</html>' });
+    await expect(callApi(conn(), 'GET', '/queues')).rejects.toThrow(/answered 200 with a body that is not JSON/);
+  });
+});
