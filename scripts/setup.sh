@@ -6,10 +6,10 @@
 #
 #   scripts/setup.sh                  what the local stack needs (`npm run up`)
 #   scripts/setup.sh --kubernetes     also the Kubernetes provider plugin, for
-#                                     stacks with `warren:cluster` (cold ~8 min)
+#                                     stacks with `warren:cluster` (cold ~7 min)
 #   scripts/setup.sh --tests          also the Kubernetes API-server tier the
 #                                     tests run against (kube-apiserver, etcd,
-#                                     kwok…; cold ~16 min) — `npm test`
+#                                     kwok…; cold ~6 min after the plugin) — `npm test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kubernetes=0 tier=0

@@ -11,7 +11,7 @@
 #             of the commit that upstream tagged with that version
 #
 # Cached under ${WARREN_CACHE_DIR:-$HOME/.cache/warren}/toolchain/, keyed by version
-# and by a hash of the wrapper sources; a warm rerun only checks. Cold: ~8 min on
+# and by a hash of the wrapper sources; a warm rerun only checks. Cold: ~7 min on
 # 2 cores (463 s measured), a 167 MB stripped binary.
 # Needs the Pulumi CLI (toolchain/install-toolchain.sh) for the plugin install.
 set -euo pipefail
@@ -52,7 +52,7 @@ BIN="$CACHE_ROOT/$key/bin/pulumi-resource-kubernetes"
 if [[ -x "$BIN" ]]; then
 	log "pulumi-resource-kubernetes ${VERSION}: cached"
 else
-	log "building pulumi-resource-kubernetes ${VERSION} from $MODULE@$pinned (~8 min on 2 cores)"
+	log "building pulumi-resource-kubernetes ${VERSION} from $MODULE@$pinned (~7 min on 2 cores)"
 	t0=$(now)
 	build_dir="$CACHE_ROOT/$key/build"
 	rm -rf "$build_dir"

@@ -66,9 +66,9 @@ async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
   const [{ RabbitCluster }, k8s] = await Promise.all([import('./kubernetes/create-cluster.js'), import('@pulumi/kubernetes')]);
   const password = config.getSecret('managementPassword');
   return new RabbitCluster('rabbitmq', compileCluster(c), {
-    // ConfigMaps updated in place: the provider would otherwise replace the (fixed-name) config map, deleting it
-    // for a moment under pods that may be restarting.
-    provider: new k8s.Provider('kubernetes', { kubeconfig: config.getSecret('kubeconfig'), enableConfigMapMutable: true }),
+    // ConfigMaps and Secrets updated in place: the provider would otherwise replace the (fixed-name) object,
+    // deleting it for a moment under pods that may be restarting (a credential rotation changes the Secret).
+    provider: new k8s.Provider('kubernetes', { kubeconfig: config.getSecret('kubeconfig'), enableConfigMapMutable: true, enableSecretMutable: true }),
     // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
     ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
     allow: { allowReplace: allow.replaceCluster === true, ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}) },

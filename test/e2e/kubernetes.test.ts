@@ -21,6 +21,8 @@ const PREFIX = 'e2e-k8s-';
 const NS = 'e2e-rabbitmq';
 const ADMIN = `${PREFIX}admin`;
 const ADMIN_PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
+const ROTATED = `${PREFIX}admin-2`;
+const ROTATED_PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 const DECOMMISSION = 'warren-decommission';
 const project = new E2EProject(undefined, PREFIX);
 const clusterDir = join(project.dir, 'k8s');
@@ -73,6 +75,7 @@ beforeAll(async () => {
   kubeconfig = readFileSync(exports.KUBECONFIG!, 'utf8');
   // The admin the stack brings; on a real cluster RabbitMQ makes it from the default-user Secret on first boot.
   await api(`/users/${ADMIN}`, 'DELETE');
+  await api(`/users/${ROTATED}`, 'DELETE');
   await api(`/global-parameters/${DECOMMISSION}`, 'DELETE');
   expect((await api(`/users/${ADMIN}`, 'PUT', { password: ADMIN_PASSWORD, tags: 'administrator' })).status).toBeLessThan(300);
 }, 600_000);
@@ -82,6 +85,7 @@ afterAll(async () => {
   await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'down', clusterDir], { timeout: 120_000 }).catch(() => undefined);
   await Promise.all([`${PREFIX}shop`, `${PREFIX}ops`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
   await api(`/users/${ADMIN}`, 'DELETE');
+  await api(`/users/${ROTATED}`, 'DELETE');
   await api(`/global-parameters/${DECOMMISSION}`, 'DELETE');
 }, 600_000);
 
@@ -193,12 +197,26 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     expect(spawnSync('kubectl', ['get', 'namespace', 'e2e-rabbitmq-prod'], { env: kubeEnv, encoding: 'utf8' }).status).not.toBe(0);
   }, 600_000);
 
+  it('rotated admin credentials reach the state of every resource: destroy works after the old ones are revoked', async () => {
+    // As the README says: the new admin exists on the broker first, then the stack switches to it.
+    expect((await api(`/users/${ROTATED}`, 'PUT', { password: ROTATED_PASSWORD, tags: 'administrator' })).status).toBeLessThan(300);
+    for (const vhost of [`${PREFIX}shop`, `${PREFIX}ops`]) await api(`/permissions/${enc(vhost)}/${ROTATED}`, 'PUT', { configure: '.*', write: '.*', read: '.*' });
+    project.setConfig({ 'warren:managementUser': ROTATED });
+    expectOk(await project.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ROTATED_PASSWORD), 'config set rotated password');
+    const up = expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up with rotated credentials');
+    expect(up.output).not.toMatch(/replaced/);
+    expect(statefulSet().metadata.uid).toBe(uid);
+    expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview after rotation');
+    expect((await api(`/users/${ADMIN}`, 'DELETE')).status).toBeLessThan(300);
+    expect(project.stateText()).not.toContain(ROTATED_PASSWORD);
+  }, 900_000);
+
   it('destroy marks the cluster for deletion first (stopping nodes skip the quorum wait), then leaves nothing', async () => {
     expectOk(await project.pulumiAsync('destroy', '--yes', '--skip-preview'), 'destroy');
     expect(spawnSync('kubectl', ['get', 'namespace', NS], { env: kubeEnv, encoding: 'utf8' }).status).not.toBe(0);
     expect(kubectl('get', 'statefulsets,services,secrets,configmaps,pods,pvc', '-A', '-l', 'app.kubernetes.io/name=rabbitmq', '-o', 'name').trim()).toBe('');
     expect((await api<{ name: string }[]>('/vhosts')).body.map((v) => v.name).filter((n) => n.startsWith(PREFIX))).toEqual([]);
-    expect((await api<{ name: string }[]>('/users')).body.map((u) => u.name).filter((n) => n.startsWith(PREFIX) && n !== ADMIN)).toEqual([]);
+    expect((await api<{ name: string }[]>('/users')).body.map((u) => u.name).filter((n) => n.startsWith(PREFIX) && n !== ROTATED)).toEqual([]);
     // The broker standing in for the cluster outlives it here, so the marker the preStop hook reads can be seen.
     expect((await api<{ value: unknown }>(`/global-parameters/${DECOMMISSION}`)).body.value).toBe('true');
     expect(stateTypes(project).filter((t) => t !== 'pulumi:pulumi:Stack')).toEqual([]);

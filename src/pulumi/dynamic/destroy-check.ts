@@ -23,7 +23,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     return { id: 'destroy-check', outs: inputs };
   },
   async diff(_id, olds: State, news: State) {
-    return { changes: JSON.stringify(olds) !== JSON.stringify(news) };
+    return { changes: JSON.stringify(olds) !== JSON.stringify(news) }; // the connection included: destroy needs the current one
   },
   async update(_id, _olds: State, news: State) {
     return { outs: news };

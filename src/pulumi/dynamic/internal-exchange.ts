@@ -3,7 +3,7 @@
 // change re-declares the exchange (deleting first: names are fixed); an
 // exchange holds no messages, and warren re-creates its bindings.
 import * as pulumi from '@pulumi/pulumi';
-import { callApi, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 
 export interface InternalExchangeInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -27,7 +27,11 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
   async diff(_id, olds: State, news: State) {
     const replaces = FIELDS.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+    return { changes: replaces.length > 0 || connectionChanged(olds, news), replaces, deleteBeforeReplace: true };
+  },
+  // Only the connection can change without a replacement: keep the new one.
+  async update(_id, _olds: State, news: State) {
+    return { outs: news };
   },
   async read(id, props: State) {
     const { status, json } = await callApi(props.connection, 'GET', `/exchanges/${seg(props.vhost)}/${seg(props.name)}`);

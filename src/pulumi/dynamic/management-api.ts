@@ -55,6 +55,15 @@ export async function callApi(conn: Connection, method: string, path: string, bo
   }
 }
 
+/**
+ * Whether the stored URL or credentials differ from the new ones. Then the
+ * state must take the new ones (an update): `pulumi destroy` reads only the
+ * state, and would delete with credentials rotated away (pulumi/pulumi#9086).
+ */
+export function connectionChanged(olds: { readonly connection: Connection }, news: { readonly connection: Connection }): boolean {
+  return JSON.stringify(olds.connection) !== JSON.stringify(news.connection);
+}
+
 /** A path segment: vhost and object names may hold `/` (the default vhost is `/`). */
 export function seg(name: string): string {
   return encodeURIComponent(name);

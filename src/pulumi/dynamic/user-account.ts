@@ -2,7 +2,7 @@
 // password): users given a salted hash, and users without a password
 // (certificate or other auth). The hash is a secret in state and outputs.
 import * as pulumi from '@pulumi/pulumi';
-import { callApi, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 
 export interface UserAccountInputs {
@@ -29,7 +29,7 @@ const provider = putProvider<State>({
   put: put,
   async diff(_id, olds: State, news: State) {
     const changed = (['tags', 'passwordHash', 'algorithm'] as const).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: changed || olds.name !== news.name, replaces: olds.name !== news.name ? ['name'] : [], deleteBeforeReplace: true };
+    return { changes: changed || olds.name !== news.name || connectionChanged(olds, news), replaces: olds.name !== news.name ? ['name'] : [], deleteBeforeReplace: true };
   },
   async read(id, props: State) {
     const { status, json } = await callApi(props.connection, 'GET', `/users/${seg(props.name)}`);

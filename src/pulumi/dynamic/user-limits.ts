@@ -1,7 +1,7 @@
 // Per-user limits (max connections, max channels), which @pulumi/rabbitmq's
 // User does not have. Deleting removes the limits, not the user.
 import * as pulumi from '@pulumi/pulumi';
-import { callApi, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 
 export interface UserLimitsInputs {
@@ -27,7 +27,7 @@ const provider = putProvider<State>({
   put: (s) => apply(s, s.limits),
   async diff(_id, olds: State, news: State) {
     const changed = JSON.stringify(olds.limits) !== JSON.stringify(news.limits);
-    return { changes: changed || olds.user !== news.user, replaces: olds.user !== news.user ? ['user'] : [] };
+    return { changes: changed || olds.user !== news.user || connectionChanged(olds, news), replaces: olds.user !== news.user ? ['user'] : [] };
   },
   async read(id, props: State) {
     const { status, json } = await callApi(props.connection, 'GET', `/user-limits/${seg(props.user)}`);

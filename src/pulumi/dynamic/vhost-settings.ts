@@ -2,7 +2,7 @@
 // description, tags, default queue type and limits, kept in sync through the
 // management API. Deleting it clears them and leaves the vhost.
 import * as pulumi from '@pulumi/pulumi';
-import { callApi, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 
 export interface VHostSettingsInputs {
@@ -37,7 +37,7 @@ const provider = putProvider<State>({
   async diff(_id, olds: State, news: State) {
     const keys = ['description', 'tags', 'defaultQueueType', 'limits'] as const;
     const changes = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: changes.length > 0 || olds.vhost !== news.vhost, replaces: olds.vhost !== news.vhost ? ['vhost'] : [] };
+    return { changes: changes.length > 0 || olds.vhost !== news.vhost || connectionChanged(olds, news), replaces: olds.vhost !== news.vhost ? ['vhost'] : [] };
   },
   async read(id, props: State) {
     const { status, json } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);

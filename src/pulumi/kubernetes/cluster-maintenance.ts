@@ -9,7 +9,7 @@
 //   that are going away too (they would wait for the whole grace period).
 import * as pulumi from '@pulumi/pulumi';
 import { DECOMMISSION_PARAMETER, SKIP_PRESTOP_LABEL } from '../../cluster/compile-cluster.js';
-import { callApi, seg, type Connection } from '../dynamic/management-api.js';
+import { callApi, connectionChanged, seg, type Connection } from '../dynamic/management-api.js';
 import { plainError } from '../dynamic/plain-error.js';
 
 export interface ClusterMaintenanceInputs {
@@ -39,7 +39,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     return { id: `${inputs.namespace}/${inputs.name}`, outs: inputs };
   },
   async diff(_id, olds: State, news: State) {
-    return { changes: olds.revision !== news.revision || JSON.stringify(olds.connection) !== JSON.stringify(news.connection) };
+    return { changes: olds.revision !== news.revision || connectionChanged(olds, news) };
   },
   async update(_id, olds: State, news: State) {
     if (olds.revision !== news.revision) await afterRoll(news);
