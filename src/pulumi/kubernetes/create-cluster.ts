@@ -80,9 +80,8 @@ export class RabbitCluster extends pulumi.ComponentResource {
     const cookie = new GeneratedSecret(`${name}/cookie`, { bytes: plan.secretBytes }, { parent: this, protect: plan.protect });
     const username = options.credentials?.username ?? plan.username;
     const r: Partial<Record<Role, pulumi.CustomResource>> = {};
-    for (const manifest of clusterManifests({ ...plan, username }, { password, cookie: cookie.value })) {
-      r[manifest.role] = this.create(name, manifest, plan, provider, r, guard);
-    }
+    const manifests = clusterManifests({ ...plan, username }, { password, cookie: cookie.value });
+    for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, provider, r, guard);
     this.resources = r as Record<string, pulumi.Resource>;
     this.ready = r.statefulSet as k8s.apps.v1.StatefulSet;
     // Known in preview (a URN is), resolved only once the nodes are ready, and
@@ -91,7 +90,8 @@ export class RabbitCluster extends pulumi.ComponentResource {
     this.username = pulumi.output(username);
     this.password = password;
     if (options.maintain) {
-      const spec = clusterManifests(plan, { password: '', cookie: '' }).find((m) => m.role === 'statefulSet')!.object.spec;
+      // Plain data: the pods read the secrets from the Secrets, so the StatefulSet's spec holds none.
+      const spec = manifests.find((m) => m.role === 'statefulSet')!.object.spec;
       const revision = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
       const connection = pulumi.output({ url: this.managementUrl, username: this.username, password });
       this.maintenance = new ClusterMaintenance(`${name}/maintenance`, { connection, revision, namespace: plan.namespace, name: plan.name }, { parent: this, dependsOn: [this.ready] });
