@@ -7,8 +7,14 @@
 #   kubelet for 3 fake nodes (pods become Running/Ready) and the volume
 #   provisioner for the default StorageClass "kwok-volume" (PVCs get a PV, Bound).
 #
+# With --real-pods, one real node instead of kwok's fake ones (scripts/k8s-node.sh):
+# containerd, kubelet, kube-proxy and CoreDNS run real pods from the images of
+# toolchain/install-pod-runtime.sh, on hostPath volumes of the default
+# StorageClass "warren-local". Needs root; one such cluster per machine.
+#
 # Usage:
-#   scripts/k8s-cluster.sh up DIR       start (or find running) a cluster in DIR;
+#   scripts/k8s-cluster.sh up DIR [--real-pods]
+#                                       start (or find running) a cluster in DIR;
 #                                       prints `export KUBECONFIG=DIR/kubeconfig`
 #                                       and an `export PATH=...` for kubectl
 #   scripts/k8s-cluster.sh down DIR     stop its processes and remove DIR
@@ -34,11 +40,24 @@ log() { printf '[k8s-cluster] %s\n' "$*" >&2; }
 die() { printf '[k8s-cluster] error: %s\n' "$*" >&2; exit 1; }
 usage() { echo "usage: $0 up DIR | down DIR | status DIR" >&2; exit 2; }
 
-(($# == 2)) || usage
+(($# == 2 || $# == 3)) || usage
 CMD=$1
 [[ -n "$2" ]] || usage
 DIR=$(realpath -m -- "$2")
 [[ "$DIR" != / ]] || die "refusing to use / as the cluster directory"
+REAL=0
+if (($# == 3)); then
+	[[ "$3" == --real-pods && "$CMD" == up ]] || usage
+	REAL=1
+fi
+# shellcheck source=k8s-node.sh
+. "$(dirname "${BASH_SOURCE[0]}")/k8s-node.sh"
+# A cluster's mode is recorded in DIR, so down/status treat it the way up made it.
+[[ "$CMD" == up || ! -f "$DIR/real-pods" ]] || REAL=1
+if ((REAL)); then
+	NODES=0
+	COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler "${NODE_COMPONENTS[@]}")
+fi
 
 find_tools() {
 	if [[ -z "${WARREN_K8S_BIN:-}" ]]; then
@@ -50,13 +69,14 @@ find_tools() {
 	SHARE="${WARREN_K8S_SHARE:-$(dirname "$BIN")/share}"
 	[[ -n "$BIN" ]] || die "no Kubernetes tier: run toolchain/install-k8s-tier.sh first"
 	local b
-	for b in "${COMPONENTS[@]}" kubectl; do
+	for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl; do
 		[[ -x "$BIN/$b" ]] || die "$BIN/$b missing: run toolchain/install-k8s-tier.sh"
 	done
 	[[ -s "$SHARE/kwok-stages.yaml" && -s "$SHARE/kwok-storage-class.yaml" ]] ||
 		die "kwok stages missing in $SHARE: run toolchain/install-k8s-tier.sh"
 	command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
 	command -v curl >/dev/null || die "curl not found (apt-get install curl)"
+	if ((REAL)); then node_find_tools; fi
 }
 
 kubectl() { "$BIN/kubectl" --kubeconfig "$DIR/kubeconfig" "$@"; }
@@ -85,6 +105,7 @@ start() {
 
 stop_all() {
 	local i name pid pids=()
+	if ((REAL)); then node_stop_pods; fi
 	for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
 		name=${COMPONENTS[i]}
 		if pid=$(pid_of "$name"); then
@@ -108,6 +129,7 @@ stop_all() {
 		fi
 		sleep 0.2
 	done
+	if ((REAL)); then node_cleanup; fi
 	rm -f "$DIR"/run/*.pid
 }
 
@@ -179,6 +201,7 @@ make_pki() {
 	# kwok plays kubelet and volume provisioner for every fake node: it needs nodes,
 	# pods, leases, PVs and their status; cluster-admin via system:masters.
 	cert kwok "/O=system:masters/CN=kwok-controller" clientAuth
+	if ((REAL)); then node_pki; fi
 	# Front proxy (aggregation layer): its own CA and client certificate, so that
 	# the requestheader CA in kube-system/extension-apiserver-authentication is set
 	# (kube-controller-manager and kube-scheduler read it for delegated authentication).
@@ -300,6 +323,12 @@ EOF
 	kubeconfig "$DIR/kube-controller-manager.kubeconfig" kube-controller-manager
 	kubeconfig "$DIR/kube-scheduler.kubeconfig" kube-scheduler
 	kubeconfig "$DIR/kwok.kubeconfig" kwok
+	if ((REAL)); then
+		: >"$DIR/real-pods"
+		kubeconfig "$DIR/$NODE_NAME.kubeconfig" "$NODE_NAME"
+		kubeconfig "$DIR/kube-proxy.kubeconfig" kube-proxy
+		kubeconfig "$DIR/coredns.kubeconfig" coredns
+	fi
 
 	# etcd: a single member on loopback, plain HTTP (nothing else can reach it).
 	# --unsafe-no-fsync: a throwaway test store; fsyncs make it slow on busy disks.
@@ -326,8 +355,8 @@ EOF
 		--service-account-issuer https://kubernetes.default.svc.cluster.local \
 		--service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
 		--service-cluster-ip-range "$SERVICE_CIDR" \
-		--authorization-mode RBAC --allow-privileged=true --profiling=false \
-		--cert-dir "$DIR/pki/apiserver-generated"
+		--authorization-mode Node,RBAC --allow-privileged=true --profiling=false \
+		--cert-dir "$DIR/pki/apiserver-generated" $( ((REAL)) && node_apiserver_flags)
 	wait_for "kube-apiserver /readyz" 120 apiserver_ready
 
 	start kube-controller-manager "$BIN/kube-controller-manager" \
@@ -345,20 +374,25 @@ EOF
 		--authorization-kubeconfig "$DIR/kube-scheduler.kubeconfig" \
 		--bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --cert-dir "$DIR/pki/scheduler-generated" \
 		--leader-elect=false --profiling=false
-	# kwok: only nodes annotated kwok.x-k8s.io/node=fake; stages from the kwok module
-	# (node-initialize/heartbeat-with-lease, pod-ready/complete/delete, PVC/PV).
-	# --node-ip 127.0.0.1: the fake nodes' InternalIP, so anything the apiserver
-	# would send to a "kubelet" stays on loopback (nothing listens there).
-	start kwok "$BIN/kwok" --kubeconfig "$DIR/kwok.kubeconfig" --config "$SHARE/kwok-stages.yaml" \
-		--manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-		--node-ip 127.0.0.1 --node-lease-duration-seconds 40
+	if ((!REAL)); then
+		# kwok: only nodes annotated kwok.x-k8s.io/node=fake; stages from the kwok module
+		# (node-initialize/heartbeat-with-lease, pod-ready/complete/delete, PVC/PV).
+		# --node-ip 127.0.0.1: the fake nodes' InternalIP, so anything the apiserver
+		# would send to a "kubelet" stays on loopback (nothing listens there).
+		start kwok "$BIN/kwok" --kubeconfig "$DIR/kwok.kubeconfig" --config "$SHARE/kwok-stages.yaml" \
+			--manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+			--node-ip 127.0.0.1 --node-lease-duration-seconds 40
+	fi
 	wait_for "kube-controller-manager /healthz" 60 healthz "$KCM_PORT"
 	wait_for "kube-scheduler /healthz" 60 healthz "$SCHEDULER_PORT"
 
-	local i zones=(a b c)
-	{
-		for ((i = 0; i < NODES; i++)); do
-			cat <<EOF
+	if ((REAL)); then
+		node_up
+	else
+		local i zones=(a b c)
+		{
+			for ((i = 0; i < NODES; i++)); do
+				cat <<EOF
 ---
 apiVersion: v1
 kind: Node
@@ -374,15 +408,20 @@ metadata:
     kubernetes.io/arch: amd64
     topology.kubernetes.io/zone: zone-${zones[i % 3]}
 EOF
-		done
-	} >"$DIR/nodes.yaml"
-	kubectl apply -f "$DIR/nodes.yaml" >&2
-	kubectl apply -f "$SHARE/kwok-storage-class.yaml" >&2
-	wait_for "$NODES fake nodes Ready" 120 nodes_ready
+			done
+		} >"$DIR/nodes.yaml"
+		kubectl apply -f "$DIR/nodes.yaml" >&2
+		kubectl apply -f "$SHARE/kwok-storage-class.yaml" >&2
+		wait_for "$NODES fake nodes Ready" 120 nodes_ready
+	fi
 	# Pods are rejected until the ServiceAccount controller made "default".
 	wait_for "default ServiceAccount" 60 kubectl -n default get serviceaccount default
 	trap - EXIT
-	log "cluster up in $((SECONDS - t0))s: kube-apiserver https://127.0.0.1:${APISERVER_PORT}, $NODES kwok nodes, default StorageClass kwok-volume"
+	if ((REAL)); then
+		log "cluster up in $((SECONDS - t0))s: kube-apiserver https://127.0.0.1:${APISERVER_PORT}, real node $NODE_NAME ($NODE_IP), default StorageClass warren-local"
+	else
+		log "cluster up in $((SECONDS - t0))s: kube-apiserver https://127.0.0.1:${APISERVER_PORT}, $NODES kwok nodes, default StorageClass kwok-volume"
+	fi
 	print_env
 }
 

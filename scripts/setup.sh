@@ -7,9 +7,12 @@
 #   scripts/setup.sh                  what the local stack needs (`npm run up`)
 #   scripts/setup.sh --kubernetes     also the Kubernetes provider plugin, for
 #                                     stacks with `warren:cluster` (cold ~7 min)
-#   scripts/setup.sh --tests          also the Kubernetes API-server tier the
-#                                     tests run against (kube-apiserver, etcd,
-#                                     kwok…; cold ~6 min after the plugin) — `npm test`
+#   scripts/setup.sh --tests          also the Kubernetes tier the tests run
+#                                     against (kube-apiserver, etcd, kwok,
+#                                     kubelet, kube-proxy, CoreDNS) and the real
+#                                     node's runtime and RabbitMQ images
+#                                     (containerd from Debian, images made with
+#                                     debootstrap; needs root) — `npm test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kubernetes=0 tier=0
@@ -30,5 +33,8 @@ for tool in jq openssl curl; do
 done
 bash toolchain/install-toolchain.sh >&2
 if ((kubernetes)); then bash toolchain/install-kubernetes-provider.sh; fi
-if ((tier)); then bash toolchain/install-k8s-tier.sh >&2; fi
+if ((tier)); then
+  bash toolchain/install-k8s-tier.sh >&2
+  bash toolchain/install-pod-runtime.sh >&2
+fi
 bash scripts/ensure-broker.sh

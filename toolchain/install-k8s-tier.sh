@@ -4,11 +4,13 @@
 # and Debian apt (no release downloads, no container images):
 #
 #   etcd                        go.etcd.io/etcd/server/v3 (the version Kubernetes pins)
-#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl
-#                               k8s.io/kubernetes, through a generated wrapper module
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
+#   kubelet, kube-proxy         k8s.io/kubernetes, through a generated wrapper module
 #                               that replaces its v0.0.0 staging requirements by the
-#                               published k8s.io/* v0.X.Y modules
+#                               published k8s.io/* v0.X.Y modules (kubelet and
+#                               kube-proxy run the real-pods node, scripts/k8s-node.sh)
 #   kwok                        sigs.k8s.io/kwok/cmd/kwok (fake nodes, pod/PVC lifecycle)
+#   coredns                     github.com/coredns/coredns (cluster DNS of the real-pods node)
 #
 # The Pulumi Kubernetes provider plugin is built by install-kubernetes-provider.sh.
 #
@@ -28,6 +30,8 @@ set -euo pipefail
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.36.1}"
 ETCD_VERSION="${ETCD_VERSION:-3.6.8}"
 KWOK_VERSION="${KWOK_VERSION:-0.8.0}"
+# The CoreDNS release Kubernetes 1.36 ships with (cmd/kubeadm/app/constants).
+COREDNS_VERSION="${COREDNS_VERSION:-1.14.7}"
 # Bump when the way a component is built changes (cache keys include it).
 RECIPE=1
 
@@ -95,7 +99,7 @@ fi
 # 2. Kubernetes control plane and kubectl
 # ---------------------------------------------------------------------------
 KUBE_DIR="$CACHE_ROOT/kubernetes-v${KUBERNETES_VERSION}-r${RECIPE}"
-KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 kube_missing=()
 for c in "${KUBE_CMDS[@]}"; do
 	[[ -x "$KUBE_DIR/bin/$c" ]] || kube_missing+=("$c")
@@ -105,6 +109,13 @@ if ((${#kube_missing[@]} == 0)); then
 else
 	log "building kubernetes v${KUBERNETES_VERSION}: ${kube_missing[*]} (tens of minutes on 2 cores)"
 	mkdir -p "$KUBE_DIR/bin"
+	# A wrapper made before a command was added lacks its tool line (and go.sum entries): make it again.
+	if [[ -f "$KUBE_DIR/src/go.mod" ]]; then
+		for c in "${KUBE_CMDS[@]}"; do
+			go mod edit -json "$KUBE_DIR/src/go.mod" | jq -e --arg p "k8s.io/kubernetes/cmd/$c" '[.Tool[]?.Path] | index($p)' >/dev/null ||
+				rm -f "$KUBE_DIR/src/go.sum"
+		done
+	fi
 	if [[ ! -f "$KUBE_DIR/src/go.sum" ]]; then
 		t0=$(now)
 		info=$(mod_download "k8s.io/kubernetes@v${KUBERNETES_VERSION}")
@@ -203,9 +214,28 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# 4. One bin directory for the whole tier, and env.sh
+# 4. CoreDNS (the real-pods node's cluster DNS, run as a host process)
 # ---------------------------------------------------------------------------
-TIER_KEY="k8s-v${KUBERNETES_VERSION}-etcd-v${ETCD_VERSION}-kwok-v${KWOK_VERSION}-r${RECIPE}"
+COREDNS_DIR="$CACHE_ROOT/coredns-v${COREDNS_VERSION}-r${RECIPE}"
+if [[ -x "$COREDNS_DIR/bin/coredns" ]]; then
+	log "coredns v${COREDNS_VERSION}: cached"
+else
+	log "building coredns v${COREDNS_VERSION}"
+	t0=$(now)
+	mkdir -p "$COREDNS_DIR/bin"
+	new_wrapper "$COREDNS_DIR/src" warren.local/k8s-tier/coredns
+	(cd "$COREDNS_DIR/src" &&
+		go mod edit -require="github.com/coredns/coredns@v${COREDNS_VERSION}" -tool=github.com/coredns/coredns &&
+		GOFLAGS=-mod=mod go mod tidy)
+	go_build "$COREDNS_DIR/src" "$COREDNS_DIR/bin/coredns" \
+		"-s -w -X github.com/coredns/coredns/coremain.GitCommit=module-v${COREDNS_VERSION}" github.com/coredns/coredns
+	record "coredns build" "$t0"
+fi
+
+# ---------------------------------------------------------------------------
+# 5. One bin directory for the whole tier, and env.sh
+# ---------------------------------------------------------------------------
+TIER_KEY="k8s-v${KUBERNETES_VERSION}-etcd-v${ETCD_VERSION}-kwok-v${KWOK_VERSION}-coredns-v${COREDNS_VERSION}-r${RECIPE}"
 TIER_BIN="$CACHE_ROOT/$TIER_KEY/bin"
 TIER_SHARE="$CACHE_ROOT/$TIER_KEY/share"
 mkdir -p "$TIER_BIN" "$TIER_SHARE"
@@ -214,6 +244,7 @@ for c in "${KUBE_CMDS[@]}"; do
 	ln -sfn "$KUBE_DIR/bin/$c" "$TIER_BIN/$c"
 done
 ln -sfn "$KWOK_DIR/bin/kwok" "$TIER_BIN/kwok"
+ln -sfn "$COREDNS_DIR/bin/coredns" "$TIER_BIN/coredns"
 ln -sfn "$KWOK_DIR/share/stages.yaml" "$TIER_SHARE/kwok-stages.yaml"
 ln -sfn "$KWOK_DIR/share/storage-class.yaml" "$TIER_SHARE/kwok-storage-class.yaml"
 
@@ -224,11 +255,15 @@ got_kcm=$("$TIER_BIN/kube-controller-manager" --version | awk '{print $2}')
 got_sched=$("$TIER_BIN/kube-scheduler" --version | awk '{print $2}')
 got_kubectl=$("$TIER_BIN/kubectl" version --client -o json | jq -r .clientVersion.gitVersion)
 got_kwok=$("$TIER_BIN/kwok" --version | awk '{print $3}')
+got_kubelet=$("$TIER_BIN/kubelet" --version | awk '{print $2}')
+got_proxy=$("$TIER_BIN/kube-proxy" --version | awk '{print $2}')
+got_coredns=$("$TIER_BIN/coredns" -version | sed -n 's/^CoreDNS-//p')
 [[ "$got_etcd" == "$ETCD_VERSION" ]] || die "etcd reports '$got_etcd', expected $ETCD_VERSION"
-for v in "$got_apiserver" "$got_kcm" "$got_sched" "$got_kubectl"; do
+for v in "$got_apiserver" "$got_kcm" "$got_sched" "$got_kubectl" "$got_kubelet" "$got_proxy"; do
 	[[ "$v" == "v${KUBERNETES_VERSION}" ]] || die "a Kubernetes binary reports '$v', expected v${KUBERNETES_VERSION}"
 done
 [[ "$got_kwok" == "v${KWOK_VERSION}" ]] || die "kwok reports '$got_kwok', expected v${KWOK_VERSION}"
+[[ "$got_coredns" == "$COREDNS_VERSION" ]] || die "coredns reports '$got_coredns', expected $COREDNS_VERSION"
 
 cat >"$CACHE_ROOT/env.sh.tmp" <<ENV
 # Generated by toolchain/install-k8s-tier.sh
@@ -241,6 +276,7 @@ mv -f "$CACHE_ROOT/env.sh.tmp" "$CACHE_ROOT/env.sh"
 echo
 echo "Kubernetes API-server tier ready: kubernetes v${KUBERNETES_VERSION}, etcd v${ETCD_VERSION}, kwok v${KWOK_VERSION}"
 echo "  etcd $got_etcd, kube-apiserver $got_apiserver, kube-controller-manager $got_kcm, kube-scheduler $got_sched, kubectl $got_kubectl, kwok $got_kwok"
+echo "  kubelet $got_kubelet, kube-proxy $got_proxy, coredns $got_coredns"
 if ((${#TIMINGS[@]})); then
 	echo "Timings:"
 	printf '  %s\n' "${TIMINGS[@]}"

@@ -10,7 +10,7 @@ import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
 import { AJV_OPTIONS } from '../schema/validator-file.js';
 import { clusterInputSchema, type ClusterConfig } from './cluster-schema.js';
-import { MANAGED_CONFIG_PREFIXES, managedConfigKeys, parseQuantity, tlsMode } from './compile-cluster.js';
+import { compileCluster, MANAGED_CONFIG_PREFIXES, managedConfigKeys, parseQuantity, tlsMode } from './compile-cluster.js';
 
 /** Where the cluster config stands in a Pulumi stack file. */
 export const CLUSTER_POINTER = '/config/warren:cluster';
@@ -55,6 +55,7 @@ function checkRules(root: Source, input: unknown, c: ClusterConfig, quorumQueues
     ...checkPlacement(place, c),
     ...checkConfigLines(root, c),
     ...checkEndpoint(root, c),
+    ...checkNodePorts(root, c),
   ];
 }
 
@@ -158,6 +159,23 @@ function checkEndpoint(root: Source, c: ClusterConfig): Finding[] {
     ok = false;
   }
   return ok ? [] : [finding('invalid-value', at(root, 'managementEndpoint'), 'must be an http:// or https:// URL of the management API')];
+}
+
+/** Node ports name client ports the Service has, on a Service type that has node ports, each port once. */
+function checkNodePorts(root: Source, c: ClusterConfig): Finding[] {
+  const names = compileCluster(c).clientPorts.map((p) => p.name);
+  const seen = new Map<number, string>();
+  return Object.entries(c.service.nodePorts).flatMap(([name, port]) => {
+    const where = at(root, 'service', 'nodePorts', name);
+    if (c.service.type === 'ClusterIP') return [finding('invalid-value', where, 'a ClusterIP Service has no node ports: set service.type to NodePort or LoadBalancer')];
+    if (!names.includes(name)) {
+      const hint = closestName(name, names);
+      return [finding('invalid-value', { ...where }, `\`${name}\` is not a client port of this cluster (${names.join(', ')})${hint ? ` (did you mean \`${hint}\`?)` : ''}`, { target: 'key' })];
+    }
+    const other = seen.get(port);
+    seen.set(port, name);
+    return other ? [finding('invalid-value', where, `node port ${port} is already given to ${other}`)] : [];
+  });
 }
 
 function has(value: unknown, path: readonly string[]): boolean {

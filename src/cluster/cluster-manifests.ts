@@ -20,7 +20,8 @@ export function clusterManifests<S>(plan: ClusterPlan, secrets: { readonly passw
   const meta = (name: string, extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}): Meta =>
     ({ name, namespace: plan.namespace, labels: { ...plan.labels, ...extra.labels }, ...(extra.annotations ? { annotations: { ...extra.annotations } } : {}) });
   const m = (role: Role, apiVersion: string, kind: string, metadata: Meta, body: Record<string, unknown>): Manifest => ({ role, object: { apiVersion, kind, metadata, ...body } });
-  const ports = (list: readonly Port[]) => list.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP' }));
+  const ports = (list: readonly Port[], nodePorts: Readonly<Record<string, number>> = {}) =>
+    list.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP', ...(nodePorts[p.name] ? { nodePort: nodePorts[p.name] } : {}) }));
   const matchLabels = { ...plan.selector };
   const out: Manifest[] = [];
   if (plan.createNamespace) out.push(m('namespace', 'v1', 'Namespace', { name: plan.namespace, labels: { ...plan.labels } }, {}));
@@ -37,7 +38,7 @@ export function clusterManifests<S>(plan: ClusterPlan, secrets: { readonly passw
     // The headless Service gives each pod its stable DNS name, published before the pod is ready
     // (nodes must find each other to become ready); the client Service is what applications use.
     m('headless', 'v1', 'Service', meta(plan.names.headless), { spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: matchLabels, ports: ports(plan.headlessPorts) } }),
-    m('client', 'v1', 'Service', meta(plan.names.client, { annotations: plan.service.annotations }), { spec: { type: plan.service.type, selector: matchLabels, ports: ports(plan.clientPorts) } }),
+    m('client', 'v1', 'Service', meta(plan.names.client, { annotations: plan.service.annotations }), { spec: { type: plan.service.type, selector: matchLabels, ports: ports(plan.clientPorts, plan.service.nodePorts) } }),
     m('statefulSet', 'apps/v1', 'StatefulSet', meta(plan.names.statefulSet), { spec: statefulSetSpec(plan) }),
   );
   if (plan.pdb) out.push(m('pdb', 'policy/v1', 'PodDisruptionBudget', meta(plan.name), { spec: { maxUnavailable: plan.pdb.maxUnavailable, selector: { matchLabels } } }));

@@ -62,6 +62,10 @@ const Service = Type.Object(
   {
     type: StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { default: 'ClusterIP' }),
     annotations: Type.Record(Type.String(), Type.String(), { default: {} }),
+    // Fixed node ports (firewall rules, a managementEndpoint known before the first `up`); Kubernetes picks the others.
+    nodePorts: Type.Record(Type.String(), Type.Integer({ minimum: 30000, maximum: 32767 }), {
+      default: {}, description: 'Node port per client port name (amqp, management, prometheus, amqps, management-tls, prometheus-tls); NodePort and LoadBalancer only',
+    }),
   },
   { ...Closed, default: {} },
 );

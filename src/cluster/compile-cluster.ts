@@ -60,7 +60,7 @@ export interface ClusterPlan {
   readonly configFiles: { readonly 'rabbitmq.conf': string; readonly enabled_plugins: string };
   readonly headlessPorts: readonly Port[];
   readonly clientPorts: readonly Port[];
-  readonly service: { readonly type: ClusterConfig['service']['type']; readonly annotations: Labels };
+  readonly service: { readonly type: ClusterConfig['service']['type']; readonly annotations: Labels; readonly nodePorts: Readonly<Record<string, number>> };
   readonly statefulSet: StatefulSetPlan;
   readonly pdb?: { readonly maxUnavailable: number };
   readonly serviceMonitor?: {
@@ -113,6 +113,7 @@ const TLS_DIR = '/etc/rabbitmq-tls';
 const COOKIE_DIR = '/tmp/erlang-cookie-secret';
 const HOME = '/var/lib/rabbitmq';
 const POD_INFO = '/etc/pod-info';
+const LOG_DIR = '/var/log/rabbitmq';
 /** A pod label that lets a stopping node skip the quorum wait (a deliberate deletion; README). */
 export const SKIP_PRESTOP_LABEL = 'warren.dev/skip-prestop-checks';
 /** The global runtime parameter warren sets before it deletes a cluster: every stopping node then skips the quorum wait. */
@@ -145,7 +146,7 @@ export function compileCluster(c: ClusterConfig): ClusterPlan {
     configFiles,
     headlessPorts: [{ name: 'epmd', port: PORTS.epmd }, { name: 'cluster-rpc', port: PORTS.clustering }],
     clientPorts,
-    service: { type: c.service.type, annotations: c.service.annotations },
+    service: { type: c.service.type, annotations: c.service.annotations, nodePorts: c.service.nodePorts },
     statefulSet: statefulSetPlan(c, names, selector, clientPorts, configFiles),
     // One node has nothing to keep available: a budget would only block node drains.
     ...(c.replicas > 1 ? { pdb: { maxUnavailable: c.pdb.maxUnavailable } } : {}),
@@ -184,7 +185,7 @@ function podPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels
     terminationGracePeriodSeconds: c.terminationGracePeriodSeconds,
     // OnRootMismatch: a large volume is not re-chowned file by file on every start.
     securityContext: { runAsUser, runAsGroup, fsGroup, runAsNonRoot: true, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
-    // A read-only root: RabbitMQ writes only to its home, its volume and /tmp, each mounted writable.
+    // A read-only root: RabbitMQ writes only to its home, its volume, its log directory and /tmp, each mounted writable.
     containerSecurityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
     antiAffinity: anti === 'required' ? { required: [term] } : { preferred: [{ weight: 100, podAffinityTerm: term }] },
     topologySpread: c.topologySpread ? [{ ...c.topologySpread, labelSelector: { matchLabels: selector } }] : [],
@@ -198,6 +199,8 @@ function podPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels
       { name: 'erlang-cookie-secret', secret: { secretName: names.cookieSecret, defaultMode: 0o440 } },
       { name: 'rabbitmq-home', emptyDir: {} },
       { name: 'tmp', emptyDir: {} },
+      // RabbitMQ 3.x writes an upgrade log file (and any node a crash dump) there even with file logging off.
+      { name: 'log', emptyDir: {} },
       // The skip label as a file, refreshed by the kubelet while the pod runs (the preStop hook reads it).
       { name: 'pod-info', downwardAPI: { items: [{ path: 'skip-prestop-checks', fieldRef: { fieldPath: `metadata.labels['${SKIP_PRESTOP_LABEL}']` } }] } },
       ...(c.tls ? [{ name: 'tls', secret: { secretName: c.tls.secretName, defaultMode: 0o440 } }] : []),
@@ -207,6 +210,7 @@ function podPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels
       { name: 'rabbitmq-home', mountPath: HOME },
       { name: 'persistence', mountPath: `${HOME}/mnesia` },
       { name: 'tmp', mountPath: '/tmp' },
+      { name: 'log', mountPath: LOG_DIR },
       { name: 'pod-info', mountPath: POD_INFO, readOnly: true },
       ...(c.tls ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
     ],

@@ -13,7 +13,8 @@
 //                          or with warren:managementUser/managementPassword when the stack sets them
 //   warren:kubeconfig      (secret, optional) kubeconfig contents or path; default: the ambient KUBECONFIG
 //   warren:syncTopology    false: deploy only the cluster part (default true)
-import { isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { formatDiagnostics } from '../cli/print-diagnostics.js';
 import { validateCluster } from '../cluster/check-cluster.js';
@@ -27,6 +28,7 @@ import { validateTopology } from '../validate-topology.js';
 import { adoptionIds } from './adoption.js';
 import { Topology, type TopologyOptions } from './create-topology.js';
 import type { RabbitCluster } from './kubernetes/create-cluster.js';
+import { ambientKubeconfig, kubeAccess, type KubeAccess } from './kubernetes/kube-access.js';
 
 // Paths in config are relative to the project (where Pulumi.yaml is), whatever
 // directory the language host starts the program in.
@@ -65,15 +67,30 @@ export const clusterManagementUrl = cluster?.managementUrl ?? null;
 async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
   const [{ RabbitCluster }, k8s] = await Promise.all([import('./kubernetes/create-cluster.js'), import('@pulumi/kubernetes')]);
   const password = config.getSecret('managementPassword');
+  const kubeconfig = config.getSecret('kubeconfig');
   return new RabbitCluster('rabbitmq', compileCluster(c), {
     // ConfigMaps and Secrets updated in place: the provider would otherwise replace the (fixed-name) object,
     // deleting it for a moment under pods that may be restarting (a credential rotation changes the Secret).
-    provider: new k8s.Provider('kubernetes', { kubeconfig: config.getSecret('kubeconfig'), enableConfigMapMutable: true, enableSecretMutable: true }),
+    provider: new k8s.Provider('kubernetes', { kubeconfig, enableConfigMapMutable: true, enableSecretMutable: true }),
+    kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
     // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
     ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
     allow: { allowReplace: allow.replaceCluster === true, ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}) },
     maintain: syncTopology,
   });
+}
+
+/**
+ * The rollout wait's way to the Kubernetes API, from warren:kubeconfig (its
+ * contents or a file's path) or the ambient kubeconfig; undefined, with a
+ * warning, when its credentials come from a helper program.
+ */
+function accessFor(configured: string | undefined): KubeAccess | undefined {
+  const fromFile = configured !== undefined && !configured.includes('\n') && existsSync(configured);
+  const found = configured === undefined ? ambientKubeconfig() : fromFile ? { text: readFileSync(configured, 'utf8'), base: dirname(configured) } : { text: configured };
+  const { access, reason } = found.text === undefined ? { reason: 'no kubeconfig found' } : kubeAccess(found.text, found.base);
+  if (!access) pulumi.log.warn(`pulumi up may finish before a roll of the StatefulSet is complete: ${reason} (the rollout wait needs a certificate or token)`);
+  return access;
 }
 
 /** The broker the topology goes to: the stack's cluster (its URL waits for the nodes to be ready), else warren:managementUrl. */

@@ -112,12 +112,14 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     secretsBefore = secretsData();
     expect(secretsBefore).toContain('rabbitmq-erlang-cookie=');
 
-    // The topology reached the broker behind the endpoint, after the StatefulSet: its guard depends on it.
+    // The topology reached the broker behind the endpoint, after the StatefulSet's roll: its guard depends on the rollout wait.
     const queues = (await api<{ name: string }[]>(`/queues/${enc(`${PREFIX}shop`)}`)).body.map((q) => q.name);
     expect(queues).toContain('order_processor');
     const resources = stateResources(project);
     const stsUrn = resources.find((r) => r.type === 'kubernetes:apps/v1:StatefulSet')!.urn;
-    expect(resources.find((r) => r.type.endsWith('warren:QueueGuard'))!.dependencies).toContain(stsUrn);
+    const rollout = resources.find((r) => r.type.endsWith('warren:RolloutWait'))!;
+    expect(rollout.dependencies).toContain(stsUrn);
+    expect(resources.find((r) => r.type.endsWith('warren:QueueGuard'))!.dependencies).toContain(rollout.urn);
     // After the roll: leaders rebalanced and feature flags enabled (through the same API); no deletion marker.
     expect(resources.some((r) => r.type.endsWith('warren:ClusterMaintenance'))).toBe(true);
     expect((await api(`/global-parameters/${DECOMMISSION}`)).status).toBe(404);

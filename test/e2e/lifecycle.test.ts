@@ -4,9 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connect, enc, eventually, messageCount } from './support/broker.js';
 import { E2EProject, expectOk, PREFIX } from './support/e2e-project.js';
+import { deadLettersExpired, deadLettersRejectedAndOverLimit, keepsOrderServiceInItsPermissions, routesLogs, routesShopMessages } from './support/seed-scenarios.js';
 
 const SHOP = `${PREFIX}shop`;
 const OPS = `${PREFIX}ops`;
+const NAMES = { shop: SHOP, ops: OPS };
 const project = new E2EProject();
 
 interface Queue { name: string; type: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown>; policy?: string; effective_policy_definition?: Record<string, unknown> }
@@ -81,85 +83,26 @@ describe('pulumi up of the example topology', () => {
 
 describe('the broker behaves as declared (AMQP)', () => {
   it('routes by topic, headers and fanout, and catches unroutable messages in the alternate exchange', async () => {
-    const conn = await connect(SHOP);
-    const ch = await conn.createConfirmChannel();
-    const names = ['all_orders', 'us_orders', 'order_processor', 'unrouted_orders', 'pdf_reports', 'csv_reports', 'email_notifications', 'sms_notifications', 'push_notifications'];
-    for (const q of names) await ch.purgeQueue(q);
-    const before = async () => Object.fromEntries(await Promise.all(names.map(async (q) => [q, (await ch.checkQueue(q)).messageCount])));
-    ch.publish('orders', 'order.created.us', Buffer.from('a'));
-    ch.publish('orders', 'order.shipped.eu', Buffer.from('b'));
-    ch.publish('orders', 'invoice.created', Buffer.from('c')); // matches no binding → alternate exchange
-    ch.publish('reports', '', Buffer.from('d'), { headers: { format: 'pdf', type: 'report' } });
-    ch.publish('reports', '', Buffer.from('e'), { headers: { format: 'pdf' } }); // all: no match
-    ch.publish('reports', '', Buffer.from('f'), { headers: { 'legacy-format': 'excel' } }); // any: csv
-    ch.publish('notifications', 'ignored', Buffer.from('g'));
-    await ch.waitForConfirms();
-    const counts = await eventually(async () => {
-      const c = await before();
-      return c.unrouted_orders === 1 && c.push_notifications === 1 ? c : undefined;
-    });
-    expect(counts).toEqual({ all_orders: 2, us_orders: 1, order_processor: 1, unrouted_orders: 1, pdf_reports: 1, csv_reports: 1, email_notifications: 1, sms_notifications: 1, push_notifications: 1 });
-    await conn.close();
+    await routesShopMessages(connect, NAMES);
   }, 60_000);
 
   it('routes by direct key in the ops vhost', async () => {
-    const conn = await connect(OPS);
-    const ch = await conn.createConfirmChannel();
-    for (const q of ['error_logs', 'warning_logs']) await ch.purgeQueue(q);
-    ch.publish('logs', 'error', Buffer.from('e'));
-    ch.publish('logs', 'warning', Buffer.from('w'));
-    ch.publish('logs', 'info', Buffer.from('i'));
-    await ch.waitForConfirms();
-    expect(await eventually(async () => ((await ch.checkQueue('warning_logs')).messageCount === 2 ? (await ch.checkQueue('error_logs')).messageCount : undefined))).toBe(1);
-    await conn.close();
+    await routesLogs(connect, NAMES);
   }, 60_000);
 
   it('dead-letters a rejected message, and one requeued past the delivery limit, into the DLQ', async () => {
-    const conn = await connect(SHOP);
-    const ch = await conn.createChannel();
-    for (const q of ['order_processor', 'order_processor.dead']) await ch.purgeQueue(q);
-    ch.sendToQueue('order_processor', Buffer.from('reject me'));
-    const first = await eventually(async () => (await ch.get('order_processor')) || undefined);
-    ch.nack(first, false, false);
-    await eventually(async () => ((await ch.checkQueue('order_processor.dead')).messageCount === 1 ? true : undefined));
-    ch.sendToQueue('order_processor', Buffer.from('requeue me'));
-    for (let i = 0; i < 6; i++) {
-      const m = await eventually(async () => (await ch.get('order_processor')) || undefined);
-      ch.nack(m, false, true);
-    }
-    await eventually(async () => ((await ch.checkQueue('order_processor.dead')).messageCount === 2 ? true : undefined));
-    expect((await ch.checkQueue('order_processor')).messageCount).toBe(0);
-    await conn.close();
+    await deadLettersRejectedAndOverLimit(connect, NAMES);
   }, 60_000);
 
   it('dead-letters an expired message', async () => {
     // TTL 60s is long for a test: give this queue a short one through the stack's overrides.
     project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' } } } } } });
     expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up with a short TTL');
-    const conn = await connect(SHOP);
-    const ch = await conn.createChannel();
-    await ch.purgeQueue('email_notifications');
-    await ch.purgeQueue('email_notifications_failed');
-    ch.sendToQueue('email_notifications', Buffer.from('expire me'));
-    await eventually(async () => ((await ch.checkQueue('email_notifications_failed')).messageCount === 1 ? true : undefined));
-    await conn.close();
+    await deadLettersExpired(connect, NAMES);
   }, 600_000);
 
   it('keeps users inside their permissions', async () => {
-    const conn = await connect(SHOP, `${PREFIX}order-service`, project.passwords.orderServicePassword);
-    const ok = await conn.createConfirmChannel();
-    ok.publish('orders', 'order.created.eu', Buffer.from('allowed'));
-    await ok.waitForConfirms();
-    const denied = await conn.createChannel();
-    const error = new Promise<Error>((resolve) => denied.on('error', resolve));
-    denied.publish('notifications', '', Buffer.from('not allowed'));
-    expect(String((await error).message)).toMatch(/ACCESS_REFUSED/);
-    const reader = await conn.createChannel();
-    const readError = new Promise<Error>((resolve) => reader.on('error', resolve));
-    reader.consume('all_orders', () => undefined).catch(() => undefined);
-    expect(String((await readError).message)).toMatch(/ACCESS_REFUSED/);
-    await conn.close().catch(() => undefined);
-    await expect(connect(OPS, `${PREFIX}order-service`, project.passwords.orderServicePassword)).rejects.toThrow();
+    await keepsOrderServiceInItsPermissions(connect, NAMES, `${PREFIX}order-service`, project.passwords.orderServicePassword!);
   }, 60_000);
 });
 

@@ -32,7 +32,7 @@ describe('valid cluster configs', () => {
     expect(validateCluster(file, clusterValue(file), true).cluster).toEqual({
       namespace: 'messaging', createNamespace: true, name: 'rabbitmq', replicas: 1, image: DEFAULT_IMAGE, production: false,
       resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } },
-      storage: { size: '10Gi' }, service: { type: 'ClusterIP', annotations: {} },
+      storage: { size: '10Gi' }, service: { type: 'ClusterIP', annotations: {}, nodePorts: {} },
       terminationGracePeriodSeconds: 604800, delayStartSeconds: 30, rolloutTimeoutMinutes: 30, diskFreeLimit: '2G', securityContext: { runAsUser: 999, runAsGroup: 999, fsGroup: 999 },
       pdb: { maxUnavailable: 1 }, serviceMonitor: { enabled: false, interval: '30s', labels: {} },
       networkPolicy: { enabled: false, allowFrom: [] }, extraConfig: [], plugins: [],

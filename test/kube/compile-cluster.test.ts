@@ -5,6 +5,7 @@ import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { validateCluster } from '../../src/cluster/check-cluster.js';
 import type { ClusterConfig } from '../../src/cluster/cluster-schema.js';
+import { clusterManifests } from '../../src/cluster/cluster-manifests.js';
 import { compileCluster, healthEndpoint, parseQuantity } from '../../src/cluster/compile-cluster.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'cluster', 'valid');
@@ -131,11 +132,11 @@ describe('the plan', () => {
     expect(three.volumes).toContainEqual({ name: 'pod-info', downwardAPI: { items: [{ path: 'skip-prestop-checks', fieldRef: { fieldPath: "metadata.labels['warren.dev/skip-prestop-checks']" } }] } });
   });
 
-  it('runs as the rabbitmq user without privileges, on a read-only root with writable home, volume and /tmp', () => {
+  it('runs as the rabbitmq user without privileges, on a read-only root with writable home, volume, log directory and /tmp', () => {
     const pod = compileCluster(fixture('minimal.yaml')).statefulSet.pod;
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true });
     expect(pod.containerSecurityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(pod.mounts.filter((m) => !m.readOnly).map((m) => m.mountPath)).toEqual(['/var/lib/rabbitmq', '/var/lib/rabbitmq/mnesia', '/tmp']);
+    expect(pod.mounts.filter((m) => !m.readOnly).map((m) => m.mountPath)).toEqual(['/var/lib/rabbitmq', '/var/lib/rabbitmq/mnesia', '/tmp', '/var/log/rabbitmq']);
   });
 
   it('copies the cookie where Erlang accepts it, then waits for the pod\'s DNS name before the node boots', () => {
@@ -192,5 +193,15 @@ describe('parseQuantity', () => {
   });
   it.each(['1GB', '10GiB', '1gi', '-1', '0', 'one', '', '1 Gi'])('%s is not a quantity', (q) => {
     expect(parseQuantity(q)).toBeUndefined();
+  });
+});
+
+describe('the client Service', () => {
+  it('gives the ports the stack fixed their node port, and leaves the others to Kubernetes', () => {
+    const c = config({ namespace: 'messaging', service: { type: 'NodePort', nodePorts: { amqp: 30672, management: 31672 } } });
+    const client = clusterManifests(compileCluster(c), { password: 'p', cookie: 'c' }).find((m) => m.role === 'client')!;
+    const spec = client.object.spec as { type: string; ports: { name: string; nodePort?: number }[] };
+    expect(spec.type).toBe('NodePort');
+    expect(Object.fromEntries(spec.ports.map((p) => [p.name, p.nodePort]))).toEqual({ amqp: 30672, management: 31672, prometheus: undefined });
   });
 });

@@ -78,6 +78,7 @@ describe('a one-node cluster with every default (minimal.yaml)', () => {
       'pulumi-nodejs:dynamic/warren:ClusterGuard minimal/guard',
       'pulumi-nodejs:dynamic/warren:GeneratedSecret minimal/cookie',
       'pulumi-nodejs:dynamic/warren:GeneratedSecret minimal/password',
+      'pulumi-nodejs:dynamic/warren:RolloutWait minimal/rollout',
     ].sort());
   });
 
@@ -153,13 +154,15 @@ describe('a one-node cluster with every default (minimal.yaml)', () => {
     expect(String(password.__provider)).toMatch(/require\("crypto"\)/);
   });
 
-  it('points at the in-cluster management API, and is ready when the StatefulSet is', async () => {
+  it('points at the in-cluster management API, usable once the StatefulSet\'s roll is really complete', async () => {
     expect(await value(cluster.managementUrl)).toBe('http://rabbitmq.messaging.svc:15672');
     expect(cluster.ready).toBeInstanceOf(k8s.apps.v1.StatefulSet);
     expect(cluster.ready).toBe(cluster.resources.statefulSet);
-    // A provider or dynamic resource given this URL as input depends on the StatefulSet.
+    // A provider or dynamic resource given this URL as input depends on the rollout wait, which waits for the StatefulSet.
     const dependencies = (cluster.managementUrl as unknown as { resources(): Set<pulumi.Resource> }).resources();
-    expect([...dependencies]).toEqual([cluster.ready]);
+    expect([...dependencies]).toEqual([cluster.rollout]);
+    const rollout = find('pulumi-nodejs:dynamic/warren:RolloutWait')[0]!.inputs;
+    expect(rollout).toMatchObject({ namespace: 'messaging', name: 'rabbitmq', revision: expect.stringMatching(/^[0-9a-f]{16}$/), timeoutMinutes: 30 });
   });
 
   it('creates no disruption budget, ServiceMonitor or NetworkPolicy', () => {
@@ -258,6 +261,7 @@ describe('a cluster with the stack\'s own admin credentials, maintained by this 
     expect([await value(cluster.username), await value(cluster.password), await isSecret(cluster.password)]).toEqual(['ops-admin', 'from-the-secret-store', true]);
     const maintenance = of('own')('pulumi-nodejs:dynamic/warren:ClusterMaintenance')[0]!;
     expect(maintenance.inputs).toMatchObject({ namespace: 'rabbitmq-staging', name: 'rabbitmq', revision: expect.stringMatching(/^[0-9a-f]{16}$/) });
-    expect(options.get('own/maintenance')?.dependsOn).toEqual([cluster.ready]);
+    expect(options.get('own/maintenance')?.dependsOn).toEqual([cluster.rollout]);
+    expect(options.get('own/rollout')?.dependsOn).toEqual([cluster.ready]);
   });
 });

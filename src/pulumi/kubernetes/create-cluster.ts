@@ -12,6 +12,8 @@ import { clusterManifests, type Manifest, type Role } from '../../cluster/cluste
 import type { ClusterPlan } from '../../cluster/compile-cluster.js';
 import { ClusterGuard } from './cluster-guard.js';
 import { ClusterMaintenance } from './cluster-maintenance.js';
+import type { KubeAccess } from './kube-access.js';
+import { RolloutWait } from './rollout-wait.js';
 import { GeneratedSecret } from './generated-secret.js';
 
 export interface RabbitClusterOptions {
@@ -22,6 +24,8 @@ export interface RabbitClusterOptions {
   readonly allow?: Pick<ClusterGuardInputs, 'allowScaleDownTo' | 'allowReplace'>;
   /** This program reaches the management API: rebalance and enable feature flags after a roll, mark the cluster before deletion. */
   readonly maintain?: boolean;
+  /** How the rollout wait reaches the Kubernetes API (kube-access.ts); undefined: it waits for nothing. */
+  readonly kubeAccess?: pulumi.Input<KubeAccess | undefined>;
 }
 
 type Factory = (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -62,6 +66,8 @@ export class RabbitCluster extends pulumi.ComponentResource {
    * so the broker's resources depend on it.
    */
   readonly ready: k8s.apps.v1.StatefulSet;
+  /** Done when the roll is really complete (rollout-wait.ts): what connects to the nodes depends on it. */
+  readonly rollout: RolloutWait;
   /** Every resource by role (tests read these). */
   readonly resources: Readonly<Record<string, pulumi.Resource>>;
   /** Rebalance and feature flags after a roll, the deletion marker (when `maintain`). */
@@ -84,17 +90,21 @@ export class RabbitCluster extends pulumi.ComponentResource {
     for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, provider, r, guard);
     this.resources = r as Record<string, pulumi.Resource>;
     this.ready = r.statefulSet as k8s.apps.v1.StatefulSet;
-    // Known in preview (a URN is), resolved only once the nodes are ready, and
-    // carrying the StatefulSet as a dependency: whatever connects through it waits.
-    this.managementUrl = this.ready.urn.apply(() => plan.managementUrl);
+    // Plain data: the pods read the secrets from the Secrets, so the StatefulSet's spec holds none.
+    const spec = manifests.find((m) => m.role === 'statefulSet')!.object.spec;
+    const revision = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+    this.rollout = new RolloutWait(`${name}/rollout`, {
+      access: pulumi.secret(options.kubeAccess), namespace: plan.namespace, name: plan.name, revision,
+      timeoutMinutes: Number.parseInt(plan.statefulSet.timeouts.update, 10),
+    }, { parent: this, dependsOn: [this.ready] });
+    // Known in preview (a URN is), resolved only once the roll is complete, and
+    // carrying the rollout wait as a dependency: whatever connects through it waits.
+    this.managementUrl = this.rollout.urn.apply(() => plan.managementUrl);
     this.username = pulumi.output(username);
     this.password = password;
     if (options.maintain) {
-      // Plain data: the pods read the secrets from the Secrets, so the StatefulSet's spec holds none.
-      const spec = manifests.find((m) => m.role === 'statefulSet')!.object.spec;
-      const revision = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
       const connection = pulumi.output({ url: this.managementUrl, username: this.username, password });
-      this.maintenance = new ClusterMaintenance(`${name}/maintenance`, { connection, revision, namespace: plan.namespace, name: plan.name }, { parent: this, dependsOn: [this.ready] });
+      this.maintenance = new ClusterMaintenance(`${name}/maintenance`, { connection, revision, namespace: plan.namespace, name: plan.name }, { parent: this, dependsOn: [this.rollout] });
     }
     this.registerOutputs({ managementUrl: this.managementUrl, username: this.username, password: this.password });
   }

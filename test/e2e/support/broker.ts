@@ -2,16 +2,22 @@
 // and AMQP (how it behaves).
 import amqp from 'amqplib';
 
-const API = 'http://127.0.0.1:15672/api';
-const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
+export type Api = <T = unknown>(path: string, method?: string, body?: unknown) => Promise<{ status: number; body: T }>;
 
-export async function api<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: T }> {
-  const request = () => fetch(API + path, { method, headers: { authorization: AUTH, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  // A kept-alive connection the broker closed while the test waited for a long command fails once ("other side closed"): ask again on a new one.
-  const response = await request().catch((e: { cause?: { code?: string } }) => (e.cause?.code === 'UND_ERR_SOCKET' ? request() : Promise.reject(e)));
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+/** A management API client: `base` is the API root (…/api), logging in as `user`. */
+export function managementApi(base: string, user: string, password: string): Api {
+  const auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+  return async <T>(path: string, method = 'GET', body?: unknown) => {
+    const request = () => fetch(base + path, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    // A kept-alive connection the broker closed while the test waited for a long command fails once ("other side closed"): ask again on a new one.
+    const response = await request().catch((e: { cause?: { code?: string } }) => (e.cause?.code === 'UND_ERR_SOCKET' ? request() : Promise.reject(e)));
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
 }
+
+/** The local broker's management API, as guest. */
+export const api: Api = managementApi('http://127.0.0.1:15672/api', 'guest', 'guest');
 
 export const enc = encodeURIComponent;
 

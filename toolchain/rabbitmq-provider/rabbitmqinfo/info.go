@@ -5,6 +5,8 @@
 package rabbitmqinfo
 
 import (
+	"encoding/json"
+	"reflect"
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-sdk/v2/helper/schema"
@@ -42,6 +44,7 @@ func Provider() tfbridge.ProviderInfo {
 	}
 	tf := rabbitmq.Provider()
 	readOnUpdate(tf, "rabbitmq_binding", "rabbitmq_exchange", "rabbitmq_queue", "rabbitmq_vhost")
+	classicIsImplicit(tf)
 	info := tfbridge.ProviderInfo{
 		P:                 shimv2.NewProvider(tf),
 		Name:              pkgName,
@@ -120,4 +123,62 @@ func readOnUpdate(p *schema.Provider, names ...string) {
 		read := r.Read
 		r.Update = func(d *schema.ResourceData, meta interface{}) error { return read(d, meta) }
 	}
+}
+
+// classicIsImplicit makes a live queue's `x-queue-type: classic` equal to no
+// x-queue-type at all. RabbitMQ 4 reports every classic queue with that
+// argument although it was declared without one (3.x reports what was
+// declared), and every queue attribute is ForceNew: without this, the first
+// preview after an `up` against RabbitMQ 4 would replace (delete and declare
+// again, with its messages) every classic queue declared without a type. Only
+// for existing queues: a new queue is declared exactly as written, since an
+// absent type means the vhost's default type, which may not be classic.
+func classicIsImplicit(p *schema.Provider) {
+	r := p.ResourcesMap["rabbitmq_queue"]
+	settings, ok := r.Schema["settings"].Elem.(*schema.Resource)
+	if !ok || settings.Schema["arguments"] == nil || settings.Schema["arguments_json"] == nil {
+		panic("classicIsImplicit: rabbitmq_queue has no settings.arguments/arguments_json in this provider version")
+	}
+	settings.Schema["arguments"].DiffSuppressFunc = func(_, _, _ string, d *schema.ResourceData) bool {
+		if d.Id() == "" {
+			return false
+		}
+		before, after := d.GetChange("settings.0.arguments")
+		return reflect.DeepEqual(withoutClassic(before), withoutClassic(after))
+	}
+	suppressJSON := settings.Schema["arguments_json"].DiffSuppressFunc
+	settings.Schema["arguments_json"].DiffSuppressFunc = func(k, old, new string, d *schema.ResourceData) bool {
+		if suppressJSON != nil && suppressJSON(k, old, new, d) {
+			return true
+		}
+		if d.Id() == "" {
+			return false
+		}
+		before, errBefore := jsonObject(old)
+		after, errAfter := jsonObject(new)
+		return errBefore == nil && errAfter == nil && reflect.DeepEqual(withoutClassic(before), withoutClassic(after))
+	}
+}
+
+// withoutClassic is an arguments map without an `x-queue-type` of classic (nil and empty alike).
+func withoutClassic(v interface{}) map[string]interface{} {
+	out := map[string]interface{}{}
+	if m, ok := v.(map[string]interface{}); ok {
+		for k, val := range m {
+			if k == "x-queue-type" && val == "classic" {
+				continue
+			}
+			out[k] = val
+		}
+	}
+	return out
+}
+
+func jsonObject(text string) (map[string]interface{}, error) {
+	out := map[string]interface{}{}
+	if text == "" {
+		return out, nil
+	}
+	err := json.Unmarshal([]byte(text), &out)
+	return out, err
 }
