@@ -1,7 +1,11 @@
 // Read-only requests to a broker's management API for the CLI (`diff
 // --broker`, `import --broker`). Credentials come from the URL's user info or
 // WARREN_BROKER_USER / WARREN_BROKER_PASSWORD (default guest/guest, which the
-// CLI says on stderr), travel only in a header, and are never printed.
+// CLI says on stderr), travel only in a header, and are never printed. TLS
+// beyond the system's CAs: WARREN_BROKER_CA_FILE, WARREN_BROKER_CERT_FILE and
+// WARREN_BROKER_KEY_FILE (a client certificate), WARREN_BROKER_INSECURE=true.
+import { tlsRequest, type TlsSettings } from './tls-request.js';
+
 export type ReadResult = { readonly status: number; readonly body: unknown } | { readonly error: string };
 
 export interface BrokerAddress {
@@ -11,6 +15,26 @@ export interface BrokerAddress {
   readonly password: string;
   /** Which of user and password fell back to RabbitMQ's default (guest). */
   readonly defaulted: readonly ('user' | 'password')[];
+  /** From the WARREN_BROKER_* TLS variables (brokerTls), for https URLs. */
+  readonly tls?: TlsSettings;
+}
+
+/** The TLS files the environment names, read; or which one cannot be read and why. */
+export function brokerTls(env: NodeJS.ProcessEnv, read: (path: string) => string): TlsSettings | { readonly error: string } | undefined {
+  const files = { ca: env.WARREN_BROKER_CA_FILE, cert: env.WARREN_BROKER_CERT_FILE, key: env.WARREN_BROKER_KEY_FILE };
+  const insecure = env.WARREN_BROKER_INSECURE;
+  if (insecure !== undefined && insecure !== 'true' && insecure !== 'false') return { error: `WARREN_BROKER_INSECURE must be true or false` };
+  if ((files.cert === undefined) !== (files.key === undefined)) return { error: 'WARREN_BROKER_CERT_FILE and WARREN_BROKER_KEY_FILE go together (a client certificate and its key)' };
+  const out: Record<string, string | boolean> = insecure === 'true' ? { insecure: true } : {};
+  for (const [k, path] of Object.entries(files)) {
+    if (path === undefined) continue;
+    try {
+      out[k] = read(path);
+    } catch (e) {
+      return { error: `WARREN_BROKER_${k === 'ca' ? 'CA' : k.toUpperCase()}_FILE ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    }
+  }
+  return Object.keys(out).length > 0 ? (out as TlsSettings) : undefined;
 }
 
 /** The management API address in `raw`, or why it is not one (the reason never holds the credentials). */
@@ -37,11 +61,13 @@ export function brokerReader(address: BrokerAddress): (path: string) => Promise<
   const auth = 'Basic ' + Buffer.from(`${address.user}:${address.password}`).toString('base64');
   return async (path) => {
     try {
-      const response = await fetch(`${base}/api${path}`, { headers: { authorization: auth }, signal: AbortSignal.timeout(10_000) });
-      const text = await response.text();
-      return { status: response.status, body: response.ok && text ? JSON.parse(text) : undefined };
+      const url = `${base}/api${path}`;
+      const { status, text } = address.tls && url.startsWith('https:')
+        ? await tlsRequest(url, address.tls, { method: 'GET', headers: { authorization: auth }, timeoutMs: 10_000 })
+        : await fetch(url, { headers: { authorization: auth }, signal: AbortSignal.timeout(10_000) }).then(async (r) => ({ status: r.status, text: await r.text() }));
+      return { status, body: status >= 200 && status < 300 && text ? JSON.parse(text) : undefined };
     } catch (error) {
-      const cause = (error as { cause?: { message?: string } }).cause?.message;
+      const cause = (error as { cause?: { message?: string; code?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message;
       return { error: `the broker at ${base} could not be read (${cause ?? (error as Error).message})` };
     }
   };

@@ -3,8 +3,9 @@
 // Paths and URLs a user typed are checked here, before anything is read, so
 // that each kind of mistake has one exit code in every command.
 import { statSync } from 'node:fs';
-import { parseBrokerUrl, redactUrl, type BrokerAddress } from '../broker/read-management.js';
+import { brokerTls, parseBrokerUrl, redactUrl, type BrokerAddress } from '../broker/read-management.js';
 import { escapeText } from '../diagnostics/escape-text.js';
+import { readSource } from '../load/read-source.js';
 import { describeError } from './describe-error.js';
 import { writeErr } from './watch-output.js';
 
@@ -21,9 +22,16 @@ export function checkBrokerOption(url: string | undefined): BrokerAddress | unde
   if (url === undefined) return undefined;
   const address = parseBrokerUrl(url);
   if ('error' in address) throw new UsageError(`--broker ${redactUrl(url)}: ${address.error}`);
+  // Bounded reads of regular files only (readSource): a FIFO or /dev/zero named here must not hang.
+  const tls = brokerTls(process.env, (path) => {
+    const read = readSource(path);
+    if ('problem' in read) throw new Error(read.problem.message);
+    return read.text;
+  });
+  if (tls && 'error' in tls) throw new UsageError(`--broker: ${tls.error}`);
   const missing = address.defaulted.map((d) => `${d} (in the URL or WARREN_BROKER_${d.toUpperCase()})`).join(' and no ');
   if (missing !== '') writeErr(`warning: --broker: no ${missing}; using RabbitMQ's default ${address.defaulted.length === 2 ? 'user guest and its password' : address.defaulted[0] === 'user' ? 'user, guest' : "user's password"}\n`);
-  return address;
+  return { ...address, ...(tls ? { tls } : {}) };
 }
 
 /** A path given on the command line (not `-`) must exist: one that does not is a usage error in every command. */

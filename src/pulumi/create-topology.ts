@@ -5,6 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as rabbitmq from '@pulumi/rabbitmq';
 import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry, UserEntry, VHostEntry } from '../plan/plan-types.js';
 import { allStrings } from './adoption.js';
+import type { TlsSettings } from '../broker/tls-request.js';
 import type { Connection } from './dynamic/management-api.js';
 import { InternalExchange } from './dynamic/internal-exchange.js';
 import { DestroyCheck } from './dynamic/destroy-check.js';
@@ -13,9 +14,19 @@ import { UserAccount } from './dynamic/user-account.js';
 import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
 
+/** TLS towards the management API: the provider plugin reads files, the dynamic providers take PEM text. */
+export interface BrokerTls {
+  readonly files: { readonly ca?: string; readonly cert?: string; readonly key?: string };
+  readonly settings: TlsSettings;
+}
+
 export interface TopologyOptions {
   /** `ready`: what must be done before the broker is reachable (a cluster this program deploys). */
-  readonly broker: { readonly url: pulumi.Input<string>; readonly username: pulumi.Input<string>; readonly password: pulumi.Output<string>; readonly ready?: pulumi.Resource };
+  readonly broker: {
+    readonly url: pulumi.Input<string>; readonly username: pulumi.Input<string>; readonly password: pulumi.Output<string>; readonly ready?: pulumi.Resource;
+    /** warren:managementTls: the files for the provider plugin, their contents for the dynamic providers. */
+    readonly tls?: BrokerTls;
+  };
   /** Secret config values by key, for users whose password is `{ secret: key }`. */
   readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
   /** Mark queues `protect` (except those the stack allows to be re-declared). */
@@ -39,10 +50,15 @@ export class Topology extends pulumi.ComponentResource {
 
   constructor(name: string, plan: Plan, options: TopologyOptions, opts?: pulumi.ComponentResourceOptions) {
     super('warren:index:Topology', name, {}, opts);
-    const provider = new rabbitmq.Provider('broker', { endpoint: options.broker.url, username: options.broker.username, password: options.broker.password }, { parent: this });
+    const tls = options.broker.tls;
+    const provider = new rabbitmq.Provider('broker', {
+      endpoint: options.broker.url, username: options.broker.username, password: options.broker.password,
+      ...(tls?.files.ca ? { cacertFile: tls.files.ca } : {}), ...(tls?.files.cert ? { clientcertFile: tls.files.cert } : {}),
+      ...(tls?.files.key ? { clientkeyFile: tls.files.key } : {}), ...(tls?.settings.insecure ? { insecure: true } : {}),
+    }, { parent: this });
     // Everything depends on the guard, so the guard waiting for the broker makes everything wait.
     this.guard = new QueueGuard('queue-guard', plan.guard, { parent: this, ...(options.broker.ready ? { dependsOn: [options.broker.ready] } : {}) });
-    const connection = pulumi.output({ url: options.broker.url, username: options.broker.username, password: options.broker.password });
+    const connection = pulumi.output({ url: options.broker.url, username: options.broker.username, password: options.broker.password, ...(tls ? { tls: tls.settings } : {}) });
     const ctx: Context = { provider, connection, options, registered: this.registered, parent: this, guard: this.guard };
     // Plan entries come sorted by id; create them so that dependencies exist first.
     for (const entry of orderByDependencies(plan.entries)) this.registered.set(entry.id, createEntry(ctx, entry));

@@ -7,6 +7,7 @@
 //   warren:protectQueues   mark queues `protect` as well (default false)
 //   warren:adopt           take over the broker's existing objects without re-creating them (README, "Adopting a broker")
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
+//   warren:managementTls   { caFile, certFile, keyFile, insecure }: TLS towards the management API beyond the system's CAs
 //   warren:<key>           (secret) the password of each user with { secret: <key> }
 //   warren:cluster         RabbitMQ itself on Kubernetes (README, "RabbitMQ on Kubernetes");
 //                          the broker is then the cluster, reached with its generated credentials,
@@ -22,11 +23,12 @@ import { compileCluster } from '../cluster/compile-cluster.js';
 import type { ClusterConfig } from '../cluster/cluster-schema.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { findFiles } from '../load/find-files.js';
+import { readSource } from '../load/read-source.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { validateTopology } from '../validate-topology.js';
 import { adoptionIds } from './adoption.js';
-import { Topology, type TopologyOptions } from './create-topology.js';
+import { Topology, type BrokerTls, type TopologyOptions } from './create-topology.js';
 import type { RabbitCluster } from './kubernetes/create-cluster.js';
 import { ambientKubeconfig, kubeAccess, type KubeAccess } from './kubernetes/kube-access.js';
 
@@ -95,15 +97,45 @@ function accessFor(configured: string | undefined): KubeAccess | undefined {
 
 /** The broker the topology goes to: the stack's cluster (its URL waits for the nodes to be ready), else warren:managementUrl. */
 function brokerConnection(): TopologyOptions['broker'] {
-  if (cluster) return { url: cluster.managementUrl, username: cluster.username, password: cluster.password, ready: cluster.ready };
-  return { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.requireSecret('managementPassword') };
+  const tls = managementTls();
+  if (cluster) return { url: cluster.managementUrl, username: cluster.username, password: cluster.password, ready: cluster.rollout, ...(tls ? { tls } : {}) };
+  return { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.requireSecret('managementPassword'), ...(tls ? { tls } : {}) };
+}
+
+/**
+ * warren:managementTls: the files are checked and read here (bounded, regular
+ * files only), so that a wrong path stops the program before anything is
+ * registered, with the key named; the key's text then lives only in secret
+ * state (the dynamic providers' connection is a secret output).
+ */
+function managementTls(): BrokerTls | undefined {
+  const value = config.getObject<Record<string, unknown>>('managementTls');
+  if (value === undefined) return undefined;
+  const known = ['caFile', 'certFile', 'keyFile', 'insecure'];
+  const unknown = Object.keys(value).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new pulumi.RunError(`warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`);
+  if ((value.certFile === undefined) !== (value.keyFile === undefined)) throw new pulumi.RunError('warren:managementTls: certFile and keyFile go together (a client certificate and its key)');
+  if (value.insecure !== undefined && typeof value.insecure !== 'boolean') throw new pulumi.RunError('warren:managementTls.insecure must be true or false');
+  const files: Record<string, string> = {};
+  const settings: Record<string, string | boolean> = value.insecure === true ? { insecure: true } : {};
+  for (const [field, key] of [['caFile', 'ca'], ['certFile', 'cert'], ['keyFile', 'key']] as const) {
+    const path = value[field];
+    if (path === undefined) continue;
+    if (typeof path !== 'string' || path === '') throw new pulumi.RunError(`warren:managementTls.${field} must be a file path`);
+    const read = readSource(path);
+    if ('problem' in read) throw new pulumi.RunError(`warren:managementTls.${field} ${path}: ${read.problem.message}`);
+    files[key] = path;
+    settings[key] = read.text;
+  }
+  return { files, settings };
 }
 
 /** `warren:adopt`: read the broker before any resource exists; the password is used for that request only. */
 async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
   if (!config.getBoolean('adopt')) return {};
   if (cluster) throw new pulumi.RunError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
-  const connection = { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.require('managementPassword') };
+  const tls = managementTls();
+  const connection = { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.require('managementPassword'), ...(tls ? { tls: tls.settings } : {}) };
   return { adopt: await adoptionIds(plan, connection) };
 }
 

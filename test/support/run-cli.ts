@@ -1,5 +1,5 @@
 // Runs the built `warren` command as users do: a fresh process.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -31,6 +31,19 @@ export function runCli(args: string[], options: RunOptions = {}): CliResult {
     ...(options.timeout !== undefined ? { timeout: options.timeout, killSignal: 'SIGKILL' as const } : {}),
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, timedOut: (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' };
+}
+
+/** Like runCli, without blocking the test's event loop (for a server the test itself runs). */
+export function runCliAsync(args: string[], options: Omit<RunOptions, 'input'> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, encoding: 'utf8',
+      ...(options.timeout !== undefined ? { timeout: options.timeout, killSignal: 'SIGKILL' as const } : {}),
+    }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout, stderr, timedOut: error?.killed === true });
+    });
+  });
 }
 
 /**

@@ -9,12 +9,15 @@
 // attempts in all): a node that restarts or is under load answers the next
 // one. Every call here is idempotent (GET; PUT and DELETE of a whole object;
 // POST of a rebalance), so asking again changes nothing.
+import { tlsRequest, type TlsSettings } from '../../broker/tls-request.js';
 import { plainError } from './plain-error.js';
 
 export interface Connection {
   readonly url: string;
   readonly username: string;
   readonly password: string;
+  /** The stack's warren:managementTls (CA, client certificate), as PEM text; absent: the system's CAs. */
+  readonly tls?: TlsSettings;
 }
 
 const ATTEMPTS = 3;
@@ -27,14 +30,16 @@ export async function callApi(conn: Connection, method: string, path: string, bo
     let status: number;
     let text: string;
     try {
-      const response = await fetch(conn.url.replace(/\/+$/, '') + '/api' + path, {
-        method,
-        headers: { authorization: auth, 'content-type': 'application/json' },
-        signal: AbortSignal.timeout(timeout),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      status = response.status;
-      text = await response.text();
+      const url = conn.url.replace(/\/+$/, '') + '/api' + path;
+      const headers = { authorization: auth, 'content-type': 'application/json' };
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      if (conn.tls && url.startsWith('https:')) {
+        ({ status, text } = await tlsRequest(url, conn.tls, { method, headers, ...(payload === undefined ? {} : { body: payload }), timeoutMs: timeout }));
+      } else {
+        const response = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeout), ...(payload === undefined ? {} : { body: payload }) });
+        status = response.status;
+        text = await response.text();
+      }
     } catch (error) {
       if (attempt < ATTEMPTS) {
         await pause(250 * attempt);

@@ -1,0 +1,40 @@
+// One HTTPS request with a stack's own TLS settings (a CA bundle, a client
+// certificate, or no verification), which fetch cannot take. Shared by the
+// CLI (`--broker`) and the dynamic providers; for the latter it is serialized
+// into Pulumi's provider host, so it uses nothing but Node's globals
+// (process.getBuiltinModule, Buffer).
+
+/** PEM texts, read from the files a stack or the environment names. */
+export interface TlsSettings {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  /** Accept any server certificate (a test broker with a self-signed one). */
+  readonly insecure?: boolean;
+}
+
+export interface TlsAnswer { readonly status: number; readonly text: string }
+
+/** Rejects with an Error whose `cause.code` is the socket's (ECONNREFUSED…) or TimeoutError's name, as fetch does. */
+export function tlsRequest(url: string, tls: TlsSettings, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number }): Promise<TlsAnswer> {
+  const https = process.getBuiltinModule('node:https') as typeof import('node:https');
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, {
+      method: init.method, headers: init.headers, rejectUnauthorized: tls.insecure !== true,
+      ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}),
+    }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        // Bounded: a management API answer is never this large; the rest is dropped.
+        if ((size += chunk.length) <= 64 * 1024 * 1024) chunks.push(chunk);
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', (e) => reject(Object.assign(new Error('request failed'), { cause: e })));
+    });
+    request.setTimeout(init.timeoutMs, () => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
+    request.on('error', (e: Error & { code?: string }) => reject(e.name === 'TimeoutError' ? e : Object.assign(new Error('request failed'), { cause: e })));
+    if (init.body !== undefined) request.write(init.body);
+    request.end();
+  });
+}
