@@ -3,8 +3,15 @@
 // one-queue edit; next to RabbitMQ's own bulk path, `rabbitmqctl
 // import_definitions` of the same objects (the plan as a definitions
 // document). Needs `npm test`'s set-up (toolchain and broker) done first.
+//
+// Then where the first `up`'s time goes, measured in the same run: the
+// program's own stages (WARREN_TIMING_FILE: process start, modules loaded,
+// planned, every resource registered, exit), the checkpoint writes (the same
+// `up` again with PULUMI_SKIP_CHECKPOINTS=true), and the broker's cost of one
+// management API request per object (the same objects PUT one by one, as the
+// providers do, without the engine).
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
@@ -37,11 +44,36 @@ function timed<T>(label: string, fn: () => T): { seconds: number; value: T } {
   return { seconds, value };
 }
 
+interface Stage { stage: string; at: number }
+
+function stages(file: string): Map<string, number> {
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Stage);
+  return new Map(lines.map((l) => [l.stage, l.at]));
+}
+
+/** The plan's objects PUT one request each through the management API, in plan order: the per-object HTTP path without the engine. */
+async function putOneByOne(definitions: Record<string, { name?: string; vhost?: string; [k: string]: unknown }[]>): Promise<number> {
+  const auth = 'Basic ' + Buffer.from('guest:guest').toString('base64');
+  const put = async (path: string, body: unknown, method = 'PUT') => {
+    const r = await fetch(`http://127.0.0.1:15672/api${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  };
+  const e = encodeURIComponent;
+  let n = 0;
+  for (const v of definitions.vhosts ?? []) (await put(`/vhosts/${e(v.name!)}`, {}), n++);
+  for (const p of definitions.permissions ?? []) (await put(`/permissions/${e(p.vhost!)}/${e(String(p.user))}`, p), n++);
+  for (const x of definitions.exchanges ?? []) (await put(`/exchanges/${e(x.vhost!)}/${e(x.name!)}`, x), n++);
+  for (const q of definitions.queues ?? []) (await put(`/queues/${e(q.vhost!)}/${e(q.name!)}`, q), n++);
+  for (const b of definitions.bindings ?? []) (await put(`/bindings/${e(b.vhost!)}/e/${e(String(b.source))}/${b.destination_type === 'queue' ? 'q' : 'e'}/${e(String(b.destination))}`, b, 'POST'), n++);
+  for (const p of definitions.policies ?? []) (await put(`/policies/${e(p.vhost!)}/${e(p.name!)}`, p), n++);
+  return n;
+}
+
 function dropVhosts(): void {
   for (let v = 0; v < VHOSTS; v++) spawnSync('rabbitmqctl', ['delete_vhost', `bench-${v}`], { stdio: 'ignore' });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   dropVhosts();
   const text = topology();
   const project = new E2EProject({ 'bench.yaml': text });
@@ -50,11 +82,25 @@ function main(): void {
   const objects = plan.entries.length;
   console.log(`topology: ${objects} objects (${VHOSTS} vhosts; exchanges, queues, bindings, policies); Pulumi resources include the guard, provider and vhost settings\n`);
 
+  const timingFile = join(tmpdir(), `warren-bench-timing-${process.pid}.jsonl`);
+  process.env.WARREN_TIMING_FILE = timingFile;
+  const upStart = Date.now();
   const up = timed('pulumi up (first, creates everything)', () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'first up'));
+  const upEnd = Date.now();
+  const program = stages(timingFile);
+  rmSync(timingFile);
+  delete process.env.WARREN_TIMING_FILE;
   const noop = timed('pulumi preview (no changes)', () => expectOk(project.pulumi('preview', '--expect-no-changes'), 'no-op preview'));
   project.setConfig({ 'warren:overrides': { vhosts: { 'bench-3': { queues: { q7: { messageTtl: '5m' } } } } } });
   const edit = timed('pulumi up (one queue edited)', () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'edit up'));
   if (!/1 updated/.test(edit.value.output)) throw new Error(`expected exactly one update:\n${edit.value.output.slice(-2000)}`);
+  expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
+  dropVhosts();
+
+  // The same first up without intermediate checkpoints: what writing them costs.
+  process.env.PULUMI_SKIP_CHECKPOINTS = 'true';
+  const unchecked = timed('pulumi up (first, PULUMI_SKIP_CHECKPOINTS=true)', () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'first up without checkpoints'));
+  delete process.env.PULUMI_SKIP_CHECKPOINTS;
   expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
   dropVhosts();
 
@@ -66,10 +112,30 @@ function main(): void {
   rmSync(file);
   if (imported.value.status !== 0) throw new Error(`import_definitions failed: ${imported.value.stderr}`);
   dropVhosts();
+  const httpStart = process.hrtime.bigint();
+  const requests = await putOneByOne(planToDefinitions(plan).definitions as never);
+  const http = Number(process.hrtime.bigint() - httpStart) / 1e9;
+  console.log(`${'management API, one request per object'.padEnd(44)} ${http.toFixed(2).padStart(7)} s (${requests} requests)`);
+  dropVhosts();
+
+  // Where the first up's time went (seconds, all measured above).
+  const at = (stage: string) => program.get(stage)!;
+  const rows: [string, number][] = [
+    ['pulumi CLI start, plugins, until the program process starts', (at('process') - upStart) / 1000],
+    ['program: Node start and module loading', (at('loaded') - at('process')) / 1000],
+    ['program: load, validate, plan', (at('planned') - at('loaded')) / 1000],
+    ['program: register every resource (requests sent)', (at('registered') - at('planned')) / 1000],
+    ['engine + providers until the program exits', (at('exit') - at('registered')) / 1000],
+    ['after the program: last steps, final checkpoint, summary', (upEnd - at('exit')) / 1000],
+  ];
+  console.log('\nfirst up, where the time goes:');
+  for (const [label, seconds] of rows) console.log(`  ${label.padEnd(62)} ${seconds.toFixed(2).padStart(7)} s`);
+  console.log(`  ${'of which intermediate checkpoint writes (default − skipped)'.padEnd(62)} ${(up.seconds - unchecked.seconds).toFixed(2).padStart(7)} s`);
+  console.log(`  ${'of which the broker, were each object one HTTP request'.padEnd(62)} ${http.toFixed(2).padStart(7)} s`);
 
   console.log(`\nratio first up / import_definitions: ${(up.seconds / imported.seconds).toFixed(1)}x`);
   console.log(`ratio one-queue edit / import_definitions: ${(edit.seconds / imported.seconds).toFixed(1)}x`);
   console.log(`no-op preview: ${noop.seconds.toFixed(2)} s`);
 }
 
-main();
+await main();

@@ -14,7 +14,7 @@
 //                          or with warren:managementUser/managementPassword when the stack sets them
 //   warren:kubeconfig      (secret, optional) kubeconfig contents or path; default: the ambient KUBECONFIG
 //   warren:syncTopology    false: deploy only the cluster part (default true)
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { formatDiagnostics } from '../cli/print-diagnostics.js';
@@ -35,6 +35,8 @@ import { ambientKubeconfig, kubeAccess, type KubeAccess } from './kubernetes/kub
 // Paths in config are relative to the project (where Pulumi.yaml is), whatever
 // directory the language host starts the program in.
 const root = projectRoot();
+// WARREN_TIMING_FILE (npm run bench:engine): when each stage of the program ended, as JSON lines.
+const timing = stageTimer(process.env.WARREN_TIMING_FILE);
 const config = new pulumi.Config('warren');
 const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
 const allow = config.getObject<{ recreate?: string[]; delete?: string[]; destroyNonEmpty?: boolean; scaleDownTo?: number; replaceCluster?: boolean }>('allow') ?? {};
@@ -47,6 +49,7 @@ const validation = validateTopology(files, { file: stackFile, data: config.getOb
 const clusterCheck = validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(validation.model));
 stopOnErrors([...validation.diagnostics, ...clusterCheck.diagnostics]);
 const plan = compilePlan(validation.model, { allowRecreate: allow.recreate ?? [], allowDelete: allow.delete ?? [] });
+timing('planned');
 
 const cluster = clusterCheck.cluster ? await deployCluster(clusterCheck.cluster) : undefined;
 
@@ -58,6 +61,8 @@ if (syncTopology) {
     broker: brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, destroyNonEmpty: allow.destroyNonEmpty === true, ...(await adoption()),
   });
 }
+timing('registered');
+process.once('exit', () => timing('exit'));
 
 export const managedObjects = plan.entries.length;
 export const queues = Object.keys(plan.guard.queues);
@@ -144,6 +149,17 @@ function stopOnErrors(diagnostics: Diagnostic[]): void {
   for (const d of diagnostics.filter((d) => d.severity === 'warning')) pulumi.log.warn(formatDiagnostics([d], 'text').trimEnd());
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new pulumi.RunError(`the topology or stack config is invalid; nothing was changed:\n${formatDiagnostics(errors, 'text')}`);
+}
+
+/** A no-op unless `file` is set: appends `{ stage, at }` (epoch ms) lines, the first at the program's start. */
+function stageTimer(file: string | undefined): (stage: string) => void {
+  if (!file) return () => undefined;
+  const line = (stage: string, at: number) => appendFileSync(file, JSON.stringify({ stage, at }) + '\n');
+  const write = (stage: string) => line(stage, performance.timeOrigin + performance.now());
+  // The process's start, then the end of module loading (this line runs after every import).
+  line('process', performance.timeOrigin);
+  write('loaded');
+  return write;
 }
 
 /** The directory of Pulumi.yaml. */
