@@ -11,7 +11,7 @@
 // management API request per object (the same objects PUT one by one, as the
 // providers do, without the engine).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
@@ -44,11 +44,18 @@ function timed<T>(label: string, fn: () => T): { seconds: number; value: T } {
   return { seconds, value };
 }
 
-interface Stage { stage: string; at: number }
+interface Stage { stage: string; at: number; maxRssKiB?: number }
 
-function stages(file: string): Map<string, number> {
+function stages(file: string): Map<string, Stage> {
   const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Stage);
-  return new Map(lines.map((l) => [l.stage, l.at]));
+  return new Map(lines.map((l) => [l.stage, l]));
+}
+
+/** `pulumi …` under GNU time: the run, and the peak resident memory of the largest process of its tree (KiB). */
+function pulumiMeasured(project: E2EProject, ...args: string[]): { run: { code: number | null; output: string }; peakKiB: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', 'warren-peak-kib=%M', 'pulumi', ...args, '--stack', 'e2e', '--non-interactive', '--color', 'never'], { cwd: project.dir, env: project.env(), encoding: 'utf8', timeout: 1_800_000 });
+  const peak = /warren-peak-kib=(\d+)/.exec(r.stderr ?? '');
+  return { run: { code: r.status, output: `${r.stdout}\n${r.stderr}` }, peakKiB: peak ? Number(peak[1]) : NaN };
 }
 
 /** The plan's objects PUT one request each through the management API, in plan order: the per-object HTTP path without the engine. */
@@ -85,7 +92,11 @@ async function main(): Promise<void> {
   const timingFile = join(tmpdir(), `warren-bench-timing-${process.pid}.jsonl`);
   process.env.WARREN_TIMING_FILE = timingFile;
   const upStart = Date.now();
-  const up = timed('pulumi up (first, creates everything)', () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'first up'));
+  const up = timed('pulumi up (first, creates everything)', () => pulumiMeasured(project, 'up', '--yes', '--skip-preview'));
+  expectOk(up.value.run, 'first up');
+  const stateFile = join(project.stateDir, '.pulumi', 'stacks', 'warren-e2e', 'e2e.json');
+  const stateBytes = statSync(stateFile).size;
+  const stateResources = (JSON.parse(readFileSync(stateFile, 'utf8')) as { checkpoint: { latest: { resources: unknown[] } } }).checkpoint.latest.resources.length;
   const upEnd = Date.now();
   const program = stages(timingFile);
   rmSync(timingFile);
@@ -119,7 +130,7 @@ async function main(): Promise<void> {
   dropVhosts();
 
   // Where the first up's time went (seconds, all measured above).
-  const at = (stage: string) => program.get(stage)!;
+  const at = (stage: string) => program.get(stage)!.at;
   const rows: [string, number][] = [
     ['pulumi CLI start, plugins, until the program process starts', (at('process') - upStart) / 1000],
     ['program: Node start and module loading', (at('loaded') - at('process')) / 1000],
@@ -132,6 +143,10 @@ async function main(): Promise<void> {
   for (const [label, seconds] of rows) console.log(`  ${label.padEnd(62)} ${seconds.toFixed(2).padStart(7)} s`);
   console.log(`  ${'of which intermediate checkpoint writes (default − skipped)'.padEnd(62)} ${(up.seconds - unchecked.seconds).toFixed(2).padStart(7)} s`);
   console.log(`  ${'of which the broker, were each object one HTTP request'.padEnd(62)} ${http.toFixed(2).padStart(7)} s`);
+  console.log('\nfirst up, memory and state:');
+  console.log(`  ${'peak resident memory, largest process (engine or plugin)'.padEnd(62)} ${(up.value.peakKiB / 1024).toFixed(0).padStart(7)} MiB`);
+  console.log(`  ${'peak resident memory, the program (Node)'.padEnd(62)} ${((program.get('exit')!.maxRssKiB ?? NaN) / 1024).toFixed(0).padStart(7)} MiB`);
+  console.log(`  ${'state file'.padEnd(62)} ${(stateBytes / 1024).toFixed(0).padStart(7)} KiB, ${stateResources} resources, ${(stateBytes / stateResources / 1024).toFixed(1)} KiB each`);
 
   console.log(`\nratio first up / import_definitions: ${(up.seconds / imported.seconds).toFixed(1)}x`);
   console.log(`ratio one-queue edit / import_definitions: ${(edit.seconds / imported.seconds).toFixed(1)}x`);

@@ -62,7 +62,7 @@ if (syncTopology) {
   });
 }
 timing('registered');
-process.once('exit', () => timing('exit'));
+process.once('exit', () => timing('exit', { maxRssKiB: process.resourceUsage().maxRSS }));
 
 export const managedObjects = plan.entries.length;
 export const queues = Object.keys(plan.guard.queues);
@@ -152,10 +152,10 @@ function stopOnErrors(diagnostics: Diagnostic[]): void {
 }
 
 /** A no-op unless `file` is set: appends `{ stage, at }` (epoch ms) lines, the first at the program's start. */
-function stageTimer(file: string | undefined): (stage: string) => void {
+function stageTimer(file: string | undefined): (stage: string, extra?: object) => void {
   if (!file) return () => undefined;
-  const line = (stage: string, at: number) => appendFileSync(file, JSON.stringify({ stage, at }) + '\n');
-  const write = (stage: string) => line(stage, performance.timeOrigin + performance.now());
+  const line = (stage: string, at: number, extra?: object) => appendFileSync(file, JSON.stringify({ stage, at, ...extra }) + '\n');
+  const write = (stage: string, extra?: object) => line(stage, performance.timeOrigin + performance.now(), extra);
   // The process's start, then the end of module loading (this line runs after every import).
   line('process', performance.timeOrigin);
   write('loaded');
