@@ -73,6 +73,15 @@ new_wrapper() {
 	printf 'module %s\n\ngo 1.26.0\n' "$2" >"$1/go.mod"
 }
 
+# build_tool <dir> <wrapper name> <module@version> <package> <binary> <ldflags>:
+# a wrapper module that requires the module and names the package as a tool,
+# tidied, then the package built into <dir>/bin/<binary>.
+build_tool() {
+	new_wrapper "$1/src" "warren.local/k8s-tier/$2"
+	(cd "$1/src" && go mod edit -require="$3" -tool="$4" && GOFLAGS=-mod=mod go mod tidy)
+	go_build "$1/src" "$1/bin/$5" "$6" "$4"
+}
+
 # ---------------------------------------------------------------------------
 # 1. etcd
 # ---------------------------------------------------------------------------
@@ -86,12 +95,8 @@ else
 	# The server module's own replace directives (../api, ../pkg, ...) only apply
 	# when it is the main module; as a dependency it requires the published
 	# go.etcd.io/etcd/*/v3 modules of the same version, which is what we want.
-	new_wrapper "$ETCD_DIR/src" warren.local/k8s-tier/etcd
-	(cd "$ETCD_DIR/src" &&
-		go mod edit -require="go.etcd.io/etcd/server/v3@v${ETCD_VERSION}" -tool=go.etcd.io/etcd/server/v3 &&
-		GOFLAGS=-mod=mod go mod tidy)
-	go_build "$ETCD_DIR/src" "$ETCD_DIR/bin/etcd" \
-		"-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=module-v${ETCD_VERSION}" go.etcd.io/etcd/server/v3
+	build_tool "$ETCD_DIR" etcd "go.etcd.io/etcd/server/v3@v${ETCD_VERSION}" go.etcd.io/etcd/server/v3 etcd \
+		"-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=module-v${ETCD_VERSION}"
 	record "etcd build" "$t0"
 fi
 
@@ -171,13 +176,8 @@ else
 	t0=$(now)
 	mkdir -p "$KWOK_DIR/bin" "$KWOK_DIR/share"
 	# sigs.k8s.io/kwok has no replace directives, so it builds as a plain dependency.
-	new_wrapper "$KWOK_DIR/src" warren.local/k8s-tier/kwok
-	(cd "$KWOK_DIR/src" &&
-		go mod edit -require="sigs.k8s.io/kwok@v${KWOK_VERSION}" -tool=sigs.k8s.io/kwok/cmd/kwok &&
-		GOFLAGS=-mod=mod go mod tidy)
-	go_build "$KWOK_DIR/src" "$KWOK_DIR/bin/kwok" \
-		"-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION} -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${KUBERNETES_VERSION}" \
-		sigs.k8s.io/kwok/cmd/kwok
+	build_tool "$KWOK_DIR" kwok "sigs.k8s.io/kwok@v${KWOK_VERSION}" sigs.k8s.io/kwok/cmd/kwok kwok \
+		"-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION} -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${KUBERNETES_VERSION}"
 	record "kwok build" "$t0"
 
 	# The kwok binary has no built-in stages (it exits with "no stages found");
@@ -223,12 +223,8 @@ else
 	log "building coredns v${COREDNS_VERSION}"
 	t0=$(now)
 	mkdir -p "$COREDNS_DIR/bin"
-	new_wrapper "$COREDNS_DIR/src" warren.local/k8s-tier/coredns
-	(cd "$COREDNS_DIR/src" &&
-		go mod edit -require="github.com/coredns/coredns@v${COREDNS_VERSION}" -tool=github.com/coredns/coredns &&
-		GOFLAGS=-mod=mod go mod tidy)
-	go_build "$COREDNS_DIR/src" "$COREDNS_DIR/bin/coredns" \
-		"-s -w -X github.com/coredns/coredns/coremain.GitCommit=module-v${COREDNS_VERSION}" github.com/coredns/coredns
+	build_tool "$COREDNS_DIR" coredns "github.com/coredns/coredns@v${COREDNS_VERSION}" github.com/coredns/coredns coredns \
+		"-s -w -X github.com/coredns/coredns/coremain.GitCommit=module-v${COREDNS_VERSION}"
 	record "coredns build" "$t0"
 fi
 
@@ -277,12 +273,7 @@ echo
 echo "Kubernetes API-server tier ready: kubernetes v${KUBERNETES_VERSION}, etcd v${ETCD_VERSION}, kwok v${KWOK_VERSION}"
 echo "  etcd $got_etcd, kube-apiserver $got_apiserver, kube-controller-manager $got_kcm, kube-scheduler $got_sched, kubectl $got_kubectl, kwok $got_kwok"
 echo "  kubelet $got_kubelet, kube-proxy $got_proxy, coredns $got_coredns"
-if ((${#TIMINGS[@]})); then
-	echo "Timings:"
-	printf '  %s\n' "${TIMINGS[@]}"
-else
-	echo "Timings: nothing to build (warm cache)"
-fi
+print_timings
 echo "Total: $(elapsed "$T_START")s"
 echo "Bin dir: $TIER_BIN"
 echo "Environment file: $CACHE_ROOT/env.sh"

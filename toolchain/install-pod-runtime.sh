@@ -165,11 +165,6 @@ mv -f "$IMAGES/images.json.tmp" "$IMAGES/images.json"
 echo
 echo "Pod runtime ready: containerd $(containerd --version | awk '{print $3}'), runc $(runc --version | awk 'NR==1 {print $3}')"
 jq -r 'to_entries[] | "  \(.key): \(.value.ref)"' "$IMAGES/images.json"
-if ((${#TIMINGS[@]})); then
-	echo "Timings:"
-	printf '  %s\n' "${TIMINGS[@]}"
-else
-	echo "Timings: nothing to build (warm cache)"
-fi
+print_timings
 echo "Total: $(elapsed "$T_START")s"
 echo "Images: $IMAGES/images.json"

@@ -190,12 +190,7 @@ ENV
 
 echo
 echo "Pulumi toolchain ready: pulumi v${PULUMI_VERSION}, resource plugin rabbitmq ${RABBITMQ_PROVIDER_VERSION}"
-if ((${#TIMINGS[@]})); then
-	echo "Timings:"
-	printf '  %s\n' "${TIMINGS[@]}"
-else
-	echo "Timings: nothing to build (warm cache)"
-fi
+print_timings
 echo "PATH addition: $PULUMI_BIN:$SHIM_BIN"
 echo "Environment file: $CACHE_ROOT/env.sh"
 echo "Environment for pulumi: PULUMI_SKIP_UPDATE_CHECK=true PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"

@@ -15,6 +15,16 @@ record() { # record <label> <start>
 	log "$1 took ${secs}s"
 }
 
+# print_timings: what record() collected, for the summary at a script's end.
+print_timings() {
+	if ((${#TIMINGS[@]})); then
+		echo "Timings:"
+		printf '  %s\n' "${TIMINGS[@]}"
+	else
+		echo "Timings: nothing to build (warm cache)"
+	fi
+}
+
 # go_build <module dir> <output> <ldflags> <package>: builds next to the output
 # and moves it into place, so an interrupted build never leaves a broken binary.
 go_build() {

@@ -4,7 +4,7 @@
 // CLI says on stderr), travel only in a header, and are never printed. TLS
 // beyond the system's CAs: WARREN_BROKER_CA_FILE, WARREN_BROKER_CERT_FILE and
 // WARREN_BROKER_KEY_FILE (a client certificate), WARREN_BROKER_INSECURE=true.
-import { tlsRequest, type TlsSettings } from './tls-request.js';
+import { httpRequest, type TlsSettings } from './tls-request.js';
 
 export type ReadResult = { readonly status: number; readonly body: unknown } | { readonly error: string };
 
@@ -61,10 +61,7 @@ export function brokerReader(address: BrokerAddress): (path: string) => Promise<
   const auth = 'Basic ' + Buffer.from(`${address.user}:${address.password}`).toString('base64');
   return async (path) => {
     try {
-      const url = `${base}/api${path}`;
-      const { status, text } = address.tls && url.startsWith('https:')
-        ? await tlsRequest(url, address.tls, { method: 'GET', headers: { authorization: auth }, timeoutMs: 10_000 })
-        : await fetch(url, { headers: { authorization: auth }, signal: AbortSignal.timeout(10_000) }).then(async (r) => ({ status: r.status, text: await r.text() }));
+      const { status, text } = await httpRequest(`${base}/api${path}`, address.tls, { method: 'GET', headers: { authorization: auth }, timeoutMs: 10_000 });
       return { status, body: status >= 200 && status < 300 && text ? JSON.parse(text) : undefined };
     } catch (error) {
       const cause = (error as { cause?: { message?: string; code?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message;

@@ -1,8 +1,9 @@
-// One HTTPS request with a stack's own TLS settings (a CA bundle, a client
-// certificate, or no verification), which fetch cannot take. Shared by the
-// CLI (`--broker`) and the dynamic providers; for the latter it is serialized
-// into Pulumi's provider host, so it uses nothing but Node's globals
-// (process.getBuiltinModule, Buffer).
+// One HTTP request, with a stack's own TLS settings (a CA bundle, a client
+// certificate, or no verification) when it has them, which fetch cannot take.
+// Shared by the CLI (`--broker`), the dynamic providers' management API client
+// and the rollout wait; for the latter two it is serialized into Pulumi's
+// provider host, so it uses nothing but Node's globals (fetch,
+// process.getBuiltinModule, Buffer).
 
 /** PEM texts, read from the files a stack or the environment names. */
 export interface TlsSettings {
@@ -15,8 +16,20 @@ export interface TlsSettings {
 
 export interface TlsAnswer { readonly status: number; readonly text: string }
 
-/** Rejects with an Error whose `cause.code` is the socket's (ECONNREFUSED…) or TimeoutError's name, as fetch does. */
-export function tlsRequest(url: string, tls: TlsSettings, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number }): Promise<TlsAnswer> {
+export interface RequestInit { readonly method: string; readonly headers: Record<string, string>; readonly body?: string; readonly timeoutMs: number }
+
+/**
+ * fetch, or Node's https when `tls` is given and the URL is https. Either way
+ * it rejects as fetch does: an Error named TimeoutError, or one whose
+ * `cause.code` is the socket's (ECONNREFUSED…).
+ */
+export async function httpRequest(url: string, tls: TlsSettings | undefined, init: RequestInit): Promise<TlsAnswer> {
+  if (tls && url.startsWith('https:')) return tlsRequest(url, tls, init);
+  const response = await fetch(url, { method: init.method, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs), ...(init.body === undefined ? {} : { body: init.body }) });
+  return { status: response.status, text: await response.text() };
+}
+
+function tlsRequest(url: string, tls: TlsSettings, init: RequestInit): Promise<TlsAnswer> {
   const https = process.getBuiltinModule('node:https') as typeof import('node:https');
   return new Promise((resolve, reject) => {
     const request = https.request(url, {

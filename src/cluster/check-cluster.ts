@@ -10,7 +10,7 @@ import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
 import { AJV_OPTIONS } from '../schema/validator-file.js';
 import { clusterInputSchema, type ClusterConfig } from './cluster-schema.js';
-import { compileCluster, MANAGED_CONFIG_PREFIXES, managedConfigKeys, parseQuantity, tlsMode } from './compile-cluster.js';
+import { clientPortsOf, MANAGED_CONFIG_PREFIXES, managedConfigKeys, parseQuantity, tlsMode } from './compile-cluster.js';
 
 /** Where the cluster config stands in a Pulumi stack file. */
 export const CLUSTER_POINTER = '/config/warren:cluster';
@@ -163,7 +163,7 @@ function checkEndpoint(root: Source, c: ClusterConfig): Finding[] {
 
 /** Node ports name client ports the Service has, on a Service type that has node ports, each port once. */
 function checkNodePorts(root: Source, c: ClusterConfig): Finding[] {
-  const names = compileCluster(c).clientPorts.map((p) => p.name);
+  const names = clientPortsOf(c).map((p) => p.name);
   const seen = new Map<number, string>();
   return Object.entries(c.service.nodePorts).flatMap(([name, port]) => {
     const where = at(root, 'service', 'nodePorts', name);

@@ -125,6 +125,15 @@ export function tlsMode(c: ClusterConfig): { readonly enabled: boolean; readonly
   return { enabled: true, plaintext: c.tls.plaintext ?? !c.production, verifyClients: c.tls.verifyClients ?? c.production };
 }
 
+/** The ports clients reach through the client Service: TLS ones when TLS is on, plaintext ones unless closed. */
+export function clientPortsOf(c: ClusterConfig): Port[] {
+  const tls = tlsMode(c);
+  return [
+    ...(tls.enabled ? [{ name: 'amqps', port: PORTS.amqps }, { name: 'management-tls', port: PORTS.managementTls }, { name: 'prometheus-tls', port: PORTS.prometheusTls }] : []),
+    ...(tls.plaintext ? [{ name: 'amqp', port: PORTS.amqp }, { name: 'management', port: PORTS.management }, { name: 'prometheus', port: PORTS.prometheus }] : []),
+  ];
+}
+
 export function compileCluster(c: ClusterConfig): ClusterPlan {
   const selector = { 'app.kubernetes.io/name': 'rabbitmq', 'app.kubernetes.io/instance': c.name };
   const names = {
@@ -132,11 +141,7 @@ export function compileCluster(c: ClusterConfig): ClusterPlan {
     configMap: `${c.name}-config`, userSecret: `${c.name}-default-user`, cookieSecret: `${c.name}-erlang-cookie`, statefulSet: c.name,
   };
   const configFiles = { 'rabbitmq.conf': rabbitmqConf(c), enabled_plugins: enabledPlugins(c.plugins) };
-  const tls = tlsMode(c);
-  const clientPorts = [
-    ...(tls.enabled ? [{ name: 'amqps', port: PORTS.amqps }, { name: 'management-tls', port: PORTS.managementTls }, { name: 'prometheus-tls', port: PORTS.prometheusTls }] : []),
-    ...(tls.plaintext ? [{ name: 'amqp', port: PORTS.amqp }, { name: 'management', port: PORTS.management }, { name: 'prometheus', port: PORTS.prometheus }] : []),
-  ];
+  const clientPorts = clientPortsOf(c);
   const inCluster = c.tls ? `https://${names.client}.${c.namespace}.svc:${PORTS.managementTls}` : `http://${names.client}.${c.namespace}.svc:${PORTS.management}`;
   return {
     name: c.name, namespace: c.namespace, createNamespace: c.createNamespace, protect: c.production,

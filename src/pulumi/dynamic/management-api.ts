@@ -9,7 +9,7 @@
 // attempts in all): a node that restarts or is under load answers the next
 // one. Every call here is idempotent (GET; PUT and DELETE of a whole object;
 // POST of a rebalance), so asking again changes nothing.
-import { tlsRequest, type TlsSettings } from '../../broker/tls-request.js';
+import { httpRequest, type TlsSettings } from '../../broker/tls-request.js';
 import { plainError } from './plain-error.js';
 
 export interface Connection {
@@ -30,16 +30,9 @@ export async function callApi(conn: Connection, method: string, path: string, bo
     let status: number;
     let text: string;
     try {
-      const url = conn.url.replace(/\/+$/, '') + '/api' + path;
-      const headers = { authorization: auth, 'content-type': 'application/json' };
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      if (conn.tls && url.startsWith('https:')) {
-        ({ status, text } = await tlsRequest(url, conn.tls, { method, headers, ...(payload === undefined ? {} : { body: payload }), timeoutMs: timeout }));
-      } else {
-        const response = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeout), ...(payload === undefined ? {} : { body: payload }) });
-        status = response.status;
-        text = await response.text();
-      }
+      ({ status, text } = await httpRequest(conn.url.replace(/\/+$/, '') + '/api' + path, conn.tls, {
+        method, headers: { authorization: auth, 'content-type': 'application/json' }, timeoutMs: timeout, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }));
     } catch (error) {
       if (attempt < ATTEMPTS) {
         await pause(250 * attempt);

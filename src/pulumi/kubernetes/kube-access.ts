@@ -9,14 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import type { TlsSettings } from '../../broker/tls-request.js';
 
-export interface KubeAccess {
+/** The API server, its TLS (CA, client certificate, insecure) and a bearer token. */
+export interface KubeAccess extends TlsSettings {
   readonly server: string;
-  readonly ca?: string;
-  readonly cert?: string;
-  readonly key?: string;
   readonly token?: string;
-  readonly insecure?: boolean;
 }
 
 type Named<T> = { name?: string } & T;

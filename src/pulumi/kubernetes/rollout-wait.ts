@@ -7,6 +7,7 @@
 // could run, in the middle of a roll. This resource, after the StatefulSet
 // and before everything that connects to the nodes, asks the API itself.
 import * as pulumi from '@pulumi/pulumi';
+import { httpRequest } from '../../broker/tls-request.js';
 import { plainError } from '../dynamic/plain-error.js';
 import type { KubeAccess } from './kube-access.js';
 
@@ -28,24 +29,10 @@ interface Status {
   status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; currentRevision?: string; updateRevision?: string };
 }
 
-/** GET of one API path with the kubeconfig's credentials (Node's https: a dynamic provider has no other module). */
-function get(access: KubeAccess, path: string): Promise<{ status: number; body: string }> {
-  const https = process.getBuiltinModule('node:https') as typeof import('node:https');
-  return new Promise((resolve, reject) => {
-    const request = https.request(new URL(path, access.server.replace(/\/*$/, '/')), {
-      method: 'GET', timeout: 30_000, rejectUnauthorized: access.insecure !== true,
-      ...(access.ca ? { ca: access.ca } : {}), ...(access.cert ? { cert: access.cert } : {}), ...(access.key ? { key: access.key } : {}),
-      headers: { accept: 'application/json', ...(access.token ? { authorization: `Bearer ${access.token}` } : {}) },
-    }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk.length + body.length < 4_000_000 ? chunk : ''));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    request.on('timeout', () => request.destroy(new Error('no answer in 30 s')));
-    request.on('error', reject);
-    request.end();
-  });
+/** GET of one API path with the kubeconfig's credentials; the server URL may carry a path prefix (a proxy's). */
+function get(access: KubeAccess, path: string): Promise<{ status: number; text: string }> {
+  const headers = { accept: 'application/json', ...(access.token ? { authorization: `Bearer ${access.token}` } : {}) };
+  return httpRequest(access.server.replace(/\/+$/, '') + path, access, { method: 'GET', headers, timeoutMs: 30_000 });
 }
 
 /** What is still missing, or undefined when the roll is complete. */
@@ -69,14 +56,15 @@ async function awaitRollout(s: State): Promise<void> {
     try {
       const answer = await get(s.access, path);
       if (answer.status === 200) {
-        const waiting = missing(JSON.parse(answer.body) as Status);
+        const waiting = missing(JSON.parse(answer.text) as Status);
         if (waiting === undefined) return;
         last = waiting;
       } else {
         last = `the Kubernetes API answered ${answer.status}`;
       }
     } catch (e) {
-      last = `the Kubernetes API did not answer (${(e as Error).message})`;
+      const error = e as Error & { cause?: { code?: string } };
+      last = `the Kubernetes API did not answer (${error.name === 'TimeoutError' ? 'no answer in 30 s' : error.cause?.code ?? error.message})`;
     }
     if (Date.now() > end) {
       throw plainError(`StatefulSet ${s.namespace}/${s.name} did not finish its roll in ${s.timeoutMinutes} minutes (rolloutTimeoutMinutes): ${last}. The pods keep rolling; run pulumi up again once they are ready.`);
