@@ -1,10 +1,13 @@
 // `npm run bench:engine`: the real Pulumi engine against the local broker, on
-// a topology of about 1,000 objects: first `up`, a no-op `preview`, and a
-// one-queue edit; next to RabbitMQ's own bulk path, `rabbitmqctl
-// import_definitions` of the same objects (the plan as a definitions
-// document). Needs `npm test`'s set-up (toolchain and broker) done first.
+// a topology of about 1,000 objects, for each warren:granularity: first `up`,
+// a no-op `preview`, and a one-queue edit; next to RabbitMQ's own bulk path,
+// `rabbitmqctl import_definitions` of the same objects (the plan as a
+// definitions document), with the issue's targets as ratios of this run.
+// `npm run bench:engine -- --large`: the same on the 10,000-queue topology
+// (bench/generate-topology.ts), granularity vhost only (per-object resources
+// would take hours there: see the breakdown).
 //
-// Then where the first `up`'s time goes, measured in the same run: the
+// Then, for the per-object granularity, where the first `up`'s time goes, measured in the same run: the
 // program's own stages (WARREN_TIMING_FILE: process start, modules loaded,
 // planned, every resource registered, exit), the checkpoint writes (the same
 // `up` again with PULUMI_SKIP_CHECKPOINTS=true), and the broker's cost of one
@@ -15,11 +18,12 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
-import { findFiles } from '../src/load/find-files.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import { validateTopology } from '../src/validate-topology.js';
+import { generateTopology } from './generate-topology.js';
 import { E2EProject, expectOk } from '../test/e2e/support/e2e-project.js';
 
+const LARGE = process.argv.includes('--large');
 const VHOSTS = 10;
 const QUEUES = 40;
 
@@ -78,43 +82,49 @@ async function putOneByOne(definitions: Record<string, { name?: string; vhost?: 
 
 function dropVhosts(): void {
   for (let v = 0; v < VHOSTS; v++) spawnSync('rabbitmqctl', ['delete_vhost', `bench-${v}`], { stdio: 'ignore' });
+  if (LARGE) for (let v = 0; v < 10; v++) spawnSync('rabbitmqctl', ['delete_vhost', `team-${v}`], { stdio: 'ignore' });
 }
 
-async function main(): Promise<void> {
-  dropVhosts();
-  const text = topology();
-  const project = new E2EProject({ 'bench.yaml': text });
-  project.init();
-  const plan = compilePlan(validateTopology(findFiles([join(project.dir, 'topology')]).files).model);
-  const objects = plan.entries.length;
-  console.log(`topology: ${objects} objects (${VHOSTS} vhosts; exchanges, queues, bindings, policies); Pulumi resources include the guard, provider and vhost settings\n`);
+interface Figures { up: number; preview: number; edit: number; peakMiB: number; programMiB: number; stateKiB: number; resources: number; destroy: number }
 
-  const timingFile = join(tmpdir(), `warren-bench-timing-${process.pid}.jsonl`);
-  process.env.WARREN_TIMING_FILE = timingFile;
+/**
+ * First up (under GNU time, with the program's stage timings), no-op preview,
+ * a one-queue edit (which must touch exactly one resource), destroy; from an
+ * empty broker, in a new stack.
+ */
+function runStack(granularity: 'object' | 'vhost', files: Record<string, string>, edit: object, timingFile?: string, secrets: string[] = []): { figures: Figures; program?: Map<string, Stage>; upStart: number; upEnd: number } {
+  dropVhosts();
+  const project = new E2EProject(files);
+  project.init();
+  for (const key of secrets) expectOk(project.pulumi('config', 'set', '--secret', `warren:${key}`, `bench-${key}`), `config set ${key}`);
+  project.setConfig({ 'warren:granularity': granularity });
+  if (timingFile) process.env.WARREN_TIMING_FILE = timingFile;
   const upStart = Date.now();
-  const up = timed('pulumi up (first, creates everything)', () => pulumiMeasured(project, 'up', '--yes', '--skip-preview'));
+  const up = timed(`[${granularity}] pulumi up (first, creates everything)`, () => pulumiMeasured(project, 'up', '--yes', '--skip-preview'));
+  const upEnd = Date.now();
+  delete process.env.WARREN_TIMING_FILE;
   expectOk(up.value.run, 'first up');
   const stateFile = join(project.stateDir, '.pulumi', 'stacks', 'warren-e2e', 'e2e.json');
   const stateBytes = statSync(stateFile).size;
-  const stateResources = (JSON.parse(readFileSync(stateFile, 'utf8')) as { checkpoint: { latest: { resources: unknown[] } } }).checkpoint.latest.resources.length;
-  const upEnd = Date.now();
-  const program = stages(timingFile);
-  rmSync(timingFile);
-  delete process.env.WARREN_TIMING_FILE;
-  const noop = timed('pulumi preview (no changes)', () => expectOk(project.pulumi('preview', '--expect-no-changes'), 'no-op preview'));
-  project.setConfig({ 'warren:overrides': { vhosts: { 'bench-3': { queues: { q7: { messageTtl: '5m' } } } } } });
-  const edit = timed('pulumi up (one queue edited)', () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'edit up'));
-  if (!/1 updated/.test(edit.value.output)) throw new Error(`expected exactly one update:\n${edit.value.output.slice(-2000)}`);
-  expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
+  const resources = (JSON.parse(readFileSync(stateFile, 'utf8')) as { checkpoint: { latest: { resources: unknown[] } } }).checkpoint.latest.resources.length;
+  const program = timingFile ? stages(timingFile) : undefined;
+  if (timingFile) rmSync(timingFile);
+  const preview = timed(`[${granularity}] pulumi preview (no changes)`, () => expectOk(project.pulumi('preview', '--expect-no-changes'), 'no-op preview'));
+  project.setConfig({ 'warren:overrides': edit });
+  const edited = timed(`[${granularity}] pulumi up (one queue edited)`, () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'edit up'));
+  if (!/1 updated/.test(edited.value.output)) throw new Error(`expected exactly one update:\n${edited.value.output.slice(-2000)}`);
+  const destroyed = timed(`[${granularity}] pulumi destroy`, () => expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy'));
   dropVhosts();
+  const programMiB = (program?.get('exit')?.maxRssKiB ?? NaN) / 1024;
+  return {
+    figures: { up: up.seconds, preview: preview.seconds, edit: edited.seconds, peakMiB: up.value.peakKiB / 1024, programMiB, stateKiB: stateBytes / 1024, resources, destroy: destroyed.seconds },
+    ...(program ? { program } : {}), upStart, upEnd,
+  };
+}
 
-  // The same first up without intermediate checkpoints: what writing them costs.
-  process.env.PULUMI_SKIP_CHECKPOINTS = 'true';
-  const unchecked = timed('pulumi up (first, PULUMI_SKIP_CHECKPOINTS=true)', () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'first up without checkpoints'));
-  delete process.env.PULUMI_SKIP_CHECKPOINTS;
-  expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
+/** `rabbitmqctl import_definitions` of the plan: RabbitMQ's own bulk path, the baseline of every ratio. */
+function importDefinitions(plan: ReturnType<typeof compilePlan>): number {
   dropVhosts();
-
   // rabbitmqctl runs as the rabbitmq user, who cannot read the project's private
   // directory; 3.10 does not read definitions from stdin either.
   const file = join(tmpdir(), `warren-bench-definitions-${process.pid}.json`);
@@ -123,34 +133,85 @@ async function main(): Promise<void> {
   rmSync(file);
   if (imported.value.status !== 0) throw new Error(`import_definitions failed: ${imported.value.stderr}`);
   dropVhosts();
+  return imported.seconds;
+}
+
+function printFigures(label: string, f: Figures, imported: number): void {
+  console.log(`\n${label}:`);
+  const row = (name: string, value: string, target = '') => console.log(`  ${name.padEnd(40)} ${value.padStart(12)}  ${target}`);
+  const ratio = (seconds: number, target: number) => (Number.isNaN(imported) ? '' : `${(seconds / imported).toFixed(1)}x import_definitions (target ≤ ${target}x)`);
+  row('first up', `${f.up.toFixed(1)} s`, ratio(f.up, 10));
+  row('no-op preview', `${f.preview.toFixed(1)} s`, ratio(f.preview, 3));
+  row('one-queue edit', `${f.edit.toFixed(1)} s`, '(target ≤ 3 s)');
+  row('destroy', `${f.destroy.toFixed(1)} s`);
+  row('peak memory, largest process', `${f.peakMiB.toFixed(0)} MiB`);
+  row('peak memory, the program', `${f.programMiB.toFixed(0)} MiB`);
+  row('state file', `${f.stateKiB.toFixed(0)} KiB`, `${f.resources} resources`);
+}
+
+async function main(): Promise<void> {
+  if (LARGE) return large();
+  const text = topology();
+  const plan = compilePlan(validateTopology(['bench.yaml'], undefined, () => ({ text })).model);
+  console.log(`topology: ${plan.entries.length} objects (${VHOSTS} vhosts; exchanges, queues, bindings, policies)\n`);
+  const edit = { vhosts: { 'bench-3': { queues: { q7: { messageTtl: '5m' } } } } };
+  const imported = importDefinitions(plan);
+  const timingFile = join(tmpdir(), `warren-bench-timing-${process.pid}.jsonl`);
+  const vhost = runStack('vhost', { 'bench.yaml': text }, edit, timingFile);
+  const object = runStack('object', { 'bench.yaml': text }, edit, timingFile);
+
+  // The same first up without intermediate checkpoints: what writing them costs (per-object granularity).
+  dropVhosts();
+  const project = new E2EProject({ 'bench.yaml': text });
+  project.init();
+  process.env.PULUMI_SKIP_CHECKPOINTS = 'true';
+  const unchecked = timed('[object] pulumi up (first, PULUMI_SKIP_CHECKPOINTS=true)', () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'first up without checkpoints'));
+  delete process.env.PULUMI_SKIP_CHECKPOINTS;
+  expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
+  dropVhosts();
   const httpStart = process.hrtime.bigint();
   const requests = await putOneByOne(planToDefinitions(plan).definitions as never);
   const http = Number(process.hrtime.bigint() - httpStart) / 1e9;
   console.log(`${'management API, one request per object'.padEnd(44)} ${http.toFixed(2).padStart(7)} s (${requests} requests)`);
   dropVhosts();
 
-  // Where the first up's time went (seconds, all measured above).
-  const at = (stage: string) => program.get(stage)!.at;
-  const rows: [string, number][] = [
-    ['pulumi CLI start, plugins, until the program process starts', (at('process') - upStart) / 1000],
-    ['program: Node start and module loading', (at('loaded') - at('process')) / 1000],
-    ['program: load, validate, plan', (at('planned') - at('loaded')) / 1000],
-    ['program: register every resource (requests sent)', (at('registered') - at('planned')) / 1000],
-    ['engine + providers until the program exits', (at('exit') - at('registered')) / 1000],
-    ['after the program: last steps, final checkpoint, summary', (upEnd - at('exit')) / 1000],
-  ];
-  console.log('\nfirst up, where the time goes:');
-  for (const [label, seconds] of rows) console.log(`  ${label.padEnd(62)} ${seconds.toFixed(2).padStart(7)} s`);
-  console.log(`  ${'of which intermediate checkpoint writes (default − skipped)'.padEnd(62)} ${(up.seconds - unchecked.seconds).toFixed(2).padStart(7)} s`);
-  console.log(`  ${'of which the broker, were each object one HTTP request'.padEnd(62)} ${http.toFixed(2).padStart(7)} s`);
-  console.log('\nfirst up, memory and state:');
-  console.log(`  ${'peak resident memory, largest process (engine or plugin)'.padEnd(62)} ${(up.value.peakKiB / 1024).toFixed(0).padStart(7)} MiB`);
-  console.log(`  ${'peak resident memory, the program (Node)'.padEnd(62)} ${((program.get('exit')!.maxRssKiB ?? NaN) / 1024).toFixed(0).padStart(7)} MiB`);
-  console.log(`  ${'state file'.padEnd(62)} ${(stateBytes / 1024).toFixed(0).padStart(7)} KiB, ${stateResources} resources, ${(stateBytes / stateResources / 1024).toFixed(1)} KiB each`);
+  printFigures('granularity vhost (one resource per vhost)', vhost.figures, imported);
+  printFigures('granularity object (one resource per object)', object.figures, imported);
+  for (const [name, run] of [['vhost', vhost], ['object', object]] as const) {
+    const program = run.program!;
+    const at = (stage: string) => program.get(stage)!.at;
+    const rows: [string, number][] = [
+      ['pulumi CLI start, plugins, until the program process starts', (at('process') - run.upStart) / 1000],
+      ['program: Node start and module loading', (at('loaded') - at('process')) / 1000],
+      ['program: load, validate, plan', (at('planned') - at('loaded')) / 1000],
+      ['program: register every resource (requests sent)', (at('registered') - at('planned')) / 1000],
+      ['engine + providers until the program exits', (at('exit') - at('registered')) / 1000],
+      ['after the program: last steps, final checkpoint, summary', (run.upEnd - at('exit')) / 1000],
+    ];
+    console.log(`\nfirst up, granularity ${name}, where the time goes:`);
+    for (const [label, seconds] of rows) console.log(`  ${label.padEnd(62)} ${seconds.toFixed(2).padStart(7)} s`);
+    if (name === 'object') {
+      console.log(`  ${'of which intermediate checkpoint writes (default − skipped)'.padEnd(62)} ${(run.figures.up - unchecked.seconds).toFixed(2).padStart(7)} s`);
+      console.log(`  ${'of which the broker, were each object one HTTP request'.padEnd(62)} ${http.toFixed(2).padStart(7)} s`);
+    }
+  }
+}
 
-  console.log(`\nratio first up / import_definitions: ${(up.seconds / imported.seconds).toFixed(1)}x`);
-  console.log(`ratio one-queue edit / import_definitions: ${(edit.seconds / imported.seconds).toFixed(1)}x`);
-  console.log(`no-op preview: ${noop.seconds.toFixed(2)} s`);
+/** The 10,000-queue topology, granularity vhost: first up ≤ 10 min, no-op preview ≤ 1 min (the issue's targets). */
+async function large(): Promise<void> {
+  const text = generateTopology({ vhosts: 10, queuesPerVhost: 1000 });
+  const plan = compilePlan(validateTopology(['large.yaml'], undefined, () => ({ text })).model);
+  const count = (kind: string) => plan.entries.filter((e) => e.kind === kind).length;
+  console.log(`topology: ${plan.entries.length} objects: ${count('queue')} queues, ${count('binding')} bindings, ${count('policy')} policies, ${count('exchange')} exchanges\n`);
+  // The broker's own import of 10,000 queues takes about as long as the first up (it is the same
+  // work): measured only with --baseline, which doubles the run.
+  const imported = process.argv.includes('--baseline') ? importDefinitions(plan) : NaN;
+  const timingFile = join(tmpdir(), `warren-bench-timing-${process.pid}.jsonl`);
+  const edit = { vhosts: { 'team-3': { queues: { 'q-3-7': { messageTtl: '5m' } } } } };
+  const vhost = runStack('vhost', { 'large.yaml': text }, edit, timingFile, Array.from({ length: 10 }, (_, v) => `service${v}Password`));
+  printFigures('granularity vhost, 10,000 queues', vhost.figures, imported);
+  const f = vhost.figures;
+  console.log(`\n  first up ${(f.up / 60).toFixed(1)} min (target ≤ 10 min), no-op preview ${(f.preview / 60).toFixed(2)} min (target ≤ 1 min)`);
 }
 
 await main();

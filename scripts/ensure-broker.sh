@@ -5,8 +5,8 @@
 set -euo pipefail
 
 API="${RABBITMQ_MANAGEMENT_URL:-http://127.0.0.1:15672}"
-USER="${RABBITMQ_USER:-guest}"
-PASS="${RABBITMQ_PASSWORD:-guest}"
+BROKER_USER="${RABBITMQ_USER:-guest}"
+BROKER_PASS="${RABBITMQ_PASSWORD:-guest}"
 
 log() { printf 'broker: %s\n' "$*" >&2; }
 
@@ -15,6 +15,26 @@ if ! command -v rabbitmq-server >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq rabbitmq-server curl >/dev/null
+fi
+
+# Every queue holds files open. Debian's service raises the open-files limit
+# (systemd's LimitNOFILE=65536); started by hand, the server runs through `su`,
+# which resets it to 1,024, and then stops declaring queues after about 600.
+# rabbitmq-env.conf is sourced by the server's start script after `su`: raise
+# the limit there, to the hard limit, and restart a broker running below it.
+ENV_CONF=/etc/rabbitmq/rabbitmq-env.conf
+MARK='# warren: open files (scripts/ensure-broker.sh)'
+if ! grep -qF "$MARK" "$ENV_CONF" 2>/dev/null; then
+  printf '%s\nulimit -n "$(ulimit -Hn)" 2>/dev/null || true\n' "$MARK" >>"$ENV_CONF"
+fi
+want=$(ulimit -Hn)
+pid=$(pgrep -u rabbitmq -f 'beam.smp.*-s rabbit' | head -1 || true)
+if [ -n "$pid" ] && [ -r "/proc/$pid/limits" ]; then
+  have=$(awk '/^Max open files/ {print $4}' "/proc/$pid/limits")
+  if [ "$have" != unlimited ] && [ "$want" != unlimited ] && ((have < want)); then
+    log "restarting rabbitmq-server: it may open $have files, $want wanted"
+    timeout 120 rabbitmqctl -q stop >/dev/null 2>&1 || kill -9 "$pid" 2>/dev/null || true
+  fi
 fi
 
 if ! rabbitmqctl -q status >/dev/null 2>&1; then
@@ -35,7 +55,7 @@ if ! rabbitmq-plugins list -q -E 2>/dev/null | grep -q 'rabbitmq_management\b'; 
 fi
 
 for _ in $(seq 1 60); do
-  if curl -fsS -u "$USER:$PASS" "$API/api/overview" >/dev/null 2>&1; then
+  if curl -fsS -u "$BROKER_USER:$BROKER_PASS" "$API/api/overview" >/dev/null 2>&1; then
     log "ready: AMQP on 127.0.0.1:5672, management API on $API ($(rabbitmqctl -q version))"
     exit 0
   fi

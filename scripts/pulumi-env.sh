@@ -2,8 +2,11 @@
 # the toolchain on PATH, a local state backend outside the clone, the local
 # stack's passphrase, and no update checks or plugin downloads.
 . "${WARREN_CACHE_DIR:-$HOME/.cache/warren}/toolchain/env.sh"
-export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://${WARREN_STATE_DIR:-$HOME/.warren/state}}"
+# metadata=skip: each checkpoint is written to a temporary file and renamed, with no
+# metadata file beside it, which the file backend writes in place: a crash in the
+# middle of that write left a stack that no command could load (README, "After a crash").
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://${WARREN_STATE_DIR:-$HOME/.warren/state}?metadata=skip}"
 # The local stack's secrets are encrypted with this passphrase; it protects only
 # throwaway credentials of the broker on this machine. Other stacks set their own.
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-warren-local}"
-mkdir -p "${PULUMI_BACKEND_URL#file://}"
+case "$PULUMI_BACKEND_URL" in file://*) state_dir=${PULUMI_BACKEND_URL#file://}; mkdir -p "${state_dir%%\?*}" ;; esac

@@ -160,8 +160,12 @@ fi
 # through a resource plugin named pulumi-resource-pulumi-nodejs. Upstream ships
 # it as a launcher of @pulumi/pulumi's own dynamic-provider host, resolved from
 # the project's node_modules (the engine starts plugins in the project directory).
+# warren's launcher also preloads shims/detailed-diff.cjs: a detailed diff for
+# warren's dynamic resources, so that `preview --diff` names each changed object.
 SHIM_BIN="$CACHE_ROOT/shims/bin"
-mkdir -p "$SHIM_BIN"
+mkdir -p "$SHIM_BIN" "$CACHE_ROOT/shims/lib"
+cp "$TOOLCHAIN_DIR/shims/detailed-diff.cjs" "$CACHE_ROOT/shims/lib/detailed-diff.cjs.tmp"
+mv "$CACHE_ROOT/shims/lib/detailed-diff.cjs.tmp" "$CACHE_ROOT/shims/lib/detailed-diff.cjs"
 cat >"$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp" <<'SHIM'
 #!/bin/sh
 # The engine starts it in the program's directory: find the project's
@@ -169,7 +173,7 @@ cat >"$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp" <<'SHIM'
 dir=$(pwd)
 while :; do
 	if [ -d "$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" ]; then
-		exec node "$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" "$@"
+		exec node --require "$(dirname "$0")/../lib/detailed-diff.cjs" "$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" "$@"
 	fi
 	[ "$dir" = / ] && break
 	dir=$(dirname "$dir")

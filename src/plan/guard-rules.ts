@@ -8,6 +8,14 @@ import type { GuardInputs } from './plan-types.js';
 export function guardRefusals(previous: GuardInputs | undefined, next: GuardInputs): string[] {
   if (!previous?.queues) return [];
   const out: string[] = [];
+  const [was, is] = [previous.granularity ?? 'object', next.granularity ?? 'object'];
+  if (was !== is) {
+    // Pulumi would create the new resources, then delete the old ones: with them every queue and its messages.
+    out.push(`warren:granularity changes from ${was} to ${is}: applying that would delete every managed object and declare it again. ` +
+      'Nothing was changed. To switch, forget the old resources without deleting them, then adopt the objects: ' +
+      'pulumi state delete "$(pulumi stack output guard)" --target-dependents --yes, then pulumi up (README, "Granularity").');
+    return out;
+  }
   for (const [id, before] of Object.entries(previous.queues).sort()) {
     const after = next.queues[id];
     if (after === undefined && !next.allowDelete.includes(id)) {

@@ -114,6 +114,8 @@ export interface GuardInputs {
   readonly allowRecreate: readonly string[];
   /** Queue ids the stack allows to be deleted (removed from the topology). */
   readonly allowDelete: readonly string[];
+  /** Set when the stack manages each vhost's objects as one resource (warren:granularity: vhost). */
+  readonly granularity?: 'vhost';
 }
 
 export interface Plan {

@@ -13,6 +13,8 @@ import { QueueGuard } from './dynamic/queue-guard.js';
 import { UserAccount } from './dynamic/user-account.js';
 import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
+import { VHostObjectsResource } from './dynamic/vhost-objects.js';
+import { groupByVhost, isGroupedEntry, type VHostGroup } from '../plan/vhost-objects.js';
 
 /** TLS towards the management API: the provider plugin reads files, the dynamic providers take PEM text. */
 export interface BrokerTls {
@@ -35,7 +37,11 @@ export interface TopologyOptions {
   readonly adopt?: ReadonlyMap<string, string>;
   /** `pulumi destroy` may delete queues that hold messages (warren:allow.destroyNonEmpty). */
   readonly destroyNonEmpty?: boolean;
+  /** warren:granularity: a resource per broker object (default), or one per vhost for its exchanges, queues, bindings and policies. */
+  readonly granularity?: Granularity;
 }
+
+export type Granularity = 'object' | 'vhost';
 
 /** What was registered for each plan entry: the resources, and the options given (tests read these). */
 export interface Registered {
@@ -57,17 +63,25 @@ export class Topology extends pulumi.ComponentResource {
       ...(tls?.files.key ? { clientkeyFile: tls.files.key } : {}), ...(tls?.settings.insecure ? { insecure: true } : {}),
     }, { parent: this });
     // Everything depends on the guard, so the guard waiting for the broker makes everything wait.
-    this.guard = new QueueGuard('queue-guard', plan.guard, { parent: this, ...(options.broker.ready ? { dependsOn: [options.broker.ready] } : {}) });
+    // The guard records a vhost granularity, and refuses a switch (guard-rules.ts): it would delete every queue.
+    const byVhost = options.granularity === 'vhost';
+    this.guard = new QueueGuard('queue-guard', byVhost ? { ...plan.guard, granularity: 'vhost' } : plan.guard, { parent: this, ...(options.broker.ready ? { dependsOn: [options.broker.ready] } : {}) });
     const connection = pulumi.output({ url: options.broker.url, username: options.broker.username, password: options.broker.password, ...(tls ? { tls: tls.settings } : {}) });
     const ctx: Context = { provider, connection, options, registered: this.registered, parent: this, guard: this.guard };
     // Plan entries come sorted by id; create them so that dependencies exist first.
-    for (const entry of orderByDependencies(plan.entries)) this.registered.set(entry.id, createEntry(ctx, entry));
+    const groups = byVhost ? new Map(groupByVhost(plan, options.protectQueues).map((g) => [g.vhostId, g])) : undefined;
+    for (const entry of orderByDependencies(plan.entries)) {
+      if (groups && isGroupedEntry(entry)) continue; // registered with its vhost's group
+      this.registered.set(entry.id, createEntry(ctx, entry));
+      const group = groups?.get(entry.id);
+      if (group) registerGroup(ctx, group);
+    }
     // Depends on everything else, so that `pulumi destroy` deletes it first and alone: when it refuses
     // (queues hold messages), nothing at all has been deleted.
     const queues = plan.entries.flatMap((e) => (e.kind === 'queue' ? [e] : []));
     this.destroyCheck = new DestroyCheck('destroy-check', {
       connection, queues: queues.map((q) => ({ vhost: q.vhost, name: q.name })), allowNonEmpty: options.destroyNonEmpty ?? false,
-    }, { parent: this, dependsOn: [this.guard, ...[...this.registered.values()].flatMap((r) => r.resources)] });
+    }, { parent: this, dependsOn: [this.guard, ...new Set([...this.registered.values()].flatMap((r) => r.resources))] });
     this.registerOutputs({});
   }
 }
@@ -79,6 +93,14 @@ interface Context {
   readonly registered: Map<string, Registered>;
   readonly parent: pulumi.Resource;
   readonly guard: QueueGuard;
+}
+
+/** A vhost's objects as one resource; each grouped plan id maps to it, so dependencies on them hold. */
+function registerGroup(ctx: Context, g: VHostGroup): void {
+  const vhost = ctx.registered.get(g.vhostId)!.resources[0] as rabbitmq.VHost;
+  const opts: pulumi.CustomResourceOptions = { parent: ctx.parent, dependsOn: [ctx.guard, vhost], ...(g.protectedQueues.length > 0 ? { protect: true } : {}) };
+  const resource = new VHostObjectsResource(`${g.vhostId}/objects`, { connection: ctx.connection, vhost: vhost.name, objects: g.objects, protectedQueues: g.protectedQueues }, opts);
+  for (const id of g.entryIds) ctx.registered.set(id, { opts, resources: [resource] });
 }
 
 function optsFor(ctx: Context, entry: PlanEntry, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {

@@ -5,6 +5,8 @@
 //   warren:overrides       per-environment differences (README, "Environments")
 //   warren:allow           { recreate: [queue ids], delete: [queue ids], destroyNonEmpty: true, scaleDownTo: replicas, replaceCluster: true }
 //   warren:protectQueues   mark queues `protect` as well (default false)
+//   warren:granularity     object (default): a resource per broker object; vhost: one per vhost for its
+//                          exchanges, queues, bindings and policies (README, "Granularity")
 //   warren:adopt           take over the broker's existing objects without re-creating them (README, "Adopting a broker")
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
 //   warren:managementTls   { caFile, certFile, keyFile, insecure }: TLS towards the management API beyond the system's CAs
@@ -41,6 +43,8 @@ const config = new pulumi.Config('warren');
 const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
 const allow = config.getObject<{ recreate?: string[]; delete?: string[]; destroyNonEmpty?: boolean; scaleDownTo?: number; replaceCluster?: boolean }>('allow') ?? {};
 const syncTopology = config.getBoolean('syncTopology') ?? true;
+const granularity = config.get('granularity') ?? 'object';
+if (granularity !== 'object' && granularity !== 'vhost') throw new pulumi.RunError(`warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`);
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 
 const { files, unmatched } = findFiles(paths);
@@ -58,7 +62,7 @@ if (syncTopology) {
   const secretKeys = [...new Set(plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])))];
   const secrets = Object.fromEntries(secretKeys.map((key) => [key, key.includes(':') ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':')) : config.requireSecret(key)]));
   topology = new Topology('topology', plan, {
-    broker: brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, destroyNonEmpty: allow.destroyNonEmpty === true, ...(await adoption()),
+    broker: brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, destroyNonEmpty: allow.destroyNonEmpty === true, granularity, ...(await adoption()),
   });
 }
 timing('registered');

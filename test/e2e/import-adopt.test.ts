@@ -5,7 +5,7 @@
 // re-creating anything, and the next `up` changes nothing.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -182,5 +182,45 @@ describe('warren import against the real broker', () => {
     const last = (history as { resourceChanges: Record<string, number> }[])[0]!.resourceChanges;
     expect(Object.keys(last)).toEqual(['same']);
     expect(ours(brokerExport())).toEqual(before);
+  }, 600_000);
+
+  it('switches the adopted stack to granularity vhost as the README says: refused as is, then forget and adopt, nothing re-created', async () => {
+    const before = ours(brokerExport());
+    project.setConfig({ 'warren:granularity': 'vhost' });
+    const refused = project.pulumi('up', '--yes', '--skip-preview');
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('warren:granularity changes from object to vhost');
+    expect(ours(brokerExport())).toEqual(before);
+
+    const guard = project.stdout('stack', 'output', 'guard').trim();
+    expectOk(project.pulumi('state', 'delete', guard, '--target-dependents', '--force', '--yes'), 'state delete');
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up with granularity vhost');
+    expect(ours(brokerExport())).toEqual(before);
+    for (const [q, n] of Object.entries({ work: 6, audit: 3, pdf: 3 })) expect((await api<{ messages?: number }>(`/queues/${enc(V)}/${q}`)).body.messages).toBe(n);
+    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after the switch');
+    const types = (JSON.parse(project.stdout('stack', 'export')) as { deployment: { resources: { type: string }[] } }).deployment.resources.map((r) => r.type);
+    expect(types).toContain('pulumi-nodejs:dynamic/warren:VHostObjects');
+    expect(types.filter((t) => t === 'rabbitmq:index/queue:Queue' || t === 'rabbitmq:index/binding:Binding')).toEqual([]);
+  }, 600_000);
+
+  it('granularity vhost refuses to adopt a queue declared otherwise, naming it, and changes nothing', async () => {
+    const other = new E2EProject({});
+    try {
+      other.init();
+      // The same topology, with queue `dead` declared as a quorum queue: on the broker it is classic.
+      const file = join(project.dir, 'topology', `${V}.yaml`);
+      mkdirSync(join(other.dir, 'topology'), { recursive: true });
+      for (const f of readdirSync(join(project.dir, 'topology'))) copyFileSync(join(project.dir, 'topology', f), join(other.dir, 'topology', f));
+      other.setConfig({ 'warren:granularity': 'vhost', 'warren:overrides': { vhosts: { [V]: { queues: { dead: { type: 'quorum' } } } } } });
+      expect(existsSync(file)).toBe(true);
+      const before = ours(brokerExport());
+      const refused = other.pulumi('up', '--yes', '--skip-preview');
+      expect(refused.code).not.toBe(0);
+      expect(refused.output).toContain(`queue ${V}/dead exists with`);
+      expect(refused.output).not.toMatch(/^\s+at /m);
+      expect(ours(brokerExport())).toEqual(before);
+    } finally {
+      other.pulumi('stack', 'rm', '--yes', '--force');
+    }
   }, 600_000);
 });

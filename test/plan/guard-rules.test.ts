@@ -30,3 +30,17 @@ describe('the no-loss guard', () => {
     expect(describeChange(fp({ 'x-max-priority': 5 }), fp({}, false))).toBe('arguments.x-max-priority 5 → (unset), durable true → false');
   });
 });
+
+describe('the granularity switch', () => {
+  it('refuses a switch either way, saying how to switch safely, and lets an unchanged granularity through', () => {
+    const vhost = { ...before, granularity: 'vhost' as const };
+    for (const [a, b] of [[before, vhost], [vhost, before]]) {
+      const refusals = guardRefusals(a, b);
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toContain('warren:granularity changes');
+      expect(refusals[0]).toContain('pulumi state delete');
+    }
+    expect(guardRefusals(vhost, vhost)).toEqual([]);
+    expect(guardRefusals(undefined, vhost)).toEqual([]);
+  });
+});

@@ -48,11 +48,11 @@ const recordOptions: pulumi.ResourceTransformation = ({ name, opts }) => {
   return undefined;
 };
 
-function topology(plan: Plan, protectQueues = false): Topology {
+function topology(plan: Plan, protectQueues = false, granularity?: 'vhost'): Topology {
   return new Topology('topology', plan, {
     broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
     secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
-    protectQueues,
+    protectQueues, ...(granularity ? { granularity } : {}),
   }, { transformations: [recordOptions] });
 }
 
@@ -155,6 +155,36 @@ describe('the topology component', () => {
     expect(await isSecret(check.connection)).toBe(true);
     const registered = registeredOptions.get('destroy-check')?.dependsOn as pulumi.Resource[];
     for (const q of queues) expect(registered, q.id).toContain(t.registered.get(q.id)!.resources[0]);
+  });
+});
+
+describe('granularity vhost', () => {
+  const plan = planFor('stacks/Pulumi.production.yaml');
+  let t: Topology;
+  // Built once the tests above are done: options are recorded by resource name, which both topologies share.
+  beforeAll(() => {
+    t = topology(plan, true, 'vhost');
+    return settled(t);
+  });
+
+  it('registers one VHostObjects resource per vhost for its exchanges, queues, bindings and policies; vhosts, users and permissions stay their own', async () => {
+    const groups = new Set([...t.registered.entries()].filter(([id]) => /\/(exchange|queue|binding|policy|queue-settings|operator-policy)\//.test(id)).map(([, r]) => r.resources[0]));
+    expect(groups.size).toBe(plan.entries.filter((e) => e.kind === 'vhost').length);
+    for (const g of groups) expect(await value(g!.urn)).toMatch(/warren:VHostObjects::vhost\/[^/]+\/objects$/);
+    const shop = t.registered.get('shop/queue/order_processor')!.resources[0] as unknown as { objects: pulumi.Output<{ queues: Record<string, unknown> }>; connection: pulumi.Output<unknown> };
+    expect(Object.keys((await value(shop.objects)).queues)).toContain('order_processor');
+    expect(await isSecret(shop.connection)).toBe(true);
+    expect(await value(t.registered.get('vhost/shop')!.resources[0]!.urn)).toMatch(/rabbitmq:index\/vHost:VHost::vhost\/shop$/);
+    expect(await value(t.registered.get('user/order-service')!.resources[0]!.urn)).toMatch(/rabbitmq:index\/user:User/);
+  });
+
+  it('waits for the guard and the vhost, is protected while it holds a protected queue, and records its granularity in the guard', async () => {
+    const opts = t.registered.get('shop/queue/order_processor')!.opts;
+    expect(opts.protect).toBe(true);
+    expect(opts.dependsOn).toEqual([t.guard, t.registered.get('vhost/shop')!.resources[0]]);
+    expect(await value((t.guard as unknown as { granularity: pulumi.Output<string> }).granularity)).toBe('vhost');
+    const permissions = registeredOptions.get('permissions/order-service@shop')?.dependsOn as pulumi.Resource[] | undefined;
+    if (permissions) expect(permissions).toContain(t.guard);
   });
 });
 

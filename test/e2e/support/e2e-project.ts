@@ -44,21 +44,21 @@ export class E2EProject {
     const toolchain = readFileSync(join(process.env.WARREN_CACHE_DIR ?? join(homedir(), '.cache/warren'), 'toolchain/env.sh'), 'utf8');
     const path = /export PATH="([^"]*)\$PATH"/.exec(toolchain)![1];
     return {
-      ...process.env, PATH: `${path}${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${this.stateDir}`, PULUMI_CONFIG_PASSPHRASE: 'warren-e2e',
+      ...process.env, PATH: `${path}${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${this.stateDir}?metadata=skip`, PULUMI_CONFIG_PASSPHRASE: 'warren-e2e',
       PULUMI_SKIP_UPDATE_CHECK: 'true', PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true', PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       PULUMI_HOME: process.env.PULUMI_HOME ?? join(homedir(), '.pulumi'),
     };
   }
 
   pulumi(...args: string[]): Run {
-    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000 });
+    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
     return { code: run.status, output: `${run.stdout}\n${run.stderr}` };
   }
 
   /** A command's standard output alone, for machine-read output (`stack export`, `stack output --json`); throws when it fails. */
   stdout(...args: string[]): string {
-    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000 });
-    if (run.status !== 0) throw new Error(`pulumi ${args.join(' ')} failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
+    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
+    if (run.status !== 0) throw new Error(`pulumi ${args.join(' ')} failed (exit ${run.status}${run.error ? `, ${run.error.message}` : ""}):\n${run.stderr.slice(-4000)}`);
     return run.stdout;
   }
 
@@ -71,6 +71,16 @@ export class E2EProject {
       child.stderr.on('data', (d) => (output += d));
       child.on('close', (code) => resolve({ code, output }));
     });
+  }
+
+  /** Like pulumiAsync(), in a process group of its own: kill() ends the CLI and every plugin it started at once, as a crash would. */
+  pulumiStart(...args: string[]): { done: Promise<Run>; kill: () => void } {
+    const child = spawn('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), detached: true });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, output })));
+    return { done, kill: () => process.kill(-child.pid!, 'SIGKILL') };
   }
 
   rabbitmqctl(...args: string[]): void {
