@@ -21,6 +21,29 @@ export function bindingIdentity(b: BindingSpec): string {
   return `${b.from} -> ${destination} [${JSON.stringify(b.key ?? '')}${args === '{}' ? '' : ` arguments=${args}`}]`;
 }
 
+/** A binding as the broker stores it, whatever name warren gives it. */
+export interface BrokerBinding {
+  readonly source: string;
+  readonly destination: string;
+  readonly destinationType: string;
+  readonly routingKey: string;
+  readonly arguments?: unknown;
+}
+
+/**
+ * The key that finds a declared binding among the live ones (adoption, and a
+ * vhost group's read and deletes): the same normal form of ends, key and
+ * arguments, in the broker's field names or warren's.
+ */
+export function brokerBindingKey(b: BrokerBinding): string {
+  return canonical([b.source, b.destinationType, b.destination, b.routingKey, b.arguments ?? {}]);
+}
+
+/** A management API or definitions row as a BrokerBinding. */
+export function fromBrokerRow(row: Readonly<Record<string, unknown>>): BrokerBinding {
+  return { source: String(row.source), destination: String(row.destination), destinationType: String(row.destination_type), routingKey: String(row.routing_key), arguments: row.arguments };
+}
+
 /** JSON with object keys sorted, so that key order in YAML does not matter. */
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;

@@ -6,9 +6,9 @@
 // deleted and declared again (the guard has refused that for queues unless
 // the stack allowed it). The broker drops the bindings of a deleted exchange
 // or queue: they are declared again too. Policies are overwritten in place.
-import { canonical } from '../model/binding-identity.js';
+import { brokerBindingKey, canonical, fromBrokerRow } from '../model/binding-identity.js';
 import type { JsonMap } from './plan-types.js';
-import { OBJECT_KINDS, type BindingObject, type ObjectKind, type PolicyObject, type VHostObjects } from './vhost-objects.js';
+import { emptyObjects, OBJECT_KINDS, type BindingObject, type ObjectKind, type PolicyObject, type VHostObjects } from './vhost-objects.js';
 
 export interface ObjectChanges {
   /** Deleted before anything is declared, in this order: bindings, queues, exchanges, then policies. */
@@ -16,12 +16,8 @@ export interface ObjectChanges {
   readonly declares: VHostObjects;
 }
 
-export function emptyObjects(): { [K in ObjectKind]: Record<string, never> } {
-  return { exchanges: {}, queues: {}, bindings: {}, policies: {}, operatorPolicies: {} };
-}
-
 export function objectChanges(olds: VHostObjects, news: VHostObjects): ObjectChanges {
-  const deletes = { exchanges: [], queues: [], bindings: [], policies: [], operatorPolicies: [] } as { [K in ObjectKind]: string[] };
+  const deletes = Object.fromEntries(OBJECT_KINDS.map((k) => [k, []])) as unknown as { [K in ObjectKind]: string[] };
   const declares = emptyObjects() as { [K in ObjectKind]: Record<string, unknown> };
   for (const kind of OBJECT_KINDS) {
     const before = olds[kind] ?? {};
@@ -99,11 +95,6 @@ function bindingBody(b: BindingObject): Record<string, unknown> {
   return { source: b.source, destination: b.destination, destination_type: b.destinationType, routing_key: b.routingKey, arguments: b.arguments };
 }
 
-/** A binding as the broker identifies it, whatever key the group gives it. */
-export function bindingIdentity(b: { source: string; destination: string; destinationType: string; routingKey: string; arguments?: unknown }): string {
-  return canonical([b.source, b.destinationType, b.destination, b.routingKey, b.arguments ?? {}]);
-}
-
 /** What the broker reports for a vhost, in the shapes it uses (management API rows or definitions entries). */
 export interface LiveVhost {
   readonly exchanges: readonly { name: string; type: string; durable: boolean; auto_delete: boolean; internal: boolean; arguments?: JsonMap }[];
@@ -127,9 +118,9 @@ export function liveObjects(managed: VHostObjects, live: LiveVhost): VHostObject
     const ours = managed.queues[q.name];
     if (ours) out.queues[q.name] = { durable: q.durable, autoDelete: q.auto_delete, arguments: withoutImplicitType(q.arguments ?? {}, ours.arguments) };
   }
-  const keys = new Map(Object.entries(managed.bindings).map(([key, b]) => [bindingIdentity(b), key]));
+  const keys = new Map(Object.entries(managed.bindings).map(([key, b]) => [brokerBindingKey(b), key]));
   for (const b of live.bindings) {
-    const key = keys.get(bindingIdentity({ ...b, destinationType: b.destination_type, routingKey: b.routing_key }));
+    const key = keys.get(brokerBindingKey(fromBrokerRow(b)));
     if (key !== undefined) out.bindings[key] = managed.bindings[key];
   }
   for (const [kind, rows] of [['policies', live.policies], ['operatorPolicies', live.operatorPolicies]] as const) {

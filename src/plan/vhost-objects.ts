@@ -24,6 +24,11 @@ export interface VHostObjects {
 export const OBJECT_KINDS = ['exchanges', 'queues', 'bindings', 'policies', 'operatorPolicies'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
+/** A vhost's objects with nothing in them, to fill. */
+export function emptyObjects(): { [K in ObjectKind]: Record<string, never> } {
+  return { exchanges: {}, queues: {}, bindings: {}, policies: {}, operatorPolicies: {} };
+}
+
 export interface VHostGroup {
   /** The vhost's plan id (`vhost/<name>`). */
   readonly vhostId: string;
@@ -43,7 +48,7 @@ export function isGroupedEntry(e: PlanEntry): e is ExchangeEntry | QueueEntry | 
 export function groupByVhost(plan: Plan, protectQueues: boolean): VHostGroup[] {
   const groups = new Map<string, { vhostId: string; entryIds: string[]; objects: { [K in ObjectKind]: Record<string, unknown> }; protectedQueues: string[] }>();
   for (const e of plan.entries) {
-    if (e.kind === 'vhost') groups.set(e.name, { vhostId: e.id, entryIds: [], objects: { exchanges: {}, queues: {}, bindings: {}, policies: {}, operatorPolicies: {} }, protectedQueues: [] });
+    if (e.kind === 'vhost') groups.set(e.name, { vhostId: e.id, entryIds: [], objects: emptyObjects(), protectedQueues: [] });
   }
   for (const e of plan.entries) {
     if (!isGroupedEntry(e)) continue;

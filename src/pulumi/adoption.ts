@@ -8,7 +8,7 @@
 // Not adopted by import (the dynamic providers cannot import, pulumi/pulumi#16175):
 // vhost settings, users with a hash or no password, user limits and internal
 // exchanges. Their create writes the same values the broker already holds.
-import { canonical } from '../model/binding-identity.js';
+import { brokerBindingKey, fromBrokerRow, type BrokerBinding } from '../model/binding-identity.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 import { callApi, type Connection } from './dynamic/management-api.js';
 
@@ -45,7 +45,7 @@ async function readLive(conn: Connection): Promise<Live> {
   add('operator-policy', operatorPolicies!, 'name');
   add('permissions', permissions!, 'user');
   add('topic-permissions', topicPermissions!, 'user');
-  const keys = new Map(bindings!.map((b) => [bindingKey(String(b.vhost), String(b.source), String(b.destination), String(b.destination_type), String(b.routing_key), b.arguments), String(b.properties_key)]));
+  const keys = new Map(bindings!.map((b) => [bindingKey(String(b.vhost), fromBrokerRow(b)), String(b.properties_key)]));
   return { vhosts: new Set(vhosts!.map((v) => String(v.name))), objects, bindings: keys };
 }
 
@@ -53,8 +53,8 @@ function key(kind: string, vhost: string, name: string): string {
   return JSON.stringify([kind, vhost, name]);
 }
 
-function bindingKey(vhost: string, source: string, destination: string, type: string, routingKey: string, args: unknown): string {
-  return canonical([vhost, source, destination, type, routingKey, args ?? {}]);
+function bindingKey(vhost: string, b: BrokerBinding): string {
+  return JSON.stringify([vhost, brokerBindingKey(b)]);
 }
 
 /** The id the rabbitmq provider gives this entry's resource, when the object exists. */
@@ -71,7 +71,7 @@ function importId(e: PlanEntry, live: Live): string | undefined {
     case 'binding': {
       // The provider reads a binding's arguments as a string map when importing: others would not match (they are declared instead).
       if (!allStrings(e.arguments)) return undefined;
-      const props = live.bindings.get(bindingKey(e.vhost, e.source, e.destination, e.destinationType, e.routingKey, e.arguments));
+      const props = live.bindings.get(bindingKey(e.vhost, e));
       return props === undefined ? undefined : [e.vhost.replace(/%/g, '%25').replace(/\//g, '%2F'), e.source, e.destination, e.destinationType, props].join('/');
     }
     case 'user':

@@ -15,11 +15,9 @@
 //   they are; it refuses exchanges and queues declared otherwise
 //   (declarationConflicts) before it changes anything.
 import * as pulumi from '@pulumi/pulumi';
-import { canonical } from '../../model/binding-identity.js';
-import {
-  bindingIdentity, declarationConflicts, isEmpty, liveObjects, objectChanges, protectRefusals, toDefinitions, type LiveVhost,
-} from '../../plan/vhost-object-changes.js';
-import { OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
+import { brokerBindingKey, canonical, fromBrokerRow } from '../../model/binding-identity.js';
+import { declarationConflicts, isEmpty, liveObjects, objectChanges, protectRefusals, toDefinitions, type LiveVhost } from '../../plan/vhost-object-changes.js';
+import { emptyObjects, OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 
@@ -73,14 +71,9 @@ const provider: pulumi.dynamic.ResourceProvider = {
     const live = await readLive(props.connection, props.vhost);
     return { id, props: { ...props, objects: liveObjects(props.objects, live) } };
   },
+  // As an update to no objects: bindings go with their exchanges and queues, only those between objects this group does not manage need a request.
   async delete(_id, s: State) {
-    // Bindings go with their exchanges and queues; only those between objects this group does not manage need a request.
-    const bindings = Object.keys(s.objects.bindings).filter((k) => {
-      const b = s.objects.bindings[k]!;
-      return !(b.source in s.objects.exchanges) && !(b.destination in s.objects[b.destinationType === 'queue' ? 'queues' : 'exchanges']);
-    });
-    const all = { ...Object.fromEntries(OBJECT_KINDS.map((k) => [k, Object.keys(s.objects[k])])), bindings } as { [K in (typeof OBJECT_KINDS)[number]]: string[] };
-    await remove(s.connection, s.vhost, all, s.objects);
+    await remove(s.connection, s.vhost, objectChanges(s.objects, emptyObjects()).deletes, s.objects);
   },
 };
 
@@ -98,9 +91,9 @@ async function declare(conn: Connection, vhost: string, objects: VHostObjects): 
 async function remove(conn: Connection, vhost: string, deletes: { readonly [K in (typeof OBJECT_KINDS)[number]]: readonly string[] }, known: VHostObjects): Promise<void> {
   if (deletes.bindings.length > 0) {
     const { json } = await callApi(conn, 'GET', `/bindings/${seg(vhost)}`);
-    const live = new Map(((json ?? []) as LiveBinding[]).map((b) => [bindingIdentity({ ...b, destinationType: b.destination_type, routingKey: b.routing_key }), b]));
+    const live = new Map(((json ?? []) as LiveBinding[]).map((b) => [brokerBindingKey(fromBrokerRow(b)), b]));
     for (const key of deletes.bindings) {
-      const b = live.get(bindingIdentity(known.bindings[key]!));
+      const b = live.get(brokerBindingKey(known.bindings[key]!));
       if (!b) continue; // already gone
       const type = b.destination_type === 'queue' ? 'q' : 'e';
       await callApi(conn, 'DELETE', `/bindings/${seg(vhost)}/e/${seg(b.source)}/${type}/${seg(b.destination)}/${seg(b.properties_key)}`);
@@ -112,7 +105,7 @@ async function remove(conn: Connection, vhost: string, deletes: { readonly [K in
   for (const name of deletes.operatorPolicies) await callApi(conn, 'DELETE', `/operator-policies/${seg(vhost)}/${seg(name)}`);
 }
 
-interface LiveBinding { source: string; destination: string; destination_type: string; routing_key: string; arguments?: Record<string, unknown>; properties_key: string }
+type LiveBinding = { source: string; destination: string; destination_type: string; routing_key: string; arguments?: Record<string, unknown>; properties_key: string };
 
 /** The vhost's objects in two requests: its definitions, and its operator policies (not part of them). A vhost that is gone holds nothing. */
 async function readLive(conn: Connection, vhost: string): Promise<LiveVhost> {

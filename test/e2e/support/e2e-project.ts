@@ -64,13 +64,7 @@ export class E2EProject {
 
   /** Like pulumi(), without blocking: for stopping the broker while it runs. */
   pulumiAsync(...args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = spawn('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env() });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-      child.on('close', (code) => resolve({ code, output }));
-    });
+    return this.pulumiStart(...args).done;
   }
 
   /** Like pulumiAsync(), in a process group of its own: kill() ends the CLI and every plugin it started at once, as a crash would. */
