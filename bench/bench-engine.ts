@@ -31,11 +31,25 @@ const QUEUES = 40;
 function topology(): string {
   const lines = ['version: 1', 'vhosts:'];
   for (let v = 0; v < VHOSTS; v++) {
-    lines.push(`  bench-${v}:`, '    exchanges:', '      events: { type: topic }', '      commands: {}', '      fan: { type: fanout }', '      dlx: {}', '      hdr: { type: headers }', '    queues:');
-    for (let q = 0; q < QUEUES; q++) lines.push(`      q${q}: { type: ${q % 2 ? 'quorum' : 'classic'}, messageTtl: ${60 + q}s }`);
+    lines.push(
+      `  bench-${v}:`,
+      '    exchanges:',
+      '      events: { type: topic }',
+      '      commands: {}',
+      '      fan: { type: fanout }',
+      '      dlx: {}',
+      '      hdr: { type: headers }',
+      '    queues:',
+    );
+    for (let q = 0; q < QUEUES; q++)
+      lines.push(`      q${q}: { type: ${q % 2 ? 'quorum' : 'classic'}, messageTtl: ${60 + q}s }`);
     lines.push('    bindings:');
-    for (let q = 0; q < QUEUES; q++) lines.push(`      - { from: ${['events', 'commands', 'fan', 'dlx'][q % 4]}, to: q${q}, key: "k.${q}" }`);
-    lines.push('    policies:', '      cap: { pattern: "^q", applyTo: queues, definition: { max-length-bytes: 100000000 } }');
+    for (let q = 0; q < QUEUES; q++)
+      lines.push(`      - { from: ${['events', 'commands', 'fan', 'dlx'][q % 4]}, to: q${q}, key: "k.${q}" }`);
+    lines.push(
+      '    policies:',
+      '      cap: { pattern: "^q", applyTo: queues, definition: { max-length-bytes: 100000000 } }',
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -48,35 +62,61 @@ function timed<T>(label: string, fn: () => T): { seconds: number; value: T } {
   return { seconds, value };
 }
 
-interface Stage { stage: string; at: number; maxRssKiB?: number }
+interface Stage {
+  stage: string;
+  at: number;
+  maxRssKiB?: number;
+}
 
 function stages(file: string): Map<string, Stage> {
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Stage);
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Stage);
   return new Map(lines.map((l) => [l.stage, l]));
 }
 
 /** `pulumi …` under GNU time: the run, and the peak resident memory of the largest process of its tree (KiB). */
-function pulumiMeasured(project: E2EProject, ...args: string[]): { run: { code: number | null; output: string }; peakKiB: number } {
-  const r = spawnSync('/usr/bin/time', ['-f', 'warren-peak-kib=%M', 'pulumi', ...args, '--stack', 'e2e', '--non-interactive', '--color', 'never'], { cwd: project.dir, env: project.env(), encoding: 'utf8', timeout: 1_800_000 });
+function pulumiMeasured(
+  project: E2EProject,
+  ...args: string[]
+): { run: { code: number | null; output: string }; peakKiB: number } {
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'warren-peak-kib=%M', 'pulumi', ...args, '--stack', 'e2e', '--non-interactive', '--color', 'never'],
+    { cwd: project.dir, env: project.env(), encoding: 'utf8', timeout: 1_800_000 },
+  );
   const peak = /warren-peak-kib=(\d+)/.exec(r.stderr ?? '');
   return { run: { code: r.status, output: `${r.stdout}\n${r.stderr}` }, peakKiB: peak ? Number(peak[1]) : NaN };
 }
 
 /** The plan's objects PUT one request each through the management API, in plan order: the per-object HTTP path without the engine. */
-async function putOneByOne(definitions: Record<string, { name?: string; vhost?: string; [k: string]: unknown }[]>): Promise<number> {
+async function putOneByOne(
+  definitions: Record<string, { name?: string; vhost?: string; [k: string]: unknown }[]>,
+): Promise<number> {
   const auth = 'Basic ' + Buffer.from('guest:guest').toString('base64');
   const put = async (path: string, body: unknown, method = 'PUT') => {
-    const r = await fetch(`http://127.0.0.1:15672/api${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`http://127.0.0.1:15672/api${path}`, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
   };
   const e = encodeURIComponent;
   let n = 0;
-  for (const v of definitions.vhosts ?? []) (await put(`/vhosts/${e(v.name!)}`, {}), n++);
-  for (const p of definitions.permissions ?? []) (await put(`/permissions/${e(p.vhost!)}/${e(String(p.user))}`, p), n++);
-  for (const x of definitions.exchanges ?? []) (await put(`/exchanges/${e(x.vhost!)}/${e(x.name!)}`, x), n++);
-  for (const q of definitions.queues ?? []) (await put(`/queues/${e(q.vhost!)}/${e(q.name!)}`, q), n++);
-  for (const b of definitions.bindings ?? []) (await put(`/bindings/${e(b.vhost!)}/e/${e(String(b.source))}/${b.destination_type === 'queue' ? 'q' : 'e'}/${e(String(b.destination))}`, b, 'POST'), n++);
-  for (const p of definitions.policies ?? []) (await put(`/policies/${e(p.vhost!)}/${e(p.name!)}`, p), n++);
+  for (const v of definitions.vhosts ?? []) await put(`/vhosts/${e(v.name!)}`, {}), n++;
+  for (const p of definitions.permissions ?? []) await put(`/permissions/${e(p.vhost!)}/${e(String(p.user))}`, p), n++;
+  for (const x of definitions.exchanges ?? []) await put(`/exchanges/${e(x.vhost!)}/${e(x.name!)}`, x), n++;
+  for (const q of definitions.queues ?? []) await put(`/queues/${e(q.vhost!)}/${e(q.name!)}`, q), n++;
+  for (const b of definitions.bindings ?? [])
+    await put(
+      `/bindings/${e(b.vhost!)}/e/${e(String(b.source))}/${b.destination_type === 'queue' ? 'q' : 'e'}/${e(String(b.destination))}`,
+      b,
+      'POST',
+    ),
+      n++;
+  for (const p of definitions.policies ?? []) await put(`/policies/${e(p.vhost!)}/${e(p.name!)}`, p), n++;
   return n;
 }
 
@@ -85,40 +125,78 @@ function dropVhosts(): void {
   if (LARGE) for (let v = 0; v < 10; v++) spawnSync('rabbitmqctl', ['delete_vhost', `team-${v}`], { stdio: 'ignore' });
 }
 
-interface Figures { up: number; preview: number; edit: number; peakMiB: number; programMiB: number; stateKiB: number; resources: number; destroy: number }
+interface Figures {
+  up: number;
+  preview: number;
+  edit: number;
+  peakMiB: number;
+  programMiB: number;
+  stateKiB: number;
+  resources: number;
+  destroy: number;
+}
 
 /**
  * First up (under GNU time, with the program's stage timings), no-op preview,
  * a one-queue edit (which must touch exactly one resource), destroy; from an
  * empty broker, in a new stack.
  */
-function runStack(granularity: 'object' | 'vhost', files: Record<string, string>, edit: object, timingFile?: string, secrets: string[] = []): { figures: Figures; program?: Map<string, Stage>; upStart: number; upEnd: number } {
+function runStack(
+  granularity: 'object' | 'vhost',
+  files: Record<string, string>,
+  edit: object,
+  timingFile?: string,
+  secrets: string[] = [],
+): { figures: Figures; program?: Map<string, Stage>; upStart: number; upEnd: number } {
   dropVhosts();
   const project = new E2EProject(files);
   project.init();
-  for (const key of secrets) expectOk(project.pulumi('config', 'set', '--secret', `warren:${key}`, `bench-${key}`), `config set ${key}`);
+  for (const key of secrets)
+    expectOk(project.pulumi('config', 'set', '--secret', `warren:${key}`, `bench-${key}`), `config set ${key}`);
   project.setConfig({ 'warren:granularity': granularity });
   if (timingFile) process.env.WARREN_TIMING_FILE = timingFile;
   const upStart = Date.now();
-  const up = timed(`[${granularity}] pulumi up (first, creates everything)`, () => pulumiMeasured(project, 'up', '--yes', '--skip-preview'));
+  const up = timed(`[${granularity}] pulumi up (first, creates everything)`, () =>
+    pulumiMeasured(project, 'up', '--yes', '--skip-preview'),
+  );
   const upEnd = Date.now();
   delete process.env.WARREN_TIMING_FILE;
   expectOk(up.value.run, 'first up');
   const stateFile = join(project.stateDir, '.pulumi', 'stacks', 'warren-e2e', 'e2e.json');
   const stateBytes = statSync(stateFile).size;
-  const resources = (JSON.parse(readFileSync(stateFile, 'utf8')) as { checkpoint: { latest: { resources: unknown[] } } }).checkpoint.latest.resources.length;
+  const resources = (
+    JSON.parse(readFileSync(stateFile, 'utf8')) as { checkpoint: { latest: { resources: unknown[] } } }
+  ).checkpoint.latest.resources.length;
   const program = timingFile ? stages(timingFile) : undefined;
   if (timingFile) rmSync(timingFile);
-  const preview = timed(`[${granularity}] pulumi preview (no changes)`, () => expectOk(project.pulumi('preview', '--expect-no-changes'), 'no-op preview'));
+  const preview = timed(`[${granularity}] pulumi preview (no changes)`, () =>
+    expectOk(project.pulumi('preview', '--expect-no-changes'), 'no-op preview'),
+  );
   project.setConfig({ 'warren:overrides': edit });
-  const edited = timed(`[${granularity}] pulumi up (one queue edited)`, () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'edit up'));
-  if (!/1 updated/.test(edited.value.output)) throw new Error(`expected exactly one update:\n${edited.value.output.slice(-2000)}`);
-  const destroyed = timed(`[${granularity}] pulumi destroy`, () => expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy'));
+  const edited = timed(`[${granularity}] pulumi up (one queue edited)`, () =>
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'edit up'),
+  );
+  if (!/1 updated/.test(edited.value.output))
+    throw new Error(`expected exactly one update:\n${edited.value.output.slice(-2000)}`);
+  const destroyed = timed(`[${granularity}] pulumi destroy`, () =>
+    expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy'),
+  );
   dropVhosts();
   const programMiB = (program?.get('exit')?.maxRssKiB ?? NaN) / 1024;
   return {
-    figures: { up: up.seconds, preview: preview.seconds, edit: edited.seconds, peakMiB: up.value.peakKiB / 1024, programMiB, stateKiB: stateBytes / 1024, resources, destroy: destroyed.seconds },
-    ...(program ? { program } : {}), upStart, upEnd,
+    figures: {
+      up: up.seconds,
+      preview: preview.seconds,
+      edit: edited.seconds,
+      peakMiB: up.value.peakKiB / 1024,
+      programMiB,
+      stateKiB: stateBytes / 1024,
+      resources,
+      destroy: destroyed.seconds,
+    },
+    ...(program ? { program } : {}),
+    upStart,
+    upEnd,
   };
 }
 
@@ -129,7 +207,9 @@ function importDefinitions(plan: ReturnType<typeof compilePlan>): number {
   // directory; 3.10 does not read definitions from stdin either.
   const file = join(tmpdir(), `warren-bench-definitions-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(planToDefinitions(plan).definitions), { mode: 0o644 });
-  const imported = timed('rabbitmqctl import_definitions (same objects)', () => spawnSync('rabbitmqctl', ['import_definitions', file], { encoding: 'utf8' }));
+  const imported = timed('rabbitmqctl import_definitions (same objects)', () =>
+    spawnSync('rabbitmqctl', ['import_definitions', file], { encoding: 'utf8' }),
+  );
   rmSync(file);
   if (imported.value.status !== 0) throw new Error(`import_definitions failed: ${imported.value.stderr}`);
   dropVhosts();
@@ -138,8 +218,10 @@ function importDefinitions(plan: ReturnType<typeof compilePlan>): number {
 
 function printFigures(label: string, f: Figures, imported: number): void {
   console.log(`\n${label}:`);
-  const row = (name: string, value: string, target = '') => console.log(`  ${name.padEnd(40)} ${value.padStart(12)}  ${target}`);
-  const ratio = (seconds: number, target: number) => (Number.isNaN(imported) ? '' : `${(seconds / imported).toFixed(1)}x import_definitions (target ≤ ${target}x)`);
+  const row = (name: string, value: string, target = '') =>
+    console.log(`  ${name.padEnd(40)} ${value.padStart(12)}  ${target}`);
+  const ratio = (seconds: number, target: number) =>
+    Number.isNaN(imported) ? '' : `${(seconds / imported).toFixed(1)}x import_definitions (target ≤ ${target}x)`;
   row('first up', `${f.up.toFixed(1)} s`, ratio(f.up, 10));
   row('no-op preview', `${f.preview.toFixed(1)} s`, ratio(f.preview, 3));
   row('one-queue edit', `${f.edit.toFixed(1)} s`, '(target ≤ 3 s)');
@@ -165,19 +247,26 @@ async function main(): Promise<void> {
   const project = new E2EProject({ 'bench.yaml': text });
   project.init();
   process.env.PULUMI_SKIP_CHECKPOINTS = 'true';
-  const unchecked = timed('[object] pulumi up (first, PULUMI_SKIP_CHECKPOINTS=true)', () => expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'first up without checkpoints'));
+  const unchecked = timed('[object] pulumi up (first, PULUMI_SKIP_CHECKPOINTS=true)', () =>
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'first up without checkpoints'),
+  );
   delete process.env.PULUMI_SKIP_CHECKPOINTS;
   expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
   dropVhosts();
   const httpStart = process.hrtime.bigint();
   const requests = await putOneByOne(planToDefinitions(plan).definitions as never);
   const http = Number(process.hrtime.bigint() - httpStart) / 1e9;
-  console.log(`${'management API, one request per object'.padEnd(44)} ${http.toFixed(2).padStart(7)} s (${requests} requests)`);
+  console.log(
+    `${'management API, one request per object'.padEnd(44)} ${http.toFixed(2).padStart(7)} s (${requests} requests)`,
+  );
   dropVhosts();
 
   printFigures('granularity vhost (one resource per vhost)', vhost.figures, imported);
   printFigures('granularity object (one resource per object)', object.figures, imported);
-  for (const [name, run] of [['vhost', vhost], ['object', object]] as const) {
+  for (const [name, run] of [
+    ['vhost', vhost],
+    ['object', object],
+  ] as const) {
     const program = run.program!;
     const at = (stage: string) => program.get(stage)!.at;
     const rows: [string, number][] = [
@@ -191,8 +280,12 @@ async function main(): Promise<void> {
     console.log(`\nfirst up, granularity ${name}, where the time goes:`);
     for (const [label, seconds] of rows) console.log(`  ${label.padEnd(62)} ${seconds.toFixed(2).padStart(7)} s`);
     if (name === 'object') {
-      console.log(`  ${'of which intermediate checkpoint writes (default − skipped)'.padEnd(62)} ${(run.figures.up - unchecked.seconds).toFixed(2).padStart(7)} s`);
-      console.log(`  ${'of which the broker, were each object one HTTP request'.padEnd(62)} ${http.toFixed(2).padStart(7)} s`);
+      console.log(
+        `  ${'of which intermediate checkpoint writes (default − skipped)'.padEnd(62)} ${(run.figures.up - unchecked.seconds).toFixed(2).padStart(7)} s`,
+      );
+      console.log(
+        `  ${'of which the broker, were each object one HTTP request'.padEnd(62)} ${http.toFixed(2).padStart(7)} s`,
+      );
     }
   }
 }
@@ -202,16 +295,26 @@ async function large(): Promise<void> {
   const text = generateTopology({ vhosts: 10, queuesPerVhost: 1000 });
   const plan = compilePlan(validateTopology(['large.yaml'], undefined, () => ({ text })).model);
   const count = (kind: string) => plan.entries.filter((e) => e.kind === kind).length;
-  console.log(`topology: ${plan.entries.length} objects: ${count('queue')} queues, ${count('binding')} bindings, ${count('policy')} policies, ${count('exchange')} exchanges\n`);
+  console.log(
+    `topology: ${plan.entries.length} objects: ${count('queue')} queues, ${count('binding')} bindings, ${count('policy')} policies, ${count('exchange')} exchanges\n`,
+  );
   // The broker's own import of 10,000 queues takes about as long as the first up (it is the same
   // work): measured only with --baseline, which doubles the run.
   const imported = process.argv.includes('--baseline') ? importDefinitions(plan) : NaN;
   const timingFile = join(tmpdir(), `warren-bench-timing-${process.pid}.jsonl`);
   const edit = { vhosts: { 'team-3': { queues: { 'q-3-7': { messageTtl: '5m' } } } } };
-  const vhost = runStack('vhost', { 'large.yaml': text }, edit, timingFile, Array.from({ length: 10 }, (_, v) => `service${v}Password`));
+  const vhost = runStack(
+    'vhost',
+    { 'large.yaml': text },
+    edit,
+    timingFile,
+    Array.from({ length: 10 }, (_, v) => `service${v}Password`),
+  );
   printFigures('granularity vhost, 10,000 queues', vhost.figures, imported);
   const f = vhost.figures;
-  console.log(`\n  first up ${(f.up / 60).toFixed(1)} min (target ≤ 10 min), no-op preview ${(f.preview / 60).toFixed(2)} min (target ≤ 1 min)`);
+  console.log(
+    `\n  first up ${(f.up / 60).toFixed(1)} min (target ≤ 10 min), no-op preview ${(f.preview / 60).toFixed(2)} min (target ≤ 1 min)`,
+  );
 }
 
 await main();

@@ -42,6 +42,12 @@ function vhostLines(name: string, queues: number): string[] {
     if (q % 4 === 0) lines.push(`      - { from: dlx, to: parked, key: ${queue}.dead }`);
   }
   lines.push('      - { from: unrouted, to: parked }');
-  lines.push('    policies:', '      cap:', '        pattern: "^q-"', '        applyTo: queues', '        definition: { max-length-bytes: 1000000000 }');
+  lines.push(
+    '    policies:',
+    '      cap:',
+    '        pattern: "^q-"',
+    '        applyTo: queues',
+    '        definition: { max-length-bytes: 1000000000 }',
+  );
   return lines;
 }

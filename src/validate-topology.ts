@@ -28,7 +28,11 @@ export interface Overrides {
 export const OVERRIDES_POINTER = '/config/warren:overrides';
 
 /** `read` reads one of `files`; the CLI passes one that reads `<stdin>` from standard input. */
-export function validateTopology(files: readonly string[], overrides?: Overrides, read: (file: string) => ReadResult = readSource): Validation {
+export function validateTopology(
+  files: readonly string[],
+  overrides?: Overrides,
+  read: (file: string) => ReadResult = readSource,
+): Validation {
   const findings: Finding[] = [];
   const sources = new Map<string, SourceFile>();
   const checked: CheckedFile[] = [];
@@ -53,7 +57,8 @@ export function validateTopology(files: readonly string[], overrides?: Overrides
   }
   const merged = mergeFiles(checked);
   findings.push(...merged.findings);
-  if (overrides && overrides.data !== undefined) allParsed = layerOverrides(merged.model, overrides, sources, findings) && allParsed;
+  if (overrides && overrides.data !== undefined)
+    allParsed = layerOverrides(merged.model, overrides, sources, findings) && allParsed;
   // References into a file that did not parse cannot be resolved: checking
   // them would only report false unknowns, so cross-checks wait for it.
   if (allParsed) findings.push(...crossCheck(merged.model));
@@ -62,7 +67,12 @@ export function validateTopology(files: readonly string[], overrides?: Overrides
 }
 
 /** Checks and applies a stack's overrides; false when they are malformed (then not applied). */
-function layerOverrides(model: TopologyModel, overrides: Overrides, sources: Map<string, SourceFile>, findings: Finding[]): boolean {
+function layerOverrides(
+  model: TopologyModel,
+  overrides: Overrides,
+  sources: Map<string, SourceFile>,
+  findings: Finding[],
+): boolean {
   const at = { file: overrides.file, pointer: OVERRIDES_POINTER };
   const read = readSource(overrides.file);
   if ('text' in read) sources.set(overrides.file, new SourceFile(overrides.file, read.text));

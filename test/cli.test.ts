@@ -38,7 +38,9 @@ describe('warren validate', () => {
     const json = runCli(['validate', `${INVALID}/policies.yaml`, '--format', 'json']);
     expect(json.code).toBe(1);
     const problems = JSON.parse(json.stdout) as Record<string, unknown>[];
-    expect(problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity} ${p.code}: ${p.message}`).join('\n') + '\n').toBe(text.stdout);
+    expect(
+      problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity} ${p.code}: ${p.message}`).join('\n') + '\n',
+    ).toBe(text.stdout);
     for (const p of problems) {
       expect(Object.keys(p).sort()).toEqual(['code', 'col', 'file', 'line', 'message', 'pointer', 'severity']);
       expect(p.pointer).toMatch(/^\/vhosts\/shop\//);
@@ -87,11 +89,16 @@ describe('warren validate', () => {
     for (const line of invalid.stdout.trimEnd().split('\n')) expect(line).toMatch(/^<stdin>:\d+:\d+: error /);
     // Merged with other paths: the queues file refers to an exchange only standard input declares.
     const split = 'test/fixtures/valid/split-across-files';
-    expect(runCli(['validate', `${split}/queues.yml`, '-'], { input: readFileSync(`${split}/exchanges.yaml`, 'utf8') }).code).toBe(0);
+    expect(
+      runCli(['validate', `${split}/queues.yml`, '-'], { input: readFileSync(`${split}/exchanges.yaml`, 'utf8') }).code,
+    ).toBe(0);
   });
 
   it('stops reading standard input past the size limit, and reads binary junk as a diagnostic', () => {
-    const big = runCli(['validate', '-', '--format', 'json'], { input: 'version: 1\n'.repeat(100), env: { WARREN_MAX_FILE_BYTES: '64' } });
+    const big = runCli(['validate', '-', '--format', 'json'], {
+      input: 'version: 1\n'.repeat(100),
+      env: { WARREN_MAX_FILE_BYTES: '64' },
+    });
     expect(big.code).toBe(1);
     expect(JSON.parse(big.stdout)).toEqual([expect.objectContaining({ code: 'file-too-large', file: '<stdin>' })]);
     const junk = runCli(['validate', '-', '--format', 'json'], { input: '\u0000\uffff\u0001' });
@@ -103,7 +110,9 @@ describe('warren validate', () => {
   it('--version prints the version of package.json and exits 0', () => {
     const r = runCli(['--version']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    expect(r.stdout).toBe(
+      `${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`,
+    );
   });
 
   it('exits 0 for --help', () => {
@@ -131,12 +140,27 @@ describe('warren validate', () => {
 
 describe('warren route', () => {
   it('prints the destination queues, one per line, following the alternate exchange', () => {
-    expect(runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'orders', '--key', 'order.created.us']).stdout).toBe('all_orders\norder_processor\nus_orders\n');
-    expect(runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'orders', '--key', 'invoice']).stdout).toBe('unrouted_orders\n');
+    expect(
+      runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'orders', '--key', 'order.created.us']).stdout,
+    ).toBe('all_orders\norder_processor\nus_orders\n');
+    expect(runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'orders', '--key', 'invoice']).stdout).toBe(
+      'unrouted_orders\n',
+    );
   });
 
   it('prints { queues } with --format json, sorted, each once, and reads typed header values', () => {
-    const r = runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'reports', '--header', 'format=csv', '--format', 'json']);
+    const r = runCli([
+      'route',
+      'topology',
+      '--vhost',
+      'shop',
+      '--exchange',
+      'reports',
+      '--header',
+      'format=csv',
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).queues).toEqual(['csv_reports']);
     const none = runCli(['route', 'topology', '--vhost', 'shop', '--exchange', 'notifications', '--format', 'json']);
@@ -156,7 +180,9 @@ describe('warren route', () => {
   });
 
   it('exits 1 on an invalid topology', () => {
-    expect(runCli(['route', 'test/fixtures/invalid/references.yaml', '--vhost', 'shop', '--exchange', 'orders']).code).toBe(1);
+    expect(
+      runCli(['route', 'test/fixtures/invalid/references.yaml', '--vhost', 'shop', '--exchange', 'orders']).code,
+    ).toBe(1);
   });
 });
 
@@ -164,9 +190,14 @@ describe('warren export', () => {
   it('prints a definitions document, with stack overrides when asked', () => {
     const r = runCli(['export', 'topology', '--stack', 'stacks/Pulumi.staging.yaml']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { queues: { name: string }[]; policies: { name: string; definition: Record<string, unknown> }[] };
+    const d = JSON.parse(r.stdout) as {
+      queues: { name: string }[];
+      policies: { name: string; definition: Record<string, unknown> }[];
+    };
     expect(d.queues.map((q) => q.name)).toContain('debug_orders');
-    expect(d.policies.find((p) => p.name === 'warren.queue.unrouted_orders')!.definition).toEqual({ 'message-ttl': 3_600_000 });
+    expect(d.policies.find((p) => p.name === 'warren.queue.unrouted_orders')!.definition).toEqual({
+      'message-ttl': 3_600_000,
+    });
     expect(r.stdout).not.toMatch(/password_hash": "[^"k]/);
   });
 
@@ -195,13 +226,26 @@ process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(createRequire(imp
     expect(line, run.stderr).toBeDefined();
     return (JSON.parse(line!.slice('LOADED '.length)) as string[]).map((f) => f.replace(/.*node_modules\//, ''));
   };
-  const heavy = (files: string[]) => [...new Set(files.filter((f) => /^(ajv|@sinclair\/typebox|yaml|@pulumi)\//.test(f)).map((f) => f.split('/').slice(0, f.startsWith('@') ? 2 : 1).join('/')))];
+  const heavy = (files: string[]) => [
+    ...new Set(
+      files
+        .filter((f) => /^(ajv|@sinclair\/typebox|yaml|@pulumi)\//.test(f))
+        .map((f) =>
+          f
+            .split('/')
+            .slice(0, f.startsWith('@') ? 2 : 1)
+            .join('/'),
+        ),
+    ),
+  ];
 
   it('validate of a clean topology loads neither the ajv compiler, TypeBox, the yaml package nor Pulumi', () => {
     expect(heavy(loadedBy(['validate', 'topology', '--format', 'json']))).toEqual([]);
   });
 
   it('the probe sees them when they are needed: the cluster checks of a stack compile their schema with ajv', () => {
-    expect(heavy(loadedBy(['validate', 'topology', '--stack', 'stacks/Pulumi.production.yaml', '--format', 'json']))).toContain('ajv');
+    expect(
+      heavy(loadedBy(['validate', 'topology', '--stack', 'stacks/Pulumi.production.yaml', '--format', 'json'])),
+    ).toContain('ajv');
   });
 });

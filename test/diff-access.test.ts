@@ -11,11 +11,13 @@ type Users = NonNullable<TopologyFile['users']>;
 type UserSpec = Users[string];
 
 const vhosts: TopologyFile['vhosts'] = { v: { exchanges: { orders: { type: 'topic' }, audit: { type: 'topic' } } } };
-const plan = (users: Users) => compilePlan(mergeFiles([{ file: 't.yaml', data: { version: 1, vhosts, users }, broken: [] }]).model);
+const plan = (users: Users) =>
+  compilePlan(mergeFiles([{ file: 't.yaml', data: { version: 1, vhosts, users }, broken: [] }]).model);
 const diff = (before: Users, after: Users) => diffPlans(plan(before), plan(after));
 const access = (before: Users, after: Users) => Object.fromEntries(diff(before, after).map((c) => [c.id, c.access]));
 const perms = (p: { configure?: string; write?: string; read?: string }): UserSpec => ({
-  password: { secret: 'k' }, permissions: { v: { configure: '^$', write: '^$', read: '^$', ...p } },
+  password: { secret: 'k' },
+  permissions: { v: { configure: '^$', write: '^$', read: '^$', ...p } },
 });
 
 describe('access', () => {
@@ -41,19 +43,27 @@ describe('access', () => {
     ['^order\\.eu\\. → ^order\\.', { read: '^order\\.eu\\.' }, { read: '^order\\.' }, true],
     ['^orders$ → "" (denies, like ^$)', { configure: '^orders$' }, { configure: '' }, false],
     ['a pattern whose reach is not decided here', { configure: '^a$' }, { configure: '^a+$' }, true],
-  ] as [string, Parameters<typeof perms>[0] | undefined, Parameters<typeof perms>[0], boolean][])('permissions: %s → access %s', (_, before, after, widened) => {
-    const u = perms(after);
-    const base = before === undefined ? { u: { password: u.password } } : { u: perms(before) };
-    expect(access(base, { u })['v/permissions/u']).toBe(widened);
-  });
+  ] as [string, Parameters<typeof perms>[0] | undefined, Parameters<typeof perms>[0], boolean][])(
+    'permissions: %s → access %s',
+    (_, before, after, widened) => {
+      const u = perms(after);
+      const base = before === undefined ? { u: { password: u.password } } : { u: perms(before) };
+      expect(access(base, { u })['v/permissions/u']).toBe(widened);
+    },
+  );
 
   it('marks topic permissions removed for an exchange (every key is then allowed) and wider topic patterns, not new ones', () => {
-    const topic = (t: Record<string, { write: string; read: string }>): UserSpec => ({ ...perms({ write: '.*' }), topicPermissions: { v: t } });
+    const topic = (t: Record<string, { write: string; read: string }>): UserSpec => ({
+      ...perms({ write: '.*' }),
+      topicPermissions: { v: t },
+    });
     const narrow = { write: '^order\\.eu$', read: '^order\\.eu$' };
     const id = 'v/topic-permissions/u';
     expect(access({ u: topic({ orders: narrow }) }, { u: topic({ orders: narrow, audit: narrow }) })[id]).toBe(false);
     expect(access({ u: topic({ orders: narrow, audit: narrow }) }, { u: topic({ orders: narrow }) })[id]).toBe(true);
-    expect(access({ u: topic({ orders: narrow }) }, { u: topic({ orders: { ...narrow, read: '.*' } }) })[id]).toBe(true);
+    expect(access({ u: topic({ orders: narrow }) }, { u: topic({ orders: { ...narrow, read: '.*' } }) })[id]).toBe(
+      true,
+    );
     expect(access({ u: topic({ orders: narrow }) }, { u: perms({ write: '.*' }) })[id]).toBe(true);
     expect(access({ u: perms({ write: '.*' }) }, { u: topic({ orders: narrow }) })[id]).toBe(false);
     // Gone with the user, or with its permissions in the vhost: nothing is published there any more.
@@ -64,18 +74,32 @@ describe('access', () => {
   it('lists access changes first within their class', () => {
     const before = { a: perms({ read: '.*' }), z: perms({ read: '^x$' }) };
     const after = { a: perms({ read: '^y$' }), z: perms({ read: '.*' }) };
-    expect(diff(before, after).map((c) => `${c.class} ${c.access} ${c.id}`)).toEqual(['disruptive true v/permissions/z', 'disruptive false v/permissions/a']);
+    expect(diff(before, after).map((c) => `${c.class} ${c.access} ${c.id}`)).toEqual([
+      'disruptive true v/permissions/z',
+      'disruptive false v/permissions/a',
+    ]);
   });
 });
 
 describe('output', () => {
-  const change = (id: string, more: Partial<Change> = {}): Change =>
-    ({ vhost: 'v', id, kind: 'queue', action: 'add', class: 'safe', access: false, reason: `new ${id}`, ...more });
+  const change = (id: string, more: Partial<Change> = {}): Change => ({
+    vhost: 'v',
+    id,
+    kind: 'queue',
+    action: 'add',
+    class: 'safe',
+    access: false,
+    reason: `new ${id}`,
+    ...more,
+  });
   /** The cells of a Markdown table row: split on `|` not escaped with a backslash. */
   const cells = (row: string) => row.split(/(?<!\\)\|/).slice(1, -1);
 
   it('marks access changes in every format', () => {
-    const report = { changes: [change('v/permissions/u', { access: true, class: 'disruptive' }), change('v/queue/q')], routing: [] };
+    const report = {
+      changes: [change('v/permissions/u', { access: true, class: 'disruptive' }), change('v/queue/q')],
+      routing: [],
+    };
     const text = formatDiff(report, 'text').split('\n');
     expect(text.filter((l) => l.includes('[ACCESS]'))).toHaveLength(1);
     expect(text.find((l) => l.includes('[ACCESS]'))).toContain('v/permissions/u');
@@ -86,7 +110,10 @@ describe('output', () => {
 
   it('escapes | and backticks in Markdown so that a name stays in its cell', () => {
     const name = 'a|b`c``d';
-    const markdown = formatDiff({ changes: [change(`v/queue/${name}`, { reason: `queue ${name} | *new*` })], routing: [] }, 'markdown');
+    const markdown = formatDiff(
+      { changes: [change(`v/queue/${name}`, { reason: `queue ${name} | *new*` })], routing: [] },
+      'markdown',
+    );
     const row = markdown.split('\n').find((l) => l.startsWith('| 🟢'))!;
     expect(cells(row)).toHaveLength(4);
     // The object's code span: a fence longer than any backtick run inside, `|` escaped.

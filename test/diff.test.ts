@@ -13,7 +13,13 @@ import { runCli, STACK_TRACE } from './support/run-cli.js';
 const plan = (t: TopologyFile) => compilePlan(mergeFiles([{ file: 't.yaml', data: t, broken: [] }]).model);
 const base: TopologyFile = {
   version: 1,
-  vhosts: { v: { exchanges: { x: { type: 'topic' } }, queues: { a: { messageTtl: '1m' }, b: {} }, bindings: [{ from: 'x', to: 'a', key: 'k.#' }] } },
+  vhosts: {
+    v: {
+      exchanges: { x: { type: 'topic' } },
+      queues: { a: { messageTtl: '1m' }, b: {} },
+      bindings: [{ from: 'x', to: 'a', key: 'k.#' }],
+    },
+  },
   users: { u: { password: { secret: 'p' }, permissions: { v: { configure: '', write: '.*', read: '.*' } } } },
 };
 
@@ -25,7 +31,13 @@ describe('diffPlans', () => {
   it('classes each change, data-losing first within a vhost', () => {
     const head: TopologyFile = {
       version: 1,
-      vhosts: { v: { exchanges: { x: { type: 'direct' } }, queues: { a: { messageTtl: '5m', maxPriority: 3 }, c: {} }, bindings: [] } },
+      vhosts: {
+        v: {
+          exchanges: { x: { type: 'direct' } },
+          queues: { a: { messageTtl: '5m', maxPriority: 3 }, c: {} },
+          bindings: [],
+        },
+      },
       users: { u: { password: { secret: 'p' }, permissions: { v: { configure: '', write: '^$', read: '.*' } } } },
     };
     const changes = diffPlans(plan(base), plan(head)).map((c) => `${c.class} ${c.action} ${c.id}`);
@@ -38,14 +50,22 @@ describe('diffPlans', () => {
       'safe change v/queue-settings/a',
       'safe add v/queue/c',
     ]);
-    const reasons = diffPlans(plan(base), plan(head)).map((c) => c.reason).join('\n');
-    expect(reasons).toContain('queue a: arguments.x-max-priority (unset) → 3 requires re-declaring; its messages would be lost');
+    const reasons = diffPlans(plan(base), plan(head))
+      .map((c) => c.reason)
+      .join('\n');
+    expect(reasons).toContain(
+      'queue a: arguments.x-max-priority (unset) → 3 requires re-declaring; its messages would be lost',
+    );
     expect(reasons).toContain('definition.message-ttl 60000 → 300000 change on the live queue');
   });
 
   it('names users on their own, outside any vhost', () => {
     const changes = diffPlans(plan(base), plan({ ...base, users: {} }));
-    expect(changes.find((c) => c.id === 'user/u')).toMatchObject({ vhost: null, class: 'disruptive', action: 'remove' });
+    expect(changes.find((c) => c.id === 'user/u')).toMatchObject({
+      vhost: null,
+      class: 'disruptive',
+      action: 'remove',
+    });
   });
 });
 
@@ -53,34 +73,72 @@ describe('warren diff', () => {
   const dir = mkdtempSync(join(tmpdir(), 'warren-diff-'));
   cpSync('topology', join(dir, 'head'), { recursive: true });
   const shop = join(dir, 'head', 'shop.yaml');
-  writeFileSync(shop, readFileSync(shop, 'utf8').replace('us_orders: { type: quorum }', 'us_orders: { type: classic }'));
+  writeFileSync(
+    shop,
+    readFileSync(shop, 'utf8').replace('us_orders: { type: quorum }', 'us_orders: { type: classic }'),
+  );
 
   it('prints text, Markdown and JSON, and exits 0', () => {
     const text = runCli(['diff', 'topology', join(dir, 'head')]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^vhost shop\n {2}DATA-LOSING change shop\/queue\/us_orders: queue us_orders: arguments.x-queue-type "quorum" → "classic"/);
-    expect(runCli(['diff', 'topology', join(dir, 'head'), '--format', 'markdown']).stdout).toMatch(/^## warren diff\n\n\*\*1 change: 1 data-losing/);
+    expect(text.stdout).toMatch(
+      /^vhost shop\n {2}DATA-LOSING change shop\/queue\/us_orders: queue us_orders: arguments.x-queue-type "quorum" → "classic"/,
+    );
+    expect(runCli(['diff', 'topology', join(dir, 'head'), '--format', 'markdown']).stdout).toMatch(
+      /^## warren diff\n\n\*\*1 change: 1 data-losing/,
+    );
     const json = JSON.parse(runCli(['diff', 'topology', join(dir, 'head'), '--format', 'json']).stdout);
     expect(json.summary).toEqual({ 'data-losing': 1, disruptive: 0, safe: 0 });
-    expect(json.changes[0]).toMatchObject({ vhost: 'shop', id: 'shop/queue/us_orders', kind: 'queue', action: 'change', class: 'data-losing' });
+    expect(json.changes[0]).toMatchObject({
+      vhost: 'shop',
+      id: 'shop/queue/us_orders',
+      kind: 'queue',
+      action: 'change',
+      class: 'data-losing',
+    });
     expect(json.routing).toEqual([]);
   });
 
   it('--fail-on exits 3 when a change matches, after printing the diff, and 0 when none does', () => {
     const head = join(dir, 'head');
-    for (const [failOn, code] of [[['data-losing'], 3], [['disruptive'], 3], [['access'], 0], [['access', 'data-losing'], 3], [[], 0]] as const) {
+    for (const [failOn, code] of [
+      [['data-losing'], 3],
+      [['disruptive'], 3],
+      [['access'], 0],
+      [['access', 'data-losing'], 3],
+      [[], 0],
+    ] as const) {
       const r = runCli(['diff', 'topology', head, '--format', 'json', ...failOn.flatMap((f) => ['--fail-on', f])]);
       expect(r.code, failOn.join(',')).toBe(code);
-      expect(JSON.parse(r.stdout).changes[0]).toMatchObject({ id: 'shop/queue/us_orders', class: 'data-losing', access: false });
+      expect(JSON.parse(r.stdout).changes[0]).toMatchObject({
+        id: 'shop/queue/us_orders',
+        class: 'data-losing',
+        access: false,
+      });
     }
-    expect(runCli(['diff', 'topology', 'topology', '--fail-on', 'data-losing', '--fail-on', 'disruptive', '--fail-on', 'access']).code).toBe(0);
+    expect(
+      runCli([
+        'diff',
+        'topology',
+        'topology',
+        '--fail-on',
+        'data-losing',
+        '--fail-on',
+        'disruptive',
+        '--fail-on',
+        'access',
+      ]).code,
+    ).toBe(0);
   });
 
   it('--fail-on access exits 3 when a change widens access, and disruptive does not match safe changes', () => {
     const granted = join(dir, 'granted');
     cpSync('topology', granted, { recursive: true });
     const users = join(granted, 'users.yaml');
-    writeFileSync(users, readFileSync(users, 'utf8').replace(/^  order-service:\n/m, '  order-service:\n    tags: [management]\n'));
+    writeFileSync(
+      users,
+      readFileSync(users, 'utf8').replace(/^  order-service:\n/m, '  order-service:\n    tags: [management]\n'),
+    );
     const json = JSON.parse(runCli(['diff', 'topology', granted, '--format', 'json']).stdout);
     expect(json.changes).toEqual([expect.objectContaining({ id: 'user/order-service', class: 'safe', access: true })]);
     expect(runCli(['diff', 'topology', granted, '--fail-on', 'access']).code).toBe(3);
@@ -88,7 +146,9 @@ describe('warren diff', () => {
   });
 
   it('reads one side from standard input', () => {
-    const r = runCli(['diff', '-', join(dir, 'head', 'shop.yaml'), '--format', 'json'], { input: readFileSync('topology/shop.yaml', 'utf8') });
+    const r = runCli(['diff', '-', join(dir, 'head', 'shop.yaml'), '--format', 'json'], {
+      input: readFileSync('topology/shop.yaml', 'utf8'),
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).changes.map((c: { id: string }) => c.id)).toEqual(['shop/queue/us_orders']);
     const both = runCli(['diff', '-', '-'], { input: '' });
@@ -97,8 +157,13 @@ describe('warren diff', () => {
   });
 
   it('exits 1 on invalid input and 2 on usage errors, without stack traces', () => {
-    for (const [args, code] of [[['diff', 'topology', 'test/fixtures/invalid/references.yaml'], 1], [['diff', 'topology'], 2], [['diff', 'topology', 'topology', '--format', 'xml'], 2],
-      [['diff', 'topology', 'topology', '--fail-on', 'everything'], 2], [['diff', 'topology', 'topology', '--fail-on'], 2]] as const) {
+    for (const [args, code] of [
+      [['diff', 'topology', 'test/fixtures/invalid/references.yaml'], 1],
+      [['diff', 'topology'], 2],
+      [['diff', 'topology', 'topology', '--format', 'xml'], 2],
+      [['diff', 'topology', 'topology', '--fail-on', 'everything'], 2],
+      [['diff', 'topology', 'topology', '--fail-on'], 2],
+    ] as const) {
       const r = runCli([...args]);
       expect(r.code).toBe(code);
       expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE);
@@ -108,20 +173,36 @@ describe('warren diff', () => {
 
 describe('routing impact', () => {
   const model = (t: TopologyFile) => mergeFiles([{ file: 't.yaml', data: t, broken: [] }]).model;
-  const vhost = (bindings: NonNullable<NonNullable<TopologyFile['vhosts']>[string]['bindings']>, ae?: string) => model({
-    version: 1,
-    vhosts: { v: {
-      exchanges: { front: { type: 'fanout' }, orders: { type: 'topic', ...(ae ? { alternateExchange: ae } : {}) }, lost: { type: 'fanout' }, hidden: { type: 'topic', internal: true } },
-      queues: { eu: {}, us: {}, all: {}, unrouted: {} },
-      bindings: [{ from: 'front', toExchange: 'orders' }, { from: 'lost', to: 'unrouted' }, ...bindings],
-    } },
-  });
-  const what = (r: RoutingChange) => (Object.keys(r.message.headers).length > 0 ? JSON.stringify(r.message.headers) : JSON.stringify(r.message.key));
-  const line = (r: RoutingChange) => `${r.exchange} ${what(r)}: ${r.before.join(',') || '-'} → ${r.after.join(',') || '-'}`;
+  const vhost = (bindings: NonNullable<NonNullable<TopologyFile['vhosts']>[string]['bindings']>, ae?: string) =>
+    model({
+      version: 1,
+      vhosts: {
+        v: {
+          exchanges: {
+            front: { type: 'fanout' },
+            orders: { type: 'topic', ...(ae ? { alternateExchange: ae } : {}) },
+            lost: { type: 'fanout' },
+            hidden: { type: 'topic', internal: true },
+          },
+          queues: { eu: {}, us: {}, all: {}, unrouted: {} },
+          bindings: [{ from: 'front', toExchange: 'orders' }, { from: 'lost', to: 'unrouted' }, ...bindings],
+        },
+      },
+    });
+  const what = (r: RoutingChange) =>
+    Object.keys(r.message.headers).length > 0 ? JSON.stringify(r.message.headers) : JSON.stringify(r.message.key);
+  const line = (r: RoutingChange) =>
+    `${r.exchange} ${what(r)}: ${r.before.join(',') || '-'} → ${r.after.join(',') || '-'}`;
 
   it('says which sampled keys reach other queues, also through exchanges routing into the changed one', () => {
-    const before = vhost([{ from: 'orders', to: 'eu', key: 'order.eu.*' }, { from: 'orders', to: 'all', key: 'order.#' }]);
-    const after = vhost([{ from: 'orders', to: 'us', key: 'order.us.*' }, { from: 'orders', to: 'all', key: 'order.#' }]);
+    const before = vhost([
+      { from: 'orders', to: 'eu', key: 'order.eu.*' },
+      { from: 'orders', to: 'all', key: 'order.#' },
+    ]);
+    const after = vhost([
+      { from: 'orders', to: 'us', key: 'order.us.*' },
+      { from: 'orders', to: 'all', key: 'order.#' },
+    ]);
     const lines = routingImpact(before, after).map(line);
     expect(lines).toContain('orders "order.eu.x": all,eu → all');
     expect(lines).toContain('orders "order.us.x": all → all,us');

@@ -82,9 +82,13 @@ describe('invalid cluster configs (stack files with warren:cluster)', () => {
   for (const name of readdirSync(dir)) {
     it(`${name} reports exactly the expected problems`, () => {
       const file = join(dir, name);
-      const config = (jsYaml.load(readFileSync(file, 'utf8'), { schema: jsYaml.CORE_SCHEMA }) as { config: Record<string, unknown> }).config;
+      const config = (
+        jsYaml.load(readFileSync(file, 'utf8'), { schema: jsYaml.CORE_SCHEMA }) as { config: Record<string, unknown> }
+      ).config;
       const expected = expectedProblems(file, dir);
-      const found = validateCluster(file, config['warren:cluster'], true).diagnostics.map((d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`);
+      const found = validateCluster(file, config['warren:cluster'], true).diagnostics.map(
+        (d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`,
+      );
       expect(found.sort()).toEqual(expected);
       for (const line of expected) covered.add(line.split(' ').pop()!);
     });
@@ -101,7 +105,9 @@ describe('invalid definitions exports (warren import)', () => {
       const found = locateFindings([...read.findings, ...imported], new Map(read.source ? [[file, read.source]] : []));
       const expected = expectedProblems(file, dir);
       expect(expected.length).toBeGreaterThan(0);
-      expect(found.map((d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`).sort()).toEqual(expected);
+      expect(found.map((d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`).sort()).toEqual(
+        expected,
+      );
       for (const line of expected) covered.add(line.split(' ').pop()!);
     });
   }

@@ -11,12 +11,33 @@ import { runCli, STACK_TRACE } from './support/run-cli.js';
 
 const TOPOLOGY = join(import.meta.dirname, '..', 'topology');
 const sources = readdirSync(TOPOLOGY).map((f) => readFileSync(join(TOPOLOGY, f), 'utf8'));
-const JUNK = ['\t', ':', '- ', '{', '}', '[', '*a', '&a ', '"', "'", '#', '\u0000', '\ufffd', '? ', '|', '>', '!!binary ', '%YAML 1.1\n', '---\n', 'ü'];
+const JUNK = [
+  '\t',
+  ':',
+  '- ',
+  '{',
+  '}',
+  '[',
+  '*a',
+  '&a ',
+  '"',
+  "'",
+  '#',
+  '\u0000',
+  '\ufffd',
+  '? ',
+  '|',
+  '>',
+  '!!binary ',
+  '%YAML 1.1\n',
+  '---\n',
+  'ü',
+];
 
 /** A small deterministic PRNG, so that a failure can be reproduced. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function mutate(text: string, random: () => number): string {
@@ -26,11 +47,20 @@ function mutate(text: string, random: () => number): string {
     const line = lines[i] ?? '';
     const at = Math.floor(random() * (line.length + 1));
     switch (Math.floor(random() * 5)) {
-      case 0: lines.splice(i, 1); break;
-      case 1: lines.splice(i, 0, line); break;
-      case 2: lines[i] = line.slice(0, at) + JUNK[Math.floor(random() * JUNK.length)] + line.slice(at); break;
-      case 3: lines[i] = line.slice(0, at); break;
-      default: lines[i] = ' '.repeat(Math.floor(random() * 6)) + line.trimStart();
+      case 0:
+        lines.splice(i, 1);
+        break;
+      case 1:
+        lines.splice(i, 0, line);
+        break;
+      case 2:
+        lines[i] = line.slice(0, at) + JUNK[Math.floor(random() * JUNK.length)] + line.slice(at);
+        break;
+      case 3:
+        lines[i] = line.slice(0, at);
+        break;
+      default:
+        lines[i] = ' '.repeat(Math.floor(random() * 6)) + line.trimStart();
     }
   }
   return lines.join('\n');

@@ -33,16 +33,31 @@ function makeFiles(): void {
   // Names holding a newline that would forge a problem line, ESC and U+2028.
   const evil = `e${FORGED}`;
   const queue = `q${FORGED}\u001b[31m\u2028`;
-  file('evil-valid.yaml', `version: 1\nvhosts:\n  v:\n    exchanges:\n      ${q(evil)}: { type: fanout }\n    queues:\n      ${q(queue)}: {}\n    bindings:\n      - { from: ${q(evil)}, to: ${q(queue)} }\nusers:\n  ${q(`u${FORGED}`)}:\n    password: { secret: p }\n`);
+  file(
+    'evil-valid.yaml',
+    `version: 1\nvhosts:\n  v:\n    exchanges:\n      ${q(evil)}: { type: fanout }\n    queues:\n      ${q(queue)}: {}\n    bindings:\n      - { from: ${q(evil)}, to: ${q(queue)} }\nusers:\n  ${q(`u${FORGED}`)}:\n    password: { secret: p }\n`,
+  );
   file('evil-base.yaml', `version: 1\nvhosts:\n  v:\n    queues:\n      ${q(queue)}: {}\n      keep: {}\n`);
   file('evil-head.yaml', 'version: 1\nvhosts:\n  v:\n    queues:\n      keep: {}\n');
-  file('evil-invalid.yaml', `version: 1\nvhosts:\n  v:\n    queues:\n      ${q(queue)}: {}\n    bindings:\n      - { from: amq.direct, to: ${q(`missing${FORGED}`)} }\n`);
+  file(
+    'evil-invalid.yaml',
+    `version: 1\nvhosts:\n  v:\n    queues:\n      ${q(queue)}: {}\n    bindings:\n      - { from: amq.direct, to: ${q(`missing${FORGED}`)} }\n`,
+  );
   file('evil-field.yaml', `version: 1\nvhosts:\n  v:\n    queues:\n      ${q(`q${FORGED}`)}: { messageTtl: abc }\n`);
   file('evil-type.yaml', `version: 1\nvhosts:\n  v:\n    queues:\n      ${q(`q${FORGED}`)}: { type: bogus }\n`);
-  file('evil-defs.json', JSON.stringify({ users: [{ name: `u${FORGED}`, password_hash: 'x', hashing_algorithm: 'rabbit_password_hashing_md5', tags: [] }], vhosts: [{ name: 'v' }] }));
+  file(
+    'evil-defs.json',
+    JSON.stringify({
+      users: [{ name: `u${FORGED}`, password_hash: 'x', hashing_algorithm: 'rabbit_password_hashing_md5', tags: [] }],
+      vhosts: [{ name: 'v' }],
+    }),
+  );
   mkdirSync(join(DIR, 'odd-name'));
   // A file name cannot hold `/`: this one forges a line about another file.
-  writeFileSync(join(DIR, 'odd-name', 'name\nfake.yaml:1:1: error fake: x.yaml'), 'version: 1\nvhosts:\n  v:\n    queues:\n      q: { messageTtl: abc }\n');
+  writeFileSync(
+    join(DIR, 'odd-name', 'name\nfake.yaml:1:1: error fake: x.yaml'),
+    'version: 1\nvhosts:\n  v:\n    queues:\n      q: { messageTtl: abc }\n',
+  );
   // Big outputs, so that a reader that closes early makes the writer fail.
   const many = Array.from({ length: 3000 }, (_, i) => `      queue_${i}: { messageTtl: 60s }`).join('\n');
   file('big.yaml', `version: 1\nvhosts:\n  v:\n    queues:\n${many}\n`);
@@ -78,147 +93,560 @@ interface Case {
   readonly quiet?: boolean;
 }
 
-const at = (file: string, line: number, col: number, code: string) => new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:${col}: error ${code}: \\S`);
+const at = (file: string, line: number, col: number, code: string) =>
+  new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:${col}: error ${code}: \\S`);
 const piped = (command: string, stream: 'stdout' | 'stderr' = 'stdout') =>
   `{ ${command}${stream === 'stderr' ? ' 2>&1 >/dev/null' : ''}; echo "warren-exit=$?" >&3; } 3>&2 | head -c1 >/dev/null`;
 
 const CASES: Case[] = [
   // Endless and special files: refused unread, at FILE:1:1.
-  { name: 'validate /dev/zero', args: ['validate', '/dev/zero'], code: 1, shows: at('/dev/zero', 1, 1, 'file-unreadable') },
-  { name: 'validate /dev/urandom', args: ['validate', '/dev/urandom'], code: 1, shows: at('/dev/urandom', 1, 1, 'file-unreadable') },
-  { name: 'validate /dev/null (not a regular file)', args: ['validate', '/dev/null'], code: 1, shows: at('/dev/null', 1, 1, 'file-unreadable') },
-  { name: 'validate /dev/full', args: ['validate', '/dev/full'], code: 1, shows: at('/dev/full', 1, 1, 'file-unreadable') },
-  { name: 'validate a FIFO', args: ['validate', 'fifo.yaml'], code: 1, shows: at('fifo.yaml', 1, 1, 'file-unreadable') },
-  { name: 'validate a directory holding a FIFO', args: ['validate', 'with-fifo'], code: 1, shows: at('with-fifo/p.yaml', 1, 1, 'file-unreadable') },
+  {
+    name: 'validate /dev/zero',
+    args: ['validate', '/dev/zero'],
+    code: 1,
+    shows: at('/dev/zero', 1, 1, 'file-unreadable'),
+  },
+  {
+    name: 'validate /dev/urandom',
+    args: ['validate', '/dev/urandom'],
+    code: 1,
+    shows: at('/dev/urandom', 1, 1, 'file-unreadable'),
+  },
+  {
+    name: 'validate /dev/null (not a regular file)',
+    args: ['validate', '/dev/null'],
+    code: 1,
+    shows: at('/dev/null', 1, 1, 'file-unreadable'),
+  },
+  {
+    name: 'validate /dev/full',
+    args: ['validate', '/dev/full'],
+    code: 1,
+    shows: at('/dev/full', 1, 1, 'file-unreadable'),
+  },
+  {
+    name: 'validate a FIFO',
+    args: ['validate', 'fifo.yaml'],
+    code: 1,
+    shows: at('fifo.yaml', 1, 1, 'file-unreadable'),
+  },
+  {
+    name: 'validate a directory holding a FIFO',
+    args: ['validate', 'with-fifo'],
+    code: 1,
+    shows: at('with-fifo/p.yaml', 1, 1, 'file-unreadable'),
+  },
   { name: 'a glob never matches a FIFO', args: ['validate', 'with-fifo/*.yaml'], code: 0, shows: /^valid: 1 file,/m },
-  { name: 'validate a FIFO, JSON', args: ['validate', 'fifo.yaml', '--format', 'json'], code: 1, shows: /"code": "file-unreadable"/ },
-  { name: 'route a FIFO', args: ['route', 'fifo.yaml', '--vhost', 'v', '--exchange', 'e'], code: 1, shows: at('fifo.yaml', 1, 1, 'file-unreadable') },
+  {
+    name: 'validate a FIFO, JSON',
+    args: ['validate', 'fifo.yaml', '--format', 'json'],
+    code: 1,
+    shows: /"code": "file-unreadable"/,
+  },
+  {
+    name: 'route a FIFO',
+    args: ['route', 'fifo.yaml', '--vhost', 'v', '--exchange', 'e'],
+    code: 1,
+    shows: at('fifo.yaml', 1, 1, 'file-unreadable'),
+  },
   { name: 'export /dev/zero', args: ['export', '/dev/zero'], code: 1, shows: at('/dev/zero', 1, 1, 'file-unreadable') },
-  { name: 'diff /dev/urandom against a topology', args: ['diff', '/dev/urandom', TOPO], code: 1, shows: at('/dev/urandom', 1, 1, 'file-unreadable') },
-  { name: 'diff with a FIFO as HEAD', args: ['diff', TOPO, 'fifo.yaml'], code: 1, shows: at('fifo.yaml', 1, 1, 'file-unreadable') },
+  {
+    name: 'diff /dev/urandom against a topology',
+    args: ['diff', '/dev/urandom', TOPO],
+    code: 1,
+    shows: at('/dev/urandom', 1, 1, 'file-unreadable'),
+  },
+  {
+    name: 'diff with a FIFO as HEAD',
+    args: ['diff', TOPO, 'fifo.yaml'],
+    code: 1,
+    shows: at('fifo.yaml', 1, 1, 'file-unreadable'),
+  },
   { name: 'import /dev/zero', args: ['import', '/dev/zero'], code: 1, shows: at('/dev/zero', 1, 1, 'file-unreadable') },
   { name: 'import a FIFO', args: ['import', 'fifo.yaml'], code: 1, shows: at('fifo.yaml', 1, 1, 'file-unreadable') },
   { name: 'import a directory', args: ['import', TOPO], code: 1, shows: at(TOPO, 1, 1, 'file-unreadable') },
-  { name: 'validate /proc/self/mem (a regular file that cannot be read)', args: ['validate', '/proc/self/mem'], code: 1, shows: at('/proc/self/mem', 1, 1, 'file-unreadable') },
-  { name: '--stack /dev/zero', args: ['validate', TOPO, '--stack', '/dev/zero'], code: 2, shows: /^warren: .*stack.*regular file/m },
+  {
+    name: 'validate /proc/self/mem (a regular file that cannot be read)',
+    args: ['validate', '/proc/self/mem'],
+    code: 1,
+    shows: at('/proc/self/mem', 1, 1, 'file-unreadable'),
+  },
+  {
+    name: '--stack /dev/zero',
+    args: ['validate', TOPO, '--stack', '/dev/zero'],
+    code: 2,
+    shows: /^warren: .*stack.*regular file/m,
+  },
   { name: '--stack a FIFO', args: ['export', TOPO, '--stack', 'fifo.yaml'], code: 2, shows: /^warren: .*stack/m },
-  { name: 'diff --stack /dev/urandom', args: ['diff', TOPO, TOPO, '--stack', '/dev/urandom'], code: 2, shows: /^warren: .*stack/m },
-  { name: 'standard input from /dev/zero stops at the limit', sh: `${W} validate - < /dev/zero`, env: { WARREN_MAX_FILE_BYTES: '4096' }, code: 1, shows: at('<stdin>', 1, 1, 'file-too-large') },
-  { name: 'import from /dev/urandom on standard input stops at the limit', sh: `${W} import - < /dev/urandom`, env: { WARREN_MAX_FILE_BYTES: '4096' }, code: 1, shows: at('<stdin>', 1, 1, 'file-too-large') },
+  {
+    name: 'diff --stack /dev/urandom',
+    args: ['diff', TOPO, TOPO, '--stack', '/dev/urandom'],
+    code: 2,
+    shows: /^warren: .*stack/m,
+  },
+  {
+    name: 'standard input from /dev/zero stops at the limit',
+    sh: `${W} validate - < /dev/zero`,
+    env: { WARREN_MAX_FILE_BYTES: '4096' },
+    code: 1,
+    shows: at('<stdin>', 1, 1, 'file-too-large'),
+  },
+  {
+    name: 'import from /dev/urandom on standard input stops at the limit',
+    sh: `${W} import - < /dev/urandom`,
+    env: { WARREN_MAX_FILE_BYTES: '4096' },
+    code: 1,
+    shows: at('<stdin>', 1, 1, 'file-too-large'),
+  },
   { name: 'standard input closed', sh: `${W} validate - <&-`, code: 1, shows: /^<stdin>:1:1: error /m },
-  { name: '/dev/stdin is refused as a path (- reads standard input)', sh: `${W} validate /dev/stdin < /dev/zero`, code: 1, shows: at('/dev/stdin', 1, 1, 'file-unreadable') },
-  { name: 'a file over the limit', args: ['validate', 'two-queues.yaml'], env: { WARREN_MAX_FILE_BYTES: '10' }, code: 1, shows: at('two-queues.yaml', 1, 1, 'file-too-large') },
+  {
+    name: '/dev/stdin is refused as a path (- reads standard input)',
+    sh: `${W} validate /dev/stdin < /dev/zero`,
+    code: 1,
+    shows: at('/dev/stdin', 1, 1, 'file-unreadable'),
+  },
+  {
+    name: 'a file over the limit',
+    args: ['validate', 'two-queues.yaml'],
+    env: { WARREN_MAX_FILE_BYTES: '10' },
+    code: 1,
+    shows: at('two-queues.yaml', 1, 1, 'file-too-large'),
+  },
 
   // Paths on the command line: missing is a usage error (2) in every command.
   { name: 'validate a missing file', args: ['validate', 'no-such.yaml'], code: 2, shows: /^warren: .*no-such\.yaml/m },
-  { name: 'route a missing file', args: ['route', 'no-such.yaml', '--vhost', 'v', '--exchange', 'e'], code: 2, shows: /^warren: /m },
+  {
+    name: 'route a missing file',
+    args: ['route', 'no-such.yaml', '--vhost', 'v', '--exchange', 'e'],
+    code: 2,
+    shows: /^warren: /m,
+  },
   { name: 'export a missing file', args: ['export', 'no-such.yaml'], code: 2, shows: /^warren: /m },
   { name: 'diff a missing BASE', args: ['diff', 'no-such.yaml', TOPO], code: 2, shows: /^warren: /m },
   { name: 'import a missing file', args: ['import', 'no-such.json'], code: 2, shows: /^warren: .*no-such\.json/m },
   { name: 'validate a dangling symlink', args: ['validate', 'dangling.yaml'], code: 2, shows: /^warren: /m },
   { name: 'import a dangling symlink', args: ['import', 'dangling.yaml'], code: 2, shows: /^warren: .*ENOENT/m },
-  { name: 'a dangling symlink inside a directory', args: ['validate', 'with-dangling'], code: 1, shows: at('with-dangling/b.yaml', 1, 1, 'file-unreadable') },
+  {
+    name: 'a dangling symlink inside a directory',
+    args: ['validate', 'with-dangling'],
+    code: 1,
+    shows: at('with-dangling/b.yaml', 1, 1, 'file-unreadable'),
+  },
   { name: 'validate an empty path', args: ['validate', ''], code: 2, shows: /^warren: /m },
   { name: 'import an empty path', args: ['import', ''], code: 2, shows: /^warren: /m },
   { name: 'validate an over-long path', args: ['validate', `${LONG}.yaml`], code: 2, shows: /^warren: /m },
   { name: 'validate an over-long glob', args: ['validate', `${LONG}/*.yaml`], code: 2, shows: /^warren: /m },
   { name: 'import an over-long path', args: ['import', `${LONG}.json`], code: 2, shows: /^warren: .*ENAMETOOLONG/m },
-  { name: '--stack with an over-long path', args: ['validate', TOPO, '--stack', LONG], code: 2, shows: /^warren: .*--stack/m },
+  {
+    name: '--stack with an over-long path',
+    args: ['validate', TOPO, '--stack', LONG],
+    code: 2,
+    shows: /^warren: .*--stack/m,
+  },
   { name: '--stack empty', args: ['validate', TOPO, '--stack', ''], code: 2, shows: /^warren: .*--stack/m },
   { name: '--stack missing', args: ['export', TOPO, '--stack', 'no-such.yaml'], code: 2, shows: /^warren: .*--stack/m },
-  { name: '--stack that is not YAML', args: ['validate', TOPO, '--stack', 'stack-bad.yaml'], code: 2, shows: /^warren: .*stack/m },
-  { name: 'a path with a newline is escaped', args: ['validate', `no${FORGED}.yaml`], code: 2, shows: /^warren: .*no\\u000a\/etc\/passwd/m },
+  {
+    name: '--stack that is not YAML',
+    args: ['validate', TOPO, '--stack', 'stack-bad.yaml'],
+    code: 2,
+    shows: /^warren: .*stack/m,
+  },
+  {
+    name: 'a path with a newline is escaped',
+    args: ['validate', `no${FORGED}.yaml`],
+    code: 2,
+    shows: /^warren: .*no\\u000a\/etc\/passwd/m,
+  },
 
   // import -o: every way the directory can be wrong is a usage error, and nothing spins.
   { name: 'import -o empty', args: ['import', EXPORT, '-o', ''], code: 2, shows: /^warren: -o/m },
-  { name: 'import -o below a file', args: ['import', EXPORT, '-o', 'not-a-dir/sub'], code: 2, shows: /^warren: -o .*ENOTDIR/m },
-  { name: 'import -o a file', args: ['import', EXPORT, '-o', 'not-a-dir'], code: 2, shows: /^warren: -o .*not a directory/m },
-  { name: 'import -o a dangling symlink', args: ['import', EXPORT, '-o', 'dangling-dir'], code: 2, shows: /^warren: -o /m },
-  { name: 'import -o /proc/x does not spin', args: ['import', EXPORT, '-o', '/proc/x'], code: 2, shows: /^warren: -o \/proc\/x/m },
+  {
+    name: 'import -o below a file',
+    args: ['import', EXPORT, '-o', 'not-a-dir/sub'],
+    code: 2,
+    shows: /^warren: -o .*ENOTDIR/m,
+  },
+  {
+    name: 'import -o a file',
+    args: ['import', EXPORT, '-o', 'not-a-dir'],
+    code: 2,
+    shows: /^warren: -o .*not a directory/m,
+  },
+  {
+    name: 'import -o a dangling symlink',
+    args: ['import', EXPORT, '-o', 'dangling-dir'],
+    code: 2,
+    shows: /^warren: -o /m,
+  },
+  {
+    name: 'import -o /proc/x does not spin',
+    args: ['import', EXPORT, '-o', '/proc/x'],
+    code: 2,
+    shows: /^warren: -o \/proc\/x/m,
+  },
   { name: 'import -o /proc/x/y/z', args: ['import', EXPORT, '-o', '/proc/x/y/z'], code: 2, shows: /^warren: -o /m },
-  { name: 'import -o below /dev/full', args: ['import', EXPORT, '-o', '/dev/full/x'], code: 2, shows: /^warren: -o .*ENOTDIR/m },
-  { name: 'import -o an over-long path', args: ['import', EXPORT, '-o', join(LONG, 'x')], code: 2, shows: /^warren: -o .*ENAMETOOLONG/m },
-  { name: 'import with an unwritable TMPDIR', args: ['import', EXPORT], env: { TMPDIR: '/proc/no-such-dir' }, code: 0, shows: /^version: 1$/m },
-  { name: 'import with TMPDIR a file, JSON', args: ['import', EXPORT, '--format', 'json'], env: { TMPDIR: '/dev/null' }, code: 0, shows: /"topology": / },
+  {
+    name: 'import -o below /dev/full',
+    args: ['import', EXPORT, '-o', '/dev/full/x'],
+    code: 2,
+    shows: /^warren: -o .*ENOTDIR/m,
+  },
+  {
+    name: 'import -o an over-long path',
+    args: ['import', EXPORT, '-o', join(LONG, 'x')],
+    code: 2,
+    shows: /^warren: -o .*ENAMETOOLONG/m,
+  },
+  {
+    name: 'import with an unwritable TMPDIR',
+    args: ['import', EXPORT],
+    env: { TMPDIR: '/proc/no-such-dir' },
+    code: 0,
+    shows: /^version: 1$/m,
+  },
+  {
+    name: 'import with TMPDIR a file, JSON',
+    args: ['import', EXPORT, '--format', 'json'],
+    env: { TMPDIR: '/dev/null' },
+    code: 0,
+    shows: /"topology": /,
+  },
 
   // Environment and flags.
-  { name: 'WARREN_MAX_FILE_BYTES=abc', args: ['validate', TOPO], env: { WARREN_MAX_FILE_BYTES: 'abc' }, code: 2, shows: /^warren: WARREN_MAX_FILE_BYTES/m },
-  { name: 'WARREN_MAX_FILE_BYTES=-5', args: ['export', TOPO], env: { WARREN_MAX_FILE_BYTES: '-5' }, code: 2, shows: /^warren: WARREN_MAX_FILE_BYTES/m },
-  { name: 'WARREN_MAX_FILE_BYTES=0', args: ['validate', TOPO], env: { WARREN_MAX_FILE_BYTES: '0' }, code: 2, shows: /^warren: WARREN_MAX_FILE_BYTES/m },
-  { name: 'WARREN_MAX_FILE_BYTES=1.5', args: ['import', EXPORT], env: { WARREN_MAX_FILE_BYTES: '1.5' }, code: 2, shows: /^warren: WARREN_MAX_FILE_BYTES/m },
-  { name: 'WARREN_MAX_FILE_BYTES=1e3', args: ['validate', TOPO], env: { WARREN_MAX_FILE_BYTES: '1e3' }, code: 2, shows: /^warren: WARREN_MAX_FILE_BYTES/m },
-  { name: 'WARREN_MAX_FILE_BYTES beyond safe integers', args: ['validate', TOPO], env: { WARREN_MAX_FILE_BYTES: '99999999999999999999' }, code: 2, shows: /^warren: WARREN_MAX_FILE_BYTES/m },
-  { name: 'WARREN_MAX_FILE_BYTES empty is the default', args: ['validate', TOPO], env: { WARREN_MAX_FILE_BYTES: '' }, code: 0, shows: /^valid: 4 files/m },
+  {
+    name: 'WARREN_MAX_FILE_BYTES=abc',
+    args: ['validate', TOPO],
+    env: { WARREN_MAX_FILE_BYTES: 'abc' },
+    code: 2,
+    shows: /^warren: WARREN_MAX_FILE_BYTES/m,
+  },
+  {
+    name: 'WARREN_MAX_FILE_BYTES=-5',
+    args: ['export', TOPO],
+    env: { WARREN_MAX_FILE_BYTES: '-5' },
+    code: 2,
+    shows: /^warren: WARREN_MAX_FILE_BYTES/m,
+  },
+  {
+    name: 'WARREN_MAX_FILE_BYTES=0',
+    args: ['validate', TOPO],
+    env: { WARREN_MAX_FILE_BYTES: '0' },
+    code: 2,
+    shows: /^warren: WARREN_MAX_FILE_BYTES/m,
+  },
+  {
+    name: 'WARREN_MAX_FILE_BYTES=1.5',
+    args: ['import', EXPORT],
+    env: { WARREN_MAX_FILE_BYTES: '1.5' },
+    code: 2,
+    shows: /^warren: WARREN_MAX_FILE_BYTES/m,
+  },
+  {
+    name: 'WARREN_MAX_FILE_BYTES=1e3',
+    args: ['validate', TOPO],
+    env: { WARREN_MAX_FILE_BYTES: '1e3' },
+    code: 2,
+    shows: /^warren: WARREN_MAX_FILE_BYTES/m,
+  },
+  {
+    name: 'WARREN_MAX_FILE_BYTES beyond safe integers',
+    args: ['validate', TOPO],
+    env: { WARREN_MAX_FILE_BYTES: '99999999999999999999' },
+    code: 2,
+    shows: /^warren: WARREN_MAX_FILE_BYTES/m,
+  },
+  {
+    name: 'WARREN_MAX_FILE_BYTES empty is the default',
+    args: ['validate', TOPO],
+    env: { WARREN_MAX_FILE_BYTES: '' },
+    code: 0,
+    shows: /^valid: 4 files/m,
+  },
   { name: 'an unknown --format', args: ['export', TOPO, '--format', 'xml'], code: 2, shows: /^error: .*xml/m },
-  { name: 'a --format holding a newline is escaped', args: ['validate', TOPO, '--format', `x${FORGED}`], code: 2, shows: /^error: .*x\\u000a\/etc\/passwd/m },
-  { name: 'an unknown option holding ESC', args: ['validate', TOPO, '--\u001b[2J'], code: 2, shows: /^error: .*\\u001b/m },
+  {
+    name: 'a --format holding a newline is escaped',
+    args: ['validate', TOPO, '--format', `x${FORGED}`],
+    code: 2,
+    shows: /^error: .*x\\u000a\/etc\/passwd/m,
+  },
+  {
+    name: 'an unknown option holding ESC',
+    args: ['validate', TOPO, '--\u001b[2J'],
+    code: 2,
+    shows: /^error: .*\\u001b/m,
+  },
   { name: 'diff --fail-on nonsense', args: ['diff', TOPO, TOPO, '--fail-on', 'nonsense'], code: 2, shows: /^error: /m },
   { name: 'diff - -', args: ['diff', '-', '-'], code: 2, shows: /^warren: /m },
-  { name: 'route --header without =', args: ['route', TOPO, '--vhost', 'shop', '--exchange', 'orders', '--header', 'x'], code: 2, shows: /^warren: --header/m },
+  {
+    name: 'route --header without =',
+    args: ['route', TOPO, '--vhost', 'shop', '--exchange', 'orders', '--header', 'x'],
+    code: 2,
+    shows: /^warren: --header/m,
+  },
   { name: 'route without --exchange', args: ['route', TOPO, '--vhost', 'shop'], code: 2, shows: /^error: / },
 
   // Broker URLs: usage errors never show the password; the guest fallback is said.
-  { name: '--broker without a scheme', args: ['diff', TOPO, TOPO, '--broker', `admin:${SECRET}@host:15672`], code: 2, shows: /^warren: --broker \*\*\*@host:15672: /m },
-  { name: '--broker that does not parse', args: ['diff', TOPO, TOPO, '--broker', 'http://[::1'], code: 2, shows: /^warren: --broker /m },
-  { name: '--broker with a password that does not parse', args: ['diff', TOPO, TOPO, '--broker', `http://admin:${SECRET}@[::1`], code: 2, shows: /^warren: --broker http:\/\/\*\*\*@/m },
-  { name: '--broker with a bad port', args: ['import', EXPORT, '--broker', `http://admin:${SECRET}@host:99999`], code: 2, shows: /^warren: --broker /m },
-  { name: '--broker with / in the password', args: ['diff', TOPO, TOPO, '--broker', `http://admin:${SECRET}/x@host`], code: 2, shows: /^warren: --broker /m },
-  { name: '--broker ftp://', args: ['import', EXPORT, '--broker', `ftp://admin:${SECRET}@host`], code: 2, shows: /^warren: --broker ftp:\/\/\*\*\*@host/m },
-  { name: '--broker with bad percent-encoding', args: ['diff', TOPO, TOPO, '--broker', `http://admin:${SECRET}%zz@host`], code: 2, shows: /^warren: --broker /m },
+  {
+    name: '--broker without a scheme',
+    args: ['diff', TOPO, TOPO, '--broker', `admin:${SECRET}@host:15672`],
+    code: 2,
+    shows: /^warren: --broker \*\*\*@host:15672: /m,
+  },
+  {
+    name: '--broker that does not parse',
+    args: ['diff', TOPO, TOPO, '--broker', 'http://[::1'],
+    code: 2,
+    shows: /^warren: --broker /m,
+  },
+  {
+    name: '--broker with a password that does not parse',
+    args: ['diff', TOPO, TOPO, '--broker', `http://admin:${SECRET}@[::1`],
+    code: 2,
+    shows: /^warren: --broker http:\/\/\*\*\*@/m,
+  },
+  {
+    name: '--broker with a bad port',
+    args: ['import', EXPORT, '--broker', `http://admin:${SECRET}@host:99999`],
+    code: 2,
+    shows: /^warren: --broker /m,
+  },
+  {
+    name: '--broker with / in the password',
+    args: ['diff', TOPO, TOPO, '--broker', `http://admin:${SECRET}/x@host`],
+    code: 2,
+    shows: /^warren: --broker /m,
+  },
+  {
+    name: '--broker ftp://',
+    args: ['import', EXPORT, '--broker', `ftp://admin:${SECRET}@host`],
+    code: 2,
+    shows: /^warren: --broker ftp:\/\/\*\*\*@host/m,
+  },
+  {
+    name: '--broker with bad percent-encoding',
+    args: ['diff', TOPO, TOPO, '--broker', `http://admin:${SECRET}%zz@host`],
+    code: 2,
+    shows: /^warren: --broker /m,
+  },
   { name: '--broker empty', args: ['diff', TOPO, TOPO, '--broker', ''], code: 2, shows: /^warren: --broker/m },
-  { name: '--broker unreachable, with a password', args: ['diff', 'two-queues.yaml', 'one-queue.yaml', '--broker', `http://admin:${SECRET}@127.0.0.1:1`], code: 0, shows: /^warning: live counts: .*127\.0\.0\.1:1/m },
-  { name: '--broker without credentials warns of guest', args: ['diff', TOPO, TOPO, '--broker', 'http://127.0.0.1:1'], code: 0, shows: /^warning: --broker: .*guest/m },
-  { name: '--broker password only from the environment', args: ['diff', TOPO, TOPO, '--broker', 'http://127.0.0.1:1'], env: { WARREN_BROKER_PASSWORD: SECRET }, code: 0, shows: /^warning: --broker: no user /m },
-  { name: 'import --broker unreachable, with a password', args: ['import', EXPORT, '--broker', `http://admin:${SECRET}@127.0.0.1:1`], code: 1, shows: /^warren: --broker: .*127\.0\.0\.1:1/m },
-  { name: 'import --broker unreachable, JSON', args: ['import', EXPORT, '--broker', `http://admin:${SECRET}@127.0.0.1:1`, '--format', 'json'], code: 1, jsonProblems: true, shows: /"error": "--broker: .*127\.0\.0\.1:1/ },
+  {
+    name: '--broker unreachable, with a password',
+    args: ['diff', 'two-queues.yaml', 'one-queue.yaml', '--broker', `http://admin:${SECRET}@127.0.0.1:1`],
+    code: 0,
+    shows: /^warning: live counts: .*127\.0\.0\.1:1/m,
+  },
+  {
+    name: '--broker without credentials warns of guest',
+    args: ['diff', TOPO, TOPO, '--broker', 'http://127.0.0.1:1'],
+    code: 0,
+    shows: /^warning: --broker: .*guest/m,
+  },
+  {
+    name: '--broker password only from the environment',
+    args: ['diff', TOPO, TOPO, '--broker', 'http://127.0.0.1:1'],
+    env: { WARREN_BROKER_PASSWORD: SECRET },
+    code: 0,
+    shows: /^warning: --broker: no user /m,
+  },
+  {
+    name: 'import --broker unreachable, with a password',
+    args: ['import', EXPORT, '--broker', `http://admin:${SECRET}@127.0.0.1:1`],
+    code: 1,
+    shows: /^warren: --broker: .*127\.0\.0\.1:1/m,
+  },
+  {
+    name: 'import --broker unreachable, JSON',
+    args: ['import', EXPORT, '--broker', `http://admin:${SECRET}@127.0.0.1:1`, '--format', 'json'],
+    code: 1,
+    jsonProblems: true,
+    shows: /"error": "--broker: .*127\.0\.0\.1:1/,
+  },
 
   // Closed pipes and full devices, on stdout and stderr, for every command.
   { name: 'export | head -c1', sh: piped(`${W} export big.yaml`), code: 0, quiet: true },
   { name: 'export --format json | head -c1', sh: piped(`${W} export big.yaml --format json`), code: 0, quiet: true },
   { name: 'validate (invalid) | head -c1 keeps exit 1', sh: piped(`${W} validate big-invalid.yaml`), code: 1 },
-  { name: 'validate --format json | head -c1', sh: piped(`${W} validate big-invalid.yaml --format json`), code: 1, quiet: true },
+  {
+    name: 'validate --format json | head -c1',
+    sh: piped(`${W} validate big-invalid.yaml --format json`),
+    code: 1,
+    quiet: true,
+  },
   { name: 'validate, stderr | head -c1', sh: piped(`${W} validate big-invalid.yaml`, 'stderr'), code: 1 },
   { name: 'diff | head -c1', sh: piped(`${W} diff big.yaml one-queue.yaml`), code: 0, quiet: true },
-  { name: 'diff --fail-on | head -c1 keeps exit 3', sh: piped(`${W} diff big.yaml one-queue.yaml --fail-on data-losing --format markdown`), code: 3 },
-  { name: 'route | head -c1', sh: piped(`${W} route ${TOPO} --vhost shop --exchange orders --key order.created.us`), code: 0, quiet: true },
+  {
+    name: 'diff --fail-on | head -c1 keeps exit 3',
+    sh: piped(`${W} diff big.yaml one-queue.yaml --fail-on data-losing --format markdown`),
+    code: 3,
+  },
+  {
+    name: 'route | head -c1',
+    sh: piped(`${W} route ${TOPO} --vhost shop --exchange orders --key order.created.us`),
+    code: 0,
+    quiet: true,
+  },
   { name: 'import | head -c1', sh: piped(`${W} import ${EXPORT}`), code: 0 },
   { name: 'export (invalid), stderr | head -c1', sh: piped(`${W} export big-invalid.yaml`, 'stderr'), code: 1 },
   { name: '--help | head -c1', sh: piped(`${W} --help`), code: 0, quiet: true },
-  { name: 'export >/dev/full', sh: `${W} export big.yaml >/dev/full`, code: 2, shows: /^warren: cannot write to standard output: .*ENOSPC/m },
-  { name: 'validate --format json >/dev/full', sh: `${W} validate ${TOPO} --format json >/dev/full`, code: 2, shows: /^warren: cannot write to standard output: .*ENOSPC/m },
-  { name: 'route >/dev/full', sh: `${W} route ${TOPO} --vhost shop --exchange orders --key order.created.us >/dev/full`, code: 2, shows: /ENOSPC/ },
+  {
+    name: 'export >/dev/full',
+    sh: `${W} export big.yaml >/dev/full`,
+    code: 2,
+    shows: /^warren: cannot write to standard output: .*ENOSPC/m,
+  },
+  {
+    name: 'validate --format json >/dev/full',
+    sh: `${W} validate ${TOPO} --format json >/dev/full`,
+    code: 2,
+    shows: /^warren: cannot write to standard output: .*ENOSPC/m,
+  },
+  {
+    name: 'route >/dev/full',
+    sh: `${W} route ${TOPO} --vhost shop --exchange orders --key order.created.us >/dev/full`,
+    code: 2,
+    shows: /ENOSPC/,
+  },
   { name: 'diff >/dev/full', sh: `${W} diff two-queues.yaml one-queue.yaml >/dev/full`, code: 2, shows: /ENOSPC/ },
   { name: 'import >/dev/full', sh: `${W} import ${EXPORT} >/dev/full`, code: 2, shows: /ENOSPC/ },
   { name: '--version >/dev/full', sh: `${W} --version >/dev/full`, code: 2, shows: /ENOSPC/ },
   { name: 'validate 2>/dev/full (the summary cannot be written)', sh: `${W} validate ${TOPO} 2>/dev/full`, code: 2 },
-  { name: 'export 2>/dev/full (the notes cannot be written)', sh: `${W} export ${TOPO} 2>/dev/full >/dev/null`, code: 2 },
+  {
+    name: 'export 2>/dev/full (the notes cannot be written)',
+    sh: `${W} export ${TOPO} 2>/dev/full >/dev/null`,
+    code: 2,
+  },
 
   // Names with control characters: escaped in every text output, raw (JSON-escaped) in JSON.
-  { name: 'validate: a name forging a problem line', args: ['validate', 'evil-invalid.yaml'], code: 1, shows: /evil-invalid\.yaml:7:33: error unknown-queue: .*missing\\u000a\/etc\/passwd/ },
-  { name: 'validate: the same in JSON keeps the name', args: ['validate', 'evil-invalid.yaml', '--format', 'json'], code: 1, shows: /"message": ".*missing\\n\/etc\/passwd/ },
-  { name: 'validate: a newline name with an invalid field', args: ['validate', 'evil-field.yaml'], code: 1, shows: at('evil-field.yaml', 5, 58, 'invalid-duration') },
-  { name: 'validate: a newline name with an invalid type', args: ['validate', 'evil-type.yaml'], code: 1, shows: /evil-type\.yaml:5:\d+: error invalid-value: / },
-  { name: 'validate: a file name with a newline', args: ['validate', 'odd-name'], code: 1, shows: /name\\u000afake\.yaml:1:1: error fake: x\.yaml:5:\d+: error invalid-duration: / },
-  { name: 'route: queue names with newline, ESC and U+2028', args: ['route', 'evil-valid.yaml', '--vhost', 'v', '--exchange', `e${FORGED}`], code: 0, shows: /^q\\u000a\/etc\/passwd:1:1: error fake: x\\u001b\[31m\\u2028$/m },
-  { name: 'route: an undeclared exchange named with a newline', args: ['route', 'evil-valid.yaml', '--vhost', 'v', '--exchange', `x${FORGED}`], code: 1, shows: /^warren: exchange `x\\u000a\/etc/m },
-  { name: 'route: an undeclared vhost named with ESC', args: ['route', 'evil-valid.yaml', '--vhost', 'v\u001b[2J', '--exchange', 'e'], code: 1, shows: /^warren: vhost `v\\u001b\[2J`/m },
-  { name: 'diff text: a removed queue with a newline name', args: ['diff', 'evil-base.yaml', 'evil-head.yaml'], code: 0, shows: /DATA-LOSING remove .*q\\u000a\/etc\/passwd/ },
-  { name: 'diff markdown: the same', args: ['diff', 'evil-base.yaml', 'evil-head.yaml', '--format', 'markdown'], code: 0, shows: /q\\\\u000a\/etc\/passwd/ },
-  { name: 'export: a user note with a newline name', args: ['export', 'evil-valid.yaml'], code: 0, shows: /^note: user u\\u000a\/etc\/passwd/m },
-  { name: 'import: a warning about a user with a newline name', args: ['import', 'evil-defs.json'], code: 0, shows: /evil-defs\.json:1:\d+: warning import-skipped: .*u\\u000a\/etc\/passwd/ },
+  {
+    name: 'validate: a name forging a problem line',
+    args: ['validate', 'evil-invalid.yaml'],
+    code: 1,
+    shows: /evil-invalid\.yaml:7:33: error unknown-queue: .*missing\\u000a\/etc\/passwd/,
+  },
+  {
+    name: 'validate: the same in JSON keeps the name',
+    args: ['validate', 'evil-invalid.yaml', '--format', 'json'],
+    code: 1,
+    shows: /"message": ".*missing\\n\/etc\/passwd/,
+  },
+  {
+    name: 'validate: a newline name with an invalid field',
+    args: ['validate', 'evil-field.yaml'],
+    code: 1,
+    shows: at('evil-field.yaml', 5, 58, 'invalid-duration'),
+  },
+  {
+    name: 'validate: a newline name with an invalid type',
+    args: ['validate', 'evil-type.yaml'],
+    code: 1,
+    shows: /evil-type\.yaml:5:\d+: error invalid-value: /,
+  },
+  {
+    name: 'validate: a file name with a newline',
+    args: ['validate', 'odd-name'],
+    code: 1,
+    shows: /name\\u000afake\.yaml:1:1: error fake: x\.yaml:5:\d+: error invalid-duration: /,
+  },
+  {
+    name: 'route: queue names with newline, ESC and U+2028',
+    args: ['route', 'evil-valid.yaml', '--vhost', 'v', '--exchange', `e${FORGED}`],
+    code: 0,
+    shows: /^q\\u000a\/etc\/passwd:1:1: error fake: x\\u001b\[31m\\u2028$/m,
+  },
+  {
+    name: 'route: an undeclared exchange named with a newline',
+    args: ['route', 'evil-valid.yaml', '--vhost', 'v', '--exchange', `x${FORGED}`],
+    code: 1,
+    shows: /^warren: exchange `x\\u000a\/etc/m,
+  },
+  {
+    name: 'route: an undeclared vhost named with ESC',
+    args: ['route', 'evil-valid.yaml', '--vhost', 'v\u001b[2J', '--exchange', 'e'],
+    code: 1,
+    shows: /^warren: vhost `v\\u001b\[2J`/m,
+  },
+  {
+    name: 'diff text: a removed queue with a newline name',
+    args: ['diff', 'evil-base.yaml', 'evil-head.yaml'],
+    code: 0,
+    shows: /DATA-LOSING remove .*q\\u000a\/etc\/passwd/,
+  },
+  {
+    name: 'diff markdown: the same',
+    args: ['diff', 'evil-base.yaml', 'evil-head.yaml', '--format', 'markdown'],
+    code: 0,
+    shows: /q\\\\u000a\/etc\/passwd/,
+  },
+  {
+    name: 'export: a user note with a newline name',
+    args: ['export', 'evil-valid.yaml'],
+    code: 0,
+    shows: /^note: user u\\u000a\/etc\/passwd/m,
+  },
+  {
+    name: 'import: a warning about a user with a newline name',
+    args: ['import', 'evil-defs.json'],
+    code: 0,
+    shows: /evil-defs\.json:1:\d+: warning import-skipped: .*u\\u000a\/etc\/passwd/,
+  },
 
   // --format json failures: problems as JSON on stdout.
-  { name: 'route --format json on an invalid topology', args: ['route', INVALID, '--vhost', 'shop', '--exchange', 'orders', '--format', 'json'], code: 1, jsonProblems: true, shows: /"code": "unknown-exchange"/ },
-  { name: 'export --format json on an invalid topology', args: ['export', INVALID, '--format', 'json'], code: 1, jsonProblems: true, shows: /"line": 5,\s+"col": 49/ },
-  { name: 'diff --format json on an invalid side', args: ['diff', TOPO, INVALID, '--format', 'json'], code: 1, jsonProblems: true, shows: /"code": "unknown-exchange"/ },
-  { name: 'diff --format json on a FIFO', args: ['diff', 'fifo.yaml', TOPO, '--format', 'json'], code: 1, jsonProblems: true, shows: /"code": "file-unreadable"/ },
-  { name: 'route --format json to an undeclared vhost', args: ['route', TOPO, '--vhost', 'nope', '--exchange', 'orders', '--format', 'json'], code: 1, jsonProblems: true, shows: /"error": "vhost `nope`/ },
-  { name: 'export --format text on an invalid topology: lines on stderr', args: ['export', INVALID, '--format', 'text'], code: 1, shows: /references\.yaml:5:49: error unknown-exchange: / },
-  { name: 'diff --format markdown on an invalid side: lines on stderr', args: ['diff', INVALID, TOPO, '--format', 'markdown'], code: 1, shows: /references\.yaml:5:49: error unknown-exchange: / },
+  {
+    name: 'route --format json on an invalid topology',
+    args: ['route', INVALID, '--vhost', 'shop', '--exchange', 'orders', '--format', 'json'],
+    code: 1,
+    jsonProblems: true,
+    shows: /"code": "unknown-exchange"/,
+  },
+  {
+    name: 'export --format json on an invalid topology',
+    args: ['export', INVALID, '--format', 'json'],
+    code: 1,
+    jsonProblems: true,
+    shows: /"line": 5,\s+"col": 49/,
+  },
+  {
+    name: 'diff --format json on an invalid side',
+    args: ['diff', TOPO, INVALID, '--format', 'json'],
+    code: 1,
+    jsonProblems: true,
+    shows: /"code": "unknown-exchange"/,
+  },
+  {
+    name: 'diff --format json on a FIFO',
+    args: ['diff', 'fifo.yaml', TOPO, '--format', 'json'],
+    code: 1,
+    jsonProblems: true,
+    shows: /"code": "file-unreadable"/,
+  },
+  {
+    name: 'route --format json to an undeclared vhost',
+    args: ['route', TOPO, '--vhost', 'nope', '--exchange', 'orders', '--format', 'json'],
+    code: 1,
+    jsonProblems: true,
+    shows: /"error": "vhost `nope`/,
+  },
+  {
+    name: 'export --format text on an invalid topology: lines on stderr',
+    args: ['export', INVALID, '--format', 'text'],
+    code: 1,
+    shows: /references\.yaml:5:49: error unknown-exchange: /,
+  },
+  {
+    name: 'diff --format markdown on an invalid side: lines on stderr',
+    args: ['diff', INVALID, TOPO, '--format', 'markdown'],
+    code: 1,
+    shows: /references\.yaml:5:49: error unknown-exchange: /,
+  },
 ];
 
 function run(c: Case): CliResult {
-  const options = { cwd: DIR, timeout: TIMEOUT, ...(c.env ? { env: c.env } : {}), ...(c.input !== undefined ? { input: c.input } : {}) };
+  const options = {
+    cwd: DIR,
+    timeout: TIMEOUT,
+    ...(c.env ? { env: c.env } : {}),
+    ...(c.input !== undefined ? { input: c.input } : {}),
+  };
   return c.sh !== undefined ? runShell(c.sh, options) : runCli(c.args ?? [], options);
 }
 
@@ -247,7 +675,8 @@ describe('hostile command lines', () => {
     if (c.jsonProblems) {
       const body = JSON.parse(r.stdout) as { problems: Record<string, unknown>[] };
       expect(Array.isArray(body.problems)).toBe(true);
-      for (const p of body.problems) expect(Object.keys(p).sort()).toEqual(['code', 'col', 'file', 'line', 'message', 'pointer', 'severity']);
+      for (const p of body.problems)
+        expect(Object.keys(p).sort()).toEqual(['code', 'col', 'file', 'line', 'message', 'pointer', 'severity']);
     }
   });
 });

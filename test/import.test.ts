@@ -17,8 +17,27 @@ const FIXTURES = 'test/fixtures/import';
 /** Definitions with every list sorted, for comparing documents regardless of order. */
 function normalized(text: string): Record<string, string[]> {
   const doc = JSON.parse(text) as Record<string, unknown[]>;
-  const lists = ['vhosts', 'users', 'permissions', 'topic_permissions', 'policies', 'queues', 'exchanges', 'bindings', 'parameters'];
-  const sortKeys = (v: unknown): unknown => (Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sortKeys(x)])) : v);
+  const lists = [
+    'vhosts',
+    'users',
+    'permissions',
+    'topic_permissions',
+    'policies',
+    'queues',
+    'exchanges',
+    'bindings',
+    'parameters',
+  ];
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, x]) => [k, sortKeys(x)]),
+          )
+        : v;
   return Object.fromEntries(lists.map((k) => [k, (doc[k] ?? []).map((x) => JSON.stringify(sortKeys(x))).sort()]));
 }
 
@@ -45,7 +64,10 @@ describe('warren import', () => {
   it('maps a broker export: arguments as declared, warren policies folded, hashes kept, the rest skipped with its place', () => {
     const r = runCli(['import', join(FIXTURES, 'broker-export.json'), '--format', 'json']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { topology: string; problems: { code: string; file: string; line: number; col: number; severity: string }[] };
+    const out = JSON.parse(r.stdout) as {
+      topology: string;
+      problems: { code: string; file: string; line: number; col: number; severity: string }[];
+    };
     expect(out.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.code}`)).toEqual([
       `${FIXTURES}/broker-export.json:6:79 import-skipped`, // MD5 hash
       `${FIXTURES}/broker-export.json:15:5 import-skipped`, // permissions of an unknown user
@@ -57,7 +79,9 @@ describe('warren import', () => {
     const t = out.topology;
     expect(t).toContain('app-declared:\n        maxPriority: 5\n        arguments: { x-message-ttl: 5000 }');
     // Inherited from the user policy `ttl`, so not the queue's own: only what the queue adds.
-    expect(t).toContain('work:\n        type: quorum\n        deadLetter: { exchange: dlx, routingKey: work.dead }\n        deliveryLimit: 3\n');
+    expect(t).toContain(
+      'work:\n        type: quorum\n        deadLetter: { exchange: dlx, routingKey: work.dead }\n        deliveryLimit: 3\n',
+    );
     expect(t).toContain('password: { hash: kI0MHlX38jqO698UaneR9TZUFVcGhnVxJC1DTaU7m48+/o+y, algorithm: sha256 }');
     expect(t).toContain('limits: { maxConnections: 100, maxQueues: 50 }');
     expect(t).toContain('- { from: reports, to: work, match: any, headers: { format: pdf, pages: 3 } }');
@@ -68,12 +92,21 @@ describe('warren import', () => {
   it('reports what is not a definitions export at its place, exit 1, no stack trace', () => {
     const r = runCli(['import', join(FIXTURES, 'not-definitions.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n').filter(Boolean).map((l) => l.split(': ').slice(0, 2).join(': '))).toEqual([
+    expect(
+      r.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(': ').slice(0, 2).join(': ')),
+    ).toEqual([
       `${FIXTURES}/not-definitions.json:3:5: error definitions-shape`,
       `${FIXTURES}/not-definitions.json:5:12: error definitions-shape`,
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'warren-import-bad-'));
-    for (const [name, text, code] of [['junk.json', '{"queues": [', 'yaml-syntax'], ['empty.json', '', 'file-empty'], ['binary.json', '\u0000\u0001\uFFFD', 'file-encoding']] as const) {
+    for (const [name, text, code] of [
+      ['junk.json', '{"queues": [', 'yaml-syntax'],
+      ['empty.json', '', 'file-empty'],
+      ['binary.json', '\u0000\u0001\uFFFD', 'file-encoding'],
+    ] as const) {
       writeFileSync(join(dir, name), name === 'binary.json' ? Buffer.from([0xff, 0xfe, 0x00, 0x80]) : text);
       const bad = runCli(['import', join(dir, name), '--format', 'json']);
       expect(bad.code).toBe(1);
@@ -81,7 +114,9 @@ describe('warren import', () => {
       expect(JSON.parse(bad.stdout).problems[0].code).toBe(code);
     }
     expect(runCli(['import']).code).toBe(2);
-    expect(runCli(['import', join(FIXTURES, 'broker-export.json'), '-o', join(FIXTURES, 'broker-export.json')]).code).toBe(2);
+    expect(
+      runCli(['import', join(FIXTURES, 'broker-export.json'), '-o', join(FIXTURES, 'broker-export.json')]).code,
+    ).toBe(2);
   });
 
   it('reads DEFINITIONS from standard input for -, naming it <stdin> in problems', () => {
@@ -89,9 +124,14 @@ describe('warren import', () => {
     const stdin = runCli(['import', '-'], { input: readFileSync(join(FIXTURES, 'broker-export.json'), 'utf8') });
     expect(stdin.code).toBe(file.code);
     expect(stdin.stdout).toBe(file.stdout);
-    const bad = runCli(['import', '-', '--format', 'json'], { input: readFileSync(join(FIXTURES, 'not-definitions.json'), 'utf8') });
+    const bad = runCli(['import', '-', '--format', 'json'], {
+      input: readFileSync(join(FIXTURES, 'not-definitions.json'), 'utf8'),
+    });
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout).problems.map((p: { file: string; code: string }) => `${p.file} ${p.code}`)).toEqual(['<stdin> definitions-shape', '<stdin> definitions-shape']);
+    expect(JSON.parse(bad.stdout).problems.map((p: { file: string; code: string }) => `${p.file} ${p.code}`)).toEqual([
+      '<stdin> definitions-shape',
+      '<stdin> definitions-shape',
+    ]);
   });
 
   it('exits 1 for a --vhost the export does not hold, with the unknown-vhost error', () => {
@@ -123,14 +163,25 @@ describe('warren import', () => {
 
 describe('import helpers', () => {
   it('writes durations and sizes with a unit only when exact, and they parse back', () => {
-    for (const ms of [0, 1, 999, 1000, 60_000, 90_000, 3_600_000, 86_400_000, 7 * 86_400_000, 1500]) expect(parseDuration(formatDuration(ms))).toBe(ms);
-    for (const bytes of [0, 1, 1000, 1024, 1536, 20 * 1000 ** 3, 1024 ** 3, 123_456_789]) expect(parseSize(formatSize(bytes))).toBe(bytes);
-    expect([formatDuration(60_000), formatDuration(1500), formatSize(1024 ** 3), formatSize(20e9)]).toEqual(['1m', 1500, '1GiB', '20GB']);
+    for (const ms of [0, 1, 999, 1000, 60_000, 90_000, 3_600_000, 86_400_000, 7 * 86_400_000, 1500])
+      expect(parseDuration(formatDuration(ms))).toBe(ms);
+    for (const bytes of [0, 1, 1000, 1024, 1536, 20 * 1000 ** 3, 1024 ** 3, 123_456_789])
+      expect(parseSize(formatSize(bytes))).toBe(bytes);
+    expect([formatDuration(60_000), formatDuration(1500), formatSize(1024 ** 3), formatSize(20e9)]).toEqual([
+      '1m',
+      1500,
+      '1GiB',
+      '20GB',
+    ]);
   });
 
   it('folds a warren policy back into fields, leaving out what the user policy gives', () => {
-    expect(foldSettings({ 'message-ttl': 1000, 'max-length': 5, 'dead-letter-routing-key': 'k', 'dead-letter-exchange': 'dlx' }, { 'max-length': 5, 'dead-letter-exchange': 'dlx' }))
-      .toEqual({ messageTtl: '1s', deadLetter: { exchange: 'dlx', routingKey: 'k' } });
+    expect(
+      foldSettings(
+        { 'message-ttl': 1000, 'max-length': 5, 'dead-letter-routing-key': 'k', 'dead-letter-exchange': 'dlx' },
+        { 'max-length': 5, 'dead-letter-exchange': 'dlx' },
+      ),
+    ).toEqual({ messageTtl: '1s', deadLetter: { exchange: 'dlx', routingKey: 'k' } });
     expect(foldSettings({ 'max-age': '604800s' }, {})).toEqual({ maxAge: '7d' });
     // A key no field expresses: the policy stays a policy.
     expect(foldSettings({ 'ha-mode': 'all' }, {})).toBeUndefined();
@@ -147,9 +198,18 @@ describe('import of awkward exports', () => {
   });
 
   it('the last of duplicate definitions is imported, the others are reported', () => {
-    const queue = (n: number) => ({ name: 'q', vhost: 'shop', durable: true, auto_delete: false, arguments: { 'x-max-length': n } });
+    const queue = (n: number) => ({
+      name: 'q',
+      vhost: 'shop',
+      durable: true,
+      auto_delete: false,
+      arguments: { 'x-max-length': n },
+    });
     const imported = importDefinitions('d.json', { vhosts: [vhost], queues: [queue(1), queue(2), queue(3)] });
-    expect(imported.findings.map((f) => `${f.code} ${f.pointer}`)).toEqual(['import-skipped /queues/0', 'import-skipped /queues/1']);
+    expect(imported.findings.map((f) => `${f.code} ${f.pointer}`)).toEqual([
+      'import-skipped /queues/0',
+      'import-skipped /queues/1',
+    ]);
     expect(imported.vhosts.get('shop')!.queues!.q!.arguments).toEqual({ 'x-max-length': 3 });
   });
 

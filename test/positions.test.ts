@@ -16,7 +16,11 @@ function problems(text: string): string[] {
 const LINES = ['version: 1', 'vhosts:', '  v:', '    queues:', '      q: { maxLength: -1 }', ''];
 
 describe('line breaks', () => {
-  it.each([['LF', '\n'], ['CRLF', '\r\n'], ['CR', '\r']])('%s: the error is on line 5', (_, eol) => {
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['CR', '\r'],
+  ])('%s: the error is on line 5', (_, eol) => {
     expect(problems(LINES.join(eol))).toEqual(['5:23 invalid-value']);
   });
 
@@ -27,7 +31,9 @@ describe('line breaks', () => {
 
 describe('columns', () => {
   it('count an emoji as one column', () => {
-    expect(problems('version: 1\nvhosts:\n  v:\n    queues:\n      "😀😀": { maxLength: -1 }\n')).toEqual(['5:26 invalid-value']);
+    expect(problems('version: 1\nvhosts:\n  v:\n    queues:\n      "😀😀": { maxLength: -1 }\n')).toEqual([
+      '5:26 invalid-value',
+    ]);
   });
 
   it('linePos maps offsets, clamped to the text', () => {
@@ -42,6 +48,8 @@ describe('columns', () => {
 
 describe('tags', () => {
   it('an unknown tag is reported at the tag', () => {
-    expect(problems('version: 1\nvhosts:\n  v:\n    queues:\n      q: !x { maxLength: 1 }\n')).toEqual(['5:10 yaml-syntax']);
+    expect(problems('version: 1\nvhosts:\n  v:\n    queues:\n      q: !x { maxLength: 1 }\n')).toEqual([
+      '5:10 yaml-syntax',
+    ]);
   });
 });

@@ -33,35 +33,133 @@ function check(text: string): void {
 
 // Names: ordinary ones, and ones made to break things.
 const oddName = fc.oneof(
-  fc.constantFrom('orders', 'a.b', 'amq.x', '', ' ', '1e3', '0x10', '007', '~', 'null', 'true', '-', '?', '*a', '&a', '!t', '#', 'a: b', '"', "'", '😀', 'é'.repeat(130)),
+  fc.constantFrom(
+    'orders',
+    'a.b',
+    'amq.x',
+    '',
+    ' ',
+    '1e3',
+    '0x10',
+    '007',
+    '~',
+    'null',
+    'true',
+    '-',
+    '?',
+    '*a',
+    '&a',
+    '!t',
+    '#',
+    'a: b',
+    '"',
+    "'",
+    '😀',
+    'é'.repeat(130),
+  ),
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.string({ unit: fc.constantFrom('a', '\n', '\r', '\t', '\u0000', '\u0085', '\u2028', '\uD800', '\uDC00', '\uFEFF', ':', '{', '['), maxLength: 8 }),
+  fc.string({
+    unit: fc.constantFrom(
+      'a',
+      '\n',
+      '\r',
+      '\t',
+      '\u0000',
+      '\u0085',
+      '\u2028',
+      '\uD800',
+      '\uDC00',
+      '\uFEFF',
+      ':',
+      '{',
+      '[',
+    ),
+    maxLength: 8,
+  }),
 );
 const hugeNumber = fc.oneof(
   fc.constantFrom(2 ** 53, 2 ** 53 + 2, 1e23, -1, 0, 1e308, Number.MAX_SAFE_INTEGER),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map((n) => Number(n)),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
-const value: fc.Arbitrary<unknown> = fc.oneof(hugeNumber, oddName, fc.boolean(), fc.constant(null), fc.constantFrom('60s', '1.5h', '10MiB', 'soon'));
+const value: fc.Arbitrary<unknown> = fc.oneof(
+  hugeNumber,
+  oddName,
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('60s', '1.5h', '10MiB', 'soon'),
+);
 const queue = fc.record(
   {
     type: fc.constantFrom('classic', 'quorum', 'stream', 'banana'),
-    messageTtl: value, maxLength: value, deliveryLimit: value, maxPriority: value,
+    messageTtl: value,
+    maxLength: value,
+    deliveryLimit: value,
+    maxPriority: value,
     deadLetter: fc.record({ exchange: oddName, routingKey: oddName }, { requiredKeys: [] }),
-    arguments: fc.dictionary(fc.constantFrom('x-max-priority', 'x-queue-type', 'x-message-ttl', 'x-max-length', 'x-max-age', 'x-dead-letter-exchange', 'x-custom'), value),
+    arguments: fc.dictionary(
+      fc.constantFrom(
+        'x-max-priority',
+        'x-queue-type',
+        'x-message-ttl',
+        'x-max-length',
+        'x-max-age',
+        'x-dead-letter-exchange',
+        'x-custom',
+      ),
+      value,
+    ),
   },
   { requiredKeys: [] },
 );
 const topology = fc.record(
   {
     version: fc.constantFrom<unknown>(1, 1, 1, 2, '1'),
-    vhosts: fc.dictionary(oddName, fc.record({
-      exchanges: fc.dictionary(oddName, fc.record({ type: fc.constantFrom('direct', 'topic', 'headers', 'x-odd') }, { requiredKeys: [] }), { maxKeys: 3 }),
-      queues: fc.dictionary(oddName, queue, { maxKeys: 4 }),
-      bindings: fc.array(fc.record({ from: oddName, to: oddName, key: oddName, headers: fc.dictionary(oddName, value, { maxKeys: 2 }), match: fc.constantFrom('all', 'any') }, { requiredKeys: ['from'] }), { maxLength: 3 }),
-      policies: fc.dictionary(oddName, fc.record({ pattern: fc.oneof(oddName, fc.constantFrom('^(a+)+$', '[^]', '(?<=a)b', '(?i)x', '\\u0041', '.*')), priority: value, definition: fc.dictionary(fc.constantFrom('message-ttl', 'max-length', 'odd'), value) }), { maxKeys: 3 }),
-    }, { requiredKeys: [] }), { maxKeys: 3 }),
-    users: fc.dictionary(oddName, fc.record({ permissions: fc.dictionary(oddName, fc.record({ configure: oddName, write: oddName, read: oddName })) }, { requiredKeys: [] }), { maxKeys: 2 }),
+    vhosts: fc.dictionary(
+      oddName,
+      fc.record(
+        {
+          exchanges: fc.dictionary(
+            oddName,
+            fc.record({ type: fc.constantFrom('direct', 'topic', 'headers', 'x-odd') }, { requiredKeys: [] }),
+            { maxKeys: 3 },
+          ),
+          queues: fc.dictionary(oddName, queue, { maxKeys: 4 }),
+          bindings: fc.array(
+            fc.record(
+              {
+                from: oddName,
+                to: oddName,
+                key: oddName,
+                headers: fc.dictionary(oddName, value, { maxKeys: 2 }),
+                match: fc.constantFrom('all', 'any'),
+              },
+              { requiredKeys: ['from'] },
+            ),
+            { maxLength: 3 },
+          ),
+          policies: fc.dictionary(
+            oddName,
+            fc.record({
+              pattern: fc.oneof(oddName, fc.constantFrom('^(a+)+$', '[^]', '(?<=a)b', '(?i)x', '\\u0041', '.*')),
+              priority: value,
+              definition: fc.dictionary(fc.constantFrom('message-ttl', 'max-length', 'odd'), value),
+            }),
+            { maxKeys: 3 },
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxKeys: 3 },
+    ),
+    users: fc.dictionary(
+      oddName,
+      fc.record(
+        { permissions: fc.dictionary(oddName, fc.record({ configure: oddName, write: oddName, read: oddName })) },
+        { requiredKeys: [] },
+      ),
+      { maxKeys: 2 },
+    ),
   },
   { requiredKeys: ['version'] },
 );
@@ -90,13 +188,47 @@ function emit(data: unknown, indent: string, eol: string, anchors: boolean): str
 
 const document = fc.oneof(
   fc.tuple(topology, fc.integer({ min: -1, max: 3 })).map(([t, flow]) => dump(t, flow)),
-  fc.tuple(topology, fc.constantFrom('\n', '\r\n', '\r'), fc.boolean()).map(([t, eol, anchors]) => `version: 1${emit({ vhosts: (t as { vhosts?: unknown }).vhosts ?? {} }, '', eol, anchors)}${eol}`),
-  fc.tuple(fc.array(fc.constantFrom('version: 1', 'vhosts:', '  v:', '    queues:', '      ? {a: b}', '      : {}', '      ~: {}', '      1e3: {}', '      q: *nope', '      q: !x {}', '      q: &a {maxLength: 1e23}', '      r: *a', '\t', '"\\uD800": {}', '---', 'x: [', ''), { maxLength: 12 }), fc.constantFrom('\n', '\r\n', '\r')).map(([lines, eol]) => lines.join(eol)),
+  fc
+    .tuple(topology, fc.constantFrom('\n', '\r\n', '\r'), fc.boolean())
+    .map(
+      ([t, eol, anchors]) =>
+        `version: 1${emit({ vhosts: (t as { vhosts?: unknown }).vhosts ?? {} }, '', eol, anchors)}${eol}`,
+    ),
+  fc
+    .tuple(
+      fc.array(
+        fc.constantFrom(
+          'version: 1',
+          'vhosts:',
+          '  v:',
+          '    queues:',
+          '      ? {a: b}',
+          '      : {}',
+          '      ~: {}',
+          '      1e3: {}',
+          '      q: *nope',
+          '      q: !x {}',
+          '      q: &a {maxLength: 1e23}',
+          '      r: *a',
+          '\t',
+          '"\\uD800": {}',
+          '---',
+          'x: [',
+          '',
+        ),
+        { maxLength: 12 },
+      ),
+      fc.constantFrom('\n', '\r\n', '\r'),
+    )
+    .map(([lines, eol]) => lines.join(eol)),
 );
 
 describe('generated documents', () => {
   it('load and validate without exceptions, in bounded time, with positions inside the file', () => {
-    fc.assert(fc.property(document, (text) => check(text)), { numRuns: 300 });
+    fc.assert(
+      fc.property(document, (text) => check(text)),
+      { numRuns: 300 },
+    );
   });
 
   it('the properties can fail: a position past the end would be caught', () => {

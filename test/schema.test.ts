@@ -30,7 +30,9 @@ describe('topology.schema.json', () => {
   it('is named by the modeline of every example file', () => {
     expect(examples.length).toBeGreaterThan(0);
     for (const file of examples) {
-      expect(readFileSync(join(TOPOLOGY, file), 'utf8').split('\n')[0], file).toBe('# yaml-language-server: $schema=../topology.schema.json');
+      expect(readFileSync(join(TOPOLOGY, file), 'utf8').split('\n')[0], file).toBe(
+        '# yaml-language-server: $schema=../topology.schema.json',
+      );
     }
   });
 });

@@ -34,23 +34,43 @@ describe('matching', () => {
   it('does not match patterns RE2 cannot read; only policies are warned about it', () => {
     for (const pattern of ['^(?!temp)', '(a)\\1', '(?<=x)y', '(a{100}){100}', 'x{1000}'.repeat(400)]) {
       expect(compileForMatching(pattern), pattern).toBeUndefined();
-      expect(checkRegex(pattern, at, 'policy pattern', true).map((f) => f.code), pattern).toEqual(['regex-dialect']);
-      expect(checkRegex(pattern, at, 'read permission').map((f) => f.code), pattern).toEqual([]);
+      expect(
+        checkRegex(pattern, at, 'policy pattern', true).map((f) => f.code),
+        pattern,
+      ).toEqual(['regex-dialect']);
+      expect(
+        checkRegex(pattern, at, 'read permission').map((f) => f.code),
+        pattern,
+      ).toEqual([]);
     }
   });
 
   it('validate, plan, export and diff of a topology with such a policy and name finish', () => {
     const topology: TopologyFile = {
       version: 1,
-      vhosts: { v: { queues: { [NAME]: { messageTtl: '1m' } }, policies: {
-        a: { pattern: EVIL, definition: { expires: 1000 } }, b: { pattern: '^(a|aa)+$', definition: { 'max-length': 5 } },
-      } } },
+      vhosts: {
+        v: {
+          queues: { [NAME]: { messageTtl: '1m' } },
+          policies: {
+            a: { pattern: EVIL, definition: { expires: 1000 } },
+            b: { pattern: '^(a|aa)+$', definition: { 'max-length': 5 } },
+          },
+        },
+      },
     };
     const { model } = mergeFiles([{ file: 't.yaml', data: topology, broken: [] }]);
     expect(crossCheck(model).map((f) => f.code)).toEqual([]);
     const plan = compilePlan(model);
     expect(planToDefinitions(plan).definitions.policies?.length).toBe(3);
-    const head = compilePlan(mergeFiles([{ file: 't.yaml', data: { ...topology, vhosts: { v: { ...topology.vhosts!.v!, queues: { [NAME]: { messageTtl: '2m' } } } } }, broken: [] }]).model);
+    const head = compilePlan(
+      mergeFiles([
+        {
+          file: 't.yaml',
+          data: { ...topology, vhosts: { v: { ...topology.vhosts!.v!, queues: { [NAME]: { messageTtl: '2m' } } } } },
+          broken: [],
+        },
+      ]).model,
+    );
     expect(diffPlans(plan, head).map((c) => c.class)).toEqual(['safe']);
   });
 });
@@ -61,7 +81,10 @@ describe('patterns PCRE refuses though JavaScript accepts them', () => {
     expect(checkRegex(pattern, at, 'read permission').map((f) => f.code)).toEqual(['invalid-regex']);
   });
 
-  it.each(['[]a]', '[^]a]', '[a-z]', '[\\d-]', '[-\\d]', '[a\\-z]', '\\[^]', '^orders$', '[[:alpha:]-]'])('%s is not refused for that', (pattern) => {
-    expect(pcreRefusal(pattern)).toBeUndefined();
-  });
+  it.each(['[]a]', '[^]a]', '[a-z]', '[\\d-]', '[-\\d]', '[a\\-z]', '\\[^]', '^orders$', '[[:alpha:]-]'])(
+    '%s is not refused for that',
+    (pattern) => {
+      expect(pcreRefusal(pattern)).toBeUndefined();
+    },
+  );
 });

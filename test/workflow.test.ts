@@ -13,10 +13,22 @@ const runs = Object.values(workflow.jobs).flatMap((j) => j.steps.flatMap((s) => 
 
 /** The arguments of every `npx warren …` line, continuation lines joined, GitHub expressions and shell variables filled in. */
 function warrenInvocations(): string[][] {
-  const fill = (s: string) => s.replace(/"\$\{\{ vars\.STAGING_MANAGEMENT_URL \}\}"/g, 'http://127.0.0.1:15672').replace(/"\$stack"/g, 'stacks/Pulumi.staging.yaml')
-    .replace(/\.base\/topology/g, 'topology');
-  return runs.flatMap((r) => r.replace(/\\\n\s*/g, ' ').split('\n')).filter((l) => l.trim().startsWith('npx warren '))
-    .map((l) => fill(l.trim().replace(/^npx warren /, '').replace(/\s*(\|\||>).*$/, '')).split(/\s+/));
+  const fill = (s: string) =>
+    s
+      .replace(/"\$\{\{ vars\.STAGING_MANAGEMENT_URL \}\}"/g, 'http://127.0.0.1:15672')
+      .replace(/"\$stack"/g, 'stacks/Pulumi.staging.yaml')
+      .replace(/\.base\/topology/g, 'topology');
+  return runs
+    .flatMap((r) => r.replace(/\\\n\s*/g, ' ').split('\n'))
+    .filter((l) => l.trim().startsWith('npx warren '))
+    .map((l) =>
+      fill(
+        l
+          .trim()
+          .replace(/^npx warren /, '')
+          .replace(/\s*(\|\||>).*$/, ''),
+      ).split(/\s+/),
+    );
 }
 
 describe('examples/github-actions/warren.yml', () => {

@@ -20,18 +20,27 @@ export interface BrokerAddress {
 }
 
 /** The TLS files the environment names, read; or which one cannot be read and why. */
-export function brokerTls(env: NodeJS.ProcessEnv, read: (path: string) => string): TlsSettings | { readonly error: string } | undefined {
+export function brokerTls(
+  env: NodeJS.ProcessEnv,
+  read: (path: string) => string,
+): TlsSettings | { readonly error: string } | undefined {
   const files = { ca: env.WARREN_BROKER_CA_FILE, cert: env.WARREN_BROKER_CERT_FILE, key: env.WARREN_BROKER_KEY_FILE };
   const insecure = env.WARREN_BROKER_INSECURE;
-  if (insecure !== undefined && insecure !== 'true' && insecure !== 'false') return { error: `WARREN_BROKER_INSECURE must be true or false` };
-  if ((files.cert === undefined) !== (files.key === undefined)) return { error: 'WARREN_BROKER_CERT_FILE and WARREN_BROKER_KEY_FILE go together (a client certificate and its key)' };
+  if (insecure !== undefined && insecure !== 'true' && insecure !== 'false')
+    return { error: `WARREN_BROKER_INSECURE must be true or false` };
+  if ((files.cert === undefined) !== (files.key === undefined))
+    return {
+      error: 'WARREN_BROKER_CERT_FILE and WARREN_BROKER_KEY_FILE go together (a client certificate and its key)',
+    };
   const out: Record<string, string | boolean> = insecure === 'true' ? { insecure: true } : {};
   for (const [k, path] of Object.entries(files)) {
     if (path === undefined) continue;
     try {
       out[k] = read(path);
     } catch (e) {
-      return { error: `WARREN_BROKER_${k === 'ca' ? 'CA' : k.toUpperCase()}_FILE ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+      return {
+        error: `WARREN_BROKER_${k === 'ca' ? 'CA' : k.toUpperCase()}_FILE ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      };
     }
   }
   return Object.keys(out).length > 0 ? (out as TlsSettings) : undefined;
@@ -45,9 +54,11 @@ export function parseBrokerUrl(raw: string): BrokerAddress | { readonly error: s
   } catch {
     return { error: 'not a URL (expected e.g. http://localhost:15672)' };
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return { error: 'not an http(s) URL of the management API' };
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
+    return { error: 'not an http(s) URL of the management API' };
   const fromUrl = { user: decode(url.username), password: decode(url.password) };
-  if (fromUrl.user === undefined || fromUrl.password === undefined) return { error: 'the user info is not valid percent-encoding' };
+  if (fromUrl.user === undefined || fromUrl.password === undefined)
+    return { error: 'the user info is not valid percent-encoding' };
   const user = fromUrl.user || process.env.WARREN_BROKER_USER || '';
   const password = fromUrl.password || process.env.WARREN_BROKER_PASSWORD || '';
   url.username = '';
@@ -61,10 +72,16 @@ export function brokerReader(address: BrokerAddress): (path: string) => Promise<
   const auth = 'Basic ' + Buffer.from(`${address.user}:${address.password}`).toString('base64');
   return async (path) => {
     try {
-      const { status, text } = await httpRequest(`${base}/api${path}`, address.tls, { method: 'GET', headers: { authorization: auth }, timeoutMs: 10_000 });
+      const { status, text } = await httpRequest(`${base}/api${path}`, address.tls, {
+        method: 'GET',
+        headers: { authorization: auth },
+        timeoutMs: 10_000,
+      });
       return { status, body: status >= 200 && status < 300 && text ? JSON.parse(text) : undefined };
     } catch (error) {
-      const cause = (error as { cause?: { message?: string; code?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message;
+      const cause =
+        (error as { cause?: { message?: string; code?: string } }).cause?.code ??
+        (error as { cause?: { message?: string } }).cause?.message;
       return { error: `the broker at ${base} could not be read (${cause ?? (error as Error).message})` };
     }
   };

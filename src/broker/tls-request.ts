@@ -14,9 +14,17 @@ export interface TlsSettings {
   readonly insecure?: boolean;
 }
 
-export interface TlsAnswer { readonly status: number; readonly text: string }
+export interface TlsAnswer {
+  readonly status: number;
+  readonly text: string;
+}
 
-export interface RequestInit { readonly method: string; readonly headers: Record<string, string>; readonly body?: string; readonly timeoutMs: number }
+export interface RequestInit {
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+}
 
 /**
  * fetch, or Node's https when `tls` is given and the URL is https. Either way
@@ -25,28 +33,47 @@ export interface RequestInit { readonly method: string; readonly headers: Record
  */
 export async function httpRequest(url: string, tls: TlsSettings | undefined, init: RequestInit): Promise<TlsAnswer> {
   if (tls && url.startsWith('https:')) return tlsRequest(url, tls, init);
-  const response = await fetch(url, { method: init.method, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs), ...(init.body === undefined ? {} : { body: init.body }) });
+  const response = await fetch(url, {
+    method: init.method,
+    headers: init.headers,
+    signal: AbortSignal.timeout(init.timeoutMs),
+    ...(init.body === undefined ? {} : { body: init.body }),
+  });
   return { status: response.status, text: await response.text() };
 }
 
 function tlsRequest(url: string, tls: TlsSettings, init: RequestInit): Promise<TlsAnswer> {
   const https = process.getBuiltinModule('node:https') as typeof import('node:https');
   return new Promise((resolve, reject) => {
-    const request = https.request(url, {
-      method: init.method, headers: init.headers, rejectUnauthorized: tls.insecure !== true,
-      ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}),
-    }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        // Bounded: a management API answer is never this large; the rest is dropped.
-        if ((size += chunk.length) <= 64 * 1024 * 1024) chunks.push(chunk);
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', (e) => reject(Object.assign(new Error('request failed'), { cause: e })));
-    });
-    request.setTimeout(init.timeoutMs, () => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
-    request.on('error', (e: Error & { code?: string }) => reject(e.name === 'TimeoutError' ? e : Object.assign(new Error('request failed'), { cause: e })));
+    const request = https.request(
+      url,
+      {
+        method: init.method,
+        headers: init.headers,
+        rejectUnauthorized: tls.insecure !== true,
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        ...(tls.cert ? { cert: tls.cert } : {}),
+        ...(tls.key ? { key: tls.key } : {}),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          // Bounded: a management API answer is never this large; the rest is dropped.
+          if ((size += chunk.length) <= 64 * 1024 * 1024) chunks.push(chunk);
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', (e) => reject(Object.assign(new Error('request failed'), { cause: e })));
+      },
+    );
+    request.setTimeout(init.timeoutMs, () =>
+      request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })),
+    );
+    request.on('error', (e: Error & { code?: string }) =>
+      reject(e.name === 'TimeoutError' ? e : Object.assign(new Error('request failed'), { cause: e })),
+    );
     if (init.body !== undefined) request.write(init.body);
     request.end();
   });

@@ -20,17 +20,38 @@ export function checkBindings(model: TopologyModel): Finding[] {
 }
 
 function checkEnds(out: Finding[], vhost: VHostModel, b: BindingSpec, src: Source): void {
-  if (b.from === '') out.push(finding('default-exchange-binding', at(src, 'from'), 'the default exchange `""` cannot be bound'));
-  else if (!hasExchange(vhost, b.from)) out.push(finding('unknown-exchange', at(src, 'from'), `exchange \`${b.from}\` is not declared in vhost \`${vhost.name}\``));
+  if (b.from === '')
+    out.push(finding('default-exchange-binding', at(src, 'from'), 'the default exchange `""` cannot be bound'));
+  else if (!hasExchange(vhost, b.from))
+    out.push(
+      finding('unknown-exchange', at(src, 'from'), `exchange \`${b.from}\` is not declared in vhost \`${vhost.name}\``),
+    );
   if ((b.to === undefined) === (b.toExchange === undefined)) {
     const both = b.to !== undefined;
-    out.push(finding('binding-destination', both ? at(src, 'toExchange') : src, both ? 'a binding has one destination: `to` (a queue) or `toExchange`, not both' : 'a binding needs a destination: `to` (a queue) or `toExchange`', { target: both ? 'key' : 'value' }));
+    out.push(
+      finding(
+        'binding-destination',
+        both ? at(src, 'toExchange') : src,
+        both
+          ? 'a binding has one destination: `to` (a queue) or `toExchange`, not both'
+          : 'a binding needs a destination: `to` (a queue) or `toExchange`',
+        { target: both ? 'key' : 'value' },
+      ),
+    );
     return;
   }
-  if (b.to !== undefined && !vhost.queues.has(b.to)) out.push(finding('unknown-queue', at(src, 'to'), `queue \`${b.to}\` is not declared in vhost \`${vhost.name}\``));
-  if (b.toExchange === '') out.push(finding('default-exchange-binding', at(src, 'toExchange'), 'the default exchange `""` cannot be bound'));
+  if (b.to !== undefined && !vhost.queues.has(b.to))
+    out.push(finding('unknown-queue', at(src, 'to'), `queue \`${b.to}\` is not declared in vhost \`${vhost.name}\``));
+  if (b.toExchange === '')
+    out.push(finding('default-exchange-binding', at(src, 'toExchange'), 'the default exchange `""` cannot be bound'));
   else if (b.toExchange !== undefined && !hasExchange(vhost, b.toExchange)) {
-    out.push(finding('unknown-exchange', at(src, 'toExchange'), `exchange \`${b.toExchange}\` is not declared in vhost \`${vhost.name}\``));
+    out.push(
+      finding(
+        'unknown-exchange',
+        at(src, 'toExchange'),
+        `exchange \`${b.toExchange}\` is not declared in vhost \`${vhost.name}\``,
+      ),
+    );
   }
 }
 
@@ -39,7 +60,14 @@ function checkMatching(out: Finding[], vhost: VHostModel, b: BindingSpec, src: S
   if (type === undefined) return;
   const field = b.match !== undefined ? 'match' : b.headers !== undefined ? 'headers' : undefined;
   if (field && type !== 'headers') {
-    out.push(finding('headers-mismatch', at(src, field), `\`${field}\` only applies to headers exchanges; \`${b.from}\` is ${type}`, { target: 'key' }));
+    out.push(
+      finding(
+        'headers-mismatch',
+        at(src, field),
+        `\`${field}\` only applies to headers exchanges; \`${b.from}\` is ${type}`,
+        { target: 'key' },
+      ),
+    );
   }
   if ((b.key ?? '') !== '' && (type === 'fanout' || type === 'headers')) {
     out.push(finding('key-ignored', at(src, 'key'), `${type} exchanges ignore routing keys; this key has no effect`));

@@ -35,7 +35,13 @@ function deadLetterEdges(out: Finding[], vhost: VHostModel): Map<string, string[
     if (result.queues.length === 0) {
       const key = dl.routingKey === undefined ? '' : ` with key \`${dl.routingKey}\``;
       const via = dl.exchange === '' ? 'the default exchange' : `exchange \`${dl.exchange}\``;
-      out.push(finding('dead-letter-unroutable', at(src, 'deadLetter'), `dead letters of queue \`${name}\` sent to ${via}${key} reach no queue and would be dropped`));
+      out.push(
+        finding(
+          'dead-letter-unroutable',
+          at(src, 'deadLetter'),
+          `dead letters of queue \`${name}\` sent to ${via}${key} reach no queue and would be dropped`,
+        ),
+      );
     }
     edges.set(name, result.queues);
   }
@@ -75,5 +81,11 @@ function findExpiryCycles(out: Finding[], vhost: VHostModel, edges: Map<string, 
 function reportCycle(out: Finding[], vhost: VHostModel, cycle: string[]): void {
   const first = vhost.queues.get(cycle[0]!)!;
   const loop = [...cycle, cycle[0]].map((q) => `\`${q}\``).join(' → ');
-  out.push(finding('dead-letter-cycle', at(first.src, 'deadLetter'), `queues ${loop} dead-letter into each other by expiry with no consumer exit; RabbitMQ drops such messages`));
+  out.push(
+    finding(
+      'dead-letter-cycle',
+      at(first.src, 'deadLetter'),
+      `queues ${loop} dead-letter into each other by expiry with no consumer exit; RabbitMQ drops such messages`,
+    ),
+  );
 }

@@ -11,16 +11,41 @@ export function checkExchanges(model: TopologyModel): Finding[] {
       if (!ok) continue;
       const type = spec.type ?? 'direct';
       if (!KNOWN_TYPES.has(type) && !type.startsWith('x-')) {
-        out.push(finding('unknown-exchange-type', at(src, 'type'), `exchange type \`${type}\` is not built in, and plugin types start with \`x-\``));
+        out.push(
+          finding(
+            'unknown-exchange-type',
+            at(src, 'type'),
+            `exchange type \`${type}\` is not built in, and plugin types start with \`x-\``,
+          ),
+        );
       }
       if (type === 'x-delayed-message' && spec.delayedType === undefined) {
-        out.push(finding('delayed-type-required', at(src, 'type'), `x-delayed-message exchange \`${name}\` needs \`delayedType\` (direct, fanout, topic or headers)`));
+        out.push(
+          finding(
+            'delayed-type-required',
+            at(src, 'type'),
+            `x-delayed-message exchange \`${name}\` needs \`delayedType\` (direct, fanout, topic or headers)`,
+          ),
+        );
       }
       if (type !== 'x-delayed-message' && spec.delayedType !== undefined) {
-        out.push(finding('delayed-type-unexpected', at(src, 'delayedType'), `\`delayedType\` has no effect on a ${type} exchange`, { target: 'key' }));
+        out.push(
+          finding(
+            'delayed-type-unexpected',
+            at(src, 'delayedType'),
+            `\`delayedType\` has no effect on a ${type} exchange`,
+            { target: 'key' },
+          ),
+        );
       }
       if (spec.alternateExchange !== undefined && !hasExchange(vhost, spec.alternateExchange)) {
-        out.push(finding('unknown-exchange', at(src, 'alternateExchange'), `alternate exchange \`${spec.alternateExchange}\` is not declared in vhost \`${vhost.name}\``));
+        out.push(
+          finding(
+            'unknown-exchange',
+            at(src, 'alternateExchange'),
+            `alternate exchange \`${spec.alternateExchange}\` is not declared in vhost \`${vhost.name}\``,
+          ),
+        );
       }
     }
   }

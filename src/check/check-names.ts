@@ -9,13 +9,25 @@ export function checkNames(model: TopologyModel): Finding[] {
   const out: Finding[] = [];
   for (const vhost of model.vhosts.values()) {
     for (const src of vhost.sources) checkName(out, 'vhost', vhost.name, src);
-    for (const [kind, map] of [['exchange', vhost.exchanges], ['queue', vhost.queues]] as const) {
+    for (const [kind, map] of [
+      ['exchange', vhost.exchanges],
+      ['queue', vhost.queues],
+    ] as const) {
       for (const o of map.values()) {
         checkName(out, kind, o.name, o.src);
-        if (o.name.startsWith('amq.')) out.push(finding('reserved-name', o.src, `${kind} name \`${o.name}\` starts with \`amq.\`, which the broker reserves`, { target: 'key' }));
+        if (o.name.startsWith('amq.'))
+          out.push(
+            finding(
+              'reserved-name',
+              o.src,
+              `${kind} name \`${o.name}\` starts with \`amq.\`, which the broker reserves`,
+              { target: 'key' },
+            ),
+          );
       }
     }
-    for (const o of [...vhost.policies.values(), ...vhost.operatorPolicies.values()]) checkName(out, 'policy', o.name, o.src);
+    for (const o of [...vhost.policies.values(), ...vhost.operatorPolicies.values()])
+      checkName(out, 'policy', o.name, o.src);
   }
   for (const user of model.users.values()) checkName(out, 'user', user.name, user.src);
   return out;
@@ -23,8 +35,18 @@ export function checkNames(model: TopologyModel): Finding[] {
 
 function checkName(out: Finding[], kind: string, name: string, src: Source): void {
   if (name === '') out.push(finding('invalid-name', src, `${kind} name is empty`, { target: 'key' }));
-  else if (LONE_SURROGATE.test(name)) out.push(finding('invalid-name', src, `${kind} name holds a lone UTF-16 surrogate, which has no UTF-8 form`, { target: 'key' }));
-  else if (Buffer.byteLength(name) > MAX_BYTES) out.push(finding('invalid-name', src, `${kind} name is ${Buffer.byteLength(name)} bytes in UTF-8; at most ${MAX_BYTES}`, { target: 'key' }));
+  else if (LONE_SURROGATE.test(name))
+    out.push(
+      finding('invalid-name', src, `${kind} name holds a lone UTF-16 surrogate, which has no UTF-8 form`, {
+        target: 'key',
+      }),
+    );
+  else if (Buffer.byteLength(name) > MAX_BYTES)
+    out.push(
+      finding('invalid-name', src, `${kind} name is ${Buffer.byteLength(name)} bytes in UTF-8; at most ${MAX_BYTES}`, {
+        target: 'key',
+      }),
+    );
 }
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
@@ -35,7 +57,8 @@ export function checkKeyLength(key: string | undefined, src: Source, token?: str
   if (key === undefined) return [];
   const here = token === undefined ? src : at(src, ...token.split('/'));
   // UTF-8 would carry U+FFFD instead: the broker would see another key.
-  if (LONE_SURROGATE.test(key)) return [finding('invalid-value', here, 'key holds a lone UTF-16 surrogate, which has no UTF-8 form')];
+  if (LONE_SURROGATE.test(key))
+    return [finding('invalid-value', here, 'key holds a lone UTF-16 surrogate, which has no UTF-8 form')];
   if (Buffer.byteLength(key) <= MAX_BYTES) return [];
   return [finding('key-too-long', here, `key is ${Buffer.byteLength(key)} bytes; at most ${MAX_BYTES}`)];
 }

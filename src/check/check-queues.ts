@@ -16,7 +16,16 @@ type Field = QueueField;
 const UNSUPPORTED: Record<QueueType, readonly Field[]> = {
   classic: ['deliveryLimit', 'maxAge'],
   quorum: ['maxPriority', 'maxAge'],
-  stream: ['messageTtl', 'expires', 'maxLength', 'overflow', 'deadLetter', 'deliveryLimit', 'maxPriority', 'singleActiveConsumer'],
+  stream: [
+    'messageTtl',
+    'expires',
+    'maxLength',
+    'overflow',
+    'deadLetter',
+    'deliveryLimit',
+    'maxPriority',
+    'singleActiveConsumer',
+  ],
 };
 
 // RabbitMQ refuses TTLs and expiry beyond its timers' range (2^32 - 1 ms).
@@ -40,17 +49,28 @@ export function checkQueues(model: TopologyModel): Finding[] {
 type Where = (field: string) => Source;
 
 function checkTypeSupport(out: Finding[], type: QueueType, spec: QueueSpec, where: Where): void {
-  const unsupported = (field: string, what: string) => out.push(finding('queue-type-unsupported', where(field), `${type} queues do not support ${what}`, { target: 'key' }));
+  const unsupported = (field: string, what: string) =>
+    out.push(
+      finding('queue-type-unsupported', where(field), `${type} queues do not support ${what}`, { target: 'key' }),
+    );
   for (const field of UNSUPPORTED[type]) if (spec[field] !== undefined) unsupported(field, `\`${field}\``);
   if (type === 'classic') {
-    if (spec.deadLetter?.strategy === 'at-least-once') unsupported('deadLetter/strategy', 'at-least-once dead-lettering (quorum only)');
+    if (spec.deadLetter?.strategy === 'at-least-once')
+      unsupported('deadLetter/strategy', 'at-least-once dead-lettering (quorum only)');
     return;
   }
   if (spec.durable === false) unsupported('durable', 'non-durable declaration (they are always durable)');
   if (spec.autoDelete === true) unsupported('autoDelete', 'auto-delete');
-  if (type === 'quorum' && spec.overflow === 'reject-publish-dlx') unsupported('overflow', '`overflow: reject-publish-dlx`');
+  if (type === 'quorum' && spec.overflow === 'reject-publish-dlx')
+    unsupported('overflow', '`overflow: reject-publish-dlx`');
   if (type === 'quorum' && spec.deadLetter?.strategy === 'at-least-once' && spec.overflow !== 'reject-publish') {
-    out.push(finding('dead-letter-strategy', where('deadLetter/strategy'), 'at-least-once dead-lettering needs `overflow: reject-publish`; without it RabbitMQ falls back to at-most-once'));
+    out.push(
+      finding(
+        'dead-letter-strategy',
+        where('deadLetter/strategy'),
+        'at-least-once dead-lettering needs `overflow: reject-publish`; without it RabbitMQ falls back to at-most-once',
+      ),
+    );
   }
 }
 
@@ -59,11 +79,24 @@ function checkUnits(out: Finding[], spec: QueueSpec, where: Where): void {
     const value = spec[field];
     if (value === undefined) continue;
     const ms = parseDuration(value);
-    if (ms === undefined) out.push(finding('invalid-duration', where(field), `\`${field}\` must come to whole milliseconds`));
-    else if (field !== 'messageTtl' && ms === 0) out.push(finding('invalid-duration', where(field), `\`${field}\` must be at least 1ms`));
-    else if (field === 'maxAge' && ms % 1000 !== 0) out.push(finding('invalid-duration', where(field), '`maxAge` must be whole seconds (streams keep it in seconds)'));
-    else if (field !== 'maxAge' && ms > MAX_TIMER_MS) out.push(finding('invalid-duration', where(field), `\`${field}\` must be at most ${MAX_TIMER_MS}ms (about 49 days), RabbitMQ's timer limit`));
-    else if (ms > Number.MAX_SAFE_INTEGER) out.push(finding('invalid-duration', where(field), `\`${field}\` is too large to be exact`));
+    if (ms === undefined)
+      out.push(finding('invalid-duration', where(field), `\`${field}\` must come to whole milliseconds`));
+    else if (field !== 'messageTtl' && ms === 0)
+      out.push(finding('invalid-duration', where(field), `\`${field}\` must be at least 1ms`));
+    else if (field === 'maxAge' && ms % 1000 !== 0)
+      out.push(
+        finding('invalid-duration', where(field), '`maxAge` must be whole seconds (streams keep it in seconds)'),
+      );
+    else if (field !== 'maxAge' && ms > MAX_TIMER_MS)
+      out.push(
+        finding(
+          'invalid-duration',
+          where(field),
+          `\`${field}\` must be at most ${MAX_TIMER_MS}ms (about 49 days), RabbitMQ's timer limit`,
+        ),
+      );
+    else if (ms > Number.MAX_SAFE_INTEGER)
+      out.push(finding('invalid-duration', where(field), `\`${field}\` is too large to be exact`));
   }
   const bytes = spec.maxLengthBytes === undefined ? 0 : parseSize(spec.maxLengthBytes);
   if (bytes === undefined || bytes > Number.MAX_SAFE_INTEGER) {
@@ -75,7 +108,13 @@ function checkDeadLetter(out: Finding[], vhost: VHostModel, spec: QueueSpec, whe
   const dl = spec.deadLetter;
   if (!dl) return;
   if (dl.exchange !== '' && !hasExchange(vhost, dl.exchange)) {
-    out.push(finding('unknown-exchange', where('deadLetter/exchange'), `dead-letter exchange \`${dl.exchange}\` is not declared in vhost \`${vhost.name}\``));
+    out.push(
+      finding(
+        'unknown-exchange',
+        where('deadLetter/exchange'),
+        `dead-letter exchange \`${dl.exchange}\` is not declared in vhost \`${vhost.name}\``,
+      ),
+    );
   }
   out.push(...checkKeyLength(dl.routingKey, where('deadLetter/routingKey')));
 }
@@ -95,20 +134,37 @@ function effectiveSpec(out: Finding[], typed: QueueSpec, src: Source): { spec: Q
     const top = field.split('/')[0] as QueueField;
     const known = ARGUMENT_FIELD.get(name)!;
     if (typed[top] !== undefined) {
-      out.push(finding('argument-conflict', argumentAt(name), `raw argument \`${name}\` and field \`${top}\` both set the same thing; keep \`${top}\``, { target: 'key' }));
+      out.push(
+        finding(
+          'argument-conflict',
+          argumentAt(name),
+          `raw argument \`${name}\` and field \`${top}\` both set the same thing; keep \`${top}\``,
+          { target: 'key' },
+        ),
+      );
       continue;
     }
-    const why = known.immutable ? 'it says the same, and is checked' : 'as a raw argument it can never change without re-creating the queue';
-    out.push(finding('prefer-field', argumentAt(name), `use \`${top}\` instead of raw argument \`${name}\`: ${why}`, { target: 'key' }));
+    const why = known.immutable
+      ? 'it says the same, and is checked'
+      : 'as a raw argument it can never change without re-creating the queue';
+    out.push(
+      finding('prefer-field', argumentAt(name), `use \`${top}\` instead of raw argument \`${name}\`: ${why}`, {
+        target: 'key',
+      }),
+    );
     taken.set(field, name);
   }
   const where: Where = (field) => {
     // `deadLetter` as a whole stands where any of its arguments does.
-    const name = taken.get(field) ?? [...taken].find(([f]) => f.startsWith(`${field}/`) || field.startsWith(`${f.split('/')[0]}/`))?.[1];
+    const name =
+      taken.get(field) ??
+      [...taken].find(([f]) => f.startsWith(`${field}/`) || field.startsWith(`${f.split('/')[0]}/`))?.[1];
     return name !== undefined ? argumentAt(name) : at(src, ...field.split('/'));
   };
   if (taken.size === 0) return { spec: typed, where };
-  const candidate = Object.fromEntries(Object.entries(fromArgs.spec).filter(([field]) => typed[field as QueueField] === undefined));
+  const candidate = Object.fromEntries(
+    Object.entries(fromArgs.spec).filter(([field]) => typed[field as QueueField] === undefined),
+  );
   const schema = checkQueueFields(candidate, where);
   out.push(...schema.findings);
   const broken = new Set(schema.broken.map((b) => b.split('/')[0]));

@@ -16,11 +16,27 @@ import type * as Re2 from 're2js';
 import { finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 
 const PCRE_ESCAPES = new Map([
-  ['A', '\\A (start of subject)'], ['Z', '\\Z (end of subject)'], ['z', '\\z (end of subject)'], ['G', '\\G (first match position)'],
-  ['Q', '\\Q…\\E quoting'], ['E', '\\Q…\\E quoting'], ['K', '\\K (reset match start)'], ['R', '\\R (any newline)'],
-  ['h', '\\h (horizontal space)'], ['H', '\\H'], ['v', '\\v (vertical space; a vertical tab in JavaScript)'], ['V', '\\V'],
-  ['p', '\\p{…} (Unicode property)'], ['P', '\\P{…}'], ['X', '\\X (grapheme)'], ['C', '\\C (one code unit)'], ['N', '\\N'],
-  ['o', '\\o{…} (octal)'], ['g', '\\g (back-reference by number)'], ['e', '\\e (escape character)'], ['a', '\\a (bell)'],
+  ['A', '\\A (start of subject)'],
+  ['Z', '\\Z (end of subject)'],
+  ['z', '\\z (end of subject)'],
+  ['G', '\\G (first match position)'],
+  ['Q', '\\Q…\\E quoting'],
+  ['E', '\\Q…\\E quoting'],
+  ['K', '\\K (reset match start)'],
+  ['R', '\\R (any newline)'],
+  ['h', '\\h (horizontal space)'],
+  ['H', '\\H'],
+  ['v', '\\v (vertical space; a vertical tab in JavaScript)'],
+  ['V', '\\V'],
+  ['p', '\\p{…} (Unicode property)'],
+  ['P', '\\P{…}'],
+  ['X', '\\X (grapheme)'],
+  ['C', '\\C (one code unit)'],
+  ['N', '\\N'],
+  ['o', '\\o{…} (octal)'],
+  ['g', '\\g (back-reference by number)'],
+  ['e', '\\e (escape character)'],
+  ['a', '\\a (bell)'],
 ]);
 
 const PCRE_CONSTRUCTS: [RegExp, string][] = [
@@ -43,11 +59,24 @@ export function checkRegex(pattern: string, src: Source, what: string, matched =
   const pcre = pcreRefusal(pattern);
   if (pcre) return invalid(pcre);
   const dialect = pcreOnlySyntax(pattern);
-  if (dialect) return [finding('regex-dialect', src, `${what} uses ${dialect}, which Erlang and JavaScript read differently; only the broker can check it`)];
+  if (dialect)
+    return [
+      finding(
+        'regex-dialect',
+        src,
+        `${what} uses ${dialect}, which Erlang and JavaScript read differently; only the broker can check it`,
+      ),
+    ];
   const js = jsRefusal(pattern);
   if (js) return invalid(js);
   if (matched && !compileForMatching(pattern)) {
-    return [finding('regex-dialect', src, `${what} uses syntax warren does not match names with (lookaround, back-reference, or repeat counts too large to match in linear time); it is taken to match nothing here, and only the broker applies it`)];
+    return [
+      finding(
+        'regex-dialect',
+        src,
+        `${what} uses syntax warren does not match names with (lookaround, back-reference, or repeat counts too large to match in linear time); it is taken to match nothing here, and only the broker applies it`,
+      ),
+    ];
   }
   return [];
 }
@@ -122,7 +151,8 @@ function classEnd(pattern: string, start: number): number | string {
       item = { escape: false };
     }
     if (rangeFrom) {
-      if (rangeFrom.escape || item.escape) return 'a range in a character class cannot start or end with a class escape such as \\d';
+      if (rangeFrom.escape || item.escape)
+        return 'a range in a character class cannot start or end with a class escape such as \\d';
       rangeFrom = undefined;
       previous = undefined;
       continue;
@@ -185,7 +215,8 @@ const MAX_PROGRAM = 1_000_000;
 
 function programBound(pattern: string): number {
   let product = 1;
-  for (const [, low, high] of pattern.matchAll(/\{(\d*),?(\d*)\}/g)) product = Math.min(1000, product * Math.max(1, Number(low || 0), Number(high || 0)));
+  for (const [, low, high] of pattern.matchAll(/\{(\d*),?(\d*)\}/g))
+    product = Math.min(1000, product * Math.max(1, Number(low || 0), Number(high || 0)));
   return pattern.length * product;
 }
 

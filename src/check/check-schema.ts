@@ -20,7 +20,9 @@ export function checkSchema(file: string, data: unknown): SchemaResult & { data?
   const errors = validate.errors ?? [];
   const findings = errors.map((e) => translate(file, e));
   // Unknown fields and the version number do not make the rest unusable.
-  const broken = errors.filter((e) => e.keyword !== 'additionalProperties' && e.instancePath !== '/version' && !isRootVersion(e)).map((e) => e.instancePath);
+  const broken = errors
+    .filter((e) => e.keyword !== 'additionalProperties' && e.instancePath !== '/version' && !isRootVersion(e))
+    .map((e) => e.instancePath);
   return { findings, broken, data: isMapping(data) ? (data as TopologyFile) : undefined };
 }
 
@@ -33,7 +35,8 @@ export function checkOverrides(data: unknown, at: Source): Finding[] {
   // A scalar or list would otherwise be spread into the document: one error
   // per character. `null` (an empty `warren:overrides:`) overrides nothing.
   if (data === null) return [];
-  if (!isMapping(data)) return [finding('wrong-type', at, `must be a mapping in the shape of a topology file (without \`version\`)`)];
+  if (!isMapping(data))
+    return [finding('wrong-type', at, `must be a mapping in the shape of a topology file (without \`version\`)`)];
   const validate = loadValidator();
   if (validate({ version: 1, ...(withoutNulls(data) as object) })) return [];
   return (validate.errors ?? [])
@@ -65,7 +68,11 @@ export function checkQueueFields(spec: object, where: (field: string) => Source)
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (!isMapping(value)) return value;
-  return Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value as object)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
 }
 
 function isRootVersion(e: ErrorObject): boolean {
@@ -86,15 +93,23 @@ function translate(file: string, e: ErrorObject): Finding {
     case 'additionalProperties': {
       const name = String(e.params.additionalProperty);
       const at = { file, pointer: child(e.instancePath, name) };
-      if (name === 'exclusive' && QUEUE.test(e.instancePath)) return finding('exclusive-queue', at, 'exclusive queues belong to applications, not to a topology', { target: 'key' });
+      if (name === 'exclusive' && QUEUE.test(e.instancePath))
+        return finding('exclusive-queue', at, 'exclusive queues belong to applications, not to a topology', {
+          target: 'key',
+        });
       const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
       const hint = closestName(name, known);
-      return finding('unknown-field', at, `unknown field \`${name}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`, { target: 'key' });
+      return finding('unknown-field', at, `unknown field \`${name}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`, {
+        target: 'key',
+      });
     }
     case 'required': {
       const name = String(e.params.missingProperty);
-      if (e.instancePath === '' && name === 'version') return finding('unsupported-version', here, 'every topology file starts with `version: 1`', { line: 1 });
-      return finding('missing-field', here, `missing required field \`${name}\``, { target: e.instancePath === '' ? 'value' : 'key' });
+      if (e.instancePath === '' && name === 'version')
+        return finding('unsupported-version', here, 'every topology file starts with `version: 1`', { line: 1 });
+      return finding('missing-field', here, `missing required field \`${name}\``, {
+        target: e.instancePath === '' ? 'value' : 'key',
+      });
     }
     case 'const':
       return finding('unsupported-version', here, 'unsupported version: this warren reads `version: 1`');
@@ -105,19 +120,42 @@ function translate(file: string, e: ErrorObject): Finding {
 
 function translateValue(here: Source, e: ErrorObject): Finding {
   const pattern = (e.parentSchema as { pattern?: string } | undefined)?.pattern;
-  if (pattern === DURATION_PATTERN) return finding('invalid-duration', here, 'not a duration: use whole milliseconds or a number with ms, s, m, h or d (e.g. 60s)');
-  if (pattern === SIZE_PATTERN) return finding('invalid-size', here, 'not a size: use whole bytes or a number with B, KB, MB, GB, KiB, MiB or GiB');
+  if (pattern === DURATION_PATTERN)
+    return finding(
+      'invalid-duration',
+      here,
+      'not a duration: use whole milliseconds or a number with ms, s, m, h or d (e.g. 60s)',
+    );
+  if (pattern === SIZE_PATTERN)
+    return finding('invalid-size', here, 'not a size: use whole bytes or a number with B, KB, MB, GB, KiB, MiB or GiB');
   if (e.keyword === 'type' && PASSWORD.test(here.pointer) && typeof e.data === 'string') {
     // Never echo the value: it is a password.
-    return finding('clear-text-password', here, 'a password must not be written in clear text: use `{ secret: CONFIG_KEY }` or `{ hash: ..., algorithm: sha256 }`');
+    return finding(
+      'clear-text-password',
+      here,
+      'a password must not be written in clear text: use `{ secret: CONFIG_KEY }` or `{ hash: ..., algorithm: sha256 }`',
+    );
   }
-  if (e.keyword === 'type' && e.data === null) return finding('wrong-type', here, `has no value: must be ${typeName(e.params.type)}${e.params.type === 'object' ? ' (write {} for all defaults)' : ''}`);
+  if (e.keyword === 'type' && e.data === null)
+    return finding(
+      'wrong-type',
+      here,
+      `has no value: must be ${typeName(e.params.type)}${e.params.type === 'object' ? ' (write {} for all defaults)' : ''}`,
+    );
   if (e.keyword === 'type') return finding('wrong-type', here, `must be ${typeName(e.params.type)}`);
-  if (e.keyword === 'enum') return finding('invalid-value', here, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
+  if (e.keyword === 'enum')
+    return finding('invalid-value', here, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
   return finding('invalid-value', here, String(e.message ?? 'invalid value'));
 }
 
-const TYPE_NAMES: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+};
 
 function typeName(type: unknown): string {
   const types = Array.isArray(type) ? type : [type];

@@ -16,7 +16,8 @@ export function checkUsers(model: TopologyModel): Finding[] {
     for (const [vhost, perm] of Object.entries(user.spec.permissions ?? {})) {
       const src = at(user.src, 'permissions', vhost);
       checkVhost(out, model, vhost, src);
-      for (const op of ['configure', 'write', 'read'] as const) out.push(...checkRegex(perm[op], at(src, op), `${op} permission`));
+      for (const op of ['configure', 'write', 'read'] as const)
+        out.push(...checkRegex(perm[op], at(src, op), `${op} permission`));
     }
     for (const [vhost, exchanges] of Object.entries(user.spec.topicPermissions ?? {})) {
       const src = at(user.src, 'topicPermissions', vhost);
@@ -25,9 +26,14 @@ export function checkUsers(model: TopologyModel): Finding[] {
         const here = at(src, exchange);
         const v = model.vhosts.get(vhost);
         if (v ? !hasExchange(v, exchange) : !exchange.startsWith('amq.')) {
-          out.push(finding('unknown-exchange', here, `exchange \`${exchange}\` is not declared in vhost \`${vhost}\``, { target: 'key' }));
+          out.push(
+            finding('unknown-exchange', here, `exchange \`${exchange}\` is not declared in vhost \`${vhost}\``, {
+              target: 'key',
+            }),
+          );
         }
-        for (const op of ['write', 'read'] as const) out.push(...checkRegex(perm[op], at(here, op), `topic ${op} permission`));
+        for (const op of ['write', 'read'] as const)
+          out.push(...checkRegex(perm[op], at(here, op), `topic ${op} permission`));
       }
     }
   }
@@ -44,7 +50,15 @@ function checkVhost(out: Finding[], model: TopologyModel, vhost: string, src: So
 function checkPassword(out: Finding[], password: PasswordSpec, src: Source): void {
   const forms = (password.secret !== undefined ? 1 : 0) + (password.hash !== undefined ? 1 : 0);
   if (forms !== 1) {
-    out.push(finding('password-form', src, forms === 0 ? 'a password needs `secret` or `hash`' : 'a password is either `{ secret }` or `{ hash, algorithm }`, not both'));
+    out.push(
+      finding(
+        'password-form',
+        src,
+        forms === 0
+          ? 'a password needs `secret` or `hash`'
+          : 'a password is either `{ secret }` or `{ hash, algorithm }`, not both',
+      ),
+    );
     return;
   }
   if (password.algorithm !== undefined && password.hash === undefined) {
@@ -54,6 +68,12 @@ function checkPassword(out: Finding[], password: PasswordSpec, src: Source): voi
   const algorithm = password.algorithm ?? 'sha256';
   const valid = /^[A-Za-z0-9+/]*={0,2}$/.test(password.hash) && password.hash.length % 4 === 0;
   if (!valid || Buffer.from(password.hash, 'base64').length !== HASH_BYTES[algorithm]) {
-    out.push(finding('invalid-password-hash', at(src, 'hash'), `not a base64 ${algorithm} password hash (4-byte salt + ${HASH_BYTES[algorithm] - 4}-byte digest), as \`rabbitmqctl hash_password\` prints`));
+    out.push(
+      finding(
+        'invalid-password-hash',
+        at(src, 'hash'),
+        `not a base64 ${algorithm} password hash (4-byte salt + ${HASH_BYTES[algorithm] - 4}-byte digest), as \`rabbitmqctl hash_password\` prints`,
+      ),
+    );
   }
 }

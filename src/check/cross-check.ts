@@ -10,7 +10,13 @@ import { checkQueues } from './check-queues.js';
 import { checkUsers } from './check-users.js';
 
 const RULES: readonly ((model: TopologyModel) => Finding[])[] = [
-  checkNames, checkExchanges, checkQueues, checkBindings, checkUsers, checkPolicies, checkDeadLetters,
+  checkNames,
+  checkExchanges,
+  checkQueues,
+  checkBindings,
+  checkUsers,
+  checkPolicies,
+  checkDeadLetters,
 ];
 
 export function crossCheck(model: TopologyModel): Finding[] {

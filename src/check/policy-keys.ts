@@ -8,8 +8,12 @@ interface KeyInfo {
   readonly check: (value: unknown) => string | undefined;
 }
 
-const intAtLeast = (min: number) => (v: unknown) => (Number.isInteger(v) && (v as number) >= min ? undefined : `must be a whole number of at least ${min}`);
-const oneOf = (...values: string[]) => (v: unknown) => (typeof v === 'string' && values.includes(v) ? undefined : `must be one of: ${values.join(', ')}`);
+const intAtLeast = (min: number) => (v: unknown) =>
+  Number.isInteger(v) && (v as number) >= min ? undefined : `must be a whole number of at least ${min}`;
+const oneOf =
+  (...values: string[]) =>
+  (v: unknown) =>
+    typeof v === 'string' && values.includes(v) ? undefined : `must be one of: ${values.join(', ')}`;
 const text = (v: unknown) => (typeof v === 'string' ? undefined : 'must be a string');
 const anything = () => undefined;
 const QUEUES: PolicyTarget[] = ['classic', 'quorum'];
@@ -29,7 +33,13 @@ export const POLICY_KEYS: Readonly<Record<string, KeyInfo>> = {
   'queue-leader-locator': { targets: ['classic', 'quorum', 'stream'], check: oneOf('client-local', 'balanced') },
   'queue-version': { targets: ['classic'], check: (v) => (v === 1 || v === 2 ? undefined : 'must be 1 or 2') },
   'consumer-timeout': { targets: QUEUES, check: intAtLeast(1) },
-  'max-age': { targets: ['stream'], check: (v) => (typeof v === 'string' && /^\d+[YMDhms]$/.test(v) ? undefined : 'must be a number with unit Y, M, D, h, m or s, e.g. 7D') },
+  'max-age': {
+    targets: ['stream'],
+    check: (v) =>
+      typeof v === 'string' && /^\d+[YMDhms]$/.test(v)
+        ? undefined
+        : 'must be a number with unit Y, M, D, h, m or s, e.g. 7D',
+  },
   'stream-max-segment-size-bytes': { targets: ['stream'], check: intAtLeast(1) },
   'target-group-size': { targets: ['quorum'], check: intAtLeast(1) },
   'alternate-exchange': { targets: ['exchange'], check: text },
@@ -47,12 +57,25 @@ export const POLICY_KEYS: Readonly<Record<string, KeyInfo>> = {
 
 /** Keys RabbitMQ 4 no longer accepts (classic mirroring, lazy mode, master locator). */
 export const REMOVED_KEYS: ReadonlySet<string> = new Set([
-  'ha-mode', 'ha-params', 'ha-sync-mode', 'ha-sync-batch-size', 'ha-promote-on-shutdown', 'ha-promote-on-failure', 'queue-mode', 'queue-master-locator',
+  'ha-mode',
+  'ha-params',
+  'ha-sync-mode',
+  'ha-sync-batch-size',
+  'ha-promote-on-shutdown',
+  'ha-promote-on-failure',
+  'queue-mode',
+  'queue-master-locator',
 ]);
 
 /** Keys operator policies accept. */
 export const OPERATOR_KEYS: ReadonlySet<string> = new Set([
-  'expires', 'message-ttl', 'max-length', 'max-length-bytes', 'max-in-memory-length', 'max-in-memory-bytes', 'delivery-limit',
+  'expires',
+  'message-ttl',
+  'max-length',
+  'max-length-bytes',
+  'max-in-memory-length',
+  'max-in-memory-bytes',
+  'delivery-limit',
 ]);
 
 const TARGETS: Record<string, readonly PolicyTarget[]> = {

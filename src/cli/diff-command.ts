@@ -40,11 +40,16 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
   const [before, after] = [sides[0]!.model, sides[1]!.model];
   const changes = diffPlans(compilePlan(before), compilePlan(after));
   const counts = broker === undefined ? new Map() : await readLiveCounts(broker, queuesAtRisk(changes));
-  for (const [, count] of counts) if ('unknown' in count) writeErr(`warning: live counts: ${escapeText(count.unknown)}\n`);
-  writeOut(formatDiff({ changes: annotateLive(changes, counts), routing: routingImpact(before, after) }, options.format));
+  for (const [, count] of counts)
+    if ('unknown' in count) writeErr(`warning: live counts: ${escapeText(count.unknown)}\n`);
+  writeOut(
+    formatDiff({ changes: annotateLive(changes, counts), routing: routingImpact(before, after) }, options.format),
+  );
   const failOn = options.failOn ?? [];
   const matched = changes.filter((c) => matchesFailOn(c, failOn));
   if (matched.length === 0) return EXIT.ok;
-  writeErr(`warren: ${matched.length} change${matched.length === 1 ? '' : 's'} matched --fail-on ${failOn.join(', ')}\n`);
+  writeErr(
+    `warren: ${matched.length} change${matched.length === 1 ? '' : 's'} matched --fail-on ${failOn.join(', ')}\n`,
+  );
   return EXIT.failOn;
 }

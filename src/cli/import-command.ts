@@ -21,7 +21,10 @@ import { formatDiagnostics, type Format } from './print-diagnostics.js';
 import { checkBrokerOption, checkInputPath, EXIT, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 
-export async function importCommand(path: string, options: { format: Format; out?: string; vhost?: string[]; broker?: string; force?: boolean }): Promise<number> {
+export async function importCommand(
+  path: string,
+  options: { format: Format; out?: string; vhost?: string[]; broker?: string; force?: boolean },
+): Promise<number> {
   if (options.out !== undefined) checkOutDir(options.out);
   if (path !== '-') checkInputPath(path, 'DEFINITIONS');
   const broker = checkBrokerOption(options.broker);
@@ -29,8 +32,10 @@ export async function importCommand(path: string, options: { format: Format; out
   const file = path === '-' ? STDIN_FILE : path;
   const read = path === '-' ? readDefinitions(file, readStdin()) : readDefinitions(file);
   const sources = new Map(read.source ? [[file, read.source]] : []);
-  if (!read.definitions) return report(locateFindings(read.findings, sources), options.format, { files: [] }, EXIT.invalid);
-  const definitions = broker === undefined ? read.definitions : await withInternalExchanges(read.definitions, broker, options.format);
+  if (!read.definitions)
+    return report(locateFindings(read.findings, sources), options.format, { files: [] }, EXIT.invalid);
+  const definitions =
+    broker === undefined ? read.definitions : await withInternalExchanges(read.definitions, broker, options.format);
   if (definitions === undefined) return EXIT.invalid;
   const imported = importDefinitions(file, definitions, options.vhost);
   const warnings = locateFindings([...read.findings, ...imported.findings], sources);
@@ -41,14 +46,24 @@ export async function importCommand(path: string, options: { format: Format; out
     const text = renderSingle(imported, schema);
     const problems = checkText(text);
     if (options.format === 'text') writeOut(text);
-    return report([...warnings, ...problems], options.format, { topology: text }, failed || problems.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok);
+    return report(
+      [...warnings, ...problems],
+      options.format,
+      { topology: text },
+      failed || problems.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok,
+    );
   }
   const out = options.out;
   makeDir(out);
   const files = renderFiles(imported, relative(resolve(out), schema));
   // Hand-written files are never overwritten silently: only files an earlier import wrote, or with --force.
-  const kept = files.map((f) => join(out, f.name)).filter((target) => !options.force && existsSync(target) && !writtenByImport(readText(target)));
-  if (kept.length > 0) throw new UsageError(`-o ${out}: ${kept.map((t) => relative(out, t)).join(', ')} ${kept.length === 1 ? 'exists and was' : 'exist and were'} not written by warren import; move ${kept.length === 1 ? 'it' : 'them'} away or add --force`);
+  const kept = files
+    .map((f) => join(out, f.name))
+    .filter((target) => !options.force && existsSync(target) && !writtenByImport(readText(target)));
+  if (kept.length > 0)
+    throw new UsageError(
+      `-o ${out}: ${kept.map((t) => relative(out, t)).join(', ')} ${kept.length === 1 ? 'exists and was' : 'exist and were'} not written by warren import; move ${kept.length === 1 ? 'it' : 'them'} away or add --force`,
+    );
   const written = files.map((f) => {
     const target = join(out, f.name);
     try {
@@ -59,7 +74,12 @@ export async function importCommand(path: string, options: { format: Format; out
     return target;
   });
   const problems = validateTopology(written).diagnostics;
-  return report([...warnings, ...problems], options.format, { files: written }, failed || problems.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok);
+  return report(
+    [...warnings, ...problems],
+    options.format,
+    { files: written },
+    failed || problems.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok,
+  );
 }
 
 /** A file's first bytes as text (the import header is on its first lines); unreadable counts as not ours. */
@@ -121,7 +141,11 @@ function mkdirAll(dir: string): void {
  * exchanges, so positions in the file stay right. What the broker answers is
  * not trusted to have the shape the API documents.
  */
-async function withInternalExchanges(d: Definitions, broker: BrokerAddress, format: Format): Promise<Definitions | undefined> {
+async function withInternalExchanges(
+  d: Definitions,
+  broker: BrokerAddress,
+  format: Format,
+): Promise<Definitions | undefined> {
   const r = await brokerReader(broker)('/exchanges');
   if ('error' in r || r.status !== 200 || !Array.isArray(r.body)) {
     const error = `--broker: ${'error' in r ? r.error : r.status !== 200 ? `the broker answered ${r.status}` : 'the broker did not answer with a list of exchanges'}`;
@@ -132,14 +156,40 @@ async function withInternalExchanges(d: Definitions, broker: BrokerAddress, form
   }
   const have = new Set((d.exchanges ?? []).map((x) => JSON.stringify([x.vhost, x.name])));
   const listed = (r.body as unknown[]).filter(isExchange);
-  const internal = listed.filter((x) => x.internal === true && !x.name.startsWith('amq.') && !have.has(JSON.stringify([x.vhost, x.name])));
-  return { ...d, exchanges: [...(d.exchanges ?? []), ...internal.map(({ name, vhost, type, durable, auto_delete, internal, arguments: args }) => ({ name, vhost, type, durable, auto_delete, internal, arguments: args }))] };
+  const internal = listed.filter(
+    (x) => x.internal === true && !x.name.startsWith('amq.') && !have.has(JSON.stringify([x.vhost, x.name])),
+  );
+  return {
+    ...d,
+    exchanges: [
+      ...(d.exchanges ?? []),
+      ...internal.map(({ name, vhost, type, durable, auto_delete, internal, arguments: args }) => ({
+        name,
+        vhost,
+        type,
+        durable,
+        auto_delete,
+        internal,
+        arguments: args,
+      })),
+    ],
+  };
 }
 
 function isExchange(x: unknown): x is ExchangeDef {
   const e = x as Partial<Record<keyof ExchangeDef, unknown>> | null;
-  return typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.vhost === 'string' && typeof e.type === 'string'
-    && typeof e.durable === 'boolean' && typeof e.auto_delete === 'boolean' && typeof e.arguments === 'object' && e.arguments !== null && !Array.isArray(e.arguments);
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.name === 'string' &&
+    typeof e.vhost === 'string' &&
+    typeof e.type === 'string' &&
+    typeof e.durable === 'boolean' &&
+    typeof e.auto_delete === 'boolean' &&
+    typeof e.arguments === 'object' &&
+    e.arguments !== null &&
+    !Array.isArray(e.arguments)
+  );
 }
 
 /** Problems of the single-document output; their file is shown as `<stdout>`. Checked in memory: no temporary file (TMPDIR may be unwritable). */
@@ -147,7 +197,12 @@ function checkText(text: string): Diagnostic[] {
   return validateTopology(['<stdout>'], undefined, () => ({ text })).diagnostics;
 }
 
-function report(problems: Diagnostic[], format: Format, result: { topology?: string; files: string[] } | { topology: string }, code: number): number {
+function report(
+  problems: Diagnostic[],
+  format: Format,
+  result: { topology?: string; files: string[] } | { topology: string },
+  code: number,
+): number {
   if (format === 'json') writeOut(JSON.stringify({ ...result, problems }, null, 2) + '\n');
   else writeErr(formatDiagnostics(problems, 'text'));
   return code;

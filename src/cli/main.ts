@@ -24,14 +24,21 @@ const commands = {
 } satisfies Record<string, () => Promise<Action>>;
 
 function program(setCode: (code: number) => void): Command {
-  const run = (load: () => Promise<Action>) => async (...args: unknown[]) => setCode(await ((await load()) as (...a: unknown[]) => number | Promise<number>)(...args));
+  const run =
+    (load: () => Promise<Action>) =>
+    async (...args: unknown[]) =>
+      setCode(await ((await load()) as (...a: unknown[]) => number | Promise<number>)(...args));
   const format = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
   const cli = new Command('warren')
     .description('RabbitMQ topology as code: check, route, diff, export and import YAML topologies')
     .version(readVersion(), '-V, --version', 'print the version')
     .exitOverride()
     // Commander's messages quote what was typed (`unknown option '…'`): escaped like every other line.
-    .configureOutput({ writeOut, writeErr, outputError: (str, write) => write(`${escapeText(str.replace(/\n$/, ''))}\n`) })
+    .configureOutput({
+      writeOut,
+      writeErr,
+      outputError: (str, write) => write(`${escapeText(str.replace(/\n$/, ''))}\n`),
+    })
     .showHelpAfterError('(run warren --help for usage)');
   cli
     .command('validate')
@@ -47,7 +54,11 @@ function program(setCode: (code: number) => void): Command {
     .requiredOption('--vhost <vhost>', 'virtual host')
     .requiredOption('--exchange <exchange>', 'exchange to publish to ("" for the default exchange)')
     .option('--key <key>', 'routing key', '')
-    .option('--header <name=value>', 'message header (repeatable); values read as YAML scalars', (v: string, all: string[] = []) => [...all, v])
+    .option(
+      '--header <name=value>',
+      'message header (repeatable); values read as YAML scalars',
+      (v: string, all: string[] = []) => [...all, v],
+    )
     .addOption(format())
     .action(run(commands.route));
   cli
@@ -61,29 +72,51 @@ function program(setCode: (code: number) => void): Command {
     .command('import')
     .description('a topology (YAML) from a RabbitMQ definitions export (rabbitmqctl export_definitions)')
     .argument('<definitions>', 'the definitions JSON file; - reads standard input')
-    .option('-o, --out <dir>', 'write one file per vhost and users.yaml into this directory (default: one document on stdout)')
+    .option(
+      '-o, --out <dir>',
+      'write one file per vhost and users.yaml into this directory (default: one document on stdout)',
+    )
     .option('--force', 'with -o: also overwrite files that warren import did not write')
-    .option('--vhost <name>', 'import only this vhost and the users with permissions in it (repeatable)', (v: string, all: string[] = []) => [...all, v])
-    .option('--broker <url>', "management API URL: adds the internal exchanges RabbitMQ's exports leave out (credentials as for diff --broker)")
+    .option(
+      '--vhost <name>',
+      'import only this vhost and the users with permissions in it (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option(
+      '--broker <url>',
+      "management API URL: adds the internal exchanges RabbitMQ's exports leave out (credentials as for diff --broker)",
+    )
     .addOption(format())
     .action(run(commands.import));
   cli
     .command('diff')
-    .description('what changes from one topology to another, classed safe, disruptive or data-losing, marked when it widens access')
+    .description(
+      'what changes from one topology to another, classed safe, disruptive or data-losing, marked when it widens access',
+    )
     .argument('<base>', 'the topology before (file, directory or glob; - reads standard input)')
     .argument('<head>', 'the topology after (one of the two may be -)')
     .option('--stack <file>', "apply a Pulumi stack file's warren:overrides to both sides")
-    .option('--broker <url>', 'management API URL (e.g. http://localhost:15672): live message and consumer counts of the queues at risk; user from the URL or WARREN_BROKER_USER, password WARREN_BROKER_PASSWORD')
+    .option(
+      '--broker <url>',
+      'management API URL (e.g. http://localhost:15672): live message and consumer counts of the queues at risk; user from the URL or WARREN_BROKER_USER, password WARREN_BROKER_PASSWORD',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
-    .addOption(new Option('--fail-on <class>', 'exit 3 when a change is data-losing, disruptive (or data-losing) or widens access (repeatable)')
-      .choices(FAIL_ON).argParser(collectFailOn))
+    .addOption(
+      new Option(
+        '--fail-on <class>',
+        'exit 3 when a change is data-losing, disruptive (or data-losing) or widens access (repeatable)',
+      )
+        .choices(FAIL_ON)
+        .argParser(collectFailOn),
+    )
     .action(run(commands.diff));
   return cli;
 }
 
 /** Repeatable --fail-on: each value checked against the choices (commander's own check keeps only the last). */
 function collectFailOn(value: string, previous: FailOn[] = []): FailOn[] {
-  if (!(FAIL_ON as readonly string[]).includes(value)) throw new InvalidArgumentError(`Allowed choices are ${FAIL_ON.join(', ')}.`);
+  if (!(FAIL_ON as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`Allowed choices are ${FAIL_ON.join(', ')}.`);
   return [...previous, value as FailOn];
 }
 

@@ -10,7 +10,9 @@ export type Format = 'text' | 'json';
 
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Format): string {
   if (format === 'json') return JSON.stringify(diagnostics, null, 2) + '\n';
-  return diagnostics.map((d) => `${escapeText(d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${escapeText(d.message)}\n`).join('');
+  return diagnostics
+    .map((d) => `${escapeText(d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${escapeText(d.message)}\n`)
+    .join('');
 }
 
 /**

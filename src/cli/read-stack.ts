@@ -28,5 +28,7 @@ function stackConfig(file: string): Record<string, unknown> | undefined {
     throw new UsageError(`cannot read stack file ${file}: ${(error as Error).message.split('\n')[0]}`);
   }
   const config = (doc as { config?: unknown } | null)?.config;
-  return typeof config === 'object' && config !== null && !Array.isArray(config) ? (config as Record<string, unknown>) : undefined;
+  return typeof config === 'object' && config !== null && !Array.isArray(config)
+    ? (config as Record<string, unknown>)
+    : undefined;
 }

@@ -33,7 +33,9 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
     ? `vhost \`${options.vhost}\` is not declared${options.vhost === DEFAULT_VHOST ? ' (declare it to route in it)' : ''}`
     : options.exchange !== '' && !exchange && !BUILTIN_EXCHANGES.has(options.exchange)
       ? `exchange \`${options.exchange}\` is not declared in vhost \`${options.vhost}\``
-      : exchange?.spec.internal ? `exchange \`${options.exchange}\` is internal: clients cannot publish to it` : undefined;
+      : exchange?.spec.internal
+        ? `exchange \`${options.exchange}\` is internal: clients cannot publish to it`
+        : undefined;
   if (problem || !vhost) {
     // Not a problem in a file: JSON gets it as `error`, next to the (empty) problems.
     if (options.format === 'json') writeOut(JSON.stringify({ problems: [], error: problem }, null, 2) + '\n');
@@ -42,10 +44,16 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
   }
   const result = new RoutingIndex(vhost).route(options.exchange, { key: options.key ?? '', headers });
   if (options.format === 'json') {
-    writeOut(JSON.stringify({ queues: result.queues, exchanges: result.exchanges, uncertain: result.uncertain }, null, 2) + '\n');
+    writeOut(
+      JSON.stringify({ queues: result.queues, exchanges: result.exchanges, uncertain: result.uncertain }, null, 2) +
+        '\n',
+    );
   } else {
     writeOut(result.queues.map((q) => `${escapeText(q)}\n`).join(''));
-    if (result.uncertain.length > 0) writeErr(`note: ${escapeText(result.uncertain.join(', '))} pick(s) one destination the topology cannot tell; all candidates are listed\n`);
+    if (result.uncertain.length > 0)
+      writeErr(
+        `note: ${escapeText(result.uncertain.join(', '))} pick(s) one destination the topology cannot tell; all candidates are listed\n`,
+      );
   }
   return EXIT.ok;
 }
@@ -62,7 +70,8 @@ function parseHeaders(pairs: string[]): Record<string, HeaderValue> {
     } catch {
       // Not a YAML scalar: the text itself.
     }
-    out[pair.slice(0, at)] = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : raw;
+    out[pair.slice(0, at)] =
+      typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : raw;
   }
   return out;
 }

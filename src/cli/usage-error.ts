@@ -29,8 +29,13 @@ export function checkBrokerOption(url: string | undefined): BrokerAddress | unde
     return read.text;
   });
   if (tls && 'error' in tls) throw new UsageError(`--broker: ${tls.error}`);
-  const missing = address.defaulted.map((d) => `${d} (in the URL or WARREN_BROKER_${d.toUpperCase()})`).join(' and no ');
-  if (missing !== '') writeErr(`warning: --broker: no ${missing}; using RabbitMQ's default ${address.defaulted.length === 2 ? 'user guest and its password' : address.defaulted[0] === 'user' ? 'user, guest' : "user's password"}\n`);
+  const missing = address.defaulted
+    .map((d) => `${d} (in the URL or WARREN_BROKER_${d.toUpperCase()})`)
+    .join(' and no ');
+  if (missing !== '')
+    writeErr(
+      `warning: --broker: no ${missing}; using RabbitMQ's default ${address.defaulted.length === 2 ? 'user guest and its password' : address.defaulted[0] === 'user' ? 'user, guest' : "user's password"}\n`,
+    );
   return { ...address, ...(tls ? { tls } : {}) };
 }
 

@@ -10,10 +10,17 @@ export async function validateCommand(paths: string[], options: { format: Format
   const topology = loadTopology(paths, readStackOverrides(options.stack));
   // A stack that deploys RabbitMQ itself (warren:cluster) has its cluster config checked too
   // (its checker, with ajv's compiler, is loaded only then).
-  const cluster = options.stack === undefined ? { diagnostics: [], valid: true }
-    : (await import('../cluster/check-cluster.js')).validateCluster(options.stack, readStackCluster(options.stack), hasQuorumQueues(topology.model));
+  const cluster =
+    options.stack === undefined
+      ? { diagnostics: [], valid: true }
+      : (await import('../cluster/check-cluster.js')).validateCluster(
+          options.stack,
+          readStackCluster(options.stack),
+          hasQuorumQueues(topology.model),
+        );
   const diagnostics = [...topology.diagnostics, ...cluster.diagnostics];
   writeOut(formatDiagnostics(diagnostics, options.format));
-  if (options.format === 'text') writeErr(summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0)) + '\n');
+  if (options.format === 'text')
+    writeErr(summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0)) + '\n');
   return topology.valid && cluster.valid ? EXIT.ok : EXIT.invalid;
 }

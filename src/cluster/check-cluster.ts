@@ -10,7 +10,13 @@ import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
 import { AJV_OPTIONS } from '../schema/validator-file.js';
 import { clusterInputSchema, type ClusterConfig } from './cluster-schema.js';
-import { clientPortsOf, MANAGED_CONFIG_PREFIXES, managedConfigKeys, parseQuantity, tlsMode } from './compile-cluster.js';
+import {
+  clientPortsOf,
+  MANAGED_CONFIG_PREFIXES,
+  managedConfigKeys,
+  parseQuantity,
+  tlsMode,
+} from './compile-cluster.js';
 
 /** Where the cluster config stands in a Pulumi stack file. */
 export const CLUSTER_POINTER = '/config/warren:cluster';
@@ -29,13 +35,19 @@ let compiled: ValidateFunction | undefined;
  * (undefined: this stack deploys no cluster). Quorum queues in the topology
  * make an even replica count a warning outside production.
  */
-export function validateCluster(stackFile: string, value: unknown, topologyHasQuorumQueues: boolean): ClusterValidation {
+export function validateCluster(
+  stackFile: string,
+  value: unknown,
+  topologyHasQuorumQueues: boolean,
+): ClusterValidation {
   if (value === undefined) return { diagnostics: [], valid: true };
   const root: Source = { file: stackFile, pointer: CLUSTER_POINTER };
   // A small schema compiled once per run; useDefaults fills the defaults in, so work on a copy.
   compiled ??= new Ajv({ ...AJV_OPTIONS, useDefaults: true }).compile(clusterInputSchema());
   const data = structuredClone(value);
-  const findings = compiled(data) ? checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues) : (compiled.errors ?? []).map((e) => translate(root, e));
+  const findings = compiled(data)
+    ? checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues)
+    : (compiled.errors ?? []).map((e) => translate(root, e));
   const sources = new Map<string, SourceFile>();
   // Positions cost a parse of the stack file: only when there is something to place.
   const read = findings.length > 0 ? readSource(stackFile) : undefined;
@@ -64,24 +76,46 @@ type Place = (...paths: string[][]) => Source;
 function checkQuantities(root: Source, c: ClusterConfig): Finding[] {
   const out: Finding[] = [];
   const values: [string[], string | number | undefined][] = [
-    [['resources', 'requests', 'cpu'], c.resources.requests.cpu], [['resources', 'requests', 'memory'], c.resources.requests.memory],
-    [['resources', 'limits', 'cpu'], c.resources.limits.cpu], [['resources', 'limits', 'memory'], c.resources.limits.memory],
-    [['storage', 'size'], c.storage.size], [['diskFreeLimit'], c.diskFreeLimit],
+    [['resources', 'requests', 'cpu'], c.resources.requests.cpu],
+    [['resources', 'requests', 'memory'], c.resources.requests.memory],
+    [['resources', 'limits', 'cpu'], c.resources.limits.cpu],
+    [['resources', 'limits', 'memory'], c.resources.limits.memory],
+    [['storage', 'size'], c.storage.size],
+    [['diskFreeLimit'], c.diskFreeLimit],
   ];
   for (const [path, value] of values) {
-    if (value !== undefined && parseQuantity(value) === undefined) out.push(finding('invalid-quantity', at(root, ...path), 'not a Kubernetes quantity: use a positive number with an optional suffix such as m, Ki, Mi, Gi, k, M, G (e.g. 500m, 1Gi)'));
+    if (value !== undefined && parseQuantity(value) === undefined)
+      out.push(
+        finding(
+          'invalid-quantity',
+          at(root, ...path),
+          'not a Kubernetes quantity: use a positive number with an optional suffix such as m, Ki, Mi, Gi, k, M, G (e.g. 500m, 1Gi)',
+        ),
+      );
   }
   if (out.length > 0) return out;
   for (const resource of ['cpu', 'memory'] as const) {
     const request = c.resources.requests[resource];
     const limit = c.resources.limits[resource];
     if (limit !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
-      out.push(finding('cluster-request-over-limit', at(root, 'resources', 'limits', resource), `the ${resource} limit ${limit} is below the request ${request}; Kubernetes would reject the pods`));
+      out.push(
+        finding(
+          'cluster-request-over-limit',
+          at(root, 'resources', 'limits', resource),
+          `the ${resource} limit ${limit} is below the request ${request}; Kubernetes would reject the pods`,
+        ),
+      );
     }
   }
   // The alarm blocks every publisher while free disk is under the limit: on a volume no larger, from the first message on.
   if (parseQuantity(c.diskFreeLimit)! >= parseQuantity(c.storage.size)!) {
-    out.push(finding('cluster-disk-free-limit', at(root, 'diskFreeLimit'), `diskFreeLimit ${c.diskFreeLimit} is not below the volume size ${c.storage.size}: the disk alarm would block publishers from the start`));
+    out.push(
+      finding(
+        'cluster-disk-free-limit',
+        at(root, 'diskFreeLimit'),
+        `diskFreeLimit ${c.diskFreeLimit} is not below the volume size ${c.storage.size}: the disk alarm would block publishers from the start`,
+      ),
+    );
   }
   return out;
 }
@@ -96,10 +130,22 @@ function checkQuantities(root: Source, c: ClusterConfig): Finding[] {
 function checkReplicas(place: Place, c: ClusterConfig, quorumQueues: boolean): Finding[] {
   const where = place(['replicas'], ['production']);
   if (c.production && (c.replicas < 3 || c.replicas % 2 === 0)) {
-    return [finding('cluster-replicas', where, `production needs an odd number of replicas, at least 3 (has ${c.replicas}): a majority must survive the loss of a node`)];
+    return [
+      finding(
+        'cluster-replicas',
+        where,
+        `production needs an odd number of replicas, at least 3 (has ${c.replicas}): a majority must survive the loss of a node`,
+      ),
+    ];
   }
   if (!c.production && quorumQueues && c.replicas % 2 === 0) {
-    return [finding('cluster-even-replicas', where, `${c.replicas} replicas with quorum queues tolerate no more failures than ${c.replicas - 1}`)];
+    return [
+      finding(
+        'cluster-even-replicas',
+        where,
+        `${c.replicas} replicas with quorum queues tolerate no more failures than ${c.replicas - 1}`,
+      ),
+    ];
   }
   return [];
 }
@@ -110,11 +156,23 @@ function checkBudget(place: Place, c: ClusterConfig): Finding[] {
   const where = place(['pdb', 'maxUnavailable'], ['replicas']);
   const { maxUnavailable } = c.pdb;
   if (maxUnavailable >= c.replicas) {
-    return [finding('cluster-pdb', where, `maxUnavailable ${maxUnavailable} lets voluntary disruptions (node drains) stop all ${c.replicas} nodes`)];
+    return [
+      finding(
+        'cluster-pdb',
+        where,
+        `maxUnavailable ${maxUnavailable} lets voluntary disruptions (node drains) stop all ${c.replicas} nodes`,
+      ),
+    ];
   }
   const minority = Math.floor((c.replicas - 1) / 2);
   if (c.production && maxUnavailable > minority) {
-    return [finding('cluster-pdb', where, `maxUnavailable ${maxUnavailable} lets node drains take the majority of ${c.replicas} nodes; at most ${minority}`)];
+    return [
+      finding(
+        'cluster-pdb',
+        where,
+        `maxUnavailable ${maxUnavailable} lets node drains take the majority of ${c.replicas} nodes; at most ${minority}`,
+      ),
+    ];
   }
   return [];
 }
@@ -122,15 +180,32 @@ function checkBudget(place: Place, c: ClusterConfig): Finding[] {
 function checkPlacement(place: Place, c: ClusterConfig): Finding[] {
   const out: Finding[] = [];
   if (c.production && c.antiAffinity === 'preferred') {
-    out.push(finding('cluster-soft-anti-affinity', place(['antiAffinity']), 'with preferred anti-affinity two nodes may share a Kubernetes host, and losing that host may lose the majority'));
+    out.push(
+      finding(
+        'cluster-soft-anti-affinity',
+        place(['antiAffinity']),
+        'with preferred anti-affinity two nodes may share a Kubernetes host, and losing that host may lose the majority',
+      ),
+    );
   }
   if (c.production && c.service.type !== 'ClusterIP' && tlsMode(c).plaintext) {
-    out.push(finding('cluster-plaintext-exposed', place(['tls', 'plaintext'], ['tls'], ['service', 'type']),
-      `production exposes plaintext AMQP and management ports through a ${c.service.type} Service: passwords cross the network in clear; configure tls (plaintext: false)`));
+    out.push(
+      finding(
+        'cluster-plaintext-exposed',
+        place(['tls', 'plaintext'], ['tls'], ['service', 'type']),
+        `production exposes plaintext AMQP and management ports through a ${c.service.type} Service: passwords cross the network in clear; configure tls (plaintext: false)`,
+      ),
+    );
   }
   // A tag naming at least a minor version, or a digest; `4-management`, `management` and `latest` move.
   if (!/(:v?[0-9]+\.[0-9]+[^/:]*|@sha256:[0-9a-f]{64})$/.test(c.image)) {
-    out.push(finding('cluster-image-unpinned', place(['image']), `pin the image to a version (e.g. rabbitmq:4.1-management): \`${c.image}\` can change RabbitMQ version on any pod restart`));
+    out.push(
+      finding(
+        'cluster-image-unpinned',
+        place(['image']),
+        `pin the image to a version (e.g. rabbitmq:4.1-management): \`${c.image}\` can change RabbitMQ version on any pod restart`,
+      ),
+    );
   }
   return out;
 }
@@ -144,8 +219,16 @@ function checkConfigLines(root: Source, c: ClusterConfig): Finding[] {
     if (/^\s*(#.*)?$/.test(line)) return;
     const key = CONFIG_LINE.exec(line)?.[1];
     const where = at(root, 'extraConfig', i);
-    if (key === undefined) out.push(finding('cluster-config-conflict', where, 'not a rabbitmq.conf line: write `key = value`'));
-    else if (managed.has(key) || MANAGED_CONFIG_PREFIXES.some((p) => key.startsWith(p))) out.push(finding('cluster-config-conflict', where, `\`${key}\` is set by warren from the cluster config${key.startsWith('disk_free_limit.') ? ' (use diskFreeLimit)' : ' (peer discovery, listeners, TLS)'}; setting it here would contradict it`));
+    if (key === undefined)
+      out.push(finding('cluster-config-conflict', where, 'not a rabbitmq.conf line: write `key = value`'));
+    else if (managed.has(key) || MANAGED_CONFIG_PREFIXES.some((p) => key.startsWith(p)))
+      out.push(
+        finding(
+          'cluster-config-conflict',
+          where,
+          `\`${key}\` is set by warren from the cluster config${key.startsWith('disk_free_limit.') ? ' (use diskFreeLimit)' : ' (peer discovery, listeners, TLS)'}; setting it here would contradict it`,
+        ),
+      );
   });
   return out;
 }
@@ -158,7 +241,15 @@ function checkEndpoint(root: Source, c: ClusterConfig): Finding[] {
   } catch {
     ok = false;
   }
-  return ok ? [] : [finding('invalid-value', at(root, 'managementEndpoint'), 'must be an http:// or https:// URL of the management API')];
+  return ok
+    ? []
+    : [
+        finding(
+          'invalid-value',
+          at(root, 'managementEndpoint'),
+          'must be an http:// or https:// URL of the management API',
+        ),
+      ];
 }
 
 /** Node ports name client ports the Service has, on a Service type that has node ports, each port once. */
@@ -167,10 +258,24 @@ function checkNodePorts(root: Source, c: ClusterConfig): Finding[] {
   const seen = new Map<number, string>();
   return Object.entries(c.service.nodePorts).flatMap(([name, port]) => {
     const where = at(root, 'service', 'nodePorts', name);
-    if (c.service.type === 'ClusterIP') return [finding('invalid-value', where, 'a ClusterIP Service has no node ports: set service.type to NodePort or LoadBalancer')];
+    if (c.service.type === 'ClusterIP')
+      return [
+        finding(
+          'invalid-value',
+          where,
+          'a ClusterIP Service has no node ports: set service.type to NodePort or LoadBalancer',
+        ),
+      ];
     if (!names.includes(name)) {
       const hint = closestName(name, names);
-      return [finding('invalid-value', { ...where }, `\`${name}\` is not a client port of this cluster (${names.join(', ')})${hint ? ` (did you mean \`${hint}\`?)` : ''}`, { target: 'key' })];
+      return [
+        finding(
+          'invalid-value',
+          { ...where },
+          `\`${name}\` is not a client port of this cluster (${names.join(', ')})${hint ? ` (did you mean \`${hint}\`?)` : ''}`,
+          { target: 'key' },
+        ),
+      ];
     }
     const other = seen.get(port);
     seen.set(port, name);
@@ -194,12 +299,23 @@ function translate(root: Source, e: ErrorObject): Finding {
     case 'additionalProperties': {
       const name = String(e.params.additionalProperty);
       const hint = closestName(name, Object.keys((e.parentSchema as { properties?: object }).properties ?? {}));
-      return finding('unknown-field', { ...here, pointer: child(here.pointer, name) }, `unknown field \`${name}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`, { target: 'key' });
+      return finding(
+        'unknown-field',
+        { ...here, pointer: child(here.pointer, name) },
+        `unknown field \`${name}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`,
+        { target: 'key' },
+      );
     }
     case 'required':
-      return finding('missing-field', here, `missing required field \`${String(e.params.missingProperty)}\``, { target: 'key' });
+      return finding('missing-field', here, `missing required field \`${String(e.params.missingProperty)}\``, {
+        target: 'key',
+      });
     case 'type':
-      return finding('wrong-type', here, e.data === null ? `has no value: must be ${typeName(e.params.type)}` : `must be ${typeName(e.params.type)}`);
+      return finding(
+        'wrong-type',
+        here,
+        e.data === null ? `has no value: must be ${typeName(e.params.type)}` : `must be ${typeName(e.params.type)}`,
+      );
     case 'enum':
       return finding('invalid-value', here, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
     default:
@@ -207,7 +323,14 @@ function translate(root: Source, e: ErrorObject): Finding {
   }
 }
 
-const TYPE_NAMES: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+};
 
 function typeName(type: unknown): string {
   return (Array.isArray(type) ? type : [type]).map((t) => TYPE_NAMES[String(t)] ?? String(t)).join(' or ');

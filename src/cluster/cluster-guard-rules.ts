@@ -23,17 +23,28 @@ export function clusterGuardRefusals(previous: ClusterGuardInputs | undefined, n
   const out: string[] = [];
   const where = `cluster ${previous.namespace}/${previous.name}`;
   const identity = previous.namespace !== next.namespace || previous.name !== next.name;
-  const storage = !sameSize(previous.storage.size, next.storage.size) || (previous.storage.storageClass ?? '') !== (next.storage.storageClass ?? '');
+  const storage =
+    !sameSize(previous.storage.size, next.storage.size) ||
+    (previous.storage.storageClass ?? '') !== (next.storage.storageClass ?? '');
   if ((identity || storage) && !next.allowReplace) {
-    const what = identity ? `moving it to ${next.namespace}/${next.name}` : `storage ${describeStorage(previous.storage)} → ${describeStorage(next.storage)}`;
-    out.push(`${where}: ${what} re-creates the StatefulSet (Kubernetes cannot change it in place): Pulumi would delete it and stop every node at once. ` +
-      (identity ? 'Deploy the new cluster beside the old one and move the clients and messages (e.g. with a shovel) instead. '
-        : `To grow the volumes without stopping a node: ${resizeSteps(previous, next.storage.size)}. `) +
-      'Set warren:allow.replaceCluster: true in the stack config to go ahead.');
+    const what = identity
+      ? `moving it to ${next.namespace}/${next.name}`
+      : `storage ${describeStorage(previous.storage)} → ${describeStorage(next.storage)}`;
+    out.push(
+      `${where}: ${what} re-creates the StatefulSet (Kubernetes cannot change it in place): Pulumi would delete it and stop every node at once. ` +
+        (identity
+          ? 'Deploy the new cluster beside the old one and move the clients and messages (e.g. with a shovel) instead. '
+          : `To grow the volumes without stopping a node: ${resizeSteps(previous, next.storage.size)}. `) +
+        'Set warren:allow.replaceCluster: true in the stack config to go ahead.',
+    );
   }
   if (!identity && next.replicas < previous.replicas && next.allowScaleDownTo !== next.replicas) {
-    out.push(`${where}: replicas ${previous.replicas} → ${next.replicas} stops ${departing(previous, next.replicas).map((n) => n.pod).join(', ')} at once; ` +
-      `quorum queues with a majority of their members on them would stop, and their messages would be out of reach. ${scaleDownSteps(previous, next.replicas)}`);
+    out.push(
+      `${where}: replicas ${previous.replicas} → ${next.replicas} stops ${departing(previous, next.replicas)
+        .map((n) => n.pod)
+        .join(', ')} at once; ` +
+        `quorum queues with a majority of their members on them would stop, and their messages would be out of reach. ${scaleDownSteps(previous, next.replicas)}`,
+    );
   }
   return out;
 }

@@ -5,8 +5,20 @@
 // (Pulumi secrets in the program, fixed strings in tests).
 import type { ClusterPlan, Port } from './compile-cluster.js';
 
-export type Role = 'namespace' | 'serviceAccount' | 'role' | 'roleBinding' | 'userSecret' | 'cookieSecret' | 'configMap' | 'headless' | 'client'
-  | 'statefulSet' | 'pdb' | 'serviceMonitor' | 'networkPolicy';
+export type Role =
+  | 'namespace'
+  | 'serviceAccount'
+  | 'role'
+  | 'roleBinding'
+  | 'userSecret'
+  | 'cookieSecret'
+  | 'configMap'
+  | 'headless'
+  | 'client'
+  | 'statefulSet'
+  | 'pdb'
+  | 'serviceMonitor'
+  | 'networkPolicy';
 
 export interface Manifest {
   /** What the object is for; also names its resource (`<component>/<suffix>`). */
@@ -14,17 +26,45 @@ export interface Manifest {
   readonly object: { apiVersion: string; kind: string; metadata: Meta; [field: string]: unknown };
 }
 
-interface Meta { name: string; namespace?: string; labels: Record<string, string>; annotations?: Record<string, string> }
+interface Meta {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+}
 
-export function clusterManifests<S>(plan: ClusterPlan, secrets: { readonly password: S; readonly cookie: S }): Manifest[] {
-  const meta = (name: string, extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}): Meta =>
-    ({ name, namespace: plan.namespace, labels: { ...plan.labels, ...extra.labels }, ...(extra.annotations ? { annotations: { ...extra.annotations } } : {}) });
-  const m = (role: Role, apiVersion: string, kind: string, metadata: Meta, body: Record<string, unknown>): Manifest => ({ role, object: { apiVersion, kind, metadata, ...body } });
+export function clusterManifests<S>(
+  plan: ClusterPlan,
+  secrets: { readonly password: S; readonly cookie: S },
+): Manifest[] {
+  const meta = (
+    name: string,
+    extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+  ): Meta => ({
+    name,
+    namespace: plan.namespace,
+    labels: { ...plan.labels, ...extra.labels },
+    ...(extra.annotations ? { annotations: { ...extra.annotations } } : {}),
+  });
+  const m = (
+    role: Role,
+    apiVersion: string,
+    kind: string,
+    metadata: Meta,
+    body: Record<string, unknown>,
+  ): Manifest => ({ role, object: { apiVersion, kind, metadata, ...body } });
   const ports = (list: readonly Port[], nodePorts: Readonly<Record<string, number>> = {}) =>
-    list.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP', ...(nodePorts[p.name] ? { nodePort: nodePorts[p.name] } : {}) }));
+    list.map((p) => ({
+      name: p.name,
+      port: p.port,
+      targetPort: p.port,
+      protocol: 'TCP',
+      ...(nodePorts[p.name] ? { nodePort: nodePorts[p.name] } : {}),
+    }));
   const matchLabels = { ...plan.selector };
   const out: Manifest[] = [];
-  if (plan.createNamespace) out.push(m('namespace', 'v1', 'Namespace', { name: plan.namespace, labels: { ...plan.labels } }, {}));
+  if (plan.createNamespace)
+    out.push(m('namespace', 'v1', 'Namespace', { name: plan.namespace, labels: { ...plan.labels } }, {}));
   out.push(
     m('serviceAccount', 'v1', 'ServiceAccount', meta(plan.names.serviceAccount), {}),
     m('role', 'rbac.authorization.k8s.io/v1', 'Role', meta(plan.names.role), { rules: copy(plan.rbacRules) }),
@@ -32,36 +72,78 @@ export function clusterManifests<S>(plan: ClusterPlan, secrets: { readonly passw
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: plan.names.role },
       subjects: [{ kind: 'ServiceAccount', name: plan.names.serviceAccount, namespace: plan.namespace }],
     }),
-    m('userSecret', 'v1', 'Secret', meta(plan.names.userSecret), { type: 'kubernetes.io/basic-auth', stringData: { username: plan.username, password: secrets.password } }),
-    m('cookieSecret', 'v1', 'Secret', meta(plan.names.cookieSecret), { type: 'Opaque', stringData: { '.erlang.cookie': secrets.cookie } }),
+    m('userSecret', 'v1', 'Secret', meta(plan.names.userSecret), {
+      type: 'kubernetes.io/basic-auth',
+      stringData: { username: plan.username, password: secrets.password },
+    }),
+    m('cookieSecret', 'v1', 'Secret', meta(plan.names.cookieSecret), {
+      type: 'Opaque',
+      stringData: { '.erlang.cookie': secrets.cookie },
+    }),
     m('configMap', 'v1', 'ConfigMap', meta(plan.names.configMap), { data: { ...plan.configFiles } }),
     // The headless Service gives each pod its stable DNS name, published before the pod is ready
     // (nodes must find each other to become ready); the client Service is what applications use.
-    m('headless', 'v1', 'Service', meta(plan.names.headless), { spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: matchLabels, ports: ports(plan.headlessPorts) } }),
-    m('client', 'v1', 'Service', meta(plan.names.client, { annotations: plan.service.annotations }), { spec: { type: plan.service.type, selector: matchLabels, ports: ports(plan.clientPorts, plan.service.nodePorts) } }),
+    m('headless', 'v1', 'Service', meta(plan.names.headless), {
+      spec: {
+        clusterIP: 'None',
+        publishNotReadyAddresses: true,
+        selector: matchLabels,
+        ports: ports(plan.headlessPorts),
+      },
+    }),
+    m('client', 'v1', 'Service', meta(plan.names.client, { annotations: plan.service.annotations }), {
+      spec: { type: plan.service.type, selector: matchLabels, ports: ports(plan.clientPorts, plan.service.nodePorts) },
+    }),
     m('statefulSet', 'apps/v1', 'StatefulSet', meta(plan.names.statefulSet), { spec: statefulSetSpec(plan) }),
   );
-  if (plan.pdb) out.push(m('pdb', 'policy/v1', 'PodDisruptionBudget', meta(plan.name), { spec: { maxUnavailable: plan.pdb.maxUnavailable, selector: { matchLabels } } }));
+  if (plan.pdb)
+    out.push(
+      m('pdb', 'policy/v1', 'PodDisruptionBudget', meta(plan.name), {
+        spec: { maxUnavailable: plan.pdb.maxUnavailable, selector: { matchLabels } },
+      }),
+    );
   if (plan.serviceMonitor) {
     const sm = plan.serviceMonitor;
     // Both Services carry the selector labels; only the client one has the metrics port the endpoint names.
-    out.push(m('serviceMonitor', 'monitoring.coreos.com/v1', 'ServiceMonitor', meta(plan.name, { labels: sm.labels }), {
-      spec: { selector: { matchLabels }, namespaceSelector: { matchNames: [plan.namespace] }, endpoints: [{ port: sm.port, interval: sm.interval, path: '/metrics', ...metricsTls(sm.tls) }] },
-    }));
+    out.push(
+      m('serviceMonitor', 'monitoring.coreos.com/v1', 'ServiceMonitor', meta(plan.name, { labels: sm.labels }), {
+        spec: {
+          selector: { matchLabels },
+          namespaceSelector: { matchNames: [plan.namespace] },
+          endpoints: [{ port: sm.port, interval: sm.interval, path: '/metrics', ...metricsTls(sm.tls) }],
+        },
+      }),
+    );
   }
   if (plan.networkPolicy) {
     const np = plan.networkPolicy;
-    const clients = np.allowFrom.length > 0 ? [{ from: copy(np.allowFrom), ports: np.clientPorts.map((port) => ({ protocol: 'TCP', port })) }] : [];
+    const clients =
+      np.allowFrom.length > 0
+        ? [{ from: copy(np.allowFrom), ports: np.clientPorts.map((port) => ({ protocol: 'TCP', port })) }]
+        : [];
     // Ingress only: egress stays open for DNS and (RabbitMQ ≤ 4.0) the Kubernetes API.
-    out.push(m('networkPolicy', 'networking.k8s.io/v1', 'NetworkPolicy', meta(plan.name), {
-      spec: { podSelector: { matchLabels }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels } }] }, ...clients] },
-    }));
+    out.push(
+      m('networkPolicy', 'networking.k8s.io/v1', 'NetworkPolicy', meta(plan.name), {
+        spec: {
+          podSelector: { matchLabels },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ podSelector: { matchLabels } }] }, ...clients],
+        },
+      }),
+    );
   }
   return out;
 }
 
-function metricsTls(tls: { readonly secretName: string; readonly serverName: string } | undefined): Record<string, unknown> {
-  return tls ? { scheme: 'https', tlsConfig: { ca: { secret: { name: tls.secretName, key: 'ca.crt' } }, serverName: tls.serverName } } : {};
+function metricsTls(
+  tls: { readonly secretName: string; readonly serverName: string } | undefined,
+): Record<string, unknown> {
+  return tls
+    ? {
+        scheme: 'https',
+        tlsConfig: { ca: { secret: { name: tls.secretName, key: 'ca.crt' } }, serverName: tls.serverName },
+      }
+    : {};
 }
 
 function statefulSetSpec(plan: ClusterPlan): Record<string, unknown> {
@@ -75,10 +157,16 @@ function statefulSetSpec(plan: ClusterPlan): Record<string, unknown> {
     updateStrategy: { type: 'RollingUpdate' },
     selector: { matchLabels: { ...plan.selector } },
     template: { metadata: { labels: { ...plan.labels }, annotations: { ...s.podAnnotations } }, spec: podSpec(plan) },
-    volumeClaimTemplates: [{
-      metadata: { name: 'persistence', labels: { ...plan.selector } },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: s.storage.size } }, ...(s.storage.storageClass ? { storageClassName: s.storage.storageClass } : {}) },
-    }],
+    volumeClaimTemplates: [
+      {
+        metadata: { name: 'persistence', labels: { ...plan.selector } },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: s.storage.size } },
+          ...(s.storage.storageClass ? { storageClassName: s.storage.storageClass } : {}),
+        },
+      },
+    ],
   };
 }
 
@@ -94,18 +182,30 @@ function podSpec(plan: ClusterPlan): Record<string, unknown> {
     affinity: { podAntiAffinity: anti },
     ...(p.topologySpread.length > 0 ? { topologySpreadConstraints: copy(p.topologySpread) } : {}),
     volumes: copy(p.volumes),
-    initContainers: [{
-      name: 'setup', image: p.image, command: [...p.initCommand], volumeMounts: copy(p.initMounts), securityContext: copy(p.containerSecurityContext),
-      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
-    }],
-    containers: [{
-      name: 'rabbitmq', image: p.image,
-      ports: p.containerPorts.map((port) => ({ name: port.name, containerPort: port.port, protocol: 'TCP' })),
-      env: copy(p.env), volumeMounts: copy(p.mounts), resources: copy(p.resources),
-      startupProbe: copy(p.startupProbe), readinessProbe: copy(p.readinessProbe),
-      lifecycle: { preStop: { exec: { command: [...p.preStop] } } },
-      securityContext: copy(p.containerSecurityContext),
-    }],
+    initContainers: [
+      {
+        name: 'setup',
+        image: p.image,
+        command: [...p.initCommand],
+        volumeMounts: copy(p.initMounts),
+        securityContext: copy(p.containerSecurityContext),
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+      },
+    ],
+    containers: [
+      {
+        name: 'rabbitmq',
+        image: p.image,
+        ports: p.containerPorts.map((port) => ({ name: port.name, containerPort: port.port, protocol: 'TCP' })),
+        env: copy(p.env),
+        volumeMounts: copy(p.mounts),
+        resources: copy(p.resources),
+        startupProbe: copy(p.startupProbe),
+        readinessProbe: copy(p.readinessProbe),
+        lifecycle: { preStop: { exec: { command: [...p.preStop] } } },
+        securityContext: copy(p.containerSecurityContext),
+      },
+    ],
   };
 }
 

@@ -20,13 +20,20 @@ export const DEFAULT_IMAGE = 'rabbitmq:4.1-management';
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const Closed = { additionalProperties: false } as const;
 
-function StringEnum<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
+function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { default?: T[number]; description?: string } = {},
+) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
 /** `500m`, `1Gi`, `2`: checked by check-cluster (parseQuantity), which gives the precise code. */
 function Quantity(description: string, defaultValue?: string) {
-  return Type.Unsafe<string | number>({ type: ['string', 'number'], description, ...(defaultValue ? { default: defaultValue } : {}) });
+  return Type.Unsafe<string | number>({
+    type: ['string', 'number'],
+    description,
+    ...(defaultValue ? { default: defaultValue } : {}),
+  });
 }
 
 const Labels = Type.Record(Type.String(), Type.String());
@@ -52,8 +59,10 @@ const Resources = Type.Object(
 
 const Storage = Type.Object(
   {
-    size: Quantity('Size of each node\'s persistent volume', '10Gi'),
-    storageClass: Type.Optional(Type.String({ minLength: 1, description: 'Storage class; the cluster default when absent' })),
+    size: Quantity("Size of each node's persistent volume", '10Gi'),
+    storageClass: Type.Optional(
+      Type.String({ minLength: 1, description: 'Storage class; the cluster default when absent' }),
+    ),
   },
   { ...Closed, default: {} },
 );
@@ -64,7 +73,9 @@ const Service = Type.Object(
     annotations: Type.Record(Type.String(), Type.String(), { default: {} }),
     // Fixed node ports (firewall rules, a managementEndpoint known before the first `up`); Kubernetes picks the others.
     nodePorts: Type.Record(Type.String(), Type.Integer({ minimum: 30000, maximum: 32767 }), {
-      default: {}, description: 'Node port per client port name (amqp, management, prometheus, amqps, management-tls, prometheus-tls); NodePort and LoadBalancer only',
+      default: {},
+      description:
+        'Node port per client port name (amqp, management, prometheus, amqps, management-tls, prometheus-tls); NodePort and LoadBalancer only',
     }),
   },
   { ...Closed, default: {} },
@@ -96,7 +107,11 @@ const NetworkPeer = Type.Object(
 
 export const ClusterSchema = Type.Object(
   {
-    namespace: Type.String({ pattern: DNS_LABEL, maxLength: 63, description: 'Namespace of every object of the cluster' }),
+    namespace: Type.String({
+      pattern: DNS_LABEL,
+      maxLength: 63,
+      description: 'Namespace of every object of the cluster',
+    }),
     createNamespace: Type.Boolean({ default: true, description: 'Create the namespace (false: it exists already)' }),
     // 52: the StatefulSet controller adds a revision hash to a label value of at most 63 characters.
     name: Type.String({ pattern: DNS_LABEL, maxLength: 52, default: 'rabbitmq' }),
@@ -106,16 +121,37 @@ export const ClusterSchema = Type.Object(
     resources: Resources,
     storage: Storage,
     service: Service,
-    managementEndpoint: Type.Optional(Type.String({ description: 'URL at which this program reaches the management API (load balancer, ingress, port-forward); default: the in-cluster service' })),
-    antiAffinity: Type.Optional(StringEnum(['required', 'preferred'] as const, { description: 'One node per Kubernetes host; default required in production, else preferred' })),
+    managementEndpoint: Type.Optional(
+      Type.String({
+        description:
+          'URL at which this program reaches the management API (load balancer, ingress, port-forward); default: the in-cluster service',
+      }),
+    ),
+    antiAffinity: Type.Optional(
+      StringEnum(['required', 'preferred'] as const, {
+        description: 'One node per Kubernetes host; default required in production, else preferred',
+      }),
+    ),
     topologySpread: Type.Optional(TopologySpread),
     // A week, as the RabbitMQ Cluster Operator: a stopping node waits until every quorum queue keeps a
     // majority without it, however long that takes. Pulumi gives up on its own (rolloutTimeoutMinutes).
-    terminationGracePeriodSeconds: Type.Integer({ minimum: 30, default: 604800, description: 'Time a stopping node may wait for quorum queues to keep a majority without it, then drain' }),
+    terminationGracePeriodSeconds: Type.Integer({
+      minimum: 30,
+      default: 604800,
+      description: 'Time a stopping node may wait for quorum queues to keep a majority without it, then drain',
+    }),
     // As the Cluster Operator: a new pod's own DNS name takes a while to resolve (negative answers are cached);
     // a node that boots before it does fails to find its peers and restarts.
-    delayStartSeconds: Type.Integer({ minimum: 0, default: 30, description: 'Wait before a node boots, for its DNS name to resolve' }),
-    rolloutTimeoutMinutes: Type.Integer({ minimum: 1, default: 30, description: 'How long `pulumi up` waits for the StatefulSet to be ready before it fails (the pods keep rolling)' }),
+    delayStartSeconds: Type.Integer({
+      minimum: 0,
+      default: 30,
+      description: 'Wait before a node boots, for its DNS name to resolve',
+    }),
+    rolloutTimeoutMinutes: Type.Integer({
+      minimum: 1,
+      default: 30,
+      description: 'How long `pulumi up` waits for the StatefulSet to be ready before it fails (the pods keep rolling)',
+    }),
     // RabbitMQ's own default is 50 MB: far too little for a node to page messages out before the disk is full.
     diskFreeLimit: Quantity('Free disk below which the node blocks publishers (disk_free_limit.absolute)', '2G'),
     securityContext: SecurityContext,
@@ -124,7 +160,10 @@ export const ClusterSchema = Type.Object(
       {
         enabled: Type.Boolean({ default: false }),
         interval: Type.String({ pattern: '^([0-9]+(ms|s|m|h))+$', default: '30s' }),
-        labels: Type.Record(Type.String(), Type.String(), { default: {}, description: 'Labels the Prometheus operator selects ServiceMonitors by' }),
+        labels: Type.Record(Type.String(), Type.String(), {
+          default: {},
+          description: 'Labels the Prometheus operator selects ServiceMonitors by',
+        }),
       },
       { ...Closed, default: {} },
     ),
@@ -132,16 +171,34 @@ export const ClusterSchema = Type.Object(
       { enabled: Type.Boolean({ default: false }), allowFrom: Type.Array(NetworkPeer, { default: [] }) },
       { ...Closed, default: {} },
     ),
-    tls: Type.Optional(Type.Object(
-      {
-        secretName: Type.String({ pattern: DNS_LABEL, description: 'A kubernetes.io/tls Secret in the namespace (tls.crt, tls.key; ca.crt to verify clients)' }),
-        plaintext: Type.Optional(Type.Boolean({ description: 'Keep the plaintext AMQP, management and metrics ports open besides TLS; default false in production, else true' })),
-        verifyClients: Type.Optional(Type.Boolean({ description: "Verify client certificates against the secret's ca.crt (clients without one still log in with a password); default true in production, else false" })),
-      },
-      Closed,
-    )),
+    tls: Type.Optional(
+      Type.Object(
+        {
+          secretName: Type.String({
+            pattern: DNS_LABEL,
+            description: 'A kubernetes.io/tls Secret in the namespace (tls.crt, tls.key; ca.crt to verify clients)',
+          }),
+          plaintext: Type.Optional(
+            Type.Boolean({
+              description:
+                'Keep the plaintext AMQP, management and metrics ports open besides TLS; default false in production, else true',
+            }),
+          ),
+          verifyClients: Type.Optional(
+            Type.Boolean({
+              description:
+                "Verify client certificates against the secret's ca.crt (clients without one still log in with a password); default true in production, else false",
+            }),
+          ),
+        },
+        Closed,
+      ),
+    ),
     extraConfig: Type.Array(Type.String(), { default: [], description: 'Further rabbitmq.conf lines (`key = value`)' }),
-    plugins: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), { default: [], description: 'Plugins to enable besides management, prometheus and peer discovery' }),
+    plugins: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), {
+      default: [],
+      description: 'Plugins to enable besides management, prometheus and peer discovery',
+    }),
   },
   Closed,
 );
@@ -158,7 +215,9 @@ function optionalDefaults(schema: Record<string, unknown>): Record<string, unkno
   const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
   if (properties) {
     for (const property of Object.values(properties)) optionalDefaults(property);
-    const required = ((schema.required as string[] | undefined) ?? []).filter((k) => properties[k]?.default === undefined);
+    const required = ((schema.required as string[] | undefined) ?? []).filter(
+      (k) => properties[k]?.default === undefined,
+    );
     if (required.length > 0) schema.required = required;
     else delete schema.required;
   }

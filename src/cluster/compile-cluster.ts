@@ -5,10 +5,22 @@
 import { createHash } from 'node:crypto';
 import type { ClusterConfig } from './cluster-schema.js';
 
-export const PORTS = { amqp: 5672, amqps: 5671, management: 15672, managementTls: 15671, prometheus: 15692, prometheusTls: 15691, epmd: 4369, clustering: 25672 } as const;
+export const PORTS = {
+  amqp: 5672,
+  amqps: 5671,
+  management: 15672,
+  managementTls: 15671,
+  prometheus: 15692,
+  prometheusTls: 15691,
+  epmd: 4369,
+  clustering: 25672,
+} as const;
 
 type Labels = Readonly<Record<string, string>>;
-export interface Port { readonly name: string; readonly port: number }
+export interface Port {
+  readonly name: string;
+  readonly port: number;
+}
 export interface Probe {
   readonly exec?: { readonly command: readonly string[] };
   readonly tcpSocket?: { readonly port: string };
@@ -21,18 +33,33 @@ export interface Probe {
 export interface EnvVar {
   readonly name: string;
   readonly value?: string;
-  readonly valueFrom?: { readonly fieldRef?: { readonly fieldPath: string }; readonly secretKeyRef?: { readonly name: string; readonly key: string } };
+  readonly valueFrom?: {
+    readonly fieldRef?: { readonly fieldPath: string };
+    readonly secretKeyRef?: { readonly name: string; readonly key: string };
+  };
 }
-export interface Mount { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }
+export interface Mount {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
+}
 export interface Volume {
   readonly name: string;
   readonly configMap?: { readonly name: string };
   readonly secret?: { readonly secretName: string; readonly defaultMode?: number };
   readonly emptyDir?: Record<string, never>;
-  readonly downwardAPI?: { readonly items: readonly { readonly path: string; readonly fieldRef: { readonly fieldPath: string } }[] };
+  readonly downwardAPI?: {
+    readonly items: readonly { readonly path: string; readonly fieldRef: { readonly fieldPath: string } }[];
+  };
 }
-export interface AffinityTerm { readonly labelSelector: { readonly matchLabels: Labels }; readonly topologyKey: string }
-export interface NetworkPeer { readonly namespaceSelector?: { readonly matchLabels: Labels }; readonly podSelector?: { readonly matchLabels: Labels } }
+export interface AffinityTerm {
+  readonly labelSelector: { readonly matchLabels: Labels };
+  readonly topologyKey: string;
+}
+export interface NetworkPeer {
+  readonly namespaceSelector?: { readonly matchLabels: Labels };
+  readonly podSelector?: { readonly matchLabels: Labels };
+}
 
 export interface ClusterPlan {
   readonly name: string;
@@ -49,22 +76,38 @@ export interface ClusterPlan {
   /** Selects the pods; never changes for a cluster (StatefulSet selectors are immutable). */
   readonly selector: Labels;
   readonly names: {
-    readonly headless: string; readonly client: string; readonly serviceAccount: string; readonly role: string;
-    readonly configMap: string; readonly userSecret: string; readonly cookieSecret: string; readonly statefulSet: string;
+    readonly headless: string;
+    readonly client: string;
+    readonly serviceAccount: string;
+    readonly role: string;
+    readonly configMap: string;
+    readonly userSecret: string;
+    readonly cookieSecret: string;
+    readonly statefulSet: string;
   };
   readonly username: string;
   /** Random bytes behind the generated password and Erlang cookie. */
   readonly secretBytes: number;
   /** What peer discovery needs from the Kubernetes API (RabbitMQ ≤ 4.0; 4.1+ ignores it). */
-  readonly rbacRules: readonly { readonly apiGroups: readonly string[]; readonly resources: readonly string[]; readonly verbs: readonly string[] }[];
+  readonly rbacRules: readonly {
+    readonly apiGroups: readonly string[];
+    readonly resources: readonly string[];
+    readonly verbs: readonly string[];
+  }[];
   readonly configFiles: { readonly 'rabbitmq.conf': string; readonly enabled_plugins: string };
   readonly headlessPorts: readonly Port[];
   readonly clientPorts: readonly Port[];
-  readonly service: { readonly type: ClusterConfig['service']['type']; readonly annotations: Labels; readonly nodePorts: Readonly<Record<string, number>> };
+  readonly service: {
+    readonly type: ClusterConfig['service']['type'];
+    readonly annotations: Labels;
+    readonly nodePorts: Readonly<Record<string, number>>;
+  };
   readonly statefulSet: StatefulSetPlan;
   readonly pdb?: { readonly maxUnavailable: number };
   readonly serviceMonitor?: {
-    readonly interval: string; readonly labels: Labels; readonly port: string;
+    readonly interval: string;
+    readonly labels: Labels;
+    readonly port: string;
     /** Metrics over TLS when the plaintext port is closed: verified against the TLS secret's CA, for the client Service's name. */
     readonly tls?: { readonly secretName: string; readonly serverName: string };
   };
@@ -88,14 +131,29 @@ export interface StatefulSetPlan {
 export interface PodPlan {
   readonly terminationGracePeriodSeconds: number;
   readonly securityContext: {
-    readonly runAsUser: number; readonly runAsGroup: number; readonly fsGroup: number; readonly runAsNonRoot: true;
-    readonly fsGroupChangePolicy: 'OnRootMismatch'; readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+    readonly runAsUser: number;
+    readonly runAsGroup: number;
+    readonly fsGroup: number;
+    readonly runAsNonRoot: true;
+    readonly fsGroupChangePolicy: 'OnRootMismatch';
+    readonly seccompProfile: { readonly type: 'RuntimeDefault' };
   };
   readonly containerSecurityContext: {
-    readonly allowPrivilegeEscalation: false; readonly runAsNonRoot: true; readonly readOnlyRootFilesystem: true; readonly capabilities: { readonly drop: readonly string[] };
+    readonly allowPrivilegeEscalation: false;
+    readonly runAsNonRoot: true;
+    readonly readOnlyRootFilesystem: true;
+    readonly capabilities: { readonly drop: readonly string[] };
   };
-  readonly antiAffinity: { readonly required?: readonly AffinityTerm[]; readonly preferred?: readonly { readonly weight: number; readonly podAffinityTerm: AffinityTerm }[] };
-  readonly topologySpread: readonly { readonly maxSkew: number; readonly topologyKey: string; readonly whenUnsatisfiable: string; readonly labelSelector: { readonly matchLabels: Labels } }[];
+  readonly antiAffinity: {
+    readonly required?: readonly AffinityTerm[];
+    readonly preferred?: readonly { readonly weight: number; readonly podAffinityTerm: AffinityTerm }[];
+  };
+  readonly topologySpread: readonly {
+    readonly maxSkew: number;
+    readonly topologyKey: string;
+    readonly whenUnsatisfiable: string;
+    readonly labelSelector: { readonly matchLabels: Labels };
+  }[];
   readonly image: string;
   readonly resources: { readonly requests: Labels; readonly limits: Labels };
   readonly containerPorts: readonly Port[];
@@ -120,43 +178,90 @@ export const SKIP_PRESTOP_LABEL = 'warren.dev/skip-prestop-checks';
 export const DECOMMISSION_PARAMETER = 'warren-decommission';
 
 /** What TLS does for a config: the listeners it keeps open and whether it checks client certificates. */
-export function tlsMode(c: ClusterConfig): { readonly enabled: boolean; readonly plaintext: boolean; readonly verifyClients: boolean } {
+export function tlsMode(c: ClusterConfig): {
+  readonly enabled: boolean;
+  readonly plaintext: boolean;
+  readonly verifyClients: boolean;
+} {
   if (!c.tls) return { enabled: false, plaintext: true, verifyClients: false };
-  return { enabled: true, plaintext: c.tls.plaintext ?? !c.production, verifyClients: c.tls.verifyClients ?? c.production };
+  return {
+    enabled: true,
+    plaintext: c.tls.plaintext ?? !c.production,
+    verifyClients: c.tls.verifyClients ?? c.production,
+  };
 }
 
 /** The ports clients reach through the client Service: TLS ones when TLS is on, plaintext ones unless closed. */
 export function clientPortsOf(c: ClusterConfig): Port[] {
   const tls = tlsMode(c);
   return [
-    ...(tls.enabled ? [{ name: 'amqps', port: PORTS.amqps }, { name: 'management-tls', port: PORTS.managementTls }, { name: 'prometheus-tls', port: PORTS.prometheusTls }] : []),
-    ...(tls.plaintext ? [{ name: 'amqp', port: PORTS.amqp }, { name: 'management', port: PORTS.management }, { name: 'prometheus', port: PORTS.prometheus }] : []),
+    ...(tls.enabled
+      ? [
+          { name: 'amqps', port: PORTS.amqps },
+          { name: 'management-tls', port: PORTS.managementTls },
+          { name: 'prometheus-tls', port: PORTS.prometheusTls },
+        ]
+      : []),
+    ...(tls.plaintext
+      ? [
+          { name: 'amqp', port: PORTS.amqp },
+          { name: 'management', port: PORTS.management },
+          { name: 'prometheus', port: PORTS.prometheus },
+        ]
+      : []),
   ];
 }
 
 export function compileCluster(c: ClusterConfig): ClusterPlan {
   const selector = { 'app.kubernetes.io/name': 'rabbitmq', 'app.kubernetes.io/instance': c.name };
   const names = {
-    headless: `${c.name}-nodes`, client: c.name, serviceAccount: `${c.name}-server`, role: `${c.name}-peer-discovery`,
-    configMap: `${c.name}-config`, userSecret: `${c.name}-default-user`, cookieSecret: `${c.name}-erlang-cookie`, statefulSet: c.name,
+    headless: `${c.name}-nodes`,
+    client: c.name,
+    serviceAccount: `${c.name}-server`,
+    role: `${c.name}-peer-discovery`,
+    configMap: `${c.name}-config`,
+    userSecret: `${c.name}-default-user`,
+    cookieSecret: `${c.name}-erlang-cookie`,
+    statefulSet: c.name,
   };
   const configFiles = { 'rabbitmq.conf': rabbitmqConf(c), enabled_plugins: enabledPlugins(c.plugins) };
   const clientPorts = clientPortsOf(c);
-  const inCluster = c.tls ? `https://${names.client}.${c.namespace}.svc:${PORTS.managementTls}` : `http://${names.client}.${c.namespace}.svc:${PORTS.management}`;
+  const inCluster = c.tls
+    ? `https://${names.client}.${c.namespace}.svc:${PORTS.managementTls}`
+    : `http://${names.client}.${c.namespace}.svc:${PORTS.management}`;
   return {
-    name: c.name, namespace: c.namespace, createNamespace: c.createNamespace, protect: c.production,
-    labels: { ...selector, 'app.kubernetes.io/part-of': 'warren' }, selector, names,
-    username: 'warren', secretBytes: 32,
-    rbacRules: [{ apiGroups: [''], resources: ['endpoints'], verbs: ['get'] }, { apiGroups: [''], resources: ['events'], verbs: ['create'] }],
+    name: c.name,
+    namespace: c.namespace,
+    createNamespace: c.createNamespace,
+    protect: c.production,
+    labels: { ...selector, 'app.kubernetes.io/part-of': 'warren' },
+    selector,
+    names,
+    username: 'warren',
+    secretBytes: 32,
+    rbacRules: [
+      { apiGroups: [''], resources: ['endpoints'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    ],
     configFiles,
-    headlessPorts: [{ name: 'epmd', port: PORTS.epmd }, { name: 'cluster-rpc', port: PORTS.clustering }],
+    headlessPorts: [
+      { name: 'epmd', port: PORTS.epmd },
+      { name: 'cluster-rpc', port: PORTS.clustering },
+    ],
     clientPorts,
     service: { type: c.service.type, annotations: c.service.annotations, nodePorts: c.service.nodePorts },
     statefulSet: statefulSetPlan(c, names, selector, clientPorts, configFiles),
     // One node has nothing to keep available: a budget would only block node drains.
     ...(c.replicas > 1 ? { pdb: { maxUnavailable: c.pdb.maxUnavailable } } : {}),
     ...(c.serviceMonitor.enabled ? { serviceMonitor: serviceMonitor(c, names.client) } : {}),
-    ...(c.networkPolicy.enabled ? { networkPolicy: { allowFrom: c.networkPolicy.allowFrom.map(networkPeer), clientPorts: clientPorts.map((p) => p.port) } } : {}),
+    ...(c.networkPolicy.enabled
+      ? {
+          networkPolicy: {
+            allowFrom: c.networkPolicy.allowFrom.map(networkPeer),
+            clientPorts: clientPorts.map((p) => p.port),
+          },
+        }
+      : {}),
     managementUrl: c.managementEndpoint ?? inCluster,
   };
 }
@@ -164,39 +269,79 @@ export function compileCluster(c: ClusterConfig): ClusterPlan {
 function serviceMonitor(c: ClusterConfig, client: string): NonNullable<ClusterPlan['serviceMonitor']> {
   const base = { interval: c.serviceMonitor.interval, labels: c.serviceMonitor.labels };
   if (tlsMode(c).plaintext) return { ...base, port: 'prometheus' };
-  return { ...base, port: 'prometheus-tls', tls: { secretName: c.tls!.secretName, serverName: `${client}.${c.namespace}.svc` } };
+  return {
+    ...base,
+    port: 'prometheus-tls',
+    tls: { secretName: c.tls!.secretName, serverName: `${client}.${c.namespace}.svc` },
+  };
 }
 
-function statefulSetPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels, clientPorts: readonly Port[], files: ClusterPlan['configFiles']): StatefulSetPlan {
+function statefulSetPlan(
+  c: ClusterConfig,
+  names: ClusterPlan['names'],
+  selector: Labels,
+  clientPorts: readonly Port[],
+  files: ClusterPlan['configFiles'],
+): StatefulSetPlan {
   // RabbitMQ reads its config only at boot: a hash of it in the pod template rolls the pods when it changes.
   // Not the size hint, which only a node joining reads: scaling must not restart the running nodes.
-  const conf = files['rabbitmq.conf'].split('\n').filter((l) => !l.startsWith('cluster_formation.target_cluster_size_hint')).join('\n');
-  const hash = createHash('sha256').update(JSON.stringify([{ ...files, 'rabbitmq.conf': conf }, c.tls ?? null])).digest('hex').slice(0, 16);
+  const conf = files['rabbitmq.conf']
+    .split('\n')
+    .filter((l) => !l.startsWith('cluster_formation.target_cluster_size_hint'))
+    .join('\n');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([{ ...files, 'rabbitmq.conf': conf }, c.tls ?? null]))
+    .digest('hex')
+    .slice(0, 16);
   const timeout = `${c.rolloutTimeoutMinutes}m`;
   return {
     replicas: c.replicas,
     podAnnotations: { 'warren/config-hash': hash },
-    storage: { size: String(c.storage.size), ...(c.storage.storageClass ? { storageClass: c.storage.storageClass } : {}) },
+    storage: {
+      size: String(c.storage.size),
+      ...(c.storage.storageClass ? { storageClass: c.storage.storageClass } : {}),
+    },
     timeouts: { create: timeout, update: timeout },
     pod: podPlan(c, names, selector, clientPorts),
   };
 }
 
-function podPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels, clientPorts: readonly Port[]): PodPlan {
+function podPlan(
+  c: ClusterConfig,
+  names: ClusterPlan['names'],
+  selector: Labels,
+  clientPorts: readonly Port[],
+): PodPlan {
   const { runAsUser, runAsGroup, fsGroup } = c.securityContext;
   const term = { labelSelector: { matchLabels: selector }, topologyKey: 'kubernetes.io/hostname' };
   const anti = c.antiAffinity ?? (c.production ? 'required' : 'preferred');
   return {
     terminationGracePeriodSeconds: c.terminationGracePeriodSeconds,
     // OnRootMismatch: a large volume is not re-chowned file by file on every start.
-    securityContext: { runAsUser, runAsGroup, fsGroup, runAsNonRoot: true, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      runAsUser,
+      runAsGroup,
+      fsGroup,
+      runAsNonRoot: true,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     // A read-only root: RabbitMQ writes only to its home, its volume, its log directory and /tmp, each mounted writable.
-    containerSecurityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    containerSecurityContext: {
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
     antiAffinity: anti === 'required' ? { required: [term] } : { preferred: [{ weight: 100, podAffinityTerm: term }] },
     topologySpread: c.topologySpread ? [{ ...c.topologySpread, labelSelector: { matchLabels: selector } }] : [],
     image: c.image,
     resources: { requests: quantities(c.resources.requests), limits: quantities(c.resources.limits) },
-    containerPorts: [...clientPorts, { name: 'epmd', port: PORTS.epmd }, { name: 'cluster-rpc', port: PORTS.clustering }],
+    containerPorts: [
+      ...clientPorts,
+      { name: 'epmd', port: PORTS.epmd },
+      { name: 'cluster-rpc', port: PORTS.clustering },
+    ],
     env: environment(names),
     volumes: [
       { name: 'config', configMap: { name: names.configMap } },
@@ -207,7 +352,12 @@ function podPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels
       // RabbitMQ 3.x writes an upgrade log file (and any node a crash dump) there even with file logging off.
       { name: 'log', emptyDir: {} },
       // The skip label as a file, refreshed by the kubelet while the pod runs (the preStop hook reads it).
-      { name: 'pod-info', downwardAPI: { items: [{ path: 'skip-prestop-checks', fieldRef: { fieldPath: `metadata.labels['${SKIP_PRESTOP_LABEL}']` } }] } },
+      {
+        name: 'pod-info',
+        downwardAPI: {
+          items: [{ path: 'skip-prestop-checks', fieldRef: { fieldPath: `metadata.labels['${SKIP_PRESTOP_LABEL}']` } }],
+        },
+      },
       ...(c.tls ? [{ name: 'tls', secret: { secretName: c.tls.secretName, defaultMode: 0o440 } }] : []),
     ],
     mounts: [
@@ -222,8 +372,15 @@ function podPlan(c: ClusterConfig, names: ClusterPlan['names'], selector: Labels
     // Erlang refuses a cookie file others can read, and a mounted Secret is
     // owned by root: copy it into the writable home, readable by the user only.
     // Then wait for the pod's DNS name (delayStartSeconds) before RabbitMQ starts.
-    initCommand: ['sh', '-c', `cp ${COOKIE_DIR}/.erlang.cookie ${HOME}/.erlang.cookie && chmod 600 ${HOME}/.erlang.cookie && sleep ${c.delayStartSeconds}`],
-    initMounts: [{ name: 'erlang-cookie-secret', mountPath: COOKIE_DIR }, { name: 'rabbitmq-home', mountPath: HOME }],
+    initCommand: [
+      'sh',
+      '-c',
+      `cp ${COOKIE_DIR}/.erlang.cookie ${HOME}/.erlang.cookie && chmod 600 ${HOME}/.erlang.cookie && sleep ${c.delayStartSeconds}`,
+    ],
+    initMounts: [
+      { name: 'erlang-cookie-secret', mountPath: COOKIE_DIR },
+      { name: 'rabbitmq-home', mountPath: HOME },
+    ],
     ...probes(c),
     preStop: preStop(c.replicas, c.terminationGracePeriodSeconds),
   };
@@ -259,11 +416,31 @@ function environment(names: ClusterPlan['names']): EnvVar[] {
 function probes(c: ClusterConfig): Pick<PodPlan, 'startupProbe' | 'readinessProbe'> {
   const { plaintext } = tlsMode(c);
   const startup: Pick<Probe, 'exec' | 'httpGet'> = healthEndpoint(c.image)
-    ? { httpGet: { path: '/api/health/checks/reached-target-cluster-size', port: plaintext ? 'management' : 'management-tls', scheme: plaintext ? 'HTTP' : 'HTTPS' } }
-    : { exec: { command: ['/bin/bash', '-c', `[ "$(rabbitmqctl -q eval 'rabbit_nodes:reached_target_cluster_size().')" = true ]`] } };
+    ? {
+        httpGet: {
+          path: '/api/health/checks/reached-target-cluster-size',
+          port: plaintext ? 'management' : 'management-tls',
+          scheme: plaintext ? 'HTTP' : 'HTTPS',
+        },
+      }
+    : {
+        exec: {
+          command: [
+            '/bin/bash',
+            '-c',
+            `[ "$(rabbitmqctl -q eval 'rabbit_nodes:reached_target_cluster_size().')" = true ]`,
+          ],
+        },
+      };
   return {
     startupProbe: { ...startup, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 180 },
-    readinessProbe: { tcpSocket: { port: plaintext ? 'amqp' : 'amqps' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    readinessProbe: {
+      tcpSocket: { port: plaintext ? 'amqp' : 'amqps' },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
   };
 }
 
@@ -314,9 +491,13 @@ export function rabbitmqConf(c: ClusterConfig): string {
     // Without these two lines RabbitMQ 4 also offers ANONYMOUS logins.
     ...(authMechanismsSet(c) ? [] : ['auth_mechanisms.1 = PLAIN', 'auth_mechanisms.2 = AMQPLAIN']),
     ...(tls.plaintext
-      ? [`listeners.tcp.default = ${PORTS.amqp}`, `management.tcp.port = ${PORTS.management}`, `prometheus.tcp.port = ${PORTS.prometheus}`]
-      // Management and metrics listen on the plaintext port only when it is configured.
-      : ['listeners.tcp = none']),
+      ? [
+          `listeners.tcp.default = ${PORTS.amqp}`,
+          `management.tcp.port = ${PORTS.management}`,
+          `prometheus.tcp.port = ${PORTS.prometheus}`,
+        ]
+      : // Management and metrics listen on the plaintext port only when it is configured.
+        ['listeners.tcp = none']),
     `disk_free_limit.absolute = ${Math.ceil(parseQuantity(c.diskFreeLimit) ?? 0)}`,
     'log.console = true',
     'log.file = false',
@@ -348,7 +529,11 @@ function memoryLines(limit: string | number): string[] {
  * still log in with a password.
  */
 function tlsLines(verifyClients: boolean): string[] {
-  const files = [`certfile = ${TLS_DIR}/tls.crt`, `keyfile = ${TLS_DIR}/tls.key`, ...(verifyClients ? [`cacertfile = ${TLS_DIR}/ca.crt`] : [])];
+  const files = [
+    `certfile = ${TLS_DIR}/tls.crt`,
+    `keyfile = ${TLS_DIR}/tls.key`,
+    ...(verifyClients ? [`cacertfile = ${TLS_DIR}/ca.crt`] : []),
+  ];
   return [
     `listeners.ssl.default = ${PORTS.amqps}`,
     ...files.map((f) => `ssl_options.${f}`),
@@ -367,12 +552,20 @@ function tlsLines(verifyClients: boolean): string[] {
  * to replace.
  */
 export function managedConfigKeys(c: ClusterConfig): Set<string> {
-  const keys = rabbitmqConf({ ...c, extraConfig: [] }).trimEnd().split('\n').map((l) => l.split(' = ')[0]!);
+  const keys = rabbitmqConf({ ...c, extraConfig: [] })
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(' = ')[0]!);
   return new Set(keys.filter((k) => !k.startsWith('auth_mechanisms.')));
 }
 
 /** Key prefixes of which warren writes one member (disk_free_limit.absolute, not .relative): any member conflicts. */
-export const MANAGED_CONFIG_PREFIXES = ['cluster_formation.', 'disk_free_limit.', 'listeners.tcp', 'listeners.ssl'] as const;
+export const MANAGED_CONFIG_PREFIXES = [
+  'cluster_formation.',
+  'disk_free_limit.',
+  'listeners.tcp',
+  'listeners.ssl',
+] as const;
 
 function enabledPlugins(extra: readonly string[]): string {
   const plugins = [...new Set(['rabbitmq_management', 'rabbitmq_prometheus', 'rabbitmq_peer_discovery_k8s', ...extra])];
@@ -380,7 +573,11 @@ function enabledPlugins(extra: readonly string[]): string {
 }
 
 function quantities(values: Readonly<Record<string, string | number | undefined>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 function networkPeer(peer: ClusterConfig['networkPolicy']['allowFrom'][number]): NetworkPeer {
@@ -392,8 +589,22 @@ function networkPeer(peer: ClusterConfig['networkPolicy']['allowFrom'][number]):
 
 const QUANTITY = /^([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 const SUFFIX: Record<string, number> = {
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
 };
 
 /** A Kubernetes quantity (`500m`, `1Gi`, `1e3`, `2`) in base units; undefined when it does not parse or is not positive. */

@@ -10,76 +10,210 @@ interface CodeInfo {
 export const CODES = {
   // Files and YAML
   'file-unreadable': { severity: 'error', summary: 'The file cannot be read.' },
-  'file-too-large': { severity: 'error', summary: 'The file exceeds the size limit (WARREN_MAX_FILE_BYTES, default 64 MiB).' },
+  'file-too-large': {
+    severity: 'error',
+    summary: 'The file exceeds the size limit (WARREN_MAX_FILE_BYTES, default 64 MiB).',
+  },
   'file-encoding': { severity: 'error', summary: 'The file is not valid UTF-8.' },
   'file-empty': { severity: 'error', summary: 'The file has no YAML document.' },
-  'yaml-syntax': { severity: 'error', summary: 'The YAML does not parse (includes tabs as indentation, bad indentation, several documents in one file, an unknown tag, an alias that names no anchor).' },
+  'yaml-syntax': {
+    severity: 'error',
+    summary:
+      'The YAML does not parse (includes tabs as indentation, bad indentation, several documents in one file, an unknown tag, an alias that names no anchor).',
+  },
   'yaml-alias-limit': { severity: 'error', summary: 'Aliases expand beyond the limit (an alias bomb).' },
   'duplicate-key': { severity: 'error', summary: 'A mapping has the same key twice; reported at both places.' },
   // Schema
   'unsupported-version': { severity: 'error', summary: 'The file lacks `version: 1`.' },
   'unknown-field': { severity: 'error', summary: 'A field the format does not have (typos are suggested a fix).' },
   'missing-field': { severity: 'error', summary: 'A required field is missing.' },
-  'wrong-type': { severity: 'error', summary: 'A value has the wrong type (e.g. a list where a mapping belongs), or a key YAML reads as a number, null or a collection (`1e3`, `0x10`, `~`, `? {a: b}`): quote it.' },
+  'wrong-type': {
+    severity: 'error',
+    summary:
+      'A value has the wrong type (e.g. a list where a mapping belongs), or a key YAML reads as a number, null or a collection (`1e3`, `0x10`, `~`, `? {a: b}`): quote it.',
+  },
   'invalid-value': { severity: 'error', summary: 'A value outside the allowed set or range.' },
-  'invalid-duration': { severity: 'error', summary: 'A duration that is not whole milliseconds or a number with ms, s, m, h, d.' },
-  'invalid-size': { severity: 'error', summary: 'A size that is not whole bytes or a number with B, KB, MB, GB, KiB, MiB, GiB.' },
-  'clear-text-password': { severity: 'error', summary: 'A password written in clear text; use `{ secret: KEY }` or `{ hash, algorithm }`.' },
+  'invalid-duration': {
+    severity: 'error',
+    summary: 'A duration that is not whole milliseconds or a number with ms, s, m, h, d.',
+  },
+  'invalid-size': {
+    severity: 'error',
+    summary: 'A size that is not whole bytes or a number with B, KB, MB, GB, KiB, MiB, GiB.',
+  },
+  'clear-text-password': {
+    severity: 'error',
+    summary: 'A password written in clear text; use `{ secret: KEY }` or `{ hash, algorithm }`.',
+  },
   'exclusive-queue': { severity: 'error', summary: 'Exclusive queues belong to applications, not to a topology.' },
   // Merging files
-  'duplicate-object': { severity: 'error', summary: 'The same object (vhost + kind + name) or vhost setting is declared twice; reported at both places.' },
+  'duplicate-object': {
+    severity: 'error',
+    summary: 'The same object (vhost + kind + name) or vhost setting is declared twice; reported at both places.',
+  },
   // References
-  'unknown-vhost': { severity: 'error', summary: 'A permission names a vhost the topology does not declare; `warren import --vhost` names one the export does not hold.' },
-  'unknown-exchange': { severity: 'error', summary: 'A binding, dead-letter setting, alternate exchange or topic permission names an undeclared exchange.' },
+  'unknown-vhost': {
+    severity: 'error',
+    summary:
+      'A permission names a vhost the topology does not declare; `warren import --vhost` names one the export does not hold.',
+  },
+  'unknown-exchange': {
+    severity: 'error',
+    summary: 'A binding, dead-letter setting, alternate exchange or topic permission names an undeclared exchange.',
+  },
   'unknown-queue': { severity: 'error', summary: 'A binding names an undeclared queue.' },
   // Names and keys
-  'invalid-name': { severity: 'error', summary: 'A name that is empty, longer than 255 bytes in UTF-8, or holds a lone UTF-16 surrogate.' },
-  'reserved-name': { severity: 'error', summary: 'An exchange or queue name starting with `amq.`, which the broker reserves.' },
+  'invalid-name': {
+    severity: 'error',
+    summary: 'A name that is empty, longer than 255 bytes in UTF-8, or holds a lone UTF-16 surrogate.',
+  },
+  'reserved-name': {
+    severity: 'error',
+    summary: 'An exchange or queue name starting with `amq.`, which the broker reserves.',
+  },
   'key-too-long': { severity: 'error', summary: 'A routing or binding key longer than 255 bytes.' },
   // Bindings
   'binding-destination': { severity: 'error', summary: 'A binding needs exactly one of `to` and `toExchange`.' },
   'default-exchange-binding': { severity: 'error', summary: 'The default exchange `""` cannot be bound.' },
-  'headers-mismatch': { severity: 'error', summary: '`match`/`headers` on a binding whose exchange is not a headers exchange.' },
-  'key-ignored': { severity: 'warning', summary: 'A routing key on a fanout or headers exchange binding, where it has no effect.' },
+  'headers-mismatch': {
+    severity: 'error',
+    summary: '`match`/`headers` on a binding whose exchange is not a headers exchange.',
+  },
+  'key-ignored': {
+    severity: 'warning',
+    summary: 'A routing key on a fanout or headers exchange binding, where it has no effect.',
+  },
   // Exchanges
   'delayed-type-required': { severity: 'error', summary: 'An x-delayed-message exchange without `delayedType`.' },
-  'delayed-type-unexpected': { severity: 'warning', summary: '`delayedType` on an exchange that is not x-delayed-message.' },
-  'unknown-exchange-type': { severity: 'warning', summary: 'An exchange type that is neither built in nor a plugin type (`x-…`).' },
+  'delayed-type-unexpected': {
+    severity: 'warning',
+    summary: '`delayedType` on an exchange that is not x-delayed-message.',
+  },
+  'unknown-exchange-type': {
+    severity: 'warning',
+    summary: 'An exchange type that is neither built in nor a plugin type (`x-…`).',
+  },
   // Queues
-  'queue-type-unsupported': { severity: 'error', summary: 'A setting the queue type does not support (e.g. maxPriority on quorum, deliveryLimit on classic, TTL on streams).' },
-  'dead-letter-strategy': { severity: 'warning', summary: 'at-least-once dead-lettering without `overflow: reject-publish` falls back to at-most-once.' },
+  'queue-type-unsupported': {
+    severity: 'error',
+    summary:
+      'A setting the queue type does not support (e.g. maxPriority on quorum, deliveryLimit on classic, TTL on streams).',
+  },
+  'dead-letter-strategy': {
+    severity: 'warning',
+    summary: 'at-least-once dead-lettering without `overflow: reject-publish` falls back to at-most-once.',
+  },
   'argument-conflict': { severity: 'error', summary: 'A raw argument contradicts a typed field of the same object.' },
-  'prefer-field': { severity: 'warning', summary: 'A raw x-argument that has a typed field; as an argument it can never change without re-creating the queue.' },
+  'prefer-field': {
+    severity: 'warning',
+    summary:
+      'A raw x-argument that has a typed field; as an argument it can never change without re-creating the queue.',
+  },
   // Users
-  'password-form': { severity: 'error', summary: 'A password must be exactly one of `{ secret }` or `{ hash, algorithm }`.' },
-  'invalid-password-hash': { severity: 'error', summary: 'A password hash that is not base64 of a 4-byte salt plus a digest of the algorithm.' },
+  'password-form': {
+    severity: 'error',
+    summary: 'A password must be exactly one of `{ secret }` or `{ hash, algorithm }`.',
+  },
+  'invalid-password-hash': {
+    severity: 'error',
+    summary: 'A password hash that is not base64 of a 4-byte salt plus a digest of the algorithm.',
+  },
   // Regular expressions
-  'invalid-regex': { severity: 'error', summary: 'A permission or policy pattern that does not compile, in JavaScript or in PCRE (`[^]`, `\\u0041`, `[a-\\d]`).' },
-  'regex-dialect': { severity: 'warning', summary: 'A pattern using syntax that Erlang (PCRE) and JavaScript read differently, or a policy pattern warren cannot match in linear time (lookaround, back-reference); only the broker can check or apply it.' },
+  'invalid-regex': {
+    severity: 'error',
+    summary:
+      'A permission or policy pattern that does not compile, in JavaScript or in PCRE (`[^]`, `\\u0041`, `[a-\\d]`).',
+  },
+  'regex-dialect': {
+    severity: 'warning',
+    summary:
+      'A pattern using syntax that Erlang (PCRE) and JavaScript read differently, or a policy pattern warren cannot match in linear time (lookaround, back-reference); only the broker can check or apply it.',
+  },
   // Policies
-  'policy-key-mismatch': { severity: 'error', summary: 'A policy definition key that does not apply to the objects the policy targets (`applyTo`).' },
-  'policy-unknown-key': { severity: 'warning', summary: 'A policy definition key RabbitMQ does not know (plugins may add keys).' },
-  'policy-removed-key': { severity: 'warning', summary: 'A policy key removed in RabbitMQ 4 (`ha-*`, `queue-mode`, …).' },
+  'policy-key-mismatch': {
+    severity: 'error',
+    summary: 'A policy definition key that does not apply to the objects the policy targets (`applyTo`).',
+  },
+  'policy-unknown-key': {
+    severity: 'warning',
+    summary: 'A policy definition key RabbitMQ does not know (plugins may add keys).',
+  },
+  'policy-removed-key': {
+    severity: 'warning',
+    summary: 'A policy key removed in RabbitMQ 4 (`ha-*`, `queue-mode`, …).',
+  },
   'policy-value': { severity: 'error', summary: 'A policy definition value of the wrong type or range.' },
-  'policy-ambiguous': { severity: 'error', summary: 'Two policies of equal priority match the same declared object; only one ever applies.' },
+  'policy-ambiguous': {
+    severity: 'error',
+    summary: 'Two policies of equal priority match the same declared object; only one ever applies.',
+  },
   'operator-policy-key': { severity: 'error', summary: 'A key operator policies do not accept.' },
   // Dead-letter graph
-  'dead-letter-unroutable': { severity: 'error', summary: 'A dead-letter exchange routes the dead-letter key to no queue: dead letters would be dropped.' },
-  'dead-letter-cycle': { severity: 'error', summary: 'Queues dead-letter into each other by expiry with no consumer exit; RabbitMQ drops such messages.' },
+  'dead-letter-unroutable': {
+    severity: 'error',
+    summary: 'A dead-letter exchange routes the dead-letter key to no queue: dead letters would be dropped.',
+  },
+  'dead-letter-cycle': {
+    severity: 'error',
+    summary: 'Queues dead-letter into each other by expiry with no consumer exit; RabbitMQ drops such messages.',
+  },
   // warren import
-  'definitions-shape': { severity: 'error', summary: '`warren import`: the document is not a RabbitMQ definitions export at this place (e.g. a queue without `name`).' },
-  'import-skipped': { severity: 'warning', summary: '`warren import`: an object a topology does not hold was left out (server-named queues, federation/shovel parameters, MD5 password hashes, objects of a vhost the export does not list, all but the last of duplicate definitions).' },
+  'definitions-shape': {
+    severity: 'error',
+    summary:
+      '`warren import`: the document is not a RabbitMQ definitions export at this place (e.g. a queue without `name`).',
+  },
+  'import-skipped': {
+    severity: 'warning',
+    summary:
+      '`warren import`: an object a topology does not hold was left out (server-named queues, federation/shovel parameters, MD5 password hashes, objects of a vhost the export does not list, all but the last of duplicate definitions).',
+  },
   // Cluster (warren:cluster, RabbitMQ on Kubernetes)
-  'invalid-quantity': { severity: 'error', summary: 'A Kubernetes quantity (cpu, memory, storage size) that does not parse or is not positive (e.g. `1GB` for `1G`/`1Gi`).' },
-  'cluster-request-over-limit': { severity: 'error', summary: 'A cpu or memory request above its limit; Kubernetes rejects such pods.' },
-  'cluster-replicas': { severity: 'error', summary: '`production: true` with an even number of replicas or fewer than 3: a majority must survive the loss of a node.' },
-  'cluster-even-replicas': { severity: 'warning', summary: 'An even number of replicas with quorum queues: it tolerates no more failures than one replica fewer.' },
-  'cluster-pdb': { severity: 'error', summary: '`pdb.maxUnavailable` lets node drains stop every node (or, in production, a majority).' },
-  'cluster-soft-anti-affinity': { severity: 'warning', summary: 'Production with `antiAffinity: preferred`: two nodes may share a Kubernetes host.' },
-  'cluster-image-unpinned': { severity: 'warning', summary: 'An image without a minor version or digest (`latest`, `4-management`): a pod restart can upgrade RabbitMQ unplanned.' },
-  'cluster-disk-free-limit': { severity: 'error', summary: '`diskFreeLimit` is not below the volume size: the disk alarm would block publishers from the start.' },
-  'cluster-plaintext-exposed': { severity: 'warning', summary: 'Production with plaintext AMQP/management ports behind a LoadBalancer or NodePort Service (no `tls`, or `tls.plaintext: true`).' },
-  'cluster-config-conflict': { severity: 'error', summary: 'An `extraConfig` line that is not `key = value`, or that sets a key warren writes (peer discovery, listeners, `disk_free_limit.*`).' },
+  'invalid-quantity': {
+    severity: 'error',
+    summary:
+      'A Kubernetes quantity (cpu, memory, storage size) that does not parse or is not positive (e.g. `1GB` for `1G`/`1Gi`).',
+  },
+  'cluster-request-over-limit': {
+    severity: 'error',
+    summary: 'A cpu or memory request above its limit; Kubernetes rejects such pods.',
+  },
+  'cluster-replicas': {
+    severity: 'error',
+    summary:
+      '`production: true` with an even number of replicas or fewer than 3: a majority must survive the loss of a node.',
+  },
+  'cluster-even-replicas': {
+    severity: 'warning',
+    summary: 'An even number of replicas with quorum queues: it tolerates no more failures than one replica fewer.',
+  },
+  'cluster-pdb': {
+    severity: 'error',
+    summary: '`pdb.maxUnavailable` lets node drains stop every node (or, in production, a majority).',
+  },
+  'cluster-soft-anti-affinity': {
+    severity: 'warning',
+    summary: 'Production with `antiAffinity: preferred`: two nodes may share a Kubernetes host.',
+  },
+  'cluster-image-unpinned': {
+    severity: 'warning',
+    summary:
+      'An image without a minor version or digest (`latest`, `4-management`): a pod restart can upgrade RabbitMQ unplanned.',
+  },
+  'cluster-disk-free-limit': {
+    severity: 'error',
+    summary: '`diskFreeLimit` is not below the volume size: the disk alarm would block publishers from the start.',
+  },
+  'cluster-plaintext-exposed': {
+    severity: 'warning',
+    summary:
+      'Production with plaintext AMQP/management ports behind a LoadBalancer or NodePort Service (no `tls`, or `tls.plaintext: true`).',
+  },
+  'cluster-config-conflict': {
+    severity: 'error',
+    summary:
+      'An `extraConfig` line that is not `key = value`, or that sets a key warren writes (peer discovery, listeners, `disk_free_limit.*`).',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -40,7 +40,14 @@ export function finding(
   message: string,
   options: { target?: Target; line?: number; col?: number; related?: Source & { target: Target } } = {},
 ): Finding {
-  const base = { code, severity: CODES[code].severity, message, file: at.file, pointer: at.pointer, target: options.target ?? 'value' };
+  const base = {
+    code,
+    severity: CODES[code].severity,
+    message,
+    file: at.file,
+    pointer: at.pointer,
+    target: options.target ?? 'value',
+  };
   return { ...base, ...pos(options), ...(options.related ? { related: options.related } : {}) };
 }
 
@@ -52,7 +59,9 @@ function pos(options: { line?: number; col?: number }) {
 export function child(pointer: string, token: string | number): string {
   const t = String(token);
   // Most names need no escaping; skip the replacements for them (hot in merging).
-  return t.includes('~') || t.includes('/') ? `${pointer}/${t.replace(/~/g, '~0').replace(/\//g, '~1')}` : `${pointer}/${t}`;
+  return t.includes('~') || t.includes('/')
+    ? `${pointer}/${t.replace(/~/g, '~0').replace(/\//g, '~1')}`
+    : `${pointer}/${t}`;
 }
 
 export function at(source: Source, ...tokens: (string | number)[]): Source {
@@ -63,9 +72,16 @@ export function at(source: Source, ...tokens: (string | number)[]): Source {
 
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  return a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.line - b.line || a.col - b.col || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }

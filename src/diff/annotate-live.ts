@@ -7,7 +7,10 @@
 import type { Change } from './diff-plans.js';
 import { refKey, type LiveCount, type QueueRef } from './read-live-counts.js';
 
-export type LiveChange = Change & { readonly live?: LiveCount; readonly liveByQueue?: Readonly<Record<string, LiveCount>> };
+export type LiveChange = Change & {
+  readonly live?: LiveCount;
+  readonly liveByQueue?: Readonly<Record<string, LiveCount>>;
+};
 
 /** The queues whose messages a change could lose, each once. */
 export function queuesAtRisk(changes: readonly Change[]): QueueRef[] {
@@ -28,9 +31,14 @@ export function annotateLive(changes: readonly Change[], counts: ReadonlyMap<str
       return live ? [[name, live] as const] : [];
     });
     if (found.length === 0) return c;
-    if (c.kind === 'queue') return { ...c, live: found[0]![1], reason: c.reason.replace(/its messages would be lost$/, lost(found[0]![1])) };
+    if (c.kind === 'queue')
+      return { ...c, live: found[0]![1], reason: c.reason.replace(/its messages would be lost$/, lost(found[0]![1])) };
     if (c.atRisk.length === 1) return { ...c, live: found[0]![1], reason: `${c.reason}; ${held(found[0]![1])}` };
-    return { ...c, liveByQueue: Object.fromEntries(found), reason: `${c.reason}; ${found.map(([name, live]) => `${name}: ${held(live)}`).join('; ')}` };
+    return {
+      ...c,
+      liveByQueue: Object.fromEntries(found),
+      reason: `${c.reason}; ${found.map(([name, live]) => `${name}: ${held(live)}`).join('; ')}`,
+    };
   });
 }
 

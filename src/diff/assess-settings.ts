@@ -67,9 +67,13 @@ export function assessSettings(base: Plan, head: Plan): Map<string, SettingsRisk
   const out = new Map<string, SettingsRisk>();
   for (const [id, hits] of found) {
     const entry = (after.get(id) ?? before.get(id)) as PolicyEntry;
-    const text = entry.settingsOf !== undefined
-      ? hits.flatMap((h) => h.texts).join('; ')
-      : hits.slice(0, NAMED).map((h) => `queue ${h.queue}: ${h.texts.join('; ')}`).join('; ') + (hits.length > NAMED ? `; and ${hits.length - NAMED} more queues` : '');
+    const text =
+      entry.settingsOf !== undefined
+        ? hits.flatMap((h) => h.texts).join('; ')
+        : hits
+            .slice(0, NAMED)
+            .map((h) => `queue ${h.queue}: ${h.texts.join('; ')}`)
+            .join('; ') + (hits.length > NAMED ? `; and ${hits.length - NAMED} more queues` : '');
     out.set(id, { queues: hits.map((h) => h.queue), text });
   }
   return out;
@@ -96,21 +100,25 @@ function indexPolicies(plan: Plan): Map<string, VhostPolicies> {
     // A PCRE-only pattern cannot be evaluated here: it is taken to match nothing.
     else (e.kind === 'policy' ? v.user : v.operator).push({ entry: e, regex: compileForMatching(e.pattern) });
   }
-  const order = (x: Candidate, y: Candidate) => y.entry.priority - x.entry.priority || (x.entry.name < y.entry.name ? -1 : 1);
+  const order = (x: Candidate, y: Candidate) =>
+    y.entry.priority - x.entry.priority || (x.entry.name < y.entry.name ? -1 : 1);
   for (const v of out.values()) [v.user, v.operator].forEach((list) => list.sort(order));
   return out;
 }
 
 function inEffect(index: Map<string, VhostPolicies>, q: QueueEntry): InEffect {
   const v = index.get(q.vhost);
-  const matches = (c: Candidate) => targetsOf(c.entry.applyTo).includes(q.queueType as never) && c.regex?.test(q.name) === true;
+  const matches = (c: Candidate) =>
+    targetsOf(c.entry.applyTo).includes(q.queueType as never) && c.regex?.test(q.name) === true;
   const policy = v?.own.get(q.name) ?? v?.user.find(matches)?.entry;
   const operator = v?.operator.find(matches)?.entry;
   const applies = (key: string) => POLICY_KEYS[key]?.targets.includes(q.queueType as never) ?? false;
   const settings: Settings = {};
   for (const key of LIMITS) {
     if (!applies(key)) continue;
-    const values = [policy?.definition[key], operator?.definition[key], q.arguments[`x-${key}`]].map((x) => amount(key, x)).filter((n) => n !== undefined);
+    const values = [policy?.definition[key], operator?.definition[key], q.arguments[`x-${key}`]]
+      .map((x) => amount(key, x))
+      .filter((n) => n !== undefined);
     if (values.length > 0) settings[key] = Math.min(...values);
   }
   // A queue argument wins over a policy for overflow; operator policies cannot set it.
@@ -142,23 +150,42 @@ function compareSettings(a: Settings, b: Settings, queueType: string): Risk[] {
     const was = a[key];
     const now = b[key];
     if (now === undefined || (was !== undefined && now >= was)) continue;
-    out.push({ key, text: consequence(key, was === undefined ? 'a new' : key === 'message-ttl' || key === 'expires' || key === 'max-age' ? 'a shorter' : 'a lower', b.overflow, queueType) });
+    out.push({
+      key,
+      text: consequence(
+        key,
+        was === undefined
+          ? 'a new'
+          : key === 'message-ttl' || key === 'expires' || key === 'max-age'
+            ? 'a shorter'
+            : 'a lower',
+        b.overflow,
+        queueType,
+      ),
+    });
   }
   const wasOverflow = a.overflow ?? 'drop-head';
   if (wasOverflow !== 'drop-head' && (b.overflow ?? 'drop-head') === 'drop-head') {
-    out.push({ key: 'overflow', text: `overflow ${wasOverflow} → drop-head${b.overflow ? '' : ' (the default)'}: over a length limit the queue drops messages from its head` });
+    out.push({
+      key: 'overflow',
+      text: `overflow ${wasOverflow} → drop-head${b.overflow ? '' : ' (the default)'}: over a length limit the queue drops messages from its head`,
+    });
   }
   return out;
 }
 
 function consequence(key: Limit, which: string, overflow: string | undefined, queueType: string): string {
   switch (key) {
-    case 'message-ttl': return `${which} message TTL can expire messages the queue already holds`;
-    case 'expires': return `${which} queue expiry deletes the queue, with its messages, once it is unused that long`;
-    case 'max-age': return `${which} max-age discards the stream's older messages`;
+    case 'message-ttl':
+      return `${which} message TTL can expire messages the queue already holds`;
+    case 'expires':
+      return `${which} queue expiry deletes the queue, with its messages, once it is unused that long`;
+    case 'max-age':
+      return `${which} max-age discards the stream's older messages`;
     default:
       if (queueType === 'stream') return `${which} ${key} discards the stream's oldest messages beyond it`;
-      if (overflow === 'reject-publish' || overflow === 'reject-publish-dlx') return `${which} ${key} discards messages published beyond it (overflow ${overflow})`;
+      if (overflow === 'reject-publish' || overflow === 'reject-publish-dlx')
+        return `${which} ${key} discards messages published beyond it (overflow ${overflow})`;
       return `${which} ${key} drops messages beyond it from the queue's head`;
   }
 }

@@ -37,10 +37,18 @@ export function diffPlans(base: Plan, head: Plan): Change[] {
   for (const [id, old] of before) {
     const next = after.get(id);
     if (!next) changes.push(change(marks, old, undefined, 'remove', ...removal(old)));
-    else if (JSON.stringify(old) !== JSON.stringify(next)) changes.push(change(marks, old, next, 'change', ...modification(old, next)));
+    else if (JSON.stringify(old) !== JSON.stringify(next))
+      changes.push(change(marks, old, next, 'change', ...modification(old, next)));
   }
-  for (const [id, next] of after) if (!before.has(id)) changes.push(change(marks, undefined, next, 'add', 'safe', `new ${kindName(next)}`));
-  return changes.sort((a, b) => compare(a.vhost ?? '', b.vhost ?? '') || rank(b.class) - rank(a.class) || Number(b.access) - Number(a.access) || compare(a.id, b.id));
+  for (const [id, next] of after)
+    if (!before.has(id)) changes.push(change(marks, undefined, next, 'add', 'safe', `new ${kindName(next)}`));
+  return changes.sort(
+    (a, b) =>
+      compare(a.vhost ?? '', b.vhost ?? '') ||
+      rank(b.class) - rank(a.class) ||
+      Number(b.access) - Number(a.access) ||
+      compare(a.id, b.id),
+  );
 }
 
 interface Marks {
@@ -48,15 +56,27 @@ interface Marks {
   readonly inHead: (id: string) => boolean;
 }
 
-function change(marks: Marks, old: PlanEntry | undefined, next: PlanEntry | undefined, action: Change['action'], cls: ChangeClass, reason: string): Change {
+function change(
+  marks: Marks,
+  old: PlanEntry | undefined,
+  next: PlanEntry | undefined,
+  action: Change['action'],
+  cls: ChangeClass,
+  reason: string,
+): Change {
   const e = (next ?? old)!;
   const name = 'name' in e ? { name: e.name } : {};
   const risk = marks.risks.get(e.id);
   const widening = accessWidening(old, next, marks.inHead);
   const atRisk = risk ? risk.queues : e.kind === 'queue' && cls === 'data-losing' ? [e.name] : undefined;
   return {
-    vhost: 'vhost' in e ? e.vhost : e.kind === 'vhost' ? e.name : null, id: e.id, ...name, kind: kindName(e), action,
-    class: risk ? 'data-losing' : cls, access: widening !== undefined,
+    vhost: 'vhost' in e ? e.vhost : e.kind === 'vhost' ? e.name : null,
+    id: e.id,
+    ...name,
+    kind: kindName(e),
+    action,
+    class: risk ? 'data-losing' : cls,
+    access: widening !== undefined,
     reason: reason + (risk ? `: ${risk.text}` : '') + (widening ? `; widens access: ${widening}` : ''),
     ...(atRisk ? { atRisk } : {}),
   };
@@ -64,25 +84,47 @@ function change(marks: Marks, old: PlanEntry | undefined, next: PlanEntry | unde
 
 function removal(e: PlanEntry): [ChangeClass, string] {
   switch (e.kind) {
-    case 'queue': return ['data-losing', `queue ${e.name} is deleted: its messages would be lost`];
-    case 'vhost': return ['data-losing', `vhost ${e.name} is deleted with everything in it`];
-    case 'exchange': return ['disruptive', `exchange ${e.name} is deleted: publishing to it fails`];
-    case 'binding': return ['disruptive', `${e.source} stops routing to ${e.destination}${e.routingKey ? ` with key ${e.routingKey}` : ''}`];
-    case 'policy': return e.settingsOf ? ['safe', `queue ${e.settingsOf} drops its changeable settings (applied live)`] : ['disruptive', `policy ${e.name} no longer applies`];
-    case 'operator-policy': return ['disruptive', `operator policy ${e.name} no longer applies`];
-    case 'user': return ['disruptive', `user ${e.name} is deleted: its connections are refused`];
-    default: return ['disruptive', `${kindName(e)} of ${e.user} in ${e.vhost} is revoked`];
+    case 'queue':
+      return ['data-losing', `queue ${e.name} is deleted: its messages would be lost`];
+    case 'vhost':
+      return ['data-losing', `vhost ${e.name} is deleted with everything in it`];
+    case 'exchange':
+      return ['disruptive', `exchange ${e.name} is deleted: publishing to it fails`];
+    case 'binding':
+      return [
+        'disruptive',
+        `${e.source} stops routing to ${e.destination}${e.routingKey ? ` with key ${e.routingKey}` : ''}`,
+      ];
+    case 'policy':
+      return e.settingsOf
+        ? ['safe', `queue ${e.settingsOf} drops its changeable settings (applied live)`]
+        : ['disruptive', `policy ${e.name} no longer applies`];
+    case 'operator-policy':
+      return ['disruptive', `operator policy ${e.name} no longer applies`];
+    case 'user':
+      return ['disruptive', `user ${e.name} is deleted: its connections are refused`];
+    default:
+      return ['disruptive', `${kindName(e)} of ${e.user} in ${e.vhost} is revoked`];
   }
 }
 
 function modification(old: PlanEntry, next: PlanEntry): [ChangeClass, string] {
   if (old.kind === 'queue' && next.kind === 'queue') {
-    if (old.fingerprint !== next.fingerprint) return ['data-losing', `queue ${next.name}: ${describeChange(old.fingerprint, next.fingerprint)} requires re-declaring; its messages would be lost`];
+    if (old.fingerprint !== next.fingerprint)
+      return [
+        'data-losing',
+        `queue ${next.name}: ${describeChange(old.fingerprint, next.fingerprint)} requires re-declaring; its messages would be lost`,
+      ];
     return ['safe', `queue ${next.name}: only its dependencies change`];
   }
   const fields = changedFields(old, next);
-  if (old.kind === 'policy' && next.kind === 'policy' && next.settingsOf) return ['safe', `queue ${next.settingsOf}: ${fields} change on the live queue`];
-  if (next.kind === 'exchange') return ['disruptive', `exchange ${next.name}: ${fields} re-declares it (no messages are held; its bindings are re-created)`];
+  if (old.kind === 'policy' && next.kind === 'policy' && next.settingsOf)
+    return ['safe', `queue ${next.settingsOf}: ${fields} change on the live queue`];
+  if (next.kind === 'exchange')
+    return [
+      'disruptive',
+      `exchange ${next.name}: ${fields} re-declares it (no messages are held; its bindings are re-created)`,
+    ];
   if (next.kind === 'vhost' || next.kind === 'user') return ['safe', `${kindName(next)} ${next.name}: ${fields}`];
   return ['disruptive', `${kindName(next)} ${'name' in next ? next.name : next.id}: ${fields}`];
 }

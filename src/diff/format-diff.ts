@@ -31,7 +31,8 @@ export function formatDiff(report: DiffReport, format: DiffFormat): string {
   const widen = access.length > 0 ? `; ${access.length} widen${access.length === 1 ? 's' : ''} access` : '';
   const total = `${changes.length} change${changes.length === 1 ? '' : 's'}: ${counts['data-losing']} data-losing, ${counts.disruptive} disruptive, ${counts.safe} safe${widen}`;
   if (format === 'markdown') {
-    const callout = access.length > 0 ? `> [!WARNING]\n> Widens access: ${access.map((c) => code(c.id, false)).join(', ')}\n\n` : '';
+    const callout =
+      access.length > 0 ? `> [!WARNING]\n> Widens access: ${access.map((c) => code(c.id, false)).join(', ')}\n\n` : '';
     return `## warren diff\n\n**${total}**\n\n${callout}${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}`;
   }
   return [...groups].map(([group, g]) => textGroup(group, g)).join('') + `${total}\n`;
@@ -48,17 +49,24 @@ function groupByVhost(report: DiffReport): Map<string, Group> {
 }
 
 function textGroup(name: string, g: Group): string {
-  const lines = g.changes.map((c) => `  ${LABEL[c.class].padEnd(11)} ${c.action.padEnd(6)} ${c.access ? '[ACCESS] ' : ''}${visible(c.id)}: ${visible(c.reason)}`);
+  const lines = g.changes.map(
+    (c) =>
+      `  ${LABEL[c.class].padEnd(11)} ${c.action.padEnd(6)} ${c.access ? '[ACCESS] ' : ''}${visible(c.id)}: ${visible(c.reason)}`,
+  );
   const routing = g.routing.map((r) => `  routing     ${visible(routingLine(r))}`);
   return `${visible(name)}\n${[...lines, ...routing].join('\n')}\n`;
 }
 
 function markdownGroup(name: string, g: Group): string {
-  const rows = g.changes.map((c) => `| ${ICON[c.class]} ${c.class}${c.access ? ' · 🔑 **access**' : ''} | ${c.action} | ${code(c.id)} | ${text(c.reason)} |`);
+  const rows = g.changes.map(
+    (c) =>
+      `| ${ICON[c.class]} ${c.class}${c.access ? ' · 🔑 **access**' : ''} | ${c.action} | ${code(c.id)} | ${text(c.reason)} |`,
+  );
   const table = rows.length > 0 ? `| | change | object | why |\n|---|---|---|---|\n${rows.join('\n')}\n` : '';
-  const routing = g.routing.length > 0
-    ? `\n**Routing changes**\n\n| exchange | message | reached | now reaches |\n|---|---|---|---|\n${g.routing.map((r) => `| ${code(r.exchange)} | ${text(messageText(r))} | ${text(queues(r.before))} | ${text(queues(r.after))} |`).join('\n')}\n`
-    : '';
+  const routing =
+    g.routing.length > 0
+      ? `\n**Routing changes**\n\n| exchange | message | reached | now reaches |\n|---|---|---|---|\n${g.routing.map((r) => `| ${code(r.exchange)} | ${text(messageText(r))} | ${text(queues(r.before))} | ${text(queues(r.after))} |`).join('\n')}\n`
+      : '';
   return `### ${text(name)}\n\n${table}${routing}`;
 }
 
@@ -93,7 +101,10 @@ function routingLine(r: RoutingChange): string {
 
 function messageText(r: RoutingChange): string {
   const headers = Object.entries(r.message.headers);
-  const what = headers.length > 0 ? `headers {${headers.map(([k, v]) => `${k}: ${show(v)}`).join(', ')}}` : `key ${r.message.key === '' ? '""' : r.message.key}`;
+  const what =
+    headers.length > 0
+      ? `headers {${headers.map(([k, v]) => `${k}: ${show(v)}`).join(', ')}}`
+      : `key ${r.message.key === '' ? '""' : r.message.key}`;
   return r.more > 0 ? `${what} (and ${r.more} more sampled message${r.more === 1 ? '' : 's'})` : what;
 }
 
@@ -106,5 +117,9 @@ function queues(list: readonly string[]): string {
 }
 
 function summary(changes: readonly LiveChange[]): Record<ChangeClass, number> {
-  return { 'data-losing': changes.filter((c) => c.class === 'data-losing').length, disruptive: changes.filter((c) => c.class === 'disruptive').length, safe: changes.filter((c) => c.class === 'safe').length };
+  return {
+    'data-losing': changes.filter((c) => c.class === 'data-losing').length,
+    disruptive: changes.filter((c) => c.class === 'disruptive').length,
+    safe: changes.filter((c) => c.class === 'safe').length,
+  };
 }

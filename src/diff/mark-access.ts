@@ -22,10 +22,15 @@ import type { PermissionsEntry, PlanEntry, TopicPermissionsEntry, UserEntry } fr
  * widens access; undefined when it does not. `inHead` tells which entry ids
  * the new plan holds.
  */
-export function accessWidening(old: PlanEntry | undefined, next: PlanEntry | undefined, inHead: (id: string) => boolean): string | undefined {
+export function accessWidening(
+  old: PlanEntry | undefined,
+  next: PlanEntry | undefined,
+  inHead: (id: string) => boolean,
+): string | undefined {
   const kind = (next ?? old)?.kind;
   if (kind === 'user') return userWidening(old as UserEntry | undefined, next as UserEntry | undefined);
-  if (kind === 'permissions' && next) return permissionsWidening(old as PermissionsEntry | undefined, next as PermissionsEntry);
+  if (kind === 'permissions' && next)
+    return permissionsWidening(old as PermissionsEntry | undefined, next as PermissionsEntry);
   if (old?.kind === 'topic-permissions') {
     // Without permissions in the vhost (the user or the vhost deleted, or access revoked) no key is published at all.
     if (!next && !inHead(ids.object(old.vhost, 'permissions', old.user))) return undefined;
@@ -39,16 +44,23 @@ function userWidening(old: UserEntry | undefined, next: UserEntry | undefined): 
   const why: string[] = [];
   const granted = next.tags.filter((t) => !(old?.tags ?? []).includes(t));
   if (granted.length > 0) why.push(`tag${granted.length === 1 ? '' : 's'} ${granted.join(', ')} granted`);
-  if (!old && next.password.kind === 'none') why.push('a user without a password (it logs in by other means, e.g. a certificate)');
+  if (!old && next.password.kind === 'none')
+    why.push('a user without a password (it logs in by other means, e.g. a certificate)');
   if (old && JSON.stringify(old.password) !== JSON.stringify(next.password)) {
-    why.push(next.password.kind === 'none' ? 'password removed (it logs in by other means, e.g. a certificate)' : 'password changed: a new credential logs in');
+    why.push(
+      next.password.kind === 'none'
+        ? 'password removed (it logs in by other means, e.g. a certificate)'
+        : 'password changed: a new credential logs in',
+    );
   }
   return why.length > 0 ? why.join('; ') : undefined;
 }
 
 function permissionsWidening(old: PermissionsEntry | undefined, next: PermissionsEntry): string | undefined {
   if (!old) return `new permissions of ${next.user} in vhost ${next.vhost}`;
-  const wider = (['configure', 'write', 'read'] as const).filter((k) => widens(old[k], next[k], true)).map((k) => `${k} ${old[k] || '""'} → ${next[k] || '""'}`);
+  const wider = (['configure', 'write', 'read'] as const)
+    .filter((k) => widens(old[k], next[k], true))
+    .map((k) => `${k} ${old[k] || '""'} → ${next[k] || '""'}`);
   return wider.length > 0 ? wider.join(', ') : undefined;
 }
 
@@ -58,7 +70,9 @@ function topicWidening(old: TopicPermissionsEntry, next: TopicPermissionsEntry |
   for (const p of old.permissions) {
     const n = now.get(p.exchange);
     if (!n) why.push(`topic permissions on exchange ${p.exchange} removed: every routing key is allowed there`);
-    else for (const k of ['write', 'read'] as const) if (widens(p[k], n[k], false)) why.push(`exchange ${p.exchange}: ${k} ${p[k] || '""'} → ${n[k] || '""'}`);
+    else
+      for (const k of ['write', 'read'] as const)
+        if (widens(p[k], n[k], false)) why.push(`exchange ${p.exchange}: ${k} ${p[k] || '""'} → ${n[k] || '""'}`);
   }
   return why.length > 0 ? why.join(', ') : undefined;
 }
@@ -72,7 +86,9 @@ function widens(before: string, after: string, emptyDenies: boolean): boolean {
   const was = literals(before === '' && emptyDenies ? '^$' : before);
   const now = literals(after);
   if (!was || !now) return true;
-  return now.some((n) => !was.some((w) => w.text === n.text ? w.prefix || !n.prefix : w.prefix && n.text.startsWith(w.text)));
+  return now.some(
+    (n) => !was.some((w) => (w.text === n.text ? w.prefix || !n.prefix : w.prefix && n.text.startsWith(w.text))),
+  );
 }
 
 interface Literal {

@@ -7,5 +7,7 @@ export const FAIL_ON = ['data-losing', 'disruptive', 'access'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 export function matchesFailOn(change: Change, on: readonly FailOn[]): boolean {
-  return on.some((f) => (f === 'access' ? change.access : f === 'data-losing' ? change.class === 'data-losing' : change.class !== 'safe'));
+  return on.some((f) =>
+    f === 'access' ? change.access : f === 'data-losing' ? change.class === 'data-losing' : change.class !== 'safe',
+  );
 }

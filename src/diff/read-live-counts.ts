@@ -3,14 +3,20 @@
 // that drops or expires messages) hold right now, read from the management API.
 import { brokerReader, type BrokerAddress } from '../broker/read-management.js';
 
-export type LiveCount = { readonly messages: number; readonly consumers: number } | { readonly absent: true } | { readonly unknown: string };
+export type LiveCount =
+  | { readonly messages: number; readonly consumers: number }
+  | { readonly absent: true }
+  | { readonly unknown: string };
 
 export interface QueueRef {
   readonly vhost: string;
   readonly name: string;
 }
 
-export async function readLiveCounts(broker: BrokerAddress, queues: readonly QueueRef[]): Promise<Map<string, LiveCount>> {
+export async function readLiveCounts(
+  broker: BrokerAddress,
+  queues: readonly QueueRef[],
+): Promise<Map<string, LiveCount>> {
   const read = brokerReader(broker);
   const out = new Map<string, LiveCount>();
   for (const q of queues) {

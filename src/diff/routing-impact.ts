@@ -34,7 +34,9 @@ export function routingImpact(base: TopologyModel, head: TopologyModel): Routing
 function vhostImpact(name: string, before: VHostModel, after: VHostModel): RoutingChange[] {
   const changed = changedExchanges(before, after);
   if (changed.size === 0) return [];
-  const senders = [...upstreamOf(changed, before, after)].filter((x) => publishable(before, x) && publishable(after, x)).sort();
+  const senders = [...upstreamOf(changed, before, after)]
+    .filter((x) => publishable(before, x) && publishable(after, x))
+    .sort();
   const samples = sampleMessages([...bindingsOf(before), ...bindingsOf(after)], before, after);
   const [routeBefore, routeAfter] = [new RoutingIndex(before), new RoutingIndex(after)];
   const groups = new Map<string, RoutingChange>();
@@ -45,7 +47,10 @@ function vhostImpact(name: string, before: VHostModel, after: VHostModel): Routi
       if (canonical(was) === canonical(now)) continue;
       const key = canonical([exchange, was, now]);
       const seen = groups.get(key);
-      groups.set(key, seen ? { ...seen, more: seen.more + 1 } : { vhost: name, exchange, message, more: 0, before: was, after: now });
+      groups.set(
+        key,
+        seen ? { ...seen, more: seen.more + 1 } : { vhost: name, exchange, message, more: 0, before: was, after: now },
+      );
     }
   }
   return [...groups.values()];
@@ -59,10 +64,22 @@ function bindingsOf(vhost: VHostModel): BindingSpec[] {
 function changedExchanges(before: VHostModel, after: VHostModel): Set<string> {
   const shape = (v: VHostModel, x: string) => {
     const spec = v.exchanges.get(x)?.spec;
-    const own = bindingsOf(v).filter((b) => b.from === x).map((b) => canonical(b)).sort();
-    return canonical([spec ? routingType(spec) : BUILTIN_EXCHANGES.get(x) ?? null, spec?.alternateExchange ?? null, own]);
+    const own = bindingsOf(v)
+      .filter((b) => b.from === x)
+      .map((b) => canonical(b))
+      .sort();
+    return canonical([
+      spec ? routingType(spec) : (BUILTIN_EXCHANGES.get(x) ?? null),
+      spec?.alternateExchange ?? null,
+      own,
+    ]);
   };
-  const names = new Set([...before.exchanges.keys(), ...after.exchanges.keys(), ...bindingsOf(before).map((b) => b.from), ...bindingsOf(after).map((b) => b.from)]);
+  const names = new Set([
+    ...before.exchanges.keys(),
+    ...after.exchanges.keys(),
+    ...bindingsOf(before).map((b) => b.from),
+    ...bindingsOf(after).map((b) => b.from),
+  ]);
   return new Set([...names].filter((x) => shape(before, x) !== shape(after, x)));
 }
 
@@ -77,7 +94,7 @@ function upstreamOf(changed: Set<string>, ...sides: VHostModel[]): Set<string> {
   const out = new Set(changed);
   const work = [...changed];
   for (let x = work.pop(); x !== undefined; x = work.pop()) {
-    for (const from of into.get(x) ?? []) if (!out.has(from)) (out.add(from), work.push(from));
+    for (const from of into.get(x) ?? []) if (!out.has(from)) out.add(from), work.push(from);
   }
   return out;
 }
@@ -90,7 +107,8 @@ function publishable(v: VHostModel, exchange: string): boolean {
 
 function sampleMessages(bindings: BindingSpec[], ...sides: VHostModel[]): Message[] {
   const out = new Map<string, Message>([['[""]', { key: '', headers: {} }]]);
-  const add = (key: string, headers: Record<string, HeaderValue> = {}) => out.size < MAX_SAMPLES && out.set(canonical([key, headers]), { key, headers });
+  const add = (key: string, headers: Record<string, HeaderValue> = {}) =>
+    out.size < MAX_SAMPLES && out.set(canonical([key, headers]), { key, headers });
   for (const b of bindings) {
     const type = sides.map((v) => v.exchanges.get(b.from)?.spec).find(Boolean);
     const routing = type ? routingType(type) : BUILTIN_EXCHANGES.get(b.from);
@@ -108,7 +126,10 @@ function sampleMessages(bindings: BindingSpec[], ...sides: VHostModel[]): Messag
 function keysFor(pattern: string): string[] {
   const words = pattern.split('.');
   const one = words.map((w) => (w === '*' || w === '#' ? 'x' : w)).join('.');
-  const none = words.filter((w) => w !== '#').map((w) => (w === '*' ? 'x' : w)).join('.');
+  const none = words
+    .filter((w) => w !== '#')
+    .map((w) => (w === '*' ? 'x' : w))
+    .join('.');
   // Concrete keys first: the first sample of a group is the one shown.
   return [...new Set([one, none, pattern])];
 }

@@ -13,11 +13,13 @@ const VHostDef = Type.Object({
   description: Type.Optional(Type.String()),
   tags: Type.Optional(Type.Union([Type.Array(Type.String()), Type.String()])),
   default_queue_type: Type.Optional(Type.String()),
-  metadata: Type.Optional(Type.Object({
-    description: Type.Optional(Type.String()),
-    tags: Type.Optional(Type.Union([Type.Array(Type.String()), Type.String()])),
-    default_queue_type: Type.Optional(Type.String()),
-  })),
+  metadata: Type.Optional(
+    Type.Object({
+      description: Type.Optional(Type.String()),
+      tags: Type.Optional(Type.Union([Type.Array(Type.String()), Type.String()])),
+      default_queue_type: Type.Optional(Type.String()),
+    }),
+  ),
 });
 
 const UserDef = Type.Object({
@@ -28,8 +30,20 @@ const UserDef = Type.Object({
   limits: Type.Optional(Type.Record(Type.String(), Type.Integer())),
 });
 
-const PermissionDef = Type.Object({ user: Type.String(), ...InVhost, configure: Type.String(), write: Type.String(), read: Type.String() });
-const TopicPermissionDef = Type.Object({ user: Type.String(), ...InVhost, exchange: Type.String(), write: Type.String(), read: Type.String() });
+const PermissionDef = Type.Object({
+  user: Type.String(),
+  ...InVhost,
+  configure: Type.String(),
+  write: Type.String(),
+  read: Type.String(),
+});
+const TopicPermissionDef = Type.Object({
+  user: Type.String(),
+  ...InVhost,
+  exchange: Type.String(),
+  write: Type.String(),
+  read: Type.String(),
+});
 
 const PolicyBody = {
   pattern: Type.String(),
@@ -39,13 +53,29 @@ const PolicyBody = {
 };
 const PolicyDef = Type.Object({ ...Named, ...InVhost, ...PolicyBody });
 
-const QueueDef = Type.Object({ ...Named, ...InVhost, durable: Type.Boolean(), auto_delete: Type.Boolean(), arguments: Args });
+const QueueDef = Type.Object({
+  ...Named,
+  ...InVhost,
+  durable: Type.Boolean(),
+  auto_delete: Type.Boolean(),
+  arguments: Args,
+});
 const ExchangeDef = Type.Object({
-  ...Named, ...InVhost, type: Type.String(), durable: Type.Boolean(), auto_delete: Type.Boolean(), internal: Type.Optional(Type.Boolean()), arguments: Args,
+  ...Named,
+  ...InVhost,
+  type: Type.String(),
+  durable: Type.Boolean(),
+  auto_delete: Type.Boolean(),
+  internal: Type.Optional(Type.Boolean()),
+  arguments: Args,
 });
 const BindingDef = Type.Object({
-  source: Type.String(), ...InVhost, destination: Type.String(), destination_type: Type.Union([Type.Literal('queue'), Type.Literal('exchange')]),
-  routing_key: Type.String(), arguments: Args,
+  source: Type.String(),
+  ...InVhost,
+  destination: Type.String(),
+  destination_type: Type.Union([Type.Literal('queue'), Type.Literal('exchange')]),
+  routing_key: Type.String(),
+  arguments: Args,
 });
 /** Runtime parameters: vhost limits and operator policies are read; others (federation, shovels) are reported as skipped. */
 const ParameterDef = Type.Object({ ...Named, ...InVhost, component: Type.String(), value: Type.Unknown() });

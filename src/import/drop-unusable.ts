@@ -15,16 +15,25 @@ const IDENTITY: Record<Listed, { what: string; key: (x: Record<string, unknown>)
   vhosts: { what: 'vhost', key: (x) => String(x.name), inVhost: false },
   users: { what: 'user', key: (x) => String(x.name), inVhost: false },
   permissions: { what: 'permissions', key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)}`, inVhost: true },
-  topic_permissions: { what: 'topic permissions', key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)} on exchange ${String(x.exchange)}`, inVhost: true },
+  topic_permissions: {
+    what: 'topic permissions',
+    key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)} on exchange ${String(x.exchange)}`,
+    inVhost: true,
+  },
   policies: { what: 'policy', key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`, inVhost: true },
   queues: { what: 'queue', key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`, inVhost: true },
   exchanges: { what: 'exchange', key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`, inVhost: true },
   bindings: {
     what: 'binding',
-    key: (x) => `${String(x.source)} → ${String(x.destination_type)} ${String(x.destination)} [${JSON.stringify(x.routing_key)} ${canonical(x.arguments)}] in vhost ${String(x.vhost)}`,
+    key: (x) =>
+      `${String(x.source)} → ${String(x.destination_type)} ${String(x.destination)} [${JSON.stringify(x.routing_key)} ${canonical(x.arguments)}] in vhost ${String(x.vhost)}`,
     inVhost: true,
   },
-  parameters: { what: 'parameter', key: (x) => `${String(x.component)} ${String(x.name)} in vhost ${String(x.vhost)}`, inVhost: true },
+  parameters: {
+    what: 'parameter',
+    key: (x) => `${String(x.component)} ${String(x.name)} in vhost ${String(x.vhost)}`,
+    inVhost: true,
+  },
 };
 
 export function dropUnusable(file: string, d: Definitions, findings: Finding[]): Definitions {
@@ -39,13 +48,25 @@ export function dropUnusable(file: string, d: Definitions, findings: Finding[]):
       if (x === undefined) return;
       const at = { file, pointer: `/${list}/${i}` };
       if (id.inVhost && !vhosts.has(String(x.vhost))) {
-        findings.push(finding('import-skipped', at, `${id.what} ${id.key(x)}: the export's \`vhosts\` does not list vhost \`${String(x.vhost)}\``));
+        findings.push(
+          finding(
+            'import-skipped',
+            at,
+            `${id.what} ${id.key(x)}: the export's \`vhosts\` does not list vhost \`${String(x.vhost)}\``,
+          ),
+        );
         return;
       }
       const key = id.key(x);
       const prior = last.get(key);
       if (prior !== undefined) {
-        findings.push(finding('import-skipped', { file, pointer: `/${list}/${prior}` }, `${id.what} ${key} is defined again at /${list}/${i}; the last definition is imported, as RabbitMQ does`));
+        findings.push(
+          finding(
+            'import-skipped',
+            { file, pointer: `/${list}/${prior}` },
+            `${id.what} ${key} is defined again at /${list}/${i}; the last definition is imported, as RabbitMQ does`,
+          ),
+        );
         delete kept[prior];
       }
       last.set(key, i);

@@ -19,7 +19,8 @@ const SETTERS: Record<string, Setter> = {
   expires: (s, v) => num(v) && ((s.expires = formatDuration(v)), true),
   'max-length': (s, v) => num(v) && ((s.maxLength = v), true),
   'max-length-bytes': (s, v) => num(v) && ((s.maxLengthBytes = formatSize(v)), true),
-  overflow: (s, v) => (v === 'drop-head' || v === 'reject-publish' || v === 'reject-publish-dlx') && ((s.overflow = v), true),
+  overflow: (s, v) =>
+    (v === 'drop-head' || v === 'reject-publish' || v === 'reject-publish-dlx') && ((s.overflow = v), true),
   'delivery-limit': (s, v) => num(v) && ((s.deliveryLimit = v), true),
   'queue-leader-locator': (s, v) => (v === 'client-local' || v === 'balanced') && ((s.leaderLocator = v), true),
   'max-age': (s, v) => {
@@ -47,7 +48,11 @@ export function foldSettings(policy: JsonMap, inherited: JsonMap): Partial<Queue
     const [exchange, routingKey, strategy] = DEAD_LETTER.map((k) => policy[k]);
     if (!str(exchange) || (routingKey !== undefined && !str(routingKey))) return undefined;
     if (strategy !== undefined && strategy !== 'at-most-once' && strategy !== 'at-least-once') return undefined;
-    spec.deadLetter = { exchange, ...(routingKey !== undefined ? { routingKey } : {}), ...(strategy !== undefined ? { strategy } : {}) };
+    spec.deadLetter = {
+      exchange,
+      ...(routingKey !== undefined ? { routingKey } : {}),
+      ...(strategy !== undefined ? { strategy } : {}),
+    };
   }
   return spec;
 }

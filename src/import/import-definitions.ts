@@ -6,7 +6,15 @@
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 import { BUILTIN_EXCHANGES } from '../model/topology-model.js';
 import { DELAYED_TYPES, MATCH_MODES, QUEUE_TYPES } from '../schema/format-constants.js';
-import type { BindingSpec, ExchangeSpec, PolicySpec, QueueSpec, QueueType, UserSpec, VHostSpec } from '../schema/topology-schema.js';
+import type {
+  BindingSpec,
+  ExchangeSpec,
+  PolicySpec,
+  QueueSpec,
+  QueueType,
+  UserSpec,
+  VHostSpec,
+} from '../schema/topology-schema.js';
 import type { BindingDef, Definitions, ExchangeDef, ParameterDef, VHostDef } from './definitions-schema.js';
 import { dropUnusable } from './drop-unusable.js';
 import { foldSettingsPolicies, queueSpec } from './import-queues.js';
@@ -36,7 +44,14 @@ export function importDefinitions(file: string, exported: Definitions, only?: re
   // A --vhost the export does not hold is a mistake, not an empty topology.
   const names = new Set((all.vhosts ?? []).filter(Boolean).map((v) => v.name));
   for (const name of only ?? []) {
-    if (!names.has(name)) ctx.findings.push(finding('unknown-vhost', { file, pointer: '/vhosts' }, `--vhost ${name}: the export holds no such vhost (it has ${[...names].sort().join(', ') || 'none'})`));
+    if (!names.has(name))
+      ctx.findings.push(
+        finding(
+          'unknown-vhost',
+          { file, pointer: '/vhosts' },
+          `--vhost ${name}: the export holds no such vhost (it has ${[...names].sort().join(', ') || 'none'})`,
+        ),
+      );
   }
   const d = only && only.length > 0 ? selectVhosts(all, new Set(only)) : all;
   // The first definition of each vhost name, in name order.
@@ -63,9 +78,16 @@ function selectVhosts(d: Definitions, keep: Set<string>): Definitions {
   const topic = inVhost(d.topic_permissions);
   const users = new Set([...(permissions ?? []), ...(topic ?? [])].filter(Boolean).map((p) => p.user));
   return {
-    ...d, vhosts: d.vhosts?.filter((v) => v && keep.has(v.name)), users: holes(d.users, (u) => users.has(u.name)),
-    permissions, topic_permissions: topic, policies: inVhost(d.policies), queues: inVhost(d.queues), exchanges: inVhost(d.exchanges),
-    bindings: inVhost(d.bindings), parameters: inVhost(d.parameters),
+    ...d,
+    vhosts: d.vhosts?.filter((v) => v && keep.has(v.name)),
+    users: holes(d.users, (u) => users.has(u.name)),
+    permissions,
+    topic_permissions: topic,
+    policies: inVhost(d.policies),
+    queues: inVhost(d.queues),
+    exchanges: inVhost(d.exchanges),
+    bindings: inVhost(d.bindings),
+    parameters: inVhost(d.parameters),
   };
 }
 
@@ -77,12 +99,24 @@ function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
   const name = def.name;
   const spec: Mutable<VHostSpec> = vhostSettings(def, limitsOf(d.parameters ?? [], name));
   const exchanges = importExchanges(ctx, d, name);
-  const policies = new Map<string, PolicySpec>((d.policies ?? []).filter((p) => p.vhost === name)
-    .map((p) => [p.name, { pattern: p.pattern, applyTo: (p['apply-to'] ?? 'all') as PolicySpec['applyTo'], priority: p.priority ?? 0, definition: p.definition }]));
+  const policies = new Map<string, PolicySpec>(
+    (d.policies ?? [])
+      .filter((p) => p.vhost === name)
+      .map((p) => [
+        p.name,
+        {
+          pattern: p.pattern,
+          applyTo: (p['apply-to'] ?? 'all') as PolicySpec['applyTo'],
+          priority: p.priority ?? 0,
+          definition: p.definition,
+        },
+      ]),
+  );
   const queues = new Map<string, Mutable<QueueSpec>>();
   (d.queues ?? []).forEach((q, i) => {
     if (q.vhost !== name) return;
-    if (q.name.startsWith('amq.')) return skip(ctx, `/queues/${i}`, `queue ${q.name}: server-named and amq.* queues belong to applications`);
+    if (q.name.startsWith('amq.'))
+      return skip(ctx, `/queues/${i}`, `queue ${q.name}: server-named and amq.* queues belong to applications`);
     queues.set(q.name, queueSpec(q));
   });
   const folded = foldSettingsPolicies(queues, policies, spec.defaultQueueType ?? 'classic');
@@ -110,7 +144,9 @@ function vhostSettings(def: VHostDef, limits: Mutable<NonNullable<VHostSpec['lim
 }
 
 function limitsOf(parameters: ParameterDef[], vhost: string): Mutable<NonNullable<VHostSpec['limits']>> {
-  const value = parameters.filter((p) => p.vhost === vhost && p.component === 'vhost-limits')[0]?.value as Record<string, unknown> | undefined;
+  const value = parameters.filter((p) => p.vhost === vhost && p.component === 'vhost-limits')[0]?.value as
+    | Record<string, unknown>
+    | undefined;
   const out: Mutable<NonNullable<VHostSpec['limits']>> = {};
   const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
   if (count(value?.['max-connections']) !== undefined) out.maxConnections = count(value?.['max-connections'])!;
@@ -122,7 +158,8 @@ function importExchanges(ctx: Ctx, d: Definitions, vhost: string): Map<string, E
   const out = new Map<string, ExchangeSpec>();
   (d.exchanges ?? []).forEach((x, i) => {
     if (x.vhost !== vhost || x.name === '' || BUILTIN_EXCHANGES.has(x.name)) return;
-    if (x.name.startsWith('amq.')) return skip(ctx, `/exchanges/${i}`, `exchange ${x.name}: amq.* names are reserved for the broker`);
+    if (x.name.startsWith('amq.'))
+      return skip(ctx, `/exchanges/${i}`, `exchange ${x.name}: amq.* names are reserved for the broker`);
     out.set(x.name, exchangeSpec(x));
   });
   return out;
@@ -139,7 +176,11 @@ function exchangeSpec(x: ExchangeDef): ExchangeSpec {
     delete args['alternate-exchange'];
   }
   const delayed = args['x-delayed-type'];
-  if (x.type === 'x-delayed-message' && typeof delayed === 'string' && (DELAYED_TYPES as readonly string[]).includes(delayed)) {
+  if (
+    x.type === 'x-delayed-message' &&
+    typeof delayed === 'string' &&
+    (DELAYED_TYPES as readonly string[]).includes(delayed)
+  ) {
     spec.delayedType = delayed as ExchangeSpec['delayedType'];
     delete args['x-delayed-type'];
   }
@@ -147,16 +188,28 @@ function exchangeSpec(x: ExchangeDef): ExchangeSpec {
   return spec;
 }
 
-function importBindings(ctx: Ctx, d: Definitions, vhost: string, exchanges: Map<string, ExchangeSpec>, queues: Map<string, QueueSpec>): BindingSpec[] {
+function importBindings(
+  ctx: Ctx,
+  d: Definitions,
+  vhost: string,
+  exchanges: Map<string, ExchangeSpec>,
+  queues: Map<string, QueueSpec>,
+): BindingSpec[] {
   const out: BindingSpec[] = [];
   (d.bindings ?? []).forEach((b, i) => {
     if (b.vhost !== vhost || b.source === '') return;
     const known = (x: string) => exchanges.has(x) || BUILTIN_EXCHANGES.has(x);
     const destinationKnown = b.destination_type === 'queue' ? queues.has(b.destination) : known(b.destination);
-    if (!known(b.source) || !destinationKnown) return skip(ctx, `/bindings/${i}`, `binding ${b.source} → ${b.destination}: one of its ends is not imported${BUILTIN_EXCHANGES.has(b.source) || exchanges.has(b.source) ? '' : " (RabbitMQ's exports leave out internal exchanges: add --broker URL)"}`);
+    if (!known(b.source) || !destinationKnown)
+      return skip(
+        ctx,
+        `/bindings/${i}`,
+        `binding ${b.source} → ${b.destination}: one of its ends is not imported${BUILTIN_EXCHANGES.has(b.source) || exchanges.has(b.source) ? '' : " (RabbitMQ's exports leave out internal exchanges: add --broker URL)"}`,
+      );
     out.push(bindingSpec(b, isHeaders(exchanges, b.source)));
   });
-  const text = (b: BindingSpec) => JSON.stringify([b.from, b.to ?? '', b.toExchange ?? '', b.key ?? '', b.headers ?? {}, b.arguments ?? {}]);
+  const text = (b: BindingSpec) =>
+    JSON.stringify([b.from, b.to ?? '', b.toExchange ?? '', b.key ?? '', b.headers ?? {}, b.arguments ?? {}]);
   return out.sort((a, b) => (text(a) < text(b) ? -1 : 1));
 }
 
@@ -167,7 +220,10 @@ function isHeaders(exchanges: Map<string, ExchangeSpec>, name: string): boolean 
 }
 
 function bindingSpec(b: BindingDef, headersExchange: boolean): BindingSpec {
-  const spec: Mutable<BindingSpec> = { from: b.source, ...(b.destination_type === 'queue' ? { to: b.destination } : { toExchange: b.destination }) };
+  const spec: Mutable<BindingSpec> = {
+    from: b.source,
+    ...(b.destination_type === 'queue' ? { to: b.destination } : { toExchange: b.destination }),
+  };
   if (b.routing_key !== '') spec.key = b.routing_key;
   const { 'x-match': match, ...rest } = b.arguments;
   const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -186,11 +242,21 @@ function operatorPoliciesOf(ctx: Ctx, parameters: ParameterDef[], vhost: string)
     if (p.vhost !== vhost || p.component !== 'operator_policy') return;
     const v = (p.value ?? {}) as { pattern?: unknown; 'apply-to'?: unknown; priority?: unknown; definition?: unknown };
     const definition = v.definition;
-    if (typeof v.pattern !== 'string' || typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
+    if (
+      typeof v.pattern !== 'string' ||
+      typeof definition !== 'object' ||
+      definition === null ||
+      Array.isArray(definition)
+    ) {
       return skip(ctx, `/parameters/${i}/value`, `operator policy ${p.name}: not a pattern and a definition`);
     }
     const priority = typeof v.priority === 'number' ? v.priority : 0;
-    out.set(p.name, { pattern: v.pattern, applyTo: (typeof v['apply-to'] === 'string' ? v['apply-to'] : 'queues') as PolicySpec['applyTo'], priority, definition: definition as Record<string, unknown> });
+    out.set(p.name, {
+      pattern: v.pattern,
+      applyTo: (typeof v['apply-to'] === 'string' ? v['apply-to'] : 'queues') as PolicySpec['applyTo'],
+      priority,
+      definition: definition as Record<string, unknown>,
+    });
   });
   return out;
 }
@@ -198,7 +264,11 @@ function operatorPoliciesOf(ctx: Ctx, parameters: ParameterDef[], vhost: string)
 function skipParameters(ctx: Ctx, parameters: ParameterDef[]): void {
   parameters.forEach((p, i) => {
     if (p.component === 'vhost-limits' || p.component === 'operator_policy') return;
-    skip(ctx, `/parameters/${i}`, `parameter ${p.component} ${p.name}: warren does not manage ${p.component} parameters`);
+    skip(
+      ctx,
+      `/parameters/${i}`,
+      `parameter ${p.component} ${p.name}: warren does not manage ${p.component} parameters`,
+    );
   });
 }
 

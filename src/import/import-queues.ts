@@ -43,7 +43,11 @@ export function queueSpec(q: QueueDef): Mutable<QueueSpec> {
  * Folds each queue's warren settings policy into the queue. Returns the names
  * of the settings policies it consumed; the rest stay policies.
  */
-export function foldSettingsPolicies(queues: Map<string, Mutable<QueueSpec>>, policies: Map<string, PolicySpec>, defaultType: QueueType): Set<string> {
+export function foldSettingsPolicies(
+  queues: Map<string, Mutable<QueueSpec>>,
+  policies: Map<string, PolicySpec>,
+  defaultType: QueueType,
+): Set<string> {
   const folded = new Set<string>();
   for (const [name, policy] of policies) {
     if (!name.startsWith(SETTINGS_POLICY_PREFIX)) continue;
@@ -61,8 +65,23 @@ export function foldSettingsPolicies(queues: Map<string, Mutable<QueueSpec>>, po
 }
 
 /** The format's field order (as in the table of the contract), for files that read like hand-written ones. */
-const FIELD_ORDER = ['type', 'durable', 'autoDelete', 'messageTtl', 'expires', 'maxLength', 'maxLengthBytes', 'overflow', 'deadLetter', 'deliveryLimit',
-  'maxPriority', 'singleActiveConsumer', 'leaderLocator', 'maxAge', 'arguments'];
+const FIELD_ORDER = [
+  'type',
+  'durable',
+  'autoDelete',
+  'messageTtl',
+  'expires',
+  'maxLength',
+  'maxLengthBytes',
+  'overflow',
+  'deadLetter',
+  'deliveryLimit',
+  'maxPriority',
+  'singleActiveConsumer',
+  'leaderLocator',
+  'maxAge',
+  'arguments',
+];
 
 function inFieldOrder(spec: Mutable<QueueSpec>): Mutable<QueueSpec> {
   const rank = (k: string) => FIELD_ORDER.indexOf(k);
@@ -72,7 +91,10 @@ function inFieldOrder(spec: Mutable<QueueSpec>): Mutable<QueueSpec> {
 /** The user policy RabbitMQ would apply to the queue: highest priority, then name (as queue-settings.ts). */
 function userPolicyMatching(policies: Map<string, PolicySpec>, queue: string, type: QueueType): PolicySpec | undefined {
   const matching = [...policies].filter(
-    ([name, p]) => !name.startsWith(SETTINGS_POLICY_PREFIX) && targetsOf(p.applyTo ?? 'all').includes(type) && compileForMatching(p.pattern)?.test(queue),
+    ([name, p]) =>
+      !name.startsWith(SETTINGS_POLICY_PREFIX) &&
+      targetsOf(p.applyTo ?? 'all').includes(type) &&
+      compileForMatching(p.pattern)?.test(queue),
   );
   matching.sort(([an, a], [bn, b]) => (b.priority ?? 0) - (a.priority ?? 0) || (an < bn ? -1 : 1));
   return matching[0]?.[1];

@@ -11,28 +11,59 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Permissions = NonNullable<UserSpec['permissions']>;
 type TopicPermissions = NonNullable<UserSpec['topicPermissions']>;
 
-const ALGORITHMS: Record<string, 'sha256' | 'sha512'> = { rabbit_password_hashing_sha256: 'sha256', rabbit_password_hashing_sha512: 'sha512' };
+const ALGORITHMS: Record<string, 'sha256' | 'sha512'> = {
+  rabbit_password_hashing_sha256: 'sha256',
+  rabbit_password_hashing_sha512: 'sha512',
+};
 
 export function importUsers(ctx: { file: string; findings: Finding[] }, d: Definitions): Map<string, UserSpec> {
   const users = new Map<string, Mutable<UserSpec>>();
-  (d.users ?? []).forEach((u, i) => users.set(u.name, userSpec(u, () => ctx.findings.push(
-    finding('import-skipped', { file: ctx.file, pointer: `/users/${i}/hashing_algorithm` }, `user ${u.name}: ${u.hashing_algorithm} hashes cannot be imported; the user is imported without a password`),
-  ))));
+  (d.users ?? []).forEach((u, i) =>
+    users.set(
+      u.name,
+      userSpec(u, () =>
+        ctx.findings.push(
+          finding(
+            'import-skipped',
+            { file: ctx.file, pointer: `/users/${i}/hashing_algorithm` },
+            `user ${u.name}: ${u.hashing_algorithm} hashes cannot be imported; the user is imported without a password`,
+          ),
+        ),
+      ),
+    ),
+  );
   (d.permissions ?? []).forEach((p, i) => {
     const user = users.get(p.user);
-    if (!user) return ctx.findings.push(finding('import-skipped', { file: ctx.file, pointer: `/permissions/${i}` }, `permissions of ${p.user}: no such user in the export`));
+    if (!user)
+      return ctx.findings.push(
+        finding(
+          'import-skipped',
+          { file: ctx.file, pointer: `/permissions/${i}` },
+          `permissions of ${p.user}: no such user in the export`,
+        ),
+      );
     const permissions: Mutable<Permissions> = (user.permissions ??= {});
     permissions[p.vhost] = { configure: p.configure, write: p.write, read: p.read };
   });
   (d.topic_permissions ?? []).forEach((p, i) => {
     const user = users.get(p.user);
-    if (!user) return ctx.findings.push(finding('import-skipped', { file: ctx.file, pointer: `/topic_permissions/${i}` }, `topic permissions of ${p.user}: no such user in the export`));
+    if (!user)
+      return ctx.findings.push(
+        finding(
+          'import-skipped',
+          { file: ctx.file, pointer: `/topic_permissions/${i}` },
+          `topic permissions of ${p.user}: no such user in the export`,
+        ),
+      );
     const byVhost: Mutable<TopicPermissions> = (user.topicPermissions ??= {});
     byVhost[p.vhost] = { ...byVhost[p.vhost], [p.exchange]: { write: p.write, read: p.read } };
   });
   for (const user of users.values()) {
     if (user.permissions) user.permissions = sortKeys(user.permissions);
-    if (user.topicPermissions) user.topicPermissions = sortKeys(Object.fromEntries(Object.entries(user.topicPermissions).map(([v, x]) => [v, sortKeys(x)])));
+    if (user.topicPermissions)
+      user.topicPermissions = sortKeys(
+        Object.fromEntries(Object.entries(user.topicPermissions).map(([v, x]) => [v, sortKeys(x)])),
+      );
   }
   return new Map([...users].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
@@ -46,8 +77,12 @@ function userSpec(u: UserDef, unsupportedHash: () => void): Mutable<UserSpec> {
     if (algorithm) spec.password = { hash: u.password_hash, algorithm };
     else unsupportedHash();
   }
-  const limit = (key: string) => (typeof u.limits?.[key] === 'number' && u.limits[key]! >= 0 ? u.limits[key] : undefined);
-  const limits = { ...(limit('max-connections') !== undefined ? { maxConnections: limit('max-connections')! } : {}), ...(limit('max-channels') !== undefined ? { maxChannels: limit('max-channels')! } : {}) };
+  const limit = (key: string) =>
+    typeof u.limits?.[key] === 'number' && u.limits[key]! >= 0 ? u.limits[key] : undefined;
+  const limits = {
+    ...(limit('max-connections') !== undefined ? { maxConnections: limit('max-connections')! } : {}),
+    ...(limit('max-channels') !== undefined ? { maxChannels: limit('max-channels')! } : {}),
+  };
   if (Object.keys(limits).length > 0) spec.limits = limits;
   return spec;
 }

@@ -18,13 +18,21 @@ export interface ReadDefinitions {
 export function readDefinitions(file: string, read: ReadResult = readSource(file)): ReadDefinitions {
   if ('problem' in read) return { findings: [read.problem] };
   const source = new SourceFile(file, read.text);
-  if (source.data === undefined || source.findings.some((f) => f.severity === 'error')) return { findings: source.findings, source };
+  if (source.data === undefined || source.findings.some((f) => f.severity === 'error'))
+    return { findings: source.findings, source };
   const validate = new Ajv({ allErrors: true, strict: false }).compile(DefinitionsSchema);
   if (validate(source.data)) return { findings: source.findings, source, definitions: source.data as Definitions };
   return { findings: [...source.findings, ...(validate.errors ?? []).map((e) => shapeProblem(file, e))], source };
 }
 
 function shapeProblem(file: string, e: ErrorObject): Finding {
-  const what = e.keyword === 'required' ? `missing \`${String(e.params.missingProperty)}\`` : String(e.message ?? 'unexpected value');
-  return finding('definitions-shape', { file, pointer: e.instancePath }, `not a RabbitMQ definitions export here: ${what}`);
+  const what =
+    e.keyword === 'required'
+      ? `missing \`${String(e.params.missingProperty)}\``
+      : String(e.message ?? 'unexpected value');
+  return finding(
+    'definitions-shape',
+    { file, pointer: e.instancePath },
+    `not a RabbitMQ definitions export here: ${what}`,
+  );
 }

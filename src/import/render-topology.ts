@@ -23,15 +23,27 @@ export function writtenByImport(text: string): boolean {
 
 /** The whole topology as one document (for stdout). */
 export function renderSingle(t: ImportedTopology, schemaPath: string): string {
-  return render({ version: 1, ...(t.vhosts.size > 0 ? { vhosts: Object.fromEntries(t.vhosts) } : {}), ...(t.users.size > 0 ? { users: Object.fromEntries(t.users) } : {}) }, schemaPath);
+  return render(
+    {
+      version: 1,
+      ...(t.vhosts.size > 0 ? { vhosts: Object.fromEntries(t.vhosts) } : {}),
+      ...(t.users.size > 0 ? { users: Object.fromEntries(t.users) } : {}),
+    },
+    schemaPath,
+  );
 }
 
 /** One file per vhost and `users.yaml`, for `-o DIR`; `schemaPath` is relative to DIR. */
 export function renderFiles(t: ImportedTopology, schemaPath: string): RenderedFile[] {
   const used = new Set<string>();
   const files: RenderedFile[] = [];
-  for (const [name, spec] of t.vhosts) files.push({ name: fileName(name, used), text: render({ version: 1, vhosts: { [name]: spec } }, schemaPath) });
-  if (t.users.size > 0) files.push({ name: fileName('users', used), text: render({ version: 1, users: Object.fromEntries(t.users) as Record<string, UserSpec> }, schemaPath) });
+  for (const [name, spec] of t.vhosts)
+    files.push({ name: fileName(name, used), text: render({ version: 1, vhosts: { [name]: spec } }, schemaPath) });
+  if (t.users.size > 0)
+    files.push({
+      name: fileName('users', used),
+      text: render({ version: 1, users: Object.fromEntries(t.users) as Record<string, UserSpec> }, schemaPath),
+    });
   return files;
 }
 
@@ -44,7 +56,10 @@ function fileName(vhost: string, used: Set<string>): string {
   return name;
 }
 
-function render(data: TopologyFile | { version: 1; vhosts?: Record<string, VHostSpec>; users?: Record<string, UserSpec> }, schemaPath: string): string {
+function render(
+  data: TopologyFile | { version: 1; vhosts?: Record<string, VHostSpec>; users?: Record<string, UserSpec> },
+  schemaPath: string,
+): string {
   const { Document, isMap, isSeq, isScalar, visit } = yamlLib();
   const doc = new Document(data);
   // Leaf collections (only scalars inside) that fit on a line are written inline.
@@ -55,7 +70,9 @@ function render(data: TopologyFile | { version: 1; vhosts?: Record<string, VHost
     },
     Seq(_, node) {
       if (node.items.every((i) => isScalar(i))) node.flow = true;
-      else for (const item of node.items) if (isMap(item) && item.items.every((p) => isScalar(p.value) || isMap(p.value))) item.flow = true;
+      else
+        for (const item of node.items)
+          if (isMap(item) && item.items.every((p) => isScalar(p.value) || isMap(p.value))) item.flow = true;
     },
   });
   void isSeq;

@@ -3,15 +3,31 @@
 // key. A pointer to something absent (a missing field) lands on the deepest
 // node that exists, which is the object that lacks it.
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
-import { compareDiagnostics, parsePointer, type Diagnostic, type Finding, type Source, type Target } from '../diagnostics/diagnostic.js';
+import {
+  compareDiagnostics,
+  parsePointer,
+  type Diagnostic,
+  type Finding,
+  type Source,
+  type Target,
+} from '../diagnostics/diagnostic.js';
 import type { SourceFile } from './source-file.js';
 import { yamlLib } from './yaml-lib.js';
 
 export function locateFindings(findings: readonly Finding[], sources: ReadonlyMap<string, SourceFile>): Diagnostic[] {
   const out = findings.map((f): Diagnostic => {
-    const where = f.line !== undefined ? { line: f.line, col: f.col ?? 1 } : locate(sources.get(f.file), f.pointer, f.target);
+    const where =
+      f.line !== undefined ? { line: f.line, col: f.col ?? 1 } : locate(sources.get(f.file), f.pointer, f.target);
     const message = f.related ? `${f.message} (also at ${place(f.related, sources)})` : f.message;
-    return { severity: f.severity, code: f.code, message, file: f.file, line: where.line, col: where.col, pointer: f.pointer };
+    return {
+      severity: f.severity,
+      code: f.code,
+      message,
+      file: f.file,
+      line: where.line,
+      col: where.col,
+      pointer: f.pointer,
+    };
   });
   return out.sort(compareDiagnostics);
 }

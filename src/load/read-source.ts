@@ -15,7 +15,11 @@ export function readSource(file: string): ReadResult {
   const max = maxFileBytes();
   const root = { file, pointer: '' };
   const unreadable = (why: string): ReadResult => ({ problem: finding('file-unreadable', root, why, { line: 1 }) });
-  const tooLarge = (size: string): ReadResult => ({ problem: finding('file-too-large', root, `file is ${size} bytes; the limit is ${max} (WARREN_MAX_FILE_BYTES)`, { line: 1 }) });
+  const tooLarge = (size: string): ReadResult => ({
+    problem: finding('file-too-large', root, `file is ${size} bytes; the limit is ${max} (WARREN_MAX_FILE_BYTES)`, {
+      line: 1,
+    }),
+  });
   let fd: number | undefined;
   try {
     const kind = notRegular(statSync(file));
@@ -24,7 +28,8 @@ export function readSource(file: string): ReadResult {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = fstatSync(fd);
     const changed = notRegular(stat);
-    if (changed) return unreadable(`not a regular file (${changed}); only regular files are read (- reads standard input)`);
+    if (changed)
+      return unreadable(`not a regular file (${changed}); only regular files are read (- reads standard input)`);
     if (stat.size > max) return tooLarge(String(stat.size));
     const bytes = readAtMost(fd, stat.size, max);
     // A file that grows while read (or that reports no size, as /proc files do) stops at the limit.
@@ -73,7 +78,9 @@ export function maxFileBytes(): number {
 export function maxFileBytesProblem(): string | undefined {
   const raw = process.env.WARREN_MAX_FILE_BYTES;
   if (raw === undefined || raw === '') return undefined;
-  return /^[1-9][0-9]*$/.test(raw) && Number.isSafeInteger(Number(raw)) ? undefined : 'WARREN_MAX_FILE_BYTES must be a positive whole number of bytes';
+  return /^[1-9][0-9]*$/.test(raw) && Number.isSafeInteger(Number(raw))
+    ? undefined
+    : 'WARREN_MAX_FILE_BYTES must be a positive whole number of bytes';
 }
 
 export function decode(file: string, bytes: Buffer): ReadResult {

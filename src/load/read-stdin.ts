@@ -35,11 +35,21 @@ function readAll(): ReadResult {
         continue;
       }
       if (code === 'EOF') break;
-      return { problem: finding('file-unreadable', root, `cannot read standard input: ${code ?? 'error'}`, { line: 1 }) };
+      return {
+        problem: finding('file-unreadable', root, `cannot read standard input: ${code ?? 'error'}`, { line: 1 }),
+      };
     }
     if (n === 0) break;
     total += n;
-    if (total > max) return { problem: finding('file-too-large', root, `standard input is over ${max} bytes, the limit (WARREN_MAX_FILE_BYTES)`, { line: 1 }) };
+    if (total > max)
+      return {
+        problem: finding(
+          'file-too-large',
+          root,
+          `standard input is over ${max} bytes, the limit (WARREN_MAX_FILE_BYTES)`,
+          { line: 1 },
+        ),
+      };
     chunks.push(buffer.subarray(0, n));
   }
   return decode(STDIN_FILE, Buffer.concat(chunks));

@@ -22,7 +22,10 @@ export class SourceFile {
   data: unknown;
   readonly findings: Finding[] = [];
 
-  constructor(readonly file: string, readonly text: string) {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
     this.parse();
   }
 
@@ -33,7 +36,9 @@ export class SourceFile {
       // YAML allows a lone CR as a line break; `yaml` does not read it as one.
       // Replacing it with LF keeps every offset where it was.
       const text = this.text.includes('\r') ? this.text.replace(/\r(?!\n)/g, '\n') : this.text;
-      this.doc = guard(() => yamlLib().parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' }));
+      this.doc = guard(() =>
+        yamlLib().parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' }),
+      );
     }
     return { doc: this.doc };
   }
@@ -112,8 +117,14 @@ export class SourceFile {
       }
       const alias = firstAlias(doc.contents);
       const { line, col } = this.linePos(alias?.range?.[0] ?? 0);
-      if (error instanceof ReferenceError) return this.fail('yaml-alias-limit', `aliases expand beyond ${MAX_ALIAS_COUNT} nodes`, line, col);
-      return this.fail('yaml-syntax', 'the document cannot be read: ' + firstLine(String((error as Error).message)), line, col);
+      if (error instanceof ReferenceError)
+        return this.fail('yaml-alias-limit', `aliases expand beyond ${MAX_ALIAS_COUNT} nodes`, line, col);
+      return this.fail(
+        'yaml-syntax',
+        'the document cannot be read: ' + firstLine(String((error as Error).message)),
+        line,
+        col,
+      );
     }
     this.findings.push(...findRenamedKeys(this));
     if (this.data !== undefined) this.checkEmpty();
@@ -126,7 +137,12 @@ export class SourceFile {
     }
   }
 
-  private fail(code: 'yaml-syntax' | 'yaml-alias-limit' | 'file-empty', message: string, line: number, col: number): void {
+  private fail(
+    code: 'yaml-syntax' | 'yaml-alias-limit' | 'file-empty',
+    message: string,
+    line: number,
+    col: number,
+  ): void {
     this.data = undefined;
     this.findings.push(finding(code, { file: this.file, pointer: '' }, message, { line, col }));
   }
@@ -145,13 +161,15 @@ interface FastError {
  * are not always relative to a line); duplicate keys are left to findDuplicateKeys.
  */
 function fastErrorOf(error: unknown, source: SourceFile): FastError | undefined {
-  if (!(error instanceof jsYaml.YAMLException) || !error.mark || /duplicated mapping key/.test(error.reason)) return undefined;
+  if (!(error instanceof jsYaml.YAMLException) || !error.mark || /duplicated mapping key/.test(error.reason))
+    return undefined;
   const message = /maxDepth/.test(error.reason) ? 'the document is nested too deeply to read' : error.reason;
   return { message, ...source.linePos(error.mark.position) };
 }
 
 function syntaxMessage(code: string, message: string): string {
-  if (code === 'MULTIPLE_DOCS') return 'a topology file holds one YAML document; put further documents in files of their own';
+  if (code === 'MULTIPLE_DOCS')
+    return 'a topology file holds one YAML document; put further documents in files of their own';
   if (/call stack/i.test(message)) return 'the document is nested too deeply to read';
   return firstLine(message);
 }
@@ -218,7 +236,14 @@ function findDuplicateKeys(source: SourceFile, root: unknown): Finding[] {
       const lines = places.map((p) => p.line).join(', ');
       const code = declaresObject(child(pointer, key)) ? 'duplicate-object' : 'duplicate-key';
       for (const { line, col } of places) {
-        out.push(finding(code, { file: source.file, pointer: child(pointer, key) }, `key \`${key}\` appears ${pairs.length} times in this mapping (lines ${lines})`, { line, col }));
+        out.push(
+          finding(
+            code,
+            { file: source.file, pointer: child(pointer, key) },
+            `key \`${key}\` appears ${pairs.length} times in this mapping (lines ${lines})`,
+            { line, col },
+          ),
+        );
       }
     }
   };
@@ -252,7 +277,16 @@ function codePoints(text: string, from: number, to: number): number {
   for (let i = from; i < to; i++) {
     const ch = text.charCodeAt(i);
     // A low surrogate after a high one is the second half of one code point.
-    if (!(ch >= 0xdc00 && ch <= 0xdfff && i > from && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) n++;
+    if (
+      !(
+        ch >= 0xdc00 &&
+        ch <= 0xdfff &&
+        i > from &&
+        text.charCodeAt(i - 1) >= 0xd800 &&
+        text.charCodeAt(i - 1) <= 0xdbff
+      )
+    )
+      n++;
   }
   return n;
 }
@@ -297,7 +331,14 @@ function findRenamedKeys(source: SourceFile): Finding[] {
         if (typeof key.value === 'string') continue;
         const text = key.source ?? source.text.slice(key.range?.[0] ?? 0, key.range?.[1] ?? 0);
         if (String(key.value) === text) continue;
-        out.push(finding('wrong-type', at, `key \`${text || '(empty)'}\` is read by YAML as ${describe(key.value)}, so it would name \`${String(key.value)}\`; quote it ("${text}") to keep the name as written`, { line, col }));
+        out.push(
+          finding(
+            'wrong-type',
+            at,
+            `key \`${text || '(empty)'}\` is read by YAML as ${describe(key.value)}, so it would name \`${String(key.value)}\`; quote it ("${text}") to keep the name as written`,
+            { line, col },
+          ),
+        );
       } else {
         out.push(finding('wrong-type', at, 'a mapping or list cannot be a key: names are strings', { line, col }));
       }
@@ -308,5 +349,9 @@ function findRenamedKeys(source: SourceFile): Finding[] {
 }
 
 function describe(value: unknown): string {
-  return value === null ? 'null' : typeof value === 'number' ? `the number ${String(value)}` : `the ${typeof value} ${String(value)}`;
+  return value === null
+    ? 'null'
+    : typeof value === 'number'
+      ? `the number ${String(value)}`
+      : `the ${typeof value} ${String(value)}`;
 }

@@ -42,7 +42,8 @@ function patchVhost(vhost: VHostModel, patch: Json, src: Source): void {
     const objects = patch[kind];
     if (objects === null) vhost[kind].clear();
     if (!isObject(objects)) continue;
-    for (const [name, objectPatch] of Object.entries(objects)) patchObject(vhost[kind] as Map<string, Declared<unknown>>, name, objectPatch, at(src, kind, name));
+    for (const [name, objectPatch] of Object.entries(objects))
+      patchObject(vhost[kind] as Map<string, Declared<unknown>>, name, objectPatch, at(src, kind, name));
   }
   if (patch.bindings === null) vhost.bindings.clear();
   (Array.isArray(patch.bindings) ? patch.bindings : []).forEach((binding: unknown, i) => {
@@ -78,7 +79,16 @@ export function merge(base: unknown, patch: unknown): unknown {
 function vhostOf(model: TopologyModel, name: string, src: Source): VHostModel {
   let vhost = model.vhosts.get(name);
   if (!vhost) {
-    vhost = { name, sources: [src], settings: {}, exchanges: new Map(), queues: new Map(), bindings: new Map(), policies: new Map(), operatorPolicies: new Map() };
+    vhost = {
+      name,
+      sources: [src],
+      settings: {},
+      exchanges: new Map(),
+      queues: new Map(),
+      bindings: new Map(),
+      policies: new Map(),
+      operatorPolicies: new Map(),
+    };
     model.vhosts.set(name, vhost);
   }
   return vhost;

@@ -9,12 +9,14 @@ import type { BindingSpec } from '../schema/topology-schema.js';
 /** The arguments the broker stores for the binding. */
 export function bindingArguments(b: BindingSpec): Record<string, unknown> {
   const args: Record<string, unknown> = { ...(b.arguments as Record<string, unknown> | undefined) };
-  if (b.headers !== undefined || b.match !== undefined) Object.assign(args, b.headers ?? {}, { 'x-match': b.match ?? 'all' });
+  if (b.headers !== undefined || b.match !== undefined)
+    Object.assign(args, b.headers ?? {}, { 'x-match': b.match ?? 'all' });
   return args;
 }
 
 export function bindingIdentity(b: BindingSpec): string {
-  const destination = b.toExchange !== undefined && b.to === undefined ? `exchange ${b.toExchange}` : `queue ${b.to ?? ''}`;
+  const destination =
+    b.toExchange !== undefined && b.to === undefined ? `exchange ${b.toExchange}` : `queue ${b.to ?? ''}`;
   // Most bindings have no arguments; skip building them (hot in merging).
   const plain = b.arguments === undefined && b.headers === undefined && b.match === undefined;
   const args = plain ? '{}' : canonical(bindingArguments(b));
@@ -41,7 +43,13 @@ export function brokerBindingKey(b: BrokerBinding): string {
 
 /** A management API or definitions row as a BrokerBinding. */
 export function fromBrokerRow(row: Readonly<Record<string, unknown>>): BrokerBinding {
-  return { source: String(row.source), destination: String(row.destination), destinationType: String(row.destination_type), routingKey: String(row.routing_key), arguments: row.arguments };
+  return {
+    source: String(row.source),
+    destination: String(row.destination),
+    destinationType: String(row.destination_type),
+    routingKey: String(row.routing_key),
+    arguments: row.arguments,
+  };
 }
 
 /** JSON with object keys sorted, so that key order in YAML does not matter. */

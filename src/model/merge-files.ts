@@ -16,14 +16,21 @@ export interface CheckedFile {
 type ObjectKind = 'exchanges' | 'queues' | 'policies' | 'operatorPolicies';
 const OBJECT_KINDS: readonly ObjectKind[] = ['exchanges', 'queues', 'policies', 'operatorPolicies'];
 const KIND_NAMES: Record<ObjectKind | 'bindings' | 'users', string> = {
-  exchanges: 'exchange', queues: 'queue', policies: 'policy', operatorPolicies: 'operator policy', bindings: 'binding', users: 'user',
+  exchanges: 'exchange',
+  queues: 'queue',
+  policies: 'policy',
+  operatorPolicies: 'operator policy',
+  bindings: 'binding',
+  users: 'user',
 };
 
 // Fields an object cannot be checked without: when the schema found one of
 // them malformed, the object is not `ok` (leaving the field out would leave
 // the object without it).
 const REQUIRED: Partial<Record<ObjectKind | 'bindings', readonly string[]>> = {
-  policies: ['pattern', 'definition'], operatorPolicies: ['pattern', 'definition'], bindings: ['from'],
+  policies: ['pattern', 'definition'],
+  operatorPolicies: ['pattern', 'definition'],
+  bindings: ['from'],
 };
 
 export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyModel; findings: Finding[] } {
@@ -34,7 +41,14 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
     const root: Source = { file: f.file, pointer: '' };
     const broken = new BrokenIndex(f.broken);
     // `what` is a function: the description is only needed for a duplicate.
-    const add = <T>(map: Map<string, Declared<T>>, what: () => string, name: string, spec: T, src: Source, required: readonly string[] = []) => {
+    const add = <T>(
+      map: Map<string, Declared<T>>,
+      what: () => string,
+      name: string,
+      spec: T,
+      src: Source,
+      required: readonly string[] = [],
+    ) => {
       const prior = map.get(name);
       if (prior) return duplicate(findings, what(), prior.src, src);
       map.set(name, usable(name, spec, src, broken, required));
@@ -56,16 +70,31 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
       }
       for (const kind of OBJECT_KINDS) {
         for (const [objectName, objectSpec] of entries<never>(spec[kind])) {
-          add(vhost[kind] as Map<string, Declared<unknown>>, () => `${KIND_NAMES[kind]} \`${objectName}\` in vhost \`${name}\``, objectName, objectSpec, at(src, kind, objectName), REQUIRED[kind]);
+          add(
+            vhost[kind] as Map<string, Declared<unknown>>,
+            () => `${KIND_NAMES[kind]} \`${objectName}\` in vhost \`${name}\``,
+            objectName,
+            objectSpec,
+            at(src, kind, objectName),
+            REQUIRED[kind],
+          );
         }
       }
       (Array.isArray(spec.bindings) ? spec.bindings : []).forEach((binding: BindingSpec, i) => {
         if (!isObject(binding)) return;
         const id = bindingIdentity(binding);
-        add(vhost.bindings, () => `binding ${id} in vhost \`${name}\``, id, binding, at(src, 'bindings', i), REQUIRED.bindings);
+        add(
+          vhost.bindings,
+          () => `binding ${id} in vhost \`${name}\``,
+          id,
+          binding,
+          at(src, 'bindings', i),
+          REQUIRED.bindings,
+        );
       });
     }
-    for (const [name, spec] of entries<UserSpec>(f.data.users)) add(model.users, () => `user \`${name}\``, name, spec, at(root, 'users', name));
+    for (const [name, spec] of entries<UserSpec>(f.data.users))
+      add(model.users, () => `user \`${name}\``, name, spec, at(root, 'users', name));
   }
   return { model, findings };
 }
@@ -120,7 +149,8 @@ class BrokenIndex {
   /** Whether the pointer or one of its ancestors is malformed. */
   covers(pointer: string): boolean {
     if (this.exact.has('')) return true;
-    for (let i = pointer.indexOf('/', 1); i > 0; i = pointer.indexOf('/', i + 1)) if (this.exact.has(pointer.slice(0, i))) return true;
+    for (let i = pointer.indexOf('/', 1); i > 0; i = pointer.indexOf('/', i + 1))
+      if (this.exact.has(pointer.slice(0, i))) return true;
     return this.exact.has(pointer);
   }
 
@@ -132,14 +162,33 @@ class BrokenIndex {
 
 function duplicate(findings: Finding[], what: string, first: Source, second: Source): void {
   const targetOf = (s: Source) => (s.pointer.includes('/bindings/') ? 'value' : 'key') as 'key' | 'value';
-  findings.push(finding('duplicate-object', first, `${what} is declared twice`, { target: targetOf(first), related: { ...second, target: targetOf(second) } }));
-  findings.push(finding('duplicate-object', second, `${what} is declared twice`, { target: targetOf(second), related: { ...first, target: targetOf(first) } }));
+  findings.push(
+    finding('duplicate-object', first, `${what} is declared twice`, {
+      target: targetOf(first),
+      related: { ...second, target: targetOf(second) },
+    }),
+  );
+  findings.push(
+    finding('duplicate-object', second, `${what} is declared twice`, {
+      target: targetOf(second),
+      related: { ...first, target: targetOf(first) },
+    }),
+  );
 }
 
 function vhostModel(model: TopologyModel, name: string): VHostModel {
   let vhost = model.vhosts.get(name);
   if (!vhost) {
-    vhost = { name, sources: [], settings: {}, exchanges: new Map(), queues: new Map(), bindings: new Map(), policies: new Map(), operatorPolicies: new Map() };
+    vhost = {
+      name,
+      sources: [],
+      settings: {},
+      exchanges: new Map(),
+      queues: new Map(),
+      bindings: new Map(),
+      policies: new Map(),
+      operatorPolicies: new Map(),
+    };
     model.vhosts.set(name, vhost);
   }
   return vhost;

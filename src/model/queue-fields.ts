@@ -18,7 +18,14 @@ export interface ArgumentField {
 }
 
 // RabbitMQ writes x-max-age as a count and a unit Y, M, D, h, m or s.
-const MAX_AGE_UNITS: Record<string, string | number> = { Y: 365 * 86_400, M: 30 * 86_400, D: 'd', h: 'h', m: 'm', s: 's' };
+const MAX_AGE_UNITS: Record<string, string | number> = {
+  Y: 365 * 86_400,
+  M: 30 * 86_400,
+  D: 'd',
+  h: 'h',
+  m: 'm',
+  s: 's',
+};
 
 function readMaxAge(value: unknown): unknown {
   const parts = typeof value === 'string' ? /^(\d+)([YMDhms])$/.exec(value) : null;
@@ -50,7 +57,10 @@ export const ARGUMENT_FIELD = new Map(ARGUMENT_FIELDS.map((a) => [a.argument, a]
  * The typed fields that a queue's known raw arguments stand for, in the
  * typed fields' form, with the argument each came from.
  */
-export function argumentsAsFields(args: Readonly<Record<string, unknown>> | undefined): { spec: Partial<Record<QueueField, unknown>>; from: Map<string, string> } {
+export function argumentsAsFields(args: Readonly<Record<string, unknown>> | undefined): {
+  spec: Partial<Record<QueueField, unknown>>;
+  from: Map<string, string>;
+} {
   const spec: Record<string, unknown> = {};
   const from = new Map<string, string>();
   for (const [name, raw] of Object.entries(args ?? {})) {

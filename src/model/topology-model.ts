@@ -3,7 +3,15 @@
 // are kept as names (so references to them resolve) but marked not `ok`, and
 // the cross-checks skip them.
 import type { Source } from '../diagnostics/diagnostic.js';
-import type { BindingSpec, ExchangeSpec, PolicySpec, QueueSpec, QueueType, UserSpec, VHostSpec } from '../schema/topology-schema.js';
+import type {
+  BindingSpec,
+  ExchangeSpec,
+  PolicySpec,
+  QueueSpec,
+  QueueType,
+  UserSpec,
+  VHostSpec,
+} from '../schema/topology-schema.js';
 
 export interface Declared<T> {
   readonly name: string;
@@ -71,5 +79,7 @@ export function hasExchange(vhost: VHostModel, name: string): boolean {
 
 /** Whether any queue is a quorum queue (the cluster checks need it: quorum queues need a majority of nodes). */
 export function hasQuorumQueues(model: TopologyModel): boolean {
-  return [...model.vhosts.values()].some((v) => [...v.queues.values()].some((q) => q.ok && queueType(v, q.spec) === 'quorum'));
+  return [...model.vhosts.values()].some((v) =>
+    [...v.queues.values()].some((q) => q.ok && queueType(v, q.spec) === 'quorum'),
+  );
 }

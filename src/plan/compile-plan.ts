@@ -1,12 +1,24 @@
 // Compiles a valid topology model into the plan. Pure: the same model and
 // environment always give the same plan, entries sorted by id.
 import { bindingArguments, canonical } from '../model/binding-identity.js';
-import { BUILTIN_EXCHANGES, queueType, type Declared, type TopologyModel, type VHostModel } from '../model/topology-model.js';
+import {
+  BUILTIN_EXCHANGES,
+  queueType,
+  type Declared,
+  type TopologyModel,
+  type VHostModel,
+} from '../model/topology-model.js';
 import type { BindingSpec, ExchangeSpec, QueueSpec } from '../schema/topology-schema.js';
 import { compileUsers } from './compile-users.js';
 import { ids } from './plan-ids.js';
 import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry } from './plan-types.js';
-import { changeableSettings, exactPattern, SETTINGS_POLICY_PREFIX, settingsPriority, userPolicyFor } from './queue-settings.js';
+import {
+  changeableSettings,
+  exactPattern,
+  SETTINGS_POLICY_PREFIX,
+  settingsPriority,
+  userPolicyFor,
+} from './queue-settings.js';
 
 export interface PlanEnvironment {
   /** Queue ids (as the guard prints them) the stack allows to be re-declared. */
@@ -22,24 +34,50 @@ export function compilePlan(model: TopologyModel, env: PlanEnvironment = NO_ALLO
   for (const vhost of model.vhosts.values()) entries.push(...compileVhost(vhost, env));
   entries.push(...compileUsers(model));
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const queues = Object.fromEntries(entries.filter((e): e is QueueEntry => e.kind === 'queue').map((q) => [q.id, q.fingerprint]));
-  return { entries, guard: { queues, allowRecreate: [...env.allowRecreate].sort(), allowDelete: [...env.allowDelete].sort() } };
+  const queues = Object.fromEntries(
+    entries.filter((e): e is QueueEntry => e.kind === 'queue').map((q) => [q.id, q.fingerprint]),
+  );
+  return {
+    entries,
+    guard: { queues, allowRecreate: [...env.allowRecreate].sort(), allowDelete: [...env.allowDelete].sort() },
+  };
 }
 
 function compileVhost(vhost: VHostModel, env: PlanEnvironment): PlanEntry[] {
   const vhostId = ids.vhost(vhost.name);
   const s = vhost.settings;
   const out: PlanEntry[] = [
-    { kind: 'vhost', id: vhostId, dependsOn: [], name: vhost.name, ...(s.description !== undefined ? { description: s.description } : {}),
-      tags: s.tags ?? [], ...(s.defaultQueueType ? { defaultQueueType: s.defaultQueueType } : {}), limits: { ...s.limits } },
+    {
+      kind: 'vhost',
+      id: vhostId,
+      dependsOn: [],
+      name: vhost.name,
+      ...(s.description !== undefined ? { description: s.description } : {}),
+      tags: s.tags ?? [],
+      ...(s.defaultQueueType ? { defaultQueueType: s.defaultQueueType } : {}),
+      limits: { ...s.limits },
+    },
   ];
   for (const x of vhost.exchanges.values()) out.push(exchangeEntry(vhost, x, vhostId));
-  for (const q of vhost.queues.values()) out.push(queueEntry(vhost, q, vhostId, env), ...settingsPolicy(vhost, q, vhostId));
+  for (const q of vhost.queues.values())
+    out.push(queueEntry(vhost, q, vhostId, env), ...settingsPolicy(vhost, q, vhostId));
   for (const b of vhost.bindings.values()) out.push(bindingEntry(vhost, b.spec, vhostId));
-  for (const [map, kind] of [[vhost.policies, 'policy'], [vhost.operatorPolicies, 'operator-policy']] as const) {
+  for (const [map, kind] of [
+    [vhost.policies, 'policy'],
+    [vhost.operatorPolicies, 'operator-policy'],
+  ] as const) {
     for (const p of map.values()) {
-      out.push({ kind, id: ids.object(vhost.name, kind, p.name), dependsOn: [vhostId], vhost: vhost.name, name: p.name, pattern: p.spec.pattern,
-        applyTo: p.spec.applyTo ?? 'all', priority: p.spec.priority ?? 0, definition: p.spec.definition as JsonMap });
+      out.push({
+        kind,
+        id: ids.object(vhost.name, kind, p.name),
+        dependsOn: [vhostId],
+        vhost: vhost.name,
+        name: p.name,
+        pattern: p.spec.pattern,
+        applyTo: p.spec.applyTo ?? 'all',
+        priority: p.spec.priority ?? 0,
+        definition: p.spec.definition as JsonMap,
+      });
     }
   }
   return out;
@@ -51,26 +89,56 @@ function exchangeEntry(vhost: VHostModel, { name, spec }: Declared<ExchangeSpec>
   if (spec.delayedType !== undefined) args['x-delayed-type'] = spec.delayedType;
   const ae = spec.alternateExchange;
   // An alternate exchange is named in the arguments; it need not exist first, but exists sooner this way.
-  const dependsOn = [vhostId, ...(ae !== undefined && vhost.exchanges.has(ae) && ae !== name ? [ids.object(vhost.name, 'exchange', ae)] : [])];
-  return { kind: 'exchange', id: ids.object(vhost.name, 'exchange', name), dependsOn, vhost: vhost.name, name, type: spec.type ?? 'direct',
-    durable: spec.durable ?? true, autoDelete: spec.autoDelete ?? false, internal: spec.internal ?? false, arguments: args };
+  const dependsOn = [
+    vhostId,
+    ...(ae !== undefined && vhost.exchanges.has(ae) && ae !== name ? [ids.object(vhost.name, 'exchange', ae)] : []),
+  ];
+  return {
+    kind: 'exchange',
+    id: ids.object(vhost.name, 'exchange', name),
+    dependsOn,
+    vhost: vhost.name,
+    name,
+    type: spec.type ?? 'direct',
+    durable: spec.durable ?? true,
+    autoDelete: spec.autoDelete ?? false,
+    internal: spec.internal ?? false,
+    arguments: args,
+  };
 }
 
-function queueEntry(vhost: VHostModel, { name, spec }: Declared<QueueSpec>, vhostId: string, env: PlanEnvironment): QueueEntry {
+function queueEntry(
+  vhost: VHostModel,
+  { name, spec }: Declared<QueueSpec>,
+  vhostId: string,
+  env: PlanEnvironment,
+): QueueEntry {
   const args: JsonMap = { ...(spec.arguments as JsonMap | undefined) };
   // The type is declared when the topology states it (on the queue or as the
   // vhost default); a queue that states none is declared without x-queue-type,
   // as applications declare classic queues, so that such live queues can be
   // adopted (`warren import`) and re-declared without a difference.
-  if (spec.type !== undefined || vhost.settings.defaultQueueType !== undefined) args['x-queue-type'] = queueType(vhost, spec);
+  if (spec.type !== undefined || vhost.settings.defaultQueueType !== undefined)
+    args['x-queue-type'] = queueType(vhost, spec);
   const type = queueType(vhost, spec);
   if (spec.maxPriority !== undefined) args['x-max-priority'] = spec.maxPriority;
   if (spec.singleActiveConsumer) args['x-single-active-consumer'] = true;
   const durable = spec.durable ?? true;
   const autoDelete = spec.autoDelete ?? false;
   const id = ids.object(vhost.name, 'queue', name);
-  return { kind: 'queue', id, dependsOn: [vhostId], vhost: vhost.name, name, queueType: type, durable, autoDelete, arguments: args,
-    fingerprint: canonical({ durable, autoDelete, arguments: args }), allowRecreate: env.allowRecreate.includes(id) };
+  return {
+    kind: 'queue',
+    id,
+    dependsOn: [vhostId],
+    vhost: vhost.name,
+    name,
+    queueType: type,
+    durable,
+    autoDelete,
+    arguments: args,
+    fingerprint: canonical({ durable, autoDelete, arguments: args }),
+    allowRecreate: env.allowRecreate.includes(id),
+  };
 }
 
 function settingsPolicy(vhost: VHostModel, queue: Declared<QueueSpec>, vhostId: string): PolicyEntry[] {
@@ -78,20 +146,42 @@ function settingsPolicy(vhost: VHostModel, queue: Declared<QueueSpec>, vhostId: 
   if (Object.keys(own).length === 0) return [];
   const inherited = (userPolicyFor(vhost, queue)?.spec.definition ?? {}) as JsonMap;
   const name = SETTINGS_POLICY_PREFIX + queue.name;
-  return [{ kind: 'policy', id: ids.object(vhost.name, 'queue-settings', queue.name), dependsOn: [vhostId, ids.object(vhost.name, 'queue', queue.name)],
-    vhost: vhost.name, name, pattern: exactPattern(queue.name), applyTo: 'queues', priority: settingsPriority(vhost),
-    definition: { ...inherited, ...own }, settingsOf: queue.name }];
+  return [
+    {
+      kind: 'policy',
+      id: ids.object(vhost.name, 'queue-settings', queue.name),
+      dependsOn: [vhostId, ids.object(vhost.name, 'queue', queue.name)],
+      vhost: vhost.name,
+      name,
+      pattern: exactPattern(queue.name),
+      applyTo: 'queues',
+      priority: settingsPriority(vhost),
+      definition: { ...inherited, ...own },
+      settingsOf: queue.name,
+    },
+  ];
 }
 
 function bindingEntry(vhost: VHostModel, b: BindingSpec, vhostId: string): BindingEntry {
   const args = bindingArguments(b) as JsonMap;
   const toQueue = b.to !== undefined;
   const destination = toQueue ? b.to! : b.toExchange!;
-  const exchangeId = (name: string) => (BUILTIN_EXCHANGES.has(name) && !vhost.exchanges.has(name) ? undefined : ids.object(vhost.name, 'exchange', name));
+  const exchangeId = (name: string) =>
+    BUILTIN_EXCHANGES.has(name) && !vhost.exchanges.has(name) ? undefined : ids.object(vhost.name, 'exchange', name);
   const sourceId = exchangeId(b.from);
   const destinationId = toQueue ? ids.object(vhost.name, 'queue', destination) : exchangeId(destination);
   const dependsOn = [vhostId, ...(sourceId ? [sourceId] : []), ...(destinationId ? [destinationId] : [])];
-  return { kind: 'binding', id: ids.binding(vhost.name, b, canonical(args)), dependsOn, vhost: vhost.name, source: b.from, destination,
-    ...(sourceId ? { sourceId } : {}), ...(destinationId ? { destinationId } : {}),
-    destinationType: toQueue ? 'queue' : 'exchange', routingKey: b.key ?? '', arguments: args };
+  return {
+    kind: 'binding',
+    id: ids.binding(vhost.name, b, canonical(args)),
+    dependsOn,
+    vhost: vhost.name,
+    source: b.from,
+    destination,
+    ...(sourceId ? { sourceId } : {}),
+    ...(destinationId ? { destinationId } : {}),
+    destinationType: toQueue ? 'queue' : 'exchange',
+    routingKey: b.key ?? '',
+    arguments: args,
+  };
 }

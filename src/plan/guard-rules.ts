@@ -11,19 +11,25 @@ export function guardRefusals(previous: GuardInputs | undefined, next: GuardInpu
   const [was, is] = [previous.granularity ?? 'object', next.granularity ?? 'object'];
   if (was !== is) {
     // Pulumi would create the new resources, then delete the old ones: with them every queue and its messages.
-    out.push(`warren:granularity changes from ${was} to ${is}: applying that would delete every managed object and declare it again. ` +
-      'Nothing was changed. To switch, forget the old resources without deleting them, then adopt the objects: ' +
-      'pulumi state delete "$(pulumi stack output guard)" --target-dependents --yes, then pulumi up (README, "Granularity").');
+    out.push(
+      `warren:granularity changes from ${was} to ${is}: applying that would delete every managed object and declare it again. ` +
+        'Nothing was changed. To switch, forget the old resources without deleting them, then adopt the objects: ' +
+        'pulumi state delete "$(pulumi stack output guard)" --target-dependents --yes, then pulumi up (README, "Granularity").',
+    );
     return out;
   }
   for (const [id, before] of Object.entries(previous.queues).sort()) {
     const after = next.queues[id];
     if (after === undefined && !next.allowDelete.includes(id)) {
-      out.push(`queue ${id} is no longer in the topology (or its vhost is not): deleting it would lose its messages. ` +
-        `To delete it, add "${id}" to warren:allow.delete in the stack config.`);
+      out.push(
+        `queue ${id} is no longer in the topology (or its vhost is not): deleting it would lose its messages. ` +
+          `To delete it, add "${id}" to warren:allow.delete in the stack config.`,
+      );
     } else if (after !== undefined && after !== before && !next.allowRecreate.includes(id)) {
-      out.push(`queue ${id}: ${describeChange(before, after)} cannot change on a live queue; applying it would delete and re-declare the queue and lose its messages. ` +
-        `To re-declare it, add "${id}" to warren:allow.recreate in the stack config.`);
+      out.push(
+        `queue ${id}: ${describeChange(before, after)} cannot change on a live queue; applying it would delete and re-declare the queue and lose its messages. ` +
+          `To re-declare it, add "${id}" to warren:allow.recreate in the stack config.`,
+      );
     }
   }
   return out;

@@ -104,7 +104,15 @@ export interface TopicPermissionsEntry extends Base {
   readonly permissions: readonly { readonly exchange: string; readonly write: string; readonly read: string }[];
 }
 
-export type PlanEntry = VHostEntry | ExchangeEntry | QueueEntry | BindingEntry | PolicyEntry | UserEntry | PermissionsEntry | TopicPermissionsEntry;
+export type PlanEntry =
+  | VHostEntry
+  | ExchangeEntry
+  | QueueEntry
+  | BindingEntry
+  | PolicyEntry
+  | UserEntry
+  | PermissionsEntry
+  | TopicPermissionsEntry;
 
 /** What the no-loss guard compares between deployments. */
 export interface GuardInputs {

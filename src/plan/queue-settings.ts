@@ -40,7 +40,8 @@ export function changeableSettings(spec: QueueSpec): JsonMap {
 export function userPolicyFor(vhost: VHostModel, queue: Declared<QueueSpec>): Declared<PolicySpec> | undefined {
   const type = queueType(vhost, queue.spec);
   const matching = [...vhost.policies.values()].filter(
-    (p) => p.ok && targetsOf(p.spec.applyTo ?? 'all').includes(type) && compileForMatching(p.spec.pattern)?.test(queue.name),
+    (p) =>
+      p.ok && targetsOf(p.spec.applyTo ?? 'all').includes(type) && compileForMatching(p.spec.pattern)?.test(queue.name),
   );
   return matching.sort((a, b) => (b.spec.priority ?? 0) - (a.spec.priority ?? 0) || (a.name < b.name ? -1 : 1))[0];
 }

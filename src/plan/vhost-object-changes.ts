@@ -8,7 +8,14 @@
 // or queue: they are declared again too. Policies are overwritten in place.
 import { brokerBindingKey, canonical, fromBrokerRow } from '../model/binding-identity.js';
 import type { JsonMap } from './plan-types.js';
-import { emptyObjects, OBJECT_KINDS, type BindingObject, type ObjectKind, type PolicyObject, type VHostObjects } from './vhost-objects.js';
+import {
+  emptyObjects,
+  OBJECT_KINDS,
+  type BindingObject,
+  type ObjectKind,
+  type PolicyObject,
+  type VHostObjects,
+} from './vhost-objects.js';
 
 export interface ObjectChanges {
   /** Deleted before anything is declared, in this order: bindings, queues, exchanges, then policies. */
@@ -32,9 +39,13 @@ export function objectChanges(olds: VHostObjects, news: VHostObjects): ObjectCha
     }
   }
   // Bindings of an end that is declared: the broker dropped them with the end (deleted here, or by hand).
-  const redeclared = { exchange: new Set(Object.keys(declares.exchanges)), queue: new Set(Object.keys(declares.queues)) };
+  const redeclared = {
+    exchange: new Set(Object.keys(declares.exchanges)),
+    queue: new Set(Object.keys(declares.queues)),
+  };
   for (const [key, b] of Object.entries(news.bindings)) {
-    if (redeclared.exchange.has(b.source) || redeclared[b.destinationType].has(b.destination)) declares.bindings[key] = b;
+    if (redeclared.exchange.has(b.source) || redeclared[b.destinationType].has(b.destination))
+      declares.bindings[key] = b;
   }
   // A binding goes with an end that is deleted: no request of its own.
   const gone = { exchange: new Set(deletes.exchanges), queue: new Set(deletes.queues) };
@@ -56,12 +67,27 @@ export function isEmpty(c: ObjectChanges): boolean {
  * A queue protected at the last deployment stays protected until a deployment
  * unprotects it (warren:protectQueues false, or warren:allow.recreate).
  */
-export function protectRefusals(vhost: string, olds: VHostObjects, oldProtected: readonly string[], news: VHostObjects, newProtected: readonly string[]): string[] {
+export function protectRefusals(
+  vhost: string,
+  olds: VHostObjects,
+  oldProtected: readonly string[],
+  news: VHostObjects,
+  newProtected: readonly string[],
+): string[] {
   const out: string[] = [];
   for (const name of oldProtected) {
-    if (!(name in news.queues)) out.push(`queue ${vhost}/${name} is protected (warren:protectQueues); it cannot be deleted until a deployment unprotects it`);
-    else if (newProtected.includes(name) && olds.queues[name] && canonical(olds.queues[name]) !== canonical(news.queues[name])) {
-      out.push(`queue ${vhost}/${name} is protected (warren:protectQueues); it cannot be re-declared (allow it with warren:allow.recreate, which unprotects it)`);
+    if (!(name in news.queues))
+      out.push(
+        `queue ${vhost}/${name} is protected (warren:protectQueues); it cannot be deleted until a deployment unprotects it`,
+      );
+    else if (
+      newProtected.includes(name) &&
+      olds.queues[name] &&
+      canonical(olds.queues[name]) !== canonical(news.queues[name])
+    ) {
+      out.push(
+        `queue ${vhost}/${name} is protected (warren:protectQueues); it cannot be re-declared (allow it with warren:allow.recreate, which unprotects it)`,
+      );
     }
   }
   return out;
@@ -80,8 +106,20 @@ export function toDefinitions(objects: VHostObjects): Record<string, unknown[]> 
       return { component: 'operator_policy', name, value };
     }),
     policies: Object.entries(objects.policies).map(([name, p]) => policyBody(name, p)),
-    exchanges: Object.entries(objects.exchanges).map(([name, x]) => ({ name, type: x.type, durable: x.durable, auto_delete: x.autoDelete, internal: x.internal, arguments: x.arguments })),
-    queues: Object.entries(objects.queues).map(([name, q]) => ({ name, durable: q.durable, auto_delete: q.autoDelete, arguments: q.arguments })),
+    exchanges: Object.entries(objects.exchanges).map(([name, x]) => ({
+      name,
+      type: x.type,
+      durable: x.durable,
+      auto_delete: x.autoDelete,
+      internal: x.internal,
+      arguments: x.arguments,
+    })),
+    queues: Object.entries(objects.queues).map(([name, q]) => ({
+      name,
+      durable: q.durable,
+      auto_delete: q.autoDelete,
+      arguments: q.arguments,
+    })),
     bindings: Object.values(objects.bindings).map(bindingBody),
   };
   return Object.fromEntries(Object.entries(out).filter(([, list]) => list.length > 0));
@@ -92,16 +130,47 @@ function policyBody(name: string, p: PolicyObject): Record<string, unknown> {
 }
 
 function bindingBody(b: BindingObject): Record<string, unknown> {
-  return { source: b.source, destination: b.destination, destination_type: b.destinationType, routing_key: b.routingKey, arguments: b.arguments };
+  return {
+    source: b.source,
+    destination: b.destination,
+    destination_type: b.destinationType,
+    routing_key: b.routingKey,
+    arguments: b.arguments,
+  };
 }
 
 /** What the broker reports for a vhost, in the shapes it uses (management API rows or definitions entries). */
 export interface LiveVhost {
-  readonly exchanges: readonly { name: string; type: string; durable: boolean; auto_delete: boolean; internal: boolean; arguments?: JsonMap }[];
+  readonly exchanges: readonly {
+    name: string;
+    type: string;
+    durable: boolean;
+    auto_delete: boolean;
+    internal: boolean;
+    arguments?: JsonMap;
+  }[];
   readonly queues: readonly { name: string; durable: boolean; auto_delete: boolean; arguments?: JsonMap }[];
-  readonly bindings: readonly { source: string; destination: string; destination_type: string; routing_key: string; arguments?: JsonMap }[];
-  readonly policies: readonly { name: string; pattern: string; 'apply-to': string; priority: number; definition: JsonMap }[];
-  readonly operatorPolicies: readonly { name: string; pattern: string; 'apply-to': string; priority: number; definition: JsonMap }[];
+  readonly bindings: readonly {
+    source: string;
+    destination: string;
+    destination_type: string;
+    routing_key: string;
+    arguments?: JsonMap;
+  }[];
+  readonly policies: readonly {
+    name: string;
+    pattern: string;
+    'apply-to': string;
+    priority: number;
+    definition: JsonMap;
+  }[];
+  readonly operatorPolicies: readonly {
+    name: string;
+    pattern: string;
+    'apply-to': string;
+    priority: number;
+    definition: JsonMap;
+  }[];
 }
 
 /**
@@ -112,20 +181,41 @@ export interface LiveVhost {
 export function liveObjects(managed: VHostObjects, live: LiveVhost): VHostObjects {
   const out = emptyObjects() as { [K in ObjectKind]: Record<string, unknown> };
   for (const x of live.exchanges) {
-    if (x.name in managed.exchanges) out.exchanges[x.name] = { type: x.type, durable: x.durable, autoDelete: x.auto_delete, internal: x.internal, arguments: x.arguments ?? {} };
+    if (x.name in managed.exchanges)
+      out.exchanges[x.name] = {
+        type: x.type,
+        durable: x.durable,
+        autoDelete: x.auto_delete,
+        internal: x.internal,
+        arguments: x.arguments ?? {},
+      };
   }
   for (const q of live.queues) {
     const ours = managed.queues[q.name];
-    if (ours) out.queues[q.name] = { durable: q.durable, autoDelete: q.auto_delete, arguments: withoutImplicitType(q.arguments ?? {}, ours.arguments) };
+    if (ours)
+      out.queues[q.name] = {
+        durable: q.durable,
+        autoDelete: q.auto_delete,
+        arguments: withoutImplicitType(q.arguments ?? {}, ours.arguments),
+      };
   }
   const keys = new Map(Object.entries(managed.bindings).map(([key, b]) => [brokerBindingKey(b), key]));
   for (const b of live.bindings) {
     const key = keys.get(brokerBindingKey(fromBrokerRow(b)));
     if (key !== undefined) out.bindings[key] = managed.bindings[key];
   }
-  for (const [kind, rows] of [['policies', live.policies], ['operatorPolicies', live.operatorPolicies]] as const) {
+  for (const [kind, rows] of [
+    ['policies', live.policies],
+    ['operatorPolicies', live.operatorPolicies],
+  ] as const) {
     for (const p of rows) {
-      if (p.name in managed[kind]) out[kind][p.name] = { pattern: p.pattern, applyTo: p['apply-to'], priority: p.priority, definition: p.definition };
+      if (p.name in managed[kind])
+        out[kind][p.name] = {
+          pattern: p.pattern,
+          applyTo: p['apply-to'],
+          priority: p.priority,
+          definition: p.definition,
+        };
     }
   }
   return out as unknown as VHostObjects;
@@ -149,7 +239,9 @@ export function declarationConflicts(vhost: string, news: VHostObjects, live: Li
   for (const kind of ['exchanges', 'queues'] as const) {
     for (const [name, value] of Object.entries(current[kind])) {
       if (canonical(value) !== canonical(news[kind][name])) {
-        out.push(`${kind === 'queues' ? 'queue' : 'exchange'} ${vhost}/${name} exists with ${canonical(value)}, the topology declares ${canonical(news[kind][name])}`);
+        out.push(
+          `${kind === 'queues' ? 'queue' : 'exchange'} ${vhost}/${name} exists with ${canonical(value)}, the topology declares ${canonical(news[kind][name])}`,
+        );
       }
     }
   }

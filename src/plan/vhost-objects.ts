@@ -5,12 +5,31 @@
 // resource per vhost from it.
 import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry } from './plan-types.js';
 
-export interface ExchangeObject { readonly type: string; readonly durable: boolean; readonly autoDelete: boolean; readonly internal: boolean; readonly arguments: JsonMap }
-export interface QueueObject { readonly durable: boolean; readonly autoDelete: boolean; readonly arguments: JsonMap }
-export interface BindingObject {
-  readonly source: string; readonly destination: string; readonly destinationType: 'queue' | 'exchange'; readonly routingKey: string; readonly arguments: JsonMap;
+export interface ExchangeObject {
+  readonly type: string;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly internal: boolean;
+  readonly arguments: JsonMap;
 }
-export interface PolicyObject { readonly pattern: string; readonly applyTo: string; readonly priority: number; readonly definition: JsonMap }
+export interface QueueObject {
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly arguments: JsonMap;
+}
+export interface BindingObject {
+  readonly source: string;
+  readonly destination: string;
+  readonly destinationType: 'queue' | 'exchange';
+  readonly routingKey: string;
+  readonly arguments: JsonMap;
+}
+export interface PolicyObject {
+  readonly pattern: string;
+  readonly applyTo: string;
+  readonly priority: number;
+  readonly definition: JsonMap;
+}
 
 /** The objects of one vhost, by kind; keys are names (bindings: the part of their plan id after `<vhost>/binding/`). */
 export interface VHostObjects {
@@ -42,13 +61,28 @@ export interface VHostGroup {
 
 /** True for the entries a vhost group holds; vhosts, users and permissions stay resources of their own. */
 export function isGroupedEntry(e: PlanEntry): e is ExchangeEntry | QueueEntry | BindingEntry | PolicyEntry {
-  return e.kind === 'exchange' || e.kind === 'queue' || e.kind === 'binding' || e.kind === 'policy' || e.kind === 'operator-policy';
+  return (
+    e.kind === 'exchange' ||
+    e.kind === 'queue' ||
+    e.kind === 'binding' ||
+    e.kind === 'policy' ||
+    e.kind === 'operator-policy'
+  );
 }
 
 export function groupByVhost(plan: Plan, protectQueues: boolean): VHostGroup[] {
-  const groups = new Map<string, { vhostId: string; entryIds: string[]; objects: { [K in ObjectKind]: Record<string, unknown> }; protectedQueues: string[] }>();
+  const groups = new Map<
+    string,
+    {
+      vhostId: string;
+      entryIds: string[];
+      objects: { [K in ObjectKind]: Record<string, unknown> };
+      protectedQueues: string[];
+    }
+  >();
   for (const e of plan.entries) {
-    if (e.kind === 'vhost') groups.set(e.name, { vhostId: e.id, entryIds: [], objects: emptyObjects(), protectedQueues: [] });
+    if (e.kind === 'vhost')
+      groups.set(e.name, { vhostId: e.id, entryIds: [], objects: emptyObjects(), protectedQueues: [] });
   }
   for (const e of plan.entries) {
     if (!isGroupedEntry(e)) continue;
@@ -57,21 +91,45 @@ export function groupByVhost(plan: Plan, protectQueues: boolean): VHostGroup[] {
     g.entryIds.push(e.id);
     switch (e.kind) {
       case 'exchange':
-        g.objects.exchanges[e.name] = { type: e.type, durable: e.durable, autoDelete: e.autoDelete, internal: e.internal, arguments: e.arguments };
+        g.objects.exchanges[e.name] = {
+          type: e.type,
+          durable: e.durable,
+          autoDelete: e.autoDelete,
+          internal: e.internal,
+          arguments: e.arguments,
+        };
         break;
       case 'queue':
         g.objects.queues[e.name] = { durable: e.durable, autoDelete: e.autoDelete, arguments: e.arguments };
         if (protectQueues && !e.allowRecreate) g.protectedQueues.push(e.name);
         break;
       case 'binding':
-        g.objects.bindings[bindingKey(e)] = { source: e.source, destination: e.destination, destinationType: e.destinationType, routingKey: e.routingKey, arguments: e.arguments };
+        g.objects.bindings[bindingKey(e)] = {
+          source: e.source,
+          destination: e.destination,
+          destinationType: e.destinationType,
+          routingKey: e.routingKey,
+          arguments: e.arguments,
+        };
         break;
-      case 'policy': case 'operator-policy':
-        g.objects[e.kind === 'policy' ? 'policies' : 'operatorPolicies'][e.name] = { pattern: e.pattern, applyTo: e.applyTo, priority: e.priority, definition: e.definition };
+      case 'policy':
+      case 'operator-policy':
+        g.objects[e.kind === 'policy' ? 'policies' : 'operatorPolicies'][e.name] = {
+          pattern: e.pattern,
+          applyTo: e.applyTo,
+          priority: e.priority,
+          definition: e.definition,
+        };
         break;
     }
   }
-  return [...groups.entries()].map(([vhost, g]) => ({ vhost, vhostId: g.vhostId, entryIds: g.entryIds, objects: g.objects as unknown as VHostObjects, protectedQueues: g.protectedQueues }));
+  return [...groups.entries()].map(([vhost, g]) => ({
+    vhost,
+    vhostId: g.vhostId,
+    entryIds: g.entryIds,
+    objects: g.objects as unknown as VHostObjects,
+    protectedQueues: g.protectedQueues,
+  }));
 }
 
 /** A binding's key in its group: its plan id without the `<vhost>/binding/` prefix (stable and readable). */

@@ -27,18 +27,30 @@ export async function adoptionIds(plan: Plan, conn: Connection): Promise<Map<str
   for (const entry of plan.entries) {
     const id = importId(entry, live);
     // The provider splits `name@vhost` ids at `@`: names holding one cannot be imported (they are declared instead).
-    if (id !== undefined && (entry.kind === 'binding' || entry.kind === 'vhost' || id.split('@').length === 2)) ids.set(entry.id, id);
+    if (id !== undefined && (entry.kind === 'binding' || entry.kind === 'vhost' || id.split('@').length === 2))
+      ids.set(entry.id, id);
   }
   return ids;
 }
 
 async function readLive(conn: Connection): Promise<Live> {
   const get = async (path: string) => ((await callApi(conn, 'GET', path)).json ?? []) as Row[];
-  const [vhosts, exchanges, queues, policies, operatorPolicies, permissions, topicPermissions, bindings] = await Promise.all(
-    ['/vhosts', '/exchanges', '/queues', '/policies', '/operator-policies', '/permissions', '/topic-permissions', '/bindings'].map(get),
-  );
+  const [vhosts, exchanges, queues, policies, operatorPolicies, permissions, topicPermissions, bindings] =
+    await Promise.all(
+      [
+        '/vhosts',
+        '/exchanges',
+        '/queues',
+        '/policies',
+        '/operator-policies',
+        '/permissions',
+        '/topic-permissions',
+        '/bindings',
+      ].map(get),
+    );
   const objects = new Set<string>();
-  const add = (kind: string, rows: Row[], name: string) => rows.forEach((r) => objects.add(key(kind, String(r.vhost), String(r[name]))));
+  const add = (kind: string, rows: Row[], name: string) =>
+    rows.forEach((r) => objects.add(key(kind, String(r.vhost), String(r[name]))));
   add('exchange', exchanges!, 'name');
   add('queue', queues!, 'name');
   add('policy', policies!, 'name');
@@ -64,15 +76,22 @@ function importId(e: PlanEntry, live: Live): string | undefined {
       return live.vhosts.has(e.name) ? e.name : undefined;
     case 'exchange':
       return !e.internal && live.objects.has(key('exchange', e.vhost, e.name)) ? `${e.name}@${e.vhost}` : undefined;
-    case 'queue': case 'policy': case 'operator-policy':
+    case 'queue':
+    case 'policy':
+    case 'operator-policy':
       return live.objects.has(key(e.kind, e.vhost, e.name)) ? `${e.name}@${e.vhost}` : undefined;
-    case 'permissions': case 'topic-permissions':
+    case 'permissions':
+    case 'topic-permissions':
       return live.objects.has(key(e.kind, e.vhost, e.user)) ? `${e.user}@${e.vhost}` : undefined;
     case 'binding': {
       // The provider reads a binding's arguments as a string map when importing: others would not match (they are declared instead).
       if (!allStrings(e.arguments)) return undefined;
       const props = live.bindings.get(bindingKey(e.vhost, e));
-      return props === undefined ? undefined : [e.vhost.replace(/%/g, '%25').replace(/\//g, '%2F'), e.source, e.destination, e.destinationType, props].join('/');
+      return props === undefined
+        ? undefined
+        : [e.vhost.replace(/%/g, '%25').replace(/\//g, '%2F'), e.source, e.destination, e.destinationType, props].join(
+            '/',
+          );
     }
     case 'user':
       // A user with a stack-secret password is (re)declared with it: the broker cannot say whether it matches.

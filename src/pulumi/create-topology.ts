@@ -3,7 +3,17 @@
 // dependencies, and the guard first of all. No validation happens here.
 import * as pulumi from '@pulumi/pulumi';
 import * as rabbitmq from '@pulumi/rabbitmq';
-import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry, UserEntry, VHostEntry } from '../plan/plan-types.js';
+import type {
+  BindingEntry,
+  ExchangeEntry,
+  JsonMap,
+  Plan,
+  PlanEntry,
+  PolicyEntry,
+  QueueEntry,
+  UserEntry,
+  VHostEntry,
+} from '../plan/plan-types.js';
 import { allStrings } from './adoption.js';
 import type { TlsSettings } from '../broker/tls-request.js';
 import type { Connection } from './dynamic/management-api.js';
@@ -25,7 +35,10 @@ export interface BrokerTls {
 export interface TopologyOptions {
   /** `ready`: what must be done before the broker is reachable (a cluster this program deploys). */
   readonly broker: {
-    readonly url: pulumi.Input<string>; readonly username: pulumi.Input<string>; readonly password: pulumi.Output<string>; readonly ready?: pulumi.Resource;
+    readonly url: pulumi.Input<string>;
+    readonly username: pulumi.Input<string>;
+    readonly password: pulumi.Output<string>;
+    readonly ready?: pulumi.Resource;
     /** warren:managementTls: the files for the provider plugin, their contents for the dynamic providers. */
     readonly tls?: BrokerTls;
   };
@@ -57,17 +70,40 @@ export class Topology extends pulumi.ComponentResource {
   constructor(name: string, plan: Plan, options: TopologyOptions, opts?: pulumi.ComponentResourceOptions) {
     super('warren:index:Topology', name, {}, opts);
     const tls = options.broker.tls;
-    const provider = new rabbitmq.Provider('broker', {
-      endpoint: options.broker.url, username: options.broker.username, password: options.broker.password,
-      ...(tls?.files.ca ? { cacertFile: tls.files.ca } : {}), ...(tls?.files.cert ? { clientcertFile: tls.files.cert } : {}),
-      ...(tls?.files.key ? { clientkeyFile: tls.files.key } : {}), ...(tls?.settings.insecure ? { insecure: true } : {}),
-    }, { parent: this });
+    const provider = new rabbitmq.Provider(
+      'broker',
+      {
+        endpoint: options.broker.url,
+        username: options.broker.username,
+        password: options.broker.password,
+        ...(tls?.files.ca ? { cacertFile: tls.files.ca } : {}),
+        ...(tls?.files.cert ? { clientcertFile: tls.files.cert } : {}),
+        ...(tls?.files.key ? { clientkeyFile: tls.files.key } : {}),
+        ...(tls?.settings.insecure ? { insecure: true } : {}),
+      },
+      { parent: this },
+    );
     // Everything depends on the guard, so the guard waiting for the broker makes everything wait.
     // The guard records a vhost granularity, and refuses a switch (guard-rules.ts): it would delete every queue.
     const byVhost = options.granularity === 'vhost';
-    this.guard = new QueueGuard('queue-guard', byVhost ? { ...plan.guard, granularity: 'vhost' } : plan.guard, { parent: this, ...(options.broker.ready ? { dependsOn: [options.broker.ready] } : {}) });
-    const connection = pulumi.output({ url: options.broker.url, username: options.broker.username, password: options.broker.password, ...(tls ? { tls: tls.settings } : {}) });
-    const ctx: Context = { provider, connection, options, registered: this.registered, parent: this, guard: this.guard };
+    this.guard = new QueueGuard('queue-guard', byVhost ? { ...plan.guard, granularity: 'vhost' } : plan.guard, {
+      parent: this,
+      ...(options.broker.ready ? { dependsOn: [options.broker.ready] } : {}),
+    });
+    const connection = pulumi.output({
+      url: options.broker.url,
+      username: options.broker.username,
+      password: options.broker.password,
+      ...(tls ? { tls: tls.settings } : {}),
+    });
+    const ctx: Context = {
+      provider,
+      connection,
+      options,
+      registered: this.registered,
+      parent: this,
+      guard: this.guard,
+    };
     // Plan entries come sorted by id; create them so that dependencies exist first.
     const groups = byVhost ? new Map(groupByVhost(plan, options.protectQueues).map((g) => [g.vhostId, g])) : undefined;
     for (const entry of orderByDependencies(plan.entries)) {
@@ -79,9 +115,15 @@ export class Topology extends pulumi.ComponentResource {
     // Depends on everything else, so that `pulumi destroy` deletes it first and alone: when it refuses
     // (queues hold messages), nothing at all has been deleted.
     const queues = plan.entries.flatMap((e) => (e.kind === 'queue' ? [e] : []));
-    this.destroyCheck = new DestroyCheck('destroy-check', {
-      connection, queues: queues.map((q) => ({ vhost: q.vhost, name: q.name })), allowNonEmpty: options.destroyNonEmpty ?? false,
-    }, { parent: this, dependsOn: [this.guard, ...new Set([...this.registered.values()].flatMap((r) => r.resources))] });
+    this.destroyCheck = new DestroyCheck(
+      'destroy-check',
+      {
+        connection,
+        queues: queues.map((q) => ({ vhost: q.vhost, name: q.name })),
+        allowNonEmpty: options.destroyNonEmpty ?? false,
+      },
+      { parent: this, dependsOn: [this.guard, ...new Set([...this.registered.values()].flatMap((r) => r.resources))] },
+    );
     this.registerOutputs({});
   }
 }
@@ -98,32 +140,83 @@ interface Context {
 /** A vhost's objects as one resource; each grouped plan id maps to it, so dependencies on them hold. */
 function registerGroup(ctx: Context, g: VHostGroup): void {
   const vhost = ctx.registered.get(g.vhostId)!.resources[0] as rabbitmq.VHost;
-  const opts: pulumi.CustomResourceOptions = { parent: ctx.parent, dependsOn: [ctx.guard, vhost], ...(g.protectedQueues.length > 0 ? { protect: true } : {}) };
-  const resource = new VHostObjectsResource(`${g.vhostId}/objects`, { connection: ctx.connection, vhost: vhost.name, objects: g.objects, protectedQueues: g.protectedQueues }, opts);
+  const opts: pulumi.CustomResourceOptions = {
+    parent: ctx.parent,
+    dependsOn: [ctx.guard, vhost],
+    ...(g.protectedQueues.length > 0 ? { protect: true } : {}),
+  };
+  const resource = new VHostObjectsResource(
+    `${g.vhostId}/objects`,
+    { connection: ctx.connection, vhost: vhost.name, objects: g.objects, protectedQueues: g.protectedQueues },
+    opts,
+  );
   for (const id of g.entryIds) ctx.registered.set(id, { opts, resources: [resource] });
 }
 
-function optsFor(ctx: Context, entry: PlanEntry, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+function optsFor(
+  ctx: Context,
+  entry: PlanEntry,
+  extra: pulumi.CustomResourceOptions = {},
+): pulumi.CustomResourceOptions {
   const dependsOn = [ctx.guard, ...entry.dependsOn.flatMap((id) => ctx.registered.get(id)?.resources ?? [])];
   const adopted = ctx.options.adopt?.get(entry.id);
-  return { parent: ctx.parent, provider: ctx.provider, dependsOn, ...(adopted !== undefined ? { import: adopted } : {}), ...extra };
+  return {
+    parent: ctx.parent,
+    provider: ctx.provider,
+    dependsOn,
+    ...(adopted !== undefined ? { import: adopted } : {}),
+    ...extra,
+  };
 }
 
 function createEntry(ctx: Context, entry: PlanEntry): Registered {
   switch (entry.kind) {
-    case 'vhost': return vhost(ctx, entry);
-    case 'exchange': return exchange(ctx, entry);
-    case 'queue': return queue(ctx, entry);
-    case 'binding': return binding(ctx, entry);
-    case 'policy': case 'operator-policy': return policy(ctx, entry);
-    case 'user': return user(ctx, entry);
+    case 'vhost':
+      return vhost(ctx, entry);
+    case 'exchange':
+      return exchange(ctx, entry);
+    case 'queue':
+      return queue(ctx, entry);
+    case 'binding':
+      return binding(ctx, entry);
+    case 'policy':
+    case 'operator-policy':
+      return policy(ctx, entry);
+    case 'user':
+      return user(ctx, entry);
     case 'permissions': {
       const opts = optsFor(ctx, entry);
-      return { opts, resources: [new rabbitmq.Permissions(entry.id, { user: nameOf(ctx, entry.userId, entry.user), vhost: entry.vhost, permissions: { configure: entry.configure, write: entry.write, read: entry.read } }, opts)] };
+      return {
+        opts,
+        resources: [
+          new rabbitmq.Permissions(
+            entry.id,
+            {
+              user: nameOf(ctx, entry.userId, entry.user),
+              vhost: entry.vhost,
+              permissions: { configure: entry.configure, write: entry.write, read: entry.read },
+            },
+            opts,
+          ),
+        ],
+      };
     }
     case 'topic-permissions': {
       const opts = optsFor(ctx, entry);
-      return { opts, resources: [new rabbitmq.TopicPermissions(entry.id, { user: nameOf(ctx, entry.userId, entry.user), vhost: entry.vhost, permissions: entry.permissions.map((p) => ({ ...p })) }, opts)] };
+      return {
+        opts,
+        resources: [
+          new rabbitmq.TopicPermissions(
+            entry.id,
+            {
+              user: nameOf(ctx, entry.userId, entry.user),
+              vhost: entry.vhost,
+              permissions: entry.permissions.map((p) => ({ ...p })),
+            },
+            opts,
+          ),
+        ],
+      };
     }
   }
 }
@@ -131,10 +224,24 @@ function createEntry(ctx: Context, entry: PlanEntry): Registered {
 function vhost(ctx: Context, e: VHostEntry): Registered {
   const opts = optsFor(ctx, e);
   const resource = new rabbitmq.VHost(e.id, { name: e.name }, opts);
-  const hasSettings = e.description !== undefined || e.tags.length > 0 || e.defaultQueueType !== undefined || Object.keys(e.limits).length > 0;
+  const hasSettings =
+    e.description !== undefined ||
+    e.tags.length > 0 ||
+    e.defaultQueueType !== undefined ||
+    Object.keys(e.limits).length > 0;
   if (!hasSettings) return { opts, resources: [resource] };
-  const settings = new VHostSettings(`${e.id}/settings`, { connection: ctx.connection, vhost: resource.name, description: e.description ?? '', tags: e.tags,
-    ...(e.defaultQueueType ? { defaultQueueType: e.defaultQueueType } : {}), limits: e.limits }, { parent: ctx.parent, dependsOn: [ctx.guard, resource] });
+  const settings = new VHostSettings(
+    `${e.id}/settings`,
+    {
+      connection: ctx.connection,
+      vhost: resource.name,
+      description: e.description ?? '',
+      tags: e.tags,
+      ...(e.defaultQueueType ? { defaultQueueType: e.defaultQueueType } : {}),
+      limits: e.limits,
+    },
+    { parent: ctx.parent, dependsOn: [ctx.guard, resource] },
+  );
   return { opts, resources: [resource, settings] };
 }
 
@@ -143,7 +250,24 @@ function exchange(ctx: Context, e: ExchangeEntry): Registered {
   const opts = optsFor(ctx, e, { deleteBeforeReplace: true });
   if (e.internal) {
     const { provider: _, ...dynamicOpts } = opts;
-    return { opts: dynamicOpts, resources: [new InternalExchange(e.id, { connection: ctx.connection, vhost: e.vhost, name: e.name, type: e.type, durable: e.durable, autoDelete: e.autoDelete, arguments: e.arguments }, dynamicOpts)] };
+    return {
+      opts: dynamicOpts,
+      resources: [
+        new InternalExchange(
+          e.id,
+          {
+            connection: ctx.connection,
+            vhost: e.vhost,
+            name: e.name,
+            type: e.type,
+            durable: e.durable,
+            autoDelete: e.autoDelete,
+            arguments: e.arguments,
+          },
+          dynamicOpts,
+        ),
+      ],
+    };
   }
   const settings = { type: e.type, durable: e.durable, autoDelete: e.autoDelete, arguments: stringMap(e.arguments) };
   return { opts, resources: [new rabbitmq.Exchange(e.id, { name: e.name, vhost: e.vhost, settings }, opts)] };
@@ -159,10 +283,23 @@ function binding(ctx: Context, e: BindingEntry): Registered {
   // Ends come from the resources' outputs when warren manages them: when
   // either is re-declared, Pulumi then re-creates the binding in the same run.
   const opts = optsFor(ctx, e, { deleteBeforeReplace: true });
-  return { opts, resources: [new rabbitmq.Binding(e.id, {
-    vhost: e.vhost, source: nameOf(ctx, e.sourceId, e.source), destination: nameOf(ctx, e.destinationId, e.destination), destinationType: e.destinationType,
-    routingKey: e.routingKey, ...typedArguments(e.arguments),
-  }, opts)] };
+  return {
+    opts,
+    resources: [
+      new rabbitmq.Binding(
+        e.id,
+        {
+          vhost: e.vhost,
+          source: nameOf(ctx, e.sourceId, e.source),
+          destination: nameOf(ctx, e.destinationId, e.destination),
+          destinationType: e.destinationType,
+          routingKey: e.routingKey,
+          ...typedArguments(e.arguments),
+        },
+        opts,
+      ),
+    ],
+  };
 }
 
 /** The `name` output of the resource registered for a plan id, or the plain name. */
@@ -173,8 +310,13 @@ function nameOf(ctx: Context, id: string | undefined, name: string): pulumi.Inpu
 
 function policy(ctx: Context, e: PolicyEntry): Registered {
   const opts = optsFor(ctx, e);
-  const args = { name: e.name, vhost: e.vhost, policy: { pattern: e.pattern, priority: e.priority, applyTo: e.applyTo, definition: stringMap(e.definition) } };
-  const resource = e.kind === 'policy' ? new rabbitmq.Policy(e.id, args, opts) : new rabbitmq.OperatorPolicy(e.id, args, opts);
+  const args = {
+    name: e.name,
+    vhost: e.vhost,
+    policy: { pattern: e.pattern, priority: e.priority, applyTo: e.applyTo, definition: stringMap(e.definition) },
+  };
+  const resource =
+    e.kind === 'policy' ? new rabbitmq.Policy(e.id, args, opts) : new rabbitmq.OperatorPolicy(e.id, args, opts);
   return { opts, resources: [resource] };
 }
 
@@ -188,11 +330,29 @@ function user(ctx: Context, e: UserEntry): Registered {
   } else {
     const { provider: _, ...dynamicOpts } = opts;
     const hash = e.password.kind === 'hash' ? pulumi.secret(e.password.hash) : pulumi.secret('');
-    resources.push(new UserAccount(e.id, { connection: ctx.connection, name: e.name, tags: e.tags, passwordHash: hash, algorithm: e.password.kind === 'hash' ? e.password.algorithm : 'sha256' }, dynamicOpts));
+    resources.push(
+      new UserAccount(
+        e.id,
+        {
+          connection: ctx.connection,
+          name: e.name,
+          tags: e.tags,
+          passwordHash: hash,
+          algorithm: e.password.kind === 'hash' ? e.password.algorithm : 'sha256',
+        },
+        dynamicOpts,
+      ),
+    );
     opts = dynamicOpts;
   }
   if (Object.keys(e.limits).length > 0) {
-    resources.push(new UserLimits(`${e.id}/limits`, { connection: ctx.connection, user: e.name, limits: e.limits }, { parent: ctx.parent, dependsOn: [ctx.guard, resources[0]!] }));
+    resources.push(
+      new UserLimits(
+        `${e.id}/limits`,
+        { connection: ctx.connection, user: e.name, limits: e.limits },
+        { parent: ctx.parent, dependsOn: [ctx.guard, resources[0]!] },
+      ),
+    );
   }
   return { opts, resources };
 }

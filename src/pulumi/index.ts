@@ -41,14 +41,25 @@ const root = projectRoot();
 const timing = stageTimer(process.env.WARREN_TIMING_FILE);
 const config = new pulumi.Config('warren');
 const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
-const allow = config.getObject<{ recreate?: string[]; delete?: string[]; destroyNonEmpty?: boolean; scaleDownTo?: number; replaceCluster?: boolean }>('allow') ?? {};
+const allow =
+  config.getObject<{
+    recreate?: string[];
+    delete?: string[];
+    destroyNonEmpty?: boolean;
+    scaleDownTo?: number;
+    replaceCluster?: boolean;
+  }>('allow') ?? {};
 const syncTopology = config.getBoolean('syncTopology') ?? true;
 const granularity = config.get('granularity') ?? 'object';
-if (granularity !== 'object' && granularity !== 'vhost') throw new pulumi.RunError(`warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`);
+if (granularity !== 'object' && granularity !== 'vhost')
+  throw new pulumi.RunError(
+    `warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`,
+  );
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 
 const { files, unmatched } = findFiles(paths);
-if (unmatched.length > 0) throw new pulumi.RunError(`warren:topology names paths with no topology files: ${unmatched.join(', ')}`);
+if (unmatched.length > 0)
+  throw new pulumi.RunError(`warren:topology names paths with no topology files: ${unmatched.join(', ')}`);
 const validation = validateTopology(files, { file: stackFile, data: config.getObject('overrides') });
 const clusterCheck = validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(validation.model));
 stopOnErrors([...validation.diagnostics, ...clusterCheck.diagnostics]);
@@ -59,10 +70,26 @@ const cluster = clusterCheck.cluster ? await deployCluster(clusterCheck.cluster)
 
 let topology: Topology | undefined;
 if (syncTopology) {
-  const secretKeys = [...new Set(plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])))];
-  const secrets = Object.fromEntries(secretKeys.map((key) => [key, key.includes(':') ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':')) : config.requireSecret(key)]));
+  const secretKeys = [
+    ...new Set(
+      plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])),
+    ),
+  ];
+  const secrets = Object.fromEntries(
+    secretKeys.map((key) => [
+      key,
+      key.includes(':')
+        ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':'))
+        : config.requireSecret(key),
+    ]),
+  );
   topology = new Topology('topology', plan, {
-    broker: brokerConnection(), secrets, protectQueues: config.getBoolean('protectQueues') ?? false, destroyNonEmpty: allow.destroyNonEmpty === true, granularity, ...(await adoption()),
+    broker: brokerConnection(),
+    secrets,
+    protectQueues: config.getBoolean('protectQueues') ?? false,
+    destroyNonEmpty: allow.destroyNonEmpty === true,
+    granularity,
+    ...(await adoption()),
   });
 }
 timing('registered');
@@ -76,7 +103,10 @@ export const clusterManagementUrl = cluster?.managementUrl ?? null;
 
 /** RabbitMQ on Kubernetes; the Kubernetes SDK is loaded only by stacks that have a cluster. */
 async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
-  const [{ RabbitCluster }, k8s] = await Promise.all([import('./kubernetes/create-cluster.js'), import('@pulumi/kubernetes')]);
+  const [{ RabbitCluster }, k8s] = await Promise.all([
+    import('./kubernetes/create-cluster.js'),
+    import('@pulumi/kubernetes'),
+  ]);
   const password = config.getSecret('managementPassword');
   const kubeconfig = config.getSecret('kubeconfig');
   return new RabbitCluster('rabbitmq', compileCluster(c), {
@@ -86,7 +116,10 @@ async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
     kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
     // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
     ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
-    allow: { allowReplace: allow.replaceCluster === true, ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}) },
+    allow: {
+      allowReplace: allow.replaceCluster === true,
+      ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
+    },
     maintain: syncTopology,
   });
 }
@@ -98,17 +131,38 @@ async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
  */
 function accessFor(configured: string | undefined): KubeAccess | undefined {
   const fromFile = configured !== undefined && !configured.includes('\n') && existsSync(configured);
-  const found = configured === undefined ? ambientKubeconfig() : fromFile ? { text: readFileSync(configured, 'utf8'), base: dirname(configured) } : { text: configured };
-  const { access, reason } = found.text === undefined ? { reason: 'no kubeconfig found' } : kubeAccess(found.text, found.base);
-  if (!access) pulumi.log.warn(`pulumi up may finish before a roll of the StatefulSet is complete: ${reason} (the rollout wait needs a certificate or token)`);
+  const found =
+    configured === undefined
+      ? ambientKubeconfig()
+      : fromFile
+        ? { text: readFileSync(configured, 'utf8'), base: dirname(configured) }
+        : { text: configured };
+  const { access, reason } =
+    found.text === undefined ? { reason: 'no kubeconfig found' } : kubeAccess(found.text, found.base);
+  if (!access)
+    pulumi.log.warn(
+      `pulumi up may finish before a roll of the StatefulSet is complete: ${reason} (the rollout wait needs a certificate or token)`,
+    );
   return access;
 }
 
 /** The broker the topology goes to: the stack's cluster (its URL waits for the nodes to be ready), else warren:managementUrl. */
 function brokerConnection(): TopologyOptions['broker'] {
   const tls = managementTls();
-  if (cluster) return { url: cluster.managementUrl, username: cluster.username, password: cluster.password, ready: cluster.rollout, ...(tls ? { tls } : {}) };
-  return { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.requireSecret('managementPassword'), ...(tls ? { tls } : {}) };
+  if (cluster)
+    return {
+      url: cluster.managementUrl,
+      username: cluster.username,
+      password: cluster.password,
+      ready: cluster.rollout,
+      ...(tls ? { tls } : {}),
+    };
+  return {
+    url: config.require('managementUrl'),
+    username: config.require('managementUser'),
+    password: config.requireSecret('managementPassword'),
+    ...(tls ? { tls } : {}),
+  };
 }
 
 /**
@@ -122,15 +176,27 @@ function managementTls(): BrokerTls | undefined {
   if (value === undefined) return undefined;
   const known = ['caFile', 'certFile', 'keyFile', 'insecure'];
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new pulumi.RunError(`warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`);
-  if ((value.certFile === undefined) !== (value.keyFile === undefined)) throw new pulumi.RunError('warren:managementTls: certFile and keyFile go together (a client certificate and its key)');
-  if (value.insecure !== undefined && typeof value.insecure !== 'boolean') throw new pulumi.RunError('warren:managementTls.insecure must be true or false');
+  if (unknown.length > 0)
+    throw new pulumi.RunError(
+      `warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`,
+    );
+  if ((value.certFile === undefined) !== (value.keyFile === undefined))
+    throw new pulumi.RunError(
+      'warren:managementTls: certFile and keyFile go together (a client certificate and its key)',
+    );
+  if (value.insecure !== undefined && typeof value.insecure !== 'boolean')
+    throw new pulumi.RunError('warren:managementTls.insecure must be true or false');
   const files: Record<string, string> = {};
   const settings: Record<string, string | boolean> = value.insecure === true ? { insecure: true } : {};
-  for (const [field, key] of [['caFile', 'ca'], ['certFile', 'cert'], ['keyFile', 'key']] as const) {
+  for (const [field, key] of [
+    ['caFile', 'ca'],
+    ['certFile', 'cert'],
+    ['keyFile', 'key'],
+  ] as const) {
     const path = value[field];
     if (path === undefined) continue;
-    if (typeof path !== 'string' || path === '') throw new pulumi.RunError(`warren:managementTls.${field} must be a file path`);
+    if (typeof path !== 'string' || path === '')
+      throw new pulumi.RunError(`warren:managementTls.${field} must be a file path`);
     const read = readSource(path);
     if ('problem' in read) throw new pulumi.RunError(`warren:managementTls.${field} ${path}: ${read.problem.message}`);
     files[key] = path;
@@ -142,23 +208,34 @@ function managementTls(): BrokerTls | undefined {
 /** `warren:adopt`: read the broker before any resource exists; the password is used for that request only. */
 async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
   if (!config.getBoolean('adopt')) return {};
-  if (cluster) throw new pulumi.RunError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
+  if (cluster)
+    throw new pulumi.RunError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
   const tls = managementTls();
-  const connection = { url: config.require('managementUrl'), username: config.require('managementUser'), password: config.require('managementPassword'), ...(tls ? { tls: tls.settings } : {}) };
+  const connection = {
+    url: config.require('managementUrl'),
+    username: config.require('managementUser'),
+    password: config.require('managementPassword'),
+    ...(tls ? { tls: tls.settings } : {}),
+  };
   return { adopt: await adoptionIds(plan, connection) };
 }
 
 /** Warnings are logged; errors end the program before anything is registered (RunError: the message, no stack trace). */
 function stopOnErrors(diagnostics: Diagnostic[]): void {
-  for (const d of diagnostics.filter((d) => d.severity === 'warning')) pulumi.log.warn(formatDiagnostics([d], 'text').trimEnd());
+  for (const d of diagnostics.filter((d) => d.severity === 'warning'))
+    pulumi.log.warn(formatDiagnostics([d], 'text').trimEnd());
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new pulumi.RunError(`the topology or stack config is invalid; nothing was changed:\n${formatDiagnostics(errors, 'text')}`);
+  if (errors.length > 0)
+    throw new pulumi.RunError(
+      `the topology or stack config is invalid; nothing was changed:\n${formatDiagnostics(errors, 'text')}`,
+    );
 }
 
 /** A no-op unless `file` is set: appends `{ stage, at }` (epoch ms) lines, the first at the program's start. */
 function stageTimer(file: string | undefined): (stage: string, extra?: object) => void {
   if (!file) return () => undefined;
-  const line = (stage: string, at: number, extra?: object) => appendFileSync(file, JSON.stringify({ stage, at, ...extra }) + '\n');
+  const line = (stage: string, at: number, extra?: object) =>
+    appendFileSync(file, JSON.stringify({ stage, at, ...extra }) + '\n');
   const write = (stage: string, extra?: object) => line(stage, performance.timeOrigin + performance.now(), extra);
   // The process's start, then the end of module loading (this line runs after every import).
   line('process', performance.timeOrigin);

@@ -5,10 +5,15 @@
 export type MatchMode = 'all' | 'any' | 'all-with-x' | 'any-with-x';
 export type HeaderValue = string | number | boolean;
 
-export function matchHeaders(mode: MatchMode, binding: Readonly<Record<string, HeaderValue>>, message: Readonly<Record<string, HeaderValue>>): boolean {
+export function matchHeaders(
+  mode: MatchMode,
+  binding: Readonly<Record<string, HeaderValue>>,
+  message: Readonly<Record<string, HeaderValue>>,
+): boolean {
   const withX = mode.endsWith('-with-x');
   const wanted = Object.entries(binding).filter(([name]) => withX || !name.startsWith('x-'));
-  const hit = ([name, value]: [string, HeaderValue]) => Object.hasOwn(message, name) && sameValue(message[name]!, value);
+  const hit = ([name, value]: [string, HeaderValue]) =>
+    Object.hasOwn(message, name) && sameValue(message[name]!, value);
   return mode.startsWith('all') ? wanted.every(hit) : wanted.some(hit);
 }
 

@@ -57,12 +57,18 @@ export class RoutingIndex {
   }
 
   /** The destinations one exchange's own bindings give, before alternates. */
-  private routeOnce(name: string, message: Message): { destinations: ({ queue: string } | { exchange: string })[]; certain: boolean } {
-    if (name === '') return { destinations: this.vhost.queues.has(message.key) ? [{ queue: message.key }] : [], certain: true };
+  private routeOnce(
+    name: string,
+    message: Message,
+  ): { destinations: ({ queue: string } | { exchange: string })[]; certain: boolean } {
+    if (name === '')
+      return { destinations: this.vhost.queues.has(message.key) ? [{ queue: message.key }] : [], certain: true };
     const declared = this.vhost.exchanges.get(name);
     const type = declared ? routingType(declared.spec) : BUILTIN_EXCHANGES.get(name);
     if (type === undefined) return { destinations: [], certain: true };
-    const matching = (this.bySource.get(name) ?? []).filter((b) => !STATIC_TYPES.has(type) || matches(type, b, message));
+    const matching = (this.bySource.get(name) ?? []).filter(
+      (b) => !STATIC_TYPES.has(type) || matches(type, b, message),
+    );
     const destinations = matching.map((b) => (b.to !== undefined ? { queue: b.to } : { exchange: b.toExchange ?? '' }));
     return { destinations, certain: STATIC_TYPES.has(type) || matching.length === 0 };
   }

@@ -5,7 +5,13 @@
 // every branch of an anyOf, which buries the one error a user needs to see.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
-  DELAYED_TYPES, DURATION_PATTERN, MATCH_MODES, OPERATOR_POLICY_TARGETS, POLICY_TARGETS, QUEUE_TYPES, SIZE_PATTERN,
+  DELAYED_TYPES,
+  DURATION_PATTERN,
+  MATCH_MODES,
+  OPERATOR_POLICY_TARGETS,
+  POLICY_TARGETS,
+  QUEUE_TYPES,
+  SIZE_PATTERN,
 } from './format-constants.js';
 
 /** A string restricted to `values`, emitted as a plain JSON Schema `enum`. */
@@ -26,7 +32,6 @@ function AnyKeys<T extends TSchema>(value: T, options: { description?: string } 
 function NameMap<T extends TSchema>(value: T, description: string) {
   return AnyKeys(value, { description });
 }
-
 
 // Integers and strings share one schema (no anyOf): `minimum` only applies to
 // numbers and `pattern` only to strings, so each value meets exactly one rule.
@@ -56,14 +61,20 @@ const AnyValue = Type.Unsafe<unknown>({
 const Arguments = AnyKeys(AnyValue, { description: 'Raw arguments, passed through as declared' });
 const Closed = { additionalProperties: false } as const;
 
-
 const ExchangeSpec = Type.Object(
   {
-    type: Type.Optional(Type.String({ description: 'direct, fanout, topic, headers, x-delayed-message, x-consistent-hash or a plugin type', default: 'direct' })),
+    type: Type.Optional(
+      Type.String({
+        description: 'direct, fanout, topic, headers, x-delayed-message, x-consistent-hash or a plugin type',
+        default: 'direct',
+      }),
+    ),
     durable: Type.Optional(Type.Boolean({ default: true })),
     autoDelete: Type.Optional(Type.Boolean({ default: false })),
     internal: Type.Optional(Type.Boolean({ default: false })),
-    alternateExchange: Type.Optional(Type.String({ description: 'Exchange in the same vhost that receives unroutable messages' })),
+    alternateExchange: Type.Optional(
+      Type.String({ description: 'Exchange in the same vhost that receives unroutable messages' }),
+    ),
     delayedType: Type.Optional(StringEnum(DELAYED_TYPES, 'Routing type of an x-delayed-message exchange')),
     arguments: Type.Optional(Arguments),
   },
@@ -139,7 +150,9 @@ const VHostSpec = Type.Object(
     description: Type.Optional(Type.String()),
     tags: Type.Optional(Type.Array(Type.String())),
     defaultQueueType: Type.Optional(StringEnum(QUEUE_TYPES)),
-    limits: Type.Optional(Type.Object({ maxConnections: Type.Optional(Count), maxQueues: Type.Optional(Count) }, Closed)),
+    limits: Type.Optional(
+      Type.Object({ maxConnections: Type.Optional(Count), maxQueues: Type.Optional(Count) }, Closed),
+    ),
     exchanges: Type.Optional(NameMap(ExchangeSpec, 'Exchanges keyed by name')),
     queues: Type.Optional(NameMap(QueueSpec, 'Queues keyed by name')),
     bindings: Type.Optional(Type.Array(BindingSpec)),
@@ -153,8 +166,12 @@ const VHostSpec = Type.Object(
 // (`password-form`), which yields one clear diagnostic instead of three.
 const PasswordSpec = Type.Object(
   {
-    secret: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]+$', description: "Name of a secret config value of the Pulumi stack" })),
-    hash: Type.Optional(Type.String({ description: 'Base64 salted password hash, as rabbitmqctl hash_password prints it' })),
+    secret: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_.:-]+$', description: 'Name of a secret config value of the Pulumi stack' }),
+    ),
+    hash: Type.Optional(
+      Type.String({ description: 'Base64 salted password hash, as rabbitmqctl hash_password prints it' }),
+    ),
     algorithm: Type.Optional(StringEnum(['sha256', 'sha512'] as const)),
   },
   Closed,
@@ -167,7 +184,9 @@ const UserSpec = Type.Object(
   {
     tags: Type.Optional(Type.Array(Type.String())),
     password: Type.Optional(PasswordSpec),
-    limits: Type.Optional(Type.Object({ maxConnections: Type.Optional(Count), maxChannels: Type.Optional(Count) }, Closed)),
+    limits: Type.Optional(
+      Type.Object({ maxConnections: Type.Optional(Count), maxChannels: Type.Optional(Count) }, Closed),
+    ),
     permissions: Type.Optional(NameMap(PermissionSpec, 'Permissions keyed by vhost')),
     topicPermissions: Type.Optional(NameMap(NameMap(TopicPermissionSpec, 'Keyed by exchange'), 'Keyed by vhost')),
   },

@@ -2,7 +2,15 @@
 // the whole milliseconds and bytes RabbitMQ takes. undefined means the value
 // does not name a whole number of the base unit.
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+};
 
 export function parseDuration(value: number | string): number | undefined {
   return parseWithUnits(value, /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/, DURATION_UNITS);

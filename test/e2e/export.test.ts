@@ -34,18 +34,39 @@ it('exports definitions that rabbitmqctl imports into exactly the topology', asy
   expect(imported.status, imported.stderr).toBe(0);
 
   const shop = `${PREFIX}shop`;
-  expect((await api<{ description: string; tags: string[] }>(`/vhosts/${enc(shop)}`)).body).toMatchObject({ description: 'Order processing', tags: ['production'] });
-  expect((await api<{ value: object }[]>(`/vhost-limits/${enc(shop)}`)).body[0]!.value).toEqual({ 'max-connections': 500, 'max-queues': 1000 });
+  expect((await api<{ description: string; tags: string[] }>(`/vhosts/${enc(shop)}`)).body).toMatchObject({
+    description: 'Order processing',
+    tags: ['production'],
+  });
+  expect((await api<{ value: object }[]>(`/vhost-limits/${enc(shop)}`)).body[0]!.value).toEqual({
+    'max-connections': 500,
+    'max-queues': 1000,
+  });
   const queues = (await api<{ name: string; type: string; arguments: object }[]>(`/queues/${enc(shop)}`)).body;
   expect(queues).toHaveLength(11);
-  expect(queues.find((q) => q.name === 'order_processor')).toMatchObject({ type: 'quorum', arguments: { 'x-queue-type': 'quorum' } });
+  expect(queues.find((q) => q.name === 'order_processor')).toMatchObject({
+    type: 'quorum',
+    arguments: { 'x-queue-type': 'quorum' },
+  });
   const bindings = (await api<{ source: string }[]>(`/bindings/${enc(shop)}`)).body.filter((b) => b.source !== '');
   expect(bindings).toHaveLength(11);
   const policies = (await api<{ name: string; definition: object }[]>(`/policies/${enc(shop)}`)).body;
-  expect(policies.find((p) => p.name === 'warren.queue.order_processor')!.definition).toEqual({ 'message-ttl': 60000, 'delivery-limit': 5, 'dead-letter-exchange': 'dlx', 'dead-letter-routing-key': 'order_processor.dead' });
-  expect((await api<{ name: string }[]>(`/operator-policies/${enc(shop)}`)).body.map((p) => p.name)).toEqual(['cap-length']);
+  expect(policies.find((p) => p.name === 'warren.queue.order_processor')!.definition).toEqual({
+    'message-ttl': 60000,
+    'delivery-limit': 5,
+    'dead-letter-exchange': 'dlx',
+    'dead-letter-routing-key': 'order_processor.dead',
+  });
+  expect((await api<{ name: string }[]>(`/operator-policies/${enc(shop)}`)).body.map((p) => p.name)).toEqual([
+    'cap-length',
+  ]);
   const hashed = (await api<{ password_hash: string; tags: string[] }>(`/users/${PREFIX}ops-readonly`)).body;
-  expect(hashed).toMatchObject({ password_hash: 'kI0MHlX38jqO698UaneR9TZUFVcGhnVxJC1DTaU7m48+/o+y', tags: ['monitoring'] });
-  expect((await api<{ write: string }[]>(`/users/${PREFIX}order-service/permissions`)).body).toEqual([expect.objectContaining({ vhost: shop, write: '^orders$' })]);
+  expect(hashed).toMatchObject({
+    password_hash: 'kI0MHlX38jqO698UaneR9TZUFVcGhnVxJC1DTaU7m48+/o+y',
+    tags: ['monitoring'],
+  });
+  expect((await api<{ write: string }[]>(`/users/${PREFIX}order-service/permissions`)).body).toEqual([
+    expect.objectContaining({ vhost: shop, write: '^orders$' }),
+  ]);
   expect((await api<object[]>(`/users/${PREFIX}order-service/topic-permissions`)).body).toHaveLength(1);
 }, 120_000);

@@ -19,7 +19,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTraffic } from './support/amqp-traffic.js';
 import { enc, eventually, managementApi } from './support/broker.js';
 import { E2EProject, expectOk, ROOT } from './support/e2e-project.js';
-import { deadLettersExpired, deadLettersRejectedAndOverLimit, keepsOrderServiceInItsPermissions, routesLogs, routesShopMessages } from './support/seed-scenarios.js';
+import {
+  deadLettersExpired,
+  deadLettersRejectedAndOverLimit,
+  keepsOrderServiceInItsPermissions,
+  routesLogs,
+  routesShopMessages,
+} from './support/seed-scenarios.js';
 
 const execFileAsync = promisify(execFile);
 const PREFIX = 'e2e-pods-';
@@ -32,7 +38,12 @@ const NODE_IP = '10.244.0.1';
 const AMQP_PORT = 30672;
 const MANAGEMENT = `http://${NODE_IP}:31672`;
 const MEMORY_LIMIT = 1024 ** 3;
-const images = JSON.parse(readFileSync(join(process.env.WARREN_CACHE_DIR ?? join(homedir(), '.cache/warren'), 'k8s/images/images.json'), 'utf8')) as Record<string, { ref: string; rabbitmqVersion: string }>;
+const images = JSON.parse(
+  readFileSync(
+    join(process.env.WARREN_CACHE_DIR ?? join(homedir(), '.cache/warren'), 'k8s/images/images.json'),
+    'utf8',
+  ),
+) as Record<string, { ref: string; rabbitmqVersion: string }>;
 const IMAGE = images['rabbitmq-trixie']!;
 const project = new E2EProject(undefined, PREFIX);
 const clusterDir = join(project.dir, 'k8s');
@@ -49,16 +60,26 @@ async function kubectl(...args: string[]): Promise<string> {
 const json = async <T>(...args: string[]): Promise<T> => JSON.parse(await kubectl(...args, '-o', 'json')) as T;
 const exec = (pod: string, ...command: string[]) => kubectl('-n', NS, 'exec', pod, '-c', 'rabbitmq', '--', ...command);
 
-interface Pod { metadata: { name: string; uid: string; deletionTimestamp?: string; labels: Record<string, string> }; status: { phase: string; containerStatuses?: { ready: boolean; state: Record<string, unknown> }[] } }
-interface StatefulSet { metadata: { uid: string }; spec: { replicas: number }; status: { readyReplicas?: number; currentRevision?: string; updateRevision?: string } }
+interface Pod {
+  metadata: { name: string; uid: string; deletionTimestamp?: string; labels: Record<string, string> };
+  status: { phase: string; containerStatuses?: { ready: boolean; state: Record<string, unknown> }[] };
+}
+interface StatefulSet {
+  metadata: { uid: string };
+  spec: { replicas: number };
+  status: { readyReplicas?: number; currentRevision?: string; updateRevision?: string };
+}
 
 const statefulSet = () => json<StatefulSet>('-n', NS, 'get', 'statefulset', 'rabbitmq');
-const pods = async () => (await json<{ items: Pod[] }>('-n', NS, 'get', 'pods', '-l', 'app.kubernetes.io/name=rabbitmq')).items;
+const pods = async () =>
+  (await json<{ items: Pod[] }>('-n', NS, 'get', 'pods', '-l', 'app.kubernetes.io/name=rabbitmq')).items;
 const podUids = async () => Object.fromEntries((await pods()).map((p) => [p.metadata.name, p.metadata.uid]));
 
 /** The running members as one node sees them (`rabbitmqctl cluster_status`). */
 async function runningNodes(pod = 'rabbitmq-0'): Promise<string[]> {
-  return (JSON.parse(await exec(pod, 'rabbitmqctl', 'cluster_status', '--formatter', 'json')) as { running_nodes: string[] }).running_nodes.sort();
+  return (
+    JSON.parse(await exec(pod, 'rabbitmqctl', 'cluster_status', '--formatter', 'json')) as { running_nodes: string[] }
+  ).running_nodes.sort();
 }
 
 const nodeName = (i: number) => `rabbit@rabbitmq-${i}.rabbitmq-nodes.${NS}`;
@@ -66,7 +87,9 @@ const nodeName = (i: number) => `rabbit@rabbitmq-${i}.rabbitmq-nodes.${NS}`;
 /** The stack's warren:cluster on the real node: small requests, fixed node ports, the Debian image. */
 function cluster(change: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    namespace: NS, replicas: 3, image: IMAGE.ref,
+    namespace: NS,
+    replicas: 3,
+    image: IMAGE.ref,
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     storage: { size: '5Gi', storageClass: 'warren-local' },
     // The test machine's disk may be nearly full; the alarm must not block the publishers.
@@ -82,23 +105,47 @@ function cluster(change: Record<string, unknown> = {}): Record<string, unknown> 
 
 beforeAll(async () => {
   // Not spawnSync: a worker blocked for minutes misses vitest's RPC deadlines.
-  const up = await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'up', clusterDir, '--real-pods'], { encoding: 'utf8', timeout: 300_000 })
-    .catch((e: { stderr?: string }) => { throw new Error(`k8s-cluster.sh up --real-pods failed:\n${(e.stderr ?? '').slice(-3000)}`); });
-  const exports = Object.fromEntries([...up.stdout.matchAll(/^export (\w+)="?([^"\n]*)"?$/gm)].map((m) => [m[1]!, m[2]!.replace('$PATH', process.env.PATH ?? '')]));
+  const up = await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'up', clusterDir, '--real-pods'], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  }).catch((e: { stderr?: string }) => {
+    throw new Error(`k8s-cluster.sh up --real-pods failed:\n${(e.stderr ?? '').slice(-3000)}`);
+  });
+  const exports = Object.fromEntries(
+    [...up.stdout.matchAll(/^export (\w+)="?([^"\n]*)"?$/gm)].map((m) => [
+      m[1]!,
+      m[2]!.replace('$PATH', process.env.PATH ?? ''),
+    ]),
+  );
   kubeEnv = { ...process.env, ...exports };
   project.init();
   project.setConfig({
-    'warren:cluster': cluster(), 'warren:managementUser': ADMIN,
+    'warren:cluster': cluster(),
+    'warren:managementUser': ADMIN,
     // The seeds' TTL scenario needs a TTL a test can wait for.
     'warren:overrides': { vhosts: { [NAMES.shop]: { queues: { email_notifications: { messageTtl: '300ms' } } } } },
   });
-  expectOk(await project.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ADMIN_PASSWORD), 'config set managementPassword');
-  expectOk(await project.pulumiAsync('config', 'set', '--secret', 'warren:kubeconfig', readFileSync(exports.KUBECONFIG!, 'utf8')), 'config set kubeconfig');
+  expectOk(
+    await project.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ADMIN_PASSWORD),
+    'config set managementPassword',
+  );
+  expectOk(
+    await project.pulumiAsync(
+      'config',
+      'set',
+      '--secret',
+      'warren:kubeconfig',
+      readFileSync(exports.KUBECONFIG!, 'utf8'),
+    ),
+    'config set kubeconfig',
+  );
 }, 600_000);
 
 afterAll(async () => {
   await project.pulumiAsync('destroy', '--yes', '--skip-preview');
-  await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'down', clusterDir], { timeout: 180_000 }).catch(() => undefined);
+  await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'down', clusterDir], { timeout: 180_000 }).catch(
+    () => undefined,
+  );
 }, 900_000);
 
 describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real engine, real kubelet)`, () => {
@@ -113,7 +160,8 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     expect(await runningNodes()).toEqual([0, 1, 2].map(nodeName).sort());
     expect(await runningNodes('rabbitmq-2')).toEqual([0, 1, 2].map(nodeName).sort());
     // The topology reached the in-cluster broker, with the stack's admin as its default user.
-    const queues = (await cluster$<{ name: string; type: string; members?: string[] }[]>(`/queues/${enc(NAMES.shop)}`)).body;
+    const queues = (await cluster$<{ name: string; type: string; members?: string[] }[]>(`/queues/${enc(NAMES.shop)}`))
+      .body;
     const order = queues.find((q) => q.name === 'order_processor')!;
     expect(order.type).toBe('quorum');
     expect(order.members!.sort()).toEqual([0, 1, 2].map(nodeName).sort());
@@ -123,19 +171,26 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
   it('each node sees its memory limit: the cgroup holds it, RabbitMQ sizes itself from the override below it', async () => {
     const cgroup = Number((await exec('rabbitmq-0', 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes')).trim());
     expect(cgroup).toBe(MEMORY_LIMIT);
-    const seen = Number((await exec('rabbitmq-0', 'rabbitmqctl', 'eval', 'vm_memory_monitor:get_total_memory().')).trim());
+    const seen = Number(
+      (await exec('rabbitmq-0', 'rabbitmqctl', 'eval', 'vm_memory_monitor:get_total_memory().')).trim(),
+    );
     expect(seen).toBe(Math.floor(MEMORY_LIMIT * 0.8));
     const nodes = (await cluster$<{ name: string; mem_limit: number }[]>('/nodes')).body;
     expect(nodes).toHaveLength(3);
     for (const node of nodes) expect(node.mem_limit).toBeLessThan(seen);
   }, 120_000);
 
-  it('the seeds\' scenarios hold on the cluster: routing, DLQ on reject and past the delivery limit, TTL expiry, least privilege', async () => {
+  it("the seeds' scenarios hold on the cluster: routing, DLQ on reject and past the delivery limit, TTL expiry, least privilege", async () => {
     await routesShopMessages(connect, NAMES);
     await routesLogs(connect, NAMES);
     await deadLettersRejectedAndOverLimit(connect, NAMES);
     await deadLettersExpired(connect, NAMES);
-    await keepsOrderServiceInItsPermissions(connect, NAMES, `${PREFIX}order-service`, project.passwords.orderServicePassword!);
+    await keepsOrderServiceInItsPermissions(
+      connect,
+      NAMES,
+      `${PREFIX}order-service`,
+      project.passwords.orderServicePassword!,
+    );
   }, 180_000);
 
   it('a rolling update (a config change) under a confirming publisher and a consumer loses no confirmed message', async () => {
@@ -143,7 +198,10 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     const conn = await connect(NAMES.shop);
     await (await conn.createChannel()).purgeQueue('us_orders');
     await conn.close();
-    const traffic = startTraffic(`amqp://${ADMIN}:${ADMIN_PASSWORD}@${NODE_IP}:${AMQP_PORT}/${enc(NAMES.shop)}`, 'us_orders');
+    const traffic = startTraffic(
+      `amqp://${ADMIN}:${ADMIN_PASSWORD}@${NODE_IP}:${AMQP_PORT}/${enc(NAMES.shop)}`,
+      'us_orders',
+    );
     await new Promise((r) => setTimeout(r, 3000));
     project.setConfig({ 'warren:cluster': cluster({ extraConfig: ['collect_statistics_interval = 10000'] }) });
     const up = expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up with a config change');
@@ -153,7 +211,11 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     expect(up.output).not.toMatch(/replaced/);
     // Every pod was replaced by one of the new revision, in the same StatefulSet.
     const sts = await statefulSet();
-    expect([sts.metadata.uid, sts.status.readyReplicas, sts.status.currentRevision]).toEqual([uid, 3, sts.status.updateRevision]);
+    expect([sts.metadata.uid, sts.status.readyReplicas, sts.status.currentRevision]).toEqual([
+      uid,
+      3,
+      sts.status.updateRevision,
+    ]);
     const after = await podUids();
     for (const name of Object.keys(before)) expect(after[name], name).not.toBe(before[name]);
     expect(report.confirmed).toBeGreaterThan(100);
@@ -164,7 +226,9 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
 
   it('3 → 5 replicas in place: two nodes join, the running three are not restarted', async () => {
     const before = await podUids();
-    project.setConfig({ 'warren:cluster': cluster({ replicas: 5, extraConfig: ['collect_statistics_interval = 10000'] }) });
+    project.setConfig({
+      'warren:cluster': cluster({ replicas: 5, extraConfig: ['collect_statistics_interval = 10000'] }),
+    });
     const up = expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up 5 replicas');
     expect(up.output).not.toMatch(/replaced/);
     const sts = await statefulSet();
@@ -189,28 +253,42 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     const sts = await statefulSet();
     expect([sts.metadata.uid, sts.spec.replicas, sts.status.readyReplicas]).toEqual([uid, 3, 3]);
     expect(await runningNodes()).toEqual([0, 1, 2].map(nodeName).sort());
-    const status = JSON.parse(await exec('rabbitmq-0', 'rabbitmqctl', 'cluster_status', '--formatter', 'json')) as { disk_nodes: string[] };
+    const status = JSON.parse(await exec('rabbitmq-0', 'rabbitmqctl', 'cluster_status', '--formatter', 'json')) as {
+      disk_nodes: string[];
+    };
     expect(status.disk_nodes.sort()).toEqual([0, 1, 2].map(nodeName).sort());
     project.setConfig({ 'warren:allow': undefined });
     expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview after the scale-down');
   }, 1_200_000);
 
-  it('with one node stopped by hand, a roll waits in the next node\'s preStop hook until quorum queues keep a majority', async () => {
+  it("with one node stopped by hand, a roll waits in the next node's preStop hook until quorum queues keep a majority", async () => {
     await exec('rabbitmq-0', 'rabbitmqctl', 'stop_app');
     // Through the NodePort, which may still route to the stopped node until its readiness probe fails: ask until a node answers.
-    const online = () => eventually(async () => (await cluster$<{ online?: string[] }>(`/queues/${enc(NAMES.shop)}/order_processor`).catch(() => undefined))?.body.online?.length, 60_000);
+    const online = () =>
+      eventually(
+        async () =>
+          (await cluster$<{ online?: string[] }>(`/queues/${enc(NAMES.shop)}/order_processor`).catch(() => undefined))
+            ?.body.online?.length,
+        60_000,
+      );
     await eventually(async () => ((await online()) === 2 ? true : undefined), 60_000);
     const before = await podUids();
     // A config change rolls the pods from the highest ordinal down; the StatefulSet controller (Parallel pod
     // management, no maxUnavailable gate in 1.36) deletes rabbitmq-2 although rabbitmq-0 is not ready.
     project.setConfig({ 'warren:cluster': cluster({ extraConfig: ['collect_statistics_interval = 15000'] }) });
     const rolling = project.pulumiAsync('up', '--yes', '--skip-preview');
-    const stopping = await eventually(async () => (await pods()).find((p) => p.metadata.name === 'rabbitmq-2' && p.metadata.deletionTimestamp), 120_000);
+    const stopping = await eventually(
+      async () => (await pods()).find((p) => p.metadata.name === 'rabbitmq-2' && p.metadata.deletionTimestamp),
+      120_000,
+    );
     expect(stopping.metadata.uid).toBe(before['rabbitmq-2']);
     // Its preStop hook waits (the grace period is a week): the node keeps running, the queue keeps 2 of 3 members.
     await new Promise((r) => setTimeout(r, 30_000));
     const held = (await pods()).find((p) => p.metadata.name === 'rabbitmq-2')!;
-    expect([held.metadata.uid, held.status.containerStatuses![0]!.state.running !== undefined]).toEqual([before['rabbitmq-2'], true]);
+    expect([held.metadata.uid, held.status.containerStatuses![0]!.state.running !== undefined]).toEqual([
+      before['rabbitmq-2'],
+      true,
+    ]);
     expect(await online()).toBe(2);
     expect((await podUids())['rabbitmq-1']).toBe(before['rabbitmq-1']);
     // The stopped node comes back: the waiting node may go, and the roll completes.
@@ -230,8 +308,23 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     expectOk(await project.pulumiAsync('destroy', '--yes', '--skip-preview'), 'destroy');
     console.log(`destroy of the 3-node cluster took ${Math.round((Date.now() - started) / 1000)} s`);
     expect(spawnSync('kubectl', ['get', 'namespace', NS], { env: kubeEnv, encoding: 'utf8' }).status).not.toBe(0);
-    expect((await kubectl('get', 'statefulsets,services,secrets,configmaps,pods,pvc', '-A', '-l', 'app.kubernetes.io/name=rabbitmq', '-o', 'name')).trim()).toBe('');
-    expect((JSON.parse(project.stdout('stack', 'export')) as { deployment?: { resources?: unknown[] } }).deployment?.resources ?? []).toHaveLength(0);
+    expect(
+      (
+        await kubectl(
+          'get',
+          'statefulsets,services,secrets,configmaps,pods,pvc',
+          '-A',
+          '-l',
+          'app.kubernetes.io/name=rabbitmq',
+          '-o',
+          'name',
+        )
+      ).trim(),
+    ).toBe('');
+    expect(
+      (JSON.parse(project.stdout('stack', 'export')) as { deployment?: { resources?: unknown[] } }).deployment
+        ?.resources ?? [],
+    ).toHaveLength(0);
   }, 900_000);
 });
 
@@ -243,11 +336,38 @@ describe(`RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersion} on real pods 
     older.init();
     older.setConfig({
       'warren:syncTopology': false,
-      'warren:cluster': Object.fromEntries(Object.entries(cluster({ namespace: ns, image: images['rabbitmq-bookworm']!.ref, service: { type: 'ClusterIP' } })).filter(([k]) => k !== 'managementEndpoint')),
+      'warren:cluster': Object.fromEntries(
+        Object.entries(
+          cluster({ namespace: ns, image: images['rabbitmq-bookworm']!.ref, service: { type: 'ClusterIP' } }),
+        ).filter(([k]) => k !== 'managementEndpoint'),
+      ),
     });
-    expectOk(await older.pulumiAsync('config', 'set', '--secret', 'warren:kubeconfig', readFileSync(kubeEnv.KUBECONFIG!, 'utf8')), 'config set kubeconfig');
+    expectOk(
+      await older.pulumiAsync(
+        'config',
+        'set',
+        '--secret',
+        'warren:kubeconfig',
+        readFileSync(kubeEnv.KUBECONFIG!, 'utf8'),
+      ),
+      'config set kubeconfig',
+    );
     expectOk(await older.pulumiAsync('up', '--yes', '--skip-preview'), 'up of the older image');
-    const status = JSON.parse(await kubectl('-n', ns, 'exec', 'rabbitmq-1', '-c', 'rabbitmq', '--', 'rabbitmqctl', 'cluster_status', '--formatter', 'json')) as { running_nodes: string[] };
+    const status = JSON.parse(
+      await kubectl(
+        '-n',
+        ns,
+        'exec',
+        'rabbitmq-1',
+        '-c',
+        'rabbitmq',
+        '--',
+        'rabbitmqctl',
+        'cluster_status',
+        '--formatter',
+        'json',
+      ),
+    ) as { running_nodes: string[] };
     expect(status.running_nodes.sort()).toEqual([0, 1, 2].map((i) => `rabbit@rabbitmq-${i}.rabbitmq-nodes.${ns}`));
     expectOk(await older.pulumiAsync('preview', '--expect-no-changes'), 'preview after up');
     expectOk(await older.pulumiAsync('destroy', '--yes', '--skip-preview'), 'destroy');

@@ -44,12 +44,24 @@ interface StatefulSet {
 }
 
 const statefulSet = () => json<StatefulSet>('-n', NS, 'get', 'statefulset', 'rabbitmq');
-const secretsData = () => kubectl('-n', NS, 'get', 'secrets', '-l', 'app.kubernetes.io/name=rabbitmq', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.data}{"\\n"}{end}');
+const secretsData = () =>
+  kubectl(
+    '-n',
+    NS,
+    'get',
+    'secrets',
+    '-l',
+    'app.kubernetes.io/name=rabbitmq',
+    '-o',
+    'jsonpath={range .items[*]}{.metadata.name}={.data}{"\\n"}{end}',
+  );
 
 /** The stack's warren:cluster: staging-like, sized for fake nodes. */
 function cluster(change: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    namespace: NS, replicas: 3, image: 'rabbitmq:4.1.6-management',
+    namespace: NS,
+    replicas: 3,
+    image: 'rabbitmq:4.1.6-management',
     resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '512Mi' } },
     storage: { size: '5Gi', storageClass: 'kwok-volume' },
     managementEndpoint: 'http://127.0.0.1:15672',
@@ -61,28 +73,47 @@ function cluster(change: Record<string, unknown> = {}): Record<string, unknown> 
 
 /** The resources of a project's state, by type. */
 function stateResources(p: E2EProject): { urn: string; type: string; dependencies?: string[] }[] {
-  return (JSON.parse(p.stdout('stack', 'export')) as { deployment?: { resources?: { urn: string; type: string; dependencies?: string[] }[] } }).deployment?.resources ?? [];
+  return (
+    (
+      JSON.parse(p.stdout('stack', 'export')) as {
+        deployment?: { resources?: { urn: string; type: string; dependencies?: string[] }[] };
+      }
+    ).deployment?.resources ?? []
+  );
 }
 
 const stateTypes = (p: E2EProject) => stateResources(p).map((r) => r.type);
 
 beforeAll(async () => {
   // Not spawnSync: a worker blocked for minutes misses vitest's RPC deadlines.
-  const up = await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'up', clusterDir], { encoding: 'utf8', timeout: 300_000 })
-    .catch((e: { stderr?: string }) => { throw new Error(`k8s-cluster.sh up failed:\n${(e.stderr ?? '').slice(-3000)}`); });
-  const exports = Object.fromEntries([...up.stdout.matchAll(/^export (\w+)="?([^"\n]*)"?$/gm)].map((m) => [m[1]!, m[2]!.replace('$PATH', process.env.PATH ?? '')]));
+  const up = await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'up', clusterDir], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  }).catch((e: { stderr?: string }) => {
+    throw new Error(`k8s-cluster.sh up failed:\n${(e.stderr ?? '').slice(-3000)}`);
+  });
+  const exports = Object.fromEntries(
+    [...up.stdout.matchAll(/^export (\w+)="?([^"\n]*)"?$/gm)].map((m) => [
+      m[1]!,
+      m[2]!.replace('$PATH', process.env.PATH ?? ''),
+    ]),
+  );
   kubeEnv = { ...process.env, ...exports };
   kubeconfig = readFileSync(exports.KUBECONFIG!, 'utf8');
   // The admin the stack brings; on a real cluster RabbitMQ makes it from the default-user Secret on first boot.
   await api(`/users/${ADMIN}`, 'DELETE');
   await api(`/users/${ROTATED}`, 'DELETE');
   await api(`/global-parameters/${DECOMMISSION}`, 'DELETE');
-  expect((await api(`/users/${ADMIN}`, 'PUT', { password: ADMIN_PASSWORD, tags: 'administrator' })).status).toBeLessThan(300);
+  expect(
+    (await api(`/users/${ADMIN}`, 'PUT', { password: ADMIN_PASSWORD, tags: 'administrator' })).status,
+  ).toBeLessThan(300);
 }, 600_000);
 
 afterAll(async () => {
   await project.pulumiAsync('destroy', '--yes', '--skip-preview');
-  await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'down', clusterDir], { timeout: 120_000 }).catch(() => undefined);
+  await execFileAsync('bash', [join(ROOT, 'scripts/k8s-cluster.sh'), 'down', clusterDir], { timeout: 120_000 }).catch(
+    () => undefined,
+  );
   await Promise.all([`${PREFIX}shop`, `${PREFIX}ops`].map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
   await api(`/users/${ADMIN}`, 'DELETE');
   await api(`/users/${ROTATED}`, 'DELETE');
@@ -93,11 +124,17 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
   let uid = '';
   let secretsBefore = '';
 
-  it('one up creates the cluster and, once its StatefulSet is ready, the topology on its broker with the stack\'s admin credentials', async () => {
+  it("one up creates the cluster and, once its StatefulSet is ready, the topology on its broker with the stack's admin credentials", async () => {
     project.init();
     project.setConfig({ 'warren:cluster': cluster(), 'warren:managementUser': ADMIN });
-    expectOk(await project.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ADMIN_PASSWORD), 'config set managementPassword');
-    expectOk(await project.pulumiAsync('config', 'set', '--secret', 'warren:kubeconfig', kubeconfig), 'config set kubeconfig');
+    expectOk(
+      await project.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ADMIN_PASSWORD),
+      'config set managementPassword',
+    );
+    expectOk(
+      await project.pulumiAsync('config', 'set', '--secret', 'warren:kubeconfig', kubeconfig),
+      'config set kubeconfig',
+    );
     const up = expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up');
     expect(up.output).toMatch(/\+ \d+ created/);
 
@@ -106,7 +143,9 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     expect([sts.spec.replicas, sts.status.readyReplicas]).toEqual([3, 3]);
     const pvcs = json<{ items: { status: { phase: string } }[] }>('-n', NS, 'get', 'pvc');
     expect(pvcs.items.map((p) => p.status.phase)).toEqual(['Bound', 'Bound', 'Bound']);
-    expect(json<{ status: { currentHealthy: number } }>('-n', NS, 'get', 'pdb', 'rabbitmq').status.currentHealthy).toBe(3);
+    expect(json<{ status: { currentHealthy: number } }>('-n', NS, 'get', 'pdb', 'rabbitmq').status.currentHealthy).toBe(
+      3,
+    );
     const user = json<{ data: { username: string } }>('-n', NS, 'get', 'secret', 'rabbitmq-default-user');
     expect(Buffer.from(user.data.username, 'base64').toString()).toBe(ADMIN);
     secretsBefore = secretsData();
@@ -135,7 +174,12 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
   }, 600_000);
 
   it('3 → 5 replicas and a new memory limit update the StatefulSet in place; cookie and password never rotate', async () => {
-    project.setConfig({ 'warren:cluster': cluster({ replicas: 5, resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } } }) });
+    project.setConfig({
+      'warren:cluster': cluster({
+        replicas: 5,
+        resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } },
+      }),
+    });
     const up = expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up 5 replicas');
     expect(up.output).not.toMatch(/replaced/);
     const sts = statefulSet();
@@ -143,13 +187,20 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     expect([sts.spec.replicas, sts.status.readyReplicas]).toEqual([5, 5]);
     expect(sts.spec.template.spec.containers[0]!.resources.limits.memory).toBe('768Mi');
     // RabbitMQ's memory ceiling follows the limit (the config map, and a roll through the config hash).
-    expect(json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data['rabbitmq.conf']).toContain(`total_memory_available_override_value = ${Math.floor(0.8 * 768 * 1024 ** 2)}`);
+    expect(
+      json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data['rabbitmq.conf'],
+    ).toContain(`total_memory_available_override_value = ${Math.floor(0.8 * 768 * 1024 ** 2)}`);
     expect(secretsData()).toBe(secretsBefore);
     expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview after the update');
   }, 900_000);
 
   it('a scale-down is refused with the steps it needs, then goes through when the stack allows exactly it', async () => {
-    project.setConfig({ 'warren:cluster': cluster({ replicas: 3, resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } } }) });
+    project.setConfig({
+      'warren:cluster': cluster({
+        replicas: 3,
+        resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } },
+      }),
+    });
     for (const command of ['preview', 'up']) {
       const refused = await project.pulumiAsync(command, ...(command === 'up' ? ['--yes', '--skip-preview'] : []));
       expect(refused.code, command).not.toBe(0);
@@ -164,25 +215,50 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
   }, 900_000);
 
   it('a storage change, which would re-create the StatefulSet, is refused before anything changes', async () => {
-    project.setConfig({ 'warren:cluster': cluster({ storage: { size: '10Gi', storageClass: 'kwok-volume' }, resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } } }) });
+    project.setConfig({
+      'warren:cluster': cluster({
+        storage: { size: '10Gi', storageClass: 'kwok-volume' },
+        resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } },
+      }),
+    });
     const refused = await project.pulumiAsync('up', '--yes', '--skip-preview');
     expect(refused.code).not.toBe(0);
-    expect(refused.output).toContain(`cluster ${NS}/rabbitmq: storage 5Gi (kwok-volume) → 10Gi (kwok-volume) re-creates the StatefulSet`);
+    expect(refused.output).toContain(
+      `cluster ${NS}/rabbitmq: storage 5Gi (kwok-volume) → 10Gi (kwok-volume) re-creates the StatefulSet`,
+    );
     expect(refused.output).toContain('--cascade=orphan');
     expect(statefulSet().metadata.uid).toBe(uid);
-    project.setConfig({ 'warren:cluster': cluster({ resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } } }) });
+    project.setConfig({
+      'warren:cluster': cluster({
+        resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } },
+      }),
+    });
     expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview with the storage back');
   }, 900_000);
 
   it('drift (the disruption budget deleted, the config map edited with kubectl) is restored by refresh + up', async () => {
-    const conf = json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data['rabbitmq.conf']!;
+    const conf = json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data[
+      'rabbitmq.conf'
+    ]!;
     kubectl('-n', NS, 'delete', 'pdb', 'rabbitmq', '--wait=true');
-    kubectl('-n', NS, 'patch', 'configmap', 'rabbitmq-config', '--type', 'merge', '-p', JSON.stringify({ data: { 'rabbitmq.conf': `${conf}vm_memory_high_watermark.relative = 0.99\n` } }));
+    kubectl(
+      '-n',
+      NS,
+      'patch',
+      'configmap',
+      'rabbitmq-config',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ data: { 'rabbitmq.conf': `${conf}vm_memory_high_watermark.relative = 0.99\n` } }),
+    );
     expectOk(await project.pulumiAsync('refresh', '--yes', '--skip-preview'), 'refresh');
     expect((await project.pulumiAsync('preview', '--expect-no-changes')).code).not.toBe(0);
     expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up after drift');
     expect(json<{ spec: { maxUnavailable: number } }>('-n', NS, 'get', 'pdb', 'rabbitmq').spec.maxUnavailable).toBe(1);
-    expect(json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data['rabbitmq.conf']).toBe(conf);
+    expect(
+      json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data['rabbitmq.conf'],
+    ).toBe(conf);
     expect(statefulSet().metadata.uid).toBe(uid);
     expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview after repair');
   }, 900_000);
@@ -190,21 +266,34 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
   it('a production stack with an even replica count is refused before anything is registered', async () => {
     const production = new E2EProject(undefined, `${PREFIX}prod-`);
     production.init();
-    production.setConfig({ 'warren:cluster': cluster({ namespace: 'e2e-rabbitmq-prod', production: true, replicas: 4 }) });
-    expectOk(await production.pulumiAsync('config', 'set', '--secret', 'warren:kubeconfig', kubeconfig), 'config set kubeconfig');
+    production.setConfig({
+      'warren:cluster': cluster({ namespace: 'e2e-rabbitmq-prod', production: true, replicas: 4 }),
+    });
+    expectOk(
+      await production.pulumiAsync('config', 'set', '--secret', 'warren:kubeconfig', kubeconfig),
+      'config set kubeconfig',
+    );
     const up = await production.pulumiAsync('up', '--yes', '--skip-preview');
     expect(up.code).not.toBe(0);
     expect(up.output).toMatch(/Pulumi\.e2e\.yaml:\d+:\d+: error cluster-replicas/);
     expect(stateTypes(production).filter((t) => t !== 'pulumi:pulumi:Stack')).toEqual([]);
-    expect(spawnSync('kubectl', ['get', 'namespace', 'e2e-rabbitmq-prod'], { env: kubeEnv, encoding: 'utf8' }).status).not.toBe(0);
+    expect(
+      spawnSync('kubectl', ['get', 'namespace', 'e2e-rabbitmq-prod'], { env: kubeEnv, encoding: 'utf8' }).status,
+    ).not.toBe(0);
   }, 600_000);
 
   it('rotated admin credentials reach the state of every resource: destroy works after the old ones are revoked', async () => {
     // As the README says: the new admin exists on the broker first, then the stack switches to it.
-    expect((await api(`/users/${ROTATED}`, 'PUT', { password: ROTATED_PASSWORD, tags: 'administrator' })).status).toBeLessThan(300);
-    for (const vhost of [`${PREFIX}shop`, `${PREFIX}ops`]) await api(`/permissions/${enc(vhost)}/${ROTATED}`, 'PUT', { configure: '.*', write: '.*', read: '.*' });
+    expect(
+      (await api(`/users/${ROTATED}`, 'PUT', { password: ROTATED_PASSWORD, tags: 'administrator' })).status,
+    ).toBeLessThan(300);
+    for (const vhost of [`${PREFIX}shop`, `${PREFIX}ops`])
+      await api(`/permissions/${enc(vhost)}/${ROTATED}`, 'PUT', { configure: '.*', write: '.*', read: '.*' });
     project.setConfig({ 'warren:managementUser': ROTATED });
-    expectOk(await project.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ROTATED_PASSWORD), 'config set rotated password');
+    expectOk(
+      await project.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ROTATED_PASSWORD),
+      'config set rotated password',
+    );
     const up = expectOk(await project.pulumiAsync('up', '--yes', '--skip-preview'), 'up with rotated credentials');
     expect(up.output).not.toMatch(/replaced/);
     expect(statefulSet().metadata.uid).toBe(uid);
@@ -216,9 +305,25 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
   it('destroy marks the cluster for deletion first (stopping nodes skip the quorum wait), then leaves nothing', async () => {
     expectOk(await project.pulumiAsync('destroy', '--yes', '--skip-preview'), 'destroy');
     expect(spawnSync('kubectl', ['get', 'namespace', NS], { env: kubeEnv, encoding: 'utf8' }).status).not.toBe(0);
-    expect(kubectl('get', 'statefulsets,services,secrets,configmaps,pods,pvc', '-A', '-l', 'app.kubernetes.io/name=rabbitmq', '-o', 'name').trim()).toBe('');
-    expect((await api<{ name: string }[]>('/vhosts')).body.map((v) => v.name).filter((n) => n.startsWith(PREFIX))).toEqual([]);
-    expect((await api<{ name: string }[]>('/users')).body.map((u) => u.name).filter((n) => n.startsWith(PREFIX) && n !== ROTATED)).toEqual([]);
+    expect(
+      kubectl(
+        'get',
+        'statefulsets,services,secrets,configmaps,pods,pvc',
+        '-A',
+        '-l',
+        'app.kubernetes.io/name=rabbitmq',
+        '-o',
+        'name',
+      ).trim(),
+    ).toBe('');
+    expect(
+      (await api<{ name: string }[]>('/vhosts')).body.map((v) => v.name).filter((n) => n.startsWith(PREFIX)),
+    ).toEqual([]);
+    expect(
+      (await api<{ name: string }[]>('/users')).body
+        .map((u) => u.name)
+        .filter((n) => n.startsWith(PREFIX) && n !== ROTATED),
+    ).toEqual([]);
     // The broker standing in for the cluster outlives it here, so the marker the preStop hook reads can be seen.
     expect((await api<{ value: unknown }>(`/global-parameters/${DECOMMISSION}`)).body.value).toBe('true');
     expect(stateTypes(project).filter((t) => t !== 'pulumi:pulumi:Stack')).toEqual([]);

@@ -83,7 +83,11 @@ function keys(): string[] {
   return [...out];
 }
 function headerSets(): Record<string, string>[] {
-  const options: [string, string[]][] = [['format', ['pdf', 'csv']], ['type', ['report']], ['x-tag', ['a', 'b']]];
+  const options: [string, string[]][] = [
+    ['format', ['pdf', 'csv']],
+    ['type', ['report']],
+    ['x-tag', ['a', 'b']],
+  ];
   let sets: Record<string, string>[] = [{}];
   for (const [name, values] of options) sets = sets.flatMap((s) => [s, ...values.map((v) => ({ ...s, [name]: v }))]);
   return sets;
@@ -103,7 +107,8 @@ it('routes every generated message where the broker does', async () => {
 
   const index = new RoutingIndex(validation.model.vhosts.get(VHOST)!);
   const cases: { exchange: string; key: string; headers: Record<string, string> }[] = [];
-  for (const exchange of ['direct', 'topic', 'fan', 'loop', '']) for (const key of keys()) cases.push({ exchange, key, headers: {} });
+  for (const exchange of ['direct', 'topic', 'fan', 'loop', ''])
+    for (const key of keys()) cases.push({ exchange, key, headers: {} });
   for (const headers of headerSets()) cases.push({ exchange: 'hdr', key: 'x', headers });
   cases.push(...['d-a', 'caught', 'no-such-queue'].map((key) => ({ exchange: '', key, headers: {} })));
 
@@ -112,7 +117,9 @@ it('routes every generated message where the broker does', async () => {
   cases.forEach((c, i) => ch.publish(c.exchange, c.key, Buffer.from(String(i)), { headers: c.headers }));
   await ch.waitForConfirms();
   const landed = new Map<number, string[]>();
-  for (const queue of Object.keys(validation.model.vhosts.get(VHOST)!.queues ? Object.fromEntries(validation.model.vhosts.get(VHOST)!.queues) : {})) {
+  for (const queue of Object.keys(
+    validation.model.vhosts.get(VHOST)!.queues ? Object.fromEntries(validation.model.vhosts.get(VHOST)!.queues) : {},
+  )) {
     for (let m = await ch.get(queue, { noAck: true }); m; m = await ch.get(queue, { noAck: true })) {
       const i = Number(m.content.toString());
       landed.set(i, [...(landed.get(i) ?? []), queue].sort());
@@ -121,14 +128,33 @@ it('routes every generated message where the broker does', async () => {
   await conn.close();
 
   const mismatches = cases
-    .map((c, i) => ({ ...c, broker: landed.get(i) ?? [], warren: index.route(c.exchange, { key: c.key, headers: c.headers }).queues }))
+    .map((c, i) => ({
+      ...c,
+      broker: landed.get(i) ?? [],
+      warren: index.route(c.exchange, { key: c.key, headers: c.headers }).queues,
+    }))
     .filter((r) => JSON.stringify(r.broker) !== JSON.stringify(r.warren));
   expect(cases.length).toBeGreaterThan(500);
   expect(landed.size).toBeGreaterThan(300);
   expect(mismatches).toEqual([]);
 
   // The command line gives the same answer as the engine it wraps.
-  const cli = runCli(['route', file, '--vhost', VHOST, '--exchange', 'hdr', '--header', 'format=pdf', '--header', 'type=report', '--format', 'json']);
+  const cli = runCli([
+    'route',
+    file,
+    '--vhost',
+    VHOST,
+    '--exchange',
+    'hdr',
+    '--header',
+    'format=pdf',
+    '--header',
+    'type=report',
+    '--format',
+    'json',
+  ]);
   expect(cli.code).toBe(0);
-  expect(JSON.parse(cli.stdout).queues).toEqual(index.route('hdr', { key: '', headers: { format: 'pdf', type: 'report' } }).queues);
+  expect(JSON.parse(cli.stdout).queues).toEqual(
+    index.route('hdr', { key: '', headers: { format: 'pdf', type: 'report' } }).queues,
+  );
 }, 120_000);

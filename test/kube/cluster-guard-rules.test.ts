@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { clusterGuardRefusals, type ClusterGuardInputs } from '../../src/cluster/cluster-guard-rules.js';
 
-const deployed: ClusterGuardInputs = { namespace: 'mq', name: 'rabbitmq', replicas: 5, storage: { size: '10Gi' }, allowReplace: false };
+const deployed: ClusterGuardInputs = {
+  namespace: 'mq',
+  name: 'rabbitmq',
+  replicas: 5,
+  storage: { size: '10Gi' },
+  allowReplace: false,
+};
 const next = (change: Partial<ClusterGuardInputs>): ClusterGuardInputs => ({ ...deployed, ...change });
 
 describe('the cluster guard', () => {
@@ -17,7 +23,9 @@ describe('the cluster guard', () => {
     const [refusal, ...rest] = clusterGuardRefusals(deployed, next({ replicas: 3 }));
     expect(rest).toEqual([]);
     expect(refusal).toContain('cluster mq/rabbitmq: replicas 5 → 3 stops rabbitmq-4, rabbitmq-3 at once');
-    expect(refusal).toContain('`kubectl -n mq exec rabbitmq-0 -- rabbitmq-queues shrink rabbit@rabbitmq-4.rabbitmq-nodes.mq`, then `kubectl -n mq exec rabbitmq-0 -- rabbitmq-queues shrink rabbit@rabbitmq-3.rabbitmq-nodes.mq`');
+    expect(refusal).toContain(
+      '`kubectl -n mq exec rabbitmq-0 -- rabbitmq-queues shrink rabbit@rabbitmq-4.rabbitmq-nodes.mq`, then `kubectl -n mq exec rabbitmq-0 -- rabbitmq-queues shrink rabbit@rabbitmq-3.rabbitmq-nodes.mq`',
+    );
     expect(refusal).toContain('set warren:allow.scaleDownTo: 3');
     expect(refusal).toContain('rabbitmqctl forget_cluster_node rabbit@rabbitmq-4.rabbitmq-nodes.mq');
     expect(refusal).toContain('delete pvc persistence-rabbitmq-4 persistence-rabbitmq-3');
@@ -31,10 +39,14 @@ describe('the cluster guard', () => {
   it('refuses a storage change, which would re-create the StatefulSet, with the resize-in-place steps', () => {
     const [refusal] = clusterGuardRefusals(deployed, next({ storage: { size: '20Gi' } }));
     expect(refusal).toContain('storage 10Gi → 20Gi re-creates the StatefulSet');
-    expect(refusal).toContain(`kubectl -n mq patch pvc persistence-rabbitmq-4 -p '{"spec":{"resources":{"requests":{"storage":"20Gi"}}}}'`);
+    expect(refusal).toContain(
+      `kubectl -n mq patch pvc persistence-rabbitmq-4 -p '{"spec":{"resources":{"requests":{"storage":"20Gi"}}}}'`,
+    );
     expect(refusal).toContain('kubectl -n mq delete statefulset rabbitmq --cascade=orphan');
     expect(refusal).toContain('warren:allow.replaceCluster: true');
-    expect(clusterGuardRefusals(deployed, next({ storage: { size: '10Gi', storageClass: 'fast' } }))[0]).toContain('storage 10Gi → 10Gi (fast)');
+    expect(clusterGuardRefusals(deployed, next({ storage: { size: '10Gi', storageClass: 'fast' } }))[0]).toContain(
+      'storage 10Gi → 10Gi (fast)',
+    );
     expect(clusterGuardRefusals(deployed, next({ storage: { size: '20Gi' }, allowReplace: true }))).toEqual([]);
   });
 

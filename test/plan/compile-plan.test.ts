@@ -12,7 +12,10 @@ import { validateTopology } from '../../src/validate-topology.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 function planOf(topology: TopologyFile, allowRecreate: string[] = []) {
-  return compilePlan(mergeFiles([{ file: 't.yaml', data: topology, broken: [] }]).model, { allowRecreate, allowDelete: [] });
+  return compilePlan(mergeFiles([{ file: 't.yaml', data: topology, broken: [] }]).model, {
+    allowRecreate,
+    allowDelete: [],
+  });
 }
 
 function byId(entries: readonly PlanEntry[], id: string): PlanEntry {
@@ -37,7 +40,9 @@ describe('the example topology', () => {
   });
 
   it('keeps passwords as references', () => {
-    expect(byId(plan.entries, 'user/order-service')).toMatchObject({ password: { kind: 'secret', key: 'orderServicePassword' } });
+    expect(byId(plan.entries, 'user/order-service')).toMatchObject({
+      password: { kind: 'secret', key: 'orderServicePassword' },
+    });
     expect(JSON.stringify(plan)).not.toMatch(/"password":"[^{]/);
   });
 });
@@ -48,13 +53,23 @@ describe('changeable queue settings', () => {
     vhosts: {
       v: {
         queues: {
-          'orders.eu': { type: 'quorum', messageTtl: '60s', deliveryLimit: 5, deadLetter: { exchange: '', routingKey: 'dead' } },
+          'orders.eu': {
+            type: 'quorum',
+            messageTtl: '60s',
+            deliveryLimit: 5,
+            deadLetter: { exchange: '', routingKey: 'dead' },
+          },
           plain: {},
           dead: {},
           stream: { type: 'stream', maxAge: '7d', maxLengthBytes: '1GiB' },
         },
         policies: {
-          caps: { pattern: '^orders', applyTo: 'queues', priority: 4, definition: { 'max-length': 10, 'message-ttl': 1 } },
+          caps: {
+            pattern: '^orders',
+            applyTo: 'queues',
+            priority: 4,
+            definition: { 'max-length': 10, 'message-ttl': 1 },
+          },
           low: { pattern: '.*', priority: 2, definition: { expires: 1000 } },
         },
       },
@@ -70,27 +85,62 @@ describe('changeable queue settings', () => {
 
   it('go into a per-queue policy above every user policy, merged over the policy that would apply', () => {
     const p = byId(plan.entries, 'v/queue-settings/orders.eu') as PolicyEntry;
-    expect(p).toMatchObject({ name: 'warren.queue.orders.eu', pattern: '^orders\\.eu$', applyTo: 'queues', priority: 5, settingsOf: 'orders.eu' });
+    expect(p).toMatchObject({
+      name: 'warren.queue.orders.eu',
+      pattern: '^orders\\.eu$',
+      applyTo: 'queues',
+      priority: 5,
+      settingsOf: 'orders.eu',
+    });
     // From `caps` (the highest-priority user policy matching), overlaid by the queue's own settings.
-    expect(p.definition).toEqual({ 'max-length': 10, 'message-ttl': 60_000, 'delivery-limit': 5, 'dead-letter-exchange': '', 'dead-letter-routing-key': 'dead' });
+    expect(p.definition).toEqual({
+      'max-length': 10,
+      'message-ttl': 60_000,
+      'delivery-limit': 5,
+      'dead-letter-exchange': '',
+      'dead-letter-routing-key': 'dead',
+    });
     expect(p.dependsOn).toContain('v/queue/orders.eu');
   });
 
   it('are absent for queues without such settings, so user policies apply as written', () => {
     expect(plan.entries.some((e) => e.id === 'v/queue-settings/plain')).toBe(false);
-    expect(byId(plan.entries, 'v/queue-settings/stream')).toMatchObject({ definition: { 'max-age': '604800s', 'max-length-bytes': 1024 ** 3 } });
+    expect(byId(plan.entries, 'v/queue-settings/stream')).toMatchObject({
+      definition: { 'max-age': '604800s', 'max-length-bytes': 1024 ** 3 },
+    });
   });
 
   it('changing one changes only the policy, never the queue', () => {
-    const changed = planOf({ ...topology, vhosts: { v: { ...topology.vhosts!.v!, queues: { ...topology.vhosts!.v!.queues, 'orders.eu': { type: 'quorum', messageTtl: '5m', deliveryLimit: 5, deadLetter: { exchange: '', routingKey: 'dead' } } } } } });
+    const changed = planOf({
+      ...topology,
+      vhosts: {
+        v: {
+          ...topology.vhosts!.v!,
+          queues: {
+            ...topology.vhosts!.v!.queues,
+            'orders.eu': {
+              type: 'quorum',
+              messageTtl: '5m',
+              deliveryLimit: 5,
+              deadLetter: { exchange: '', routingKey: 'dead' },
+            },
+          },
+        },
+      },
+    });
     const q = (p: typeof plan) => byId(p.entries, 'v/queue/orders.eu');
     expect(q(changed)).toEqual(q(plan));
-    expect(byId(changed.entries, 'v/queue-settings/orders.eu')).not.toEqual(byId(plan.entries, 'v/queue-settings/orders.eu'));
+    expect(byId(changed.entries, 'v/queue-settings/orders.eu')).not.toEqual(
+      byId(plan.entries, 'v/queue-settings/orders.eu'),
+    );
     expect(changed.guard.queues).toEqual(plan.guard.queues);
   });
 
   it('changing an immutable field changes the fingerprint the guard compares', () => {
-    const changed = planOf({ version: 1, vhosts: { v: { queues: { ...topology.vhosts!.v!.queues, plain: { maxPriority: 5 } } } } });
+    const changed = planOf({
+      version: 1,
+      vhosts: { v: { queues: { ...topology.vhosts!.v!.queues, plain: { maxPriority: 5 } } } },
+    });
     expect(changed.guard.queues['v/queue/plain']).not.toBe(plan.guard.queues['v/queue/plain']);
     expect(changed.guard.queues['v/queue/orders.eu']).toBe(plan.guard.queues['v/queue/orders.eu']);
   });
@@ -103,15 +153,27 @@ describe('ids', () => {
       { from: 'x', to: 'b', key: 'k2' },
       { from: 'h', to: 'a', match: 'any' as const, headers: { f: 'pdf', n: 1 } },
     ];
-    const make = (list: typeof bindings) => planOf({ version: 1, vhosts: { v: { exchanges: { x: {}, h: { type: 'headers' } }, queues: { a: {}, b: {} }, bindings: list } } });
+    const make = (list: typeof bindings) =>
+      planOf({
+        version: 1,
+        vhosts: { v: { exchanges: { x: {}, h: { type: 'headers' } }, queues: { a: {}, b: {} }, bindings: list } },
+      });
     expect(make([...bindings].reverse())).toEqual(make(bindings));
-    const ids = make(bindings).entries.filter((e) => e.kind === 'binding').map((e) => e.id);
-    expect(ids).toEqual(['v/binding/h>queue:a[] {"f":"pdf","n":1,"x-match":"any"}', 'v/binding/x>queue:a[k1]', 'v/binding/x>queue:b[k2]']);
+    const ids = make(bindings)
+      .entries.filter((e) => e.kind === 'binding')
+      .map((e) => e.id);
+    expect(ids).toEqual([
+      'v/binding/h>queue:a[] {"f":"pdf","n":1,"x-match":"any"}',
+      'v/binding/x>queue:a[k1]',
+      'v/binding/x>queue:b[k2]',
+    ]);
   });
 
   it('escape slashes so that names read back unambiguously, and a rename is a new id', () => {
     const plan = planOf({ version: 1, vhosts: { '/': { queues: { 'a/b': {} } } } });
     expect(plan.entries.map((e) => e.id)).toContain('%2F/queue/a%2Fb');
-    expect(planOf({ version: 1, vhosts: { '/': { queues: { 'a-b': {} } } } }).entries.map((e) => e.id)).toContain('%2F/queue/a-b');
+    expect(planOf({ version: 1, vhosts: { '/': { queues: { 'a-b': {} } } } }).entries.map((e) => e.id)).toContain(
+      '%2F/queue/a-b',
+    );
   });
 });

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { describeChange, guardRefusals } from '../../src/plan/guard-rules.js';
 
 const fp = (args: object, durable = true) => JSON.stringify({ arguments: args, autoDelete: false, durable });
-const before = { queues: { 'shop/queue/a': fp({ 'x-queue-type': 'classic' }), 'shop/queue/b': fp({ 'x-queue-type': 'quorum' }) }, allowRecreate: [], allowDelete: [] };
+const before = {
+  queues: { 'shop/queue/a': fp({ 'x-queue-type': 'classic' }), 'shop/queue/b': fp({ 'x-queue-type': 'quorum' }) },
+  allowRecreate: [],
+  allowDelete: [],
+};
 
 describe('the no-loss guard', () => {
   it('lets the first deployment and unchanged or added queues through', () => {
@@ -21,20 +25,27 @@ describe('the no-loss guard', () => {
 
   it('refuses a removal unless the stack allows that queue to be deleted', () => {
     const next = { ...before, queues: { 'shop/queue/b': before.queues['shop/queue/b'] } };
-    expect(guardRefusals(before, next)).toEqual([expect.stringContaining('queue shop/queue/a is no longer in the topology')]);
+    expect(guardRefusals(before, next)).toEqual([
+      expect.stringContaining('queue shop/queue/a is no longer in the topology'),
+    ]);
     expect(guardRefusals(before, { ...next, allowDelete: ['shop/queue/a'] })).toEqual([]);
     expect(guardRefusals(before, { ...next, allowRecreate: ['shop/queue/a'] })).toHaveLength(1);
   });
 
   it('describes every changed field', () => {
-    expect(describeChange(fp({ 'x-max-priority': 5 }), fp({}, false))).toBe('arguments.x-max-priority 5 → (unset), durable true → false');
+    expect(describeChange(fp({ 'x-max-priority': 5 }), fp({}, false))).toBe(
+      'arguments.x-max-priority 5 → (unset), durable true → false',
+    );
   });
 });
 
 describe('the granularity switch', () => {
   it('refuses a switch either way, saying how to switch safely, and lets an unchanged granularity through', () => {
     const vhost = { ...before, granularity: 'vhost' as const };
-    for (const [a, b] of [[before, vhost], [vhost, before]]) {
+    for (const [a, b] of [
+      [before, vhost],
+      [vhost, before],
+    ]) {
       const refusals = guardRefusals(a, b);
       expect(refusals).toHaveLength(1);
       expect(refusals[0]).toContain('warren:granularity changes');

@@ -4,18 +4,30 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
-import { declarationConflicts, liveObjects, objectChanges, protectRefusals, toDefinitions, type LiveVhost } from '../../src/plan/vhost-object-changes.js';
+import {
+  declarationConflicts,
+  liveObjects,
+  objectChanges,
+  protectRefusals,
+  toDefinitions,
+  type LiveVhost,
+} from '../../src/plan/vhost-object-changes.js';
 import { groupByVhost, isGroupedEntry, type VHostObjects } from '../../src/plan/vhost-objects.js';
 import { validateTopology } from '../../src/validate-topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const plan = compilePlan(validateTopology(findFiles([join(ROOT, 'topology')]).files).model, { allowRecreate: ['shop/queue/all_orders'], allowDelete: [] });
+const plan = compilePlan(validateTopology(findFiles([join(ROOT, 'topology')]).files).model, {
+  allowRecreate: ['shop/queue/all_orders'],
+  allowDelete: [],
+});
 const groups = groupByVhost(plan, true);
 const shop = groups.find((g) => g.vhost === 'shop')!;
 
 /** The shop group with some changes applied. */
 function edited(edit: (o: { -readonly [K in keyof VHostObjects]: Record<string, unknown> }) => void): VHostObjects {
-  const copy = structuredClone(shop.objects) as unknown as { -readonly [K in keyof VHostObjects]: Record<string, unknown> };
+  const copy = structuredClone(shop.objects) as unknown as {
+    -readonly [K in keyof VHostObjects]: Record<string, unknown>;
+  };
   edit(copy);
   return copy as unknown as VHostObjects;
 }
@@ -24,17 +36,34 @@ describe('grouping the plan per vhost', () => {
   it('holds every exchange, queue, binding and policy once, in the group of its vhost', () => {
     const grouped = plan.entries.filter(isGroupedEntry);
     expect(groups.flatMap((g) => g.entryIds).sort()).toEqual(grouped.map((e) => e.id).sort());
-    const count = (g: (typeof groups)[number]) => Object.values(g.objects).reduce((n, m) => n + Object.keys(m).length, 0);
+    const count = (g: (typeof groups)[number]) =>
+      Object.values(g.objects).reduce((n, m) => n + Object.keys(m).length, 0);
     expect(groups.reduce((n, g) => n + count(g), 0)).toBe(grouped.length);
     expect(Object.keys(shop.objects.queues)).toContain('order_processor');
-    expect(shop.objects.bindings['orders>queue:all_orders[order.#]']).toEqual({ source: 'orders', destination: 'all_orders', destinationType: 'queue', routingKey: 'order.#', arguments: {} });
-    expect(shop.objects.policies['warren.queue.order_processor']).toMatchObject({ pattern: '^order_processor$', applyTo: 'queues' });
+    expect(shop.objects.bindings['orders>queue:all_orders[order.#]']).toEqual({
+      source: 'orders',
+      destination: 'all_orders',
+      destinationType: 'queue',
+      routingKey: 'order.#',
+      arguments: {},
+    });
+    expect(shop.objects.policies['warren.queue.order_processor']).toMatchObject({
+      pattern: '^order_processor$',
+      applyTo: 'queues',
+    });
     expect(Object.keys(shop.objects.operatorPolicies)).toEqual(['cap-length']);
   });
 
   it('writes operator policies as parameters of the definitions document (the broker keeps their definition a map then)', () => {
     expect(toDefinitions(shop.objects).parameters).toEqual([
-      { component: 'operator_policy', name: 'cap-length', value: expect.objectContaining({ 'apply-to': 'queues', definition: expect.objectContaining({ 'max-length': 1000000 }) }) },
+      {
+        component: 'operator_policy',
+        name: 'cap-length',
+        value: expect.objectContaining({
+          'apply-to': 'queues',
+          definition: expect.objectContaining({ 'max-length': 1000000 }),
+        }),
+      },
     ]);
   });
 
@@ -53,15 +82,27 @@ describe('what an update deletes and declares', () => {
   });
 
   it('overwrites a changed policy in place, deleting nothing', () => {
-    const next = edited((o) => { (o.policies['warren.queue.all_orders'] as { definition: object }).definition = { 'max-length': 7 }; });
+    const next = edited((o) => {
+      (o.policies['warren.queue.all_orders'] as { definition: object }).definition = { 'max-length': 7 };
+    });
     const c = objectChanges(shop.objects, next);
     expect(Object.values(c.deletes).flat()).toEqual([]);
     expect(Object.keys(c.declares.policies)).toEqual(['warren.queue.all_orders']);
-    expect(toDefinitions(c.declares)).toEqual({ policies: [expect.objectContaining({ name: 'warren.queue.all_orders', 'apply-to': 'queues', definition: { 'max-length': 7 } })] });
+    expect(toDefinitions(c.declares)).toEqual({
+      policies: [
+        expect.objectContaining({
+          name: 'warren.queue.all_orders',
+          'apply-to': 'queues',
+          definition: { 'max-length': 7 },
+        }),
+      ],
+    });
   });
 
   it('re-declares a queue whose declaration changed, and its bindings, which the broker drops with it', () => {
-    const next = edited((o) => { (o.queues.all_orders as { arguments: object }).arguments = { 'x-queue-type': 'classic' }; });
+    const next = edited((o) => {
+      (o.queues.all_orders as { arguments: object }).arguments = { 'x-queue-type': 'classic' };
+    });
     const c = objectChanges(shop.objects, next);
     expect(c.deletes.queues).toEqual(['all_orders']);
     expect(c.deletes.bindings).toEqual([]);
@@ -82,27 +123,74 @@ describe('what an update deletes and declares', () => {
   });
 
   it('refuses to delete or re-declare a protected queue, and lets an unprotected one go', () => {
-    const removed = edited((o) => { delete o.queues.order_processor; });
-    expect(protectRefusals('shop', shop.objects, shop.protectedQueues, removed, shop.protectedQueues)).toEqual([expect.stringContaining('queue shop/order_processor is protected')]);
-    const retyped = edited((o) => { (o.queues.csv_reports as { durable: boolean }).durable = false; });
+    const removed = edited((o) => {
+      delete o.queues.order_processor;
+    });
+    expect(protectRefusals('shop', shop.objects, shop.protectedQueues, removed, shop.protectedQueues)).toEqual([
+      expect.stringContaining('queue shop/order_processor is protected'),
+    ]);
+    const retyped = edited((o) => {
+      (o.queues.csv_reports as { durable: boolean }).durable = false;
+    });
     expect(protectRefusals('shop', shop.objects, shop.protectedQueues, retyped, shop.protectedQueues)).toHaveLength(1);
-    expect(protectRefusals('shop', shop.objects, shop.protectedQueues, retyped, shop.protectedQueues.filter((q) => q !== 'csv_reports'))).toEqual([]);
+    expect(
+      protectRefusals(
+        'shop',
+        shop.objects,
+        shop.protectedQueues,
+        retyped,
+        shop.protectedQueues.filter((q) => q !== 'csv_reports'),
+      ),
+    ).toEqual([]);
     expect(protectRefusals('shop', shop.objects, [], removed, [])).toEqual([]);
   });
 });
 
 describe('reading the broker back', () => {
   const live = (objects: VHostObjects): LiveVhost => ({
-    exchanges: Object.entries(objects.exchanges).map(([name, x]) => ({ name, type: x.type, durable: x.durable, auto_delete: x.autoDelete, internal: x.internal, arguments: x.arguments })),
-    queues: Object.entries(objects.queues).map(([name, q]) => ({ name, durable: q.durable, auto_delete: q.autoDelete, arguments: q.arguments })),
-    bindings: Object.values(objects.bindings).map((b) => ({ source: b.source, destination: b.destination, destination_type: b.destinationType, routing_key: b.routingKey, arguments: b.arguments })),
-    policies: Object.entries(objects.policies).map(([name, p]) => ({ name, pattern: p.pattern, 'apply-to': p.applyTo, priority: p.priority, definition: p.definition })),
-    operatorPolicies: Object.entries(objects.operatorPolicies).map(([name, p]) => ({ name, pattern: p.pattern, 'apply-to': p.applyTo, priority: p.priority, definition: p.definition })),
+    exchanges: Object.entries(objects.exchanges).map(([name, x]) => ({
+      name,
+      type: x.type,
+      durable: x.durable,
+      auto_delete: x.autoDelete,
+      internal: x.internal,
+      arguments: x.arguments,
+    })),
+    queues: Object.entries(objects.queues).map(([name, q]) => ({
+      name,
+      durable: q.durable,
+      auto_delete: q.autoDelete,
+      arguments: q.arguments,
+    })),
+    bindings: Object.values(objects.bindings).map((b) => ({
+      source: b.source,
+      destination: b.destination,
+      destination_type: b.destinationType,
+      routing_key: b.routingKey,
+      arguments: b.arguments,
+    })),
+    policies: Object.entries(objects.policies).map(([name, p]) => ({
+      name,
+      pattern: p.pattern,
+      'apply-to': p.applyTo,
+      priority: p.priority,
+      definition: p.definition,
+    })),
+    operatorPolicies: Object.entries(objects.operatorPolicies).map(([name, p]) => ({
+      name,
+      pattern: p.pattern,
+      'apply-to': p.applyTo,
+      priority: p.priority,
+      definition: p.definition,
+    })),
   });
 
   it('reads an undrifted vhost as exactly the managed objects, ignoring objects it does not manage', () => {
     const broker = live(shop.objects);
-    const withExtra = { ...broker, queues: [...broker.queues, { name: 'hand-made', durable: true, auto_delete: false, arguments: {} }] };
+    const withExtra = {
+      ...broker,
+      queues: [...broker.queues, { name: 'hand-made', durable: true, auto_delete: false, arguments: {} }],
+    };
     expect(liveObjects(shop.objects, withExtra)).toEqual(shop.objects);
   });
 
@@ -110,7 +198,11 @@ describe('reading the broker back', () => {
     const broker = live(shop.objects);
     const drifted = {
       ...broker,
-      queues: broker.queues.filter((q) => q.name !== 'csv_reports').map((q) => (q.name === 'pdf_reports' ? { ...q, arguments: { ...q.arguments, 'x-queue-type': 'classic' } } : q)),
+      queues: broker.queues
+        .filter((q) => q.name !== 'csv_reports')
+        .map((q) =>
+          q.name === 'pdf_reports' ? { ...q, arguments: { ...q.arguments, 'x-queue-type': 'classic' } } : q,
+        ),
       bindings: broker.bindings.filter((b) => b.destination !== 'us_orders'),
       policies: broker.policies.map((p) => (p.name === 'queue-length-cap' ? { ...p, priority: 99 } : p)),
     };
@@ -121,7 +213,9 @@ describe('reading the broker back', () => {
     expect(read.policies['queue-length-cap']!.priority).toBe(99);
     const c = objectChanges(read, shop.objects);
     expect(Object.keys(c.declares.queues)).toEqual(['csv_reports']);
-    const csv = Object.keys(shop.objects.bindings).filter((k) => shop.objects.bindings[k]!.destination === 'csv_reports');
+    const csv = Object.keys(shop.objects.bindings).filter(
+      (k) => shop.objects.bindings[k]!.destination === 'csv_reports',
+    );
     expect(csv).toHaveLength(1);
     expect(Object.keys(c.declares.bindings).sort()).toEqual(['orders>queue:us_orders[order.*.us]', ...csv].sort());
     expect(Object.keys(c.declares.policies)).toEqual(['queue-length-cap']);
@@ -129,8 +223,13 @@ describe('reading the broker back', () => {
 
   it('names each exchange or queue that exists with another declaration', () => {
     const broker = live(shop.objects);
-    const other = { ...broker, queues: broker.queues.map((q) => (q.name === 'order_processor' ? { ...q, arguments: {} } : q)) };
+    const other = {
+      ...broker,
+      queues: broker.queues.map((q) => (q.name === 'order_processor' ? { ...q, arguments: {} } : q)),
+    };
     expect(declarationConflicts('shop', shop.objects, broker)).toEqual([]);
-    expect(declarationConflicts('shop', shop.objects, other)).toEqual([expect.stringMatching(/^queue shop\/order_processor exists with/)]);
+    expect(declarationConflicts('shop', shop.objects, other)).toEqual([
+      expect.stringMatching(/^queue shop\/order_processor exists with/),
+    ]);
   });
 });

@@ -59,7 +59,9 @@ describe('callApi', () => {
     process.env.WARREN_MANAGEMENT_TIMEOUT_MS = '150';
     handler = () => 'hang';
     const started = Date.now();
-    await expect(callApi(conn(), 'GET', '/overview')).rejects.toThrow(/no answer after 3 attempts \(no answer within 150 ms\)/);
+    await expect(callApi(conn(), 'GET', '/overview')).rejects.toThrow(
+      /no answer after 3 attempts \(no answer within 150 ms\)/,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(requests).toBe(3);
   });

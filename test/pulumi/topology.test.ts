@@ -49,11 +49,17 @@ const recordOptions: pulumi.ResourceTransformation = ({ name, opts }) => {
 };
 
 function topology(plan: Plan, protectQueues = false, granularity?: 'vhost'): Topology {
-  return new Topology('topology', plan, {
-    broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
-    secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
-    protectQueues, ...(granularity ? { granularity } : {}),
-  }, { transformations: [recordOptions] });
+  return new Topology(
+    'topology',
+    plan,
+    {
+      broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
+      secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
+      protectQueues,
+      ...(granularity ? { granularity } : {}),
+    },
+    { transformations: [recordOptions] },
+  );
 }
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
@@ -96,14 +102,34 @@ describe('the topology component', () => {
 
   it('declares queues with immutable arguments only, deleting before replacing', async () => {
     const q = registered.find((r) => r.name === 'shop/queue/order_processor')!;
-    expect(q.inputs).toMatchObject({ name: 'order_processor', vhost: 'shop', settings: { durable: true, autoDelete: false, arguments: { 'x-queue-type': 'quorum' } } });
-    expect(t.registered.get('shop/queue/order_processor')!.opts).toMatchObject({ deleteBeforeReplace: true, protect: false });
+    expect(q.inputs).toMatchObject({
+      name: 'order_processor',
+      vhost: 'shop',
+      settings: { durable: true, autoDelete: false, arguments: { 'x-queue-type': 'quorum' } },
+    });
+    expect(t.registered.get('shop/queue/order_processor')!.opts).toMatchObject({
+      deleteBeforeReplace: true,
+      protect: false,
+    });
   });
 
   it('puts changeable settings in a policy whose definition values are strings for the provider', () => {
     const p = registered.find((r) => r.name === 'shop/queue-settings/order_processor')!;
-    expect(p.inputs).toMatchObject({ name: 'warren.queue.order_processor', vhost: 'shop',
-      policy: { pattern: '^order_processor$', applyTo: 'queues', priority: 2, definition: { 'message-ttl': '60000', 'delivery-limit': '5', 'dead-letter-exchange': 'dlx', 'dead-letter-routing-key': 'order_processor.dead' } } });
+    expect(p.inputs).toMatchObject({
+      name: 'warren.queue.order_processor',
+      vhost: 'shop',
+      policy: {
+        pattern: '^order_processor$',
+        applyTo: 'queues',
+        priority: 2,
+        definition: {
+          'message-ttl': '60000',
+          'delivery-limit': '5',
+          'dead-letter-exchange': 'dlx',
+          'dead-letter-routing-key': 'order_processor.dead',
+        },
+      },
+    });
   });
 
   it('makes every resource wait for the guard, and each for its plan dependencies', () => {
@@ -116,7 +142,8 @@ describe('the topology component', () => {
   });
 
   it('binds to the outputs of managed ends, so that re-declaring an end re-creates its bindings', async () => {
-    const b = t.registered.get('shop/binding/orders>queue:all_orders[order.#]')!.resources[0] as pulumi.CustomResource & { source: pulumi.Output<string>; destination: pulumi.Output<string> };
+    const b = t.registered.get('shop/binding/orders>queue:all_orders[order.#]')!
+      .resources[0] as pulumi.CustomResource & { source: pulumi.Output<string>; destination: pulumi.Output<string> };
     expect([await value(b.source), await value(b.destination)]).toEqual(['orders', 'all_orders']);
     const headers = registered.find((r) => r.name.startsWith('shop/binding/reports>queue:pdf_reports'))!;
     // All strings: a string map, the form the provider reads back (a number would make it JSON).
@@ -128,29 +155,51 @@ describe('the topology component', () => {
     const user = resourceOf('user/order-service') as unknown as { password: pulumi.Output<string> };
     expect(await isSecret(user.password)).toBe(true);
     expect(await value(user.password)).toBe('pw-orderServicePassword');
-    const hashed = resourceOf('user/ops-readonly') as unknown as { passwordHash: pulumi.Output<string>; connection: pulumi.Output<unknown> };
+    const hashed = resourceOf('user/ops-readonly') as unknown as {
+      passwordHash: pulumi.Output<string>;
+      connection: pulumi.Output<unknown>;
+    };
     expect(await isSecret(hashed.passwordHash)).toBe(true);
     expect(await isSecret(hashed.connection)).toBe(true);
   });
 
   it('fills what the provider lacks with dynamic resources: vhost settings, user limits', async () => {
-    const settings = t.registered.get('vhost/shop')!.resources[1] as unknown as { limits: pulumi.Output<unknown>; description: pulumi.Output<string> };
+    const settings = t.registered.get('vhost/shop')!.resources[1] as unknown as {
+      limits: pulumi.Output<unknown>;
+      description: pulumi.Output<string>;
+    };
     expect(await value(settings.limits)).toEqual({ maxConnections: 500, maxQueues: 1000 });
     expect(await value(settings.description)).toBe('Order processing');
-    const limits = t.registered.get('user/order-service')!.resources[1] as unknown as { limits: pulumi.Output<unknown> };
+    const limits = t.registered.get('user/order-service')!.resources[1] as unknown as {
+      limits: pulumi.Output<unknown>;
+    };
     expect(await value(limits.limits)).toEqual({ maxConnections: 50, maxChannels: 200 });
   });
 
   it('hands the guard every queue fingerprint and the allowances', async () => {
-    const guard = t.guard as unknown as { queues: pulumi.Output<Record<string, string>>; allowRecreate: pulumi.Output<string[]> };
-    expect(Object.keys(await value(guard.queues)).sort()).toEqual(plan.entries.filter((e) => e.kind === 'queue').map((e) => e.id).sort());
+    const guard = t.guard as unknown as {
+      queues: pulumi.Output<Record<string, string>>;
+      allowRecreate: pulumi.Output<string[]>;
+    };
+    expect(Object.keys(await value(guard.queues)).sort()).toEqual(
+      plan.entries
+        .filter((e) => e.kind === 'queue')
+        .map((e) => e.id)
+        .sort(),
+    );
     expect(await value(guard.allowRecreate)).toEqual([]);
   });
 
   it('registers the destroy check after every queue (destroy deletes it first), refusing non-empty queues by default', async () => {
-    const check = t.destroyCheck as unknown as { queues: pulumi.Output<{ vhost: string; name: string }[]>; allowNonEmpty: pulumi.Output<boolean>; connection: pulumi.Output<unknown> };
+    const check = t.destroyCheck as unknown as {
+      queues: pulumi.Output<{ vhost: string; name: string }[]>;
+      allowNonEmpty: pulumi.Output<boolean>;
+      connection: pulumi.Output<unknown>;
+    };
     const queues = plan.entries.flatMap((e) => (e.kind === 'queue' ? [e] : []));
-    expect((await value(check.queues)).map((q) => `${q.vhost}/${q.name}`).sort()).toEqual(queues.map((q) => `${q.vhost}/${q.name}`).sort());
+    expect((await value(check.queues)).map((q) => `${q.vhost}/${q.name}`).sort()).toEqual(
+      queues.map((q) => `${q.vhost}/${q.name}`).sort(),
+    );
     expect(await value(check.allowNonEmpty)).toBe(false);
     expect(await isSecret(check.connection)).toBe(true);
     const registered = registeredOptions.get('destroy-check')?.dependsOn as pulumi.Resource[];
@@ -168,13 +217,22 @@ describe('granularity vhost', () => {
   });
 
   it('registers one VHostObjects resource per vhost for its exchanges, queues, bindings and policies; vhosts, users and permissions stay their own', async () => {
-    const groups = new Set([...t.registered.entries()].filter(([id]) => /\/(exchange|queue|binding|policy|queue-settings|operator-policy)\//.test(id)).map(([, r]) => r.resources[0]));
+    const groups = new Set(
+      [...t.registered.entries()]
+        .filter(([id]) => /\/(exchange|queue|binding|policy|queue-settings|operator-policy)\//.test(id))
+        .map(([, r]) => r.resources[0]),
+    );
     expect(groups.size).toBe(plan.entries.filter((e) => e.kind === 'vhost').length);
     for (const g of groups) expect(await value(g!.urn)).toMatch(/warren:VHostObjects::vhost\/[^/]+\/objects$/);
-    const shop = t.registered.get('shop/queue/order_processor')!.resources[0] as unknown as { objects: pulumi.Output<{ queues: Record<string, unknown> }>; connection: pulumi.Output<unknown> };
+    const shop = t.registered.get('shop/queue/order_processor')!.resources[0] as unknown as {
+      objects: pulumi.Output<{ queues: Record<string, unknown> }>;
+      connection: pulumi.Output<unknown>;
+    };
     expect(Object.keys((await value(shop.objects)).queues)).toContain('order_processor');
     expect(await isSecret(shop.connection)).toBe(true);
-    expect(await value(t.registered.get('vhost/shop')!.resources[0]!.urn)).toMatch(/rabbitmq:index\/vHost:VHost::vhost\/shop$/);
+    expect(await value(t.registered.get('vhost/shop')!.resources[0]!.urn)).toMatch(
+      /rabbitmq:index\/vHost:VHost::vhost\/shop$/,
+    );
     expect(await value(t.registered.get('user/order-service')!.resources[0]!.urn)).toMatch(/rabbitmq:index\/user:User/);
   });
 
@@ -183,7 +241,9 @@ describe('granularity vhost', () => {
     expect(opts.protect).toBe(true);
     expect(opts.dependsOn).toEqual([t.guard, t.registered.get('vhost/shop')!.resources[0]]);
     expect(await value((t.guard as unknown as { granularity: pulumi.Output<string> }).granularity)).toBe('vhost');
-    const permissions = registeredOptions.get('permissions/order-service@shop')?.dependsOn as pulumi.Resource[] | undefined;
+    const permissions = registeredOptions.get('permissions/order-service@shop')?.dependsOn as
+      | pulumi.Resource[]
+      | undefined;
     if (permissions) expect(permissions).toContain(t.guard);
   });
 });
@@ -211,23 +271,34 @@ describe('kinds the example lacks (test/fixtures/valid/every-kind.yaml)', () => 
     protectQueues: false,
   });
   beforeAll(() => settled(t));
-  const typeOf = async (id: string) => (await value(t.registered.get(id)!.resources[0]!.urn)).split('::')[2]!.split('$').pop();
+  const typeOf = async (id: string) =>
+    (await value(t.registered.get(id)!.resources[0]!.urn)).split('::')[2]!.split('$').pop();
 
   it('declares internal exchanges, passwordless users and exchange-to-exchange bindings', async () => {
     expect(validation.valid).toBe(true);
     expect(await typeOf('shop/exchange/unrouted')).toBe('pulumi-nodejs:dynamic/warren:InternalExchange');
     expect(await typeOf('shop/exchange/orders')).toBe('rabbitmq:index/exchange:Exchange');
     expect(await typeOf('user/certificate-only')).toBe('pulumi-nodejs:dynamic/warren:UserAccount');
-    const certificate = t.registered.get('user/certificate-only')!.resources[0] as unknown as { passwordHash: pulumi.Output<string> };
+    const certificate = t.registered.get('user/certificate-only')!.resources[0] as unknown as {
+      passwordHash: pulumi.Output<string>;
+    };
     expect(await value(certificate.passwordHash)).toBe('');
     const e2e = registered.find((r) => r.name === 'shop/binding/orders>exchange:delayed[#]')!;
-    expect(e2e.inputs).toMatchObject({ source: 'orders', destination: 'delayed', destinationType: 'exchange', routingKey: '#' });
+    expect(e2e.inputs).toMatchObject({
+      source: 'orders',
+      destination: 'delayed',
+      destinationType: 'exchange',
+      routingKey: '#',
+    });
     const builtin = registered.find((r) => r.name.startsWith('shop/binding/amq.topic>queue:caught'))!;
     expect(builtin.inputs).toMatchObject({ source: 'amq.topic', destination: 'caught' });
   });
 
   it('writes vhost metadata including the default queue type, and operator policies', async () => {
-    const settings = t.registered.get('vhost/shop')!.resources[1] as unknown as { defaultQueueType: pulumi.Output<string>; tags: pulumi.Output<string[]> };
+    const settings = t.registered.get('vhost/shop')!.resources[1] as unknown as {
+      defaultQueueType: pulumi.Output<string>;
+      tags: pulumi.Output<string[]>;
+    };
     expect(await value(settings.defaultQueueType)).toBe('quorum');
     expect(await value(settings.tags)).toEqual(['production', 'eu']);
     expect(await typeOf('shop/operator-policy/cap')).toBe('rabbitmq:index/operatorPolicy:OperatorPolicy');

@@ -14,7 +14,10 @@ const EXPECT = /^# expect: (error|warning) ([a-z-]+) (\d+):(\d+)\s*$/;
 /** The files of a fixture: the file itself, or every YAML file below a directory. */
 export function fixtureFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => fixtureFiles(join(path, name))).filter((f) => /\.ya?ml$/.test(f));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => fixtureFiles(join(path, name)))
+    .filter((f) => /\.ya?ml$/.test(f));
 }
 
 /** "file:line:col: severity code" for every expectation in the fixture, sorted. */

@@ -30,19 +30,31 @@ export function runCli(args: string[], options: RunOptions = {}): CliResult {
     ...(options.input !== undefined ? { input: options.input } : {}),
     ...(options.timeout !== undefined ? { timeout: options.timeout, killSignal: 'SIGKILL' as const } : {}),
   });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr, timedOut: (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' };
+  return {
+    code: run.status,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    timedOut: (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT',
+  };
 }
 
 /** Like runCli, without blocking the test's event loop (for a server the test itself runs). */
 export function runCliAsync(args: string[], options: Omit<RunOptions, 'input'> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, encoding: 'utf8',
-      ...(options.timeout !== undefined ? { timeout: options.timeout, killSignal: 'SIGKILL' as const } : {}),
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr, timedOut: error?.killed === true });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        cwd: options.cwd ?? ROOT,
+        env: { ...process.env, ...options.env },
+        encoding: 'utf8',
+        ...(options.timeout !== undefined ? { timeout: options.timeout, killSignal: 'SIGKILL' as const } : {}),
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr, timedOut: error?.killed === true });
+      },
+    );
   });
 }
 
@@ -62,7 +74,12 @@ export function runShell(script: string, options: RunOptions = {}): CliResult {
   });
   const reported = /^warren-exit=(\d+)$/m.exec(run.stderr ?? '');
   const stderr = (run.stderr ?? '').replace(/^warren-exit=\d+\n?/m, '');
-  return { code: reported ? Number(reported[1]) : run.status, stdout: run.stdout, stderr, timedOut: (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' };
+  return {
+    code: reported ? Number(reported[1]) : run.status,
+    stdout: run.stdout,
+    stderr,
+    timedOut: (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT',
+  };
 }
 
 /** What a stack trace looks like in Node's output. */

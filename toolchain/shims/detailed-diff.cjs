@@ -57,7 +57,11 @@ function addDetailedDiff(request, resp) {
   for (const [path, kind] of out) {
     const top = path.split(/[.[]/)[0];
     const diff = new provproto.PropertyDiff();
-    diff.setKind(replaces.has(top) ? { [Kind.ADD]: Kind.ADD_REPLACE, [Kind.DELETE]: Kind.DELETE_REPLACE, [Kind.UPDATE]: Kind.UPDATE_REPLACE }[kind] : kind);
+    diff.setKind(
+      replaces.has(top)
+        ? { [Kind.ADD]: Kind.ADD_REPLACE, [Kind.DELETE]: Kind.DELETE_REPLACE, [Kind.UPDATE]: Kind.UPDATE_REPLACE }[kind]
+        : kind,
+    );
     diff.setInputdiff(true);
     map.set(path, diff);
   }
@@ -83,7 +87,12 @@ function same(a, b) {
 
 function sorted(v) {
   if (Array.isArray(v)) return v.map(sorted);
-  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted(v[k])]),
+    );
   return v;
 }
 

@@ -41,7 +41,9 @@ const provider: pulumi.dynamic.ResourceProvider = {
       }
     }
     if (held.length > 0) {
-      throw plainError(`refusing to delete queues that hold messages: ${held.join(', ')}. Drain them, or set warren:allow.destroyNonEmpty: true in the stack config and run pulumi up, then destroy again.`);
+      throw plainError(
+        `refusing to delete queues that hold messages: ${held.join(', ')}. Drain them, or set warren:allow.destroyNonEmpty: true in the stack config and run pulumi up, then destroy again.`,
+      );
     }
   },
 };

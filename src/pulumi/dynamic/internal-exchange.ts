@@ -21,7 +21,11 @@ const FIELDS = ['vhost', 'name', 'type', 'durable', 'autoDelete', 'arguments'] a
 const provider: pulumi.dynamic.ResourceProvider = {
   async create(s: State) {
     await callApi(s.connection, 'PUT', `/exchanges/${seg(s.vhost)}/${seg(s.name)}`, {
-      type: s.type, durable: s.durable, auto_delete: s.autoDelete, internal: true, arguments: s.arguments,
+      type: s.type,
+      durable: s.durable,
+      auto_delete: s.autoDelete,
+      internal: true,
+      arguments: s.arguments,
     });
     return { id: `${s.vhost}/${s.name}`, outs: s };
   },
@@ -34,10 +38,17 @@ const provider: pulumi.dynamic.ResourceProvider = {
     return { outs: news };
   },
   async read(id, props: State) {
-    const { status, json } = await callApi(props.connection, 'GET', `/exchanges/${seg(props.vhost)}/${seg(props.name)}`);
+    const { status, json } = await callApi(
+      props.connection,
+      'GET',
+      `/exchanges/${seg(props.vhost)}/${seg(props.name)}`,
+    );
     if (status === 404) return { id: '', props: {} };
     const x = json as { type: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> };
-    return { id, props: { ...props, type: x.type, durable: x.durable, autoDelete: x.auto_delete, arguments: x.arguments } };
+    return {
+      id,
+      props: { ...props, type: x.type, durable: x.durable, autoDelete: x.auto_delete, arguments: x.arguments },
+    };
   },
   async delete(_id, props: State) {
     await callApi(props.connection, 'DELETE', `/exchanges/${seg(props.vhost)}/${seg(props.name)}`);
@@ -47,6 +58,13 @@ const provider: pulumi.dynamic.ResourceProvider = {
 export class InternalExchange extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   constructor(name: string, args: InternalExchangeInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args }, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'InternalExchange');
+    super(
+      provider,
+      name,
+      { ...args },
+      { ...opts, additionalSecretOutputs: ['connection'] },
+      'warren',
+      'InternalExchange',
+    );
   }
 }

@@ -22,7 +22,12 @@ export interface Connection {
 
 const ATTEMPTS = 3;
 
-export async function callApi(conn: Connection, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+export async function callApi(
+  conn: Connection,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const auth = 'Basic ' + Buffer.from(`${conn.username}:${conn.password}`).toString('base64');
   const timeout = deadline();
   const what = `RabbitMQ management API: ${method} ${path}`;
@@ -31,7 +36,10 @@ export async function callApi(conn: Connection, method: string, path: string, bo
     let text: string;
     try {
       ({ status, text } = await httpRequest(conn.url.replace(/\/+$/, '') + '/api' + path, conn.tls, {
-        method, headers: { authorization: auth, 'content-type': 'application/json' }, timeoutMs: timeout, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        method,
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        timeoutMs: timeout,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }));
     } catch (error) {
       if (attempt < ATTEMPTS) {
@@ -58,7 +66,10 @@ export async function callApi(conn: Connection, method: string, path: string, bo
  * state must take the new ones (an update): `pulumi destroy` reads only the
  * state, and would delete with credentials rotated away (pulumi/pulumi#9086).
  */
-export function connectionChanged(olds: { readonly connection: Connection }, news: { readonly connection: Connection }): boolean {
+export function connectionChanged(
+  olds: { readonly connection: Connection },
+  news: { readonly connection: Connection },
+): boolean {
   return JSON.stringify(olds.connection) !== JSON.stringify(news.connection);
 }
 

@@ -7,7 +7,12 @@ import { guardRefusals } from '../../plan/guard-rules.js';
 import type { GuardInputs } from '../../plan/plan-types.js';
 import { guardProvider } from './guard-provider.js';
 
-const provider = guardProvider<GuardInputs>({ id: 'queue-guard', property: 'queues', refusals: guardRefusals, shape: (s) => JSON.stringify(s.queues) + (s.granularity ? ` ${s.granularity}` : '') });
+const provider = guardProvider<GuardInputs>({
+  id: 'queue-guard',
+  property: 'queues',
+  refusals: guardRefusals,
+  shape: (s) => JSON.stringify(s.queues) + (s.granularity ? ` ${s.granularity}` : ''),
+});
 
 export class QueueGuard extends pulumi.dynamic.Resource {
   constructor(name: string, args: GuardInputs, opts?: pulumi.CustomResourceOptions) {

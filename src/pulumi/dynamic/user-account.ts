@@ -28,8 +28,14 @@ const provider = putProvider<State>({
   id: (s) => s.name,
   put: put,
   async diff(_id, olds: State, news: State) {
-    const changed = (['tags', 'passwordHash', 'algorithm'] as const).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: changed || olds.name !== news.name || connectionChanged(olds, news), replaces: olds.name !== news.name ? ['name'] : [], deleteBeforeReplace: true };
+    const changed = (['tags', 'passwordHash', 'algorithm'] as const).some(
+      (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+    );
+    return {
+      changes: changed || olds.name !== news.name || connectionChanged(olds, news),
+      replaces: olds.name !== news.name ? ['name'] : [],
+      deleteBeforeReplace: true,
+    };
   },
   async read(id, props: State) {
     const { status, json } = await callApi(props.connection, 'GET', `/users/${seg(props.name)}`);
@@ -45,6 +51,13 @@ const provider = putProvider<State>({
 
 export class UserAccount extends pulumi.dynamic.Resource {
   constructor(name: string, args: UserAccountInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection', 'passwordHash'] }, 'warren', 'UserAccount');
+    super(
+      provider,
+      name,
+      args,
+      { ...opts, additionalSecretOutputs: ['connection', 'passwordHash'] },
+      'warren',
+      'UserAccount',
+    );
   }
 }

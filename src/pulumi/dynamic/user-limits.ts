@@ -27,13 +27,18 @@ const provider = putProvider<State>({
   put: (s) => apply(s, s.limits),
   async diff(_id, olds: State, news: State) {
     const changed = JSON.stringify(olds.limits) !== JSON.stringify(news.limits);
-    return { changes: changed || olds.user !== news.user || connectionChanged(olds, news), replaces: olds.user !== news.user ? ['user'] : [] };
+    return {
+      changes: changed || olds.user !== news.user || connectionChanged(olds, news),
+      replaces: olds.user !== news.user ? ['user'] : [],
+    };
   },
   async read(id, props: State) {
     const { status, json } = await callApi(props.connection, 'GET', `/user-limits/${seg(props.user)}`);
     if (status === 404) return { id, props: { ...props, limits: {} } };
     const value = ((json as { value?: Record<string, number> }[] | undefined) ?? [])[0]?.value ?? {};
-    const limits = JSON.parse(JSON.stringify({ maxConnections: value['max-connections'], maxChannels: value['max-channels'] }));
+    const limits = JSON.parse(
+      JSON.stringify({ maxConnections: value['max-connections'], maxChannels: value['max-channels'] }),
+    );
     return { id, props: { ...props, limits } };
   },
   async delete(_id, props: State) {

@@ -16,7 +16,15 @@
 //   (declarationConflicts) before it changes anything.
 import * as pulumi from '@pulumi/pulumi';
 import { brokerBindingKey, canonical, fromBrokerRow } from '../../model/binding-identity.js';
-import { declarationConflicts, isEmpty, liveObjects, objectChanges, protectRefusals, toDefinitions, type LiveVhost } from '../../plan/vhost-object-changes.js';
+import {
+  declarationConflicts,
+  isEmpty,
+  liveObjects,
+  objectChanges,
+  protectRefusals,
+  toDefinitions,
+  type LiveVhost,
+} from '../../plan/vhost-object-changes.js';
 import { emptyObjects, OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
@@ -28,7 +36,12 @@ export interface VHostObjectsInputs {
   readonly protectedQueues: readonly string[];
 }
 
-interface State { connection: Connection; vhost: string; objects: VHostObjects; protectedQueues: string[] }
+interface State {
+  connection: Connection;
+  vhost: string;
+  objects: VHostObjects;
+  protectedQueues: string[];
+}
 
 /**
  * Objects per definitions request, so that each request stays well inside the
@@ -37,26 +50,39 @@ interface State { connection: Connection; vhost: string; objects: VHostObjects; 
  * a Raft member and syncs its log), and policies, exchanges and bindings by
  * the thousand.
  */
-const CHUNK: Record<string, number> = { parameters: 1000, policies: 1000, exchanges: 1000, queues: 100, bindings: 1000 };
+const CHUNK: Record<string, number> = {
+  parameters: 1000,
+  policies: 1000,
+  exchanges: 1000,
+  queues: 100,
+  bindings: 1000,
+};
 
 const provider: pulumi.dynamic.ResourceProvider = {
   async check(olds: Partial<State> | undefined, news: State) {
     const before = olds?.objects ? olds : undefined;
-    const refusals = before ? protectRefusals(news.vhost, before.objects!, before.protectedQueues ?? [], news.objects, news.protectedQueues) : [];
+    const refusals = before
+      ? protectRefusals(news.vhost, before.objects!, before.protectedQueues ?? [], news.objects, news.protectedQueues)
+      : [];
     return { inputs: news, failures: refusals.map((reason) => ({ property: 'objects', reason })) };
   },
   async create(s: State) {
     const live = await readLive(s.connection, s.vhost);
     const conflicts = declarationConflicts(s.vhost, s.objects, live);
     if (conflicts.length > 0) {
-      throw plainError(`vhost ${s.vhost}: nothing was changed; these objects exist on the broker with another declaration (adopt them as they are, e.g. with warren import, or delete them by hand): ${conflicts.join('; ')}`);
+      throw plainError(
+        `vhost ${s.vhost}: nothing was changed; these objects exist on the broker with another declaration (adopt them as they are, e.g. with warren import, or delete them by hand): ${conflicts.join('; ')}`,
+      );
     }
     await declare(s.connection, s.vhost, s.objects);
     return { id: s.vhost, outs: s };
   },
   async diff(_id, olds: State, news: State) {
-    const changes = olds.vhost !== news.vhost || connectionChanged(olds, news) || canonical(olds.protectedQueues) !== canonical(news.protectedQueues)
-      || OBJECT_KINDS.some((k) => canonical(olds.objects?.[k] ?? {}) !== canonical(news.objects[k]));
+    const changes =
+      olds.vhost !== news.vhost ||
+      connectionChanged(olds, news) ||
+      canonical(olds.protectedQueues) !== canonical(news.protectedQueues) ||
+      OBJECT_KINDS.some((k) => canonical(olds.objects?.[k] ?? {}) !== canonical(news.objects[k]));
     return { changes, replaces: olds.vhost !== news.vhost ? ['vhost'] : [], deleteBeforeReplace: true };
   },
   async update(_id, olds: State, news: State) {
@@ -83,12 +109,18 @@ async function declare(conn: Connection, vhost: string, objects: VHostObjects): 
   for (const kind of ['parameters', 'policies', 'exchanges', 'queues', 'bindings']) {
     const list = definitions[kind] ?? [];
     const size = CHUNK[kind]!;
-    for (let i = 0; i < list.length; i += size) await callApi(conn, 'POST', `/definitions/${seg(vhost)}`, { [kind]: list.slice(i, i + size) });
+    for (let i = 0; i < list.length; i += size)
+      await callApi(conn, 'POST', `/definitions/${seg(vhost)}`, { [kind]: list.slice(i, i + size) });
   }
 }
 
 /** Deletes by kind, bindings first; a binding is found by its identity among the live ones (its properties key is the broker's). */
-async function remove(conn: Connection, vhost: string, deletes: { readonly [K in (typeof OBJECT_KINDS)[number]]: readonly string[] }, known: VHostObjects): Promise<void> {
+async function remove(
+  conn: Connection,
+  vhost: string,
+  deletes: { readonly [K in (typeof OBJECT_KINDS)[number]]: readonly string[] },
+  known: VHostObjects,
+): Promise<void> {
   if (deletes.bindings.length > 0) {
     const { json } = await callApi(conn, 'GET', `/bindings/${seg(vhost)}`);
     const live = new Map(((json ?? []) as LiveBinding[]).map((b) => [brokerBindingKey(fromBrokerRow(b)), b]));
@@ -96,23 +128,41 @@ async function remove(conn: Connection, vhost: string, deletes: { readonly [K in
       const b = live.get(brokerBindingKey(known.bindings[key]!));
       if (!b) continue; // already gone
       const type = b.destination_type === 'queue' ? 'q' : 'e';
-      await callApi(conn, 'DELETE', `/bindings/${seg(vhost)}/e/${seg(b.source)}/${type}/${seg(b.destination)}/${seg(b.properties_key)}`);
+      await callApi(
+        conn,
+        'DELETE',
+        `/bindings/${seg(vhost)}/e/${seg(b.source)}/${type}/${seg(b.destination)}/${seg(b.properties_key)}`,
+      );
     }
   }
   for (const name of deletes.queues) await callApi(conn, 'DELETE', `/queues/${seg(vhost)}/${seg(name)}`);
   for (const name of deletes.exchanges) await callApi(conn, 'DELETE', `/exchanges/${seg(vhost)}/${seg(name)}`);
   for (const name of deletes.policies) await callApi(conn, 'DELETE', `/policies/${seg(vhost)}/${seg(name)}`);
-  for (const name of deletes.operatorPolicies) await callApi(conn, 'DELETE', `/operator-policies/${seg(vhost)}/${seg(name)}`);
+  for (const name of deletes.operatorPolicies)
+    await callApi(conn, 'DELETE', `/operator-policies/${seg(vhost)}/${seg(name)}`);
 }
 
-type LiveBinding = { source: string; destination: string; destination_type: string; routing_key: string; arguments?: Record<string, unknown>; properties_key: string };
+type LiveBinding = {
+  source: string;
+  destination: string;
+  destination_type: string;
+  routing_key: string;
+  arguments?: Record<string, unknown>;
+  properties_key: string;
+};
 
 /** The vhost's objects in two requests: its definitions, and its operator policies (not part of them). A vhost that is gone holds nothing. */
 async function readLive(conn: Connection, vhost: string): Promise<LiveVhost> {
-  const [definitions, operator] = await Promise.all([callApi(conn, 'GET', `/definitions/${seg(vhost)}`), callApi(conn, 'GET', `/operator-policies/${seg(vhost)}`)]);
-  const d = (definitions.status === 404 ? {} : definitions.json ?? {}) as Partial<LiveVhost>;
+  const [definitions, operator] = await Promise.all([
+    callApi(conn, 'GET', `/definitions/${seg(vhost)}`),
+    callApi(conn, 'GET', `/operator-policies/${seg(vhost)}`),
+  ]);
+  const d = (definitions.status === 404 ? {} : (definitions.json ?? {})) as Partial<LiveVhost>;
   return {
-    exchanges: d.exchanges ?? [], queues: d.queues ?? [], bindings: d.bindings ?? [], policies: d.policies ?? [],
+    exchanges: d.exchanges ?? [],
+    queues: d.queues ?? [],
+    bindings: d.bindings ?? [],
+    policies: d.policies ?? [],
     operatorPolicies: operator.status === 404 ? [] : ((operator.json ?? []) as LiveVhost['operatorPolicies']),
   };
 }

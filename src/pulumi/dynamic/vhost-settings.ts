@@ -37,7 +37,10 @@ const provider = putProvider<State>({
   async diff(_id, olds: State, news: State) {
     const keys = ['description', 'tags', 'defaultQueueType', 'limits'] as const;
     const changes = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: changes.length > 0 || olds.vhost !== news.vhost || connectionChanged(olds, news), replaces: olds.vhost !== news.vhost ? ['vhost'] : [] };
+    return {
+      changes: changes.length > 0 || olds.vhost !== news.vhost || connectionChanged(olds, news),
+      replaces: olds.vhost !== news.vhost ? ['vhost'] : [],
+    };
   },
   async read(id, props: State) {
     const { status, json } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
@@ -47,7 +50,10 @@ const provider = putProvider<State>({
     const limits = await callApi(props.connection, 'GET', `/vhost-limits/${seg(props.vhost)}`);
     const value = ((limits.json as { value?: Record<string, number> }[] | undefined) ?? [])[0]?.value ?? {};
     const read = { maxConnections: value['max-connections'], maxQueues: value['max-queues'] };
-    return { id, props: { ...props, description: v.description ?? '', tags, limits: JSON.parse(JSON.stringify(read)) } };
+    return {
+      id,
+      props: { ...props, description: v.description ?? '', tags, limits: JSON.parse(JSON.stringify(read)) },
+    };
   },
   async delete(_id, props: State) {
     // Clearing must not re-create a vhost that is already gone.

@@ -7,7 +7,9 @@ import { clusterGuardRefusals, type ClusterGuardInputs } from '../../cluster/clu
 import { guardProvider } from '../dynamic/guard-provider.js';
 
 const provider = guardProvider<ClusterGuardInputs>({
-  id: 'cluster-guard', property: 'replicas', refusals: clusterGuardRefusals,
+  id: 'cluster-guard',
+  property: 'replicas',
+  refusals: clusterGuardRefusals,
   shape: (s) => JSON.stringify([s.namespace, s.name, s.replicas, s.storage.size, s.storage.storageClass ?? '']),
 });
 

@@ -21,11 +21,20 @@ export interface ClusterMaintenanceInputs {
   readonly name: string;
 }
 
-interface State { connection: Connection; revision: string; namespace: string; name: string }
+interface State {
+  connection: Connection;
+  revision: string;
+  namespace: string;
+  name: string;
+}
 
 async function afterRoll(s: State): Promise<void> {
   await callApi(s.connection, 'POST', '/rebalance/queues');
-  const flags = ((await callApi(s.connection, 'GET', '/feature-flags')).json ?? []) as { name: string; state: string; stability: string }[];
+  const flags = ((await callApi(s.connection, 'GET', '/feature-flags')).json ?? []) as {
+    name: string;
+    state: string;
+    stability: string;
+  }[];
   for (const flag of flags.filter((f) => f.state === 'disabled' && f.stability === 'stable')) {
     await callApi(s.connection, 'PUT', `/feature-flags/${seg(flag.name)}/enable`, {});
   }
@@ -49,8 +58,10 @@ const provider: pulumi.dynamic.ResourceProvider = {
     try {
       await callApi(s.connection, 'PUT', `/global-parameters/${seg(DECOMMISSION_PARAMETER)}`, { value: 'true' });
     } catch (e) {
-      throw plainError(`cannot mark cluster ${s.namespace}/${s.name} for deletion (${(e as Error).message}): its stopping nodes would wait for their quorum queues for up to terminationGracePeriodSeconds. ` +
-        `Mark its pods instead: kubectl -n ${s.namespace} label pods -l app.kubernetes.io/instance=${s.name} ${SKIP_PRESTOP_LABEL}=true; then delete this resource from the state (pulumi state delete) and run destroy again.`);
+      throw plainError(
+        `cannot mark cluster ${s.namespace}/${s.name} for deletion (${(e as Error).message}): its stopping nodes would wait for their quorum queues for up to terminationGracePeriodSeconds. ` +
+          `Mark its pods instead: kubectl -n ${s.namespace} label pods -l app.kubernetes.io/instance=${s.name} ${SKIP_PRESTOP_LABEL}=true; then delete this resource from the state (pulumi state delete) and run destroy again.`,
+      );
     }
   },
 };

@@ -77,13 +77,28 @@ export class RabbitCluster extends pulumi.ComponentResource {
     super('warren:kubernetes:RabbitCluster', name, {}, opts);
     const { provider } = options;
     // First of all: refuses a scale-down or re-creation the stack does not allow, before any object changes.
-    const guard = new ClusterGuard(`${name}/guard`, {
-      namespace: plan.namespace, name: plan.name, replicas: plan.statefulSet.replicas, storage: { ...plan.statefulSet.storage },
-      allowReplace: options.allow?.allowReplace ?? false, ...(options.allow?.allowScaleDownTo !== undefined ? { allowScaleDownTo: options.allow.allowScaleDownTo } : {}),
-    }, { parent: this });
+    const guard = new ClusterGuard(
+      `${name}/guard`,
+      {
+        namespace: plan.namespace,
+        name: plan.name,
+        replicas: plan.statefulSet.replicas,
+        storage: { ...plan.statefulSet.storage },
+        allowReplace: options.allow?.allowReplace ?? false,
+        ...(options.allow?.allowScaleDownTo !== undefined ? { allowScaleDownTo: options.allow.allowScaleDownTo } : {}),
+      },
+      { parent: this },
+    );
     // A new cookie would split a rolling cluster; a new password would not reach RabbitMQ (first boot only).
-    const password = options.credentials?.password ?? new GeneratedSecret(`${name}/password`, { bytes: plan.secretBytes }, { parent: this, protect: plan.protect }).value;
-    const cookie = new GeneratedSecret(`${name}/cookie`, { bytes: plan.secretBytes }, { parent: this, protect: plan.protect });
+    const password =
+      options.credentials?.password ??
+      new GeneratedSecret(`${name}/password`, { bytes: plan.secretBytes }, { parent: this, protect: plan.protect })
+        .value;
+    const cookie = new GeneratedSecret(
+      `${name}/cookie`,
+      { bytes: plan.secretBytes },
+      { parent: this, protect: plan.protect },
+    );
     const username = options.credentials?.username ?? plan.username;
     const r: Partial<Record<Role, pulumi.CustomResource>> = {};
     const manifests = clusterManifests({ ...plan, username }, { password, cookie: cookie.value });
@@ -93,10 +108,17 @@ export class RabbitCluster extends pulumi.ComponentResource {
     // Plain data: the pods read the secrets from the Secrets, so the StatefulSet's spec holds none.
     const spec = manifests.find((m) => m.role === 'statefulSet')!.object.spec;
     const revision = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
-    this.rollout = new RolloutWait(`${name}/rollout`, {
-      access: pulumi.secret(options.kubeAccess), namespace: plan.namespace, name: plan.name, revision,
-      timeoutMinutes: Number.parseInt(plan.statefulSet.timeouts.update, 10),
-    }, { parent: this, dependsOn: [this.ready] });
+    this.rollout = new RolloutWait(
+      `${name}/rollout`,
+      {
+        access: pulumi.secret(options.kubeAccess),
+        namespace: plan.namespace,
+        name: plan.name,
+        revision,
+        timeoutMinutes: Number.parseInt(plan.statefulSet.timeouts.update, 10),
+      },
+      { parent: this, dependsOn: [this.ready] },
+    );
     // Known in preview (a URN is), resolved only once the roll is complete, and
     // carrying the rollout wait as a dependency: whatever connects through it waits.
     this.managementUrl = this.rollout.urn.apply(() => plan.managementUrl);
@@ -104,17 +126,42 @@ export class RabbitCluster extends pulumi.ComponentResource {
     this.password = password;
     if (options.maintain) {
       const connection = pulumi.output({ url: this.managementUrl, username: this.username, password });
-      this.maintenance = new ClusterMaintenance(`${name}/maintenance`, { connection, revision, namespace: plan.namespace, name: plan.name }, { parent: this, dependsOn: [this.rollout] });
+      this.maintenance = new ClusterMaintenance(
+        `${name}/maintenance`,
+        { connection, revision, namespace: plan.namespace, name: plan.name },
+        { parent: this, dependsOn: [this.rollout] },
+      );
     }
     this.registerOutputs({ managementUrl: this.managementUrl, username: this.username, password: this.password });
   }
 
-  private create(name: string, m: Manifest, plan: ClusterPlan, provider: k8s.Provider, made: Partial<Record<Role, pulumi.CustomResource>>, guard: ClusterGuard): pulumi.CustomResource {
+  private create(
+    name: string,
+    m: Manifest,
+    plan: ClusterPlan,
+    provider: k8s.Provider,
+    made: Partial<Record<Role, pulumi.CustomResource>>,
+    guard: ClusterGuard,
+  ): pulumi.CustomResource {
     const [suffix, factory] = KINDS[m.role];
-    const needs = [guard, ...[...(m.role === 'namespace' ? [] : ['namespace' as Role]), ...(NEEDS[m.role] ?? [])].flatMap((role) => (made[role] ? [made[role]!] : []))];
+    const needs = [
+      guard,
+      ...[...(m.role === 'namespace' ? [] : ['namespace' as Role]), ...(NEEDS[m.role] ?? [])].flatMap((role) =>
+        made[role] ? [made[role]!] : [],
+      ),
+    ];
     const protect = plan.protect && (m.role === 'namespace' || m.role === 'statefulSet');
-    const timeouts = m.role === 'statefulSet' ? { customTimeouts: { create: plan.statefulSet.timeouts.create, update: plan.statefulSet.timeouts.update } } : {};
-    return factory(`${name}/${suffix}`, forced(m.object) as never, { parent: this, provider, dependsOn: needs, protect, ...timeouts });
+    const timeouts =
+      m.role === 'statefulSet'
+        ? { customTimeouts: { create: plan.statefulSet.timeouts.create, update: plan.statefulSet.timeouts.update } }
+        : {};
+    return factory(`${name}/${suffix}`, forced(m.object) as never, {
+      parent: this,
+      provider,
+      dependsOn: needs,
+      protect,
+      ...timeouts,
+    });
   }
 }
 
@@ -124,5 +171,8 @@ export class RabbitCluster extends pulumi.ComponentResource {
  * apply would otherwise stop at the conflict with the editor's field manager).
  */
 function forced(object: Manifest['object']): Manifest['object'] {
-  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, 'pulumi.com/patchForce': 'true' } } };
+  return {
+    ...object,
+    metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, 'pulumi.com/patchForce': 'true' } },
+  };
 }

@@ -43,6 +43,13 @@ export class GeneratedSecret extends pulumi.dynamic.Resource {
   declare readonly bytes: pulumi.Output<number>;
 
   constructor(name: string, args: GeneratedSecretInputs, opts?: pulumi.CustomResourceOptions) {
-    super(generatedSecretProvider, name, { ...args, value: undefined }, { ...opts, additionalSecretOutputs: ['value'] }, 'warren', 'GeneratedSecret');
+    super(
+      generatedSecretProvider,
+      name,
+      { ...args, value: undefined },
+      { ...opts, additionalSecretOutputs: ['value'] },
+      'warren',
+      'GeneratedSecret',
+    );
   }
 }

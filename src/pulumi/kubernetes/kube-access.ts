@@ -36,10 +36,14 @@ export function kubeAccess(text: string, base = process.cwd()): { access?: KubeA
   const context = doc.contexts?.find((c) => c.name === doc['current-context'])?.context;
   const cluster = doc.clusters?.find((c) => c.name === context?.cluster)?.cluster;
   const user = doc.users?.find((u) => u.name === context?.user)?.user ?? {};
-  if (!cluster || typeof cluster.server !== 'string') return { reason: 'the kubeconfig has no current context with a cluster server' };
-  if (user.exec || user['auth-provider']) return { reason: 'the kubeconfig user gets credentials from a helper program (exec or auth-provider)' };
-  const file = (name: unknown) => (typeof name === 'string' ? readFileSync(isAbsolute(name) ? name : resolve(base, name), 'utf8') : undefined);
-  const data = (value: unknown) => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined);
+  if (!cluster || typeof cluster.server !== 'string')
+    return { reason: 'the kubeconfig has no current context with a cluster server' };
+  if (user.exec || user['auth-provider'])
+    return { reason: 'the kubeconfig user gets credentials from a helper program (exec or auth-provider)' };
+  const file = (name: unknown) =>
+    typeof name === 'string' ? readFileSync(isAbsolute(name) ? name : resolve(base, name), 'utf8') : undefined;
+  const data = (value: unknown) =>
+    typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined;
   try {
     const access: KubeAccess = {
       server: cluster.server,

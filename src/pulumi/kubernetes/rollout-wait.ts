@@ -21,12 +21,25 @@ export interface RolloutWaitInputs {
   readonly timeoutMinutes: number;
 }
 
-interface State { access?: KubeAccess; namespace: string; name: string; revision: string; timeoutMinutes: number }
+interface State {
+  access?: KubeAccess;
+  namespace: string;
+  name: string;
+  revision: string;
+  timeoutMinutes: number;
+}
 
 interface Status {
   metadata?: { generation?: number };
   spec?: { replicas?: number };
-  status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; currentRevision?: string; updateRevision?: string };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    currentRevision?: string;
+    updateRevision?: string;
+  };
 }
 
 /** GET of one API path with the kubeconfig's credentials; the server URL may carry a path prefix (a proxy's). */
@@ -39,7 +52,8 @@ function get(access: KubeAccess, path: string): Promise<{ status: number; text: 
 function missing(s: Status): string | undefined {
   const want = s.spec?.replicas ?? 1;
   const st = s.status ?? {};
-  if ((st.observedGeneration ?? 0) < (s.metadata?.generation ?? 0)) return 'the StatefulSet controller has not seen the new spec yet';
+  if ((st.observedGeneration ?? 0) < (s.metadata?.generation ?? 0))
+    return 'the StatefulSet controller has not seen the new spec yet';
   if ((st.updatedReplicas ?? 0) < want) return `${st.updatedReplicas ?? 0}/${want} pods run the new revision`;
   if ((st.readyReplicas ?? 0) < want) return `${st.readyReplicas ?? 0}/${want} pods are ready`;
   if ((st.replicas ?? 0) !== want) return `${st.replicas ?? 0} pods exist, ${want} wanted`;
@@ -64,10 +78,12 @@ async function awaitRollout(s: State): Promise<void> {
       }
     } catch (e) {
       const error = e as Error & { cause?: { code?: string } };
-      last = `the Kubernetes API did not answer (${error.name === 'TimeoutError' ? 'no answer in 30 s' : error.cause?.code ?? error.message})`;
+      last = `the Kubernetes API did not answer (${error.name === 'TimeoutError' ? 'no answer in 30 s' : (error.cause?.code ?? error.message)})`;
     }
     if (Date.now() > end) {
-      throw plainError(`StatefulSet ${s.namespace}/${s.name} did not finish its roll in ${s.timeoutMinutes} minutes (rolloutTimeoutMinutes): ${last}. The pods keep rolling; run pulumi up again once they are ready.`);
+      throw plainError(
+        `StatefulSet ${s.namespace}/${s.name} did not finish its roll in ${s.timeoutMinutes} minutes (rolloutTimeoutMinutes): ${last}. The pods keep rolling; run pulumi up again once they are ready.`,
+      );
     }
     await new Promise((r) => setTimeout(r, 2000));
   }
@@ -79,7 +95,12 @@ const provider: pulumi.dynamic.ResourceProvider = {
     return { id: `${inputs.namespace}/${inputs.name}`, outs: inputs };
   },
   async diff(_id, olds: State, news: State) {
-    return { changes: olds.revision !== news.revision || JSON.stringify(olds.access ?? null) !== JSON.stringify(news.access ?? null) || olds.timeoutMinutes !== news.timeoutMinutes };
+    return {
+      changes:
+        olds.revision !== news.revision ||
+        JSON.stringify(olds.access ?? null) !== JSON.stringify(news.access ?? null) ||
+        olds.timeoutMinutes !== news.timeoutMinutes,
+    };
   },
   async update(_id, olds: State, news: State) {
     if (olds.revision !== news.revision) await awaitRollout(news);

@@ -27,7 +27,11 @@ export interface TrafficReport {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `url`: amqp://user:pass@host:port/vhost. The queue must exist (a durable, e.g. quorum, queue). */
-export function startTraffic(url: string, queue: string, intervalMs = 20): { stop(drainMs?: number): Promise<TrafficReport> } {
+export function startTraffic(
+  url: string,
+  queue: string,
+  intervalMs = 20,
+): { stop(drainMs?: number): Promise<TrafficReport> } {
   const confirmed = new Set<number>();
   const consumed = new Set<number>();
   const unflagged: number[] = [];
@@ -65,7 +69,9 @@ export function startTraffic(url: string, queue: string, intervalMs = 20): { sto
           const id = next++;
           try {
             await new Promise<void>((resolve, reject) => {
-              ch.publish('', queue, Buffer.from(String(id)), { persistent: true, messageId: String(id) }, (err) => (err ? reject(err) : resolve()));
+              ch.publish('', queue, Buffer.from(String(id)), { persistent: true, messageId: String(id) }, (err) =>
+                err ? reject(err) : resolve(),
+              );
             });
           } catch (e) {
             unconfirmed++;
@@ -136,8 +142,15 @@ export function startTraffic(url: string, queue: string, intervalMs = 20): { sto
       await consumer;
       await Promise.all(open.map(close));
       return {
-        confirmed: confirmed.size, lost: [...confirmed].filter((id) => !consumed.has(id)), duplicates, unflaggedDuplicates: unflagged,
-        unconfirmed, publisherReconnects, consumerReconnects, longestPublishGapMs: publishGap, longestConsumeGapMs: consumeGap,
+        confirmed: confirmed.size,
+        lost: [...confirmed].filter((id) => !consumed.has(id)),
+        duplicates,
+        unflaggedDuplicates: unflagged,
+        unconfirmed,
+        publisherReconnects,
+        consumerReconnects,
+        longestPublishGapMs: publishGap,
+        longestConsumeGapMs: consumeGap,
       };
     },
   };

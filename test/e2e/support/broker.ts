@@ -8,9 +8,16 @@ export type Api = <T = unknown>(path: string, method?: string, body?: unknown) =
 export function managementApi(base: string, user: string, password: string): Api {
   const auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
   return async <T>(path: string, method = 'GET', body?: unknown) => {
-    const request = () => fetch(base + path, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const request = () =>
+      fetch(base + path, {
+        method,
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     // A kept-alive connection the broker closed while the test waited for a long command fails once ("other side closed"): ask again on a new one.
-    const response = await request().catch((e: { cause?: { code?: string } }) => (e.cause?.code === 'UND_ERR_SOCKET' ? request() : Promise.reject(e)));
+    const response = await request().catch((e: { cause?: { code?: string } }) =>
+      e.cause?.code === 'UND_ERR_SOCKET' ? request() : Promise.reject(e),
+    );
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   };

@@ -32,33 +32,68 @@ export class E2EProject {
     mkdirSync(join(this.dir, 'stacks'));
     mkdirSync(this.stateDir);
     symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
-    writeFileSync(join(this.dir, 'package.json'), JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }));
-    writeFileSync(join(this.dir, 'index.js'), `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`);
+    writeFileSync(
+      join(this.dir, 'package.json'),
+      JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
+    );
+    writeFileSync(
+      join(this.dir, 'index.js'),
+      `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
+    );
     writeFileSync(join(this.dir, 'Pulumi.yaml'), 'name: warren-e2e\nruntime: nodejs\nstackConfigDir: stacks\n');
-    const files = topology ?? Object.fromEntries(readdirSync(join(ROOT, 'topology')).map((file) =>
-      [file, jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8')), prefix))]));
+    const files =
+      topology ??
+      Object.fromEntries(
+        readdirSync(join(ROOT, 'topology')).map((file) => [
+          file,
+          jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8')), prefix)),
+        ]),
+      );
     for (const [file, text] of Object.entries(files)) writeFileSync(join(this.dir, 'topology', file), text);
   }
 
   env(): NodeJS.ProcessEnv {
-    const toolchain = readFileSync(join(process.env.WARREN_CACHE_DIR ?? join(homedir(), '.cache/warren'), 'toolchain/env.sh'), 'utf8');
+    const toolchain = readFileSync(
+      join(process.env.WARREN_CACHE_DIR ?? join(homedir(), '.cache/warren'), 'toolchain/env.sh'),
+      'utf8',
+    );
     const path = /export PATH="([^"]*)\$PATH"/.exec(toolchain)![1];
     return {
-      ...process.env, PATH: `${path}${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${this.stateDir}?metadata=skip`, PULUMI_CONFIG_PASSPHRASE: 'warren-e2e',
-      PULUMI_SKIP_UPDATE_CHECK: 'true', PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true', PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+      ...process.env,
+      PATH: `${path}${process.env.PATH}`,
+      PULUMI_BACKEND_URL: `file://${this.stateDir}?metadata=skip`,
+      PULUMI_CONFIG_PASSPHRASE: 'warren-e2e',
+      PULUMI_SKIP_UPDATE_CHECK: 'true',
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       PULUMI_HOME: process.env.PULUMI_HOME ?? join(homedir(), '.pulumi'),
     };
   }
 
   pulumi(...args: string[]): Run {
-    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
+    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], {
+      cwd: this.dir,
+      env: this.env(),
+      encoding: 'utf8',
+      timeout: 600_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return { code: run.status, output: `${run.stdout}\n${run.stderr}` };
   }
 
   /** A command's standard output alone, for machine-read output (`stack export`, `stack output --json`); throws when it fails. */
   stdout(...args: string[]): string {
-    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), encoding: 'utf8', timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
-    if (run.status !== 0) throw new Error(`pulumi ${args.join(' ')} failed (exit ${run.status}${run.error ? `, ${run.error.message}` : ""}):\n${run.stderr.slice(-4000)}`);
+    const run = spawnSync('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], {
+      cwd: this.dir,
+      env: this.env(),
+      encoding: 'utf8',
+      timeout: 600_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    if (run.status !== 0)
+      throw new Error(
+        `pulumi ${args.join(' ')} failed (exit ${run.status}${run.error ? `, ${run.error.message}` : ''}):\n${run.stderr.slice(-4000)}`,
+      );
     return run.stdout;
   }
 
@@ -69,7 +104,11 @@ export class E2EProject {
 
   /** Like pulumiAsync(), in a process group of its own: kill() ends the CLI and every plugin it started at once, as a crash would. */
   pulumiStart(...args: string[]): { done: Promise<Run>; kill: () => void } {
-    const child = spawn('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], { cwd: this.dir, env: this.env(), detached: true });
+    const child = spawn('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], {
+      cwd: this.dir,
+      env: this.env(),
+      detached: true,
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -85,7 +124,11 @@ export class E2EProject {
   /** Creates the stack with the local broker's credentials and fresh user passwords. */
   init(): void {
     expectOk(this.pulumi('stack', 'init'), 'stack init');
-    this.setConfig({ 'warren:topology': ['topology/'], 'warren:managementUrl': 'http://127.0.0.1:15672', 'warren:managementUser': 'guest' });
+    this.setConfig({
+      'warren:topology': ['topology/'],
+      'warren:managementUrl': 'http://127.0.0.1:15672',
+      'warren:managementUser': 'guest',
+    });
     for (const key of ['managementPassword', 'orderServicePassword', 'notificationServicePassword', 'workerPassword']) {
       const value = key === 'managementPassword' ? 'guest' : `pw-${randomBytes(12).toString('hex')}`;
       this.passwords[key] = value;
@@ -118,7 +161,9 @@ export class E2EProject {
   /** Every file of the state backend, concatenated. */
   stateText(): string {
     const read = (dir: string): string =>
-      readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? read(join(dir, e.name)) : readFileSync(join(dir, e.name), 'latin1'))).join('\n');
+      readdirSync(dir, { withFileTypes: true })
+        .map((e) => (e.isDirectory() ? read(join(dir, e.name)) : readFileSync(join(dir, e.name), 'latin1')))
+        .join('\n');
     return read(this.stateDir);
   }
 }
@@ -131,11 +176,19 @@ export function expectOk(run: Run, what: string): Run {
 /** The topology with vhosts and users renamed, wherever they are named. */
 function renamed(doc: unknown, prefix: string): unknown {
   const d = doc as { vhosts?: Record<string, unknown>; users?: Record<string, Record<string, unknown>> };
-  const rekey = <T>(map: Record<string, T> | undefined) => (map ? Object.fromEntries(Object.entries(map).map(([k, v]) => [prefix + k, v])) : undefined);
+  const rekey = <T>(map: Record<string, T> | undefined) =>
+    map ? Object.fromEntries(Object.entries(map).map(([k, v]) => [prefix + k, v])) : undefined;
   const users = d.users
-    ? Object.fromEntries(Object.entries(d.users).map(([name, u]) => [prefix + name, { ...u,
-      ...(u.permissions ? { permissions: rekey(u.permissions as Record<string, unknown>) } : {}),
-      ...(u.topicPermissions ? { topicPermissions: rekey(u.topicPermissions as Record<string, unknown>) } : {}) }]))
+    ? Object.fromEntries(
+        Object.entries(d.users).map(([name, u]) => [
+          prefix + name,
+          {
+            ...u,
+            ...(u.permissions ? { permissions: rekey(u.permissions as Record<string, unknown>) } : {}),
+            ...(u.topicPermissions ? { topicPermissions: rekey(u.topicPermissions as Record<string, unknown>) } : {}),
+          },
+        ]),
+      )
     : undefined;
   return JSON.parse(JSON.stringify({ ...d, vhosts: rekey(d.vhosts), users }));
 }

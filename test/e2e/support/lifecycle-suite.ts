@@ -6,10 +6,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connect, enc, eventually, messageCount } from './broker.js';
 import { E2EProject, expectOk } from './e2e-project.js';
-import { deadLettersExpired, deadLettersRejectedAndOverLimit, keepsOrderServiceInItsPermissions, routesLogs, routesShopMessages } from './seed-scenarios.js';
+import {
+  deadLettersExpired,
+  deadLettersRejectedAndOverLimit,
+  keepsOrderServiceInItsPermissions,
+  routesLogs,
+  routesShopMessages,
+} from './seed-scenarios.js';
 
-interface Queue { name: string; type: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown>; policy?: string; effective_policy_definition?: Record<string, unknown> }
-interface Binding { source: string; destination: string; destination_type: string; routing_key: string; arguments: Record<string, unknown> }
+interface Queue {
+  name: string;
+  type: string;
+  durable: boolean;
+  auto_delete: boolean;
+  arguments: Record<string, unknown>;
+  policy?: string;
+  effective_policy_definition?: Record<string, unknown>;
+}
+interface Binding {
+  source: string;
+  destination: string;
+  destination_type: string;
+  routing_key: string;
+  arguments: Record<string, unknown>;
+}
 
 export interface LifecycleOptions {
   /** Prefix of the vhosts and users, distinct per suite: suites run side by side on one broker. */
@@ -27,8 +47,13 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
   const project = new E2EProject(undefined, PREFIX);
   const VHOSTS = [SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`, CRASH];
   const BURST = `${PREFIX}burst`;
-  const burst = { [BURST]: { exchanges: { in: { type: 'direct' } }, queues: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`q${i}`, { messageTtl: '1h' }])),
-    bindings: Array.from({ length: 40 }, (_, i) => ({ from: 'in', to: `q${i}`, key: `k${i}` })) } };
+  const burst = {
+    [BURST]: {
+      exchanges: { in: { type: 'direct' } },
+      queues: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`q${i}`, { messageTtl: '1h' }])),
+      bindings: Array.from({ length: 40 }, (_, i) => ({ from: 'in', to: `q${i}`, key: `k${i}` })),
+    },
+  };
   /** The stack's config besides the topology's overrides. */
   const base = granularity ? { 'warren:granularity': granularity } : {};
 
@@ -50,46 +75,120 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
 
       const vhost = (await api<{ description: string; tags: string[] }>(`/vhosts/${SHOP}`)).body;
       expect(vhost).toMatchObject({ description: 'Order processing', tags: ['production'] });
-      expect((await api<{ value: object }[]>(`/vhost-limits/${SHOP}`)).body[0]!.value).toEqual({ 'max-connections': 500, 'max-queues': 1000 });
+      expect((await api<{ value: object }[]>(`/vhost-limits/${SHOP}`)).body[0]!.value).toEqual({
+        'max-connections': 500,
+        'max-queues': 1000,
+      });
 
       // The management API reports policies from statistics collected every few seconds.
       const queues = await eventually(async () => {
         const list = (await api<Queue[]>(`/queues/${SHOP}`)).body;
-        return list.find((q) => q.name === 'order_processor')?.effective_policy_definition?.['message-ttl'] ? list : undefined;
+        return list.find((q) => q.name === 'order_processor')?.effective_policy_definition?.['message-ttl']
+          ? list
+          : undefined;
       });
-      expect(queues.map((q) => q.name).sort()).toEqual(['all_orders', 'csv_reports', 'email_notifications', 'email_notifications_failed', 'order_processor',
-        'order_processor.dead', 'pdf_reports', 'push_notifications', 'sms_notifications', 'unrouted_orders', 'us_orders']);
+      expect(queues.map((q) => q.name).sort()).toEqual([
+        'all_orders',
+        'csv_reports',
+        'email_notifications',
+        'email_notifications_failed',
+        'order_processor',
+        'order_processor.dead',
+        'pdf_reports',
+        'push_notifications',
+        'sms_notifications',
+        'unrouted_orders',
+        'us_orders',
+      ]);
       const processor = queues.find((q) => q.name === 'order_processor')!;
-      expect(processor).toMatchObject({ type: 'quorum', durable: true, auto_delete: false, arguments: { 'x-queue-type': 'quorum' }, policy: 'warren.queue.order_processor' });
+      expect(processor).toMatchObject({
+        type: 'quorum',
+        durable: true,
+        auto_delete: false,
+        arguments: { 'x-queue-type': 'quorum' },
+        policy: 'warren.queue.order_processor',
+      });
       // Settings applied through the queue's policy are in effect (and the operator policy is merged by the broker).
-      expect(processor.effective_policy_definition).toMatchObject({ 'message-ttl': 60000, 'delivery-limit': 5, 'dead-letter-exchange': 'dlx', 'dead-letter-routing-key': 'order_processor.dead', 'max-length': 1000000 });
+      expect(processor.effective_policy_definition).toMatchObject({
+        'message-ttl': 60000,
+        'delivery-limit': 5,
+        'dead-letter-exchange': 'dlx',
+        'dead-letter-routing-key': 'order_processor.dead',
+        'max-length': 1000000,
+      });
 
-      const exchanges = (await api<{ name: string; type: string; arguments: object }[]>(`/exchanges/${SHOP}`)).body.filter((x) => x.name !== '' && !x.name.startsWith('amq.'));
-      expect(exchanges.map((x) => `${x.name}:${x.type}`).sort()).toEqual(['dlx:direct', 'notifications:fanout', 'orders:topic', 'reports:headers', 'unrouted:fanout']);
+      const exchanges = (
+        await api<{ name: string; type: string; arguments: object }[]>(`/exchanges/${SHOP}`)
+      ).body.filter((x) => x.name !== '' && !x.name.startsWith('amq.'));
+      expect(exchanges.map((x) => `${x.name}:${x.type}`).sort()).toEqual([
+        'dlx:direct',
+        'notifications:fanout',
+        'orders:topic',
+        'reports:headers',
+        'unrouted:fanout',
+      ]);
       expect(exchanges.find((x) => x.name === 'orders')!.arguments).toEqual({ 'alternate-exchange': 'unrouted' });
 
       const bindings = (await api<Binding[]>(`/bindings/${SHOP}`)).body.filter((b) => b.source !== '');
       expect(bindings.map((b) => `${b.source}>${b.destination}[${b.routing_key}]`).sort()).toEqual([
-        'dlx>email_notifications_failed[email_notifications_failed]', 'dlx>order_processor.dead[order_processor.dead]',
-        'notifications>email_notifications[]', 'notifications>push_notifications[]', 'notifications>sms_notifications[]',
-        'orders>all_orders[order.#]', 'orders>order_processor[order.created.*]', 'orders>us_orders[order.*.us]',
-        'reports>csv_reports[]', 'reports>pdf_reports[]', 'unrouted>unrouted_orders[]',
+        'dlx>email_notifications_failed[email_notifications_failed]',
+        'dlx>order_processor.dead[order_processor.dead]',
+        'notifications>email_notifications[]',
+        'notifications>push_notifications[]',
+        'notifications>sms_notifications[]',
+        'orders>all_orders[order.#]',
+        'orders>order_processor[order.created.*]',
+        'orders>us_orders[order.*.us]',
+        'reports>csv_reports[]',
+        'reports>pdf_reports[]',
+        'unrouted>unrouted_orders[]',
       ]);
-      expect(bindings.find((b) => b.destination === 'pdf_reports')!.arguments).toEqual({ format: 'pdf', type: 'report', 'x-match': 'all' });
+      expect(bindings.find((b) => b.destination === 'pdf_reports')!.arguments).toEqual({
+        format: 'pdf',
+        type: 'report',
+        'x-match': 'all',
+      });
 
       // Policies: the user's, plus warren's per-queue settings policies (documented), nothing else.
       const policies = (await api<{ name: string }[]>(`/policies/${SHOP}`)).body.map((p) => p.name).sort();
-      expect(policies).toEqual(['queue-length-cap', 'warren.queue.all_orders', 'warren.queue.email_notifications', 'warren.queue.order_processor',
-        'warren.queue.push_notifications', 'warren.queue.sms_notifications', 'warren.queue.unrouted_orders']);
-      expect((await api<{ name: string }[]>(`/operator-policies/${SHOP}`)).body.map((p) => p.name)).toEqual(['cap-length']);
+      expect(policies).toEqual([
+        'queue-length-cap',
+        'warren.queue.all_orders',
+        'warren.queue.email_notifications',
+        'warren.queue.order_processor',
+        'warren.queue.push_notifications',
+        'warren.queue.sms_notifications',
+        'warren.queue.unrouted_orders',
+      ]);
+      expect((await api<{ name: string }[]>(`/operator-policies/${SHOP}`)).body.map((p) => p.name)).toEqual([
+        'cap-length',
+      ]);
 
-      const users = (await api<{ name: string; tags: string[] }[]>('/users')).body.filter((u) => u.name.startsWith(PREFIX));
-      expect(users.map((u) => `${u.name}:${u.tags.join(',')}`).sort()).toEqual([`${PREFIX}notification-service:`, `${PREFIX}ops-readonly:monitoring`, `${PREFIX}order-service:`, `${PREFIX}worker:`]);
-      const perms = (await api<{ user: string; vhost: string; write: string }[]>(`/users/${PREFIX}order-service/permissions`)).body;
-      expect(perms).toEqual([expect.objectContaining({ vhost: SHOP, configure: '^$', write: '^orders$', read: '^order_processor$' })]);
-      const topic = (await api<{ exchange: string; write: string }[]>(`/users/${PREFIX}order-service/topic-permissions`)).body;
-      expect(topic).toEqual([expect.objectContaining({ vhost: SHOP, exchange: 'orders', write: '^order\\.', read: '^order\\.' })]);
-      expect((await api<{ value: object }[]>(`/user-limits/${PREFIX}order-service`)).body[0]!.value).toEqual({ 'max-connections': 50, 'max-channels': 200 });
+      const users = (await api<{ name: string; tags: string[] }[]>('/users')).body.filter((u) =>
+        u.name.startsWith(PREFIX),
+      );
+      expect(users.map((u) => `${u.name}:${u.tags.join(',')}`).sort()).toEqual([
+        `${PREFIX}notification-service:`,
+        `${PREFIX}ops-readonly:monitoring`,
+        `${PREFIX}order-service:`,
+        `${PREFIX}worker:`,
+      ]);
+      const perms = (
+        await api<{ user: string; vhost: string; write: string }[]>(`/users/${PREFIX}order-service/permissions`)
+      ).body;
+      expect(perms).toEqual([
+        expect.objectContaining({ vhost: SHOP, configure: '^$', write: '^orders$', read: '^order_processor$' }),
+      ]);
+      const topic = (
+        await api<{ exchange: string; write: string }[]>(`/users/${PREFIX}order-service/topic-permissions`)
+      ).body;
+      expect(topic).toEqual([
+        expect.objectContaining({ vhost: SHOP, exchange: 'orders', write: '^order\\.', read: '^order\\.' }),
+      ]);
+      expect((await api<{ value: object }[]>(`/user-limits/${PREFIX}order-service`)).body[0]!.value).toEqual({
+        'max-connections': 50,
+        'max-channels': 200,
+      });
     }, 600_000);
 
     it('a second up changes nothing, and preview reports no changes', () => {
@@ -115,13 +214,20 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
 
     it('dead-letters an expired message', async () => {
       // TTL 60s is long for a test: give this queue a short one through the stack's overrides.
-      project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' } } } } } });
+      project.setConfig({
+        'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' } } } } },
+      });
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up with a short TTL');
       await deadLettersExpired(connect, NAMES);
     }, 600_000);
 
     it('keeps users inside their permissions', async () => {
-      await keepsOrderServiceInItsPermissions(connect, NAMES, `${PREFIX}order-service`, project.passwords.orderServicePassword!);
+      await keepsOrderServiceInItsPermissions(
+        connect,
+        NAMES,
+        `${PREFIX}order-service`,
+        project.passwords.orderServicePassword!,
+      );
     }, 60_000);
   });
 
@@ -134,7 +240,18 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
       await ch.waitForConfirms();
       await conn.close();
       expect(await messageCount(SHOP, 'all_orders')).toBe(5);
-      project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' }, all_orders: { maxLength: 7000, messageTtl: '1h' } } } } } });
+      project.setConfig({
+        'warren:overrides': {
+          vhosts: {
+            [SHOP]: {
+              queues: {
+                email_notifications: { messageTtl: '300ms' },
+                all_orders: { maxLength: 7000, messageTtl: '1h' },
+              },
+            },
+          },
+        },
+      });
       // The reviewer's view names the object and the change, and nothing else.
       const diff = expectOk(project.pulumi('preview', '--diff'), 'preview --diff').output;
       expect(diff).toMatch(/max-length.*=>.*7000/);
@@ -147,11 +264,26 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
         const queue = (await api<Queue>(`/queues/${SHOP}/all_orders`)).body;
         return queue.effective_policy_definition?.['max-length'] === 7000 ? queue : undefined;
       });
-      expect(q.effective_policy_definition).toMatchObject({ 'max-length': 7000, 'message-ttl': 3_600_000, overflow: 'reject-publish' });
+      expect(q.effective_policy_definition).toMatchObject({
+        'max-length': 7000,
+        'message-ttl': 3_600_000,
+        overflow: 'reject-publish',
+      });
     }, 600_000);
 
     it('an immutable change is refused, naming the queue and the change, and the broker is untouched', async () => {
-      project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' }, all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' } } } } } });
+      project.setConfig({
+        'warren:overrides': {
+          vhosts: {
+            [SHOP]: {
+              queues: {
+                email_notifications: { messageTtl: '300ms' },
+                all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' },
+              },
+            },
+          },
+        },
+      });
       const refused = project.pulumi('up', '--yes', '--skip-preview');
       expect(refused.code).not.toBe(0);
       expect(refused.output).toContain(`queue ${SHOP}/queue/all_orders: arguments.x-queue-type "quorum" → "classic"`);
@@ -183,16 +315,29 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up after drift');
       expect((await api(`/queues/${SHOP}/csv_reports`)).status).toBe(200);
       expect((await api<Binding[]>(`/bindings/${SHOP}/e/reports/q/csv_reports`)).body).toHaveLength(1);
-      expect((await api<Binding[]>(`/bindings/${SHOP}/e/orders/q/us_orders`)).body.map((b) => b.routing_key)).toEqual(['order.*.us']);
+      expect((await api<Binding[]>(`/bindings/${SHOP}/e/orders/q/us_orders`)).body.map((b) => b.routing_key)).toEqual([
+        'order.*.us',
+      ]);
     }, 600_000);
   });
 
   // Registered only where asked (not skipped elsewhere): it stops the broker for every test running then.
   if (stopBroker) {
     describe('the broker stopped during an up', () => {
-
       it('fails with a clear error, and once the broker is back the next up converges with nothing duplicated', async () => {
-        project.setConfig({ 'warren:overrides': { vhosts: { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' }, all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' } } }, ...burst } } });
+        project.setConfig({
+          'warren:overrides': {
+            vhosts: {
+              [SHOP]: {
+                queues: {
+                  email_notifications: { messageTtl: '300ms' },
+                  all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' },
+                },
+              },
+              ...burst,
+            },
+          },
+        });
         const up = project.pulumiAsync('up', '--yes', '--skip-preview');
         try {
           await eventually(async () => ((await api(`/vhosts/${BURST}`)).status === 200 ? true : undefined), 60_000);
@@ -203,7 +348,10 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
           expect(failed.output).not.toMatch(/panic:|goroutine \d+ \[/);
         } finally {
           project.rabbitmqctl('start_app');
-          await eventually(async () => ((await api('/overview').catch(() => ({ status: 0 }))).status === 200 ? true : undefined), 120_000);
+          await eventually(
+            async () => ((await api('/overview').catch(() => ({ status: 0 }))).status === 200 ? true : undefined),
+            120_000,
+          );
         }
         const again = project.pulumi('up', '--yes', '--skip-preview');
         expectOk(again, 'up after the broker came back');
@@ -219,10 +367,23 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
 
   describe('a crash in the middle of an up', () => {
     const queues = Array.from({ length: 60 }, (_, i) => `q${i}`);
-    const crash = { [CRASH]: { exchanges: { in: { type: 'direct' } }, queues: Object.fromEntries(queues.map((q) => [q, { messageTtl: '1h' }])),
-      bindings: queues.map((q) => ({ from: 'in', to: q, key: q })) } };
+    const crash = {
+      [CRASH]: {
+        exchanges: { in: { type: 'direct' } },
+        queues: Object.fromEntries(queues.map((q) => [q, { messageTtl: '1h' }])),
+        bindings: queues.map((q) => ({ from: 'in', to: q, key: q })),
+      },
+    };
     // What the steps before left in the topology (the burst vhost when the broker was stopped).
-    const shop = { [SHOP]: { queues: { email_notifications: { messageTtl: '300ms' }, all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' } } }, ...(stopBroker ? burst : {}) };
+    const shop = {
+      [SHOP]: {
+        queues: {
+          email_notifications: { messageTtl: '300ms' },
+          all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' },
+        },
+      },
+      ...(stopBroker ? burst : {}),
+    };
     const ids = queues.map((q) => `${CRASH}/queue/${q}`);
 
     it('kill -9 of pulumi up halfway: cancel, then a plain up converges, with the state complete and nothing duplicated or lost', async () => {
@@ -237,17 +398,24 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
       // What the README tells users to do after a crash.
       expectOk(project.pulumi('cancel', '--yes'), 'cancel');
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up after the crash');
-      expectOk(project.pulumi('refresh', '--yes', '--skip-preview', '--clear-pending-creates'), 'refresh --clear-pending-creates');
+      expectOk(
+        project.pulumi('refresh', '--yes', '--skip-preview', '--clear-pending-creates'),
+        'refresh --clear-pending-creates',
+      );
       expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after recovery');
       // Every resource once in the state, and no pending operation left.
-      const state = JSON.parse(project.stdout('stack', 'export')) as { deployment: { resources: { urn: string }[]; pending_operations?: unknown[] } };
+      const state = JSON.parse(project.stdout('stack', 'export')) as {
+        deployment: { resources: { urn: string }[]; pending_operations?: unknown[] };
+      };
       const urns = state.deployment.resources.map((r) => r.urn);
       expect(new Set(urns).size).toBe(urns.length);
       expect(state.deployment.pending_operations ?? []).toEqual([]);
       const live = (await api<Queue[]>(`/queues/${enc(CRASH)}`)).body;
       expect(live.map((q) => q.name).sort()).toEqual([...queues].sort());
       const bindings = (await api<Binding[]>(`/bindings/${enc(CRASH)}`)).body.filter((b) => b.source === 'in');
-      expect(bindings.map((b) => `${b.destination}:${b.routing_key}`).sort()).toEqual(queues.map((q) => `${q}:${q}`).sort());
+      expect(bindings.map((b) => `${b.destination}:${b.routing_key}`).sort()).toEqual(
+        queues.map((q) => `${q}:${q}`).sort(),
+      );
     }, 900_000);
 
     it('protect: a protected queue is not deleted, even when the stack allows it, until a deployment unprotects it', async () => {
@@ -259,7 +427,11 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
       expect(refused.output).toMatch(/protect/);
       expect((await api<Queue[]>(`/queues/${enc(CRASH)}`)).body).toHaveLength(queues.length);
       // Unprotect with the queues still in the topology, then remove them.
-      project.setConfig({ 'warren:protectQueues': false, 'warren:overrides': { vhosts: { ...shop, ...crash } }, 'warren:allow': undefined });
+      project.setConfig({
+        'warren:protectQueues': false,
+        'warren:overrides': { vhosts: { ...shop, ...crash } },
+        'warren:allow': undefined,
+      });
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up unprotecting');
       project.setConfig({ 'warren:overrides': { vhosts: shop }, 'warren:allow': { delete: ids } });
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up deleting the unprotected queues');
@@ -271,7 +443,9 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
   describe('secrets', () => {
     it('no clear-text password is in the state or in any output', () => {
       const state = project.stateText();
-      const outputs = [project.pulumi('stack', 'output', '--json'), project.pulumi('preview', '--diff')].map((r) => r.output).join('\n');
+      const outputs = [project.pulumi('stack', 'output', '--json'), project.pulumi('preview', '--diff')]
+        .map((r) => r.output)
+        .join('\n');
       expect(state.length).toBeGreaterThan(1000);
       for (const [key, password] of Object.entries(project.passwords)) {
         if (key === 'managementPassword') continue; // "guest" also names the user
@@ -290,7 +464,11 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
       await ch.close();
       await conn.close();
       // The management API reports message counts from statistics collected every few seconds.
-      await eventually(async () => ((await api<{ messages?: number }>(`/queues/${SHOP}/unrouted_orders`)).body.messages ?? 0) > 0 || undefined, 30_000);
+      await eventually(
+        async () =>
+          ((await api<{ messages?: number }>(`/queues/${SHOP}/unrouted_orders`)).body.messages ?? 0) > 0 || undefined,
+        30_000,
+      );
       const bindingsBefore = (await api<Binding[]>(`/bindings/${SHOP}`)).body.length;
       const refused = project.pulumi('destroy', '--yes', '--skip-preview');
       expect(refused.code).not.toBe(0);

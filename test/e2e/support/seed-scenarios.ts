@@ -7,15 +7,29 @@ import { expect } from 'vitest';
 import { eventually } from './broker.js';
 
 export type Connect = (vhost: string, user?: string, password?: string) => Promise<amqp.ChannelModel>;
-export interface Names { readonly shop: string; readonly ops: string }
+export interface Names {
+  readonly shop: string;
+  readonly ops: string;
+}
 
 /** Topic, headers and fanout routing, and the alternate exchange for what matches nothing. */
 export async function routesShopMessages(connect: Connect, { shop }: Names): Promise<void> {
   const conn = await connect(shop);
   const ch = await conn.createConfirmChannel();
-  const names = ['all_orders', 'us_orders', 'order_processor', 'unrouted_orders', 'pdf_reports', 'csv_reports', 'email_notifications', 'sms_notifications', 'push_notifications'];
+  const names = [
+    'all_orders',
+    'us_orders',
+    'order_processor',
+    'unrouted_orders',
+    'pdf_reports',
+    'csv_reports',
+    'email_notifications',
+    'sms_notifications',
+    'push_notifications',
+  ];
   for (const q of names) await ch.purgeQueue(q);
-  const counts = async () => Object.fromEntries(await Promise.all(names.map(async (q) => [q, (await ch.checkQueue(q)).messageCount])));
+  const counts = async () =>
+    Object.fromEntries(await Promise.all(names.map(async (q) => [q, (await ch.checkQueue(q)).messageCount])));
   ch.publish('orders', 'order.created.us', Buffer.from('a'));
   ch.publish('orders', 'order.shipped.eu', Buffer.from('b'));
   ch.publish('orders', 'invoice.created', Buffer.from('c')); // matches no binding → alternate exchange
@@ -28,7 +42,17 @@ export async function routesShopMessages(connect: Connect, { shop }: Names): Pro
     const c = await counts();
     return c.unrouted_orders === 1 && c.push_notifications === 1 ? c : undefined;
   });
-  expect(seen).toEqual({ all_orders: 2, us_orders: 1, order_processor: 1, unrouted_orders: 1, pdf_reports: 1, csv_reports: 1, email_notifications: 1, sms_notifications: 1, push_notifications: 1 });
+  expect(seen).toEqual({
+    all_orders: 2,
+    us_orders: 1,
+    order_processor: 1,
+    unrouted_orders: 1,
+    pdf_reports: 1,
+    csv_reports: 1,
+    email_notifications: 1,
+    sms_notifications: 1,
+    push_notifications: 1,
+  });
   await conn.close();
 }
 
@@ -41,7 +65,13 @@ export async function routesLogs(connect: Connect, { ops }: Names): Promise<void
   ch.publish('logs', 'warning', Buffer.from('w'));
   ch.publish('logs', 'info', Buffer.from('i'));
   await ch.waitForConfirms();
-  expect(await eventually(async () => ((await ch.checkQueue('warning_logs')).messageCount === 2 ? (await ch.checkQueue('error_logs')).messageCount : undefined))).toBe(1);
+  expect(
+    await eventually(async () =>
+      (await ch.checkQueue('warning_logs')).messageCount === 2
+        ? (await ch.checkQueue('error_logs')).messageCount
+        : undefined,
+    ),
+  ).toBe(1);
   await conn.close();
 }
 
@@ -71,12 +101,19 @@ export async function deadLettersExpired(connect: Connect, { shop }: Names): Pro
   await ch.purgeQueue('email_notifications');
   await ch.purgeQueue('email_notifications_failed');
   ch.sendToQueue('email_notifications', Buffer.from('expire me'));
-  await eventually(async () => ((await ch.checkQueue('email_notifications_failed')).messageCount === 1 ? true : undefined));
+  await eventually(async () =>
+    (await ch.checkQueue('email_notifications_failed')).messageCount === 1 ? true : undefined,
+  );
   await conn.close();
 }
 
 /** The order service may publish orders, nothing else, and may not even enter the ops vhost. */
-export async function keepsOrderServiceInItsPermissions(connect: Connect, { shop, ops }: Names, user: string, password: string): Promise<void> {
+export async function keepsOrderServiceInItsPermissions(
+  connect: Connect,
+  { shop, ops }: Names,
+  user: string,
+  password: string,
+): Promise<void> {
   const conn = await connect(shop, user, password);
   const ok = await conn.createConfirmChannel();
   ok.publish('orders', 'order.created.eu', Buffer.from('allowed'));
