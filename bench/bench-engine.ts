@@ -51,7 +51,7 @@ function topology(): string {
       '      cap: { pattern: "^q", applyTo: queues, definition: { max-length-bytes: 100000000 } }',
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function timed<T>(label: string, fn: () => T): { seconds: number; value: T } {
@@ -94,7 +94,7 @@ function pulumiMeasured(
 async function putOneByOne(
   definitions: Record<string, { name?: string; vhost?: string; [k: string]: unknown }[]>,
 ): Promise<number> {
-  const auth = 'Basic ' + Buffer.from('guest:guest').toString('base64');
+  const auth = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
   const put = async (path: string, body: unknown, method = 'PUT') => {
     const r = await fetch(`http://127.0.0.1:15672/api${path}`, {
       method,
@@ -105,18 +105,34 @@ async function putOneByOne(
   };
   const e = encodeURIComponent;
   let n = 0;
-  for (const v of definitions.vhosts ?? []) await put(`/vhosts/${e(v.name!)}`, {}), n++;
-  for (const p of definitions.permissions ?? []) await put(`/permissions/${e(p.vhost!)}/${e(String(p.user))}`, p), n++;
-  for (const x of definitions.exchanges ?? []) await put(`/exchanges/${e(x.vhost!)}/${e(x.name!)}`, x), n++;
-  for (const q of definitions.queues ?? []) await put(`/queues/${e(q.vhost!)}/${e(q.name!)}`, q), n++;
-  for (const b of definitions.bindings ?? [])
+  for (const v of definitions.vhosts ?? []) {
+    await put(`/vhosts/${e(v.name!)}`, {});
+    n++;
+  }
+  for (const p of definitions.permissions ?? []) {
+    await put(`/permissions/${e(p.vhost!)}/${e(String(p.user))}`, p);
+    n++;
+  }
+  for (const x of definitions.exchanges ?? []) {
+    await put(`/exchanges/${e(x.vhost!)}/${e(x.name!)}`, x);
+    n++;
+  }
+  for (const q of definitions.queues ?? []) {
+    await put(`/queues/${e(q.vhost!)}/${e(q.name!)}`, q);
+    n++;
+  }
+  for (const b of definitions.bindings ?? []) {
     await put(
       `/bindings/${e(b.vhost!)}/e/${e(String(b.source))}/${b.destination_type === 'queue' ? 'q' : 'e'}/${e(String(b.destination))}`,
       b,
       'POST',
-    ),
-      n++;
-  for (const p of definitions.policies ?? []) await put(`/policies/${e(p.vhost!)}/${e(p.name!)}`, p), n++;
+    );
+    n++;
+  }
+  for (const p of definitions.policies ?? []) {
+    await put(`/policies/${e(p.vhost!)}/${e(p.name!)}`, p);
+    n++;
+  }
   return n;
 }
 

@@ -15,7 +15,7 @@ export function generateTopology({ vhosts, queuesPerVhost }: Shape): string {
     out.push(`  service-${v}:`, `    password: { secret: service${v}Password }`, '    permissions:');
     out.push(`      team-${v}: { configure: "^$", write: "^(events|commands)$", read: "^q-${v}-.*$" }`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function vhostLines(name: string, queues: number): string[] {

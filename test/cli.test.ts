@@ -39,7 +39,7 @@ describe('warren validate', () => {
     expect(json.code).toBe(1);
     const problems = JSON.parse(json.stdout) as Record<string, unknown>[];
     expect(
-      problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity} ${p.code}: ${p.message}`).join('\n') + '\n',
+      `${problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity} ${p.code}: ${p.message}`).join('\n')}\n`,
     ).toBe(text.stdout);
     for (const p of problems) {
       expect(Object.keys(p).sort()).toEqual(['code', 'col', 'file', 'line', 'message', 'pointer', 'severity']);

@@ -137,7 +137,7 @@ describe('warren diff', () => {
     const users = join(granted, 'users.yaml');
     writeFileSync(
       users,
-      readFileSync(users, 'utf8').replace(/^  order-service:\n/m, '  order-service:\n    tags: [management]\n'),
+      readFileSync(users, 'utf8').replace(/^ {2}order-service:\n/m, '  order-service:\n    tags: [management]\n'),
     );
     const json = JSON.parse(runCli(['diff', 'topology', granted, '--format', 'json']).stdout);
     expect(json.changes).toEqual([expect.objectContaining({ id: 'user/order-service', class: 'safe', access: true })]);

@@ -61,7 +61,7 @@ describe('problems that need a generated file', () => {
 
   it('a file over the size limit is file-too-large, without being parsed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'warren-'));
-    writeFileSync(join(dir, 'big.yaml'), 'version: 1\n' + '#'.repeat(5000) + '\n');
+    writeFileSync(join(dir, 'big.yaml'), `version: 1\n${'#'.repeat(5000)}\n`);
     process.env.WARREN_MAX_FILE_BYTES = '1000';
     expect(problems([join(dir, 'big.yaml')], dir)).toEqual(['big.yaml:1:1: error file-too-large']);
     covered.add('file-too-large');

@@ -37,7 +37,10 @@ const JUNK = [
 /** A small deterministic PRNG, so that a failure can be reproduced. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 function mutate(text: string, random: () => number): string {

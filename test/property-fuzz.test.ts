@@ -180,7 +180,7 @@ function emit(data: unknown, indent: string, eol: string, anchors: boolean): str
     .map(([k, v], i) => {
       const key = Array.isArray(data) ? '-' : `${k.replace(/[\r\n]/g, ' ')}:`;
       const anchor = anchors && i === 0 ? ' &a' : '';
-      const body = anchors && i === 1 ? ' *a' : emit(v, indent + '  ', eol, anchors);
+      const body = anchors && i === 1 ? ' *a' : emit(v, `${indent}  `, eol, anchors);
       return `${eol}${indent}${key}${anchor}${body}`;
     })
     .join('');

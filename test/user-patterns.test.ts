@@ -13,11 +13,11 @@ import { crossCheck } from '../src/check/cross-check.js';
 const at = { file: 'f.yaml', pointer: '/p' };
 const EVIL = '^(a+)+$';
 // The longest queue name RabbitMQ takes: 254 a's and a `!`.
-const NAME = 'a'.repeat(254) + '!';
+const NAME = `${'a'.repeat(254)}!`;
 
 describe('matching', () => {
   it('matches a catastrophic pattern against a long name at once', () => {
-    expect(compileForMatching(EVIL)!.test('a'.repeat(100_000) + '!')).toBe(false);
+    expect(compileForMatching(EVIL)!.test(`${'a'.repeat(100_000)}!`)).toBe(false);
     expect(compileForMatching(EVIL)!.test('aaaa')).toBe(true);
   });
 

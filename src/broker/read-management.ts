@@ -69,7 +69,7 @@ export function parseBrokerUrl(raw: string): BrokerAddress | { readonly error: s
 
 export function brokerReader(address: BrokerAddress): (path: string) => Promise<ReadResult> {
   const { base } = address;
-  const auth = 'Basic ' + Buffer.from(`${address.user}:${address.password}`).toString('base64');
+  const auth = `Basic ${Buffer.from(`${address.user}:${address.password}`).toString('base64')}`;
   return async (path) => {
     try {
       const { status, text } = await httpRequest(`${base}/api${path}`, address.tls, {

@@ -60,7 +60,8 @@ function tlsRequest(url: string, tls: TlsSettings, init: RequestInit): Promise<T
         let size = 0;
         response.on('data', (chunk: Buffer) => {
           // Bounded: a management API answer is never this large; the rest is dropped.
-          if ((size += chunk.length) <= 64 * 1024 * 1024) chunks.push(chunk);
+          size += chunk.length;
+          if (size <= 64 * 1024 * 1024) chunks.push(chunk);
         });
         response.on('end', () =>
           resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),

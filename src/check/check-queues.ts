@@ -3,7 +3,7 @@
 // shadow typed fields. Known raw x-arguments are read as the fields they stand
 // for (model/queue-fields.ts) and go through the same checks, reported at the argument.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { hasExchange, queueType, type Declared, type TopologyModel, type VHostModel } from '../model/topology-model.js';
+import { hasExchange, queueType, type TopologyModel, type VHostModel } from '../model/topology-model.js';
 import type { QueueSpec, QueueType } from '../schema/topology-schema.js';
 import { parseDuration, parseSize } from '../units/parse-units.js';
 import { ARGUMENT_FIELD, argumentsAsFields, type QueueField } from '../model/queue-fields.js';

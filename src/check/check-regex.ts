@@ -174,8 +174,8 @@ export function pcreOnlySyntax(pattern: string): string | undefined {
       continue;
     }
     const next = pattern[i + 1] ?? '';
-    const escape = PCRE_ESCAPES.get(next);
-    if (escape) return escape;
+    const pcreEscape = PCRE_ESCAPES.get(next);
+    if (pcreEscape) return pcreEscape;
     // Keep `\x` visible for the `\x{…}` check; mask other escapes so that an
     // escaped `(` or `+` is not read as syntax.
     masked += next === 'x' ? '\\x' : '__';

@@ -21,7 +21,7 @@ export function exportCommand(paths: string[], options: { format: Format; stack?
     return EXIT.invalid;
   }
   const { definitions, usersWithoutPassword } = planToDefinitions(compilePlan(model));
-  writeOut(JSON.stringify(definitions, null, 2) + '\n');
+  writeOut(`${JSON.stringify(definitions, null, 2)}\n`);
   for (const user of usersWithoutPassword) {
     writeErr(
       `note: user ${escapeText(user)}: its password is a stack secret and is not exported; set it on the broker (rabbitmqctl change_password)\n`,

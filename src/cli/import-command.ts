@@ -150,7 +150,7 @@ async function withInternalExchanges(
   if ('error' in r || r.status !== 200 || !Array.isArray(r.body)) {
     const error = `--broker: ${'error' in r ? r.error : r.status !== 200 ? `the broker answered ${r.status}` : 'the broker did not answer with a list of exchanges'}`;
     // Not a problem in the file: JSON gets it as `error`, as route does.
-    if (format === 'json') writeOut(JSON.stringify({ files: [], problems: [], error }, null, 2) + '\n');
+    if (format === 'json') writeOut(`${JSON.stringify({ files: [], problems: [], error }, null, 2)}\n`);
     writeErr(`warren: ${escapeText(error)}\n`);
     return undefined;
   }
@@ -203,7 +203,7 @@ function report(
   result: { topology?: string; files: string[] } | { topology: string },
   code: number,
 ): number {
-  if (format === 'json') writeOut(JSON.stringify({ ...result, problems }, null, 2) + '\n');
+  if (format === 'json') writeOut(`${JSON.stringify({ ...result, problems }, null, 2)}\n`);
   else writeErr(formatDiagnostics(problems, 'text'));
   return code;
 }

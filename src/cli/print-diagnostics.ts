@@ -9,7 +9,7 @@ import { writeErr, writeOut } from './watch-output.js';
 export type Format = 'text' | 'json';
 
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Format): string {
-  if (format === 'json') return JSON.stringify(diagnostics, null, 2) + '\n';
+  if (format === 'json') return `${JSON.stringify(diagnostics, null, 2)}\n`;
   return diagnostics
     .map((d) => `${escapeText(d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${escapeText(d.message)}\n`)
     .join('');
@@ -22,7 +22,7 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Fo
  */
 export function reportInvalid(diagnostics: readonly Diagnostic[], format: string): void {
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (format === 'json') writeOut(JSON.stringify({ problems: errors }, null, 2) + '\n');
+  if (format === 'json') writeOut(`${JSON.stringify({ problems: errors }, null, 2)}\n`);
   else writeErr(formatDiagnostics(errors, 'text'));
 }
 

@@ -38,7 +38,7 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
         : undefined;
   if (problem || !vhost) {
     // Not a problem in a file: JSON gets it as `error`, next to the (empty) problems.
-    if (options.format === 'json') writeOut(JSON.stringify({ problems: [], error: problem }, null, 2) + '\n');
+    if (options.format === 'json') writeOut(`${JSON.stringify({ problems: [], error: problem }, null, 2)}\n`);
     writeErr(`warren: ${escapeText(problem ?? '')}\n`);
     return EXIT.invalid;
   }

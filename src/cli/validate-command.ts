@@ -21,6 +21,6 @@ export async function validateCommand(paths: string[], options: { format: Format
   const diagnostics = [...topology.diagnostics, ...cluster.diagnostics];
   writeOut(formatDiagnostics(diagnostics, options.format));
   if (options.format === 'text')
-    writeErr(summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0)) + '\n');
+    writeErr(`${summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0))}\n`);
   return topology.valid && cluster.valid ? EXIT.ok : EXIT.invalid;
 }

@@ -504,7 +504,7 @@ export function rabbitmqConf(c: ClusterConfig): string {
     ...memoryLines(c.resources.limits.memory),
     ...(tls.enabled ? tlsLines(tls.verifyClients) : []),
   ];
-  return [...lines, ...c.extraConfig].join('\n') + '\n';
+  return `${[...lines, ...c.extraConfig].join('\n')}\n`;
 }
 
 /** A stack that lists its own auth_mechanisms (e.g. EXTERNAL for client certificates) gets exactly those. */

@@ -102,7 +102,10 @@ function indexPolicies(plan: Plan): Map<string, VhostPolicies> {
   }
   const order = (x: Candidate, y: Candidate) =>
     y.entry.priority - x.entry.priority || (x.entry.name < y.entry.name ? -1 : 1);
-  for (const v of out.values()) [v.user, v.operator].forEach((list) => list.sort(order));
+  for (const v of out.values()) {
+    v.user.sort(order);
+    v.operator.sort(order);
+  }
   return out;
 }
 

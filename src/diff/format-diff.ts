@@ -24,7 +24,7 @@ const ICON: Record<ChangeClass, string> = { safe: '🟢', disruptive: '🟠', 'd
 
 export function formatDiff(report: DiffReport, format: DiffFormat): string {
   const { changes, routing } = report;
-  if (format === 'json') return JSON.stringify({ summary: summary(changes), changes, routing }, null, 2) + '\n';
+  if (format === 'json') return `${JSON.stringify({ summary: summary(changes), changes, routing }, null, 2)}\n`;
   const groups = groupByVhost(report);
   const counts = summary(changes);
   const access = changes.filter((c) => c.access);
@@ -35,7 +35,7 @@ export function formatDiff(report: DiffReport, format: DiffFormat): string {
       access.length > 0 ? `> [!WARNING]\n> Widens access: ${access.map((c) => code(c.id, false)).join(', ')}\n\n` : '';
     return `## warren diff\n\n**${total}**\n\n${callout}${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}`;
   }
-  return [...groups].map(([group, g]) => textGroup(group, g)).join('') + `${total}\n`;
+  return `${[...groups].map(([group, g]) => textGroup(group, g)).join('')}${total}\n`;
 }
 
 type Group = { changes: LiveChange[]; routing: RoutingChange[] };

@@ -106,7 +106,7 @@ function literals(pattern: string): Literal[] | undefined {
   if (m[1] === undefined && alternatives.length > 1) return undefined;
   const out: Literal[] = [];
   for (const alt of alternatives) {
-    const text = unescape(alt);
+    const text = unescapeLiteral(alt);
     if (text === undefined) return undefined;
     out.push({ text, prefix });
   }
@@ -114,7 +114,7 @@ function literals(pattern: string): Literal[] | undefined {
 }
 
 /** The literal text of a pattern piece with only escaped punctuation; undefined when it holds regex syntax. */
-function unescape(piece: string): string | undefined {
+function unescapeLiteral(piece: string): string | undefined {
   let out = '';
   for (let i = 0; i < piece.length; i++) {
     const ch = piece[i]!;

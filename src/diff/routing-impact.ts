@@ -94,7 +94,12 @@ function upstreamOf(changed: Set<string>, ...sides: VHostModel[]): Set<string> {
   const out = new Set(changed);
   const work = [...changed];
   for (let x = work.pop(); x !== undefined; x = work.pop()) {
-    for (const from of into.get(x) ?? []) if (!out.has(from)) out.add(from), work.push(from);
+    for (const from of into.get(x) ?? []) {
+      if (!out.has(from)) {
+        out.add(from);
+        work.push(from);
+      }
+    }
   }
   return out;
 }

@@ -15,17 +15,46 @@ const str = (v: unknown): v is string => typeof v === 'string';
 
 /** Policy key → how it sets a queue field; false when the value cannot be a field. */
 const SETTERS: Record<string, Setter> = {
-  'message-ttl': (s, v) => num(v) && ((s.messageTtl = formatDuration(v)), true),
-  expires: (s, v) => num(v) && ((s.expires = formatDuration(v)), true),
-  'max-length': (s, v) => num(v) && ((s.maxLength = v), true),
-  'max-length-bytes': (s, v) => num(v) && ((s.maxLengthBytes = formatSize(v)), true),
-  overflow: (s, v) =>
-    (v === 'drop-head' || v === 'reject-publish' || v === 'reject-publish-dlx') && ((s.overflow = v), true),
-  'delivery-limit': (s, v) => num(v) && ((s.deliveryLimit = v), true),
-  'queue-leader-locator': (s, v) => (v === 'client-local' || v === 'balanced') && ((s.leaderLocator = v), true),
+  'message-ttl': (s, v) => {
+    if (!num(v)) return false;
+    s.messageTtl = formatDuration(v);
+    return true;
+  },
+  expires: (s, v) => {
+    if (!num(v)) return false;
+    s.expires = formatDuration(v);
+    return true;
+  },
+  'max-length': (s, v) => {
+    if (!num(v)) return false;
+    s.maxLength = v;
+    return true;
+  },
+  'max-length-bytes': (s, v) => {
+    if (!num(v)) return false;
+    s.maxLengthBytes = formatSize(v);
+    return true;
+  },
+  overflow: (s, v) => {
+    if (v !== 'drop-head' && v !== 'reject-publish' && v !== 'reject-publish-dlx') return false;
+    s.overflow = v;
+    return true;
+  },
+  'delivery-limit': (s, v) => {
+    if (!num(v)) return false;
+    s.deliveryLimit = v;
+    return true;
+  },
+  'queue-leader-locator': (s, v) => {
+    if (v !== 'client-local' && v !== 'balanced') return false;
+    s.leaderLocator = v;
+    return true;
+  },
   'max-age': (s, v) => {
     const seconds = str(v) ? /^(\d+)s$/.exec(v)?.[1] : undefined;
-    return seconds !== undefined && ((s.maxAge = formatDuration(Number(seconds) * 1000)), true);
+    if (seconds === undefined) return false;
+    s.maxAge = formatDuration(Number(seconds) * 1000);
+    return true;
   },
 };
 const DEAD_LETTER = ['dead-letter-exchange', 'dead-letter-routing-key', 'dead-letter-strategy'];
@@ -41,7 +70,7 @@ export function foldSettings(policy: JsonMap, inherited: JsonMap): Partial<Queue
   for (const [key, value] of own) {
     if (DEAD_LETTER.includes(key)) continue;
     const set = SETTERS[key];
-    if (!set || !set(spec, value)) return undefined;
+    if (!set?.(spec, value)) return undefined;
   }
   if (own.some(([k]) => DEAD_LETTER.includes(k))) {
     // deadLetter needs its exchange even when only the key or strategy is the queue's own.

@@ -70,7 +70,9 @@ function selectVhosts(d: Definitions, keep: Set<string>): Definitions {
   const holes = <T>(list: T[] | undefined, wanted: (x: T) => boolean) => {
     if (!list) return undefined;
     const out = new Array<T>(list.length);
-    list.forEach((x, i) => wanted(x) && (out[i] = x));
+    list.forEach((x, i) => {
+      if (wanted(x)) out[i] = x;
+    });
     return out;
   };
   const inVhost = <T extends { vhost: string }>(list: T[] | undefined) => holes(list, (x) => keep.has(x.vhost));
@@ -115,8 +117,10 @@ function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
   const queues = new Map<string, Mutable<QueueSpec>>();
   (d.queues ?? []).forEach((q, i) => {
     if (q.vhost !== name) return;
-    if (q.name.startsWith('amq.'))
-      return skip(ctx, `/queues/${i}`, `queue ${q.name}: server-named and amq.* queues belong to applications`);
+    if (q.name.startsWith('amq.')) {
+      skip(ctx, `/queues/${i}`, `queue ${q.name}: server-named and amq.* queues belong to applications`);
+      return;
+    }
     queues.set(q.name, queueSpec(q));
   });
   const folded = foldSettingsPolicies(queues, policies, spec.defaultQueueType ?? 'classic');
@@ -158,8 +162,10 @@ function importExchanges(ctx: Ctx, d: Definitions, vhost: string): Map<string, E
   const out = new Map<string, ExchangeSpec>();
   (d.exchanges ?? []).forEach((x, i) => {
     if (x.vhost !== vhost || x.name === '' || BUILTIN_EXCHANGES.has(x.name)) return;
-    if (x.name.startsWith('amq.'))
-      return skip(ctx, `/exchanges/${i}`, `exchange ${x.name}: amq.* names are reserved for the broker`);
+    if (x.name.startsWith('amq.')) {
+      skip(ctx, `/exchanges/${i}`, `exchange ${x.name}: amq.* names are reserved for the broker`);
+      return;
+    }
     out.set(x.name, exchangeSpec(x));
   });
   return out;
@@ -200,12 +206,14 @@ function importBindings(
     if (b.vhost !== vhost || b.source === '') return;
     const known = (x: string) => exchanges.has(x) || BUILTIN_EXCHANGES.has(x);
     const destinationKnown = b.destination_type === 'queue' ? queues.has(b.destination) : known(b.destination);
-    if (!known(b.source) || !destinationKnown)
-      return skip(
+    if (!known(b.source) || !destinationKnown) {
+      skip(
         ctx,
         `/bindings/${i}`,
         `binding ${b.source} → ${b.destination}: one of its ends is not imported${BUILTIN_EXCHANGES.has(b.source) || exchanges.has(b.source) ? '' : " (RabbitMQ's exports leave out internal exchanges: add --broker URL)"}`,
       );
+      return;
+    }
     out.push(bindingSpec(b, isHeaders(exchanges, b.source)));
   });
   const text = (b: BindingSpec) =>
@@ -248,7 +256,8 @@ function operatorPoliciesOf(ctx: Ctx, parameters: ParameterDef[], vhost: string)
       definition === null ||
       Array.isArray(definition)
     ) {
-      return skip(ctx, `/parameters/${i}/value`, `operator policy ${p.name}: not a pattern and a definition`);
+      skip(ctx, `/parameters/${i}/value`, `operator policy ${p.name}: not a pattern and a definition`);
+      return;
     }
     const priority = typeof v.priority === 'number' ? v.priority : 0;
     out.set(p.name, {

@@ -18,44 +18,50 @@ const ALGORITHMS: Record<string, 'sha256' | 'sha512'> = {
 
 export function importUsers(ctx: { file: string; findings: Finding[] }, d: Definitions): Map<string, UserSpec> {
   const users = new Map<string, Mutable<UserSpec>>();
-  (d.users ?? []).forEach((u, i) =>
+  (d.users ?? []).forEach((u, i) => {
     users.set(
       u.name,
-      userSpec(u, () =>
+      userSpec(u, () => {
         ctx.findings.push(
           finding(
             'import-skipped',
             { file: ctx.file, pointer: `/users/${i}/hashing_algorithm` },
             `user ${u.name}: ${u.hashing_algorithm} hashes cannot be imported; the user is imported without a password`,
           ),
-        ),
-      ),
-    ),
-  );
+        );
+      }),
+    );
+  });
   (d.permissions ?? []).forEach((p, i) => {
     const user = users.get(p.user);
-    if (!user)
-      return ctx.findings.push(
+    if (!user) {
+      ctx.findings.push(
         finding(
           'import-skipped',
           { file: ctx.file, pointer: `/permissions/${i}` },
           `permissions of ${p.user}: no such user in the export`,
         ),
       );
-    const permissions: Mutable<Permissions> = (user.permissions ??= {});
+      return;
+    }
+    user.permissions ??= {};
+    const permissions: Mutable<Permissions> = user.permissions;
     permissions[p.vhost] = { configure: p.configure, write: p.write, read: p.read };
   });
   (d.topic_permissions ?? []).forEach((p, i) => {
     const user = users.get(p.user);
-    if (!user)
-      return ctx.findings.push(
+    if (!user) {
+      ctx.findings.push(
         finding(
           'import-skipped',
           { file: ctx.file, pointer: `/topic_permissions/${i}` },
           `topic permissions of ${p.user}: no such user in the export`,
         ),
       );
-    const byVhost: Mutable<TopicPermissions> = (user.topicPermissions ??= {});
+      return;
+    }
+    user.topicPermissions ??= {};
+    const byVhost: Mutable<TopicPermissions> = user.topicPermissions;
     byVhost[p.vhost] = { ...byVhost[p.vhost], [p.exchange]: { write: p.write, read: p.read } };
   });
   for (const user of users.values()) {

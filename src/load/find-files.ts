@@ -1,7 +1,7 @@
 // Expands the paths a user gives (files, directories, globs) into the sorted
 // list of topology files. Paths that match nothing are returned separately:
 // the CLI treats them as a usage error (exit 2), not as a topology problem.
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as Glob from 'tinyglobby';
@@ -58,7 +58,7 @@ function statKind(path: string): 'file' | 'dir' | undefined {
  */
 function walk(dir: string): string[] {
   const out: string[] = [];
-  let listed;
+  let listed: Dirent[];
   try {
     listed = readdirSync(dir, { withFileTypes: true });
   } catch {

@@ -49,7 +49,8 @@ export class SourceFile {
    * (an emoji is one column, not two).
    */
   linePos(offset: number): { line: number; col: number } {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    this.lineStarts ??= lineStartsOf(this.text);
+    const starts = this.lineStarts;
     const at = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
     let hi = starts.length - 1;
@@ -70,7 +71,8 @@ export class SourceFile {
         // which become other names (1000, 16, null). Only keys that could be
         // such a reading send the file to the Document, which has the key's text.
         if (hasSuspectKey(this.data, 0)) this.findings.push(...findRenamedKeys(this));
-        return this.checkEmpty();
+        this.checkEmpty();
+        return;
       } catch (error) {
         fastError = fastErrorOf(error, this);
       }
@@ -92,9 +94,13 @@ export class SourceFile {
     const tooDeep = !doc || errors.length < doc.errors.length;
     const duplicates = doc ? findDuplicateKeys(this, doc.contents) : [];
     if (fastError && (tooDeep || (errors.length === 0 && duplicates.length === 0))) {
-      return this.fail('yaml-syntax', fastError.message, fastError.line, fastError.col);
+      this.fail('yaml-syntax', fastError.message, fastError.line, fastError.col);
+      return;
     }
-    if (!doc || tooDeep) return this.fail('yaml-syntax', 'the document is nested too deeply to read', 1, 1);
+    if (!doc || tooDeep) {
+      this.fail('yaml-syntax', 'the document is nested too deeply to read', 1, 1);
+      return;
+    }
     // One mistake often cascades into many parser errors; the first few at
     // distinct places are what a user can act on.
     const places = new Set<string>();
@@ -113,18 +119,22 @@ export class SourceFile {
       const unresolved = guard(() => unresolvedAlias(doc.contents));
       if (unresolved) {
         const { line, col } = this.linePos(unresolved.range?.[0] ?? 0);
-        return this.fail('yaml-syntax', `alias \`*${unresolved.source}\` names no anchor defined before it`, line, col);
+        this.fail('yaml-syntax', `alias \`*${unresolved.source}\` names no anchor defined before it`, line, col);
+        return;
       }
       const alias = firstAlias(doc.contents);
       const { line, col } = this.linePos(alias?.range?.[0] ?? 0);
-      if (error instanceof ReferenceError)
-        return this.fail('yaml-alias-limit', `aliases expand beyond ${MAX_ALIAS_COUNT} nodes`, line, col);
-      return this.fail(
+      if (error instanceof ReferenceError) {
+        this.fail('yaml-alias-limit', `aliases expand beyond ${MAX_ALIAS_COUNT} nodes`, line, col);
+        return;
+      }
+      this.fail(
         'yaml-syntax',
-        'the document cannot be read: ' + firstLine(String((error as Error).message)),
+        `the document cannot be read: ${firstLine(String((error as Error).message))}`,
         line,
         col,
       );
+      return;
     }
     this.findings.push(...findRenamedKeys(this));
     if (this.data !== undefined) this.checkEmpty();
@@ -222,7 +232,9 @@ function findDuplicateKeys(source: SourceFile, root: unknown): Finding[] {
   const out: Finding[] = [];
   const { isMap, isScalar, isSeq } = yamlLib();
   const visit = (node: unknown, pointer: string): void => {
-    if (isSeq(node)) node.items.forEach((item, i) => visit(item, child(pointer, i)));
+    if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) visit(item, child(pointer, i));
+    }
     if (!isMap(node)) return;
     const byKey = new Map<string, Pair[]>();
     for (const pair of node.items) {
@@ -319,7 +331,9 @@ function findRenamedKeys(source: SourceFile): Finding[] {
   const { doc } = source.document();
   const visit = (node: unknown, pointer: string, depth: number): void => {
     if (depth > 200) return;
-    if (isSeq(node)) node.items.forEach((item, i) => visit(item, child(pointer, i), depth + 1));
+    if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) visit(item, child(pointer, i), depth + 1);
+    }
     if (!isMap(node)) return;
     for (const pair of node.items) {
       const key = pair.key;

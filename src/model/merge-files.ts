@@ -135,12 +135,18 @@ class BrokenIndex {
         const prefix = pointer.slice(0, i);
         const field = parsePointer(pointer.slice(i))[0]!;
         let fields = this.below.get(prefix);
-        if (!fields) this.below.set(prefix, (fields = new Set()));
+        if (!fields) {
+          fields = new Set();
+          this.below.set(prefix, fields);
+        }
         fields.add(field);
       }
       if (pointer !== '') {
         let root = this.below.get('');
-        if (!root) this.below.set('', (root = new Set()));
+        if (!root) {
+          root = new Set();
+          this.below.set('', root);
+        }
         root.add(parsePointer(pointer)[0]!);
       }
     }

@@ -69,7 +69,8 @@ export function argumentsAsFields(args: Readonly<Record<string, unknown>> | unde
     const value = known.read ? known.read(raw) : raw;
     if (known.sub) {
       // deadLetter needs its exchange; a key or strategy alone still reads as one.
-      const dl = (spec.deadLetter ??= { exchange: '' }) as Record<string, unknown>;
+      spec.deadLetter ??= { exchange: '' };
+      const dl = spec.deadLetter as Record<string, unknown>;
       dl[known.sub] = value;
       from.set(`deadLetter/${known.sub}`, name);
     } else {

@@ -49,8 +49,9 @@ async function readLive(conn: Connection): Promise<Live> {
       ].map(get),
     );
   const objects = new Set<string>();
-  const add = (kind: string, rows: Row[], name: string) =>
-    rows.forEach((r) => objects.add(key(kind, String(r.vhost), String(r[name]))));
+  const add = (kind: string, rows: Row[], name: string) => {
+    for (const r of rows) objects.add(key(kind, String(r.vhost), String(r[name])));
+  };
   add('exchange', exchanges!, 'name');
   add('queue', queues!, 'name');
   add('policy', policies!, 'name');

@@ -235,7 +235,7 @@ function stopOnErrors(diagnostics: Diagnostic[]): void {
 function stageTimer(file: string | undefined): (stage: string, extra?: object) => void {
   if (!file) return () => undefined;
   const line = (stage: string, at: number, extra?: object) =>
-    appendFileSync(file, JSON.stringify({ stage, at, ...extra }) + '\n');
+    appendFileSync(file, `${JSON.stringify({ stage, at, ...extra })}\n`);
   const write = (stage: string, extra?: object) => line(stage, performance.timeOrigin + performance.now(), extra);
   // The process's start, then the end of module loading (this line runs after every import).
   line('process', performance.timeOrigin);

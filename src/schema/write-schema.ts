@@ -9,7 +9,7 @@ import { TopologyFileSchema } from './topology-schema.js';
 
 export function renderSchema(): string {
   const doc = { $schema: 'http://json-schema.org/draft-07/schema#', ...TopologyFileSchema };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 export const SCHEMA_FILE = join(packageRoot(), 'topology.schema.json');

@@ -114,7 +114,7 @@ it('routes every generated message where the broker does', async () => {
 
   const conn = await connect(VHOST);
   const ch = await conn.createConfirmChannel();
-  cases.forEach((c, i) => ch.publish(c.exchange, c.key, Buffer.from(String(i)), { headers: c.headers }));
+  for (const [i, c] of cases.entries()) ch.publish(c.exchange, c.key, Buffer.from(String(i)), { headers: c.headers });
   await ch.waitForConfirms();
   const landed = new Map<number, string[]>();
   for (const queue of Object.keys(

@@ -13,7 +13,8 @@ import { RabbitCluster } from '../../src/pulumi/kubernetes/create-cluster.js';
 interface Registration {
   type: string;
   name: string;
-  inputs: Record<string, any>;
+  /** As the mocks receive them (Pulumi leaves them untyped); the assertions read them by path. */
+  inputs: pulumi.runtime.MockResourceArgs['inputs'];
   provider?: string;
 }
 const registered: Registration[] = [];
@@ -316,7 +317,7 @@ describe('a production cluster (production.yaml)', () => {
     });
     for (const key of ['namespace', 'config', 'statefulset', 'pdb']) {
       expect(
-        (options.get(`production/${key}`)?.dependsOn as pulumi.Resource[]).map(
+        ((options.get(`production/${key}`)?.dependsOn ?? []) as pulumi.Resource[]).map(
           (r) => (r as unknown as { __name: string }).__name,
         ),
         key,

@@ -13,7 +13,7 @@ let url = '';
 const conn = () => ({ url, username: 'admin', password: 'S3cret-pw' });
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = createServer((_req, res) => {
     const answer = handler(++requests);
     if (answer === 'hang') return; // accepts, never answers
     res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);

@@ -26,19 +26,18 @@ const addService = grpc.Server.prototype.addService;
 grpc.Server.prototype.addService = function (service, implementation) {
   if (!service.diff || typeof implementation.diff !== 'function') return addService.call(this, service, implementation);
   const wrapped = Object.create(implementation);
-  wrapped.diff = function (call, callback) {
-    return implementation.diff(call, (error, resp) => {
+  wrapped.diff = (call, callback) =>
+    implementation.diff(call, (error, resp) => {
       if (!error && resp) {
         try {
           addDetailedDiff(call.request, resp);
         } catch (e) {
           // The display is a courtesy: never fail a diff over it.
-          console.error(`warren: no detailed diff (${e && e.message})`);
+          console.error(`warren: no detailed diff (${e?.message})`);
         }
       }
       callback(error, resp);
     });
-  };
   return addService.call(this, service, wrapped);
 };
 

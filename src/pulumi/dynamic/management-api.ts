@@ -28,14 +28,14 @@ export async function callApi(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: unknown }> {
-  const auth = 'Basic ' + Buffer.from(`${conn.username}:${conn.password}`).toString('base64');
+  const auth = `Basic ${Buffer.from(`${conn.username}:${conn.password}`).toString('base64')}`;
   const timeout = deadline();
   const what = `RabbitMQ management API: ${method} ${path}`;
   for (let attempt = 1; ; attempt++) {
     let status: number;
     let text: string;
     try {
-      ({ status, text } = await httpRequest(conn.url.replace(/\/+$/, '') + '/api' + path, conn.tls, {
+      ({ status, text } = await httpRequest(`${conn.url.replace(/\/+$/, '')}/api${path}`, conn.tls, {
         method,
         headers: { authorization: auth, 'content-type': 'application/json' },
         timeoutMs: timeout,

@@ -6,7 +6,7 @@ export type Api = <T = unknown>(path: string, method?: string, body?: unknown) =
 
 /** A management API client: `base` is the API root (…/api), logging in as `user`. */
 export function managementApi(base: string, user: string, password: string): Api {
-  const auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+  const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   return async <T>(path: string, method = 'GET', body?: unknown) => {
     const request = () =>
       fetch(base + path, {

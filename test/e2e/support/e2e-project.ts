@@ -40,7 +40,10 @@ export class E2EProject {
       join(this.dir, 'index.js'),
       `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
     );
-    writeFileSync(join(this.dir, 'Pulumi.yaml'), 'name: warren-e2e\nruntime: nodejs\nstackConfigDir: stacks\n');
+    writeFileSync(
+      join(this.dir, 'Pulumi.yaml'),
+      'name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nstackConfigDir: stacks\n',
+    );
     const files =
       topology ??
       Object.fromEntries(
