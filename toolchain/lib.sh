@@ -34,8 +34,10 @@ go_build() {
 }
 
 # src_hash <module dir>: short hash of a wrapper module's sources (Go files, go.mod,
-# go.sum; not a generated schema.json), so that editing them rebuilds.
+# go.sum; not a generated schema.json, not *_test.go: tests are not in the binary),
+# so that editing them rebuilds.
 src_hash() {
-	(cd "$1" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) ! -name schema.json \
-		-print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-10
+	(cd "$1" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) \
+		! -name '*_test.go' ! -name schema.json -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) |
+		sha256sum | cut -c1-10
 }

@@ -122,8 +122,8 @@ type pulumiPackage struct {
 }
 
 // requiredPackages lists the resource plugins declared by packages in the
-// node_modules directories visible from programDir (nearest first), walking
-// nested node_modules too.
+// nearest node_modules directory at or above programDir, walking nested
+// node_modules too.
 func requiredPackages(programDir string) ([]*pulumirpc.PackageDependency, error) {
 	found := map[string]*pulumirpc.PackageDependency{}
 	var visit func(nodeModules string, depth int) error
@@ -170,23 +170,10 @@ func requiredPackages(programDir string) ([]*pulumirpc.PackageDependency, error)
 			if json.Unmarshal(data, &pj) != nil {
 				continue
 			}
-			if pj.Pulumi != nil && pj.Pulumi.Resource {
-				name := pj.Pulumi.Name
-				if name == "" {
-					name = strings.TrimPrefix(pj.Name, "@pulumi/")
-				}
-				version := pj.Pulumi.Version
-				if version == "" {
-					version = pj.Version
-				}
-				if !strings.HasPrefix(version, "v") {
-					version = "v" + version
-				}
-				key := name + "@" + version
+			if dep := resourcePlugin(pj.Name, pj.Version, pj.Pulumi); dep != nil {
+				key := dep.Name + "@" + dep.Version
 				if _, dup := found[key]; !dup {
-					found[key] = &pulumirpc.PackageDependency{
-						Kind: "resource", Name: name, Version: version, Server: pj.Pulumi.Server,
-					}
+					found[key] = dep
 				}
 			}
 			if err := visit(filepath.Join(dir, "node_modules"), depth+1); err != nil {
@@ -217,6 +204,32 @@ func requiredPackages(programDir string) ([]*pulumirpc.PackageDependency, error)
 		deps = append(deps, found[k])
 	}
 	return deps, nil
+}
+
+// resourcePlugin is the resource plugin a package.json declares, named and
+// versioned as upstream's language host does: the "pulumi" section's name and
+// version, else the package's own name (without "@pulumi/", or without the
+// leading "@" of another scope) and version, with a leading "v". A package
+// without any version declares nothing (the engine could not parse "v").
+func resourcePlugin(pkgName, pkgVersion string, p *pulumiPackage) *pulumirpc.PackageDependency {
+	if p == nil || !p.Resource {
+		return nil
+	}
+	name := p.Name
+	if name == "" {
+		name = strings.TrimPrefix(strings.TrimPrefix(pkgName, "@pulumi/"), "@")
+	}
+	version := p.Version
+	if version == "" {
+		version = pkgVersion
+	}
+	if name == "" || version == "" {
+		return nil
+	}
+	if !strings.HasPrefix(version, "v") {
+		version = "v" + version
+	}
+	return &pulumirpc.PackageDependency{Kind: "resource", Name: name, Version: version, Server: p.Server}
 }
 
 func programDirOf(info *pulumirpc.ProgramInfo, fallback string) string {
@@ -288,6 +301,20 @@ func parseOptions(info *pulumirpc.ProgramInfo) runtimeOptions {
 	return opts
 }
 
+// checkDir says why dir cannot be the program's directory ("" if it can).
+func checkDir(dir string) string {
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Sprintf("the program's directory %s does not exist", dir)
+	case err != nil:
+		return fmt.Sprintf("the program's directory %s cannot be used: %v", dir, err)
+	case !st.IsDir():
+		return fmt.Sprintf("the program's directory %s is not a directory", dir)
+	}
+	return ""
+}
+
 // findRunner locates @pulumi/pulumi/cmd/run from the program directory upwards.
 func findRunner(programDir string) (string, error) {
 	for dir := programDir; ; dir = filepath.Dir(dir) {
@@ -323,6 +350,11 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: "could not find node on the PATH: " + err.Error()}, nil
 	}
+	for _, dir := range []string{programDir, pwd} {
+		if msg := checkDir(dir); msg != "" {
+			return &pulumirpc.RunResponse{Error: msg}, nil
+		}
+	}
 	runner, err := findRunner(programDir)
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
@@ -349,7 +381,13 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	args = append(args, entry)
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
+	// The SDK reads PULUMI_CONFIG as a JSON object: an engine request without
+	// configuration (a stack with none) must give {}, not null.
+	configMap := req.GetConfig()
+	if configMap == nil {
+		configMap = map[string]string{}
+	}
+	config, err := json.Marshal(configMap)
 	if err != nil {
 		return nil, err
 	}
