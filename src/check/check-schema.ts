@@ -1,12 +1,13 @@
-// Schema check of one file's data with ajv, and the translation of ajv errors
-// into findings with closed codes. ajv's instancePath is already a JSON
-// pointer, so positions come from the document at the edge.
+// Schema check of one file's data with ajv, its errors translated into
+// findings with closed codes (translate-ajv-error.ts, with the topology's own
+// cases below). ajv's instancePath is already a JSON pointer, so positions
+// come from the document at the edge.
 import type { ErrorObject } from 'ajv';
 import { child, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { DURATION_PATTERN, SIZE_PATTERN } from '../schema/format-constants.js';
 import type { TopologyFile } from '../schema/topology-schema.js';
 import { loadValidator } from '../schema/validator-file.js';
-import { closestName } from './closest-name.js';
+import { translateAjvError } from './translate-ajv-error.js';
 
 export interface SchemaResult {
   readonly findings: Finding[];
@@ -18,7 +19,7 @@ export function checkSchema(file: string, data: unknown): SchemaResult & { data?
   const validate = loadValidator();
   if (validate(data)) return { findings: [], broken: [], data: data as TopologyFile };
   const errors = validate.errors ?? [];
-  const findings = errors.map((e) => translate(file, e));
+  const findings = errors.map((e) => translateAjvError({ file, pointer: '' }, e, refineTopology));
   // Unknown fields and the version number do not make the rest unusable.
   const broken = errors
     .filter((e) => e.keyword !== 'additionalProperties' && e.instancePath !== '/version' && !isRootVersion(e))
@@ -41,7 +42,7 @@ export function checkOverrides(data: unknown, at: Source): Finding[] {
   if (validate({ version: 1, ...(withoutNulls(data) as object) })) return [];
   return (validate.errors ?? [])
     .filter((e) => e.keyword !== 'required')
-    .map((e) => translate(at.file, { ...e, instancePath: at.pointer + e.instancePath }));
+    .map((e) => translateAjvError(at, e, refineTopology));
 }
 
 /**
@@ -59,7 +60,7 @@ export function checkQueueFields(spec: object, where: (field: string) => Source)
     if (!e.instancePath.startsWith(base)) continue;
     const field = e.instancePath.slice(base.length);
     const place = where(field);
-    findings.push(translate(place.file, { ...e, instancePath: place.pointer }));
+    findings.push(translateAjvError(place, { ...e, instancePath: '' }, refineTopology));
     broken.push(field);
   }
   return { findings, broken };
@@ -87,38 +88,19 @@ function isMapping(data: unknown): boolean {
 const PASSWORD = /^(\/config\/warren:overrides)?\/users\/[^/]*\/password$/;
 const QUEUE = /^(\/config\/warren:overrides)?\/vhosts\/[^/]*\/queues\/[^/]*$/;
 
-function translate(file: string, e: ErrorObject): Finding {
-  const here: Source = { file, pointer: e.instancePath };
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const name = String(e.params.additionalProperty);
-      const at = { file, pointer: child(e.instancePath, name) };
-      if (name === 'exclusive' && QUEUE.test(e.instancePath))
-        return finding('exclusive-queue', at, 'exclusive queues belong to applications, not to a topology', {
-          target: 'key',
-        });
-      const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
-      const hint = closestName(name, known);
-      return finding('unknown-field', at, `unknown field \`${name}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`, {
-        target: 'key',
-      });
-    }
-    case 'required': {
-      const name = String(e.params.missingProperty);
-      if (e.instancePath === '' && name === 'version')
-        return finding('unsupported-version', here, 'every topology file starts with `version: 1`', { line: 1 });
-      return finding('missing-field', here, `missing required field \`${name}\``, {
-        target: e.instancePath === '' ? 'value' : 'key',
-      });
-    }
-    case 'const':
-      return finding('unsupported-version', here, 'unsupported version: this warren reads `version: 1`');
-    default:
-      return translateValue(here, e);
-  }
-}
-
-function translateValue(here: Source, e: ErrorObject): Finding {
+/** The errors the topology format words its own way; the rest are translated as for any schema. */
+function refineTopology(e: ErrorObject, here: Source): Finding | undefined {
+  if (e.keyword === 'additionalProperties' && e.params.additionalProperty === 'exclusive' && QUEUE.test(here.pointer))
+    return finding(
+      'exclusive-queue',
+      { file: here.file, pointer: child(here.pointer, 'exclusive') },
+      'exclusive queues belong to applications, not to a topology',
+      { target: 'key' },
+    );
+  if (e.keyword === 'required' && here.pointer === '' && e.params.missingProperty === 'version')
+    return finding('unsupported-version', here, 'every topology file starts with `version: 1`', { line: 1 });
+  if (e.keyword === 'const')
+    return finding('unsupported-version', here, 'unsupported version: this warren reads `version: 1`');
   const pattern = (e.parentSchema as { pattern?: string } | undefined)?.pattern;
   if (pattern === DURATION_PATTERN)
     return finding(
@@ -128,36 +110,12 @@ function translateValue(here: Source, e: ErrorObject): Finding {
     );
   if (pattern === SIZE_PATTERN)
     return finding('invalid-size', here, 'not a size: use whole bytes or a number with B, KB, MB, GB, KiB, MiB or GiB');
-  if (e.keyword === 'type' && PASSWORD.test(here.pointer) && typeof e.data === 'string') {
+  if (e.keyword === 'type' && PASSWORD.test(here.pointer) && typeof e.data === 'string')
     // Never echo the value: it is a password.
     return finding(
       'clear-text-password',
       here,
       'a password must not be written in clear text: use `{ secret: CONFIG_KEY }` or `{ hash: ..., algorithm: sha256 }`',
     );
-  }
-  if (e.keyword === 'type' && e.data === null)
-    return finding(
-      'wrong-type',
-      here,
-      `has no value: must be ${typeName(e.params.type)}${e.params.type === 'object' ? ' (write {} for all defaults)' : ''}`,
-    );
-  if (e.keyword === 'type') return finding('wrong-type', here, `must be ${typeName(e.params.type)}`);
-  if (e.keyword === 'enum')
-    return finding('invalid-value', here, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
-  return finding('invalid-value', here, String(e.message ?? 'invalid value'));
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  object: 'a mapping',
-  array: 'a list',
-  string: 'a string',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'true or false',
-};
-
-function typeName(type: unknown): string {
-  const types = Array.isArray(type) ? type : [type];
-  return types.map((t) => TYPE_NAMES[String(t)] ?? String(t)).join(' or ');
+  return undefined;
 }

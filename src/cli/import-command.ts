@@ -17,7 +17,7 @@ import { readStdin, STDIN_FILE } from '../load/read-stdin.js';
 import { packageRoot } from '../package-root.js';
 import { validateTopology } from '../validate-topology.js';
 import { describeError } from './describe-error.js';
-import { formatDiagnostics, type Format } from './print-diagnostics.js';
+import { formatDiagnostics, type Format } from '../diagnostics/format-diagnostics.js';
 import { checkBrokerOption, checkInputPath, EXIT, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 

@@ -1,19 +1,9 @@
-// The two output shapes of the contract: one `FILE:LINE:COL: severity CODE:
-// message` line per problem, or a JSON array of problem objects. In text, file
-// names and messages (which quote names from the topology) are escaped, so a
-// name holding a newline cannot forge a line of its own.
+// How the commands report problems: the lines and JSON of
+// diagnostics/format-diagnostics.ts, on the stream the contract names, and
+// the one-line summary of `warren validate`.
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { escapeText } from '../diagnostics/escape-text.js';
+import { formatDiagnostics } from '../diagnostics/format-diagnostics.js';
 import { writeErr, writeOut } from './watch-output.js';
-
-export type Format = 'text' | 'json';
-
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Format): string {
-  if (format === 'json') return `${JSON.stringify(diagnostics, null, 2)}\n`;
-  return diagnostics
-    .map((d) => `${escapeText(d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${escapeText(d.message)}\n`)
-    .join('');
-}
 
 /**
  * How route, export and diff fail on invalid input (exit 1): the errors as

@@ -8,7 +8,8 @@ import { RoutingIndex } from '../route/route-message.js';
 import type { HeaderValue } from '../route/match-headers.js';
 import { loadTopology } from './load-topology.js';
 import { escapeText } from '../diagnostics/escape-text.js';
-import { reportInvalid, type Format } from './print-diagnostics.js';
+import type { Format } from '../diagnostics/format-diagnostics.js';
+import { reportInvalid } from './print-diagnostics.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 

@@ -1,5 +1,6 @@
 // `warren validate PATH...`: every problem, exit 0 when there is no error.
-import { formatDiagnostics, summarize, type Format } from './print-diagnostics.js';
+import { formatDiagnostics, type Format } from '../diagnostics/format-diagnostics.js';
+import { summarize } from './print-diagnostics.js';
 import { loadTopology } from './load-topology.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
 import { readStackCluster, readStackOverrides } from './read-stack.js';

@@ -2,9 +2,10 @@
 // Kubernetes object is planned: the schema, then the rules a schema cannot
 // say (quantities, high availability, disruption budget, config conflicts).
 // Findings point into the stack file under CLUSTER_POINTER, like overrides.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { closestName } from '../check/closest-name.js';
-import { at, child, finding, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
+import { translateAjvError } from '../check/translate-ajv-error.js';
+import { at, finding, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { locateFindings } from '../load/locate-findings.js';
 import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
@@ -47,7 +48,7 @@ export function validateCluster(
   const data = structuredClone(value);
   const findings = compiled(data)
     ? checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues)
-    : (compiled.errors ?? []).map((e) => translate(root, e));
+    : (compiled.errors ?? []).map((e) => translateAjvError(root, e));
   const sources = new Map<string, SourceFile>();
   // Positions cost a parse of the stack file: only when there is something to place.
   const read = findings.length > 0 ? readSource(stackFile) : undefined;
@@ -290,48 +291,4 @@ function has(value: unknown, path: readonly string[]): boolean {
     node = (node as Record<string, unknown>)[token];
   }
   return true;
-}
-
-/** ajv errors as findings with the project's schema codes (see check/check-schema.ts). */
-function translate(root: Source, e: ErrorObject): Finding {
-  const here: Source = { file: root.file, pointer: root.pointer + e.instancePath };
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const name = String(e.params.additionalProperty);
-      const hint = closestName(name, Object.keys((e.parentSchema as { properties?: object }).properties ?? {}));
-      return finding(
-        'unknown-field',
-        { ...here, pointer: child(here.pointer, name) },
-        `unknown field \`${name}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`,
-        { target: 'key' },
-      );
-    }
-    case 'required':
-      return finding('missing-field', here, `missing required field \`${String(e.params.missingProperty)}\``, {
-        target: 'key',
-      });
-    case 'type':
-      return finding(
-        'wrong-type',
-        here,
-        e.data === null ? `has no value: must be ${typeName(e.params.type)}` : `must be ${typeName(e.params.type)}`,
-      );
-    case 'enum':
-      return finding('invalid-value', here, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
-    default:
-      return finding('invalid-value', here, String(e.message ?? 'invalid value'));
-  }
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  object: 'a mapping',
-  array: 'a list',
-  string: 'a string',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'true or false',
-};
-
-function typeName(type: unknown): string {
-  return (Array.isArray(type) ? type : [type]).map((t) => TYPE_NAMES[String(t)] ?? String(t)).join(' or ');
 }

@@ -3,6 +3,7 @@
 // RabbitMQ's own bulk import, and the base of `warren export` (issue 5).
 // Users whose password is a stack secret carry no clear text here: they are
 // exported without a password, and listed in `usersWithoutPassword`.
+import { limitsToBroker, USER_LIMITS, VHOST_LIMITS } from '../model/limits.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 
 export interface Definitions {
@@ -45,10 +46,7 @@ function add(d: Definitions, e: PlanEntry, usersWithoutPassword: string[]): void
         tags: [...e.tags],
         ...(e.defaultQueueType ? { default_queue_type: e.defaultQueueType } : {}),
       });
-      const limits = {
-        ...(e.limits.maxConnections !== undefined ? { 'max-connections': e.limits.maxConnections } : {}),
-        ...(e.limits.maxQueues !== undefined ? { 'max-queues': e.limits.maxQueues } : {}),
-      };
+      const limits = limitsToBroker(VHOST_LIMITS, e.limits);
       if (Object.keys(limits).length > 0)
         d.parameters.push({ component: 'vhost-limits', name: 'limits', vhost: e.name, value: limits });
       return;
@@ -108,14 +106,7 @@ function add(d: Definitions, e: PlanEntry, usersWithoutPassword: string[]): void
         password_hash: e.password.kind === 'hash' ? e.password.hash : '',
         hashing_algorithm: `rabbit_password_hashing_${e.password.kind === 'hash' ? e.password.algorithm : 'sha256'}`,
         tags: [...e.tags],
-        ...(Object.keys(e.limits).length > 0
-          ? {
-              limits: {
-                ...(e.limits.maxConnections !== undefined ? { 'max-connections': e.limits.maxConnections } : {}),
-                ...(e.limits.maxChannels !== undefined ? { 'max-channels': e.limits.maxChannels } : {}),
-              },
-            }
-          : {}),
+        ...(Object.keys(e.limits).length > 0 ? { limits: limitsToBroker(USER_LIMITS, e.limits) } : {}),
       });
       return;
     case 'permissions':

@@ -4,6 +4,7 @@
 // of unlisted vhosts, all but the last of duplicates) are left out with a
 // warning that points into the export.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
+import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../model/limits.js';
 import { BUILTIN_EXCHANGES } from '../model/topology-model.js';
 import { DELAYED_TYPES, MATCH_MODES, QUEUE_TYPES } from '../schema/format-constants.js';
 import type {
@@ -135,7 +136,7 @@ function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
   return spec;
 }
 
-function vhostSettings(def: VHostDef, limits: Mutable<NonNullable<VHostSpec['limits']>>): Mutable<VHostSpec> {
+function vhostSettings(def: VHostDef, limits: VHostLimitValues): Mutable<VHostSpec> {
   const spec: Mutable<VHostSpec> = {};
   const description = def.description ?? def.metadata?.description;
   const tags = tagList(def.tags ?? def.metadata?.tags);
@@ -147,15 +148,9 @@ function vhostSettings(def: VHostDef, limits: Mutable<NonNullable<VHostSpec['lim
   return spec;
 }
 
-function limitsOf(parameters: ParameterDef[], vhost: string): Mutable<NonNullable<VHostSpec['limits']>> {
-  const value = parameters.filter((p) => p.vhost === vhost && p.component === 'vhost-limits')[0]?.value as
-    | Record<string, unknown>
-    | undefined;
-  const out: Mutable<NonNullable<VHostSpec['limits']>> = {};
-  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
-  if (count(value?.['max-connections']) !== undefined) out.maxConnections = count(value?.['max-connections'])!;
-  if (count(value?.['max-queues']) !== undefined) out.maxQueues = count(value?.['max-queues'])!;
-  return out;
+function limitsOf(parameters: ParameterDef[], vhost: string): VHostLimitValues {
+  const found = parameters.find((p) => p.vhost === vhost && p.component === 'vhost-limits');
+  return limitsFromBroker(VHOST_LIMITS, found?.value);
 }
 
 function importExchanges(ctx: Ctx, d: Definitions, vhost: string): Map<string, ExchangeSpec> {

@@ -3,6 +3,7 @@
 // is not in an export, and a hash is all the broker needs. Legacy MD5 hashes
 // cannot be expressed; such users are imported without a password, with a warning.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
+import { limitsFromBroker, USER_LIMITS } from '../model/limits.js';
 import type { UserSpec } from '../schema/topology-schema.js';
 import type { Definitions, UserDef } from './definitions-schema.js';
 import { tagList } from './tag-list.js';
@@ -83,12 +84,7 @@ function userSpec(u: UserDef, unsupportedHash: () => void): Mutable<UserSpec> {
     if (algorithm) spec.password = { hash: u.password_hash, algorithm };
     else unsupportedHash();
   }
-  const limit = (key: string) =>
-    typeof u.limits?.[key] === 'number' && u.limits[key]! >= 0 ? u.limits[key] : undefined;
-  const limits = {
-    ...(limit('max-connections') !== undefined ? { maxConnections: limit('max-connections')! } : {}),
-    ...(limit('max-channels') !== undefined ? { maxChannels: limit('max-channels')! } : {}),
-  };
+  const limits = limitsFromBroker(USER_LIMITS, u.limits);
   if (Object.keys(limits).length > 0) spec.limits = limits;
   return spec;
 }

@@ -2,6 +2,7 @@
 // stable ids (vhost + kind + name, never list positions) and explicit
 // dependencies. It is deterministic for a given topology and environment, is
 // tested without Pulumi, and is all the Pulumi layer reads.
+import type { UserLimitValues, VHostLimitValues } from '../model/limits.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonMap = Record<string, JsonValue>;
@@ -19,7 +20,7 @@ export interface VHostEntry extends Base {
   readonly description?: string;
   readonly tags: readonly string[];
   readonly defaultQueueType?: string;
-  readonly limits: { readonly maxConnections?: number; readonly maxQueues?: number };
+  readonly limits: VHostLimitValues;
 }
 
 export interface ExchangeEntry extends Base {
@@ -83,7 +84,7 @@ export interface UserEntry extends Base {
   readonly name: string;
   readonly tags: readonly string[];
   readonly password: PasswordPlan;
-  readonly limits: { readonly maxConnections?: number; readonly maxChannels?: number };
+  readonly limits: UserLimitValues;
 }
 
 export interface PermissionsEntry extends Base {

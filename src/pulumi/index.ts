@@ -19,7 +19,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { formatDiagnostics } from '../cli/print-diagnostics.js';
+import { formatDiagnostics } from '../diagnostics/format-diagnostics.js';
 import { validateCluster } from '../cluster/check-cluster.js';
 import { compileCluster } from '../cluster/compile-cluster.js';
 import type { ClusterConfig } from '../cluster/cluster-schema.js';

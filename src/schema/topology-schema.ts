@@ -3,7 +3,8 @@
 // derived from it with `Static`, and `topology.schema.json` (for editors) is
 // written from it at build time. Unions are avoided on purpose: ajv reports
 // every branch of an anyOf, which buries the one error a user needs to see.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TInteger, type TOptional, type TSchema } from '@sinclair/typebox';
+import { USER_LIMITS, VHOST_LIMITS, type Limit } from '../model/limits.js';
 import {
   DELAYED_TYPES,
   DURATION_PATTERN,
@@ -60,6 +61,17 @@ const AnyValue = Type.Unsafe<unknown>({
 });
 const Arguments = AnyKeys(AnyValue, { description: 'Raw arguments, passed through as declared' });
 const Closed = { additionalProperties: false } as const;
+
+/** `limits` of a vhost or a user: an optional count per row of the table in model/limits.ts. */
+function LimitsSpec<const T extends readonly Limit[]>(table: T) {
+  const fields = Object.fromEntries(
+    table.map((l) => [
+      l.field,
+      Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: l.description })),
+    ]),
+  );
+  return Type.Object(fields as { [F in T[number]['field']]: TOptional<TInteger> }, Closed);
+}
 
 const ExchangeSpec = Type.Object(
   {
@@ -150,9 +162,7 @@ const VHostSpec = Type.Object(
     description: Type.Optional(Type.String()),
     tags: Type.Optional(Type.Array(Type.String())),
     defaultQueueType: Type.Optional(StringEnum(QUEUE_TYPES)),
-    limits: Type.Optional(
-      Type.Object({ maxConnections: Type.Optional(Count), maxQueues: Type.Optional(Count) }, Closed),
-    ),
+    limits: Type.Optional(LimitsSpec(VHOST_LIMITS)),
     exchanges: Type.Optional(NameMap(ExchangeSpec, 'Exchanges keyed by name')),
     queues: Type.Optional(NameMap(QueueSpec, 'Queues keyed by name')),
     bindings: Type.Optional(Type.Array(BindingSpec)),
@@ -184,9 +194,7 @@ const UserSpec = Type.Object(
   {
     tags: Type.Optional(Type.Array(Type.String())),
     password: Type.Optional(PasswordSpec),
-    limits: Type.Optional(
-      Type.Object({ maxConnections: Type.Optional(Count), maxChannels: Type.Optional(Count) }, Closed),
-    ),
+    limits: Type.Optional(LimitsSpec(USER_LIMITS)),
     permissions: Type.Optional(NameMap(PermissionSpec, 'Permissions keyed by vhost')),
     topicPermissions: Type.Optional(NameMap(NameMap(TopicPermissionSpec, 'Keyed by exchange'), 'Keyed by vhost')),
   },

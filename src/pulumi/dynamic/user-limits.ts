@@ -1,24 +1,23 @@
 // Per-user limits (max connections, max channels), which @pulumi/rabbitmq's
 // User does not have. Deleting removes the limits, not the user.
 import * as pulumi from '@pulumi/pulumi';
+import { limitsFromBroker, USER_LIMITS, type UserLimitValues } from '../../model/limits.js';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 
 export interface UserLimitsInputs {
   readonly connection: pulumi.Input<Connection>;
   readonly user: pulumi.Input<string>;
-  readonly limits: { readonly maxConnections?: number; readonly maxChannels?: number };
+  readonly limits: UserLimitValues;
 }
 
 type State = { connection: Connection; user: string; limits: UserLimitsInputs['limits'] };
 
-const NAMES = { maxConnections: 'max-connections', maxChannels: 'max-channels' } as const;
-
-async function apply(s: State, limits: UserLimitsInputs['limits']): Promise<void> {
-  for (const [field, name] of Object.entries(NAMES)) {
-    const value = limits[field as keyof typeof NAMES];
-    if (value === undefined) await callApi(s.connection, 'DELETE', `/user-limits/${seg(s.user)}/${name}`);
-    else await callApi(s.connection, 'PUT', `/user-limits/${seg(s.user)}/${name}`, { value });
+async function apply(s: State, limits: UserLimitValues): Promise<void> {
+  for (const { field, key } of USER_LIMITS) {
+    const value = limits[field];
+    if (value === undefined) await callApi(s.connection, 'DELETE', `/user-limits/${seg(s.user)}/${key}`);
+    else await callApi(s.connection, 'PUT', `/user-limits/${seg(s.user)}/${key}`, { value });
   }
 }
 
@@ -35,11 +34,8 @@ const provider = putProvider<State>({
   async read(id, props: State) {
     const { status, json } = await callApi(props.connection, 'GET', `/user-limits/${seg(props.user)}`);
     if (status === 404) return { id, props: { ...props, limits: {} } };
-    const value = ((json as { value?: Record<string, number> }[] | undefined) ?? [])[0]?.value ?? {};
-    const limits = JSON.parse(
-      JSON.stringify({ maxConnections: value['max-connections'], maxChannels: value['max-channels'] }),
-    );
-    return { id, props: { ...props, limits } };
+    const value = ((json as { value?: unknown }[] | undefined) ?? [])[0]?.value;
+    return { id, props: { ...props, limits: limitsFromBroker(USER_LIMITS, value) } };
   },
   async delete(_id, props: State) {
     const { status } = await callApi(props.connection, 'GET', `/users/${seg(props.user)}`);

@@ -2,6 +2,7 @@
 // description, tags, default queue type and limits, kept in sync through the
 // management API. Deleting it clears them and leaves the vhost.
 import * as pulumi from '@pulumi/pulumi';
+import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../../model/limits.js';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 
@@ -11,12 +12,10 @@ export interface VHostSettingsInputs {
   readonly description: string;
   readonly tags: readonly string[];
   readonly defaultQueueType?: string;
-  readonly limits: { readonly maxConnections?: number; readonly maxQueues?: number };
+  readonly limits: VHostLimitValues;
 }
 
 type State = Omit<VHostSettingsInputs, 'connection' | 'vhost'> & { connection: Connection; vhost: string };
-
-const LIMITS = { maxConnections: 'max-connections', maxQueues: 'max-queues' } as const;
 
 async function apply(s: State): Promise<void> {
   await callApi(s.connection, 'PUT', `/vhosts/${seg(s.vhost)}`, {
@@ -24,10 +23,10 @@ async function apply(s: State): Promise<void> {
     tags: s.tags.join(','),
     ...(s.defaultQueueType ? { default_queue_type: s.defaultQueueType } : {}),
   });
-  for (const [field, name] of Object.entries(LIMITS)) {
-    const value = s.limits[field as keyof typeof LIMITS];
-    if (value === undefined) await callApi(s.connection, 'DELETE', `/vhost-limits/${seg(s.vhost)}/${name}`);
-    else await callApi(s.connection, 'PUT', `/vhost-limits/${seg(s.vhost)}/${name}`, { value });
+  for (const { field, key } of VHOST_LIMITS) {
+    const value = s.limits[field];
+    if (value === undefined) await callApi(s.connection, 'DELETE', `/vhost-limits/${seg(s.vhost)}/${key}`);
+    else await callApi(s.connection, 'PUT', `/vhost-limits/${seg(s.vhost)}/${key}`, { value });
   }
 }
 
@@ -48,11 +47,10 @@ const provider = putProvider<State>({
     const v = json as { description?: string; tags?: string[] | string };
     const tags = Array.isArray(v.tags) ? v.tags : v.tags ? v.tags.split(',') : [];
     const limits = await callApi(props.connection, 'GET', `/vhost-limits/${seg(props.vhost)}`);
-    const value = ((limits.json as { value?: Record<string, number> }[] | undefined) ?? [])[0]?.value ?? {};
-    const read = { maxConnections: value['max-connections'], maxQueues: value['max-queues'] };
+    const value = ((limits.json as { value?: unknown }[] | undefined) ?? [])[0]?.value;
     return {
       id,
-      props: { ...props, description: v.description ?? '', tags, limits: JSON.parse(JSON.stringify(read)) },
+      props: { ...props, description: v.description ?? '', tags, limits: limitsFromBroker(VHOST_LIMITS, value) },
     };
   },
   async delete(_id, props: State) {
