@@ -20,10 +20,6 @@
 #   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true (see the summary it prints).
 set -euo pipefail
 
-# Versions (the npm packages @pulumi/pulumi and @pulumi/rabbitmq must match).
-PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"
-RABBITMQ_PROVIDER_VERSION="${RABBITMQ_PROVIDER_VERSION:-3.3.8}"
-
 TOOLCHAIN_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_ROOT="${WARREN_CACHE_DIR:-$HOME/.cache/warren}/toolchain"
 
@@ -42,6 +38,13 @@ export GONOSUMDB="${GONOSUMDB:+${GONOSUMDB},}github.com/pulumi/pulumi/pkg,github
 LOG_PREFIX=toolchain
 # shellcheck source=lib.sh
 . "$TOOLCHAIN_DIR/lib.sh"
+
+# Versions: toolchain/versions.json (the npm packages @pulumi/pulumi and
+# @pulumi/rabbitmq in package.json name the same; the environment may override
+# them to try another release).
+PINNED_RABBITMQ_PROVIDER_VERSION=$(pin rabbitmqProvider.version)
+PULUMI_VERSION="${PULUMI_VERSION:-$(pin pulumi.version)}"
+RABBITMQ_PROVIDER_VERSION="${RABBITMQ_PROVIDER_VERSION:-$PINNED_RABBITMQ_PROVIDER_VERSION}"
 
 command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
@@ -114,8 +117,8 @@ got="$(pulumi version)"
 # ---------------------------------------------------------------------------
 # 2. RabbitMQ resource provider
 # ---------------------------------------------------------------------------
-if [[ "$RABBITMQ_PROVIDER_VERSION" != "3.3.8" ]]; then
-	log "warning: toolchain/rabbitmq-provider was checked against @pulumi/rabbitmq 3.3.8;" \
+if [[ "$RABBITMQ_PROVIDER_VERSION" != "$PINNED_RABBITMQ_PROVIDER_VERSION" ]]; then
+	log "warning: toolchain/rabbitmq-provider was checked against @pulumi/rabbitmq ${PINNED_RABBITMQ_PROVIDER_VERSION};" \
 		"check its tokens and Terraform provider version for ${RABBITMQ_PROVIDER_VERSION}"
 fi
 prov_key="pulumi-resource-rabbitmq-${RABBITMQ_PROVIDER_VERSION}-$(src_hash "$TOOLCHAIN_DIR/rabbitmq-provider")"

@@ -39,3 +39,21 @@ src_hash() {
 	(cd "$1" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) ! -name schema.json \
 		-print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-10
 }
+
+# The one place the toolchain's versions are pinned (see its "$comment").
+VERSIONS_JSON="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/versions.json"
+
+# pin <group>.<name>: a version from versions.json, e.g. `pin kubernetes.etcd`.
+# Read with node, which is always there (jq is installed later, by setup.sh); an
+# unknown name fails rather than yield an empty version.
+pin() {
+	node -e '
+		const [file, name] = process.argv.slice(1);
+		const value = name.split(".").reduce((o, k) => (o && typeof o === "object" ? o[k] : undefined), require(file));
+		if (typeof value !== "string" || value === "") {
+			console.error(`no version ${name} in ${file}`);
+			process.exit(1);
+		}
+		console.log(value);
+	' "$VERSIONS_JSON" "$1" || die "cannot read the pin $1 from $VERSIONS_JSON"
+}
