@@ -187,17 +187,16 @@ SHIM
 chmod +x "$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp"
 mv "$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp" "$SHIM_BIN/pulumi-resource-pulumi-nodejs"
 
-# An environment file for scripts: `. "$CACHE_ROOT/env.sh"`.
-cat >"$CACHE_ROOT/env.sh" <<ENV
-export PATH="$PULUMI_BIN:$SHIM_BIN:\$PATH"
-export PULUMI_SKIP_UPDATE_CHECK=true
-export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
-export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-ENV
+# The environment to run Pulumi in: env.sh for scripts (`. "$CACHE_ROOT/env.sh"`),
+# env.json for the tests. Written on every run, also when everything is cached,
+# so that a cache made before env.json existed gets one from the next setup.
+ENV_VARS=(PULUMI_SKIP_UPDATE_CHECK=true PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+	PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true)
+write_env "$CACHE_ROOT" "$PULUMI_BIN:$SHIM_BIN" "${ENV_VARS[@]}"
 
 echo
 echo "Pulumi toolchain ready: pulumi v${PULUMI_VERSION}, resource plugin rabbitmq ${RABBITMQ_PROVIDER_VERSION}"
 print_timings
 echo "PATH addition: $PULUMI_BIN:$SHIM_BIN"
-echo "Environment file: $CACHE_ROOT/env.sh"
-echo "Environment for pulumi: PULUMI_SKIP_UPDATE_CHECK=true PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"
+echo "Environment file: $CACHE_ROOT/env.sh (for programs: $CACHE_ROOT/env.json)"
+echo "Environment for pulumi: ${ENV_VARS[*]}"
