@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Tests run in file order inside a file (the coverage check reads what the
-    // fixture tests recorded), and files run in separate workers.
+    // Tests run in file order inside a file, and files run in separate workers.
+    // No test relies on another having run first: each passes alone (-t).
     sequence: { concurrent: false },
     testTimeout: 30_000,
   },

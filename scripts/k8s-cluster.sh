@@ -23,10 +23,11 @@
 #   eval "$(scripts/k8s-cluster.sh up /tmp/warren-k8s)"
 #
 # Ports: the first free ones from 23791 (etcd clients), 23891 (etcd peers),
-# 64431 (kube-apiserver), 64441 (kube-controller-manager), 64451 (kube-scheduler);
-# override the starting points with K8S_ETCD_PORT, K8S_ETCD_PEER_PORT,
-# K8S_APISERVER_PORT, K8S_KCM_PORT, K8S_SCHEDULER_PORT. Everything listens on
-# 127.0.0.1 only. Logs are in DIR/logs, pid files in DIR/run.
+# 64431 (kube-apiserver), 64441 (kube-controller-manager), 64451 (kube-scheduler),
+# each picked right before its component starts (see "ports" below); override
+# the starting points with K8S_ETCD_PORT, K8S_ETCD_PEER_PORT, K8S_APISERVER_PORT,
+# K8S_KCM_PORT, K8S_SCHEDULER_PORT. Everything listens on 127.0.0.1 only. The
+# ports are in DIR/ports.env, logs in DIR/logs, pid files in DIR/run.
 set -euo pipefail
 
 NODES="${K8S_FAKE_NODES:-3}"
@@ -133,13 +134,15 @@ stop_all() {
 	rm -f "$DIR"/run/*.pid
 }
 
-# wait_for <what> <seconds> <command...>: polls; fails early if a component died.
+# wait_for <what> <seconds> <command...>: polls; fails early if a component died
+# (unless it died because a port was taken, and relaunched starts it again).
 wait_for() {
 	local what=$1 secs=$2 deadline=$((SECONDS + $2)) name
 	shift 2
 	until "$@" >/dev/null 2>&1; do
 		for name in "${COMPONENTS[@]}"; do
 			if [[ -f "$DIR/run/$name.pid" ]] && ! pid_of "$name" >/dev/null; then
+				relaunched "$name" && continue
 				tail -n 30 "$DIR/logs/$name.log" >&2 || true
 				die "$name exited while waiting for $what (log: $DIR/logs/$name.log)"
 			fi
@@ -151,17 +154,52 @@ wait_for() {
 
 # --- ports ------------------------------------------------------------------
 
-# pick_port <first>: the first port from <first> on that no socket uses (the
-# default starting points are 100 apart, so two components never get the same).
+# A port is picked for a component right before it starts, never all of them up
+# front: a pick only says that no socket used the port at that moment. Until the
+# component binds it, another program, or a second cluster starting at the same
+# time, can take it; the component then exits with "address already in use", and
+# wait_for (through relaunched) starts it again on the next free port.
+
+# The ports this run handed out, so that two components never get the same one
+# (the first may not listen yet when the second picks).
+TAKEN_PORTS=" "
+
+# pick_port <variable> <first>: sets <variable> to the first port from <first> on
+# that no socket uses and this run has not handed out. The default starting
+# points are 10 apart (etcd's two 100), closer than the 50 ports searched, so
+# the ranges overlap and TAKEN_PORTS keeps the picks apart.
 pick_port() {
-	local p=$1 end=$(($1 + 50))
-	for (( ; p < end; p++)); do
-		if [[ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]]; then
-			echo "$p"
+	local _port=$2 _end=$(($2 + 50))
+	for (( ; _port < _end; _port++)); do
+		[[ "$TAKEN_PORTS" == *" $_port "* ]] && continue
+		if [[ -z "$(ss -Htan "( sport = :$_port )" 2>/dev/null)" ]]; then
+			TAKEN_PORTS+="$_port "
+			printf -v "$1" %s "$_port"
 			return
 		fi
 	done
-	die "no free port in $1..$((end - 1))"
+	die "no free port in $2..$((_end - 1))"
+}
+
+# The function that picks a component's ports and starts it, for the components
+# that listen on ports of their own (kube-proxy only logs a taken port and retries).
+declare -A LAUNCH=([etcd]=start_etcd [kube-apiserver]=start_apiserver
+	[kube-controller-manager]=start_controller_manager [kube-scheduler]=start_scheduler [kubelet]=node_kubelet)
+declare -A RELAUNCHES=()
+
+# relaunched <name>: when <name> exited because a port picked for it was taken
+# before it could bind, starts it again on other ports (at most 5 times).
+relaunched() {
+	local name=$1 tries=${RELAUNCHES[$1]:-0}
+	[[ -n "${LAUNCH[$name]:-}" && -f "$DIR/logs/$name.log" ]] || return 1
+	grep -q 'address already in use' "$DIR/logs/$name.log" || return 1
+	((tries < 5)) || return 1
+	RELAUNCHES[$name]=$((tries + 1))
+	local addr
+	addr=$(grep -m1 -oE 'listen tcp [0-9.]+:[0-9]+' "$DIR/logs/$name.log" | sed 's/^listen tcp //') || true
+	log "$name: ${addr:-a port picked for it} was taken before it could bind; starting it again on another port"
+	cp "$DIR/logs/$name.log" "$DIR/logs/$name.port-taken.$((tries + 1)).log"
+	"${LAUNCH[$name]}"
 }
 
 # --- certificates -----------------------------------------------------------
@@ -249,7 +287,10 @@ apiserver_ready() {
 		"https://127.0.0.1:${APISERVER_PORT}/readyz" | grep -qx ok
 }
 # Their /healthz is reachable without credentials (--authorization-always-allow-paths).
+# The ports are read when the check runs: a relaunch may have changed them.
 healthz() { curl -fsSk --max-time 2 "https://127.0.0.1:$1/healthz" | grep -qx ok; }
+controller_manager_healthy() { healthz "$KCM_PORT"; }
+scheduler_healthy() { healthz "$SCHEDULER_PORT"; }
 nodes_ready() {
 	local ready
 	ready=$(kubectl get nodes -l type=kwok \
@@ -271,6 +312,66 @@ running() {
 print_env() {
 	echo "export KUBECONFIG=$DIR/kubeconfig"
 	echo "export PATH=$BIN:\$PATH"
+}
+
+# --- components -------------------------------------------------------------
+# Each picks its ports, then starts (the LAUNCH functions above).
+
+# etcd: a single member on loopback, plain HTTP (nothing else can reach it).
+# --unsafe-no-fsync: a throwaway test store; fsyncs make it slow on busy disks.
+start_etcd() {
+	pick_port ETCD_PORT "${K8S_ETCD_PORT:-23791}"
+	pick_port ETCD_PEER_PORT "${K8S_ETCD_PEER_PORT:-23891}"
+	start etcd "$BIN/etcd" --name warren --data-dir "$DIR/etcd" \
+		--listen-client-urls "http://127.0.0.1:${ETCD_PORT}" --advertise-client-urls "http://127.0.0.1:${ETCD_PORT}" \
+		--listen-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
+		--initial-cluster "warren=http://127.0.0.1:${ETCD_PEER_PORT}" --initial-cluster-state new \
+		--unsafe-no-fsync --log-level warn
+}
+
+# The endpoint reconciler would publish the advertise address (127.0.0.1) in the
+# "kubernetes" Endpoints, which validation rejects for loopback addresses; no
+# pod here talks to the API through that Service, so it is switched off.
+start_apiserver() {
+	pick_port APISERVER_PORT "${K8S_APISERVER_PORT:-64431}"
+	start kube-apiserver "$BIN/kube-apiserver" \
+		--etcd-servers "http://127.0.0.1:${ETCD_PORT}" \
+		--bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+		--endpoint-reconciler-type none \
+		--tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+		--client-ca-file "$PKI/ca.crt" \
+		--requestheader-client-ca-file "$PKI/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+		--requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+		--requestheader-extra-headers-prefix X-Remote-Extra- \
+		--proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
+		--service-account-issuer https://kubernetes.default.svc.cluster.local \
+		--service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+		--service-cluster-ip-range "$SERVICE_CIDR" \
+		--authorization-mode Node,RBAC --allow-privileged=true --profiling=false \
+		--cert-dir "$DIR/pki/apiserver-generated" $( ((REAL)) && node_apiserver_flags)
+}
+
+start_controller_manager() {
+	pick_port KCM_PORT "${K8S_KCM_PORT:-64441}"
+	start kube-controller-manager "$BIN/kube-controller-manager" \
+		--kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
+		--authentication-kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
+		--authorization-kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
+		--bind-address 127.0.0.1 --secure-port "$KCM_PORT" --cert-dir "$DIR/pki/kcm-generated" \
+		--leader-elect=false --use-service-account-credentials=true \
+		--service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
+		--cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
+		--service-cluster-ip-range "$SERVICE_CIDR" --cluster-name warren --profiling=false
+}
+
+start_scheduler() {
+	pick_port SCHEDULER_PORT "${K8S_SCHEDULER_PORT:-64451}"
+	start kube-scheduler "$BIN/kube-scheduler" \
+		--kubeconfig "$DIR/kube-scheduler.kubeconfig" \
+		--authentication-kubeconfig "$DIR/kube-scheduler.kubeconfig" \
+		--authorization-kubeconfig "$DIR/kube-scheduler.kubeconfig" \
+		--bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --cert-dir "$DIR/pki/scheduler-generated" \
+		--leader-elect=false --profiling=false
 }
 
 # --- commands ---------------------------------------------------------------
@@ -305,20 +406,14 @@ cmd_up() {
 	# On failure: stop what was started, keep DIR (logs) for a look; `down` removes it.
 	trap 'rc=$?; if ((rc)); then log "up failed: stopping; logs in $DIR/logs (then: $0 down $DIR)"; stop_all; fi' EXIT
 
-	ETCD_PORT=$(pick_port "${K8S_ETCD_PORT:-23791}")
-	ETCD_PEER_PORT=$(pick_port "${K8S_ETCD_PEER_PORT:-23891}")
-	APISERVER_PORT=$(pick_port "${K8S_APISERVER_PORT:-64431}")
-	KCM_PORT=$(pick_port "${K8S_KCM_PORT:-64441}")
-	SCHEDULER_PORT=$(pick_port "${K8S_SCHEDULER_PORT:-64451}")
-	cat >"$DIR/ports.env" <<EOF
-ETCD_PORT=$ETCD_PORT
-ETCD_PEER_PORT=$ETCD_PEER_PORT
-APISERVER_PORT=$APISERVER_PORT
-KCM_PORT=$KCM_PORT
-SCHEDULER_PORT=$SCHEDULER_PORT
-EOF
 	local t0=$SECONDS
 	make_pki
+
+	start_etcd
+	wait_for "etcd" 60 etcd_healthy
+	start_apiserver
+	wait_for "kube-apiserver /readyz" 120 apiserver_ready
+	# Only now is the apiserver's port final (a relaunch picks another).
 	kubeconfig "$DIR/kubeconfig" admin
 	kubeconfig "$DIR/kube-controller-manager.kubeconfig" kube-controller-manager
 	kubeconfig "$DIR/kube-scheduler.kubeconfig" kube-scheduler
@@ -329,51 +424,8 @@ EOF
 		kubeconfig "$DIR/kube-proxy.kubeconfig" kube-proxy
 		kubeconfig "$DIR/coredns.kubeconfig" coredns
 	fi
-
-	# etcd: a single member on loopback, plain HTTP (nothing else can reach it).
-	# --unsafe-no-fsync: a throwaway test store; fsyncs make it slow on busy disks.
-	start etcd "$BIN/etcd" --name warren --data-dir "$DIR/etcd" \
-		--listen-client-urls "http://127.0.0.1:${ETCD_PORT}" --advertise-client-urls "http://127.0.0.1:${ETCD_PORT}" \
-		--listen-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
-		--initial-cluster "warren=http://127.0.0.1:${ETCD_PEER_PORT}" --initial-cluster-state new \
-		--unsafe-no-fsync --log-level warn
-	wait_for "etcd" 60 etcd_healthy
-
-	# The endpoint reconciler would publish the advertise address (127.0.0.1) in the
-	# "kubernetes" Endpoints, which validation rejects for loopback addresses; no
-	# pod here talks to the API through that Service, so it is switched off.
-	start kube-apiserver "$BIN/kube-apiserver" \
-		--etcd-servers "http://127.0.0.1:${ETCD_PORT}" \
-		--bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
-		--endpoint-reconciler-type none \
-		--tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
-		--client-ca-file "$PKI/ca.crt" \
-		--requestheader-client-ca-file "$PKI/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
-		--requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
-		--requestheader-extra-headers-prefix X-Remote-Extra- \
-		--proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
-		--service-account-issuer https://kubernetes.default.svc.cluster.local \
-		--service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
-		--service-cluster-ip-range "$SERVICE_CIDR" \
-		--authorization-mode Node,RBAC --allow-privileged=true --profiling=false \
-		--cert-dir "$DIR/pki/apiserver-generated" $( ((REAL)) && node_apiserver_flags)
-	wait_for "kube-apiserver /readyz" 120 apiserver_ready
-
-	start kube-controller-manager "$BIN/kube-controller-manager" \
-		--kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
-		--authentication-kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
-		--authorization-kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
-		--bind-address 127.0.0.1 --secure-port "$KCM_PORT" --cert-dir "$DIR/pki/kcm-generated" \
-		--leader-elect=false --use-service-account-credentials=true \
-		--service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
-		--cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
-		--service-cluster-ip-range "$SERVICE_CIDR" --cluster-name warren --profiling=false
-	start kube-scheduler "$BIN/kube-scheduler" \
-		--kubeconfig "$DIR/kube-scheduler.kubeconfig" \
-		--authentication-kubeconfig "$DIR/kube-scheduler.kubeconfig" \
-		--authorization-kubeconfig "$DIR/kube-scheduler.kubeconfig" \
-		--bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --cert-dir "$DIR/pki/scheduler-generated" \
-		--leader-elect=false --profiling=false
+	start_controller_manager
+	start_scheduler
 	if ((!REAL)); then
 		# kwok: only nodes annotated kwok.x-k8s.io/node=fake; stages from the kwok module
 		# (node-initialize/heartbeat-with-lease, pod-ready/complete/delete, PVC/PV).
@@ -383,8 +435,15 @@ EOF
 			--manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
 			--node-ip 127.0.0.1 --node-lease-duration-seconds 40
 	fi
-	wait_for "kube-controller-manager /healthz" 60 healthz "$KCM_PORT"
-	wait_for "kube-scheduler /healthz" 60 healthz "$SCHEDULER_PORT"
+	wait_for "kube-controller-manager /healthz" 60 controller_manager_healthy
+	wait_for "kube-scheduler /healthz" 60 scheduler_healthy
+	cat >"$DIR/ports.env" <<EOF
+ETCD_PORT=$ETCD_PORT
+ETCD_PEER_PORT=$ETCD_PEER_PORT
+APISERVER_PORT=$APISERVER_PORT
+KCM_PORT=$KCM_PORT
+SCHEDULER_PORT=$SCHEDULER_PORT
+EOF
 
 	if ((REAL)); then
 		node_up

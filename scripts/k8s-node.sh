@@ -170,8 +170,8 @@ EOF
 
 node_kubelet() {
 	mkdir -p "$DIR/kubelet"
-	KUBELET_PORT=$(pick_port "${K8S_KUBELET_PORT:-10250}")
-	KUBELET_HEALTHZ_PORT=$(pick_port "${K8S_KUBELET_HEALTHZ_PORT:-10248}")
+	pick_port KUBELET_PORT "${K8S_KUBELET_PORT:-10250}"
+	pick_port KUBELET_HEALTHZ_PORT "${K8S_KUBELET_HEALTHZ_PORT:-10248}"
 	cat >"$DIR/kubelet/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -213,8 +213,8 @@ EOF
 
 node_proxy() {
 	local healthz metrics
-	healthz=$(pick_port "${K8S_PROXY_HEALTHZ_PORT:-10256}")
-	metrics=$(pick_port "${K8S_PROXY_METRICS_PORT:-10249}")
+	pick_port healthz "${K8S_PROXY_HEALTHZ_PORT:-10256}"
+	pick_port metrics "${K8S_PROXY_METRICS_PORT:-10249}"
 	cat >"$DIR/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration

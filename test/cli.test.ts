@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, STACK_TRACE } from './support/run-cli.js';
 
 const LINE = /^(.+):(\d+):(\d+): (error|warning) ([a-z]+(?:-[a-z0-9]+)*): \S.*$/;
+// Paths relative to the package root, where runCli runs warren; read here with join(ROOT, ...).
 const INVALID = 'test/fixtures/invalid';
 
 function tempFile(name: string, text: string): string {
@@ -81,16 +82,20 @@ describe('warren validate', () => {
   });
 
   it('reads standard input for a PATH of -, named <stdin> in problems', () => {
-    const valid = runCli(['validate', '-', '--format', 'json'], { input: readFileSync('topology/shop.yaml', 'utf8') });
+    const valid = runCli(['validate', '-', '--format', 'json'], {
+      input: readFileSync(join(ROOT, 'topology/shop.yaml'), 'utf8'),
+    });
     expect(valid.code).toBe(0);
     expect(JSON.parse(valid.stdout)).toEqual([]);
-    const invalid = runCli(['validate', '-'], { input: readFileSync(`${INVALID}/references.yaml`, 'utf8') });
+    const invalid = runCli(['validate', '-'], { input: readFileSync(join(ROOT, INVALID, 'references.yaml'), 'utf8') });
     expect(invalid.code).toBe(1);
     for (const line of invalid.stdout.trimEnd().split('\n')) expect(line).toMatch(/^<stdin>:\d+:\d+: error /);
     // Merged with other paths: the queues file refers to an exchange only standard input declares.
     const split = 'test/fixtures/valid/split-across-files';
     expect(
-      runCli(['validate', `${split}/queues.yml`, '-'], { input: readFileSync(`${split}/exchanges.yaml`, 'utf8') }).code,
+      runCli(['validate', `${split}/queues.yml`, '-'], {
+        input: readFileSync(join(ROOT, split, 'exchanges.yaml'), 'utf8'),
+      }).code,
     ).toBe(0);
   });
 
@@ -122,7 +127,7 @@ describe('warren validate', () => {
   });
 
   it('never prints a stack trace or exits outside 0-2 for any invalid fixture', () => {
-    for (const name of readdirSync(INVALID)) {
+    for (const name of readdirSync(join(ROOT, INVALID))) {
       const r = runCli(['validate', `${INVALID}/${name}`]);
       expect(r.code, name).toBe(1);
       expect(r.stdout + r.stderr, name).not.toMatch(STACK_TRACE);
@@ -202,7 +207,7 @@ describe('warren export', () => {
   });
 
   it('reads the topology from standard input for -', () => {
-    const r = runCli(['export', '-'], { input: readFileSync('topology/ops.yaml', 'utf8') });
+    const r = runCli(['export', '-'], { input: readFileSync(join(ROOT, 'topology/ops.yaml'), 'utf8') });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { vhosts: { name: string }[] }).vhosts.map((v) => v.name)).toEqual(['ops']);
   });

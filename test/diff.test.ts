@@ -8,7 +8,7 @@ import { routingImpact, type RoutingChange } from '../src/diff/routing-impact.js
 import { mergeFiles } from '../src/model/merge-files.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import type { TopologyFile } from '../src/schema/topology-schema.js';
-import { runCli, STACK_TRACE } from './support/run-cli.js';
+import { ROOT, runCli, STACK_TRACE } from './support/run-cli.js';
 
 const plan = (t: TopologyFile) => compilePlan(mergeFiles([{ file: 't.yaml', data: t, broken: [] }]).model);
 const base: TopologyFile = {
@@ -71,7 +71,7 @@ describe('diffPlans', () => {
 
 describe('warren diff', () => {
   const dir = mkdtempSync(join(tmpdir(), 'warren-diff-'));
-  cpSync('topology', join(dir, 'head'), { recursive: true });
+  cpSync(join(ROOT, 'topology'), join(dir, 'head'), { recursive: true });
   const shop = join(dir, 'head', 'shop.yaml');
   writeFileSync(
     shop,
@@ -133,7 +133,7 @@ describe('warren diff', () => {
 
   it('--fail-on access exits 3 when a change widens access, and disruptive does not match safe changes', () => {
     const granted = join(dir, 'granted');
-    cpSync('topology', granted, { recursive: true });
+    cpSync(join(ROOT, 'topology'), granted, { recursive: true });
     const users = join(granted, 'users.yaml');
     writeFileSync(
       users,
@@ -147,7 +147,7 @@ describe('warren diff', () => {
 
   it('reads one side from standard input', () => {
     const r = runCli(['diff', '-', join(dir, 'head', 'shop.yaml'), '--format', 'json'], {
-      input: readFileSync('topology/shop.yaml', 'utf8'),
+      input: readFileSync(join(ROOT, 'topology/shop.yaml'), 'utf8'),
     });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).changes.map((c: { id: string }) => c.id)).toEqual(['shop/queue/us_orders']);

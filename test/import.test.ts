@@ -10,8 +10,10 @@ import { foldSettings } from '../src/import/fold-settings.js';
 import { importDefinitions } from '../src/import/import-definitions.js';
 import { renderFiles, writtenByImport } from '../src/import/render-topology.js';
 import { parseDuration, parseSize } from '../src/units/parse-units.js';
-import { runCli, STACK_TRACE } from './support/run-cli.js';
+import { ROOT, runCli, STACK_TRACE } from './support/run-cli.js';
 
+// Relative: the warren commands run in the package root (runCli) and name files as given;
+// read here with join(ROOT, FIXTURES, ...), so the test does not depend on the working directory.
 const FIXTURES = 'test/fixtures/import';
 
 /** Definitions with every list sorted, for comparing documents regardless of order. */
@@ -121,11 +123,11 @@ describe('warren import', () => {
 
   it('reads DEFINITIONS from standard input for -, naming it <stdin> in problems', () => {
     const file = runCli(['import', join(FIXTURES, 'broker-export.json')]);
-    const stdin = runCli(['import', '-'], { input: readFileSync(join(FIXTURES, 'broker-export.json'), 'utf8') });
+    const stdin = runCli(['import', '-'], { input: readFileSync(join(ROOT, FIXTURES, 'broker-export.json'), 'utf8') });
     expect(stdin.code).toBe(file.code);
     expect(stdin.stdout).toBe(file.stdout);
     const bad = runCli(['import', '-', '--format', 'json'], {
-      input: readFileSync(join(FIXTURES, 'not-definitions.json'), 'utf8'),
+      input: readFileSync(join(ROOT, FIXTURES, 'not-definitions.json'), 'utf8'),
     });
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).problems.map((p: { file: string; code: string }) => `${p.file} ${p.code}`)).toEqual([

@@ -1,11 +1,13 @@
 // The example GitHub Actions workflow users copy: it parses, and the warren
 // commands it runs work as written (placeholders filled with local values).
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/run-cli.js';
+import { ROOT, runCli } from './support/run-cli.js';
 
-const workflow = jsYaml.load(readFileSync('examples/github-actions/warren.yml', 'utf8')) as {
+// From the package root, not the working directory (the warren commands run there too: runCli).
+const workflow = jsYaml.load(readFileSync(join(ROOT, 'examples/github-actions/warren.yml'), 'utf8')) as {
   on: Record<string, unknown>;
   jobs: Record<string, { if: string; steps: { run?: string; uses?: string }[] }>;
 };

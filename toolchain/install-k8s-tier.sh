@@ -24,14 +24,6 @@
 #   and:  scripts/k8s-cluster.sh up DIR
 set -euo pipefail
 
-# Versions. kwok v0.8.0 is built against k8s.io/* v0.36.1 and lists 1.36.1 in its
-# supported_releases.txt; Kubernetes 1.36.1 pins etcd 3.6.8 (go.mod and
-# build/dependencies.yaml).
-KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.36.1}"
-ETCD_VERSION="${ETCD_VERSION:-3.6.8}"
-KWOK_VERSION="${KWOK_VERSION:-0.8.0}"
-# The CoreDNS release Kubernetes 1.36 ships with (cmd/kubeadm/app/constants).
-COREDNS_VERSION="${COREDNS_VERSION:-1.14.7}"
 # Bump when the way a component is built changes (cache keys include it).
 RECIPE=1
 
@@ -53,10 +45,17 @@ LOG_PREFIX=k8s-tier
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 T_START=$(now)
 
+# Versions: toolchain/versions.json ("kubernetes", with why these go together);
+# the environment may override them to try other releases.
+KUBERNETES_VERSION="${KUBERNETES_VERSION:-$(pin kubernetes.version)}"
+ETCD_VERSION="${ETCD_VERSION:-$(pin kubernetes.etcd)}"
+KWOK_VERSION="${KWOK_VERSION:-$(pin kubernetes.kwok)}"
+COREDNS_VERSION="${COREDNS_VERSION:-$(pin kubernetes.coredns)}"
+
 command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
 command -v jq >/dev/null || die "jq not found (apt-get install jq)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
-# kwok v0.8.0 and Kubernetes 1.36 declare `go 1.26.0`.
+# The pinned kwok and Kubernetes declare `go 1.26.0`.
 [[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 26 ]] || die "Go >= 1.26 required, found $(go env GOVERSION)"
 
 # mod_download <module@version>: prints the module's JSON from `go mod download -json`

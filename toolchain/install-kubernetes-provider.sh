@@ -4,11 +4,13 @@
 # stacks that deploy RabbitMQ to Kubernetes (`warren:cluster`) and by the tests;
 # the local stack never loads it, so `npm run up` does not build it.
 #
-#   version   the npm package @pulumi/kubernetes pins it (package.json); the engine
-#             asks for the plugin of exactly that version
+#   version   toolchain/versions.json (kubernetesProvider.version), which the npm
+#             package @pulumi/kubernetes in package.json matches; the engine asks
+#             for the plugin of exactly that version
 #   source    toolchain/kubernetes-provider: a wrapper module requiring
 #             github.com/pulumi/pulumi-kubernetes/provider/v4 at the pseudo-version
 #             of the commit that upstream tagged with that version
+#             (kubernetesProvider.module in versions.json)
 #
 # Cached under ${WARREN_CACHE_DIR:-$HOME/.cache/warren}/toolchain/, keyed by version
 # and by a hash of the wrapper sources; a warm rerun only checks. Cold: ~7 min on
@@ -17,7 +19,6 @@
 set -euo pipefail
 
 TOOLCHAIN_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(dirname "$TOOLCHAIN_DIR")"
 WARREN_CACHE="${WARREN_CACHE_DIR:-$HOME/.cache/warren}"
 CACHE_ROOT="$WARREN_CACHE/toolchain"
 SRC="$TOOLCHAIN_DIR/kubernetes-provider"
@@ -36,15 +37,23 @@ LOG_PREFIX=kubernetes-provider
 command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
 command -v jq >/dev/null || die "jq not found (apt-get install jq)"
 
-# The version the engine will ask for is the one npm's @pulumi/kubernetes names.
-VERSION="${PULUMI_KUBERNETES_VERSION:-$(jq -r '.dependencies["@pulumi/kubernetes"] // empty' "$REPO_DIR/package.json")}"
-[[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "package.json must pin @pulumi/kubernetes to an exact version (found '$VERSION')"
-# Which module version is that release: the wrapper's go.mod says, and its
-# comment names the tag. Refuse a mismatch rather than serve the wrong schema.
+# The version the engine will ask for is the one npm's @pulumi/kubernetes names,
+# pinned with it in versions.json (test/toolchain/versions.test.ts checks both agree).
+VERSION="${PULUMI_KUBERNETES_VERSION:-$(pin kubernetesProvider.version)}"
+[[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "the Kubernetes provider version must be exact (found '$VERSION')"
+# Which module version is that release: versions.json and the wrapper's go.mod
+# say, and go.mod's comment names the tag. Refuse a mismatch rather than serve
+# the wrong schema.
 pinned=$(go mod edit -json "$SRC/go.mod" | jq -r --arg m "$MODULE" '.Require[] | select(.Path == $m) | .Version')
 grep -q "tag v${VERSION} points at" "$SRC/go.mod" ||
 	die "toolchain/kubernetes-provider/go.mod pins $MODULE $pinned, which is not recorded as v${VERSION};" \
-		"find the module version of tag v${VERSION} and update go.mod (see toolchain/README.md)"
+		"find the module version of tag v${VERSION} and update go.mod and versions.json (see toolchain/README.md)"
+# (With PULUMI_KUBERNETES_VERSION set, versions.json's module is another release's.)
+if [[ -z "${PULUMI_KUBERNETES_VERSION:-}" ]]; then
+	module_pin=$(pin kubernetesProvider.module)
+	[[ "$pinned" == "$module_pin" ]] ||
+		die "toolchain/kubernetes-provider/go.mod pins $MODULE $pinned, but toolchain/versions.json says $module_pin"
+fi
 
 key="pulumi-resource-kubernetes-${VERSION}-$(src_hash "$SRC")"
 BIN="$CACHE_ROOT/$key/bin/pulumi-resource-kubernetes"

@@ -20,10 +20,6 @@
 #   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true (see the summary it prints).
 set -euo pipefail
 
-# Versions (the npm packages @pulumi/pulumi and @pulumi/rabbitmq must match).
-PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"
-RABBITMQ_PROVIDER_VERSION="${RABBITMQ_PROVIDER_VERSION:-3.3.8}"
-
 TOOLCHAIN_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_ROOT="${WARREN_CACHE_DIR:-$HOME/.cache/warren}/toolchain"
 
@@ -42,6 +38,13 @@ export GONOSUMDB="${GONOSUMDB:+${GONOSUMDB},}github.com/pulumi/pulumi/pkg,github
 LOG_PREFIX=toolchain
 # shellcheck source=lib.sh
 . "$TOOLCHAIN_DIR/lib.sh"
+
+# Versions: toolchain/versions.json (the npm packages @pulumi/pulumi and
+# @pulumi/rabbitmq in package.json name the same; the environment may override
+# them to try another release).
+PINNED_RABBITMQ_PROVIDER_VERSION=$(pin rabbitmqProvider.version)
+PULUMI_VERSION="${PULUMI_VERSION:-$(pin pulumi.version)}"
+RABBITMQ_PROVIDER_VERSION="${RABBITMQ_PROVIDER_VERSION:-$PINNED_RABBITMQ_PROVIDER_VERSION}"
 
 command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
@@ -114,8 +117,8 @@ got="$(pulumi version)"
 # ---------------------------------------------------------------------------
 # 2. RabbitMQ resource provider
 # ---------------------------------------------------------------------------
-if [[ "$RABBITMQ_PROVIDER_VERSION" != "3.3.8" ]]; then
-	log "warning: toolchain/rabbitmq-provider was checked against @pulumi/rabbitmq 3.3.8;" \
+if [[ "$RABBITMQ_PROVIDER_VERSION" != "$PINNED_RABBITMQ_PROVIDER_VERSION" ]]; then
+	log "warning: toolchain/rabbitmq-provider was checked against @pulumi/rabbitmq ${PINNED_RABBITMQ_PROVIDER_VERSION};" \
 		"check its tokens and Terraform provider version for ${RABBITMQ_PROVIDER_VERSION}"
 fi
 prov_key="pulumi-resource-rabbitmq-${RABBITMQ_PROVIDER_VERSION}-$(src_hash "$TOOLCHAIN_DIR/rabbitmq-provider")"
@@ -184,17 +187,16 @@ SHIM
 chmod +x "$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp"
 mv "$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp" "$SHIM_BIN/pulumi-resource-pulumi-nodejs"
 
-# An environment file for scripts: `. "$CACHE_ROOT/env.sh"`.
-cat >"$CACHE_ROOT/env.sh" <<ENV
-export PATH="$PULUMI_BIN:$SHIM_BIN:\$PATH"
-export PULUMI_SKIP_UPDATE_CHECK=true
-export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
-export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-ENV
+# The environment to run Pulumi in: env.sh for scripts (`. "$CACHE_ROOT/env.sh"`),
+# env.json for the tests. Written on every run, also when everything is cached,
+# so that a cache made before env.json existed gets one from the next setup.
+ENV_VARS=(PULUMI_SKIP_UPDATE_CHECK=true PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+	PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true)
+write_env "$CACHE_ROOT" "$PULUMI_BIN:$SHIM_BIN" "${ENV_VARS[@]}"
 
 echo
 echo "Pulumi toolchain ready: pulumi v${PULUMI_VERSION}, resource plugin rabbitmq ${RABBITMQ_PROVIDER_VERSION}"
 print_timings
 echo "PATH addition: $PULUMI_BIN:$SHIM_BIN"
-echo "Environment file: $CACHE_ROOT/env.sh"
-echo "Environment for pulumi: PULUMI_SKIP_UPDATE_CHECK=true PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"
+echo "Environment file: $CACHE_ROOT/env.sh (for programs: $CACHE_ROOT/env.json)"
+echo "Environment for pulumi: ${ENV_VARS[*]}"

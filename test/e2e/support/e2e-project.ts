@@ -10,6 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { packageRoot } from '../../../src/package-root.js';
+import { withToolchain } from './toolchain-env.js';
 
 export const ROOT = packageRoot();
 export const PREFIX = 'e2e-';
@@ -56,16 +57,11 @@ export class E2EProject {
   }
 
   env(): NodeJS.ProcessEnv {
-    const toolchain = readFileSync(
-      join(process.env.WARREN_CACHE_DIR ?? join(homedir(), '.cache/warren'), 'toolchain/env.sh'),
-      'utf8',
-    );
-    const path = /export PATH="([^"]*)\$PATH"/.exec(toolchain)![1];
     return {
-      ...process.env,
-      PATH: `${path}${process.env.PATH}`,
+      ...withToolchain(process.env),
       PULUMI_BACKEND_URL: `file://${this.stateDir}?metadata=skip`,
       PULUMI_CONFIG_PASSPHRASE: 'warren-e2e',
+      // Also in env.json; the tests never check for updates or fetch plugins, whatever it says.
       PULUMI_SKIP_UPDATE_CHECK: 'true',
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
