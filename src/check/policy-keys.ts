@@ -1,6 +1,6 @@
 // What RabbitMQ policy definitions may hold (3.10 through 4.x): the objects
 // each key applies to and the shape of its value.
-export type PolicyTarget = 'classic' | 'quorum' | 'stream' | 'exchange';
+import type { PolicyTarget } from '../model/policy-targets.js';
 
 interface KeyInfo {
   readonly targets: readonly PolicyTarget[];
@@ -77,16 +77,3 @@ export const OPERATOR_KEYS: ReadonlySet<string> = new Set([
   'max-in-memory-bytes',
   'delivery-limit',
 ]);
-
-const TARGETS: Record<string, readonly PolicyTarget[]> = {
-  queues: ['classic', 'quorum', 'stream'],
-  classic_queues: ['classic'],
-  quorum_queues: ['quorum'],
-  streams: ['stream'],
-  exchanges: ['exchange'],
-  all: ['classic', 'quorum', 'stream', 'exchange'],
-};
-
-export function targetsOf(applyTo: string): readonly PolicyTarget[] {
-  return TARGETS[applyTo] ?? TARGETS.all!;
-}

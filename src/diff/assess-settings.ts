@@ -20,8 +20,9 @@
 //   made outside the topology may set one.
 // Not counted: delivery-limit and dead-letter changes (messages go only when
 // consumers reject them again, or expire under a TTL counted above).
-import { compileForMatching, type NameMatcher } from '../check/check-regex.js';
-import { POLICY_KEYS, targetsOf } from '../check/policy-keys.js';
+import { POLICY_KEYS } from '../check/policy-keys.js';
+import { compileForMatching, type NameMatcher } from '../model/match-names.js';
+import { targetsOf } from '../model/policy-targets.js';
 import type { JsonValue, Plan, PlanEntry, PolicyEntry, QueueEntry } from '../plan/plan-types.js';
 
 export interface SettingsRisk {

@@ -5,7 +5,7 @@
 // the imported topology writes the same policy back.
 import type { JsonMap } from '../plan/plan-types.js';
 import type { QueueSpec } from '../schema/topology-schema.js';
-import { formatDuration, formatSize } from './format-units.js';
+import { formatDuration, formatSize } from '../units/format-units.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Setter = (spec: Mutable<QueueSpec>, value: unknown) => boolean;

@@ -5,8 +5,8 @@
 // a changeable field would make warren re-declare the queue. The queue's
 // `warren.queue.<name>` policy, if the broker has one, becomes its changeable
 // fields again.
-import { compileForMatching } from '../check/check-regex.js';
-import { targetsOf } from '../check/policy-keys.js';
+import { compileForMatching } from '../model/match-names.js';
+import { targetsOf } from '../model/policy-targets.js';
 import type { JsonMap } from '../plan/plan-types.js';
 import { SETTINGS_POLICY_PREFIX } from '../plan/queue-settings.js';
 import { QUEUE_TYPES } from '../schema/format-constants.js';

@@ -6,8 +6,8 @@
 // queue that has such settings, above every user policy of the vhost, whose
 // definition is the user policy that would otherwise apply, overlaid with the
 // queue's own settings (the queue's own setting wins: it is more specific).
-import { compileForMatching } from '../check/check-regex.js';
-import { targetsOf } from '../check/policy-keys.js';
+import { compileForMatching } from '../model/match-names.js';
+import { targetsOf } from '../model/policy-targets.js';
 import { queueType, type Declared, type VHostModel } from '../model/topology-model.js';
 import type { PolicySpec, QueueSpec } from '../schema/topology-schema.js';
 import { parseDuration, parseSize } from '../units/parse-units.js';
