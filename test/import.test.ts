@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatSize } from '../src/import/format-units.js';
+import { formatDuration, formatSize } from '../src/units/format-units.js';
 import { foldSettings } from '../src/import/fold-settings.js';
 import { importDefinitions } from '../src/import/import-definitions.js';
 import { renderFiles, writtenByImport } from '../src/import/render-topology.js';

@@ -1,8 +1,10 @@
-// The README lists every diagnostic code with its severity.
+// The README lists every diagnostic code with its severity, and the queue-field table.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { CODES } from '../src/diagnostics/codes.js';
+import { QUEUE_FIELDS } from '../src/model/queue-fields.js';
+import { QUEUE_TYPES } from '../src/schema/format-constants.js';
 
 it('the README lists every diagnostic code with its severity, and no others', () => {
   const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
@@ -11,5 +13,18 @@ it('the README lists every diagnostic code with its severity, and no others', ()
     Object.entries(CODES)
       .map(([code, info]) => `${code} ${info.severity}`)
       .sort(),
+  );
+});
+
+it("the README's queue-field table is the code's (model/queue-fields.ts), row for row", () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n### Queue fields\n'));
+  const rows = section.slice(0, section.indexOf('\n#', 1)).match(/^\| `.*\|$/gm);
+  const all = (types: readonly string[]) => (types.length === QUEUE_TYPES.length ? 'all' : types.join(', '));
+  expect(rows).toEqual(
+    QUEUE_FIELDS.map(
+      (f) =>
+        `| \`${f.name}\` | ${f.argument ? `\`${f.argument}\`` : '—'} | ${f.immutable ? 'no' : `policy key \`${f.policyKey}\``} | ${all(f.types)} |`,
+    ),
   );
 });

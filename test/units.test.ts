@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseSize } from '../src/units/parse-units.js';
-import { pcreOnlySyntax } from '../src/check/check-regex.js';
+import { pcreOnlySyntax } from '../src/model/read-pattern.js';
 import { closestName } from '../src/check/closest-name.js';
 
 describe('durations', () => {

@@ -2,7 +2,9 @@
 // and checked as PCRE reads them. A backtracking engine would take 2^n steps
 // for `^(a+)+$` on n a's and a `!`: these tests would hang (and time out).
 import { describe, expect, it } from 'vitest';
-import { checkRegex, compileForMatching, pcreRefusal } from '../src/check/check-regex.js';
+import { checkRegex } from '../src/check/check-regex.js';
+import { compileForMatching } from '../src/model/match-names.js';
+import { pcreRefusal } from '../src/model/read-pattern.js';
 import { diffPlans } from '../src/diff/diff-plans.js';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
 import { mergeFiles } from '../src/model/merge-files.js';

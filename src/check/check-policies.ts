@@ -5,8 +5,10 @@
 import { at, finding, type Finding } from '../diagnostics/diagnostic.js';
 import { queueType, type Declared, type TopologyModel, type VHostModel } from '../model/topology-model.js';
 import type { PolicySpec } from '../schema/topology-schema.js';
-import { checkRegex, compileForMatching } from './check-regex.js';
-import { OPERATOR_KEYS, POLICY_KEYS, REMOVED_KEYS, targetsOf, type PolicyTarget } from './policy-keys.js';
+import { compileForMatching } from '../model/match-names.js';
+import { targetsOf, type PolicyTarget } from '../model/policy-targets.js';
+import { checkRegex } from './check-regex.js';
+import { OPERATOR_KEYS, POLICY_KEYS, REMOVED_KEYS } from './policy-keys.js';
 
 export function checkPolicies(model: TopologyModel): Finding[] {
   const out: Finding[] = [];

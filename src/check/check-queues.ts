@@ -3,33 +3,26 @@
 // shadow typed fields. Known raw x-arguments are read as the fields they stand
 // for (model/queue-fields.ts) and go through the same checks, reported at the argument.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
+import { ARGUMENT_FIELD, MAX_TIMER_MS, pointerOf, QUEUE_FIELDS, valueIn } from '../model/queue-fields.js';
+import { argumentsAsFields } from '../model/read-queue-arguments.js';
 import { hasExchange, queueType, type TopologyModel, type VHostModel } from '../model/topology-model.js';
+import { QUEUE_TYPES } from '../schema/format-constants.js';
 import type { QueueSpec, QueueType } from '../schema/topology-schema.js';
 import { parseDuration, parseSize } from '../units/parse-units.js';
-import { ARGUMENT_FIELD, argumentsAsFields, type QueueField } from '../model/queue-fields.js';
 import { checkKeyLength } from './check-names.js';
 import { checkQueueFields } from './check-schema.js';
 
-type Field = QueueField;
+type Field = keyof QueueSpec;
 
-// Fields a queue type does not support, and why it matters to the user.
-const UNSUPPORTED: Record<QueueType, readonly Field[]> = {
-  classic: ['deliveryLimit', 'maxAge'],
-  quorum: ['maxPriority', 'maxAge'],
-  stream: [
-    'messageTtl',
-    'expires',
-    'maxLength',
-    'overflow',
-    'deadLetter',
-    'deliveryLimit',
-    'maxPriority',
-    'singleActiveConsumer',
-  ],
-};
-
-// RabbitMQ refuses TTLs and expiry beyond its timers' range (2^32 - 1 ms).
-const MAX_TIMER_MS = 4_294_967_295;
+// Fields a queue type does not support: those none of whose table entries it
+// applies (deadLetter as a whole, as it is written).
+const FIELDS = [...new Set(QUEUE_FIELDS.map((f) => f.field))];
+const UNSUPPORTED = new Map(
+  QUEUE_TYPES.map((type) => [
+    type,
+    FIELDS.filter((field) => !QUEUE_FIELDS.some((f) => f.field === field && f.types.includes(type))),
+  ]),
+);
 
 export function checkQueues(model: TopologyModel): Finding[] {
   const out: Finding[] = [];
@@ -53,7 +46,7 @@ function checkTypeSupport(out: Finding[], type: QueueType, spec: QueueSpec, wher
     out.push(
       finding('queue-type-unsupported', where(field), `${type} queues do not support ${what}`, { target: 'key' }),
     );
-  for (const field of UNSUPPORTED[type]) if (spec[field] !== undefined) unsupported(field, `\`${field}\``);
+  for (const field of UNSUPPORTED.get(type)!) if (spec[field] !== undefined) unsupported(field, `\`${field}\``);
   if (type === 'classic') {
     if (spec.deadLetter?.strategy === 'at-least-once')
       unsupported('deadLetter/strategy', 'at-least-once dead-lettering (quorum only)');
@@ -75,32 +68,41 @@ function checkTypeSupport(out: Finding[], type: QueueType, spec: QueueSpec, wher
 }
 
 function checkUnits(out: Finding[], spec: QueueSpec, where: Where): void {
-  for (const field of ['messageTtl', 'expires', 'maxAge'] as const) {
-    const value = spec[field];
-    if (value === undefined) continue;
-    const ms = parseDuration(value);
+  for (const entry of QUEUE_FIELDS) {
+    const { name: field, unit } = entry;
+    const value = valueIn(spec, entry);
+    if (unit?.kind !== 'duration' || value === undefined) continue;
+    const ms = parseDuration(value as number | string);
     if (ms === undefined)
-      out.push(finding('invalid-duration', where(field), `\`${field}\` must come to whole milliseconds`));
-    else if (field !== 'messageTtl' && ms === 0)
-      out.push(finding('invalid-duration', where(field), `\`${field}\` must be at least 1ms`));
-    else if (field === 'maxAge' && ms % 1000 !== 0)
-      out.push(
-        finding('invalid-duration', where(field), '`maxAge` must be whole seconds (streams keep it in seconds)'),
-      );
-    else if (field !== 'maxAge' && ms > MAX_TIMER_MS)
+      out.push(finding('invalid-duration', where(pointerOf(entry)), `\`${field}\` must come to whole milliseconds`));
+    else if (ms < unit.min)
+      out.push(finding('invalid-duration', where(pointerOf(entry)), `\`${field}\` must be at least ${unit.min}ms`));
+    else if (unit.within === 'seconds' && ms % 1000 !== 0)
       out.push(
         finding(
           'invalid-duration',
-          where(field),
+          where(pointerOf(entry)),
+          `\`${field}\` must be whole seconds (streams keep it in seconds)`,
+        ),
+      );
+    else if (unit.within === 'timer' && ms > MAX_TIMER_MS)
+      out.push(
+        finding(
+          'invalid-duration',
+          where(pointerOf(entry)),
           `\`${field}\` must be at most ${MAX_TIMER_MS}ms (about 49 days), RabbitMQ's timer limit`,
         ),
       );
     else if (ms > Number.MAX_SAFE_INTEGER)
-      out.push(finding('invalid-duration', where(field), `\`${field}\` is too large to be exact`));
+      out.push(finding('invalid-duration', where(pointerOf(entry)), `\`${field}\` is too large to be exact`));
   }
-  const bytes = spec.maxLengthBytes === undefined ? 0 : parseSize(spec.maxLengthBytes);
-  if (bytes === undefined || bytes > Number.MAX_SAFE_INTEGER) {
-    out.push(finding('invalid-size', where('maxLengthBytes'), '`maxLengthBytes` must come to whole bytes'));
+  for (const entry of QUEUE_FIELDS) {
+    if (entry.unit?.kind !== 'size') continue;
+    const value = valueIn(spec, entry);
+    const bytes = value === undefined ? 0 : parseSize(value as number | string);
+    if (bytes === undefined || bytes > Number.MAX_SAFE_INTEGER) {
+      out.push(finding('invalid-size', where(pointerOf(entry)), `\`${entry.name}\` must come to whole bytes`));
+    }
   }
 }
 
@@ -131,7 +133,7 @@ function effectiveSpec(out: Finding[], typed: QueueSpec, src: Source): { spec: Q
   const argumentAt = (name: string) => at(src, 'arguments', name);
   const taken = new Map<string, string>();
   for (const [field, name] of fromArgs.from) {
-    const top = field.split('/')[0] as QueueField;
+    const top = field.split('/')[0] as Field;
     const known = ARGUMENT_FIELD.get(name)!;
     if (typed[top] !== undefined) {
       out.push(
@@ -163,7 +165,7 @@ function effectiveSpec(out: Finding[], typed: QueueSpec, src: Source): { spec: Q
   };
   if (taken.size === 0) return { spec: typed, where };
   const candidate = Object.fromEntries(
-    Object.entries(fromArgs.spec).filter(([field]) => typed[field as QueueField] === undefined),
+    Object.entries(fromArgs.spec).filter(([field]) => typed[field as Field] === undefined),
   );
   const schema = checkQueueFields(candidate, where);
   out.push(...schema.findings);

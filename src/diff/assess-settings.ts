@@ -9,7 +9,8 @@
 //
 // What counts, in the settings in effect (RabbitMQ applies the lower of the
 // policy's, the operator policy's and the queue argument's value):
-// - message-ttl, expires, max-length, max-length-bytes, max-age newly set or lowered.
+// - the limits of the queue-field table (model/queue-fields.ts: message-ttl,
+//   expires, max-length, max-length-bytes, max-age) newly set or lowered.
 //   A lower length limit counts whatever the overflow: with drop-head (the
 //   default) the queue drops messages from its head; with reject-publish(-dlx)
 //   it discards what is published beyond the limit (RabbitMQ's words) — the
@@ -20,8 +21,10 @@
 //   made outside the topology may set one.
 // Not counted: delivery-limit and dead-letter changes (messages go only when
 // consumers reject them again, or expire under a TTL counted above).
-import { compileForMatching, type NameMatcher } from '../check/check-regex.js';
-import { POLICY_KEYS, targetsOf } from '../check/policy-keys.js';
+import { compileForMatching, type NameMatcher } from '../model/match-names.js';
+import { targetsOf } from '../model/policy-targets.js';
+import { CHANGEABLE_FIELDS, type ChangeableEntry, type Limit } from '../model/queue-fields.js';
+import { maxAgeSeconds } from '../model/read-max-age.js';
 import type { JsonValue, Plan, PlanEntry, PolicyEntry, QueueEntry } from '../plan/plan-types.js';
 
 export interface SettingsRisk {
@@ -31,9 +34,15 @@ export interface SettingsRisk {
   readonly text: string;
 }
 
-const LIMITS = ['message-ttl', 'expires', 'max-length', 'max-length-bytes', 'max-age'] as const;
-type Limit = (typeof LIMITS)[number];
-type Settings = Partial<Record<Limit, number>> & { overflow?: string };
+type LimitField = ChangeableEntry & { readonly limit: Limit };
+const LIMITS = CHANGEABLE_FIELDS.filter((f): f is LimitField => f.limit !== undefined);
+const OVERFLOW = CHANGEABLE_FIELDS.find((f) => f.field === 'overflow')!;
+
+interface Settings {
+  /** The lowest value in effect, by policy key. */
+  readonly limits: Partial<Record<string, number>>;
+  overflow?: string;
+}
 
 interface InEffect {
   readonly settings: Settings;
@@ -115,29 +124,25 @@ function inEffect(index: Map<string, VhostPolicies>, q: QueueEntry): InEffect {
     targetsOf(c.entry.applyTo).includes(q.queueType as never) && c.regex?.test(q.name) === true;
   const policy = v?.own.get(q.name) ?? v?.user.find(matches)?.entry;
   const operator = v?.operator.find(matches)?.entry;
-  const applies = (key: string) => POLICY_KEYS[key]?.targets.includes(q.queueType as never) ?? false;
-  const settings: Settings = {};
-  for (const key of LIMITS) {
-    if (!applies(key)) continue;
-    const values = [policy?.definition[key], operator?.definition[key], q.arguments[`x-${key}`]]
-      .map((x) => amount(key, x))
+  const applies = (field: ChangeableEntry) => field.types.includes(q.queueType as never);
+  const settings: Settings = { limits: {} };
+  for (const field of LIMITS) {
+    if (!applies(field)) continue;
+    const key = field.policyKey;
+    const values = [policy?.definition[key], operator?.definition[key], q.arguments[field.argument]]
+      .map((x) => amount(field, x))
       .filter((n) => n !== undefined);
-    if (values.length > 0) settings[key] = Math.min(...values);
+    if (values.length > 0) settings.limits[key] = Math.min(...values);
   }
   // A queue argument wins over a policy for overflow; operator policies cannot set it.
-  const overflow = q.arguments['x-overflow'] ?? policy?.definition.overflow;
-  if (applies('overflow') && typeof overflow === 'string') settings.overflow = overflow;
+  const overflow = q.arguments[OVERFLOW.argument] ?? policy?.definition[OVERFLOW.policyKey];
+  if (applies(OVERFLOW) && typeof overflow === 'string') settings.overflow = overflow;
   return { settings, from: [policy?.id, operator?.id] };
 }
 
-const SECONDS: Record<string, number> = { Y: 365 * 86400, M: 30 * 86400, D: 86400, h: 3600, m: 60, s: 1 };
-
-/** A limit as a number: max-age ("7D") in seconds, the others as given. */
-function amount(key: Limit, value: JsonValue | undefined): number | undefined {
-  if (key === 'max-age' && typeof value === 'string') {
-    const m = /^(\d+)([YMDhms])$/.exec(value);
-    return m ? Number(m[1]) * SECONDS[m[2]!]! : undefined;
-  }
+/** A limit as a number: a max age ("7D") in seconds, the others as given. */
+function amount(field: LimitField, value: JsonValue | undefined): number | undefined {
+  if (field.limit === 'age' && typeof value === 'string') return maxAgeSeconds(value);
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(n) ? n : undefined;
 }
@@ -149,19 +154,15 @@ interface Risk {
 
 function compareSettings(a: Settings, b: Settings, queueType: string): Risk[] {
   const out: Risk[] = [];
-  for (const key of LIMITS) {
-    const was = a[key];
-    const now = b[key];
+  for (const field of LIMITS) {
+    const was = a.limits[field.policyKey];
+    const now = b.limits[field.policyKey];
     if (now === undefined || (was !== undefined && now >= was)) continue;
     out.push({
-      key,
+      key: field.policyKey,
       text: consequence(
-        key,
-        was === undefined
-          ? 'a new'
-          : key === 'message-ttl' || key === 'expires' || key === 'max-age'
-            ? 'a shorter'
-            : 'a lower',
+        field,
+        was === undefined ? 'a new' : field.limit === 'length' ? 'a lower' : 'a shorter',
         b.overflow,
         queueType,
       ),
@@ -170,22 +171,23 @@ function compareSettings(a: Settings, b: Settings, queueType: string): Risk[] {
   const wasOverflow = a.overflow ?? 'drop-head';
   if (wasOverflow !== 'drop-head' && (b.overflow ?? 'drop-head') === 'drop-head') {
     out.push({
-      key: 'overflow',
+      key: OVERFLOW.policyKey,
       text: `overflow ${wasOverflow} → drop-head${b.overflow ? '' : ' (the default)'}: over a length limit the queue drops messages from its head`,
     });
   }
   return out;
 }
 
-function consequence(key: Limit, which: string, overflow: string | undefined, queueType: string): string {
-  switch (key) {
-    case 'message-ttl':
+function consequence(field: LimitField, which: string, overflow: string | undefined, queueType: string): string {
+  const key = field.policyKey;
+  switch (field.limit) {
+    case 'ttl':
       return `${which} message TTL can expire messages the queue already holds`;
-    case 'expires':
+    case 'expiry':
       return `${which} queue expiry deletes the queue, with its messages, once it is unused that long`;
-    case 'max-age':
-      return `${which} max-age discards the stream's older messages`;
-    default:
+    case 'age':
+      return `${which} ${key} discards the stream's older messages`;
+    case 'length':
       if (queueType === 'stream') return `${which} ${key} discards the stream's oldest messages beyond it`;
       if (overflow === 'reject-publish' || overflow === 'reject-publish-dlx')
         return `${which} ${key} discards messages published beyond it (overflow ${overflow})`;

@@ -1,15 +1,15 @@
 // Queues from a definitions export. Declaration arguments that have a typed
-// field which never changes on a live queue (type, maxPriority,
-// singleActiveConsumer) become that field; every other argument stays a raw
+// field which never changes on a live queue (the queue-field table's immutable
+// fields, such as maxPriority) become that field; every other argument stays a raw
 // argument, because that is how the live queue was declared: turning it into
 // a changeable field would make warren re-declare the queue. The queue's
 // `warren.queue.<name>` policy, if the broker has one, becomes its changeable
 // fields again.
-import { compileForMatching } from '../check/check-regex.js';
-import { targetsOf } from '../check/policy-keys.js';
+import { compileForMatching } from '../model/match-names.js';
+import { targetsOf } from '../model/policy-targets.js';
+import { QUEUE_FIELDS } from '../model/queue-fields.js';
 import type { JsonMap } from '../plan/plan-types.js';
 import { SETTINGS_POLICY_PREFIX } from '../plan/queue-settings.js';
-import { QUEUE_TYPES } from '../schema/format-constants.js';
 import type { PolicySpec, QueueSpec, QueueType } from '../schema/topology-schema.js';
 import type { QueueDef } from './definitions-schema.js';
 import { foldSettings } from './fold-settings.js';
@@ -18,25 +18,18 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function queueSpec(q: QueueDef): Mutable<QueueSpec> {
   const args: Record<string, unknown> = { ...q.arguments };
-  const spec: Mutable<QueueSpec> = {};
-  const type = args['x-queue-type'];
-  if (typeof type === 'string' && (QUEUE_TYPES as readonly string[]).includes(type)) {
-    spec.type = type as QueueType;
-    delete args['x-queue-type'];
-  }
+  const spec: Record<string, unknown> = {};
   if (!q.durable) spec.durable = false;
   if (q.auto_delete) spec.autoDelete = true;
-  const priority = args['x-max-priority'];
-  if (typeof priority === 'number' && Number.isInteger(priority) && priority >= 1 && priority <= 255) {
-    spec.maxPriority = priority;
-    delete args['x-max-priority'];
-  }
-  if (args['x-single-active-consumer'] === true) {
-    spec.singleActiveConsumer = true;
-    delete args['x-single-active-consumer'];
+  for (const field of QUEUE_FIELDS) {
+    if (!field.immutable || !field.argument || field.sub) continue;
+    const value = field.fromBroker?.(args[field.argument]);
+    if (value === undefined) continue;
+    spec[field.field] = value;
+    delete args[field.argument];
   }
   if (Object.keys(args).length > 0) spec.arguments = args;
-  return spec;
+  return inFieldOrder(spec as Mutable<QueueSpec>);
 }
 
 /**
@@ -64,24 +57,8 @@ export function foldSettingsPolicies(
   return folded;
 }
 
-/** The format's field order (as in the table of the contract), for files that read like hand-written ones. */
-const FIELD_ORDER = [
-  'type',
-  'durable',
-  'autoDelete',
-  'messageTtl',
-  'expires',
-  'maxLength',
-  'maxLengthBytes',
-  'overflow',
-  'deadLetter',
-  'deliveryLimit',
-  'maxPriority',
-  'singleActiveConsumer',
-  'leaderLocator',
-  'maxAge',
-  'arguments',
-];
+/** The format's field order (the queue-field table's), for files that read like hand-written ones. */
+const FIELD_ORDER = [...new Set(QUEUE_FIELDS.map((f) => f.field)), 'arguments'];
 
 function inFieldOrder(spec: Mutable<QueueSpec>): Mutable<QueueSpec> {
   const rank = (k: string) => FIELD_ORDER.indexOf(k);

@@ -3,6 +3,7 @@
 // are kept as names (so references to them resolve) but marked not `ok`, and
 // the cross-checks skip them.
 import type { Source } from '../diagnostics/diagnostic.js';
+import { QUEUE_FIELD, TYPE_ARGUMENT } from './queue-fields.js';
 import type {
   BindingSpec,
   ExchangeSpec,
@@ -57,8 +58,7 @@ export const DEFAULT_VHOST = '/';
 
 /** The type a queue is declared with: its field, a raw x-queue-type, the vhost default, else classic. */
 export function queueType(vhost: VHostModel, queue: QueueSpec): QueueType {
-  const raw = queue.arguments?.['x-queue-type'];
-  const fromArgument = raw === 'classic' || raw === 'quorum' || raw === 'stream' ? raw : undefined;
+  const fromArgument = QUEUE_FIELD.type.fromBroker?.(queue.arguments?.[TYPE_ARGUMENT]);
   return queue.type ?? fromArgument ?? vhost.settings.defaultQueueType ?? 'classic';
 }
 

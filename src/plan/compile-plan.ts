@@ -15,6 +15,7 @@ import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry
 import {
   changeableSettings,
   exactPattern,
+  fixedArguments,
   SETTINGS_POLICY_PREFIX,
   settingsPriority,
   userPolicyFor,
@@ -118,11 +119,9 @@ function queueEntry(
   // vhost default); a queue that states none is declared without x-queue-type,
   // as applications declare classic queues, so that such live queues can be
   // adopted (`warren import`) and re-declared without a difference.
-  if (spec.type !== undefined || vhost.settings.defaultQueueType !== undefined)
-    args['x-queue-type'] = queueType(vhost, spec);
   const type = queueType(vhost, spec);
-  if (spec.maxPriority !== undefined) args['x-max-priority'] = spec.maxPriority;
-  if (spec.singleActiveConsumer) args['x-single-active-consumer'] = true;
+  const declared = spec.type !== undefined || vhost.settings.defaultQueueType !== undefined;
+  Object.assign(args, fixedArguments({ ...spec, type: declared ? type : undefined }));
   const durable = spec.durable ?? true;
   const autoDelete = spec.autoDelete ?? false;
   const id = ids.object(vhost.name, 'queue', name);

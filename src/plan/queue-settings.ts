@@ -6,11 +6,11 @@
 // queue that has such settings, above every user policy of the vhost, whose
 // definition is the user policy that would otherwise apply, overlaid with the
 // queue's own settings (the queue's own setting wins: it is more specific).
-import { compileForMatching } from '../check/check-regex.js';
-import { targetsOf } from '../check/policy-keys.js';
+import { compileForMatching } from '../model/match-names.js';
+import { targetsOf } from '../model/policy-targets.js';
+import { CHANGEABLE_FIELDS, QUEUE_FIELDS, valueIn } from '../model/queue-fields.js';
 import { queueType, type Declared, type VHostModel } from '../model/topology-model.js';
 import type { PolicySpec, QueueSpec } from '../schema/topology-schema.js';
-import { parseDuration, parseSize } from '../units/parse-units.js';
 import type { JsonMap } from './plan-types.js';
 
 export const SETTINGS_POLICY_PREFIX = 'warren.queue.';
@@ -18,21 +18,27 @@ export const SETTINGS_POLICY_PREFIX = 'warren.queue.';
 /** The queue's changeable settings as policy definition keys. */
 export function changeableSettings(spec: QueueSpec): JsonMap {
   const out: JsonMap = {};
-  const set = (key: string, value: string | number | undefined) => {
-    if (value !== undefined) out[key] = value;
-  };
-  set('message-ttl', spec.messageTtl === undefined ? undefined : parseDuration(spec.messageTtl));
-  set('expires', spec.expires === undefined ? undefined : parseDuration(spec.expires));
-  set('max-length', spec.maxLength);
-  set('max-length-bytes', spec.maxLengthBytes === undefined ? undefined : parseSize(spec.maxLengthBytes));
-  set('overflow', spec.overflow);
-  set('dead-letter-exchange', spec.deadLetter?.exchange);
-  set('dead-letter-routing-key', spec.deadLetter?.routingKey);
-  set('dead-letter-strategy', spec.deadLetter?.strategy);
-  set('delivery-limit', spec.deliveryLimit);
-  set('queue-leader-locator', spec.leaderLocator);
-  const maxAge = spec.maxAge === undefined ? undefined : parseDuration(spec.maxAge);
-  set('max-age', maxAge === undefined ? undefined : `${Math.round(maxAge / 1000)}s`);
+  for (const field of CHANGEABLE_FIELDS) {
+    const value = valueIn(spec, field);
+    const broker = value === undefined ? undefined : field.toBroker(value);
+    if (broker !== undefined) out[field.policyKey] = broker;
+  }
+  return out;
+}
+
+/**
+ * The declaration arguments of the queue's fixed fields (those of the
+ * queue-field table that are immutable and have an argument, such as
+ * maxPriority); `spec.type` is the type to declare, if any.
+ */
+export function fixedArguments(spec: QueueSpec): JsonMap {
+  const out: JsonMap = {};
+  for (const field of QUEUE_FIELDS) {
+    if (!field.immutable || !field.argument) continue;
+    const value = valueIn(spec, field);
+    const broker = value === undefined ? undefined : field.toBroker?.(value);
+    if (broker !== undefined) out[field.argument] = broker;
+  }
   return out;
 }
 

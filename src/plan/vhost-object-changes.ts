@@ -7,6 +7,7 @@
 // the stack allowed it). The broker drops the bindings of a deleted exchange
 // or queue: they are declared again too. Policies are overwritten in place.
 import { brokerBindingKey, canonical, fromBrokerRow } from '../model/binding-identity.js';
+import { TYPE_ARGUMENT } from '../model/queue-fields.js';
 import type { JsonMap } from './plan-types.js';
 import {
   emptyObjects,
@@ -223,8 +224,8 @@ export function liveObjects(managed: VHostObjects, live: LiveVhost): VHostObject
 
 /** RabbitMQ 4 reports `x-queue-type: classic` on queues declared without a type: not a difference. */
 function withoutImplicitType(live: JsonMap, declared: JsonMap): JsonMap {
-  if (live['x-queue-type'] !== 'classic' || 'x-queue-type' in declared) return live;
-  const { 'x-queue-type': _, ...rest } = live;
+  if (live[TYPE_ARGUMENT] !== 'classic' || TYPE_ARGUMENT in declared) return live;
+  const { [TYPE_ARGUMENT]: _, ...rest } = live;
   return rest;
 }
 

@@ -8,3 +8,6 @@ export const DELAYED_TYPES = ['direct', 'fanout', 'topic', 'headers'] as const;
 export const MATCH_MODES = ['all', 'any', 'all-with-x', 'any-with-x'] as const;
 export const POLICY_TARGETS = ['queues', 'classic_queues', 'quorum_queues', 'streams', 'exchanges', 'all'] as const;
 export const OPERATOR_POLICY_TARGETS = ['queues', 'classic_queues', 'quorum_queues', 'streams'] as const;
+export const OVERFLOW_MODES = ['drop-head', 'reject-publish', 'reject-publish-dlx'] as const;
+export const DEAD_LETTER_STRATEGIES = ['at-most-once', 'at-least-once'] as const;
+export const LEADER_LOCATORS = ['client-local', 'balanced'] as const;

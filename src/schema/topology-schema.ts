@@ -4,12 +4,16 @@
 // written from it at build time. Unions are avoided on purpose: ajv reports
 // every branch of an anyOf, which buries the one error a user needs to see.
 import { Type, type Static, type TInteger, type TOptional, type TSchema } from '@sinclair/typebox';
+import { describeQueueField } from '../model/describe-queue-field.js';
 import { USER_LIMITS, VHOST_LIMITS, type Limit } from '../model/limits.js';
 import {
+  DEAD_LETTER_STRATEGIES,
   DELAYED_TYPES,
   DURATION_PATTERN,
+  LEADER_LOCATORS,
   MATCH_MODES,
   OPERATOR_POLICY_TARGETS,
+  OVERFLOW_MODES,
   POLICY_TARGETS,
   QUEUE_TYPES,
   SIZE_PATTERN,
@@ -36,20 +40,23 @@ function NameMap<T extends TSchema>(value: T, description: string) {
 
 // Integers and strings share one schema (no anyOf): `minimum` only applies to
 // numbers and `pattern` only to strings, so each value meets exactly one rule.
-const Duration = Type.Unsafe<number | string>({
-  type: ['integer', 'string'],
-  minimum: 0,
-  maximum: Number.MAX_SAFE_INTEGER,
-  pattern: DURATION_PATTERN,
-  description: 'Milliseconds, or a number with unit ms, s, m, h or d (e.g. 60s, 1.5h)',
-});
-const Size = Type.Unsafe<number | string>({
-  type: ['integer', 'string'],
-  minimum: 0,
-  maximum: Number.MAX_SAFE_INTEGER,
-  pattern: SIZE_PATTERN,
-  description: 'Bytes, or a number with unit B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024)',
-});
+// Their descriptions say the field's meaning (model/queue-fields.ts), then the units.
+const Duration = (meaning: string) =>
+  Type.Unsafe<number | string>({
+    type: ['integer', 'string'],
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    pattern: DURATION_PATTERN,
+    description: `${meaning} Milliseconds, or a number with unit ms, s, m, h or d (e.g. 60s, 1.5h).`,
+  });
+const Size = (meaning: string) =>
+  Type.Unsafe<number | string>({
+    type: ['integer', 'string'],
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    pattern: SIZE_PATTERN,
+    description: `${meaning} Bytes, or a number with unit B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024).`,
+  });
 // Integers past 2^53 are not exact in JavaScript (YAML's 10^23 reads as
 // 1e+23): every integer is bounded to the safe range, some tighter below.
 const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
@@ -93,32 +100,39 @@ const ExchangeSpec = Type.Object(
   Closed,
 );
 
+// Each queue field's description comes from the queue-field table, by name as
+// a string: naming it by the table's key type would make QueueSpec's type
+// depend on itself. A name the table lacks throws where the schema is
+// compiled (`npm run build`), and a test compares every description.
+const about = describeQueueField;
+const described = (field: string) => ({ description: about(field) });
+
 const DeadLetterSpec = Type.Object(
   {
-    exchange: Type.String({ description: 'Exchange in the same vhost; "" is the default exchange' }),
-    routingKey: Type.Optional(Type.String()),
-    strategy: Type.Optional(StringEnum(['at-most-once', 'at-least-once'] as const)),
+    exchange: Type.String(described('deadLetter.exchange')),
+    routingKey: Type.Optional(Type.String(described('deadLetter.routingKey'))),
+    strategy: Type.Optional(StringEnum(DEAD_LETTER_STRATEGIES, about('deadLetter.strategy'))),
   },
-  Closed,
+  { ...Closed, description: 'Where the broker republishes messages that are rejected, expire or overflow' },
 );
 
 const QueueSpec = Type.Object(
   {
-    type: Type.Optional(StringEnum(QUEUE_TYPES, "Defaults to the vhost's defaultQueueType, else classic")),
-    durable: Type.Optional(Type.Boolean({ default: true })),
-    autoDelete: Type.Optional(Type.Boolean({ default: false })),
-    messageTtl: Type.Optional(Duration),
-    expires: Type.Optional(Duration),
-    maxLength: Type.Optional(Count),
-    maxLengthBytes: Type.Optional(Size),
-    overflow: Type.Optional(StringEnum(['drop-head', 'reject-publish', 'reject-publish-dlx'] as const)),
+    type: Type.Optional(StringEnum(QUEUE_TYPES, about('type'))),
+    durable: Type.Optional(Type.Boolean({ default: true, ...described('durable') })),
+    autoDelete: Type.Optional(Type.Boolean({ default: false, ...described('autoDelete') })),
+    messageTtl: Type.Optional(Duration(about('messageTtl'))),
+    expires: Type.Optional(Duration(about('expires'))),
+    maxLength: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...described('maxLength') })),
+    maxLengthBytes: Type.Optional(Size(about('maxLengthBytes'))),
+    overflow: Type.Optional(StringEnum(OVERFLOW_MODES, about('overflow'))),
     deadLetter: Type.Optional(DeadLetterSpec),
     // Delivery counts travel as a 32-bit signed AMQP integer (x-delivery-count).
-    deliveryLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
-    maxPriority: Type.Optional(Type.Integer({ minimum: 1, maximum: 255 })),
-    singleActiveConsumer: Type.Optional(Type.Boolean({ default: false })),
-    leaderLocator: Type.Optional(StringEnum(['client-local', 'balanced'] as const)),
-    maxAge: Type.Optional(Duration),
+    deliveryLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, ...described('deliveryLimit') })),
+    maxPriority: Type.Optional(Type.Integer({ minimum: 1, maximum: 255, ...described('maxPriority') })),
+    singleActiveConsumer: Type.Optional(Type.Boolean({ default: false, ...described('singleActiveConsumer') })),
+    leaderLocator: Type.Optional(StringEnum(LEADER_LOCATORS, about('leaderLocator'))),
+    maxAge: Type.Optional(Duration(about('maxAge'))),
     arguments: Type.Optional(Arguments),
   },
   Closed,

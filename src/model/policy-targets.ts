@@ -1,0 +1,19 @@
+// What a policy's `applyTo` reaches: the queue types and exchanges RabbitMQ
+// applies it to. Below the checks and the plan, which both match policies to
+// objects.
+import type { QueueType } from '../schema/topology-schema.js';
+
+export type PolicyTarget = QueueType | 'exchange';
+
+const TARGETS: Record<string, readonly PolicyTarget[]> = {
+  queues: ['classic', 'quorum', 'stream'],
+  classic_queues: ['classic'],
+  quorum_queues: ['quorum'],
+  streams: ['stream'],
+  exchanges: ['exchange'],
+  all: ['classic', 'quorum', 'stream', 'exchange'],
+};
+
+export function targetsOf(applyTo: string): readonly PolicyTarget[] {
+  return TARGETS[applyTo] ?? TARGETS.all!;
+}

@@ -1,0 +1,31 @@
+// A queue's known raw x-arguments read as the typed fields they stand for
+// (model/queue-fields.ts), so that they are checked exactly as those fields.
+import type { QueueSpec } from '../schema/topology-schema.js';
+import { ARGUMENT_FIELD, pointerOf } from './queue-fields.js';
+
+/**
+ * The typed fields that a queue's known raw arguments stand for, in the
+ * typed fields' form, with the argument each came from (by field pointer:
+ * `messageTtl`, `deadLetter/routingKey`).
+ */
+export function argumentsAsFields(args: Readonly<Record<string, unknown>> | undefined): {
+  spec: Partial<Record<keyof QueueSpec, unknown>>;
+  from: Map<string, string>;
+} {
+  const spec: Record<string, unknown> = {};
+  const from = new Map<string, string>();
+  for (const [name, raw] of Object.entries(args ?? {})) {
+    const known = ARGUMENT_FIELD.get(name);
+    if (!known) continue;
+    const value = known.readArgument ? known.readArgument(raw) : raw;
+    if (known.sub) {
+      // deadLetter needs its exchange; a key or strategy alone still reads as one.
+      spec.deadLetter ??= { exchange: '' };
+      (spec.deadLetter as Record<string, unknown>)[known.sub] = value;
+    } else {
+      spec[known.field] = value;
+    }
+    from.set(pointerOf(known), name);
+  }
+  return { spec, from };
+}
