@@ -59,7 +59,6 @@ const Size = (meaning: string) =>
   });
 // Integers past 2^53 are not exact in JavaScript (YAML's 10^23 reads as
 // 1e+23): every integer is bounded to the safe range, some tighter below.
-const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 // Any value; numbers only in the range where integers are exact.
 const AnyValue = Type.Unsafe<unknown>({
   type: ['string', 'number', 'boolean', 'object', 'array', 'null'],
