@@ -97,6 +97,8 @@ if (syncTopology) {
     protectQueues: config.getBoolean('protectQueues') ?? false,
     destroyNonEmpty: allow.destroyNonEmpty === true,
     granularity,
+    // Stacks deployed before children were named after their topology keep their resources (create-topology.ts).
+    aliasUnprefixed: true,
     ...(await adoption()),
   });
 }
@@ -114,19 +116,28 @@ async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
   const k8s = await import('@pulumi/kubernetes');
   const password = config.getSecret('managementPassword');
   const kubeconfig = config.getSecret('kubeconfig');
-  return new RabbitCluster('rabbitmq', compileCluster(c), {
-    // ConfigMaps and Secrets updated in place: the provider would otherwise replace the (fixed-name) object,
-    // deleting it for a moment under pods that may be restarting (a credential rotation changes the Secret).
-    provider: new k8s.Provider('kubernetes', { kubeconfig, enableConfigMapMutable: true, enableSecretMutable: true }),
-    kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
-    // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
-    ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
-    allow: {
-      allowReplace: allow.replaceCluster === true,
-      ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
-    },
-    maintain: syncTopology,
+  // ConfigMaps and Secrets updated in place: the provider would otherwise replace the (fixed-name) object,
+  // deleting it for a moment under pods that may be restarting (a credential rotation changes the Secret).
+  const provider = new k8s.Provider('kubernetes', {
+    kubeconfig,
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
   });
+  return new RabbitCluster(
+    'rabbitmq',
+    compileCluster(c),
+    {
+      kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
+      // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
+      ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
+      allow: {
+        allowReplace: allow.replaceCluster === true,
+        ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
+      },
+      maintain: syncTopology,
+    },
+    { providers: [provider] },
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 // RabbitMQ itself on Kubernetes: each manifest of the cluster plan
 // (cluster/cluster-manifests.ts) becomes a resource of @pulumi/kubernetes,
-// all under this component and the explicit Kubernetes provider the caller
-// made from its kubeconfig. No checks here (check-cluster.ts ran before).
+// all under this component, whose Kubernetes provider (the caller's
+// `providers`, as for any component) they inherit. No checks here
+// (check-cluster.ts ran before).
 // Object names are fixed, not auto-named, so that DNS names (the nodes'
 // identities) and volume claims stay the same for the life of the cluster.
 import { createHash } from 'node:crypto';
@@ -18,7 +19,6 @@ import { RolloutWait } from './rollout-wait.js';
 import { GeneratedSecret } from './generated-secret.js';
 
 export interface RabbitClusterOptions {
-  readonly provider: K8s.Provider;
   /** The stack's own admin credentials (a secret store's); default: a generated password for the plan's user. */
   readonly credentials?: { readonly username?: string; readonly password: pulumi.Output<string> };
   /** warren:allow for the cluster: the one scale-down and the re-creation the stack permits. */
@@ -60,6 +60,11 @@ const NEEDS: Partial<Record<Role, Role[]>> = {
   statefulSet: ['configMap', 'userSecret', 'cookieSecret', 'roleBinding', 'headless'],
 };
 
+/**
+ * Children are named `<cluster>/<role>` and get `{ parent: this }`, so they
+ * inherit the Kubernetes provider given in `opts.providers` (as Topology's
+ * children inherit its broker provider).
+ */
 export class RabbitCluster extends pulumi.ComponentResource {
   /** The management API as this program reaches it (managementEndpoint, else the in-cluster service); depends on `ready`. */
   readonly managementUrl: pulumi.Output<string>;
@@ -81,7 +86,6 @@ export class RabbitCluster extends pulumi.ComponentResource {
 
   constructor(name: string, plan: ClusterPlan, options: RabbitClusterOptions, opts?: pulumi.ComponentResourceOptions) {
     super('warren:kubernetes:RabbitCluster', name, {}, opts);
-    const { provider } = options;
     // First of all: refuses a scale-down or re-creation the stack does not allow, before any object changes.
     const guard = new ClusterGuard(
       `${name}/guard`,
@@ -108,7 +112,7 @@ export class RabbitCluster extends pulumi.ComponentResource {
     const username = options.credentials?.username ?? plan.username;
     const r: Partial<Record<Role, pulumi.CustomResource>> = {};
     const manifests = clusterManifests({ ...plan, username }, { password, cookie: cookie.value });
-    for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, provider, r, guard);
+    for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, r, guard);
     this.resources = r as Record<string, pulumi.Resource>;
     this.ready = r.statefulSet as K8s.apps.v1.StatefulSet;
     // Plain data: the pods read the secrets from the Secrets, so the StatefulSet's spec holds none.
@@ -145,7 +149,6 @@ export class RabbitCluster extends pulumi.ComponentResource {
     name: string,
     m: Manifest,
     plan: ClusterPlan,
-    provider: K8s.Provider,
     made: Partial<Record<Role, pulumi.CustomResource>>,
     guard: ClusterGuard,
   ): pulumi.CustomResource {
@@ -163,7 +166,6 @@ export class RabbitCluster extends pulumi.ComponentResource {
         : {};
     return factory(`${name}/${suffix}`, forced(m.object) as never, {
       parent: this,
-      provider,
       dependsOn: needs,
       protect,
       ...timeouts,
