@@ -1,6 +1,8 @@
-// The thin Pulumi layer: each plan entry becomes resources, with the stack's
-// explicit provider, the topology component as parent, the plan's
+// The thin Pulumi layer: each plan entry becomes resources, with the topology
+// component as parent (whose broker provider they inherit), the plan's
 // dependencies, and the guard first of all. No validation happens here.
+// Children are named `<topology>/<plan id>` (`topology/vhost/shop`), so that
+// several topologies can live in one stack.
 import * as pulumi from '@pulumi/pulumi';
 import * as rabbitmq from '@pulumi/rabbitmq';
 import type {
@@ -52,42 +54,50 @@ export interface TopologyOptions {
   readonly destroyNonEmpty?: boolean;
   /** warren:granularity: a resource per broker object (default), or one per vhost for its exchanges, queues, bindings and policies. */
   readonly granularity?: Granularity;
+  /**
+   * Alias every child to its name without the topology's prefix (`vhost/shop`), which is how warren
+   * named them before: a stack deployed then moves to the new names on `pulumi up` instead of deleting
+   * and re-creating everything. At most one topology of a stack may set it (two resources cannot take
+   * over one old name); the program sets it.
+   */
+  readonly aliasUnprefixed?: boolean;
 }
 
 export type Granularity = 'object' | 'vhost';
 
-/** What was registered for each plan entry: the resources, and the options given (tests read these). */
+/** What was registered for each plan entry (tests read these). */
 export interface Registered {
   readonly resources: pulumi.CustomResource[];
-  readonly opts: pulumi.CustomResourceOptions;
 }
 
+const TYPE = 'warren:index:Topology';
+
+/**
+ * The broker's objects as resources. Providers come as for any component:
+ * `opts.providers` (or `provider`); without a `rabbitmq` one, the topology
+ * makes it from `options.broker`. Children get `{ parent: this }` only and
+ * inherit it; the dynamic resources use `options.broker` directly.
+ */
 export class Topology extends pulumi.ComponentResource {
   readonly registered = new Map<string, Registered>();
   readonly guard: QueueGuard;
   readonly destroyCheck: DestroyCheck;
 
-  constructor(name: string, plan: Plan, options: TopologyOptions, opts?: pulumi.ComponentResourceOptions) {
-    super('warren:index:Topology', name, {}, opts);
+  constructor(name: string, plan: Plan, options: TopologyOptions, opts: pulumi.ComponentResourceOptions = {}) {
+    super(TYPE, name, {}, withBrokerProvider(name, options, opts));
     const tls = options.broker.tls;
-    const provider = new rabbitmq.Provider(
-      'broker',
-      {
-        endpoint: options.broker.url,
-        username: options.broker.username,
-        password: options.broker.password,
-        ...(tls?.files.ca ? { cacertFile: tls.files.ca } : {}),
-        ...(tls?.files.cert ? { clientcertFile: tls.files.cert } : {}),
-        ...(tls?.files.key ? { clientkeyFile: tls.files.key } : {}),
-        ...(tls?.settings.insecure ? { insecure: true } : {}),
-      },
-      { parent: this },
-    );
+    const child = (id: string): Child => ({
+      name: `${name}/${id}`,
+      opts: { parent: this, ...(options.aliasUnprefixed ? { aliases: [{ name: id }] } : {}) },
+    });
     // Everything depends on the guard, so the guard waiting for the broker makes everything wait.
     // The guard records a vhost granularity, and refuses a switch (guard-rules.ts): it would delete every queue.
     const byVhost = options.granularity === 'vhost';
-    this.guard = new QueueGuard('queue-guard', byVhost ? { ...plan.guard, granularity: 'vhost' } : plan.guard, {
-      parent: this,
+    const guard = child('queue-guard');
+    // A copy: a dynamic resource adds its provider to the inputs object, and the plan may serve another topology.
+    const inputs = byVhost ? { ...plan.guard, granularity: 'vhost' as const } : { ...plan.guard };
+    this.guard = new QueueGuard(guard.name, inputs, {
+      ...guard.opts,
       ...(options.broker.ready ? { dependsOn: [options.broker.ready] } : {}),
     });
     const connection = pulumi.output({
@@ -96,14 +106,7 @@ export class Topology extends pulumi.ComponentResource {
       password: options.broker.password,
       ...(tls ? { tls: tls.settings } : {}),
     });
-    const ctx: Context = {
-      provider,
-      connection,
-      options,
-      registered: this.registered,
-      parent: this,
-      guard: this.guard,
-    };
+    const ctx: Context = { child, connection, options, registered: this.registered, guard: this.guard };
     // Plan entries come sorted by id; create them so that dependencies exist first.
     const groups = byVhost ? new Map(groupByVhost(plan, options.protectQueues).map((g) => [g.vhostId, g])) : undefined;
     for (const entry of orderByDependencies(plan.entries)) {
@@ -115,58 +118,99 @@ export class Topology extends pulumi.ComponentResource {
     // Depends on everything else, so that `pulumi destroy` deletes it first and alone: when it refuses
     // (queues hold messages), nothing at all has been deleted.
     const queues = plan.entries.flatMap((e) => (e.kind === 'queue' ? [e] : []));
+    const check = child('destroy-check');
     this.destroyCheck = new DestroyCheck(
-      'destroy-check',
+      check.name,
       {
         connection,
         queues: queues.map((q) => ({ vhost: q.vhost, name: q.name })),
         allowNonEmpty: options.destroyNonEmpty ?? false,
       },
-      { parent: this, dependsOn: [this.guard, ...new Set([...this.registered.values()].flatMap((r) => r.resources))] },
+      {
+        ...check.opts,
+        dependsOn: [this.guard, ...new Set([...this.registered.values()].flatMap((r) => r.resources))],
+      },
     );
     this.registerOutputs({});
   }
 }
 
+/**
+ * The component's options with a `rabbitmq` provider for its children: the caller's, else one made
+ * from `options.broker`. That one is made before the component exists (a component's providers are
+ * fixed when it is constructed), so beside it, named after it; with aliasUnprefixed, aliased to
+ * where warren made it before: the component's child `broker`.
+ */
+function withBrokerProvider(
+  name: string,
+  options: TopologyOptions,
+  opts: pulumi.ComponentResourceOptions,
+): pulumi.ComponentResourceOptions {
+  const given = [
+    ...(opts.provider ? [opts.provider] : []),
+    ...(Array.isArray(opts.providers) ? opts.providers : Object.values(opts.providers ?? {})),
+  ];
+  if (given.some((p) => p instanceof rabbitmq.Provider)) return opts;
+  const tls = options.broker.tls;
+  const provider = new rabbitmq.Provider(
+    `${name}/broker`,
+    {
+      endpoint: options.broker.url,
+      username: options.broker.username,
+      password: options.broker.password,
+      ...(tls?.files.ca ? { cacertFile: tls.files.ca } : {}),
+      ...(tls?.files.cert ? { clientcertFile: tls.files.cert } : {}),
+      ...(tls?.files.key ? { clientkeyFile: tls.files.key } : {}),
+      ...(tls?.settings.insecure ? { insecure: true } : {}),
+    },
+    {
+      // What a child of the component would inherit from it.
+      ...pick(opts, 'parent', 'protect', 'transformations', 'transforms'),
+      ...(options.aliasUnprefixed
+        ? { aliases: [{ name: 'broker', parent: pulumi.createUrn(name, TYPE, opts.parent) }] }
+        : {}),
+    },
+  );
+  const { provider: _, ...rest } = opts;
+  return { ...rest, providers: [...given, provider] };
+}
+
+function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
+/** A child's name and options: `<topology>/<id>`, parented to the topology (and aliased, see aliasUnprefixed). */
+interface Child {
+  readonly name: string;
+  readonly opts: pulumi.CustomResourceOptions;
+}
+
 interface Context {
-  readonly provider: rabbitmq.Provider;
+  readonly child: (id: string) => Child;
   readonly connection: pulumi.Output<Connection>;
   readonly options: TopologyOptions;
   readonly registered: Map<string, Registered>;
-  readonly parent: pulumi.Resource;
   readonly guard: QueueGuard;
 }
 
 /** A vhost's objects as one resource; each grouped plan id maps to it, so dependencies on them hold. */
 function registerGroup(ctx: Context, g: VHostGroup): void {
   const vhost = ctx.registered.get(g.vhostId)!.resources[0] as rabbitmq.VHost;
-  const opts: pulumi.CustomResourceOptions = {
-    parent: ctx.parent,
-    dependsOn: [ctx.guard, vhost],
-    ...(g.protectedQueues.length > 0 ? { protect: true } : {}),
-  };
+  const { name, opts } = ctx.child(`${g.vhostId}/objects`);
   const resource = new VHostObjectsResource(
-    `${g.vhostId}/objects`,
+    name,
     { connection: ctx.connection, vhost: vhost.name, objects: g.objects, protectedQueues: g.protectedQueues },
-    opts,
+    { ...opts, dependsOn: [ctx.guard, vhost], ...(g.protectedQueues.length > 0 ? { protect: true } : {}) },
   );
-  for (const id of g.entryIds) ctx.registered.set(id, { opts, resources: [resource] });
+  for (const id of g.entryIds) ctx.registered.set(id, { resources: [resource] });
 }
 
-function optsFor(
-  ctx: Context,
-  entry: PlanEntry,
-  extra: pulumi.CustomResourceOptions = {},
-): pulumi.CustomResourceOptions {
+/** An entry's resource: named after its id, after the guard and its plan dependencies, adopted when listed. */
+function entryChild(ctx: Context, entry: PlanEntry, extra: pulumi.CustomResourceOptions = {}): Child {
+  const { name, opts } = ctx.child(entry.id);
   const dependsOn = [ctx.guard, ...entry.dependsOn.flatMap((id) => ctx.registered.get(id)?.resources ?? [])];
   const adopted = ctx.options.adopt?.get(entry.id);
-  return {
-    parent: ctx.parent,
-    provider: ctx.provider,
-    dependsOn,
-    ...(adopted !== undefined ? { import: adopted } : {}),
-    ...extra,
-  };
+  return { name, opts: { ...opts, dependsOn, ...(adopted !== undefined ? { import: adopted } : {}), ...extra } };
 }
 
 function createEntry(ctx: Context, entry: PlanEntry): Registered {
@@ -185,53 +229,32 @@ function createEntry(ctx: Context, entry: PlanEntry): Registered {
     case 'user':
       return user(ctx, entry);
     case 'permissions': {
-      const opts = optsFor(ctx, entry);
-      return {
-        opts,
-        resources: [
-          new rabbitmq.Permissions(
-            entry.id,
-            {
-              user: nameOf(ctx, entry.userId, entry.user),
-              vhost: entry.vhost,
-              permissions: { configure: entry.configure, write: entry.write, read: entry.read },
-            },
-            opts,
-          ),
-        ],
-      };
+      const { name, opts } = entryChild(ctx, entry);
+      const permissions = { configure: entry.configure, write: entry.write, read: entry.read };
+      const user = nameOf(ctx, entry.userId, entry.user);
+      return { resources: [new rabbitmq.Permissions(name, { user, vhost: entry.vhost, permissions }, opts)] };
     }
     case 'topic-permissions': {
-      const opts = optsFor(ctx, entry);
-      return {
-        opts,
-        resources: [
-          new rabbitmq.TopicPermissions(
-            entry.id,
-            {
-              user: nameOf(ctx, entry.userId, entry.user),
-              vhost: entry.vhost,
-              permissions: entry.permissions.map((p) => ({ ...p })),
-            },
-            opts,
-          ),
-        ],
-      };
+      const { name, opts } = entryChild(ctx, entry);
+      const permissions = entry.permissions.map((p) => ({ ...p }));
+      const user = nameOf(ctx, entry.userId, entry.user);
+      return { resources: [new rabbitmq.TopicPermissions(name, { user, vhost: entry.vhost, permissions }, opts)] };
     }
   }
 }
 
 function vhost(ctx: Context, e: VHostEntry): Registered {
-  const opts = optsFor(ctx, e);
-  const resource = new rabbitmq.VHost(e.id, { name: e.name }, opts);
+  const { name, opts } = entryChild(ctx, e);
+  const resource = new rabbitmq.VHost(name, { name: e.name }, opts);
   const hasSettings =
     e.description !== undefined ||
     e.tags.length > 0 ||
     e.defaultQueueType !== undefined ||
     Object.keys(e.limits).length > 0;
-  if (!hasSettings) return { opts, resources: [resource] };
+  if (!hasSettings) return { resources: [resource] };
+  const child = ctx.child(`${e.id}/settings`);
   const settings = new VHostSettings(
-    `${e.id}/settings`,
+    child.name,
     {
       connection: ctx.connection,
       vhost: resource.name,
@@ -240,54 +263,45 @@ function vhost(ctx: Context, e: VHostEntry): Registered {
       ...(e.defaultQueueType ? { defaultQueueType: e.defaultQueueType } : {}),
       limits: e.limits,
     },
-    { parent: ctx.parent, dependsOn: [ctx.guard, resource] },
+    { ...child.opts, dependsOn: [ctx.guard, resource] },
   );
-  return { opts, resources: [resource, settings] };
+  return { resources: [resource, settings] };
 }
 
 function exchange(ctx: Context, e: ExchangeEntry): Registered {
   // Names are fixed, so a re-declaration must delete first.
-  const opts = optsFor(ctx, e, { deleteBeforeReplace: true });
+  const { name, opts } = entryChild(ctx, e, { deleteBeforeReplace: true });
   if (e.internal) {
-    const { provider: _, ...dynamicOpts } = opts;
-    return {
-      opts: dynamicOpts,
-      resources: [
-        new InternalExchange(
-          e.id,
-          {
-            connection: ctx.connection,
-            vhost: e.vhost,
-            name: e.name,
-            type: e.type,
-            durable: e.durable,
-            autoDelete: e.autoDelete,
-            arguments: e.arguments,
-          },
-          dynamicOpts,
-        ),
-      ],
+    const args = {
+      connection: ctx.connection,
+      vhost: e.vhost,
+      name: e.name,
+      type: e.type,
+      durable: e.durable,
+      autoDelete: e.autoDelete,
+      arguments: e.arguments,
     };
+    return { resources: [new InternalExchange(name, args, opts)] };
   }
   const settings = { type: e.type, durable: e.durable, autoDelete: e.autoDelete, arguments: stringMap(e.arguments) };
-  return { opts, resources: [new rabbitmq.Exchange(e.id, { name: e.name, vhost: e.vhost, settings }, opts)] };
+  return { resources: [new rabbitmq.Exchange(name, { name: e.name, vhost: e.vhost, settings }, opts)] };
 }
 
 function queue(ctx: Context, e: QueueEntry): Registered {
-  const opts = optsFor(ctx, e, { deleteBeforeReplace: true, protect: ctx.options.protectQueues && !e.allowRecreate });
+  const protect = ctx.options.protectQueues && !e.allowRecreate;
+  const { name, opts } = entryChild(ctx, e, { deleteBeforeReplace: true, protect });
   const settings = { durable: e.durable, autoDelete: e.autoDelete, ...typedArguments(e.arguments) };
-  return { opts, resources: [new rabbitmq.Queue(e.id, { name: e.name, vhost: e.vhost, settings }, opts)] };
+  return { resources: [new rabbitmq.Queue(name, { name: e.name, vhost: e.vhost, settings }, opts)] };
 }
 
 function binding(ctx: Context, e: BindingEntry): Registered {
   // Ends come from the resources' outputs when warren manages them: when
   // either is re-declared, Pulumi then re-creates the binding in the same run.
-  const opts = optsFor(ctx, e, { deleteBeforeReplace: true });
+  const { name, opts } = entryChild(ctx, e, { deleteBeforeReplace: true });
   return {
-    opts,
     resources: [
       new rabbitmq.Binding(
-        e.id,
+        name,
         {
           vhost: e.vhost,
           source: nameOf(ctx, e.sourceId, e.source),
@@ -309,30 +323,29 @@ function nameOf(ctx: Context, id: string | undefined, name: string): pulumi.Inpu
 }
 
 function policy(ctx: Context, e: PolicyEntry): Registered {
-  const opts = optsFor(ctx, e);
+  const { name, opts } = entryChild(ctx, e);
   const args = {
     name: e.name,
     vhost: e.vhost,
     policy: { pattern: e.pattern, priority: e.priority, applyTo: e.applyTo, definition: stringMap(e.definition) },
   };
   const resource =
-    e.kind === 'policy' ? new rabbitmq.Policy(e.id, args, opts) : new rabbitmq.OperatorPolicy(e.id, args, opts);
-  return { opts, resources: [resource] };
+    e.kind === 'policy' ? new rabbitmq.Policy(name, args, opts) : new rabbitmq.OperatorPolicy(name, args, opts);
+  return { resources: [resource] };
 }
 
 function user(ctx: Context, e: UserEntry): Registered {
-  let opts = optsFor(ctx, e);
+  const { name, opts } = entryChild(ctx, e);
   const resources: pulumi.CustomResource[] = [];
   if (e.password.kind === 'secret') {
     const password = ctx.options.secrets[e.password.key];
     if (!password) throw new Error(`no secret ${e.password.key} was read for user ${e.name}`);
-    resources.push(new rabbitmq.User(e.id, { name: e.name, password, tags: [...e.tags] }, opts));
+    resources.push(new rabbitmq.User(name, { name: e.name, password, tags: [...e.tags] }, opts));
   } else {
-    const { provider: _, ...dynamicOpts } = opts;
     const hash = e.password.kind === 'hash' ? pulumi.secret(e.password.hash) : pulumi.secret('');
     resources.push(
       new UserAccount(
-        e.id,
+        name,
         {
           connection: ctx.connection,
           name: e.name,
@@ -340,21 +353,21 @@ function user(ctx: Context, e: UserEntry): Registered {
           passwordHash: hash,
           algorithm: e.password.kind === 'hash' ? e.password.algorithm : 'sha256',
         },
-        dynamicOpts,
+        opts,
       ),
     );
-    opts = dynamicOpts;
   }
   if (Object.keys(e.limits).length > 0) {
+    const child = ctx.child(`${e.id}/limits`);
     resources.push(
       new UserLimits(
-        `${e.id}/limits`,
+        child.name,
         { connection: ctx.connection, user: e.name, limits: e.limits },
-        { parent: ctx.parent, dependsOn: [ctx.guard, resources[0]!] },
+        { ...child.opts, dependsOn: [ctx.guard, resources[0]!] },
       ),
     );
   }
-  return { opts, resources };
+  return { resources };
 }
 
 /**

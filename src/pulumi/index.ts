@@ -1,4 +1,6 @@
-// The Pulumi program's entry point, and the one place stack config is read.
+// The Pulumi program's entry point, and the one place stack config is read:
+// loading this module registers the stack's resources (Pulumi.yaml runs it).
+// What it calls is warren's library entry, src/index.ts, which runs nothing.
 // Topology paths, overrides and allowances come from `warren:*` config; the
 // broker password and users' passwords are secrets of the stack.
 //   warren:topology        list of files/directories/globs (default: [topology/])
@@ -21,18 +23,24 @@ import { dirname, isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { formatDiagnostics } from '../diagnostics/format-diagnostics.js';
 import { validateCluster } from '../cluster/check-cluster.js';
-import { compileCluster } from '../cluster/compile-cluster.js';
-import type { ClusterConfig } from '../cluster/cluster-schema.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { findFiles } from '../load/find-files.js';
-import { readSource } from '../load/read-source.js';
-import { hasQuorumQueues } from '../model/topology-model.js';
-import { compilePlan } from '../plan/compile-plan.js';
-import { validateTopology } from '../validate-topology.js';
-import { adoptionIds } from './adoption.js';
-import { Topology, type BrokerTls, type TopologyOptions } from './create-topology.js';
-import type { RabbitCluster } from './kubernetes/create-cluster.js';
-import { ambientKubeconfig, kubeAccess, type KubeAccess } from './kubernetes/kube-access.js';
+import {
+  adoptionIds,
+  ambientKubeconfig,
+  compileCluster,
+  compilePlan,
+  findFiles,
+  hasQuorumQueues,
+  kubeAccess,
+  RabbitCluster,
+  readSource,
+  Topology,
+  validateTopology,
+  type BrokerTls,
+  type ClusterConfig,
+  type Diagnostic,
+  type KubeAccess,
+  type TopologyOptions,
+} from '../index.js';
 
 // Paths in config are relative to the project (where Pulumi.yaml is), whatever
 // directory the language host starts the program in.
@@ -89,6 +97,8 @@ if (syncTopology) {
     protectQueues: config.getBoolean('protectQueues') ?? false,
     destroyNonEmpty: allow.destroyNonEmpty === true,
     granularity,
+    // Stacks deployed before children were named after their topology keep their resources (create-topology.ts).
+    aliasUnprefixed: true,
     ...(await adoption()),
   });
 }
@@ -103,25 +113,31 @@ export const clusterManagementUrl = cluster?.managementUrl ?? null;
 
 /** RabbitMQ on Kubernetes; the Kubernetes SDK is loaded only by stacks that have a cluster. */
 async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
-  const [{ RabbitCluster }, k8s] = await Promise.all([
-    import('./kubernetes/create-cluster.js'),
-    import('@pulumi/kubernetes'),
-  ]);
+  const k8s = await import('@pulumi/kubernetes');
   const password = config.getSecret('managementPassword');
   const kubeconfig = config.getSecret('kubeconfig');
-  return new RabbitCluster('rabbitmq', compileCluster(c), {
-    // ConfigMaps and Secrets updated in place: the provider would otherwise replace the (fixed-name) object,
-    // deleting it for a moment under pods that may be restarting (a credential rotation changes the Secret).
-    provider: new k8s.Provider('kubernetes', { kubeconfig, enableConfigMapMutable: true, enableSecretMutable: true }),
-    kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
-    // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
-    ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
-    allow: {
-      allowReplace: allow.replaceCluster === true,
-      ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
-    },
-    maintain: syncTopology,
+  // ConfigMaps and Secrets updated in place: the provider would otherwise replace the (fixed-name) object,
+  // deleting it for a moment under pods that may be restarting (a credential rotation changes the Secret).
+  const provider = new k8s.Provider('kubernetes', {
+    kubeconfig,
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
   });
+  return new RabbitCluster(
+    'rabbitmq',
+    compileCluster(c),
+    {
+      kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
+      // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
+      ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
+      allow: {
+        allowReplace: allow.replaceCluster === true,
+        ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
+      },
+      maintain: syncTopology,
+    },
+    { providers: [provider] },
+  );
 }
 
 /**

@@ -313,7 +313,7 @@ describe('warren import against the real broker', () => {
     // Every broker object is imported, except a binding whose arguments are not all strings: the
     // provider reads those back as a string map, so it is declared again (a no-op on the broker).
     expect(brokerSteps.filter((s) => s.op !== 'import').map((s) => `${s.op} ${s.urn.split('::').pop()}`)).toEqual([
-      `create ${V}/binding/reports>queue:pdf[] {"format":"pdf","pages":2,"x-match":"all"}`,
+      `create topology/${V}/binding/reports>queue:pdf[] {"format":"pdf","pages":2,"x-match":"all"}`,
     ]);
 
     expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'adopting up');

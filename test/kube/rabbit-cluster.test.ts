@@ -1,5 +1,5 @@
 // The Kubernetes layer under Pulumi's mocks: resource types, names, key
-// inputs, parents, the explicit provider, secret-ness, optional resources.
+// inputs, parents, the inherited provider, secret-ness, optional resources.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
@@ -9,49 +9,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCluster } from '../../src/cluster/check-cluster.js';
 import { compileCluster, type ClusterPlan } from '../../src/cluster/compile-cluster.js';
 import { RabbitCluster } from '../../src/pulumi/kubernetes/create-cluster.js';
+import { isSecret, mockPulumi, value } from '../support/pulumi-mocks.js';
 
-interface Registration {
-  type: string;
-  name: string;
-  /** As the mocks receive them (Pulumi leaves them untyped); the assertions read them by path. */
-  inputs: pulumi.runtime.MockResourceArgs['inputs'];
-  provider?: string;
-}
-const registered: Registration[] = [];
-/** Each resource's options, recorded by a transformation (the mocks see no options; the engine applies them). */
-const options = new Map<string, pulumi.CustomResourceOptions>();
-const recordOptions: pulumi.ResourceTransformation = ({ name, opts }) => {
-  options.set(name, opts);
-  return undefined;
-};
-
-await pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-      // What the dynamic provider's create returns: the generated value as an output.
-      const state: Record<string, unknown> = args.type.endsWith('warren:GeneratedSecret')
-        ? { ...args.inputs, value: `generated-${args.name}` }
-        : { ...args.inputs };
-      // The engine makes additionalSecretOutputs secret; the mocks would not.
-      for (const key of options.get(args.name)?.additionalSecretOutputs ?? [])
-        if (key in state && !isSecretValue(state[key])) state[key] = pulumi.secret(state[key]);
-      return { id: `${args.name}-id`, state };
-    },
-    call: () => ({}),
-  },
-  'warren',
-  'test',
-  false,
+// What the dynamic provider's create returns: the generated value as an output.
+const { registered, options, recorded } = await mockPulumi((args) =>
+  args.type.endsWith('warren:GeneratedSecret') ? { value: `generated-${args.name}` } : {},
 );
-
-/** Inputs that were secrets reach the mocks still wrapped (and are returned so). */
-const isSecretValue = (v: unknown) =>
-  typeof v === 'object' &&
-  v !== null &&
-  (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
-const isSecret = <T>(o: pulumi.Output<T>) => (o as unknown as { isSecret: Promise<boolean> }).isSecret;
 
 function planOf(fixture: string): ClusterPlan {
   const file = join(import.meta.dirname, '..', 'fixtures', 'cluster', 'valid', fixture);
@@ -75,12 +38,7 @@ const of =
 
 describe('a one-node cluster with every default (minimal.yaml)', () => {
   const provider = new k8s.Provider('k8s-minimal', { kubeconfig: 'mock' });
-  const cluster = new RabbitCluster(
-    'minimal',
-    planOf('minimal.yaml'),
-    { provider },
-    { transformations: [recordOptions] },
-  );
+  const cluster = new RabbitCluster('minimal', planOf('minimal.yaml'), {}, { ...recorded, providers: [provider] });
   const find = of('minimal');
   beforeAll(() => settled(cluster));
 
@@ -109,13 +67,15 @@ describe('a one-node cluster with every default (minimal.yaml)', () => {
     );
   });
 
-  it('parents everything to the component and gives every Kubernetes object the explicit provider', async () => {
+  it('parents everything to the component, whose Kubernetes provider (opts.providers) every object inherits', async () => {
     const providerRef = `${await value(provider.urn)}::${await value(provider.id)}`;
     for (const r of registered.filter((x) => x.name.startsWith('minimal/'))) {
       if (r.type.startsWith('kubernetes:')) expect(r.provider, r.name).toBe(providerRef);
     }
     for (const resource of Object.values(cluster.resources))
       expect(await value(resource.urn)).toContain('warren:kubernetes:RabbitCluster$');
+    // No child is given a provider of its own: the convention is inheritance (Topology's too).
+    for (const [name, opts] of options) if (name.startsWith('minimal/')) expect(opts.provider, name).toBeUndefined();
   });
 
   it('puts every object in the namespace, with fixed names', () => {
@@ -231,8 +191,8 @@ describe('a production cluster (production.yaml)', () => {
   const cluster = new RabbitCluster(
     'production',
     planOf('production.yaml'),
-    { provider, allow: { allowReplace: false, allowScaleDownTo: 3 } },
-    { transformations: [recordOptions] },
+    { allow: { allowReplace: false, allowScaleDownTo: 3 } },
+    { ...recorded, providers: [provider] },
   );
   const find = of('production');
   beforeAll(() => settled(cluster));
@@ -339,9 +299,12 @@ describe('a production cluster (production.yaml)', () => {
 describe('an existing namespace', () => {
   it('is used, not created', async () => {
     const plan = { ...planOf('minimal.yaml'), createNamespace: false, namespace: 'shared' };
-    const cluster = new RabbitCluster('existing-ns', plan, {
-      provider: new k8s.Provider('k8s-existing', { kubeconfig: 'mock' }),
-    });
+    const cluster = new RabbitCluster(
+      'existing-ns',
+      plan,
+      {},
+      { providers: [new k8s.Provider('k8s-existing', { kubeconfig: 'mock' })] },
+    );
     await settled(cluster);
     expect(of('existing-ns')('kubernetes:core/v1:Namespace')).toEqual([]);
     expect(of('existing-ns')('kubernetes:core/v1:ConfigMap')[0]!.inputs.metadata.namespace).toBe('shared');
@@ -354,12 +317,8 @@ describe("a cluster with the stack's own admin credentials, maintained by this p
     const cluster = new RabbitCluster(
       'own',
       planOf('staging.yaml'),
-      {
-        provider: new k8s.Provider('k8s-own', { kubeconfig: 'mock' }),
-        credentials: { username: 'ops-admin', password },
-        maintain: true,
-      },
-      { transformations: [recordOptions] },
+      { credentials: { username: 'ops-admin', password }, maintain: true },
+      { ...recorded, providers: [new k8s.Provider('k8s-own', { kubeconfig: 'mock' })] },
     );
     await settled(cluster);
     await value(cluster.maintenance!.urn);

@@ -1,8 +1,9 @@
 // The Pulumi layer under Pulumi's mocks (unit tests only; the real engine is
 // exercised end to end elsewhere): resource types, names, inputs, parents,
-// dependencies, secret-ness and protect flags for every kind of object.
+// providers, dependencies, secret-ness and protect flags for every kind of object.
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import * as rabbitmq from '@pulumi/rabbitmq';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
@@ -10,23 +11,10 @@ import type { Plan } from '../../src/plan/plan-types.js';
 import { Topology } from '../../src/pulumi/create-topology.js';
 import { readStackOverrides } from '../../src/cli/read-stack.js';
 import { validateTopology } from '../../src/validate-topology.js';
+import { isSecret, mockPulumi, value } from '../support/pulumi-mocks.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
-
-// Mocks must be in place before any resource is constructed (describe bodies run at collection).
-await pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: () => ({}),
-  },
-  'warren',
-  'test',
-  false,
-);
+const { registered, options, recorded } = await mockPulumi();
 
 /** Resolves once every resource of the component has been registered with the (mock) engine. */
 async function settled(t: Topology): Promise<void> {
@@ -41,41 +29,38 @@ function planFor(stack?: string, allowRecreate: string[] = []): Plan {
 }
 
 const SECRETS = ['orderServicePassword', 'notificationServicePassword', 'workerPassword'];
-/** Each resource's options, recorded by a transformation (the mocks see no options). */
-const registeredOptions = new Map<string, pulumi.CustomResourceOptions>();
-const recordOptions: pulumi.ResourceTransformation = ({ name, opts }) => {
-  registeredOptions.set(name, opts);
-  return undefined;
-};
+const BROKER = { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') };
 
-function topology(plan: Plan, protectQueues = false, granularity?: 'vhost'): Topology {
+/** Each test's topology has a name of its own, so its children's names (and recorded options) are its own. */
+function topology(name: string, plan: Plan, protectQueues = false, granularity?: 'vhost'): Topology {
   return new Topology(
-    'topology',
+    name,
     plan,
     {
-      broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
+      broker: BROKER,
       secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
       protectQueues,
       ...(granularity ? { granularity } : {}),
     },
-    { transformations: [recordOptions] },
+    recorded,
   );
 }
 
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
-const isSecret = <T>(o: pulumi.Output<T>) => (o as unknown as { isSecret: Promise<boolean> }).isSecret;
+/** The options a child of topology `t` was registered with. */
+const optionsOf = (t: string, id: string) => options.get(`${t}/${id}`)!;
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('the topology component', () => {
   const plan = planFor();
-  const t = topology(plan);
+  const t = topology('topology', plan);
   const resourceOf = (id: string) => t.registered.get(id)!.resources[0]!;
   beforeAll(() => settled(t));
 
-  it('registers every plan entry under its id, with the type for its kind', async () => {
+  it('registers every plan entry under its id, named after the topology, with the type for its kind', async () => {
     const types: Record<string, string> = {};
     for (const [id, { resources }] of t.registered) {
       types[id] = (await value(resources[0]!.urn)).split('::')[2]!.split('$').pop()!;
-      expect(await value(resources[0]!.urn)).toMatch(new RegExp(`::${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      expect(await value(resources[0]!.urn)).toMatch(new RegExp(`::topology/${escapeRegExp(id)}$`));
     }
     expect(types['vhost/shop']).toBe('rabbitmq:index/vHost:VHost');
     expect(types['shop/exchange/orders']).toBe('rabbitmq:index/exchange:Exchange');
@@ -91,30 +76,40 @@ describe('the topology component', () => {
     expect(t.registered.size).toBe(plan.entries.length);
   });
 
-  it('parents every resource to the component, and gives bridged ones the explicit provider', async () => {
-    for (const { resources, opts } of t.registered.values()) {
+  it('parents every resource to the component, whose broker provider the bridged ones inherit', async () => {
+    for (const { resources } of t.registered.values())
       for (const r of resources) expect(await value(r.urn)).toContain('warren:index:Topology$');
-      if (opts.provider) expect(opts.provider).toBeInstanceOf(pulumi.ProviderResource);
-    }
-    expect(t.registered.get('shop/queue/order_processor')!.opts.provider).toBeDefined();
-    expect(t.registered.get('user/ops-readonly')!.opts.provider).toBeUndefined();
+    const provider = (name: string) => registered.find((r) => r.name === name)!.provider;
+    expect(provider('topology/shop/queue/order_processor')).toMatch(
+      /::pulumi:providers:rabbitmq::topology\/broker::topology\/broker-id$/,
+    );
+    // Dynamic resources run in the program, with the default dynamic provider.
+    expect(provider('topology/user/ops-readonly')).toBeFalsy();
+    for (const name of ['topology/queue-guard', 'topology/destroy-check', 'topology/vhost/shop/settings'])
+      expect(registered.some((r) => r.name === name)).toBe(true);
+    // No child is given a provider of its own: the convention is inheritance (RabbitCluster's too).
+    for (const [name, opts] of options) if (name.startsWith('topology/')) expect(opts.provider, name).toBeUndefined();
+  });
+
+  it('aliases nothing unless asked (aliasUnprefixed)', () => {
+    for (const [name, opts] of options) if (name.startsWith('topology/')) expect(opts.aliases, name).toBeUndefined();
   });
 
   it('declares queues with immutable arguments only, deleting before replacing', async () => {
-    const q = registered.find((r) => r.name === 'shop/queue/order_processor')!;
+    const q = registered.find((r) => r.name === 'topology/shop/queue/order_processor')!;
     expect(q.inputs).toMatchObject({
       name: 'order_processor',
       vhost: 'shop',
       settings: { durable: true, autoDelete: false, arguments: { 'x-queue-type': 'quorum' } },
     });
-    expect(t.registered.get('shop/queue/order_processor')!.opts).toMatchObject({
+    expect(optionsOf('topology', 'shop/queue/order_processor')).toMatchObject({
       deleteBeforeReplace: true,
       protect: false,
     });
   });
 
   it('puts changeable settings in a policy whose definition values are strings for the provider', () => {
-    const p = registered.find((r) => r.name === 'shop/queue-settings/order_processor')!;
+    const p = registered.find((r) => r.name === 'topology/shop/queue-settings/order_processor')!;
     expect(p.inputs).toMatchObject({
       name: 'warren.queue.order_processor',
       vhost: 'shop',
@@ -133,8 +128,8 @@ describe('the topology component', () => {
   });
 
   it('makes every resource wait for the guard, and each for its plan dependencies', () => {
-    for (const [id, { opts }] of t.registered) {
-      const deps = opts.dependsOn as pulumi.Resource[];
+    for (const id of t.registered.keys()) {
+      const deps = optionsOf('topology', id).dependsOn as pulumi.Resource[];
       expect(deps[0], id).toBe(t.guard);
       const entry = plan.entries.find((e) => e.id === id)!;
       for (const d of entry.dependsOn) expect(deps, `${id} → ${d}`).toContain(t.registered.get(d)!.resources[0]);
@@ -145,7 +140,7 @@ describe('the topology component', () => {
     const b = t.registered.get('shop/binding/orders>queue:all_orders[order.#]')!
       .resources[0] as pulumi.CustomResource & { source: pulumi.Output<string>; destination: pulumi.Output<string> };
     expect([await value(b.source), await value(b.destination)]).toEqual(['orders', 'all_orders']);
-    const headers = registered.find((r) => r.name.startsWith('shop/binding/reports>queue:pdf_reports'))!;
+    const headers = registered.find((r) => r.name.startsWith('topology/shop/binding/reports>queue:pdf_reports'))!;
     // All strings: a string map, the form the provider reads back (a number would make it JSON).
     expect(headers.inputs.arguments).toEqual({ format: 'pdf', type: 'report', 'x-match': 'all' });
     expect(headers.inputs.argumentsJson).toBeUndefined();
@@ -202,19 +197,15 @@ describe('the topology component', () => {
     );
     expect(await value(check.allowNonEmpty)).toBe(false);
     expect(await isSecret(check.connection)).toBe(true);
-    const registered = registeredOptions.get('destroy-check')?.dependsOn as pulumi.Resource[];
-    for (const q of queues) expect(registered, q.id).toContain(t.registered.get(q.id)!.resources[0]);
+    const dependsOn = optionsOf('topology', 'destroy-check').dependsOn as pulumi.Resource[];
+    for (const q of queues) expect(dependsOn, q.id).toContain(t.registered.get(q.id)!.resources[0]);
   });
 });
 
 describe('granularity vhost', () => {
   const plan = planFor('stacks/Pulumi.production.yaml');
-  let t: Topology;
-  // Built once the tests above are done: options are recorded by resource name, which both topologies share.
-  beforeAll(() => {
-    t = topology(plan, true, 'vhost');
-    return settled(t);
-  });
+  const t = topology('by-vhost', plan, true, 'vhost');
+  beforeAll(() => settled(t));
 
   it('registers one VHostObjects resource per vhost for its exchanges, queues, bindings and policies; vhosts, users and permissions stay their own', async () => {
     const groups = new Set(
@@ -223,7 +214,8 @@ describe('granularity vhost', () => {
         .map(([, r]) => r.resources[0]),
     );
     expect(groups.size).toBe(plan.entries.filter((e) => e.kind === 'vhost').length);
-    for (const g of groups) expect(await value(g!.urn)).toMatch(/warren:VHostObjects::vhost\/[^/]+\/objects$/);
+    for (const g of groups)
+      expect(await value(g!.urn)).toMatch(/warren:VHostObjects::by-vhost\/vhost\/[^/]+\/objects$/);
     const shop = t.registered.get('shop/queue/order_processor')!.resources[0] as unknown as {
       objects: pulumi.Output<{ queues: Record<string, unknown> }>;
       connection: pulumi.Output<unknown>;
@@ -231,33 +223,72 @@ describe('granularity vhost', () => {
     expect(Object.keys((await value(shop.objects)).queues)).toContain('order_processor');
     expect(await isSecret(shop.connection)).toBe(true);
     expect(await value(t.registered.get('vhost/shop')!.resources[0]!.urn)).toMatch(
-      /rabbitmq:index\/vHost:VHost::vhost\/shop$/,
+      /rabbitmq:index\/vHost:VHost::by-vhost\/vhost\/shop$/,
     );
     expect(await value(t.registered.get('user/order-service')!.resources[0]!.urn)).toMatch(/rabbitmq:index\/user:User/);
   });
 
   it('waits for the guard and the vhost, is protected while it holds a protected queue, and records its granularity in the guard', async () => {
-    const opts = t.registered.get('shop/queue/order_processor')!.opts;
+    const opts = optionsOf('by-vhost', 'vhost/shop/objects');
     expect(opts.protect).toBe(true);
     expect(opts.dependsOn).toEqual([t.guard, t.registered.get('vhost/shop')!.resources[0]]);
     expect(await value((t.guard as unknown as { granularity: pulumi.Output<string> }).granularity)).toBe('vhost');
-    const permissions = registeredOptions.get('permissions/order-service@shop')?.dependsOn as
-      | pulumi.Resource[]
-      | undefined;
-    if (permissions) expect(permissions).toContain(t.guard);
+    expect(optionsOf('by-vhost', 'shop/permissions/order-service').dependsOn).toContain(t.guard);
+  });
+});
+
+describe('several topologies in one stack', () => {
+  const plan = planFor();
+  const settings = {
+    broker: BROKER,
+    secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
+    protectQueues: false,
+  };
+  const shared = new rabbitmq.Provider('shared', {
+    endpoint: BROKER.url,
+    username: 'guest',
+    password: BROKER.password,
+  });
+  const given = new Topology('given', plan, settings, { ...recorded, providers: [shared] });
+  const legacy = new Topology('legacy', plan, { ...settings, aliasUnprefixed: true }, recorded);
+  beforeAll(() => Promise.all([settled(given), settled(legacy)]));
+
+  it('register no URN twice: children are named after their topology', () => {
+    const urns = registered.map((r) => `${r.type}::${r.name}`);
+    expect(new Set(urns).size).toBe(urns.length);
+    expect(registered.filter((r) => r.name.startsWith('given/'))).toHaveLength(
+      registered.filter((r) => r.name.startsWith('topology/')).length - 1, // no broker provider of its own
+    );
+  });
+
+  it("hand a caller's rabbitmq provider (opts.providers) down to the children instead of making one", () => {
+    expect(registered.some((r) => r.name === 'given/broker')).toBe(false);
+    const queue = registered.find((r) => r.name === 'given/shop/queue/order_processor')!;
+    expect(queue.provider).toMatch(/::pulumi:providers:rabbitmq::shared::shared-id$/);
+  });
+
+  it('with aliasUnprefixed, alias each child and the provider to the name warren gave it before', async () => {
+    const children = [...options].filter(([name]) => name.startsWith('legacy/') && name !== 'legacy/broker');
+    expect(children.length).toBeGreaterThan(plan.entries.length);
+    for (const [name, opts] of children) expect(opts.aliases, name).toEqual([{ name: name.slice('legacy/'.length) }]);
+    const [alias] = options.get('legacy/broker')!.aliases as pulumi.Alias[];
+    expect(alias!.name).toBe('broker');
+    expect(await value(pulumi.output(alias!.parent as pulumi.Input<string>))).toBe(
+      'urn:pulumi:test::warren::warren:index:Topology::legacy',
+    );
   });
 });
 
 describe('stack differences', () => {
   it('protects queues where the stack asks, except those allowed to be re-declared', () => {
-    const t = topology(planFor('stacks/Pulumi.production.yaml', ['shop/queue/us_orders']), true);
-    expect(t.registered.get('shop/queue/all_orders')!.opts.protect).toBe(true);
-    expect(t.registered.get('shop/queue/us_orders')!.opts.protect).toBe(false);
+    const t = topology('production', planFor('stacks/Pulumi.production.yaml', ['shop/queue/us_orders']), true);
+    expect(optionsOf('production', 'shop/queue/all_orders').protect).toBe(true);
+    expect(optionsOf('production', 'shop/queue/us_orders').protect).toBe(false);
     expect(t.registered.has('user/ops-readonly')).toBe(false);
   });
 
   it('staging registers its extra queue and binding', () => {
-    const t = topology(planFor('stacks/Pulumi.staging.yaml'));
+    const t = topology('staging', planFor('stacks/Pulumi.staging.yaml'));
     expect(t.registered.has('shop/queue/debug_orders')).toBe(true);
     expect(t.registered.has('shop/binding/orders>queue:debug_orders[#]')).toBe(true);
   });
@@ -283,14 +314,14 @@ describe('kinds the example lacks (test/fixtures/valid/every-kind.yaml)', () => 
       passwordHash: pulumi.Output<string>;
     };
     expect(await value(certificate.passwordHash)).toBe('');
-    const e2e = registered.find((r) => r.name === 'shop/binding/orders>exchange:delayed[#]')!;
+    const e2e = registered.find((r) => r.name === 'every-kind/shop/binding/orders>exchange:delayed[#]')!;
     expect(e2e.inputs).toMatchObject({
       source: 'orders',
       destination: 'delayed',
       destinationType: 'exchange',
       routingKey: '#',
     });
-    const builtin = registered.find((r) => r.name.startsWith('shop/binding/amq.topic>queue:caught'))!;
+    const builtin = registered.find((r) => r.name.startsWith('every-kind/shop/binding/amq.topic>queue:caught'))!;
     expect(builtin.inputs).toMatchObject({ source: 'amq.topic', destination: 'caught' });
   });
 

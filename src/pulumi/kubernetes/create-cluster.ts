@@ -1,11 +1,13 @@
 // RabbitMQ itself on Kubernetes: each manifest of the cluster plan
 // (cluster/cluster-manifests.ts) becomes a resource of @pulumi/kubernetes,
-// all under this component and the explicit Kubernetes provider the caller
-// made from its kubeconfig. No checks here (check-cluster.ts ran before).
+// all under this component, whose Kubernetes provider (the caller's
+// `providers`, as for any component) they inherit. No checks here
+// (check-cluster.ts ran before).
 // Object names are fixed, not auto-named, so that DNS names (the nodes'
 // identities) and volume claims stay the same for the life of the cluster.
 import { createHash } from 'node:crypto';
-import * as k8s from '@pulumi/kubernetes';
+import { createRequire } from 'node:module';
+import type * as K8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { ClusterGuardInputs } from '../../cluster/cluster-guard-rules.js';
 import { clusterManifests, type Manifest, type Role } from '../../cluster/cluster-manifests.js';
@@ -17,7 +19,6 @@ import { RolloutWait } from './rollout-wait.js';
 import { GeneratedSecret } from './generated-secret.js';
 
 export interface RabbitClusterOptions {
-  readonly provider: k8s.Provider;
   /** The stack's own admin credentials (a secret store's); default: a generated password for the plan's user. */
   readonly credentials?: { readonly username?: string; readonly password: pulumi.Output<string> };
   /** warren:allow for the cluster: the one scale-down and the re-creation the stack permits. */
@@ -30,21 +31,26 @@ export interface RabbitClusterOptions {
 
 type Factory = (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
+// The Kubernetes SDK is loaded when a cluster is made, not when this module is: the library
+// entry exports RabbitCluster, and stacks without a cluster need not pay for loading the SDK.
+let loaded: typeof K8s | undefined;
+const k8s = (): typeof K8s => (loaded ??= createRequire(import.meta.url)('@pulumi/kubernetes') as typeof K8s);
+
 /** Resource name suffix and class per role. */
 const KINDS: Record<Role, [string, Factory]> = {
-  namespace: ['namespace', (n, a, o) => new k8s.core.v1.Namespace(n, a, o)],
-  serviceAccount: ['service-account', (n, a, o) => new k8s.core.v1.ServiceAccount(n, a, o)],
-  role: ['role', (n, a, o) => new k8s.rbac.v1.Role(n, a, o)],
-  roleBinding: ['role-binding', (n, a, o) => new k8s.rbac.v1.RoleBinding(n, a, o)],
-  userSecret: ['default-user', (n, a, o) => new k8s.core.v1.Secret(n, a, o)],
-  cookieSecret: ['erlang-cookie', (n, a, o) => new k8s.core.v1.Secret(n, a, o)],
-  configMap: ['config', (n, a, o) => new k8s.core.v1.ConfigMap(n, a, o)],
-  headless: ['headless', (n, a, o) => new k8s.core.v1.Service(n, a, o)],
-  client: ['client', (n, a, o) => new k8s.core.v1.Service(n, a, o)],
-  statefulSet: ['statefulset', (n, a, o) => new k8s.apps.v1.StatefulSet(n, a, o)],
-  pdb: ['pdb', (n, a, o) => new k8s.policy.v1.PodDisruptionBudget(n, a, o)],
-  serviceMonitor: ['service-monitor', (n, a, o) => new k8s.apiextensions.CustomResource(n, a, o)],
-  networkPolicy: ['network-policy', (n, a, o) => new k8s.networking.v1.NetworkPolicy(n, a, o)],
+  namespace: ['namespace', (n, a, o) => new (k8s().core.v1.Namespace)(n, a, o)],
+  serviceAccount: ['service-account', (n, a, o) => new (k8s().core.v1.ServiceAccount)(n, a, o)],
+  role: ['role', (n, a, o) => new (k8s().rbac.v1.Role)(n, a, o)],
+  roleBinding: ['role-binding', (n, a, o) => new (k8s().rbac.v1.RoleBinding)(n, a, o)],
+  userSecret: ['default-user', (n, a, o) => new (k8s().core.v1.Secret)(n, a, o)],
+  cookieSecret: ['erlang-cookie', (n, a, o) => new (k8s().core.v1.Secret)(n, a, o)],
+  configMap: ['config', (n, a, o) => new (k8s().core.v1.ConfigMap)(n, a, o)],
+  headless: ['headless', (n, a, o) => new (k8s().core.v1.Service)(n, a, o)],
+  client: ['client', (n, a, o) => new (k8s().core.v1.Service)(n, a, o)],
+  statefulSet: ['statefulset', (n, a, o) => new (k8s().apps.v1.StatefulSet)(n, a, o)],
+  pdb: ['pdb', (n, a, o) => new (k8s().policy.v1.PodDisruptionBudget)(n, a, o)],
+  serviceMonitor: ['service-monitor', (n, a, o) => new (k8s().apiextensions.CustomResource)(n, a, o)],
+  networkPolicy: ['network-policy', (n, a, o) => new (k8s().networking.v1.NetworkPolicy)(n, a, o)],
 };
 
 /** What each object needs to exist first (besides its namespace). */
@@ -54,6 +60,11 @@ const NEEDS: Partial<Record<Role, Role[]>> = {
   statefulSet: ['configMap', 'userSecret', 'cookieSecret', 'roleBinding', 'headless'],
 };
 
+/**
+ * Children are named `<cluster>/<role>` and get `{ parent: this }`, so they
+ * inherit the Kubernetes provider given in `opts.providers` (as Topology's
+ * children inherit its broker provider).
+ */
 export class RabbitCluster extends pulumi.ComponentResource {
   /** The management API as this program reaches it (managementEndpoint, else the in-cluster service); depends on `ready`. */
   readonly managementUrl: pulumi.Output<string>;
@@ -65,7 +76,7 @@ export class RabbitCluster extends pulumi.ComponentResource {
    * (ready, current and updated replicas equal spec.replicas, revisions equal),
    * so the broker's resources depend on it.
    */
-  readonly ready: k8s.apps.v1.StatefulSet;
+  readonly ready: K8s.apps.v1.StatefulSet;
   /** Done when the roll is really complete (rollout-wait.ts): what connects to the nodes depends on it. */
   readonly rollout: RolloutWait;
   /** Every resource by role (tests read these). */
@@ -75,7 +86,6 @@ export class RabbitCluster extends pulumi.ComponentResource {
 
   constructor(name: string, plan: ClusterPlan, options: RabbitClusterOptions, opts?: pulumi.ComponentResourceOptions) {
     super('warren:kubernetes:RabbitCluster', name, {}, opts);
-    const { provider } = options;
     // First of all: refuses a scale-down or re-creation the stack does not allow, before any object changes.
     const guard = new ClusterGuard(
       `${name}/guard`,
@@ -102,9 +112,9 @@ export class RabbitCluster extends pulumi.ComponentResource {
     const username = options.credentials?.username ?? plan.username;
     const r: Partial<Record<Role, pulumi.CustomResource>> = {};
     const manifests = clusterManifests({ ...plan, username }, { password, cookie: cookie.value });
-    for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, provider, r, guard);
+    for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, r, guard);
     this.resources = r as Record<string, pulumi.Resource>;
-    this.ready = r.statefulSet as k8s.apps.v1.StatefulSet;
+    this.ready = r.statefulSet as K8s.apps.v1.StatefulSet;
     // Plain data: the pods read the secrets from the Secrets, so the StatefulSet's spec holds none.
     const spec = manifests.find((m) => m.role === 'statefulSet')!.object.spec;
     const revision = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
@@ -139,7 +149,6 @@ export class RabbitCluster extends pulumi.ComponentResource {
     name: string,
     m: Manifest,
     plan: ClusterPlan,
-    provider: k8s.Provider,
     made: Partial<Record<Role, pulumi.CustomResource>>,
     guard: ClusterGuard,
   ): pulumi.CustomResource {
@@ -157,7 +166,6 @@ export class RabbitCluster extends pulumi.ComponentResource {
         : {};
     return factory(`${name}/${suffix}`, forced(m.object) as never, {
       parent: this,
-      provider,
       dependsOn: needs,
       protect,
       ...timeouts,

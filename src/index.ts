@@ -1,0 +1,35 @@
+// The library entry: warren's stages and its Pulumi components, for programs
+// of one's own. Importing it runs nothing: no config is read and no resource
+// registered (the Kubernetes SDK is loaded only when a RabbitCluster is made).
+// warren's own program, src/pulumi/index.ts (what Pulumi.yaml runs), is the
+// side-effecting entry: it reads the stack's config and calls these.
+
+// Load and validate: files → one model, with diagnostics (never thrown).
+export { findFiles, type FoundFiles } from './load/find-files.js';
+export { readSource, type ReadResult } from './load/read-source.js';
+export { validateTopology, type Overrides, type Validation } from './validate-topology.js';
+export { hasQuorumQueues, type TopologyModel } from './model/topology-model.js';
+export type { Diagnostic } from './diagnostics/diagnostic.js';
+export type { Code, Severity } from './diagnostics/codes.js';
+export { formatDiagnostics, type Format } from './cli/print-diagnostics.js';
+
+// Plan: plain data, what the Topology component registers.
+export { compilePlan, NO_ALLOWANCES, type PlanEnvironment } from './plan/compile-plan.js';
+export type * from './plan/plan-types.js';
+
+// RabbitMQ on Kubernetes (warren:cluster): check and plan.
+export { validateCluster, type ClusterValidation } from './cluster/check-cluster.js';
+export { compileCluster, type ClusterPlan } from './cluster/compile-cluster.js';
+export type { ClusterConfig } from './cluster/cluster-schema.js';
+
+// The Pulumi components, and what the program uses to drive them.
+export {
+  Topology,
+  type BrokerTls,
+  type Granularity,
+  type Registered,
+  type TopologyOptions,
+} from './pulumi/create-topology.js';
+export { adoptionIds } from './pulumi/adoption.js';
+export { RabbitCluster, type RabbitClusterOptions } from './pulumi/kubernetes/create-cluster.js';
+export { ambientKubeconfig, kubeAccess, type KubeAccess } from './pulumi/kubernetes/kube-access.js';

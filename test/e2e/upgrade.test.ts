@@ -1,0 +1,82 @@
+// A stack deployed by the earlier warren upgrades with `pulumi up` on the real
+// engine: the state in test/fixtures/upgrade/ is a `pulumi stack export` made
+// by the commit before children were named after their topology
+// (support/make-upgrade-fixture.ts). Its resources must be found again through
+// their aliases: nothing created, deleted or replaced, every id kept.
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { api, enc } from './support/broker.js';
+import { E2EProject, expectOk } from './support/e2e-project.js';
+import { dropBrokerObjects, fixtureDir, GRANULARITIES, prefixOf } from './support/upgrade-stack.js';
+
+interface Resource {
+  urn: string;
+  id?: string;
+}
+
+/** Where the new code puts a resource of the earlier state: children and the broker provider renamed `topology/…`. */
+function renamed(urn: string): string {
+  const at = urn.lastIndexOf('::');
+  const [prefix, name] = [urn.slice(0, at), urn.slice(at + 2)];
+  // The provider was the component's child; now it is beside it.
+  if (prefix.endsWith('::warren:index:Topology$pulumi:providers:rabbitmq'))
+    return `${prefix.replace('warren:index:Topology$', '')}::topology/${name}`;
+  return prefix.includes('::warren:index:Topology$') ? `${prefix}::topology/${name}` : urn;
+}
+
+describe.each(GRANULARITIES)('a stack of warren:granularity %s deployed by the earlier warren', (g) => {
+  const p = prefixOf(g);
+  const fixture = fixtureDir(g);
+  const project = new E2EProject({ 'topology.yaml': readFileSync(join(fixture, 'topology.yaml'), 'utf8') }, p);
+  const earlier = (
+    JSON.parse(readFileSync(join(fixture, 'state.json'), 'utf8')) as { deployment: { resources: Resource[] } }
+  ).deployment.resources;
+  const state = () =>
+    (JSON.parse(project.stdout('stack', 'export')) as { deployment: { resources: Resource[] } }).deployment.resources;
+
+  afterAll(async () => {
+    project.pulumi('destroy', '--yes', '--skip-preview');
+    await dropBrokerObjects(p);
+  }, 600_000);
+
+  it('is imported over the broker objects it declared', async () => {
+    await dropBrokerObjects(p);
+    // The stack file keeps the earlier stack's salt and encrypted secrets (same passphrase).
+    copyFileSync(join(fixture, 'Pulumi.e2e.yaml'), project.stackFile());
+    expectOk(project.pulumi('stack', 'init'), 'stack init');
+    // The fixture's objects left the broker when it was made: declare the same topology again, then
+    // replace this fresh state with the earlier deployment's.
+    expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up');
+    expectOk(project.pulumi('stack', 'import', '--file', join(fixture, 'state.json')), 'stack import');
+    expect(state().map((r) => r.urn)).toEqual(earlier.map((r) => r.urn));
+    expect((await api(`/queues/${enc(`${p}shop`)}/work`)).status).toBe(200);
+  }, 600_000);
+
+  it('previews no create, delete or replace: each resource takes over the earlier one its alias names', () => {
+    const preview = JSON.parse(project.stdout('preview', '--json', '--show-sames')) as {
+      steps: { op: string; urn: string; oldState?: Resource }[];
+    };
+    expect(preview.steps.filter((s) => s.op !== 'same' && s.op !== 'update').map((s) => `${s.op} ${s.urn}`)).toEqual(
+      [],
+    );
+    // (Default providers have no step of their own.)
+    expect(preview.steps.map((s) => `${s.oldState?.urn} → ${s.urn}`).sort()).toEqual(
+      earlier
+        .filter((r) => !/::pulumi:providers:[^:]+::default/.test(r.urn))
+        .map((r) => `${r.urn} → ${renamed(r.urn)}`)
+        .sort(),
+    );
+  }, 600_000);
+
+  it('pulumi up moves every resource to its new name, keeping its id, and leaves nothing to do', async () => {
+    const up = expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up');
+    expect(up.output).toMatch(/^Resources:\n\s+\d+ unchanged\n/m);
+    expect(up.output).not.toMatch(/\b(created|deleted|replaced)\b/);
+    const ids = new Map(state().map((r) => [r.urn, r.id]));
+    expect([...ids.keys()].sort()).toEqual(earlier.map((r) => renamed(r.urn)).sort());
+    for (const r of earlier) expect(ids.get(renamed(r.urn)), r.urn).toBe(r.id);
+    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after up');
+    expect((await api(`/queues/${enc(`${p}shop`)}/work`)).status).toBe(200);
+  }, 600_000);
+});
