@@ -11,7 +11,7 @@ export { validateTopology, type Overrides, type Validation } from './validate-to
 export { hasQuorumQueues, type TopologyModel } from './model/topology-model.js';
 export type { Diagnostic } from './diagnostics/diagnostic.js';
 export type { Code, Severity } from './diagnostics/codes.js';
-export { formatDiagnostics, type Format } from './cli/print-diagnostics.js';
+export { formatDiagnostics, type Format } from './diagnostics/format-diagnostics.js';
 
 // Plan: plain data, what the Topology component registers.
 export { compilePlan, NO_ALLOWANCES, type PlanEnvironment } from './plan/compile-plan.js';
