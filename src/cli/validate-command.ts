@@ -1,5 +1,6 @@
 // `warren validate PATH...`: every problem, exit 0 when there is no error.
 import { formatDiagnostics, type Format } from '../diagnostics/format-diagnostics.js';
+import { colourFor } from './decide-colour.js';
 import { summarize } from './print-diagnostics.js';
 import { loadTopology } from './load-topology.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
@@ -20,7 +21,9 @@ export async function validateCommand(paths: string[], options: { format: Format
           hasQuorumQueues(topology.model),
         );
   const diagnostics = [...topology.diagnostics, ...cluster.diagnostics];
-  writeOut(formatDiagnostics(diagnostics, options.format));
+  writeOut(
+    formatDiagnostics(diagnostics, options.format, { colour: options.format === 'text' && colourFor('stdout') }),
+  );
   if (options.format === 'text')
     writeErr(`${summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0))}\n`);
   return topology.valid && cluster.valid ? EXIT.ok : EXIT.invalid;
