@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { escapeText } from '../diagnostics/escape-text.js';
 import { FAIL_ON, type FailOn } from '../diff/match-fail-on.js';
 import { maxFileBytesProblem } from '../load/read-source.js';
+import { VALIDATE_FORMATS } from './describe-commands.js';
 import { readVersion } from './read-version.js';
 import { UsageError, EXIT, usageMessage } from './usage-error.js';
 import { outputFailure, watchOutput, writeErr, writeOut } from './watch-output.js';
@@ -44,7 +45,11 @@ function program(setCode: (code: number) => void): Command {
     .command('validate')
     .description('load, schema-check and cross-check topology files; print every problem')
     .argument('<paths...>', 'files, directories or globs; - reads standard input')
-    .addOption(format())
+    .addOption(
+      new Option('--format <format>', 'output format (github: Actions annotations; sarif: SARIF 2.1.0)')
+        .choices(VALIDATE_FORMATS)
+        .default('text'),
+    )
     .option('--stack <file>', "also apply a Pulumi stack file's warren:overrides (e.g. stacks/Pulumi.staging.yaml)")
     .action(run(commands.validate));
   cli
