@@ -40,8 +40,9 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
   const [before, after] = [sides[0]!.model, sides[1]!.model];
   const changes = diffPlans(compilePlan(before), compilePlan(after));
   const counts = broker === undefined ? new Map() : await readLiveCounts(broker, queuesAtRisk(changes));
-  for (const [, count] of counts)
-    if ('unknown' in count) writeErr(`warning: live counts: ${escapeText(count.unknown)}\n`);
+  // A broker that cannot be read fails every queue's count the same way: each reason once.
+  const unknown = new Set([...counts.values()].flatMap((count) => ('unknown' in count ? [count.unknown] : [])));
+  for (const why of unknown) writeErr(`warning: live counts: ${escapeText(why)}\n`);
   writeOut(
     formatDiff({ changes: annotateLive(changes, counts), routing: routingImpact(before, after) }, options.format),
   );

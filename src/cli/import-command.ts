@@ -18,6 +18,7 @@ import { packageRoot } from '../package-root.js';
 import { validateTopology } from '../validate-topology.js';
 import { describeError } from './describe-error.js';
 import { formatDiagnostics, type Format } from '../diagnostics/format-diagnostics.js';
+import { colourFor } from './decide-colour.js';
 import { checkBrokerOption, checkInputPath, EXIT, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 
@@ -204,6 +205,6 @@ function report(
   code: number,
 ): number {
   if (format === 'json') writeOut(`${JSON.stringify({ ...result, problems }, null, 2)}\n`);
-  else writeErr(formatDiagnostics(problems, 'text'));
+  else writeErr(formatDiagnostics(problems, 'text', { colour: colourFor('stderr') }));
   return code;
 }

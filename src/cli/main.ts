@@ -7,7 +7,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { escapeText } from '../diagnostics/escape-text.js';
 import { FAIL_ON, type FailOn } from '../diff/match-fail-on.js';
 import { maxFileBytesProblem } from '../load/read-source.js';
+import { VALIDATE_FORMATS, type CommandName } from './describe-commands.js';
 import { readVersion } from './read-version.js';
+import { commandHelp, programHelp } from './render-help.js';
 import { UsageError, EXIT, usageMessage } from './usage-error.js';
 import { outputFailure, watchOutput, writeErr, writeOut } from './watch-output.js';
 
@@ -39,16 +41,25 @@ function program(setCode: (code: number) => void): Command {
       writeErr,
       outputError: (str, write) => write(`${escapeText(str.replace(/\n$/, ''))}\n`),
     })
-    .showHelpAfterError('(run warren --help for usage)');
-  cli
-    .command('validate')
+    .showHelpAfterError('(run warren --help for usage)')
+    .addHelpText('after', programHelp());
+  // Each command's examples, exit codes and environment come from its table (describe-commands.ts).
+  const command = (name: CommandName) =>
+    cli
+      .command(name)
+      .addHelpText('after', commandHelp(name))
+      .showHelpAfterError(`(run warren ${name} --help for usage)`);
+  command('validate')
     .description('load, schema-check and cross-check topology files; print every problem')
     .argument('<paths...>', 'files, directories or globs; - reads standard input')
-    .addOption(format())
+    .addOption(
+      new Option('--format <format>', 'output format (github: Actions annotations; sarif: SARIF 2.1.0)')
+        .choices(VALIDATE_FORMATS)
+        .default('text'),
+    )
     .option('--stack <file>', "also apply a Pulumi stack file's warren:overrides (e.g. stacks/Pulumi.staging.yaml)")
     .action(run(commands.validate));
-  cli
-    .command('route')
+  command('route')
     .description('the queues a message published to an exchange would reach')
     .argument('<paths...>', 'files, directories or globs; - reads standard input')
     .requiredOption('--vhost <vhost>', 'virtual host')
@@ -61,15 +72,13 @@ function program(setCode: (code: number) => void): Command {
     )
     .addOption(format())
     .action(run(commands.route));
-  cli
-    .command('export')
+  command('export')
     .description('the topology as a RabbitMQ definitions document (rabbitmqctl import_definitions)')
     .argument('<paths...>', 'files, directories or globs; - reads standard input')
     .option('--stack <file>', "apply a Pulumi stack file's warren:overrides first")
     .addOption(format())
     .action(run(commands.export));
-  cli
-    .command('import')
+  command('import')
     .description('a topology (YAML) from a RabbitMQ definitions export (rabbitmqctl export_definitions)')
     .argument('<definitions>', 'the definitions JSON file; - reads standard input')
     .option(
@@ -88,8 +97,7 @@ function program(setCode: (code: number) => void): Command {
     )
     .addOption(format())
     .action(run(commands.import));
-  cli
-    .command('diff')
+  command('diff')
     .description(
       'what changes from one topology to another, classed safe, disruptive or data-losing, marked when it widens access',
     )

@@ -3,6 +3,7 @@
 // the one-line summary of `warren validate`.
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format-diagnostics.js';
+import { colourFor } from './decide-colour.js';
 import { writeErr, writeOut } from './watch-output.js';
 
 /**
@@ -13,7 +14,7 @@ import { writeErr, writeOut } from './watch-output.js';
 export function reportInvalid(diagnostics: readonly Diagnostic[], format: string): void {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (format === 'json') writeOut(`${JSON.stringify({ problems: errors }, null, 2)}\n`);
-  else writeErr(formatDiagnostics(errors, 'text'));
+  else writeErr(formatDiagnostics(errors, 'text', { colour: colourFor('stderr') }));
 }
 
 export function summarize(diagnostics: readonly Diagnostic[], fileCount: number): string {

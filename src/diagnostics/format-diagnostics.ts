@@ -8,9 +8,21 @@ import { escapeText } from './escape-text.js';
 
 export type Format = 'text' | 'json';
 
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Format): string {
+// SGR codes written directly rather than with util.styleText: that is missing
+// before Node 20.12 and, from 20.20/22, drops colour on its own judgement of
+// the stream; whether to colour is decided once, by the CLI (decide-colour.ts).
+const SEVERITY_COLOUR = { error: '\u001b[31m', warning: '\u001b[33m' } as const;
+const RESET = '\u001b[39m';
+
+export function formatDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  format: Format,
+  options: { colour?: boolean } = {},
+): string {
   if (format === 'json') return `${JSON.stringify(diagnostics, null, 2)}\n`;
+  const severity = (d: Diagnostic) =>
+    options.colour ? `${SEVERITY_COLOUR[d.severity]}${d.severity}${RESET}` : d.severity;
   return diagnostics
-    .map((d) => `${escapeText(d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${escapeText(d.message)}\n`)
+    .map((d) => `${escapeText(d.file)}:${d.line}:${d.col}: ${severity(d)} ${d.code}: ${escapeText(d.message)}\n`)
     .join('');
 }

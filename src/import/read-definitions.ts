@@ -19,10 +19,17 @@ export function readDefinitions(file: string, read: ReadResult = readSource(file
   if ('problem' in read) return { findings: [read.problem] };
   const source = new SourceFile(file, read.text);
   if (source.data === undefined || source.findings.some((f) => f.severity === 'error'))
-    return { findings: source.findings, source };
+    return { findings: source.findings.map(aboutDefinitions), source };
   const validate = new Ajv({ allErrors: true, strict: false }).compile(DefinitionsSchema);
   if (validate(source.data)) return { findings: source.findings, source, definitions: source.data as Definitions };
   return { findings: [...source.findings, ...(validate.errors ?? []).map((e) => shapeProblem(file, e))], source };
+}
+
+/** The loader says what a topology file lacks; an empty export lacks definitions. */
+function aboutDefinitions(f: Finding): Finding {
+  return f.code === 'file-empty'
+    ? { ...f, message: 'the file holds no definitions (expected the JSON object of a RabbitMQ definitions export)' }
+    : f;
 }
 
 function shapeProblem(file: string, e: ErrorObject): Finding {
