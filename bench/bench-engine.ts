@@ -21,7 +21,7 @@ import { planToDefinitions } from '../src/export/plan-to-definitions.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import { validateTopology } from '../src/validate-topology.js';
 import { generateTopology } from './generate-topology.js';
-import { E2EProject, expectOk } from '../test/e2e/support/e2e-project.js';
+import { E2EProject, expectOk, quiet } from '../test/e2e/support/e2e-project.js';
 
 const LARGE = process.argv.includes('--large');
 const VHOSTS = 10;
@@ -90,7 +90,10 @@ function pulumiMeasured(
     { cwd: project.dir, env: project.env(), encoding: 'utf8', timeout: 1_800_000 },
   );
   const peak = /warren-peak-kib=(\d+)/.exec(r.stderr ?? '');
-  return { run: { code: r.status, output: `${r.stdout}\n${r.stderr}` }, peakKiB: peak ? Number(peak[1]) : NaN };
+  return {
+    run: quiet({ code: r.status, output: `${r.stdout}\n${r.stderr}` }, args),
+    peakKiB: peak ? Number(peak[1]) : NaN,
+  };
 }
 
 /** The plan's objects PUT one request each through the management API, in plan order: the per-object HTTP path without the engine. */

@@ -165,18 +165,33 @@ fi
 # the project's node_modules (the engine starts plugins in the project directory).
 # warren's launcher also preloads shims/detailed-diff.cjs: a detailed diff for
 # warren's dynamic resources, so that `preview --diff` names each changed object.
-SHIM_BIN="$CACHE_ROOT/shims/bin"
-mkdir -p "$SHIM_BIN" "$CACHE_ROOT/shims/lib"
-cp "$TOOLCHAIN_DIR/shims/detailed-diff.cjs" "$CACHE_ROOT/shims/lib/detailed-diff.cjs.tmp"
-mv "$CACHE_ROOT/shims/lib/detailed-diff.cjs.tmp" "$CACHE_ROOT/shims/lib/detailed-diff.cjs"
-cat >"$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp" <<'SHIM'
-#!/bin/sh
+#
+# It goes where upstream ships it: next to the `pulumi` executable. The engine
+# (sdk/go/common/workspace/plugins.go, getPluginInfoAndPath) takes this plugin,
+# which it counts as bundled, from $PATH first, but warns "using
+# pulumi-resource-pulumi-nodejs from $PATH at ..." on every run unless that is
+# the file next to the running `pulumi` (symlinks resolved); it looks there
+# itself when $PATH has none. So no directory of its own on PATH: the launcher
+# sits beside `pulumi` (written on every run, it is a few lines; the cache
+# keys do not change).
+PULUMI_EXE_DIR="$(dirname "$(readlink -f "$(command -v pulumi)")")"
+SHIM_LIB="$CACHE_ROOT/shims/lib"
+mkdir -p "$SHIM_LIB"
+cp "$TOOLCHAIN_DIR/shims/detailed-diff.cjs" "$SHIM_LIB/detailed-diff.cjs.tmp"
+mv "$SHIM_LIB/detailed-diff.cjs.tmp" "$SHIM_LIB/detailed-diff.cjs"
+# The preload's path, quoted for sh ('...' with each ' as '\'').
+preload="'${SHIM_LIB//\'/\'\\\'\'}/detailed-diff.cjs'"
+{
+	echo '#!/bin/sh'
+	echo '# warren: launcher of @pulumi/pulumi'"'"'s dynamic-provider host (toolchain/install-toolchain.sh).'
+	echo "preload=$preload"
+	cat <<'SHIM'
 # The engine starts it in the program's directory: find the project's
 # @pulumi/pulumi the way Node would, walking up through node_modules.
 dir=$(pwd)
 while :; do
 	if [ -d "$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" ]; then
-		exec node --require "$(dirname "$0")/../lib/detailed-diff.cjs" "$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" "$@"
+		exec node --require "$preload" "$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" "$@"
 	fi
 	[ "$dir" = / ] && break
 	dir=$(dirname "$dir")
@@ -184,19 +199,29 @@ done
 echo "pulumi-resource-pulumi-nodejs: no node_modules/@pulumi/pulumi above $(pwd)" >&2
 exit 1
 SHIM
-chmod +x "$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp"
-mv "$SHIM_BIN/pulumi-resource-pulumi-nodejs.tmp" "$SHIM_BIN/pulumi-resource-pulumi-nodejs"
+} >"$PULUMI_EXE_DIR/pulumi-resource-pulumi-nodejs.tmp"
+chmod +x "$PULUMI_EXE_DIR/pulumi-resource-pulumi-nodejs.tmp"
+mv "$PULUMI_EXE_DIR/pulumi-resource-pulumi-nodejs.tmp" "$PULUMI_EXE_DIR/pulumi-resource-pulumi-nodejs"
+# The launcher's old place, once on PATH (and the cause of the warning).
+rm -f "$CACHE_ROOT/shims/bin/pulumi-resource-pulumi-nodejs"
+rmdir "$CACHE_ROOT/shims/bin" 2>/dev/null || true
+# Any other one on PATH would still be taken first, with the warning: say so.
+ambient="$(command -v pulumi-resource-pulumi-nodejs 2>/dev/null || true)"
+if [[ -n "$ambient" && "$(readlink -f "$ambient")" != "$PULUMI_EXE_DIR/pulumi-resource-pulumi-nodejs" ]]; then
+	log "warning: $ambient is on PATH and will be used instead of $PULUMI_EXE_DIR/pulumi-resource-pulumi-nodejs" \
+		"(Pulumi warns on every run): remove it or its directory from PATH"
+fi
 
 # The environment to run Pulumi in: env.sh for scripts (`. "$CACHE_ROOT/env.sh"`),
 # env.json for the tests. Written on every run, also when everything is cached,
 # so that a cache made before env.json existed gets one from the next setup.
 ENV_VARS=(PULUMI_SKIP_UPDATE_CHECK=true PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
 	PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true)
-write_env "$CACHE_ROOT" "$PULUMI_BIN:$SHIM_BIN" "${ENV_VARS[@]}"
+write_env "$CACHE_ROOT" "$PULUMI_BIN" "${ENV_VARS[@]}"
 
 echo
 echo "Pulumi toolchain ready: pulumi v${PULUMI_VERSION}, resource plugin rabbitmq ${RABBITMQ_PROVIDER_VERSION}"
 print_timings
-echo "PATH addition: $PULUMI_BIN:$SHIM_BIN"
+echo "PATH addition: $PULUMI_BIN"
 echo "Environment file: $CACHE_ROOT/env.sh (for programs: $CACHE_ROOT/env.json)"
 echo "Environment for pulumi: ${ENV_VARS[*]}"

@@ -6,6 +6,7 @@
 // characters as \uXXXX (a name must not break a line or a table row; the
 // same escaping as every text output, escape-text.ts), and Markdown syntax in
 // them escaped.
+import { markdownTable } from 'markdown-table';
 import { escapeText } from '../diagnostics/escape-text.js';
 import type { HeaderValue } from '../route/match-headers.js';
 import type { LiveChange } from './annotate-live.js';
@@ -58,16 +59,30 @@ function textGroup(name: string, g: Group): string {
 }
 
 function markdownGroup(name: string, g: Group): string {
-  const rows = g.changes.map(
-    (c) =>
-      `| ${ICON[c.class]} ${c.class}${c.access ? ' · 🔑 **access**' : ''} | ${c.action} | ${code(c.id)} | ${text(c.reason)} |`,
-  );
-  const table = rows.length > 0 ? `| | change | object | why |\n|---|---|---|---|\n${rows.join('\n')}\n` : '';
-  const routing =
-    g.routing.length > 0
-      ? `\n**Routing changes**\n\n| exchange | message | reached | now reaches |\n|---|---|---|---|\n${g.routing.map((r) => `| ${code(r.exchange)} | ${text(messageText(r))} | ${text(queues(r.before))} | ${text(queues(r.after))} |`).join('\n')}\n`
-      : '';
-  return `### ${text(name)}\n\n${table}${routing}`;
+  const changes = g.changes.map((c) => [
+    `${ICON[c.class]} ${c.class}${c.access ? ' · 🔑 **access**' : ''}`,
+    c.action,
+    code(c.id),
+    text(c.reason),
+  ]);
+  const routing = g.routing.map((r) => [
+    code(r.exchange),
+    text(messageText(r)),
+    text(queues(r.before)),
+    text(queues(r.after)),
+  ]);
+  return [
+    `### ${text(name)}\n`,
+    ...(changes.length > 0 ? [table(['', 'change', 'object', 'why'], changes)] : []),
+    ...(routing.length > 0
+      ? [`**Routing changes**\n`, table(['exchange', 'message', 'reached', 'now reaches'], routing)]
+      : []),
+  ].join('\n');
+}
+
+/** A GFM table of cells already escaped (text(), code()): markdown-table lays out the rows, not the escaping. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return `${markdownTable([header, ...rows], { alignDelimiters: false })}\n`;
 }
 
 /** Control characters and line separators as \uXXXX: one change stays one line. */

@@ -77,7 +77,7 @@ export class E2EProject {
       timeout: 600_000,
       maxBuffer: 256 * 1024 * 1024,
     });
-    return { code: run.status, output: `${run.stdout}\n${run.stderr}` };
+    return quiet({ code: run.status, output: `${run.stdout}\n${run.stderr}` }, args);
   }
 
   /** A command's standard output alone, for machine-read output (`stack export`, `stack output --json`); throws when it fails. */
@@ -89,6 +89,7 @@ export class E2EProject {
       timeout: 600_000,
       maxBuffer: 256 * 1024 * 1024,
     });
+    quiet({ code: run.status, output: `${run.stdout}\n${run.stderr}` }, args);
     if (run.status !== 0)
       throw new Error(
         `pulumi ${args.join(' ')} failed (exit ${run.status}${run.error ? `, ${run.error.message}` : ''}):\n${run.stderr.slice(-4000)}`,
@@ -111,7 +112,15 @@ export class E2EProject {
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, output })));
+    const done = new Promise<Run>((resolve, reject) =>
+      child.on('close', (code) => {
+        try {
+          resolve(quiet({ code, output }, args));
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
     return { done, kill: () => process.kill(-child.pid!, 'SIGKILL') };
   }
 
@@ -165,6 +174,21 @@ export class E2EProject {
         .join('\n');
     return read(this.stateDir);
   }
+}
+
+/**
+ * `run`, once its output is shown free of the engine's plugin warning: Pulumi warns
+ * "using pulumi-resource-pulumi-nodejs from $PATH at …" (or any plugin) when it takes a
+ * bundled plugin from PATH rather than from beside the `pulumi` executable, where
+ * toolchain/install-toolchain.sh puts warren's launcher. Every run here passes through it.
+ */
+export function quiet(run: Run, args: readonly string[]): Run {
+  const line = run.output.split('\n').find((l) => l.includes('from $PATH'));
+  if (line !== undefined)
+    throw new Error(
+      `pulumi ${args.join(' ')} printed a plugin warning (run scripts/setup.sh to put the launcher beside pulumi): ${line.trim()}`,
+    );
+  return run;
 }
 
 export function expectOk(run: Run, what: string): Run {
