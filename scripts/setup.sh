@@ -12,7 +12,9 @@
 #                                     kubelet, kube-proxy, CoreDNS) and the real
 #                                     node's runtime and RabbitMQ images
 #                                     (containerd from Debian, images made with
-#                                     debootstrap; needs root) — `npm test`
+#                                     debootstrap; needs root), and a running
+#                                     PostgreSQL for the shared-state test
+#                                     (scripts/ensure-postgres.sh) — `npm test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kubernetes=0 tier=0
@@ -38,3 +40,4 @@ if ((tier)); then
   bash toolchain/install-pod-runtime.sh >&2
 fi
 bash scripts/ensure-broker.sh
+if ((tier)); then bash scripts/ensure-postgres.sh; fi

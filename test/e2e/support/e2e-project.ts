@@ -1,8 +1,8 @@
 // A throwaway Pulumi project for the end-to-end tests: the real `pulumi` CLI
-// (built by toolchain/install-toolchain.sh), its own file state backend and
-// passphrase, warren's built program, and the example topology with its vhosts
-// and users renamed `e2e-…`, so that the tests never touch the local stack's
-// objects on the shared broker.
+// (built by toolchain/install-toolchain.sh), its own file state backend (or
+// the backend URL it is given) and passphrase, warren's built program, and the
+// example topology with its vhosts and users renamed `e2e-…`, so that the
+// tests never touch the local stack's objects on the shared broker.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,11 @@ export const ROOT = packageRoot();
 export const PREFIX = 'e2e-';
 export const STACK = 'e2e';
 
+export interface E2EProjectOptions {
+  /** The state backend (`PULUMI_BACKEND_URL`), e.g. `postgres://…`; by default a file backend in the project's own directory. */
+  readonly backendUrl?: string;
+}
+
 export interface Run {
   readonly code: number | null;
   readonly output: string;
@@ -27,8 +32,11 @@ export class E2EProject {
   /** Clear-text passwords this stack was given, to prove none leaks. */
   readonly passwords: Record<string, string> = {};
 
+  readonly backendUrl: string;
+
   /** `topology`: file name → text; by default the example topology, renamed. */
-  constructor(topology?: Record<string, string>, prefix = PREFIX) {
+  constructor(topology?: Record<string, string>, prefix = PREFIX, options: E2EProjectOptions = {}) {
+    this.backendUrl = options.backendUrl ?? `file://${this.stateDir}?metadata=skip`;
     mkdirSync(join(this.dir, 'topology'));
     mkdirSync(join(this.dir, 'stacks'));
     mkdirSync(this.stateDir);
@@ -59,7 +67,7 @@ export class E2EProject {
   env(): NodeJS.ProcessEnv {
     return {
       ...withToolchain(process.env),
-      PULUMI_BACKEND_URL: `file://${this.stateDir}?metadata=skip`,
+      PULUMI_BACKEND_URL: this.backendUrl,
       PULUMI_CONFIG_PASSPHRASE: 'warren-e2e',
       // Also in env.json; the tests never check for updates or fetch plugins, whatever it says.
       PULUMI_SKIP_UPDATE_CHECK: 'true',
@@ -166,7 +174,7 @@ export class E2EProject {
     return join(this.dir, 'stacks', `Pulumi.${STACK}.yaml`);
   }
 
-  /** Every file of the state backend, concatenated. */
+  /** Every file of the state backend, concatenated (the default file backend's). */
   stateText(): string {
     const read = (dir: string): string =>
       readdirSync(dir, { withFileTypes: true })
