@@ -162,7 +162,7 @@ func writeRunner(t *testing.T, dir string, code int, stderr string) string {
 	js := strings.NewReplacer("STDERR", strconv.Quote(stderr), "CODE", strconv.Itoa(code)).Replace(fakeRunnerJS)
 	writeFile(t, filepath.Join(runDir, "index.js"), js)
 	writePackage(t, filepath.Join(dir, "node_modules", "@pulumi", "pulumi"),
-		map[string]any{"name": "@pulumi/pulumi", "version": "3.248.0"})
+		map[string]any{"name": "@pulumi/pulumi", "version": "3.100.0"})
 	return runDir
 }
 
@@ -214,14 +214,14 @@ func nodeModulesFixture(t *testing.T, dir string) []string {
 	nm := filepath.Join(dir, "node_modules")
 	// The "pulumi" section names the plugin and its version.
 	writePackage(t, filepath.Join(nm, "@pulumi", "rabbitmq"), map[string]any{
-		"name": "@pulumi/rabbitmq", "version": "3.3.8",
-		"pulumi": map[string]any{"resource": true, "name": "rabbitmq", "version": "3.3.8"},
+		"name": "@pulumi/rabbitmq", "version": "3.1.2",
+		"pulumi": map[string]any{"resource": true, "name": "rabbitmq", "version": "3.1.2"},
 	})
 	// A plugin server is passed on.
 	writePackage(t, filepath.Join(nm, "@pulumi", "kubernetes"), map[string]any{
-		"name": "@pulumi/kubernetes", "version": "4.25.0",
+		"name": "@pulumi/kubernetes", "version": "4.10.0",
 		"pulumi": map[string]any{
-			"resource": true, "name": "kubernetes", "version": "4.25.0", "server": "https://plugins.invalid/k8s",
+			"resource": true, "name": "kubernetes", "version": "4.10.0", "server": "https://plugins.invalid/k8s",
 		},
 	})
 	// Nested in a scoped package; name and version from the package itself.
@@ -244,12 +244,12 @@ func nodeModulesFixture(t *testing.T, dir string) []string {
 	})
 	// The same plugin and version twice: listed once.
 	writePackage(t, filepath.Join(nm, "left-pad", "node_modules", "@pulumi", "rabbitmq"), map[string]any{
-		"name": "@pulumi/rabbitmq", "version": "3.3.8",
-		"pulumi": map[string]any{"resource": true, "name": "rabbitmq", "version": "3.3.8"},
+		"name": "@pulumi/rabbitmq", "version": "3.1.2",
+		"pulumi": map[string]any{"resource": true, "name": "rabbitmq", "version": "3.1.2"},
 	})
 	// Not plugins: the SDK itself, resource false, no version at all, broken
 	// JSON, no package.json, hidden directories.
-	writePackage(t, filepath.Join(nm, "@pulumi", "pulumi"), map[string]any{"name": "@pulumi/pulumi", "version": "3.248.0"})
+	writePackage(t, filepath.Join(nm, "@pulumi", "pulumi"), map[string]any{"name": "@pulumi/pulumi", "version": "3.100.0"})
 	writePackage(t, filepath.Join(nm, "not-a-provider"), map[string]any{
 		"name": "not-a-provider", "version": "2.0.0", "pulumi": map[string]any{"resource": false, "name": "nope"},
 	})
@@ -263,9 +263,9 @@ func nodeModulesFixture(t *testing.T, dir string) []string {
 	})
 	return []string{
 		"acme/widgets@v1.2.0 resource",
-		"kubernetes@v4.25.0 resource https://plugins.invalid/k8s",
+		"kubernetes@v4.10.0 resource https://plugins.invalid/k8s",
 		"rabbitmq@v3.3.7 resource",
-		"rabbitmq@v3.3.8 resource",
+		"rabbitmq@v3.1.2 resource",
 		"random@v4.16.0 resource",
 		"tls@v5.0.1 resource",
 	}
