@@ -214,8 +214,8 @@ func nodeModulesFixture(t *testing.T, dir string) []string {
 	nm := filepath.Join(dir, "node_modules")
 	// The "pulumi" section names the plugin and its version.
 	writePackage(t, filepath.Join(nm, "@pulumi", "rabbitmq"), map[string]any{
-		"name": "@pulumi/rabbitmq", "version": "3.1.2",
-		"pulumi": map[string]any{"resource": true, "name": "rabbitmq", "version": "3.1.2"},
+		"name": "@pulumi/rabbitmq", "version": "3.3.9",
+		"pulumi": map[string]any{"resource": true, "name": "rabbitmq", "version": "3.3.9"},
 	})
 	// A plugin server is passed on.
 	writePackage(t, filepath.Join(nm, "@pulumi", "kubernetes"), map[string]any{
@@ -244,8 +244,8 @@ func nodeModulesFixture(t *testing.T, dir string) []string {
 	})
 	// The same plugin and version twice: listed once.
 	writePackage(t, filepath.Join(nm, "left-pad", "node_modules", "@pulumi", "rabbitmq"), map[string]any{
-		"name": "@pulumi/rabbitmq", "version": "3.1.2",
-		"pulumi": map[string]any{"resource": true, "name": "rabbitmq", "version": "3.1.2"},
+		"name": "@pulumi/rabbitmq", "version": "3.3.9",
+		"pulumi": map[string]any{"resource": true, "name": "rabbitmq", "version": "3.3.9"},
 	})
 	// Not plugins: the SDK itself, resource false, no version at all, broken
 	// JSON, no package.json, hidden directories.
@@ -265,7 +265,7 @@ func nodeModulesFixture(t *testing.T, dir string) []string {
 		"acme/widgets@v1.2.0 resource",
 		"kubernetes@v4.10.0 resource https://plugins.invalid/k8s",
 		"rabbitmq@v3.3.7 resource",
-		"rabbitmq@v3.1.2 resource",
+		"rabbitmq@v3.3.9 resource",
 		"random@v4.16.0 resource",
 		"tls@v5.0.1 resource",
 	}
