@@ -163,8 +163,11 @@ fi
 # through a resource plugin named pulumi-resource-pulumi-nodejs. Upstream ships
 # it as a launcher of @pulumi/pulumi's own dynamic-provider host, resolved from
 # the project's node_modules (the engine starts plugins in the project directory).
-# warren's launcher also preloads shims/detailed-diff.cjs: a detailed diff for
-# warren's dynamic resources, so that `preview --diff` names each changed object.
+# warren's launcher also preloads shims/defer-sdk-modules.cjs (the SDK's
+# TypeScript compiler and Arborist, which the host never uses, loaded only on
+# first use: half the host's start-up, on the path of every up and preview) and
+# shims/detailed-diff.cjs: a detailed diff for warren's dynamic resources, so
+# that `preview --diff` names each changed object.
 #
 # It goes where upstream ships it: next to the `pulumi` executable. The engine
 # (sdk/go/common/workspace/plugins.go, getPluginInfoAndPath) takes this plugin,
@@ -177,21 +180,24 @@ fi
 PULUMI_EXE_DIR="$(dirname "$(readlink -f "$(command -v pulumi)")")"
 SHIM_LIB="$CACHE_ROOT/shims/lib"
 mkdir -p "$SHIM_LIB"
-cp "$TOOLCHAIN_DIR/shims/detailed-diff.cjs" "$SHIM_LIB/detailed-diff.cjs.tmp"
-mv "$SHIM_LIB/detailed-diff.cjs.tmp" "$SHIM_LIB/detailed-diff.cjs"
-# The preload's path, quoted for sh ('...' with each ' as '\'').
-preload="'${SHIM_LIB//\'/\'\\\'\'}/detailed-diff.cjs'"
+for preload in defer-sdk-modules.cjs detailed-diff.cjs; do
+	cp "$TOOLCHAIN_DIR/shims/$preload" "$SHIM_LIB/$preload.tmp"
+	mv "$SHIM_LIB/$preload.tmp" "$SHIM_LIB/$preload"
+done
+# The preloads' directory, quoted for sh ('...' with each ' as '\'').
+preloads="'${SHIM_LIB//\'/\'\\\'\'}'"
 {
 	echo '#!/bin/sh'
 	echo '# warren: launcher of @pulumi/pulumi'"'"'s dynamic-provider host (toolchain/install-toolchain.sh).'
-	echo "preload=$preload"
+	echo "preloads=$preloads"
 	cat <<'SHIM'
 # The engine starts it in the program's directory: find the project's
 # @pulumi/pulumi the way Node would, walking up through node_modules.
 dir=$(pwd)
 while :; do
 	if [ -d "$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" ]; then
-		exec node --require "$preload" "$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" "$@"
+		exec node --require "$preloads/defer-sdk-modules.cjs" --require "$preloads/detailed-diff.cjs" \
+			"$dir/node_modules/@pulumi/pulumi/cmd/dynamic-provider" "$@"
 	fi
 	[ "$dir" = / ] && break
 	dir=$(dirname "$dir")
