@@ -41,6 +41,20 @@ export function brokerBindingKey(b: BrokerBinding): string {
   return canonical([b.source, b.destinationType, b.destination, b.routingKey, b.arguments ?? {}]);
 }
 
+/** A topology binding as the broker will store it: what the plan declares and live rows are matched against. */
+export function brokerBindingOf(
+  b: BindingSpec,
+): BrokerBinding & { readonly destinationType: 'queue' | 'exchange'; readonly arguments: Record<string, unknown> } {
+  const toQueue = b.to !== undefined;
+  return {
+    source: b.from,
+    destination: toQueue ? b.to! : (b.toExchange ?? ''),
+    destinationType: toQueue ? 'queue' : 'exchange',
+    routingKey: b.key ?? '',
+    arguments: bindingArguments(b),
+  };
+}
+
 /** A management API or definitions row as a BrokerBinding. */
 export function fromBrokerRow(row: Readonly<Record<string, unknown>>): BrokerBinding {
   return {

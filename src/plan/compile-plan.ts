@@ -1,6 +1,6 @@
 // Compiles a valid topology model into the plan. Pure: the same model and
 // environment always give the same plan, entries sorted by id.
-import { bindingArguments, canonical } from '../model/binding-identity.js';
+import { brokerBindingOf, canonical } from '../model/binding-identity.js';
 import {
   BUILTIN_EXCHANGES,
   queueType,
@@ -162,9 +162,10 @@ function settingsPolicy(vhost: VHostModel, queue: Declared<QueueSpec>, vhostId: 
 }
 
 function bindingEntry(vhost: VHostModel, b: BindingSpec, vhostId: string): BindingEntry {
-  const args = bindingArguments(b) as JsonMap;
-  const toQueue = b.to !== undefined;
-  const destination = toQueue ? b.to! : b.toExchange!;
+  const broker = brokerBindingOf(b);
+  const args = broker.arguments as JsonMap;
+  const toQueue = broker.destinationType === 'queue';
+  const destination = broker.destination;
   const exchangeId = (name: string) =>
     BUILTIN_EXCHANGES.has(name) && !vhost.exchanges.has(name) ? undefined : ids.object(vhost.name, 'exchange', name);
   const sourceId = exchangeId(b.from);
@@ -179,8 +180,8 @@ function bindingEntry(vhost: VHostModel, b: BindingSpec, vhostId: string): Bindi
     destination,
     ...(sourceId ? { sourceId } : {}),
     ...(destinationId ? { destinationId } : {}),
-    destinationType: toQueue ? 'queue' : 'exchange',
-    routingKey: b.key ?? '',
+    destinationType: broker.destinationType,
+    routingKey: broker.routingKey,
     arguments: args,
   };
 }

@@ -17,11 +17,11 @@ const DEFERRED = new Set(['typescript', '@npmcli/arborist']);
 const SDK = `${sep}@pulumi${sep}pulumi${sep}`;
 const load = Module._load;
 
-Module._load = function (request, parent, isMain) {
-  if (!DEFERRED.has(request) || !parent?.filename?.includes(SDK)) return load.apply(this, arguments);
+Module._load = function (request, parent, ...rest) {
+  if (!DEFERRED.has(request) || !parent?.filename?.includes(SDK)) return load.call(this, request, parent, ...rest);
   let real;
   const actual = () => {
-    real ??= load.call(this, request, parent, isMain);
+    real ??= load.call(this, request, parent, ...rest);
     return real;
   };
   // `__esModule` answered without loading: TypeScript's __importStar then keeps
