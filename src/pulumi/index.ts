@@ -21,23 +21,20 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { formatDiagnostics } from '../diagnostics/format-diagnostics.js';
-import { validateCluster } from '../cluster/check-cluster.js';
 import {
   adoptionIds,
   ambientKubeconfig,
   compileCluster,
-  compilePlan,
-  findFiles,
   hasQuorumQueues,
   kubeAccess,
+  loadTopology,
   RabbitCluster,
   readSource,
+  secretKeys,
   Topology,
-  validateTopology,
+  validateCluster,
   type BrokerTls,
   type ClusterConfig,
-  type Diagnostic,
   type KubeAccess,
   type TopologyOptions,
 } from '../index.js';
@@ -65,26 +62,23 @@ if (granularity !== 'object' && granularity !== 'vhost')
   );
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 
-const { files, unmatched } = findFiles(paths);
-if (unmatched.length > 0)
-  throw new pulumi.RunError(`warren:topology names paths with no topology files: ${unmatched.join(', ')}`);
-const validation = validateTopology(files, { file: stackFile, data: config.getObject('overrides') });
-const clusterCheck = validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(validation.model));
-stopOnErrors([...validation.diagnostics, ...clusterCheck.diagnostics]);
-const plan = compilePlan(validation.model, { allowRecreate: allow.recreate ?? [], allowDelete: allow.delete ?? [] });
+// What the Topology component's files form does (load-topology.ts), with the cluster's diagnostics reported
+// alongside the topology's: the cluster is registered before the topology, so both are checked first.
+const { plan, checked: clusterCheck } = loadTopology(
+  { files: paths, overrides: config.getObject('overrides'), overridesFile: stackFile, allow },
+  {
+    setting: 'warren:topology',
+    check: (model) => validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(model)),
+  },
+);
 timing('planned');
 
-const cluster = clusterCheck.cluster ? await deployCluster(clusterCheck.cluster) : undefined;
+const cluster = clusterCheck?.cluster ? await deployCluster(clusterCheck.cluster) : undefined;
 
 let topology: Topology | undefined;
 if (syncTopology) {
-  const secretKeys = [
-    ...new Set(
-      plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])),
-    ),
-  ];
   const secrets = Object.fromEntries(
-    secretKeys.map((key) => [
+    secretKeys(plan).map((key) => [
       key,
       key.includes(':')
         ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':'))
@@ -234,19 +228,6 @@ async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
     ...(tls ? { tls: tls.settings } : {}),
   };
   return { adopt: await adoptionIds(plan, connection) };
-}
-
-/** Warnings are logged; errors end the program before anything is registered (RunError: the message, no stack trace). */
-function stopOnErrors(diagnostics: Diagnostic[]): void {
-  // One message for all warnings: each log call is an engine RPC whose promise the SDK tags with a
-  // source-mapped stack trace, which made a hundred warnings cost about half a second.
-  const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  if (warnings.length > 0) pulumi.log.warn(formatDiagnostics(warnings, 'text').trimEnd());
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0)
-    throw new pulumi.RunError(
-      `the topology or stack config is invalid; nothing was changed:\n${formatDiagnostics(errors, 'text')}`,
-    );
 }
 
 /** A no-op unless `file` is set: appends `{ stage, at }` (epoch ms) lines, the first at the program's start. */
