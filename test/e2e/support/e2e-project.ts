@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { packageRoot } from '../../../src/package-root.js';
 import { withToolchain } from './toolchain-env.js';
@@ -21,31 +21,40 @@ export interface Run {
   readonly output: string;
 }
 
+/** A project of one's own instead of one running warren's program (the package test's). */
+export interface ProjectContents {
+  /** Path in the project → text: the program and its Pulumi.yaml and package.json (stacks in stacks/). */
+  readonly files: Record<string, string>;
+  /** Link warren's node_modules into the project (default false: the test installs its own). */
+  readonly linkNodeModules?: boolean;
+}
+
 export class E2EProject {
   readonly dir = mkdtempSync(join(tmpdir(), 'warren-e2e-'));
   readonly stateDir = join(this.dir, '.state');
   /** Clear-text passwords this stack was given, to prove none leaks. */
   readonly passwords: Record<string, string> = {};
 
-  /** `topology`: file name → text; by default the example topology, renamed. */
-  constructor(topology?: Record<string, string>, prefix = PREFIX) {
+  /**
+   * `topology`: file name → text; by default the example topology, renamed. `project`: the project's own
+   * files, instead of warren's program with node_modules linked from the repository.
+   */
+  constructor(topology?: Record<string, string>, prefix = PREFIX, project?: ProjectContents) {
     mkdirSync(join(this.dir, 'topology'));
     mkdirSync(join(this.dir, 'stacks'));
     mkdirSync(this.stateDir);
-    symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
-    writeFileSync(
-      join(this.dir, 'package.json'),
-      JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
-    );
-    writeFileSync(
-      join(this.dir, 'index.js'),
-      `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
-    );
-    writeFileSync(
-      join(this.dir, 'Pulumi.yaml'),
-      'name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nstackConfigDir: stacks\n',
-    );
-    const files =
+    if (project?.linkNodeModules ?? !project) symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
+    const files = project?.files ?? {
+      'package.json': JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
+      'index.js': `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
+      'Pulumi.yaml':
+        'name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nstackConfigDir: stacks\n',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(this.dir, file)), { recursive: true });
+      writeFileSync(join(this.dir, file), text);
+    }
+    const topologyFiles =
       topology ??
       Object.fromEntries(
         readdirSync(join(ROOT, 'topology')).map((file) => [
@@ -53,7 +62,7 @@ export class E2EProject {
           jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8')), prefix)),
         ]),
       );
-    for (const [file, text] of Object.entries(files)) writeFileSync(join(this.dir, 'topology', file), text);
+    for (const [file, text] of Object.entries(topologyFiles)) writeFileSync(join(this.dir, 'topology', file), text);
   }
 
   env(): NodeJS.ProcessEnv {
