@@ -16,17 +16,17 @@ export const ROOT = packageRoot();
 export const PREFIX = 'e2e-';
 export const STACK = 'e2e';
 
+export interface E2EProjectOptions {
+  /**
+   * A project of one's own instead of warren's program (the package test's): path in the project → text,
+   * its program, Pulumi.yaml and package.json (stack files go to stacks/). Its node_modules is then its own.
+   */
+  readonly files?: Record<string, string>;
+}
+
 export interface Run {
   readonly code: number | null;
   readonly output: string;
-}
-
-/** A project of one's own instead of one running warren's program (the package test's). */
-export interface ProjectContents {
-  /** Path in the project → text: the program and its Pulumi.yaml and package.json (stacks in stacks/). */
-  readonly files: Record<string, string>;
-  /** Link warren's node_modules into the project (default false: the test installs its own). */
-  readonly linkNodeModules?: boolean;
 }
 
 export class E2EProject {
@@ -35,16 +35,13 @@ export class E2EProject {
   /** Clear-text passwords this stack was given, to prove none leaks. */
   readonly passwords: Record<string, string> = {};
 
-  /**
-   * `topology`: file name → text; by default the example topology, renamed. `project`: the project's own
-   * files, instead of warren's program with node_modules linked from the repository.
-   */
-  constructor(topology?: Record<string, string>, prefix = PREFIX, project?: ProjectContents) {
+  /** `topology`: file name → text; by default the example topology, renamed. */
+  constructor(topology?: Record<string, string>, prefix = PREFIX, options: E2EProjectOptions = {}) {
     mkdirSync(join(this.dir, 'topology'));
     mkdirSync(join(this.dir, 'stacks'));
     mkdirSync(this.stateDir);
-    if (project?.linkNodeModules ?? !project) symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
-    const files = project?.files ?? {
+    if (!options.files) symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
+    const files = options.files ?? {
       'package.json': JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
       'index.js': `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
       'Pulumi.yaml':
