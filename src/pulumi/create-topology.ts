@@ -20,6 +20,7 @@ import type {
 } from '../plan/plan-types.js';
 import { allStrings } from './adoption.js';
 import { loadTopology, secretKeys, type TopologySource } from './load-topology.js';
+import { runError } from './validate-or-throw.js';
 import type { TlsSettings } from '../broker/tls-request.js';
 import type { Connection } from './dynamic/management-api.js';
 import { InternalExchange } from './dynamic/internal-exchange.js';
@@ -186,7 +187,7 @@ function fromFiles(
   const given = args.secrets ?? {};
   const missing = secretKeys(plan).filter((key) => given[key] === undefined);
   if (missing.length > 0)
-    throw new pulumi.RunError(
+    throw runError(
       `the topology's users need secrets that were not given (secrets: { key: password }): ${missing.join(', ')}`,
     );
   const { files: _f, overrides: _o, overridesFile: _of, allow, broker, secrets: _s, protectQueues, ...rest } = args;

@@ -30,6 +30,7 @@ import {
   loadTopology,
   RabbitCluster,
   readSource,
+  runError,
   secretKeys,
   Topology,
   validateCluster,
@@ -57,9 +58,7 @@ const allow =
 const syncTopology = config.getBoolean('syncTopology') ?? true;
 const granularity = config.get('granularity') ?? 'object';
 if (granularity !== 'object' && granularity !== 'vhost')
-  throw new pulumi.RunError(
-    `warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`,
-  );
+  throw runError(`warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`);
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 
 // What the Topology component's files form does (load-topology.ts), with the cluster's diagnostics reported
@@ -187,15 +186,11 @@ function managementTls(): BrokerTls | undefined {
   const known = ['caFile', 'certFile', 'keyFile', 'insecure'];
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length > 0)
-    throw new pulumi.RunError(
-      `warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`,
-    );
+    throw runError(`warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`);
   if ((value.certFile === undefined) !== (value.keyFile === undefined))
-    throw new pulumi.RunError(
-      'warren:managementTls: certFile and keyFile go together (a client certificate and its key)',
-    );
+    throw runError('warren:managementTls: certFile and keyFile go together (a client certificate and its key)');
   if (value.insecure !== undefined && typeof value.insecure !== 'boolean')
-    throw new pulumi.RunError('warren:managementTls.insecure must be true or false');
+    throw runError('warren:managementTls.insecure must be true or false');
   const files: Record<string, string> = {};
   const settings: Record<string, string | boolean> = value.insecure === true ? { insecure: true } : {};
   for (const [field, key] of [
@@ -205,10 +200,9 @@ function managementTls(): BrokerTls | undefined {
   ] as const) {
     const path = value[field];
     if (path === undefined) continue;
-    if (typeof path !== 'string' || path === '')
-      throw new pulumi.RunError(`warren:managementTls.${field} must be a file path`);
+    if (typeof path !== 'string' || path === '') throw runError(`warren:managementTls.${field} must be a file path`);
     const read = readSource(path);
-    if ('problem' in read) throw new pulumi.RunError(`warren:managementTls.${field} ${path}: ${read.problem.message}`);
+    if ('problem' in read) throw runError(`warren:managementTls.${field} ${path}: ${read.problem.message}`);
     files[key] = path;
     settings[key] = read.text;
   }
@@ -218,8 +212,7 @@ function managementTls(): BrokerTls | undefined {
 /** `warren:adopt`: read the broker before any resource exists; the password is used for that request only. */
 async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
   if (!config.getBoolean('adopt')) return {};
-  if (cluster)
-    throw new pulumi.RunError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
+  if (cluster) throw runError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
   const tls = managementTls();
   const connection = {
     url: config.require('managementUrl'),
@@ -250,5 +243,5 @@ function projectRoot(): string {
   } catch {
     // Older language hosts do not pass it; fall through.
   }
-  throw new pulumi.RunError('the language host did not say where the project is (Pulumi.yaml)');
+  throw runError('the language host did not say where the project is (Pulumi.yaml)');
 }

@@ -2,14 +2,13 @@
 // program calls: topology files (files, directories, globs) and overrides →
 // diagnostics reported by validateOrThrow → the plan. Nothing is registered
 // here; a program stops on the RunError before any resource exists.
-import * as pulumi from '@pulumi/pulumi';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { findFiles } from '../load/find-files.js';
 import type { TopologyModel } from '../model/topology-model.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import type { Plan } from '../plan/plan-types.js';
 import { CODE_OVERRIDES, validateTopology } from '../validate-topology.js';
-import { validateOrThrow } from './validate-or-throw.js';
+import { runError, validateOrThrow } from './validate-or-throw.js';
 
 /** What a stack allows that the guard would refuse (the program's `warren:allow`, its topology part). */
 export interface TopologyAllowances {
@@ -67,10 +66,9 @@ export function loadTopology<C extends Checked = Checked>(
 ): LoadedTopology & { readonly checked?: C } {
   const setting = options.setting ?? 'files';
   if (!Array.isArray(source.files) || source.files.some((f) => typeof f !== 'string' || f === ''))
-    throw new pulumi.RunError(`${setting} must be a list of files, directories or globs`);
+    throw runError(`${setting} must be a list of files, directories or globs`);
   const { files, unmatched } = findFiles(source.files);
-  if (unmatched.length > 0)
-    throw new pulumi.RunError(`${setting} names paths with no topology files: ${unmatched.join(', ')}`);
+  if (unmatched.length > 0) throw runError(`${setting} names paths with no topology files: ${unmatched.join(', ')}`);
   const validation = validateTopology(files, { file: source.overridesFile ?? CODE_OVERRIDES, data: source.overrides });
   const checked = options.check?.(validation.model);
   validateOrThrow([...validation.diagnostics, ...(checked?.diagnostics ?? [])]);

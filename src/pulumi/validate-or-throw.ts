@@ -18,7 +18,21 @@ export function validateOrThrow(diagnostics: readonly Diagnostic[]): void {
   if (warnings.length > 0) pulumi.log.warn(formatDiagnostics(warnings, 'text').trimEnd());
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0)
-    throw new pulumi.RunError(
+    throw runError(
       `the topology or stack config is invalid; nothing was changed:\n${formatDiagnostics(errors, 'text')}`,
     );
+}
+
+/**
+ * A `RunError` without a stack trace. Pulumi prints a RunError's message only, but its Node.js runner
+ * also formats the error with `util.inspect(err, { colors: true })`; on Node 20.20 that loops until
+ * "Invalid string length" on a source-mapped frame such as `node_modules/@pulumi/resource.ts:1598:22`
+ * (markNodeModules finds no separator after the module name), about 20 s of a failing `pulumi up`
+ * spent in garbage collection before the runner retries without colours. Without a stack there is
+ * nothing to format: the run ends in seconds.
+ */
+export function runError(message: string): pulumi.RunError {
+  const error = new pulumi.RunError(message);
+  error.stack = '';
+  return error;
 }

@@ -145,7 +145,8 @@ function pack(into: string): string {
   }
 }
 
-describe('warren installed from its packed tarball into a Pulumi project of its own', () => {
+// Each step runs the real engine (or npm), on 2 busy cores.
+describe('warren installed from its packed tarball into a Pulumi project of its own', { timeout: 600_000 }, () => {
   const project = new E2EProject({ 'shop.yaml': SHOP_YAML }, PREFIX, {
     files: {
       'package.json': JSON.stringify({
