@@ -7,7 +7,7 @@
 // Load and validate: files → one model, with diagnostics (never thrown).
 export { findFiles, type FoundFiles } from './load/find-files.js';
 export { readSource, type ReadResult } from './load/read-source.js';
-export { validateTopology, type Overrides, type Validation } from './validate-topology.js';
+export { CODE_OVERRIDES, validateTopology, type Overrides, type Validation } from './validate-topology.js';
 export { hasQuorumQueues, type TopologyModel } from './model/topology-model.js';
 export type { Diagnostic } from './diagnostics/diagnostic.js';
 export type { Code, Severity } from './diagnostics/codes.js';
@@ -22,14 +22,26 @@ export { validateCluster, type ClusterValidation } from './cluster/check-cluster
 export { compileCluster, type ClusterPlan } from './cluster/compile-cluster.js';
 export type { ClusterConfig } from './cluster/cluster-schema.js';
 
-// The Pulumi components, and what the program uses to drive them.
+// The Pulumi components, and what the program uses to drive them. `new Topology(name, { files, … })`
+// loads as the program does: loadTopology (find, validate, validateOrThrow, plan).
 export {
   Topology,
   type BrokerTls,
   type Granularity,
   type Registered,
+  type TopologyArgs,
   type TopologyOptions,
 } from './pulumi/create-topology.js';
+export {
+  loadTopology,
+  secretKeys,
+  type Checked,
+  type LoadedTopology,
+  type LoadOptions,
+  type TopologyAllowances,
+  type TopologySource,
+} from './pulumi/load-topology.js';
+export { runError, validateOrThrow } from './pulumi/validate-or-throw.js';
 export { adoptionIds } from './pulumi/adoption.js';
 export { RabbitCluster, type RabbitClusterOptions } from './pulumi/kubernetes/create-cluster.js';
 export { ambientKubeconfig, kubeAccess, type KubeAccess } from './pulumi/kubernetes/kube-access.js';

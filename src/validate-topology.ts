@@ -27,6 +27,9 @@ export interface Overrides {
 /** Where overrides stand in a Pulumi stack file. */
 export const OVERRIDES_POINTER = '/config/warren:overrides';
 
+/** The file named by overrides given in code (the Topology component's `overrides`): none is read for positions. */
+export const CODE_OVERRIDES = '<overrides>';
+
 /** `read` reads one of `files`; the CLI passes one that reads `<stdin>` from standard input. */
 export function validateTopology(
   files: readonly string[],
@@ -74,8 +77,8 @@ function layerOverrides(
   findings: Finding[],
 ): boolean {
   const at = { file: overrides.file, pointer: OVERRIDES_POINTER };
-  const read = readSource(overrides.file);
-  if ('text' in read) sources.set(overrides.file, new SourceFile(overrides.file, read.text));
+  const read = overrides.file === CODE_OVERRIDES ? undefined : readSource(overrides.file);
+  if (read && 'text' in read) sources.set(overrides.file, new SourceFile(overrides.file, read.text));
   const problems = checkOverrides(overrides.data, at);
   findings.push(...problems);
   if (problems.length > 0) return false;

@@ -10,19 +10,38 @@ const ROOT = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   files: string[];
   main: string;
+  types: string;
+  exports: Record<string, string | Record<string, string>>;
   bin: Record<string, string>;
+  private?: boolean;
+  scripts: Record<string, string>;
 };
-const shipped = (file: string) => pkg.files.some((entry) => file === entry || file.startsWith(`${entry}/`));
+const shipped = (file: string) =>
+  pkg.files.some((entry) => file.replace(/^\.\//, '') === entry || file.replace(/^\.\//, '').startsWith(`${entry}/`));
 
-it('ships the command, the built program and the files they read at run time', () => {
+it('ships the command, the library with its types, the program and the files they read at run time', () => {
   for (const file of [
     ...Object.values(pkg.bin),
     pkg.main,
+    pkg.types,
+    'dist/src/pulumi/index.js',
     'dist/src/cli/main.js',
     relative(ROOT, VALIDATOR_FILE),
     relative(ROOT, SCHEMA_FILE),
   ])
     expect(shipped(file), file).toBe(true);
+});
+
+it('is a package whose entry is the library (side-effect free), built when packed', () => {
+  expect(pkg.private).toBeUndefined();
+  expect(pkg.main).toBe('./dist/src/index.js');
+  expect(pkg.types).toBe('./dist/src/index.d.ts');
+  expect(pkg.exports['.']).toEqual({ types: pkg.types, default: pkg.main });
+  expect(pkg.scripts.prepack).toBe('npm run build');
+  const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: { declaration?: boolean };
+  };
+  expect(tsconfig.compilerOptions.declaration).toBe(true);
 });
 
 it('ships none of the directories for working on warren', () => {

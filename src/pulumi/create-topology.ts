@@ -1,6 +1,8 @@
 // The thin Pulumi layer: each plan entry becomes resources, with the topology
 // component as parent (whose broker provider they inherit), the plan's
-// dependencies, and the guard first of all. No validation happens here.
+// dependencies, and the guard first of all. Given files, the component first
+// loads them (load-topology.ts: the validation and plan of warren's program);
+// given a plan, no validation happens here.
 // Children are named `<topology>/<plan id>` (`topology/vhost/shop`), so that
 // several topologies can live in one stack.
 import * as pulumi from '@pulumi/pulumi';
@@ -17,6 +19,8 @@ import type {
   VHostEntry,
 } from '../plan/plan-types.js';
 import { allStrings } from './adoption.js';
+import { loadTopology, secretKeys, type TopologySource } from './load-topology.js';
+import { runError } from './validate-or-throw.js';
 import type { TlsSettings } from '../broker/tls-request.js';
 import type { Connection } from './dynamic/management-api.js';
 import { InternalExchange } from './dynamic/internal-exchange.js';
@@ -65,6 +69,21 @@ export interface TopologyOptions {
 
 export type Granularity = 'object' | 'vhost';
 
+/**
+ * The files form: the topology's files and overrides, validated and planned as warren's program does
+ * (load-topology.ts), with what the plan form takes in `TopologyOptions`.
+ */
+export interface TopologyArgs
+  extends TopologySource,
+    Omit<TopologyOptions, 'broker' | 'secrets' | 'protectQueues' | 'destroyNonEmpty'> {
+  /** The management API; the password is made a secret (in state it is one either way). */
+  readonly broker: Omit<TopologyOptions['broker'], 'password'> & { readonly password: pulumi.Input<string> };
+  /** By key, the passwords of users with `password: { secret: key }` (made secrets); each key the topology names is required. */
+  readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Mark queues `protect` (except those `allow.recreate` names); default false. */
+  readonly protectQueues?: boolean;
+}
+
 /** What was registered for each plan entry (tests read these). */
 export interface Registered {
   readonly resources: pulumi.CustomResource[];
@@ -73,18 +92,38 @@ export interface Registered {
 const TYPE = 'warren:index:Topology';
 
 /**
- * The broker's objects as resources. Providers come as for any component:
- * `opts.providers` (or `provider`); without a `rabbitmq` one, the topology
- * makes it from `options.broker`. Children get `{ parent: this }` only and
- * inherit it; the dynamic resources use `options.broker` directly.
+ * The broker's objects as resources. Two forms:
+ * - `new Topology(name, { files, overrides, allow, broker, secrets, … }, opts)`
+ *   loads the files first, as warren's program does: diagnostics (warnings
+ *   logged once, errors one `RunError` with their positions), then the plan;
+ *   nothing is registered when they are invalid or a secret is missing;
+ * - `new Topology(name, plan, options, opts)` registers a plan compiled
+ *   beforehand (loadTopology, or validateTopology and compilePlan).
+ * Providers come as for any component: `opts.providers` (or `provider`);
+ * without a `rabbitmq` one, the topology makes it from `broker`. Children get
+ * `{ parent: this }` only and inherit it; the dynamic resources use `broker`
+ * directly.
  */
 export class Topology extends pulumi.ComponentResource {
   readonly registered = new Map<string, Registered>();
   readonly guard: QueueGuard;
   readonly destroyCheck: DestroyCheck;
+  /** What was registered: the plan given, or the one compiled from the files. */
+  readonly plan: Plan;
 
-  constructor(name: string, plan: Plan, options: TopologyOptions, opts: pulumi.ComponentResourceOptions = {}) {
+  constructor(name: string, args: TopologyArgs, opts?: pulumi.ComponentResourceOptions);
+  constructor(name: string, plan: Plan, options: TopologyOptions, opts?: pulumi.ComponentResourceOptions);
+  constructor(
+    name: string,
+    source: TopologyArgs | Plan,
+    optionsOrOpts?: TopologyOptions | pulumi.ComponentResourceOptions,
+    planOpts?: pulumi.ComponentResourceOptions,
+  ) {
+    const [plan, options, opts] = isPlan(source)
+      ? [source, optionsOrOpts as TopologyOptions, planOpts ?? {}]
+      : fromFiles(source, (optionsOrOpts as pulumi.ComponentResourceOptions | undefined) ?? {});
     super(TYPE, name, {}, withBrokerProvider(name, options, opts));
+    this.plan = plan;
     const tls = options.broker.tls;
     const child = (id: string): Child => ({
       name: `${name}/${id}`,
@@ -133,6 +172,33 @@ export class Topology extends pulumi.ComponentResource {
     );
     this.registerOutputs({});
   }
+}
+
+function isPlan(source: TopologyArgs | Plan): source is Plan {
+  return !('files' in source) && 'entries' in source && 'guard' in source;
+}
+
+/** The files form as the plan form: loaded and planned, every secret the plan needs present, before anything is registered. */
+function fromFiles(
+  args: TopologyArgs,
+  opts: pulumi.ComponentResourceOptions,
+): [Plan, TopologyOptions, pulumi.ComponentResourceOptions] {
+  const { plan } = loadTopology(args);
+  const given = args.secrets ?? {};
+  const missing = secretKeys(plan).filter((key) => given[key] === undefined);
+  if (missing.length > 0)
+    throw runError(
+      `the topology's users need secrets that were not given (secrets: { key: password }): ${missing.join(', ')}`,
+    );
+  const { files: _f, overrides: _o, overridesFile: _of, allow, broker, secrets: _s, protectQueues, ...rest } = args;
+  const options: TopologyOptions = {
+    ...rest,
+    broker: { ...broker, password: pulumi.secret(broker.password) },
+    secrets: Object.fromEntries(secretKeys(plan).map((key) => [key, pulumi.secret(given[key]!)])),
+    protectQueues: protectQueues ?? false,
+    destroyNonEmpty: allow?.destroyNonEmpty === true,
+  };
+  return [plan, options, opts];
 }
 
 /**

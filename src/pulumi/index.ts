@@ -21,23 +21,21 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { formatDiagnostics } from '../diagnostics/format-diagnostics.js';
-import { validateCluster } from '../cluster/check-cluster.js';
 import {
   adoptionIds,
   ambientKubeconfig,
   compileCluster,
-  compilePlan,
-  findFiles,
   hasQuorumQueues,
   kubeAccess,
+  loadTopology,
   RabbitCluster,
   readSource,
+  runError,
+  secretKeys,
   Topology,
-  validateTopology,
+  validateCluster,
   type BrokerTls,
   type ClusterConfig,
-  type Diagnostic,
   type KubeAccess,
   type TopologyOptions,
 } from '../index.js';
@@ -60,31 +58,26 @@ const allow =
 const syncTopology = config.getBoolean('syncTopology') ?? true;
 const granularity = config.get('granularity') ?? 'object';
 if (granularity !== 'object' && granularity !== 'vhost')
-  throw new pulumi.RunError(
-    `warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`,
-  );
+  throw runError(`warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`);
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 
-const { files, unmatched } = findFiles(paths);
-if (unmatched.length > 0)
-  throw new pulumi.RunError(`warren:topology names paths with no topology files: ${unmatched.join(', ')}`);
-const validation = validateTopology(files, { file: stackFile, data: config.getObject('overrides') });
-const clusterCheck = validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(validation.model));
-stopOnErrors([...validation.diagnostics, ...clusterCheck.diagnostics]);
-const plan = compilePlan(validation.model, { allowRecreate: allow.recreate ?? [], allowDelete: allow.delete ?? [] });
+// What the Topology component's files form does (load-topology.ts), with the cluster's diagnostics reported
+// alongside the topology's: the cluster is registered before the topology, so both are checked first.
+const { plan, checked: clusterCheck } = loadTopology(
+  { files: paths, overrides: config.getObject('overrides'), overridesFile: stackFile, allow },
+  {
+    setting: 'warren:topology',
+    check: (model) => validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(model)),
+  },
+);
 timing('planned');
 
-const cluster = clusterCheck.cluster ? await deployCluster(clusterCheck.cluster) : undefined;
+const cluster = clusterCheck?.cluster ? await deployCluster(clusterCheck.cluster) : undefined;
 
 let topology: Topology | undefined;
 if (syncTopology) {
-  const secretKeys = [
-    ...new Set(
-      plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])),
-    ),
-  ];
   const secrets = Object.fromEntries(
-    secretKeys.map((key) => [
+    secretKeys(plan).map((key) => [
       key,
       key.includes(':')
         ? new pulumi.Config(key.split(':')[0]).requireSecret(key.split(':').slice(1).join(':'))
@@ -193,15 +186,11 @@ function managementTls(): BrokerTls | undefined {
   const known = ['caFile', 'certFile', 'keyFile', 'insecure'];
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length > 0)
-    throw new pulumi.RunError(
-      `warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`,
-    );
+    throw runError(`warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`);
   if ((value.certFile === undefined) !== (value.keyFile === undefined))
-    throw new pulumi.RunError(
-      'warren:managementTls: certFile and keyFile go together (a client certificate and its key)',
-    );
+    throw runError('warren:managementTls: certFile and keyFile go together (a client certificate and its key)');
   if (value.insecure !== undefined && typeof value.insecure !== 'boolean')
-    throw new pulumi.RunError('warren:managementTls.insecure must be true or false');
+    throw runError('warren:managementTls.insecure must be true or false');
   const files: Record<string, string> = {};
   const settings: Record<string, string | boolean> = value.insecure === true ? { insecure: true } : {};
   for (const [field, key] of [
@@ -211,10 +200,9 @@ function managementTls(): BrokerTls | undefined {
   ] as const) {
     const path = value[field];
     if (path === undefined) continue;
-    if (typeof path !== 'string' || path === '')
-      throw new pulumi.RunError(`warren:managementTls.${field} must be a file path`);
+    if (typeof path !== 'string' || path === '') throw runError(`warren:managementTls.${field} must be a file path`);
     const read = readSource(path);
-    if ('problem' in read) throw new pulumi.RunError(`warren:managementTls.${field} ${path}: ${read.problem.message}`);
+    if ('problem' in read) throw runError(`warren:managementTls.${field} ${path}: ${read.problem.message}`);
     files[key] = path;
     settings[key] = read.text;
   }
@@ -224,8 +212,7 @@ function managementTls(): BrokerTls | undefined {
 /** `warren:adopt`: read the broker before any resource exists; the password is used for that request only. */
 async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
   if (!config.getBoolean('adopt')) return {};
-  if (cluster)
-    throw new pulumi.RunError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
+  if (cluster) throw runError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
   const tls = managementTls();
   const connection = {
     url: config.require('managementUrl'),
@@ -234,19 +221,6 @@ async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
     ...(tls ? { tls: tls.settings } : {}),
   };
   return { adopt: await adoptionIds(plan, connection) };
-}
-
-/** Warnings are logged; errors end the program before anything is registered (RunError: the message, no stack trace). */
-function stopOnErrors(diagnostics: Diagnostic[]): void {
-  // One message for all warnings: each log call is an engine RPC whose promise the SDK tags with a
-  // source-mapped stack trace, which made a hundred warnings cost about half a second.
-  const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  if (warnings.length > 0) pulumi.log.warn(formatDiagnostics(warnings, 'text').trimEnd());
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0)
-    throw new pulumi.RunError(
-      `the topology or stack config is invalid; nothing was changed:\n${formatDiagnostics(errors, 'text')}`,
-    );
 }
 
 /** A no-op unless `file` is set: appends `{ stage, at }` (epoch ms) lines, the first at the program's start. */
@@ -269,5 +243,5 @@ function projectRoot(): string {
   } catch {
     // Older language hosts do not pass it; fall through.
   }
-  throw new pulumi.RunError('the language host did not say where the project is (Pulumi.yaml)');
+  throw runError('the language host did not say where the project is (Pulumi.yaml)');
 }

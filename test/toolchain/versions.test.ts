@@ -82,17 +82,26 @@ describe('the npm packages name the pinned versions', () => {
     '@pulumi/kubernetes': versions.kubernetesProvider.version,
   };
 
-  it('package.json pins them exactly', () => {
-    const { dependencies } = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
-    for (const [name, version] of Object.entries(npm)) expect(dependencies[name], name).toBe(version);
+  // Peers of the package (a program and warren share one @pulumi/pulumi), from the pinned version on;
+  // development dependencies of this repository at exactly that version.
+  it('package.json pins them exactly for this repository, and asks for them from that version as peers', () => {
+    const { devDependencies, peerDependencies, dependencies } = JSON.parse(read('package.json')) as Record<
+      string,
+      Record<string, string>
+    >;
+    for (const [name, version] of Object.entries(npm)) {
+      expect(devDependencies![name], name).toBe(version);
+      expect(peerDependencies![name], name).toBe(`^${version}`);
+      expect(dependencies?.[name], name).toBeUndefined();
+    }
   });
 
   it('package-lock.json installs them', () => {
     const lock = JSON.parse(read('package-lock.json')) as {
-      packages: Record<string, { version?: string; dependencies?: Record<string, string> }>;
+      packages: Record<string, { version?: string; devDependencies?: Record<string, string> }>;
     };
     for (const [name, version] of Object.entries(npm)) {
-      expect(lock.packages['']!.dependencies![name], name).toBe(version);
+      expect(lock.packages['']!.devDependencies![name], name).toBe(version);
       expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(version);
     }
   });

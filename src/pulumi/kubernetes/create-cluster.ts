@@ -74,9 +74,10 @@ export class RabbitCluster extends pulumi.ComponentResource {
   /**
    * Done when every node is ready: @pulumi/kubernetes awaits a StatefulSet
    * (ready, current and updated replicas equal spec.replicas, revisions equal),
-   * so the broker's resources depend on it.
+   * so the broker's resources depend on it. (Typed as any resource: the
+   * declarations then need no @pulumi/kubernetes, an optional peer.)
    */
-  readonly ready: K8s.apps.v1.StatefulSet;
+  readonly ready: pulumi.CustomResource;
   /** Done when the roll is really complete (rollout-wait.ts): what connects to the nodes depends on it. */
   readonly rollout: RolloutWait;
   /** Every resource by role (tests read these). */
@@ -114,7 +115,7 @@ export class RabbitCluster extends pulumi.ComponentResource {
     const manifests = clusterManifests({ ...plan, username }, { password, cookie: cookie.value });
     for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, r, guard);
     this.resources = r as Record<string, pulumi.Resource>;
-    this.ready = r.statefulSet as K8s.apps.v1.StatefulSet;
+    this.ready = r.statefulSet!;
     // Plain data: the pods read the secrets from the Secrets, so the StatefulSet's spec holds none.
     const spec = manifests.find((m) => m.role === 'statefulSet')!.object.spec;
     const revision = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { packageRoot } from '../../../src/package-root.js';
 import { withToolchain } from './toolchain-env.js';
@@ -19,6 +19,11 @@ export const STACK = 'e2e';
 export interface E2EProjectOptions {
   /** The state backend (`PULUMI_BACKEND_URL`), e.g. `postgres://…`; by default a file backend in the project's own directory. */
   readonly backendUrl?: string;
+  /**
+   * A project of one's own instead of warren's program (the package test's): path in the project → text,
+   * its program, Pulumi.yaml and package.json (stack files go to stacks/). Its node_modules is then its own.
+   */
+  readonly files?: Record<string, string>;
 }
 
 export interface Run {
@@ -40,20 +45,18 @@ export class E2EProject {
     mkdirSync(join(this.dir, 'topology'));
     mkdirSync(join(this.dir, 'stacks'));
     mkdirSync(this.stateDir);
-    symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
-    writeFileSync(
-      join(this.dir, 'package.json'),
-      JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
-    );
-    writeFileSync(
-      join(this.dir, 'index.js'),
-      `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
-    );
-    writeFileSync(
-      join(this.dir, 'Pulumi.yaml'),
-      'name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nstackConfigDir: stacks\n',
-    );
-    const files =
+    if (!options.files) symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
+    const files = options.files ?? {
+      'package.json': JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
+      'index.js': `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
+      'Pulumi.yaml':
+        'name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nstackConfigDir: stacks\n',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(this.dir, file)), { recursive: true });
+      writeFileSync(join(this.dir, file), text);
+    }
+    const topologyFiles =
       topology ??
       Object.fromEntries(
         readdirSync(join(ROOT, 'topology')).map((file) => [
@@ -61,7 +64,7 @@ export class E2EProject {
           jsYaml.dump(renamed(jsYaml.load(readFileSync(join(ROOT, 'topology', file), 'utf8')), prefix)),
         ]),
       );
-    for (const [file, text] of Object.entries(files)) writeFileSync(join(this.dir, 'topology', file), text);
+    for (const [file, text] of Object.entries(topologyFiles)) writeFileSync(join(this.dir, 'topology', file), text);
   }
 
   env(): NodeJS.ProcessEnv {
