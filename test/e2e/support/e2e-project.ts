@@ -50,7 +50,7 @@ export class E2EProject {
       'package.json': JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
       'index.js': `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
       'Pulumi.yaml':
-        'name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nstackConfigDir: stacks\n',
+        `name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: --require ${JSON.stringify(join(ROOT, 'toolchain/shims/defer-sdk-modules.cjs'))}\nstackConfigDir: stacks\n`,
     };
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(dirname(join(this.dir, file)), { recursive: true });
