@@ -15,6 +15,10 @@ import { withToolchain } from './toolchain-env.js';
 export const ROOT = packageRoot();
 export const PREFIX = 'e2e-';
 export const STACK = 'e2e';
+/** As the repository's Pulumi.yaml: the SDK's Arborist and TypeScript compiler deferred (nodeargs is split at spaces). */
+const PRELOAD = /\s/.test(ROOT)
+  ? ''
+  : `    nodeargs: --require ${join(ROOT, 'toolchain/shims/defer-sdk-modules.cjs')}\n`;
 
 export interface E2EProjectOptions {
   /** The state backend (`PULUMI_BACKEND_URL`), e.g. `postgres://…`; by default a file backend in the project's own directory. */
@@ -49,8 +53,7 @@ export class E2EProject {
     const files = options.files ?? {
       'package.json': JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
       'index.js': `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
-      'Pulumi.yaml':
-        `name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: --require ${JSON.stringify(join(ROOT, 'toolchain/shims/defer-sdk-modules.cjs'))}\nstackConfigDir: stacks\n`,
+      'Pulumi.yaml': `name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n${PRELOAD}stackConfigDir: stacks\n`,
     };
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(dirname(join(this.dir, file)), { recursive: true });
