@@ -12,7 +12,7 @@ import {
   toDefinitions,
   type LiveVhost,
 } from '../../src/plan/vhost-object-changes.js';
-import { groupByVhost, isGroupedEntry, type VHostObjects } from '../../src/plan/vhost-objects.js';
+import { emptyObjects, groupByVhost, isGroupedEntry, type VHostObjects } from '../../src/plan/vhost-objects.js';
 import { validateTopology } from '../../src/validate-topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -147,43 +147,19 @@ describe('what an update deletes and declares', () => {
 });
 
 describe('reading the broker back', () => {
-  const live = (objects: VHostObjects): LiveVhost => ({
-    exchanges: Object.entries(objects.exchanges).map(([name, x]) => ({
-      name,
-      type: x.type,
-      durable: x.durable,
-      auto_delete: x.autoDelete,
-      internal: x.internal,
-      arguments: x.arguments,
-    })),
-    queues: Object.entries(objects.queues).map(([name, q]) => ({
-      name,
-      durable: q.durable,
-      auto_delete: q.autoDelete,
-      arguments: q.arguments,
-    })),
-    bindings: Object.values(objects.bindings).map((b) => ({
-      source: b.source,
-      destination: b.destination,
-      destination_type: b.destinationType,
-      routing_key: b.routingKey,
-      arguments: b.arguments,
-    })),
-    policies: Object.entries(objects.policies).map(([name, p]) => ({
-      name,
-      pattern: p.pattern,
-      'apply-to': p.applyTo,
-      priority: p.priority,
-      definition: p.definition,
-    })),
-    operatorPolicies: Object.entries(objects.operatorPolicies).map(([name, p]) => ({
-      name,
-      pattern: p.pattern,
-      'apply-to': p.applyTo,
-      priority: p.priority,
-      definition: p.definition,
-    })),
-  });
+  // The broker lists a vhost's objects in the same rows the definitions import takes (toDefinitions);
+  // operator policies as policy rows.
+  const live = (objects: VHostObjects): LiveVhost => {
+    const d = toDefinitions(objects);
+    const operator = toDefinitions({ ...emptyObjects(), policies: objects.operatorPolicies });
+    return {
+      exchanges: d.exchanges ?? [],
+      queues: d.queues ?? [],
+      bindings: d.bindings ?? [],
+      policies: d.policies ?? [],
+      operatorPolicies: operator.policies ?? [],
+    } as LiveVhost;
+  };
 
   it('reads an undrifted vhost as exactly the managed objects, ignoring objects it does not manage', () => {
     const broker = live(shop.objects);
