@@ -44,6 +44,12 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
   const OPS = `${PREFIX}ops`;
   const NAMES = { shop: SHOP, ops: OPS };
   const CRASH = `${PREFIX}crash`;
+  // The shop's queue overrides the steps build on: settings changed on live queues, then all_orders re-typed.
+  const SETTINGS_EDIT = {
+    email_notifications: { messageTtl: '300ms' },
+    all_orders: { maxLength: 7000, messageTtl: '1h' },
+  };
+  const RETYPED = { ...SETTINGS_EDIT, all_orders: { ...SETTINGS_EDIT.all_orders, type: 'classic' } };
   const project = new E2EProject(undefined, PREFIX);
   const VHOSTS = [SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`, CRASH];
   const BURST = `${PREFIX}burst`;
@@ -244,10 +250,7 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
         'warren:overrides': {
           vhosts: {
             [SHOP]: {
-              queues: {
-                email_notifications: { messageTtl: '300ms' },
-                all_orders: { maxLength: 7000, messageTtl: '1h' },
-              },
+              queues: SETTINGS_EDIT,
             },
           },
         },
@@ -276,10 +279,7 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
         'warren:overrides': {
           vhosts: {
             [SHOP]: {
-              queues: {
-                email_notifications: { messageTtl: '300ms' },
-                all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' },
-              },
+              queues: RETYPED,
             },
           },
         },
@@ -329,10 +329,7 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
           'warren:overrides': {
             vhosts: {
               [SHOP]: {
-                queues: {
-                  email_notifications: { messageTtl: '300ms' },
-                  all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' },
-                },
+                queues: RETYPED,
               },
               ...burst,
             },
@@ -377,10 +374,7 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
     // What the steps before left in the topology (the burst vhost when the broker was stopped).
     const shop = {
       [SHOP]: {
-        queues: {
-          email_notifications: { messageTtl: '300ms' },
-          all_orders: { maxLength: 7000, messageTtl: '1h', type: 'classic' },
-        },
+        queues: RETYPED,
       },
       ...(stopBroker ? burst : {}),
     };
