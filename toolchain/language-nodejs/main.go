@@ -64,15 +64,7 @@ func main() {
 		engineAddress = flags.Arg(0)
 	}
 
-	host := &languageHost{engineAddress: engineAddress}
-	cancel := make(chan bool)
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
-			return nil
-		},
-	})
+	handle, err := serveHost(&languageHost{engineAddress: engineAddress}, make(chan bool))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "fatal: could not start language host RPC server: %v\n", err)
 		os.Exit(1)
@@ -83,6 +75,17 @@ func main() {
 		fmt.Fprintf(os.Stderr, "fatal: language host RPC stopped serving: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// serveHost serves host's LanguageRuntime on a loopback port until cancel is closed.
+func serveHost(host *languageHost, cancel chan bool) (rpcutil.ServeHandle, error) {
+	return rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancel,
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
+			return nil
+		},
+	})
 }
 
 type languageHost struct {

@@ -27,7 +27,6 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
@@ -77,18 +76,12 @@ func writePackage(t *testing.T, dir string, pkg map[string]any) {
 	writeFile(t, filepath.Join(dir, "package.json"), string(data))
 }
 
-// serve starts host on a loopback port the way main() does and returns a
+// serve starts host on a loopback port as main() does (serveHost) and returns a
 // client connected to it, as the engine would be.
 func serve(t *testing.T, host *languageHost) pulumirpc.LanguageRuntimeClient {
 	t.Helper()
 	cancel := make(chan bool)
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
-			return nil
-		},
-	})
+	handle, err := serveHost(host, cancel)
 	if err != nil {
 		t.Fatal(err)
 	}
