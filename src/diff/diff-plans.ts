@@ -103,6 +103,9 @@ function removal(e: PlanEntry): [ChangeClass, string] {
       return ['disruptive', `operator policy ${e.name} no longer applies`];
     case 'user':
       return ['disruptive', `user ${e.name} is deleted: its connections are refused`];
+    case 'parameter':
+      // Refined by the format 1.1 work (a shovel's deletion stops moving messages; an upstream's stops federating).
+      return ['disruptive', `${e.component} ${e.name} is deleted`];
     default:
       return ['disruptive', `${kindName(e)} of ${e.user} in ${e.vhost} is revoked`];
   }

@@ -105,6 +105,36 @@ export interface TopicPermissionsEntry extends Base {
   readonly permissions: readonly { readonly exchange: string; readonly write: string; readonly read: string }[];
 }
 
+/**
+ * A URI that may carry credentials (federation upstreams, shovels). One with a
+ * password is never clear text in the plan: either the whole URI is a secret
+ * config value of the stack, or the URI without its password plus the key of
+ * the secret that holds the password (inserted, percent-encoded, at apply time).
+ */
+export type UriPlan =
+  | { readonly kind: 'plain'; readonly uri: string }
+  | { readonly kind: 'secret'; readonly key: string }
+  | { readonly kind: 'password'; readonly uri: string; readonly key: string };
+
+/** The runtime-parameter components warren manages (`/api/parameters/{component}/{vhost}/{name}`). */
+export type ParameterComponent = 'federation-upstream' | 'federation-upstream-set' | 'shovel';
+
+/** A federation upstream, an upstream set or a dynamic shovel: one runtime parameter of a vhost. */
+export interface ParameterEntry extends Base {
+  readonly kind: 'parameter';
+  readonly component: ParameterComponent;
+  readonly vhost: string;
+  readonly name: string;
+  /** The parameter's value as RabbitMQ stores it (its keys: `prefetch-count`, `src-queue`…), without the URI fields. */
+  readonly value: JsonMap;
+  /**
+   * The URI fields (`uri` of an upstream; `src-uri`, `dest-uri` of a shovel),
+   * each one URI or a list, as declared: the value written is `value` plus
+   * these, resolved. Empty for an upstream set.
+   */
+  readonly uris: Readonly<Record<string, UriPlan | readonly UriPlan[]>>;
+}
+
 export type PlanEntry =
   | VHostEntry
   | ExchangeEntry
@@ -113,7 +143,8 @@ export type PlanEntry =
   | PolicyEntry
   | UserEntry
   | PermissionsEntry
-  | TopicPermissionsEntry;
+  | TopicPermissionsEntry
+  | ParameterEntry;
 
 /** What the no-loss guard compares between deployments. */
 export interface GuardInputs {

@@ -306,6 +306,8 @@ function createEntry(ctx: Context, entry: PlanEntry): Registered {
       const user = nameOf(ctx, entry.userId, entry.user);
       return { resources: [new rabbitmq.TopicPermissions(name, { user, vhost: entry.vhost, permissions }, opts)] };
     }
+    case 'parameter':
+      throw new Error(`${entry.component} ${entry.name}: runtime parameters are not registered yet`);
   }
 }
 
