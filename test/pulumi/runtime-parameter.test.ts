@@ -4,6 +4,7 @@
 // quote a URI), and their registration by the Topology component under
 // Pulumi's mocks, in both granularities, with the URIs secret throughout.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -14,6 +15,7 @@ import type { JsonMap, ParameterEntry, Plan } from '../../src/plan/plan-types.js
 import { Topology } from '../../src/pulumi/create-topology.js';
 import { secretKeys } from '../../src/pulumi/load-topology.js';
 import {
+  merged,
   runtimeParameterProvider as provider,
   split,
   withoutUris,
@@ -23,6 +25,7 @@ import { validateTopology } from '../../src/validate-topology.js';
 import { isSecret, mockPulumi, value } from '../support/pulumi-mocks.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
 const { registered, options, recorded } = await mockPulumi();
 
 // Made up at run time, so that no password is written in this file either.
@@ -184,6 +187,15 @@ describe('warren:RuntimeParameter', () => {
     );
     expect(withoutUris(`${at}: [97,109,113,112,58]`, uris)).not.toContain('[97');
     expect(withoutUris(`${at}: unknown field`, uris)).toBe(`${at}: unknown field`);
+  });
+
+  it('works as Pulumi runs it: serialized into the state and brought back (a captured Set would not be)', async () => {
+    const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    const exports = new Function('exports', 'require', `${serialized.text}; return exports;`)({}, require);
+    const revived = (exports[serialized.exportName] as () => typeof provider)();
+    answer = () => ({ status: 200, body: JSON.stringify({ value: merged(state()) }) });
+    const read = await revived.read!('shovel/e/a/move', state());
+    expect(read.props).toMatchObject({ value: state().value, uris: state().uris });
   });
 
   it('split takes every URI field the plugins read, and lists as lists', () => {

@@ -40,8 +40,11 @@ export interface RuntimeParameterState {
   uris: ResolvedUris;
 }
 
-/** The keys RabbitMQ's federation and shovel plugins read URIs from. */
-const URI_FIELDS = new Set(['uri', 'src-uri', 'dest-uri']);
+/**
+ * The keys RabbitMQ's federation and shovel plugins read URIs from. A list, not a Set: Pulumi
+ * serializes the provider's code into the state, and a captured Set comes back a plain object.
+ */
+const URI_FIELDS: readonly string[] = ['uri', 'src-uri', 'dest-uri'];
 
 function path(s: RuntimeParameterState): string {
   return `/parameters/${seg(s.component)}/${seg(s.vhost)}/${seg(s.name)}`;
@@ -61,7 +64,8 @@ export function split(live: unknown, known: ResolvedUris): { value: JsonMap | Js
   const value: JsonMap = {};
   const uris: ResolvedUris = {};
   for (const [key, v] of Object.entries((live ?? {}) as JsonMap)) {
-    if ((key in known || URI_FIELDS.has(key)) && (typeof v === 'string' || isStringList(v))) uris[key] = v as string;
+    if ((key in known || URI_FIELDS.includes(key)) && (typeof v === 'string' || isStringList(v)))
+      uris[key] = v as string;
     else value[key] = v;
   }
   return { value, uris };
