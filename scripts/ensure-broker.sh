@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the local RabbitMQ broker is installed, running, and serving the
-# management HTTP API that @pulumi/rabbitmq talks to. Safe to run repeatedly;
+# management HTTP API that @pulumi/rabbitmq talks to, with the federation,
+# shovel and stream plugins. Safe to run repeatedly;
 # on a fresh machine it installs Debian's rabbitmq-server.
 set -euo pipefail
 
@@ -49,9 +50,19 @@ for _ in $(seq 1 60); do
 done
 rabbitmqctl -q await_startup >/dev/null
 
-if ! rabbitmq-plugins list -q -E 2>/dev/null | grep -q 'rabbitmq_management\b'; then
-  log "enabling rabbitmq_management"
-  rabbitmq-plugins enable -q rabbitmq_management >/dev/null
+# The management API, and what federation upstreams, shovels and super streams
+# need (the *_management plugins show them in the API and UI). One listing and,
+# when some are missing, one enable of those: already enabled costs a second.
+PLUGINS=(rabbitmq_management rabbitmq_federation rabbitmq_federation_management
+  rabbitmq_shovel rabbitmq_shovel_management rabbitmq_stream)
+enabled=$(rabbitmq-plugins list -q -m -E 2>/dev/null || true)
+missing=()
+for plugin in "${PLUGINS[@]}"; do
+  grep -qx "$plugin" <<<"$enabled" || missing+=("$plugin")
+done
+if ((${#missing[@]} > 0)); then
+  log "enabling ${missing[*]}"
+  rabbitmq-plugins enable -q "${missing[@]}" >/dev/null
 fi
 
 for _ in $(seq 1 60); do

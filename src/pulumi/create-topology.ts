@@ -11,6 +11,7 @@ import type {
   BindingEntry,
   ExchangeEntry,
   JsonMap,
+  ParameterEntry,
   Plan,
   PlanEntry,
   PolicyEntry,
@@ -30,6 +31,8 @@ import { UserAccount } from './dynamic/user-account.js';
 import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
 import { VHostObjectsResource } from './dynamic/vhost-objects.js';
+import { RuntimeParameter } from './dynamic/runtime-parameter.js';
+import { resolveUris, uriSecretKeys } from '../plan/resolve-uris.js';
 import { groupByVhost, isGroupedEntry, type VHostGroup } from '../plan/vhost-objects.js';
 
 /** TLS towards the management API: the provider plugin reads files, the dynamic providers take PEM text. */
@@ -48,7 +51,7 @@ export interface TopologyOptions {
     /** warren:managementTls: the files for the provider plugin, their contents for the dynamic providers. */
     readonly tls?: BrokerTls;
   };
-  /** Secret config values by key, for users whose password is `{ secret: key }`. */
+  /** Secret config values by key, for users whose password is `{ secret: key }` and URIs that name one. */
   readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
   /** Mark queues `protect` (except those the stack allows to be re-declared). */
   readonly protectQueues: boolean;
@@ -78,7 +81,7 @@ export interface TopologyArgs
     Omit<TopologyOptions, 'broker' | 'secrets' | 'protectQueues' | 'destroyNonEmpty'> {
   /** The management API; the password is made a secret (in state it is one either way). */
   readonly broker: Omit<TopologyOptions['broker'], 'password'> & { readonly password: pulumi.Input<string> };
-  /** By key, the passwords of users with `password: { secret: key }` (made secrets); each key the topology names is required. */
+  /** By key, the passwords of users with `password: { secret: key }` and the secrets URIs name (made secrets); each key the topology names is required. */
   readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
   /** Mark queues `protect` (except those `allow.recreate` names); default false. */
   readonly protectQueues?: boolean;
@@ -188,7 +191,7 @@ function fromFiles(
   const missing = secretKeys(plan).filter((key) => given[key] === undefined);
   if (missing.length > 0)
     throw runError(
-      `the topology's users need secrets that were not given (secrets: { key: password }): ${missing.join(', ')}`,
+      `the topology needs secrets that were not given (secrets: { key: value }), for users' passwords or URIs: ${missing.join(', ')}`,
     );
   const { files: _f, overrides: _o, overridesFile: _of, allow, broker, secrets: _s, protectQueues, ...rest } = args;
   const options: TopologyOptions = {
@@ -307,7 +310,7 @@ function createEntry(ctx: Context, entry: PlanEntry): Registered {
       return { resources: [new rabbitmq.TopicPermissions(name, { user, vhost: entry.vhost, permissions }, opts)] };
     }
     case 'parameter':
-      throw new Error(`${entry.component} ${entry.name}: runtime parameters are not registered yet`);
+      return parameter(ctx, entry);
   }
 }
 
@@ -436,6 +439,34 @@ function user(ctx: Context, e: UserEntry): Registered {
     );
   }
   return { resources };
+}
+
+/**
+ * A federation upstream, upstream set or shovel. Its URIs are resolved inside
+ * an apply over the secrets they name, so they exist only as a secret output;
+ * with no secret at all they are made one too (a URI may carry a token).
+ * Never part of a vhost's VHostObjects, whose objects are in clear in state.
+ */
+function parameter(ctx: Context, e: ParameterEntry): Registered {
+  const { name, opts } = entryChild(ctx, e);
+  const keys = uriSecretKeys(e);
+  const secrets = keys.map((key) => {
+    const secret = ctx.options.secrets[key];
+    if (!secret) throw new Error(`no secret ${key} was read for ${e.component} ${e.name}`);
+    return secret;
+  });
+  const uris = pulumi
+    .all(secrets)
+    .apply((values) => resolveUris(e, Object.fromEntries(keys.map((key, i) => [key, values[i]!]))));
+  const args = {
+    connection: ctx.connection,
+    component: e.component,
+    vhost: e.vhost,
+    name: e.name,
+    value: e.value,
+    uris: pulumi.secret(uris),
+  };
+  return { resources: [new RuntimeParameter(name, args, opts)] };
 }
 
 /**

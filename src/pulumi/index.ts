@@ -12,7 +12,8 @@
 //   warren:adopt           take over the broker's existing objects without re-creating them (README, "Adopting a broker")
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
 //   warren:managementTls   { caFile, certFile, keyFile, insecure }: TLS towards the management API beyond the system's CAs
-//   warren:<key>           (secret) the password of each user with { secret: <key> }
+//   warren:<key>           (secret) the password of each user with { secret: <key> }, and each secret
+//                          a federation upstream's or shovel's URI names ({ secret: <key> }, { uri, password: { secret: <key> } })
 //   warren:cluster         RabbitMQ itself on Kubernetes (README, "RabbitMQ on Kubernetes");
 //                          the broker is then the cluster, reached with its generated credentials,
 //                          or with warren:managementUser/managementPassword when the stack sets them

@@ -7,6 +7,7 @@ import { findFiles } from '../load/find-files.js';
 import type { TopologyModel } from '../model/topology-model.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import type { Plan } from '../plan/plan-types.js';
+import { uriSecretKeys } from '../plan/resolve-uris.js';
 import { CODE_OVERRIDES, validateTopology } from '../validate-topology.js';
 import { runError, validateOrThrow } from './validate-or-throw.js';
 
@@ -77,11 +78,20 @@ export function loadTopology<C extends Checked = Checked>(
   return { model: validation.model, plan, ...(checked ? { checked } : {}) };
 }
 
-/** The keys of the secrets a plan's users need (`password: { secret: key }`), each once. */
+/**
+ * The keys of the secrets a plan needs, each once: its users' passwords (`password: { secret: key }`)
+ * and its URIs' (federation upstreams, shovels: `{ secret: key }`, `{ uri, password: { secret: key } }`).
+ */
 export function secretKeys(plan: Plan): string[] {
   return [
     ...new Set(
-      plan.entries.flatMap((e) => (e.kind === 'user' && e.password.kind === 'secret' ? [e.password.key] : [])),
+      plan.entries.flatMap((e) =>
+        e.kind === 'user' && e.password.kind === 'secret'
+          ? [e.password.key]
+          : e.kind === 'parameter'
+            ? uriSecretKeys(e)
+            : [],
+      ),
     ),
   ];
 }
