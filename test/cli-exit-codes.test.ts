@@ -35,6 +35,14 @@ const CLOSED = await new Promise<number>((resolve) => {
 });
 const DOWN = `http://u:p@127.0.0.1:${CLOSED}`;
 
+/** A local port that accepts connections and never answers: only the request deadline ends a read. */
+const silent = createServer((socket) => socket.on('error', () => {}));
+const SILENT_PORT = await new Promise<number>((resolve) =>
+  silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)),
+);
+silent.unref();
+const SILENT = `http://u:p@127.0.0.1:${SILENT_PORT}`;
+
 /** Each command with the input `path` in the place of its input (diff: as HEAD). */
 function withInput(path: string, extra: string[] = []): Record<Command, Run> {
   return {
@@ -113,6 +121,16 @@ const TABLE: readonly [kind: string, code: 0 | 1 | 2 | 3, runs: Partial<Record<C
   // A broker that cannot be read: import needs it (the result would lack the internal
   // exchanges) and fails; diff only loses its live counts, says so, and keeps its code.
   ['broker that cannot be read (import)', 1, { import: { args: ['import', DEFINITIONS, '--broker', DOWN] } }],
+  [
+    'broker that never answers (import, WARREN_MANAGEMENT_TIMEOUT_MS)',
+    1,
+    {
+      import: {
+        args: ['import', DEFINITIONS, '--vhost', 'shop', '--broker', SILENT],
+        env: { WARREN_MANAGEMENT_TIMEOUT_MS: '300' },
+      },
+    },
+  ],
   [
     'broker that cannot be read (diff: counts unknown)',
     0,

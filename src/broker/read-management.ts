@@ -4,6 +4,8 @@
 // CLI says on stderr), travel only in a header, and are never printed. TLS
 // beyond the system's CAs: WARREN_BROKER_CA_FILE, WARREN_BROKER_CERT_FILE and
 // WARREN_BROKER_KEY_FILE (a client certificate), WARREN_BROKER_INSECURE=true.
+// Each request waits WARREN_MANAGEMENT_TIMEOUT_MS (default 30 s) at most.
+import { requestDeadline } from './request-deadline.js';
 import { httpRequest, type TlsSettings } from './tls-request.js';
 
 export type ReadResult = { readonly status: number; readonly body: unknown } | { readonly error: string };
@@ -70,15 +72,18 @@ export function parseBrokerUrl(raw: string): BrokerAddress | { readonly error: s
 export function brokerReader(address: BrokerAddress): (path: string) => Promise<ReadResult> {
   const { base } = address;
   const auth = `Basic ${Buffer.from(`${address.user}:${address.password}`).toString('base64')}`;
+  const timeoutMs = requestDeadline();
   return async (path) => {
     try {
       const { status, text } = await httpRequest(`${base}/api${path}`, address.tls, {
         method: 'GET',
         headers: { authorization: auth },
-        timeoutMs: 10_000,
+        timeoutMs,
       });
       return { status, body: status >= 200 && status < 300 && text ? JSON.parse(text) : undefined };
     } catch (error) {
+      if ((error as Error).name === 'TimeoutError')
+        return { error: `the broker at ${base} did not answer within ${timeoutMs} ms (WARREN_MANAGEMENT_TIMEOUT_MS)` };
       const cause =
         (error as { cause?: { message?: string; code?: string } }).cause?.code ??
         (error as { cause?: { message?: string } }).cause?.message;

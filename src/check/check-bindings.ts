@@ -1,7 +1,7 @@
 // Binding rules: both ends resolve, exactly one destination, the default
 // exchange stays unbound, and headers matching only where it means something.
 import { at, finding, type Finding } from '../diagnostics/diagnostic.js';
-import { exchangeType, hasExchange, type TopologyModel, type VHostModel } from '../model/topology-model.js';
+import { exchangeType, hasExchange, hasQueue, type TopologyModel, type VHostModel } from '../model/topology-model.js';
 import type { BindingSpec } from '../schema/topology-schema.js';
 import type { Source } from '../diagnostics/diagnostic.js';
 import { checkKeyLength } from './check-names.js';
@@ -40,7 +40,7 @@ function checkEnds(out: Finding[], vhost: VHostModel, b: BindingSpec, src: Sourc
     );
     return;
   }
-  if (b.to !== undefined && !vhost.queues.has(b.to))
+  if (b.to !== undefined && !hasQueue(vhost, b.to))
     out.push(finding('unknown-queue', at(src, 'to'), `queue \`${b.to}\` is not declared in vhost \`${vhost.name}\``));
   if (b.toExchange === '')
     out.push(finding('default-exchange-binding', at(src, 'toExchange'), 'the default exchange `""` cannot be bound'));

@@ -12,6 +12,7 @@ export function checkNames(model: TopologyModel): Finding[] {
     for (const [kind, map] of [
       ['exchange', vhost.exchanges],
       ['queue', vhost.queues],
+      ['super stream', vhost.superStreams],
     ] as const) {
       for (const o of map.values()) {
         checkName(out, kind, o.name, o.src);
@@ -28,6 +29,12 @@ export function checkNames(model: TopologyModel): Finding[] {
     }
     for (const o of [...vhost.policies.values(), ...vhost.operatorPolicies.values()])
       checkName(out, 'policy', o.name, o.src);
+    for (const [kind, map] of [
+      ['federation upstream', vhost.federationUpstreams],
+      ['federation upstream set', vhost.federationUpstreamSets],
+      ['shovel', vhost.shovels],
+    ] as const)
+      for (const o of map.values()) checkName(out, kind, o.name, o.src);
   }
   for (const user of model.users.values()) checkName(out, 'user', user.name, user.src);
   return out;

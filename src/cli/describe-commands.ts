@@ -49,6 +49,7 @@ export const ENV = {
   WARREN_BROKER_CERT_FILE: '--broker https: client certificate (PEM), with WARREN_BROKER_KEY_FILE',
   WARREN_BROKER_KEY_FILE: "--broker https: the client certificate's key (PEM)",
   WARREN_BROKER_INSECURE: "--broker https: true skips checking the broker's certificate",
+  WARREN_MANAGEMENT_TIMEOUT_MS: '--broker: how long each request waits for an answer, in milliseconds (default 30000)',
 } as const;
 export type EnvName = keyof typeof ENV;
 
@@ -61,6 +62,7 @@ const BROKER_ENV: readonly EnvName[] = [
   'WARREN_BROKER_CERT_FILE',
   'WARREN_BROKER_KEY_FILE',
   'WARREN_BROKER_INSECURE',
+  'WARREN_MANAGEMENT_TIMEOUT_MS',
 ];
 
 export const COMMANDS: Readonly<Record<CommandName, CommandDoc>> = {

@@ -36,7 +36,9 @@ export async function importCommand(
   if (!read.definitions)
     return report(locateFindings(read.findings, sources), options.format, { files: [] }, EXIT.invalid);
   const definitions =
-    broker === undefined ? read.definitions : await withInternalExchanges(read.definitions, broker, options.format);
+    broker === undefined
+      ? read.definitions
+      : await withInternalExchanges(read.definitions, broker, options.format, options.vhost);
   if (definitions === undefined) return EXIT.invalid;
   const imported = importDefinitions(file, definitions, options.vhost);
   const warnings = locateFindings([...read.findings, ...imported.findings], sources);
@@ -146,17 +148,27 @@ async function withInternalExchanges(
   d: Definitions,
   broker: BrokerAddress,
   format: Format,
+  vhosts: readonly string[] | undefined,
 ): Promise<Definitions | undefined> {
-  const r = await brokerReader(broker)('/exchanges');
-  if ('error' in r || r.status !== 200 || !Array.isArray(r.body)) {
-    const error = `--broker: ${'error' in r ? r.error : r.status !== 200 ? `the broker answered ${r.status}` : 'the broker did not answer with a list of exchanges'}`;
-    // Not a problem in the file: JSON gets it as `error`, as route does.
-    if (format === 'json') writeOut(`${JSON.stringify({ files: [], problems: [], error }, null, 2)}\n`);
-    writeErr(`warren: ${escapeText(error)}\n`);
-    return undefined;
+  // With --vhost only those vhosts are listed: a large broker's whole list is slow to answer.
+  const read = brokerReader(broker);
+  const paths =
+    vhosts === undefined ? ['/exchanges'] : [...new Set(vhosts)].map((v) => `/exchanges/${encodeURIComponent(v)}`);
+  const listed: ExchangeDef[] = [];
+  for (const path of paths) {
+    const r = await read(path);
+    // A --vhost the broker does not have answers 404: the import itself reports that vhost.
+    if (!('error' in r) && r.status === 404 && vhosts !== undefined) continue;
+    if ('error' in r || r.status !== 200 || !Array.isArray(r.body)) {
+      const error = `--broker: ${'error' in r ? r.error : r.status !== 200 ? `the broker answered ${r.status}` : 'the broker did not answer with a list of exchanges'}`;
+      // Not a problem in the file: JSON gets it as `error`, as route does.
+      if (format === 'json') writeOut(`${JSON.stringify({ files: [], problems: [], error }, null, 2)}\n`);
+      writeErr(`warren: ${escapeText(error)}\n`);
+      return undefined;
+    }
+    listed.push(...(r.body as unknown[]).filter(isExchange));
   }
   const have = new Set((d.exchanges ?? []).map((x) => JSON.stringify([x.vhost, x.name])));
-  const listed = (r.body as unknown[]).filter(isExchange);
   const internal = listed.filter(
     (x) => x.internal === true && !x.name.startsWith('amq.') && !have.has(JSON.stringify([x.vhost, x.name])),
   );

@@ -43,7 +43,8 @@ export const CODES = {
   },
   'clear-text-password': {
     severity: 'error',
-    summary: 'A password written in clear text; use `{ secret: KEY }` or `{ hash, algorithm }`.',
+    summary:
+      'A password written in clear text, in a user or in the userinfo of an upstream or shovel URI; use `{ secret: KEY }`, `{ hash, algorithm }` or `{ uri, password: { secret: KEY } }`.',
   },
   'exclusive-queue': { severity: 'error', summary: 'Exclusive queues belong to applications, not to a topology.' },
   // Merging files
@@ -59,9 +60,44 @@ export const CODES = {
   },
   'unknown-exchange': {
     severity: 'error',
-    summary: 'A binding, dead-letter setting, alternate exchange or topic permission names an undeclared exchange.',
+    summary:
+      'A binding, dead-letter setting, alternate exchange, topic permission, or a shovel or upstream with a URI of this broker names an undeclared exchange.',
   },
-  'unknown-queue': { severity: 'error', summary: 'A binding names an undeclared queue.' },
+  'unknown-queue': {
+    severity: 'error',
+    summary: 'A binding, or a shovel or upstream with a URI of this broker (no host), names an undeclared queue.',
+  },
+  'unknown-upstream': {
+    severity: 'error',
+    summary:
+      'An upstream set, or a policy key `federation-upstream` / `federation-upstream-set`, names an upstream or set the vhost does not declare.',
+  },
+  // Federation upstreams, shovels, super streams
+  'invalid-uri': {
+    severity: 'error',
+    summary:
+      'An upstream or shovel URI that is not an AMQP URI (scheme amqp or amqps, host, port, one vhost in its path).',
+  },
+  'uri-form': {
+    severity: 'error',
+    summary:
+      'A URI object that is neither `{ secret }` nor `{ uri, password: { secret } }` (whose `uri` needs a user and no password).',
+  },
+  'field-choice': {
+    severity: 'error',
+    summary:
+      'Exactly one of two fields is needed: `uri` or `uris` (upstream), `queue` or `exchange` (shovel source; at most one at the destination), `partitions` or `routingKeys` (super stream).',
+  },
+  'shovel-conflict': {
+    severity: 'error',
+    summary:
+      'Shovel settings RabbitMQ refuses or ignores together: `ackMode: no-ack` with a numeric `srcDeleteAfter`, a `key` at an end without an exchange.',
+  },
+  'super-stream-conflict': {
+    severity: 'error',
+    summary:
+      "A super stream's exchange or partition streams have the name of a declared exchange or queue, or of another super stream's; reported at both places.",
+  },
   // Names and keys
   'invalid-name': {
     severity: 'error',
@@ -166,7 +202,7 @@ export const CODES = {
   'import-skipped': {
     severity: 'warning',
     summary:
-      '`warren import`: an object a topology does not hold was left out (server-named queues, federation/shovel parameters, MD5 password hashes, objects of a vhost the export does not list, all but the last of duplicate definitions).',
+      '`warren import`: an object a topology does not hold was left out (server-named queues, parameters of other plugins, AMQP 1.0 shovels, upstream or shovel values warren cannot read, MD5 password hashes, objects of a vhost the export does not list, all but the last of duplicate definitions).',
   },
   // Cluster (warren:cluster, RabbitMQ on Kubernetes)
   'invalid-quantity': {

@@ -13,7 +13,16 @@ import { bindingIdentity } from './binding-identity.js';
 import { VHOST_SETTINGS, type Declared, type TopologyModel, type VHostModel } from './topology-model.js';
 
 type Json = Record<string, unknown>;
-const OBJECT_KINDS = ['exchanges', 'queues', 'policies', 'operatorPolicies'] as const;
+const OBJECT_KINDS = [
+  'exchanges',
+  'queues',
+  'policies',
+  'operatorPolicies',
+  'federationUpstreams',
+  'federationUpstreamSets',
+  'shovels',
+  'superStreams',
+] as const;
 
 export function applyOverrides(model: TopologyModel, overrides: unknown, src: Source): void {
   if (!isObject(overrides)) return;
@@ -58,8 +67,13 @@ function patchObject<T>(map: Map<string, Declared<T>>, name: string, patch: unkn
     map.delete(name);
     return;
   }
-  if (!isObject(patch)) return;
   const prior = map.get(name);
+  // A list-valued object (an upstream set) is replaced, as lists are.
+  if (Array.isArray(patch)) {
+    map.set(name, { name, spec: patch as T, src, ok: true });
+    return;
+  }
+  if (!isObject(patch)) return;
   map.set(name, { name, spec: merge(prior?.spec ?? {}, patch) as T, src, ok: prior?.ok ?? true });
 }
 
@@ -88,6 +102,10 @@ function vhostOf(model: TopologyModel, name: string, src: Source): VHostModel {
       bindings: new Map(),
       policies: new Map(),
       operatorPolicies: new Map(),
+      federationUpstreams: new Map(),
+      federationUpstreamSets: new Map(),
+      shovels: new Map(),
+      superStreams: new Map(),
     };
     model.vhosts.set(name, vhost);
   }

@@ -13,13 +13,34 @@ export interface CheckedFile {
   readonly broken: readonly string[];
 }
 
-type ObjectKind = 'exchanges' | 'queues' | 'policies' | 'operatorPolicies';
-const OBJECT_KINDS: readonly ObjectKind[] = ['exchanges', 'queues', 'policies', 'operatorPolicies'];
+type ObjectKind =
+  | 'exchanges'
+  | 'queues'
+  | 'policies'
+  | 'operatorPolicies'
+  | 'federationUpstreams'
+  | 'federationUpstreamSets'
+  | 'shovels'
+  | 'superStreams';
+const OBJECT_KINDS: readonly ObjectKind[] = [
+  'exchanges',
+  'queues',
+  'policies',
+  'operatorPolicies',
+  'federationUpstreams',
+  'federationUpstreamSets',
+  'shovels',
+  'superStreams',
+];
 const KIND_NAMES: Record<ObjectKind | 'bindings' | 'users', string> = {
   exchanges: 'exchange',
   queues: 'queue',
   policies: 'policy',
   operatorPolicies: 'operator policy',
+  federationUpstreams: 'federation upstream',
+  federationUpstreamSets: 'federation upstream set',
+  shovels: 'shovel',
+  superStreams: 'super stream',
   bindings: 'binding',
   users: 'user',
 };
@@ -31,6 +52,7 @@ const REQUIRED: Partial<Record<ObjectKind | 'bindings', readonly string[]>> = {
   policies: ['pattern', 'definition'],
   operatorPolicies: ['pattern', 'definition'],
   bindings: ['from'],
+  shovels: ['source', 'destination'],
 };
 
 export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyModel; findings: Finding[] } {
@@ -105,6 +127,8 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
  * object that is itself malformed, or lacks a required field, is not `ok`.
  */
 function usable<T>(name: string, spec: T, src: Source, broken: BrokenIndex, required: readonly string[]): Declared<T> {
+  // A list-valued object (an upstream set): its checks skip malformed members.
+  if (Array.isArray(spec)) return { name, spec, src, ok: broken.empty || !broken.covers(src.pointer) };
   if (!isObject(spec)) return { name, spec: {} as T, src, ok: false };
   if (broken.empty) return { name, spec, src, ok: true };
   if (broken.covers(src.pointer)) return { name, spec, src, ok: false };
@@ -113,7 +137,7 @@ function usable<T>(name: string, spec: T, src: Source, broken: BrokenIndex, requ
   // Without a required field the object cannot be checked further.
   if (required.some((field) => bad.has(field))) return { name, spec, src, ok: false };
   const kept = Object.fromEntries(Object.entries(spec as object).filter(([field]) => !bad.has(field))) as T;
-  return { name, spec: kept, src, ok: true };
+  return { name, spec: kept, src, ok: true, dropped: [...bad] };
 }
 
 /**
@@ -194,6 +218,10 @@ function vhostModel(model: TopologyModel, name: string): VHostModel {
       bindings: new Map(),
       policies: new Map(),
       operatorPolicies: new Map(),
+      federationUpstreams: new Map(),
+      federationUpstreamSets: new Map(),
+      shovels: new Map(),
+      superStreams: new Map(),
     };
     model.vhosts.set(name, vhost);
   }

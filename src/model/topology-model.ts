@@ -4,12 +4,17 @@
 // the cross-checks skip them.
 import type { Source } from '../diagnostics/diagnostic.js';
 import { QUEUE_FIELD, TYPE_ARGUMENT } from './queue-fields.js';
+import { partitionOwner } from './super-stream-partitions.js';
 import type {
   BindingSpec,
   ExchangeSpec,
   PolicySpec,
   QueueSpec,
   QueueType,
+  ShovelSpec,
+  SuperStreamSpec,
+  UpstreamSetSpec,
+  UpstreamSpec,
   UserSpec,
   VHostSpec,
 } from '../schema/topology-schema.js';
@@ -20,6 +25,8 @@ export interface Declared<T> {
   readonly src: Source;
   /** False when the schema found this object malformed. */
   readonly ok: boolean;
+  /** Fields the schema found malformed, left out of `spec`. */
+  readonly dropped?: readonly string[];
 }
 
 export type VHostSettings = Pick<VHostSpec, 'description' | 'tags' | 'defaultQueueType' | 'limits'>;
@@ -36,6 +43,10 @@ export interface VHostModel {
   readonly bindings: Map<string, Declared<BindingSpec>>;
   readonly policies: Map<string, Declared<PolicySpec>>;
   readonly operatorPolicies: Map<string, Declared<PolicySpec>>;
+  readonly federationUpstreams: Map<string, Declared<UpstreamSpec>>;
+  readonly federationUpstreamSets: Map<string, Declared<UpstreamSetSpec>>;
+  readonly shovels: Map<string, Declared<ShovelSpec>>;
+  readonly superStreams: Map<string, Declared<SuperStreamSpec>>;
 }
 
 export interface TopologyModel {
@@ -70,11 +81,18 @@ export function routingType(exchange: ExchangeSpec): string {
 
 export function exchangeType(vhost: VHostModel, name: string): string | undefined {
   const declared = vhost.exchanges.get(name);
+  if (!declared && vhost.superStreams.has(name)) return 'direct';
   return declared ? routingType(declared.spec) : BUILTIN_EXCHANGES.get(name);
 }
 
+/** Declared, built in, or a super stream's exchange. */
 export function hasExchange(vhost: VHostModel, name: string): boolean {
-  return vhost.exchanges.has(name) || BUILTIN_EXCHANGES.has(name);
+  return vhost.exchanges.has(name) || BUILTIN_EXCHANGES.has(name) || vhost.superStreams.has(name);
+}
+
+/** Declared, or a super stream's partition. */
+export function hasQueue(vhost: VHostModel, name: string): boolean {
+  return vhost.queues.has(name) || partitionOwner(vhost, name) !== undefined;
 }
 
 /** Whether any queue is a quorum queue (the cluster checks need it: quorum queues need a majority of nodes). */

@@ -9,6 +9,7 @@ import {
   type VHostModel,
 } from '../model/topology-model.js';
 import type { BindingSpec, ExchangeSpec, QueueSpec } from '../schema/topology-schema.js';
+import { compileParameters } from './compile-parameters.js';
 import { compileUsers } from './compile-users.js';
 import { ids } from './plan-ids.js';
 import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry } from './plan-types.js';
@@ -32,7 +33,7 @@ export const NO_ALLOWANCES: PlanEnvironment = { allowRecreate: [], allowDelete: 
 
 export function compilePlan(model: TopologyModel, env: PlanEnvironment = NO_ALLOWANCES): Plan {
   const entries: PlanEntry[] = [];
-  for (const vhost of model.vhosts.values()) entries.push(...compileVhost(vhost, env));
+  for (const vhost of model.vhosts.values()) entries.push(...compileVhost(model, vhost, env));
   entries.push(...compileUsers(model));
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const queues = Object.fromEntries(
@@ -44,7 +45,7 @@ export function compilePlan(model: TopologyModel, env: PlanEnvironment = NO_ALLO
   };
 }
 
-function compileVhost(vhost: VHostModel, env: PlanEnvironment): PlanEntry[] {
+function compileVhost(model: TopologyModel, vhost: VHostModel, env: PlanEnvironment): PlanEntry[] {
   const vhostId = ids.vhost(vhost.name);
   const s = vhost.settings;
   const out: PlanEntry[] = [
@@ -81,6 +82,7 @@ function compileVhost(vhost: VHostModel, env: PlanEnvironment): PlanEntry[] {
       });
     }
   }
+  out.push(...compileParameters(model, vhost, env));
   return out;
 }
 

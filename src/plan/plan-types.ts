@@ -125,8 +125,11 @@ export interface ParameterEntry extends Base {
   readonly component: ParameterComponent;
   readonly vhost: string;
   readonly name: string;
-  /** The parameter's value as RabbitMQ stores it (its keys: `prefetch-count`, `src-queue`…), without the URI fields. */
-  readonly value: JsonMap;
+  /**
+   * The parameter's value as RabbitMQ stores it (its keys: `prefetch-count`, `src-queue`…), without the URI fields;
+   * an upstream set's is a list (`[{ upstream, …overrides }]`), as RabbitMQ stores it.
+   */
+  readonly value: JsonMap | JsonMap[];
   /**
    * The URI fields (`uri` of an upstream; `src-uri`, `dest-uri` of a shovel),
    * each one URI or a list, as declared: the value written is `value` plus

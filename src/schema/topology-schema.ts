@@ -3,9 +3,20 @@
 // derived from it with `Static`, and `topology.schema.json` (for editors) is
 // written from it at build time. Unions are avoided on purpose: ajv reports
 // every branch of an anyOf, which buries the one error a user needs to see.
-import { Type, type Static, type TInteger, type TOptional, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TInteger, type TOptional, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { describeQueueField } from '../model/describe-queue-field.js';
 import { USER_LIMITS, VHOST_LIMITS, type Limit } from '../model/limits.js';
+import {
+  ACK_MODES,
+  DELETE_AFTER_WORDS,
+  ENDPOINT_FIELD,
+  SHOVEL_FIELD,
+  SUPER_STREAM_FIELD,
+  UPSTREAM_FIELD,
+  UPSTREAM_QUEUE_TYPES,
+  type FieldFacts,
+  type KindValue,
+} from '../model/parameter-fields.js';
 import {
   DEAD_LETTER_STRATEGIES,
   DELAYED_TYPES,
@@ -170,6 +181,144 @@ function policySpec(targets: readonly string[]) {
 const PolicySpec = policySpec(POLICY_TARGETS);
 const OperatorPolicySpec = policySpec(OPERATOR_POLICY_TARGETS);
 
+// Format 1.1: federation upstreams, upstream sets, shovels, super streams.
+// Each field's schema comes from its kind and description in the table
+// (model/parameter-fields.ts).
+function kindSchema(facts: FieldFacts): TSchema {
+  const description = facts.description;
+  switch (facts.kind) {
+    case 'text':
+      return Type.String({ description });
+    case 'boolean':
+      return Type.Boolean({ description });
+    case 'count':
+      return Type.Integer({ minimum: facts.min ?? 0, maximum: Number.MAX_SAFE_INTEGER, description });
+    case 'ackMode':
+      return StringEnum(ACK_MODES, description);
+    case 'queueType':
+      return StringEnum(UPSTREAM_QUEUE_TYPES, description);
+    case 'seconds':
+    case 'age':
+      return Duration(`${description} (whole seconds).`);
+    case 'milliseconds':
+      return Duration(`${description}.`);
+    case 'size':
+      return Size(`${description}.`);
+    case 'deleteAfter':
+      return Type.Unsafe({
+        type: ['integer', 'string'],
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        pattern: `^(${DELETE_AFTER_WORDS.join('|')})$`,
+        description,
+      });
+  }
+}
+
+type FieldsOf<T extends Record<string, FieldFacts>> = {
+  [K in keyof T]: TOptional<TUnsafe<KindValue[T[K]['kind']]>>;
+};
+
+/** The optional fields of a table, each with its kind's schema. */
+function tableFields<T extends Record<string, FieldFacts>>(table: T): FieldsOf<T> {
+  return Object.fromEntries(
+    Object.entries(table).map(([field, facts]) => [field, Type.Optional(kindSchema(facts))]),
+  ) as FieldsOf<T>;
+}
+
+const SecretRef = Type.Object(
+  {
+    secret: Type.String({
+      pattern: '^[A-Za-z0-9_.:-]+$',
+      description: 'Name of a secret config value of the Pulumi stack (warren:<name>)',
+    }),
+  },
+  { ...Closed, description: 'A secret config value of the stack' },
+);
+
+// One schema for the three forms (no anyOf): `properties` only applies to
+// objects. Which object form it is, is a cross-check (`uri-form`).
+const UriSpec = Type.Unsafe<string | { secret?: string; uri?: string; password?: { secret: string } }>({
+  type: ['string', 'object'],
+  properties: {
+    secret: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.:-]+$',
+      description: 'The whole URI is this secret config value of the stack',
+    },
+    uri: { type: 'string', description: 'The URI with a user and without its password' },
+    password: SecretRef,
+  },
+  additionalProperties: false,
+  description:
+    'An AMQP URI (amqp:// or amqps://) without a password; { secret: KEY } (the whole URI is a stack secret); or { uri, password: { secret: KEY } }. A URI without a host is this broker.',
+});
+const UriList = Type.Array(UriSpec, {
+  minItems: 1,
+  maxItems: 64,
+  description: 'Several URIs of the upstream, tried in turn',
+});
+
+const UpstreamSpec = Type.Object(
+  {
+    uri: Type.Optional(UriSpec),
+    uris: Type.Optional(UriList),
+    ...tableFields(UPSTREAM_FIELD),
+  },
+  { ...Closed, description: 'A federation upstream: where federated exchanges and queues take messages from' },
+);
+
+// A member of an upstream set: an upstream's name, or `{ upstream, ...overrides }`.
+const UpstreamSetMember = Type.Unsafe<string | ({ upstream: string } & Partial<Record<string, unknown>>)>({
+  type: ['string', 'object'],
+  properties: {
+    upstream: { type: 'string', description: 'An upstream of the same vhost' },
+    ...Object.fromEntries(Object.entries(UPSTREAM_FIELD).map(([f, facts]) => [f, kindSchema(facts)])),
+  },
+  required: ['upstream'],
+  additionalProperties: false,
+  description: 'An upstream of the same vhost, by name, or { upstream, ...the settings it overrides in this set }',
+});
+const UpstreamSetSpec = Type.Array(UpstreamSetMember, {
+  maxItems: 1000,
+  description: 'The upstreams of the set',
+});
+
+const endpointSpec = (description: string) =>
+  Type.Object({ uri: UriSpec, ...tableFields(ENDPOINT_FIELD) }, { ...Closed, description });
+const EndpointSpec = endpointSpec('A shovel end: a URI and a queue, or an exchange (with a key)');
+
+const ShovelSpec = Type.Object(
+  {
+    source: endpointSpec('Where the shovel takes messages from: a URI and a queue, or an exchange (with a key)'),
+    destination: endpointSpec('Where the shovel publishes messages: a URI and a queue, or an exchange (with a key)'),
+    ...tableFields(SHOVEL_FIELD),
+  },
+  { ...Closed, description: 'A dynamic shovel (AMQP 0-9-1): moves messages from its source to its destination' },
+);
+
+const SuperStreamSpec = Type.Object(
+  {
+    partitions: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1000,
+        description: 'The number of partitions: streams <name>-0 … <name>-(n-1), bound with keys 0 … n-1',
+      }),
+    ),
+    routingKeys: Type.Optional(
+      Type.Array(Type.String({ pattern: '[\\s\\S]', description: 'A routing key (not empty)' }), {
+        minItems: 1,
+        maxItems: 1000,
+        uniqueItems: true,
+        description: 'One partition per key: stream <name>-<key>, bound with that key',
+      }),
+    ),
+    ...tableFields(SUPER_STREAM_FIELD),
+  },
+  { ...Closed, description: 'A super stream: a direct exchange and its partition streams, as RabbitMQ creates them' },
+);
+
 const VHostSpec = Type.Object(
   {
     description: Type.Optional(Type.String()),
@@ -181,6 +330,10 @@ const VHostSpec = Type.Object(
     bindings: Type.Optional(Type.Array(BindingSpec)),
     policies: Type.Optional(NameMap(PolicySpec, 'Policies keyed by name')),
     operatorPolicies: Type.Optional(NameMap(OperatorPolicySpec, 'Operator policies keyed by name')),
+    federationUpstreams: Type.Optional(NameMap(UpstreamSpec, 'Federation upstreams keyed by name')),
+    federationUpstreamSets: Type.Optional(NameMap(UpstreamSetSpec, 'Federation upstream sets keyed by name')),
+    shovels: Type.Optional(NameMap(ShovelSpec, 'Dynamic shovels keyed by name')),
+    superStreams: Type.Optional(NameMap(SuperStreamSpec, 'Super streams keyed by name')),
   },
   Closed,
 );
@@ -235,3 +388,10 @@ export type PasswordSpec = Static<typeof PasswordSpec>;
 export type PermissionSpec = Static<typeof PermissionSpec>;
 export type TopicPermissionSpec = Static<typeof TopicPermissionSpec>;
 export type QueueType = (typeof QUEUE_TYPES)[number];
+export type UriSpec = Static<typeof UriSpec>;
+export type UpstreamSpec = Static<typeof UpstreamSpec>;
+export type UpstreamSetSpec = Static<typeof UpstreamSetSpec>;
+export type UpstreamSetMemberSpec = Static<typeof UpstreamSetMember>;
+export type EndpointSpec = Static<typeof EndpointSpec>;
+export type ShovelSpec = Static<typeof ShovelSpec>;
+export type SuperStreamSpec = Static<typeof SuperStreamSpec>;

@@ -279,7 +279,7 @@ describe('warren import against the real broker', () => {
       join(project.dir, 'topology'),
     ]);
     expect(imported.stderr).not.toMatch(/ error /);
-    expect(imported.code).toBe(0);
+    expect(imported.code, imported.stderr).toBe(0);
     expect(readdirSync(join(project.dir, 'topology')).sort()).toEqual([`${V}.yaml`, 'users.yaml']);
     expect(runCli(['validate', join(project.dir, 'topology')]).code).toBe(0);
 

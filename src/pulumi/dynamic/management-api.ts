@@ -9,6 +9,7 @@
 // attempts in all): a node that restarts or is under load answers the next
 // one. Every call here is idempotent (GET; PUT and DELETE of a whole object;
 // POST of a rebalance), so asking again changes nothing.
+import { requestDeadline } from '../../broker/request-deadline.js';
 import { httpRequest, type TlsSettings } from '../../broker/tls-request.js';
 import { plainError } from './plain-error.js';
 
@@ -29,7 +30,7 @@ export async function callApi(
   body?: unknown,
 ): Promise<{ status: number; json: unknown }> {
   const auth = `Basic ${Buffer.from(`${conn.username}:${conn.password}`).toString('base64')}`;
-  const timeout = deadline();
+  const timeout = requestDeadline();
   const what = `RabbitMQ management API: ${method} ${path}`;
   for (let attempt = 1; ; attempt++) {
     let status: number;
@@ -76,12 +77,6 @@ export function connectionChanged(
 /** A path segment: vhost and object names may hold `/` (the default vhost is `/`). */
 export function seg(name: string): string {
   return encodeURIComponent(name);
-}
-
-/** Milliseconds per request: WARREN_MANAGEMENT_TIMEOUT_MS when it is a positive whole number, else 30 s. */
-function deadline(): number {
-  const n = Number(process.env.WARREN_MANAGEMENT_TIMEOUT_MS);
-  return Number.isInteger(n) && n > 0 ? n : 30_000;
 }
 
 function reason(error: unknown, timeout: number): string {
