@@ -377,3 +377,36 @@ describe('secrets the URIs need', () => {
     ).toThrow(/^no secret fedPassword was read for federation-upstream origin$/);
   });
 });
+
+describe('the files form, with format 1.1 (test/fixtures/valid/format-1.1.yaml)', () => {
+  const files = [join(ROOT, 'test/fixtures/valid/format-1.1.yaml')];
+  const secrets = { FED_URI: SHOVEL_URI, FED_PW: FED_PASSWORD };
+
+  it('registers its upstreams, set and shovel as RuntimeParameters with their URIs resolved, secret', async () => {
+    const t = new Topology('files-1-1', { files, broker: BROKER, secrets }, recorded);
+    await settled(t);
+    const ids = [...t.registered.keys()].filter((id) =>
+      /\/(federation-upstream|federation-upstream-set|shovel)\//.test(id),
+    );
+    expect(ids.sort()).toEqual([
+      'a/federation-upstream-set/regions',
+      'a/federation-upstream/multi',
+      'a/federation-upstream/origin',
+      'a/shovel/move',
+    ]);
+    const multi = t.registered.get('a/federation-upstream/multi')!.resources[0] as Parameter;
+    expect(await isSecret(multi.uris)).toBe(true);
+    expect(await value(multi.uris)).toEqual({
+      uri: ['amqp://fed@b1/b', SHOVEL_URI, `amqp://fed:${encodeURIComponent(FED_PASSWORD)}@b2/b`],
+    });
+    // The shovel waits for the queue it reads from.
+    expect(options.get('files-1-1/a/shovel/move')!.dependsOn).toContain(t.registered.get('a/queue/jobs')!.resources[0]);
+  });
+
+  it('refuses to register anything when a secret a URI names is missing, naming the key only', () => {
+    expect(
+      () => new Topology('files-missing', { files, broker: BROKER, secrets: { FED_URI: SHOVEL_URI } }, recorded),
+    ).toThrow(/the topology needs secrets that were not given .*: FED_PW$/);
+    expect(registered.some((r) => r.name.startsWith('files-missing/'))).toBe(false);
+  });
+});
