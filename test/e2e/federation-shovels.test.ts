@@ -155,24 +155,31 @@ async function readStream(vhost: string, queue: string, n: number): Promise<stri
     const ch = await conn.createChannel();
     await ch.prefetch(100);
     const got: string[] = [];
+    let tag: string | undefined;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${queue}: ${got.length} of ${n} messages`)), 15_000);
-      void ch.consume(
-        queue,
-        (m: amqp.ConsumeMessage | null) => {
-          if (!m) return;
-          got.push(m.content.toString());
-          ch.ack(m);
-          if (got.length >= n) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-        { arguments: { 'x-stream-offset': 'first' } },
-      );
+      void ch
+        .consume(
+          queue,
+          (m: amqp.ConsumeMessage | null) => {
+            if (!m) return;
+            got.push(m.content.toString());
+            ch.ack(m);
+            if (got.length >= n) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+          { arguments: { 'x-stream-offset': 'first' } },
+        )
+        .then((c) => (tag = c.consumerTag), reject);
     });
     // Anything more would arrive within a moment.
     await new Promise((r) => setTimeout(r, 500));
+    // Cancelled before the connection closes: RabbitMQ 3.10 keeps a stream consumer that just goes away
+    // as a ghost without a channel, whose `channel_details: []` @pulumi/rabbitmq cannot read (README).
+    if (tag) await ch.cancel(tag);
+    await ch.close();
     return got;
   } finally {
     await conn.close();
@@ -182,7 +189,18 @@ async function readStream(vhost: string, queue: string, n: number): Promise<stri
 const shovels = async () =>
   (await api<Shovel[]>(`/shovels/${enc(A)}`)).body.filter((s) => s.name === 'move-orders' && s.vhost === A);
 
-beforeAll(cleanUp, 60_000);
+beforeAll(async () => {
+  await cleanUp();
+  // A stream consumer an interrupted run left behind as a ghost (see readStream) outlives its vhost until
+  // the broker's statistics collection drops it; re-created, its queue would then fail to read back.
+  await eventually(
+    async () =>
+      (await api<{ queue: { vhost: string } }[]>('/consumers')).body.some((c) => c.queue.vhost.startsWith(PREFIX))
+        ? undefined
+        : true,
+    300_000,
+  );
+}, 360_000);
 
 afterAll(async () => {
   project.pulumi('destroy', '--yes', '--skip-preview');
