@@ -204,6 +204,11 @@ export const CODES = {
     summary:
       '`warren import`: an object a topology does not hold was left out (server-named queues, parameters of other plugins, AMQP 1.0 shovels, upstream or shovel values warren cannot read, MD5 password hashes, objects of a vhost the export does not list, all but the last of duplicate definitions).',
   },
+  'import-secret': {
+    severity: 'warning',
+    summary:
+      '`warren import`: an upstream or shovel URI held a password (or was an export placeholder); it now names a stack secret, which must be set (`pulumi config set --secret warren:KEY`).',
+  },
   // Cluster (warren:cluster, RabbitMQ on Kubernetes)
   'invalid-quantity': {
     severity: 'error',
