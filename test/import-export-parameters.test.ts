@@ -154,3 +154,42 @@ describe('parameters warren cannot hold', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe("the federation plugin's own objects", () => {
+  it('are left out of an import (the plugin makes and deletes them with its links), with their binding', () => {
+    const doc = {
+      vhosts: [{ name: 'b' }],
+      exchanges: [
+        { name: 'events', vhost: 'b', type: 'topic', durable: true, auto_delete: false, arguments: {} },
+        {
+          name: 'federation: events -> rabbit@vm:a:events B',
+          vhost: 'b',
+          type: 'x-federation-upstream',
+          durable: true,
+          auto_delete: true,
+          internal: true,
+          arguments: { 'x-internal-purpose': 'federation', 'x-max-hops': 1 },
+        },
+      ],
+      queues: [
+        {
+          name: 'federation: events -> rabbit@vm:a:events',
+          vhost: 'b',
+          durable: true,
+          auto_delete: false,
+          arguments: { 'x-internal-purpose': 'federation', 'x-expires': 3600000 },
+        },
+      ],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'warren-params-link-'));
+    writeFileSync(join(dir, 'defs.json'), JSON.stringify(doc, null, 1));
+    const r = runCli(['import', join(dir, 'defs.json'), '--format', 'json']);
+    const out = JSON.parse(r.stdout) as { topology: string; problems: { code: string; pointer: string }[] };
+    expect(out.problems.map((p) => `${p.code} ${p.pointer}`)).toEqual([
+      'import-skipped /exchanges/1',
+      'import-skipped /queues/0',
+    ]);
+    expect(out.topology).not.toContain('federation:');
+    expect(out.topology).toContain('events: { type: topic }');
+  });
+});

@@ -88,6 +88,11 @@ export const CODES = {
     summary:
       'Exactly one of two fields is needed: `uri` or `uris` (upstream), `queue` or `exchange` (shovel source; at most one at the destination), `partitions` or `routingKeys` (super stream).',
   },
+  'upstream-queue-type': {
+    severity: 'warning',
+    summary:
+      '`queueType` on a federation upstream or set member: RabbitMQ 3.10 refuses the whole upstream (`Unrecognised terms`); only later versions know the key.',
+  },
   'shovel-conflict': {
     severity: 'error',
     summary:

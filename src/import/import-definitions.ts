@@ -25,6 +25,9 @@ import { foldSettingsPolicies, queueSpec } from './import-queues.js';
 import { importUsers } from './import-users.js';
 import { tagList } from './tag-list.js';
 
+/** The argument the federation plugin marks the exchanges and queues of its links with. */
+const INTERNAL_PURPOSE = 'x-internal-purpose';
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface ImportedTopology {
@@ -125,6 +128,14 @@ function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
       skip(ctx, `/queues/${i}`, `queue ${q.name}: server-named and amq.* queues belong to applications`);
       return;
     }
+    if (q.arguments?.[INTERNAL_PURPOSE] !== undefined) {
+      skip(
+        ctx,
+        `/queues/${i}`,
+        `queue ${q.name}: the ${String(q.arguments[INTERNAL_PURPOSE])} plugin made it for a link`,
+      );
+      return;
+    }
     queues.set(q.name, queueSpec(q));
   });
   const folded = foldSettingsPolicies(queues, policies, spec.defaultQueueType ?? 'classic');
@@ -169,6 +180,14 @@ function importExchanges(ctx: Ctx, d: Definitions, vhost: string): Map<string, E
     if (x.vhost !== vhost || x.name === '' || BUILTIN_EXCHANGES.has(x.name)) return;
     if (x.name.startsWith('amq.')) {
       skip(ctx, `/exchanges/${i}`, `exchange ${x.name}: amq.* names are reserved for the broker`);
+      return;
+    }
+    if (x.arguments?.[INTERNAL_PURPOSE] !== undefined) {
+      skip(
+        ctx,
+        `/exchanges/${i}`,
+        `exchange ${x.name}: the ${String(x.arguments[INTERNAL_PURPOSE])} plugin made it for a link`,
+      );
       return;
     }
     out.set(x.name, exchangeSpec(x));
