@@ -73,7 +73,7 @@ describe('warren import', () => {
     expect(out.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.code}`)).toEqual([
       `${FIXTURES}/broker-export.json:6:79 import-skipped`, // MD5 hash
       `${FIXTURES}/broker-export.json:15:5 import-skipped`, // permissions of an unknown user
-      `${FIXTURES}/broker-export.json:23:5 import-skipped`, // federation upstream
+      `${FIXTURES}/broker-export.json:23:92 import-skipped`, // an AMQP 1.0 shovel
       `${FIXTURES}/broker-export.json:34:5 import-skipped`, // server-named queue
       `${FIXTURES}/broker-export.json:47:5 import-skipped`, // its binding
       '<stdout>:19:22 prefer-field', // x-message-ttl was declared as an argument: kept so, and said

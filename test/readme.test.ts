@@ -28,3 +28,24 @@ it("the README's queue-field table is the code's (model/queue-fields.ts), row fo
     ),
   );
 });
+
+it("the README's format 1.1 field tables are the code's (model/parameter-fields.ts), row for row", async () => {
+  const { ENDPOINT_FIELD, SHOVEL_FIELD, SUPER_STREAM_FIELD, UPSTREAM_FIELD, kindText, rows } = await import(
+    '../src/model/parameter-fields.js'
+  );
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n### Federation, shovels and super streams (format 1.1)\n'));
+  const body = section.slice(0, section.indexOf('\n## ', 1));
+  const table = (t: Parameters<typeof rows>[0], prefix = '') =>
+    rows(t).map(
+      (f) => `| \`${f.field}\` | \`${prefix}${f.key}\` | ${kindText(f)} | ${f.description.replace(/\|/g, '\\|')} |`,
+    );
+  const found = body.match(/^\| `.*\|$/gm);
+  expect(found).toEqual([
+    ...table(UPSTREAM_FIELD),
+    ...table(ENDPOINT_FIELD, 'src-/dest-'),
+    ...table(SHOVEL_FIELD),
+    ...table(SUPER_STREAM_FIELD),
+  ]);
+  expect(found).toHaveLength(10 + 3 + 5 + 4);
+});

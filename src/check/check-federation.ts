@@ -67,6 +67,15 @@ function checkMember(out: Finding[], vhost: VHostModel, member: UpstreamSetMembe
 }
 
 function checkSeconds(out: Finding[], spec: Record<string, unknown>, src: Source): void {
+  if (spec.queueType !== undefined)
+    out.push(
+      finding(
+        'upstream-queue-type',
+        at(src, 'queueType'),
+        'RabbitMQ 3.10 refuses an upstream with `queue-type` (Unrecognised terms); leave it out for brokers that old',
+        { target: 'key' },
+      ),
+    );
   const value = spec.reconnectDelay;
   if (wholeSeconds(value) === false)
     out.push(

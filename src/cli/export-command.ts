@@ -7,6 +7,7 @@
 // stderr, json as `{ "problems": [...] }` on stdout.
 import { escapeText } from '../diagnostics/escape-text.js';
 import { planToDefinitions } from '../export/plan-to-definitions.js';
+import { PLACEHOLDER_HOST, PLACEHOLDER_PASSWORD_PREFIX } from '../export/secret-placeholders.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { loadTopology } from './load-topology.js';
 import type { Format } from '../diagnostics/format-diagnostics.js';
@@ -21,11 +22,16 @@ export function exportCommand(paths: string[], options: { format: Format; stack?
     reportInvalid(diagnostics, options.format);
     return EXIT.invalid;
   }
-  const { definitions, usersWithoutPassword } = planToDefinitions(compilePlan(model));
+  const { definitions, usersWithoutPassword, placeholders } = planToDefinitions(compilePlan(model));
   writeOut(`${JSON.stringify(definitions, null, 2)}\n`);
   for (const user of usersWithoutPassword) {
     writeErr(
       `note: user ${escapeText(user)}: its password is a stack secret and is not exported; set it on the broker (rabbitmqctl change_password)\n`,
+    );
+  }
+  for (const p of placeholders) {
+    writeErr(
+      `note: ${escapeText(`${p.component} ${p.name}`)} in vhost ${escapeText(p.vhost)}: ${escapeText(p.field)} carries stack secret ${escapeText(p.key)} and is exported as a placeholder URI (host ${PLACEHOLDER_HOST} or password ${PLACEHOLDER_PASSWORD_PREFIX}${escapeText(p.key)}) that connects nowhere; set the real URI on the broker, or import this document back with warren import\n`,
     );
   }
   return EXIT.ok;

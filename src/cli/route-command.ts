@@ -3,7 +3,8 @@
 // rules. Header values are read as YAML scalars (3 is a number, true a
 // boolean, "3" a string), because the broker compares them with their types.
 import jsYaml from 'js-yaml';
-import { BUILTIN_EXCHANGES, DEFAULT_VHOST } from '../model/topology-model.js';
+import { DEFAULT_VHOST, hasExchange } from '../model/topology-model.js';
+import { findExits } from '../route/find-exits.js';
 import { RoutingIndex } from '../route/route-message.js';
 import type { HeaderValue } from '../route/match-headers.js';
 import { loadTopology } from './load-topology.js';
@@ -32,7 +33,7 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
   const exchange = vhost?.exchanges.get(options.exchange);
   const problem = !vhost
     ? `vhost \`${options.vhost}\` is not declared${options.vhost === DEFAULT_VHOST ? ' (declare it to route in it)' : ''}`
-    : options.exchange !== '' && !exchange && !BUILTIN_EXCHANGES.has(options.exchange)
+    : options.exchange !== '' && !hasExchange(vhost, options.exchange)
       ? `exchange \`${options.exchange}\` is not declared in vhost \`${options.vhost}\``
       : exchange?.spec.internal
         ? `exchange \`${options.exchange}\` is internal: clients cannot publish to it`
@@ -43,13 +44,21 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
     writeErr(`warren: ${escapeText(problem ?? '')}\n`);
     return EXIT.invalid;
   }
-  const result = new RoutingIndex(vhost).route(options.exchange, { key: options.key ?? '', headers });
+  const message = { key: options.key ?? '', headers };
+  const result = new RoutingIndex(vhost).route(options.exchange, message);
+  const exits = findExits(model, vhost, message, result);
   if (options.format === 'json') {
-    writeOut(
-      JSON.stringify({ queues: result.queues, exchanges: result.exchanges, uncertain: result.uncertain }, null, 2) +
-        '\n',
-    );
+    const json = { queues: result.queues, exchanges: result.exchanges, uncertain: result.uncertain, exits };
+    writeOut(`${JSON.stringify(json, null, 2)}\n`);
   } else {
+    for (const e of exits) {
+      const reached = e.queues
+        ? `, reaching ${e.queues.length > 0 ? e.queues.join(', ') : 'no queue'} in vhost ${e.vhost}`
+        : '';
+      writeErr(
+        `${escapeText(`exit: ${e.from} leaves through ${e.via} ${e.name} (declared in vhost ${e.declaredIn}) to ${e.to}${reached}`)}\n`,
+      );
+    }
     writeOut(result.queues.map((q) => `${escapeText(q)}\n`).join(''));
     if (result.uncertain.length > 0)
       writeErr(

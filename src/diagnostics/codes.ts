@@ -88,6 +88,11 @@ export const CODES = {
     summary:
       'Exactly one of two fields is needed: `uri` or `uris` (upstream), `queue` or `exchange` (shovel source; at most one at the destination), `partitions` or `routingKeys` (super stream).',
   },
+  'upstream-queue-type': {
+    severity: 'warning',
+    summary:
+      '`queueType` on a federation upstream or set member: RabbitMQ 3.10 refuses the whole upstream (`Unrecognised terms`); only later versions know the key.',
+  },
   'shovel-conflict': {
     severity: 'error',
     summary:
@@ -203,6 +208,11 @@ export const CODES = {
     severity: 'warning',
     summary:
       '`warren import`: an object a topology does not hold was left out (server-named queues, parameters of other plugins, AMQP 1.0 shovels, upstream or shovel values warren cannot read, MD5 password hashes, objects of a vhost the export does not list, all but the last of duplicate definitions).',
+  },
+  'import-secret': {
+    severity: 'warning',
+    summary:
+      '`warren import`: an upstream or shovel URI held a password (or was an export placeholder); it now names a stack secret, which must be set (`pulumi config set --secret warren:KEY`).',
   },
   // Cluster (warren:cluster, RabbitMQ on Kubernetes)
   'invalid-quantity': {

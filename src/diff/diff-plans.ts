@@ -9,6 +9,7 @@
 import { describeChange } from '../plan/guard-rules.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 import { assessSettings, type SettingsRisk } from './assess-settings.js';
+import { parameterAdded, parameterChanged, parameterRemoved } from './assess-parameters.js';
 import { accessWidening } from './mark-access.js';
 
 export type ChangeClass = 'safe' | 'disruptive' | 'data-losing';
@@ -41,7 +42,7 @@ export function diffPlans(base: Plan, head: Plan): Change[] {
       changes.push(change(marks, old, next, 'change', ...modification(old, next)));
   }
   for (const [id, next] of after)
-    if (!before.has(id)) changes.push(change(marks, undefined, next, 'add', 'safe', `new ${kindName(next)}`));
+    if (!before.has(id)) changes.push(change(marks, undefined, next, 'add', ...addition(next)));
   return changes.sort(
     (a, b) =>
       compare(a.vhost ?? '', b.vhost ?? '') ||
@@ -82,6 +83,10 @@ function change(
   };
 }
 
+function addition(e: PlanEntry): [ChangeClass, string] {
+  return e.kind === 'parameter' ? parameterAdded(e) : ['safe', `new ${kindName(e)}`];
+}
+
 function removal(e: PlanEntry): [ChangeClass, string] {
   switch (e.kind) {
     case 'queue':
@@ -104,8 +109,7 @@ function removal(e: PlanEntry): [ChangeClass, string] {
     case 'user':
       return ['disruptive', `user ${e.name} is deleted: its connections are refused`];
     case 'parameter':
-      // Refined by the format 1.1 work (a shovel's deletion stops moving messages; an upstream's stops federating).
-      return ['disruptive', `${e.component} ${e.name} is deleted`];
+      return parameterRemoved(e);
     default:
       return ['disruptive', `${kindName(e)} of ${e.user} in ${e.vhost} is revoked`];
   }
@@ -129,6 +133,7 @@ function modification(old: PlanEntry, next: PlanEntry): [ChangeClass, string] {
       `exchange ${next.name}: ${fields} re-declares it (no messages are held; its bindings are re-created)`,
     ];
   if (next.kind === 'vhost' || next.kind === 'user') return ['safe', `${kindName(next)} ${next.name}: ${fields}`];
+  if (next.kind === 'parameter') return parameterChanged(next, fields);
   return ['disruptive', `${kindName(next)} ${'name' in next ? next.name : next.id}: ${fields}`];
 }
 
@@ -139,6 +144,7 @@ function changedFields(old: PlanEntry, next: PlanEntry): string {
 }
 
 function kindName(e: PlanEntry): string {
+  if (e.kind === 'parameter') return e.component.replace(/-/g, ' ');
   if (e.kind === 'policy' && e.settingsOf) return 'queue settings';
   return e.kind.replace('-', ' ');
 }

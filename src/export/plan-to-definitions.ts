@@ -4,7 +4,8 @@
 // Users whose password is a stack secret carry no clear text here: they are
 // exported without a password, and listed in `usersWithoutPassword`.
 import { limitsToBroker, USER_LIMITS, VHOST_LIMITS } from '../model/limits.js';
-import type { Plan, PlanEntry } from '../plan/plan-types.js';
+import type { ParameterEntry, Plan, PlanEntry, UriPlan } from '../plan/plan-types.js';
+import { placeholderUri } from './secret-placeholders.js';
 
 export interface Definitions {
   vhosts: object[];
@@ -19,7 +20,21 @@ export interface Definitions {
   global_parameters: object[];
 }
 
-export function planToDefinitions(plan: Plan): { definitions: Definitions; usersWithoutPassword: string[] } {
+/** A URI written as a placeholder because it carries a stack secret (only the secret's key, never its value). */
+export interface SecretPlaceholder {
+  readonly component: string;
+  readonly vhost: string;
+  readonly name: string;
+  /** The value's URI field: `uri`, `src-uri`, `dest-uri`. */
+  readonly field: string;
+  readonly key: string;
+}
+
+export function planToDefinitions(plan: Plan): {
+  definitions: Definitions;
+  usersWithoutPassword: string[];
+  placeholders: SecretPlaceholder[];
+} {
   const d: Definitions = {
     vhosts: [],
     users: [],
@@ -33,11 +48,32 @@ export function planToDefinitions(plan: Plan): { definitions: Definitions; users
     global_parameters: [],
   };
   const usersWithoutPassword: string[] = [];
-  for (const e of plan.entries) add(d, e, usersWithoutPassword);
-  return { definitions: d, usersWithoutPassword };
+  const placeholders: SecretPlaceholder[] = [];
+  for (const e of plan.entries) {
+    if (e.kind === 'parameter') d.parameters.push(parameter(e, placeholders));
+    else add(d, e, usersWithoutPassword);
+  }
+  return { definitions: d, usersWithoutPassword, placeholders };
 }
 
-function add(d: Definitions, e: PlanEntry, usersWithoutPassword: string[]): void {
+/** A runtime parameter as RabbitMQ exports it; URIs with secrets as placeholders, each listed. */
+function parameter(e: ParameterEntry, placeholders: SecretPlaceholder[]): object {
+  const one = (field: string, u: UriPlan) => {
+    if (u.kind !== 'plain')
+      placeholders.push({ component: e.component, vhost: e.vhost, name: e.name, field, key: u.key });
+    return placeholderUri(u);
+  };
+  const uris = Object.fromEntries(
+    Object.entries(e.uris).map(([field, u]) => [
+      field,
+      Array.isArray(u) ? u.map((x: UriPlan) => one(field, x)) : one(field, u as UriPlan),
+    ]),
+  );
+  const value = Array.isArray(e.value) ? e.value : { ...uris, ...e.value };
+  return { component: e.component, name: e.name, vhost: e.vhost, value };
+}
+
+function add(d: Definitions, e: Exclude<PlanEntry, ParameterEntry>, usersWithoutPassword: string[]): void {
   switch (e.kind) {
     case 'vhost': {
       d.vhosts.push({

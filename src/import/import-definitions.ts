@@ -1,8 +1,9 @@
 // `warren import`: a broker's definitions export → topology data, one vhost at
 // a time, plus users. Objects a topology cannot or should not hold (built-in
-// exchanges, server-named queues, federation and shovel parameters, objects
-// of unlisted vhosts, all but the last of duplicates) are left out with a
-// warning that points into the export.
+// exchanges, server-named queues, parameters of other plugins, objects of
+// unlisted vhosts, all but the last of duplicates) are left out with a
+// warning that points into the export. Federation upstreams, sets and shovels
+// come in by import-parameters.ts; super streams by fold-super-streams.ts.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../model/limits.js';
 import { BUILTIN_EXCHANGES } from '../model/topology-model.js';
@@ -18,9 +19,14 @@ import type {
 } from '../schema/topology-schema.js';
 import type { BindingDef, Definitions, ExchangeDef, ParameterDef, VHostDef } from './definitions-schema.js';
 import { dropUnusable } from './drop-unusable.js';
+import { foldSuperStreams } from './fold-super-streams.js';
+import { IMPORTED_COMPONENTS, importParameters } from './import-parameters.js';
 import { foldSettingsPolicies, queueSpec } from './import-queues.js';
 import { importUsers } from './import-users.js';
 import { tagList } from './tag-list.js';
+
+/** The argument the federation plugin marks the exchanges and queues of its links with. */
+const INTERNAL_PURPOSE = 'x-internal-purpose';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -122,17 +128,32 @@ function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
       skip(ctx, `/queues/${i}`, `queue ${q.name}: server-named and amq.* queues belong to applications`);
       return;
     }
+    if (q.arguments?.[INTERNAL_PURPOSE] !== undefined) {
+      skip(
+        ctx,
+        `/queues/${i}`,
+        `queue ${q.name}: the ${String(q.arguments[INTERNAL_PURPOSE])} plugin made it for a link`,
+      );
+      return;
+    }
     queues.set(q.name, queueSpec(q));
   });
   const folded = foldSettingsPolicies(queues, policies, spec.defaultQueueType ?? 'classic');
   for (const policy of folded) policies.delete(policy);
-  const bindings = importBindings(ctx, d, name, exchanges, queues);
+  const withStreams = foldSuperStreams(exchanges, queues, importBindings(ctx, d, name, exchanges, queues));
+  const bindings = withStreams.bindings;
   if (exchanges.size > 0) spec.exchanges = sorted(exchanges);
   if (queues.size > 0) spec.queues = sorted(queues);
   if (bindings.length > 0) spec.bindings = bindings;
   if (policies.size > 0) spec.policies = sorted(policies);
   const operatorPolicies = operatorPoliciesOf(ctx, d.parameters ?? [], name);
   if (operatorPolicies.size > 0) spec.operatorPolicies = sorted(operatorPolicies);
+  const parameters = importParameters(ctx, d.parameters ?? [], name);
+  if (parameters.federationUpstreams.size > 0) spec.federationUpstreams = sorted(parameters.federationUpstreams);
+  if (parameters.federationUpstreamSets.size > 0)
+    spec.federationUpstreamSets = sorted(parameters.federationUpstreamSets);
+  if (parameters.shovels.size > 0) spec.shovels = sorted(parameters.shovels);
+  if (withStreams.superStreams.size > 0) spec.superStreams = sorted(withStreams.superStreams);
   return spec;
 }
 
@@ -159,6 +180,14 @@ function importExchanges(ctx: Ctx, d: Definitions, vhost: string): Map<string, E
     if (x.vhost !== vhost || x.name === '' || BUILTIN_EXCHANGES.has(x.name)) return;
     if (x.name.startsWith('amq.')) {
       skip(ctx, `/exchanges/${i}`, `exchange ${x.name}: amq.* names are reserved for the broker`);
+      return;
+    }
+    if (x.arguments?.[INTERNAL_PURPOSE] !== undefined) {
+      skip(
+        ctx,
+        `/exchanges/${i}`,
+        `exchange ${x.name}: the ${String(x.arguments[INTERNAL_PURPOSE])} plugin made it for a link`,
+      );
       return;
     }
     out.set(x.name, exchangeSpec(x));
@@ -267,7 +296,8 @@ function operatorPoliciesOf(ctx: Ctx, parameters: ParameterDef[], vhost: string)
 
 function skipParameters(ctx: Ctx, parameters: ParameterDef[]): void {
   parameters.forEach((p, i) => {
-    if (p.component === 'vhost-limits' || p.component === 'operator_policy') return;
+    if (p.component === 'vhost-limits' || p.component === 'operator_policy' || IMPORTED_COMPONENTS.has(p.component))
+      return;
     skip(
       ctx,
       `/parameters/${i}`,

@@ -2,7 +2,8 @@
 // algorithm (rabbit_exchange:route): each exchange routes by its bindings; an
 // exchange whose bindings match nothing hands the message to its alternate
 // exchange; exchange destinations are followed once each; queues count once.
-import { BUILTIN_EXCHANGES, routingType, type VHostModel } from '../model/topology-model.js';
+import { partitionsOf } from '../model/super-stream-partitions.js';
+import { exchangeType, hasQueue, type VHostModel } from '../model/topology-model.js';
 import type { BindingSpec } from '../schema/topology-schema.js';
 import { matchHeaders, type HeaderValue, type MatchMode } from './match-headers.js';
 import { matchTopic } from './match-topic.js';
@@ -33,6 +34,13 @@ export class RoutingIndex {
       if (list) list.push(spec);
       else this.bySource.set(spec.from, [spec]);
     }
+    // A super stream's exchange routes to its partitions by their keys.
+    for (const ss of vhost.superStreams.values()) {
+      if (!ss.ok) continue;
+      const list = this.bySource.get(ss.name) ?? [];
+      for (const p of partitionsOf(ss.name, ss.spec)) list.push({ from: ss.name, to: p.stream, key: p.key });
+      this.bySource.set(ss.name, list);
+    }
   }
 
   route(exchange: string, message: Message): RouteResult {
@@ -62,9 +70,8 @@ export class RoutingIndex {
     message: Message,
   ): { destinations: ({ queue: string } | { exchange: string })[]; certain: boolean } {
     if (name === '')
-      return { destinations: this.vhost.queues.has(message.key) ? [{ queue: message.key }] : [], certain: true };
-    const declared = this.vhost.exchanges.get(name);
-    const type = declared ? routingType(declared.spec) : BUILTIN_EXCHANGES.get(name);
+      return { destinations: hasQueue(this.vhost, message.key) ? [{ queue: message.key }] : [], certain: true };
+    const type = exchangeType(this.vhost, name);
     if (type === undefined) return { destinations: [], certain: true };
     const matching = (this.bySource.get(name) ?? []).filter(
       (b) => !STATIC_TYPES.has(type) || matches(type, b, message),
