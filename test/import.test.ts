@@ -199,6 +199,23 @@ describe('import of awkward exports', () => {
     expect(found.map((f) => `${f.severity} ${f.code} ${f.pointer}`)).toEqual(['error unknown-vhost /vhosts']);
   });
 
+  it("--vhost leaves the other vhosts out whatever their order: their parameters before this vhost's limits (a crash the real broker found)", () => {
+    const limits = (v: string, n: number) => ({
+      vhost: v,
+      component: 'vhost-limits',
+      name: 'limits',
+      value: { 'max-queues': n },
+    });
+    const d = {
+      vhosts: [vhost, { name: 'other' }],
+      parameters: [limits('other', 1), limits('shop', 7)],
+    };
+    const imported = importDefinitions('d.json', d, ['shop']);
+    expect(imported.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(imported.vhosts.get('shop')!.limits).toEqual({ maxQueues: 7 });
+    expect([...imported.vhosts.keys()]).toEqual(['shop']);
+  });
+
   it('the last of duplicate definitions is imported, the others are reported', () => {
     const queue = (n: number) => ({
       name: 'q',

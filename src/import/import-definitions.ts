@@ -170,7 +170,8 @@ function vhostSettings(def: VHostDef, limits: VHostLimitValues): Mutable<VHostSp
 }
 
 function limitsOf(parameters: ParameterDef[], vhost: string): VHostLimitValues {
-  const found = parameters.find((p) => p.vhost === vhost && p.component === 'vhost-limits');
+  // The lists have holes where entries were left out (dropUnusable, --vhost): `find` visits them, unlike `forEach`.
+  const found = parameters.find((p) => p !== undefined && p.vhost === vhost && p.component === 'vhost-limits');
   return limitsFromBroker(VHOST_LIMITS, found?.value);
 }
 
