@@ -43,6 +43,8 @@ func Provider() tfbridge.ProviderInfo {
 		panic("rabbitmqinfo.Version is not set: build with -ldflags -X ...rabbitmqinfo.Version=<version>")
 	}
 	tf := rabbitmq.Provider()
+	// Before readOnUpdate, whose Update is the Read it finds.
+	queueReadWithoutStats(tf)
 	readOnUpdate(tf, "rabbitmq_binding", "rabbitmq_exchange", "rabbitmq_queue", "rabbitmq_vhost")
 	classicIsImplicit(tf)
 	info := tfbridge.ProviderInfo{
