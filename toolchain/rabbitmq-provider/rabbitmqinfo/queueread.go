@@ -30,8 +30,8 @@ import (
 //
 // The read needs none of it: name, vhost, durable, auto_delete and arguments
 // are all it sets. With disable_stats=true, RabbitMQ (rabbit_mgmt_wm_queue:to_json
-// in 3.10, still so in 4.1) answers with the
-// queue's own record, rabbit_mgmt_format:queue/1, and no consumer_details.
+// in 3.10, still so in 4.1) answers with the queue's own record
+// (rabbit_mgmt_format:queue/1), without consumer_details.
 //
 // Everything else is upstream's: the id (name@vhost), the settings, the choice
 // between arguments and arguments_json, a 404 making the resource gone.
