@@ -17,7 +17,7 @@ import (
 // ends with) by one that asks the management API for the queue without its
 // statistics: GET /api/queues/{vhost}/{name}?disable_stats=true.
 //
-// Upstream's ReadQueue (terraform-provider-rabbitmq 1.8.0) calls rabbit-hole's
+// Upstream's ReadQueue (the terraform-provider-rabbitmq go.mod pins) calls rabbit-hole's
 // GetQueue, which asks for the full payload and decodes its consumer_details
 // into structs. RabbitMQ 3.10 sends consumer details that do not fit them, and
 // the whole read (refresh, import, the read-back after a create) then fails:
