@@ -312,8 +312,9 @@ describe('refresh reads back queues whose consumers the upstream client cannot d
   it('with the shovel consuming its source over a direct connection and channel-less stream consumers', async () => {
     // Fresh channel-less consumers (readStream never cancels), so that they outlast the refresh.
     for (const key of ['0', '1', '2']) await readStream(B, `invoices-${key}`, 1);
-    // What the management API says: the shovel's consumer has no peer port, and the stream
-    // consumers are there without a channel.
+    // What the management API says: the shovel's consumer has no peer port, and stream consumers are
+    // there without a channel (on each partition, mostly: one run of several showed them on fewer, and
+    // one is enough to fail a refresh that decodes consumer details).
     await eventually(async () => {
       const details = await consumersOf(A, 'outbox');
       return details.some((c) => !Array.isArray(c.channel_details) && c.channel_details.peer_port === 'undefined')
@@ -321,15 +322,14 @@ describe('refresh reads back queues whose consumers the upstream client cannot d
         : undefined;
     }, 30_000);
     const partitionsWithChannelLess = async () => [...new Set((await channelLess(B)).map((c) => c.queue.name))].sort();
-    const partitions = ['invoices-0', 'invoices-1', 'invoices-2'];
-    await eventually(
-      async () => ((await partitionsWithChannelLess()).length === partitions.length ? true : undefined),
-      30_000,
-    );
+    const before = await eventually(async () => {
+      const names = await partitionsWithChannelLess();
+      return names.length > 0 ? names : undefined;
+    }, 30_000);
 
     expectOk(pulumi('refresh', '--yes', '--skip-preview'), 'refresh');
     // The refresh ran while they were there (the broker keeps them for about a minute).
-    expect(await partitionsWithChannelLess()).toEqual(partitions);
+    expect(await partitionsWithChannelLess()).toEqual(expect.arrayContaining(before));
     expectOk(pulumi('preview', '--expect-no-changes'), 'preview after refresh');
   }, 600_000);
 });
