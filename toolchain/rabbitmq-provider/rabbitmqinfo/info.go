@@ -37,14 +37,22 @@ func functionToken(name string) tokens.ModuleMember {
 	return tokens.ModuleMember(pkgName + ":" + modName + "/" + name + ":" + name)
 }
 
+// terraformProvider is the upstream Terraform provider with warren's patches.
+func terraformProvider() *schema.Provider {
+	tf := rabbitmq.Provider()
+	// Before readOnUpdate, whose Update is the Read it finds.
+	queueReadWithoutStats(tf)
+	readOnUpdate(tf, "rabbitmq_binding", "rabbitmq_exchange", "rabbitmq_queue", "rabbitmq_vhost")
+	classicIsImplicit(tf)
+	return tf
+}
+
 // Provider returns the bridge's description of the provider.
 func Provider() tfbridge.ProviderInfo {
 	if Version == "" {
 		panic("rabbitmqinfo.Version is not set: build with -ldflags -X ...rabbitmqinfo.Version=<version>")
 	}
-	tf := rabbitmq.Provider()
-	readOnUpdate(tf, "rabbitmq_binding", "rabbitmq_exchange", "rabbitmq_queue", "rabbitmq_vhost")
-	classicIsImplicit(tf)
+	tf := terraformProvider()
 	info := tfbridge.ProviderInfo{
 		P:                 shimv2.NewProvider(tf),
 		Name:              pkgName,
