@@ -10,19 +10,15 @@
 import { at, type Source } from '../diagnostics/diagnostic.js';
 import type { BindingSpec } from '../schema/topology-schema.js';
 import { bindingIdentity } from './binding-identity.js';
-import { VHOST_SETTINGS, type Declared, type TopologyModel, type VHostModel } from './topology-model.js';
+import {
+  VHOST_OBJECT_KINDS,
+  VHOST_SETTINGS,
+  type Declared,
+  type TopologyModel,
+  type VHostModel,
+} from './topology-model.js';
 
 type Json = Record<string, unknown>;
-const OBJECT_KINDS = [
-  'exchanges',
-  'queues',
-  'policies',
-  'operatorPolicies',
-  'federationUpstreams',
-  'federationUpstreamSets',
-  'shovels',
-  'superStreams',
-] as const;
 
 export function applyOverrides(model: TopologyModel, overrides: unknown, src: Source): void {
   if (!isObject(overrides)) return;
@@ -47,7 +43,7 @@ function patchVhost(vhost: VHostModel, patch: Json, src: Source): void {
     if (value === undefined) delete settings[key];
     else settings[key] = value;
   }
-  for (const kind of OBJECT_KINDS) {
+  for (const kind of VHOST_OBJECT_KINDS) {
     const objects = patch[kind];
     if (objects === null) vhost[kind].clear();
     if (!isObject(objects)) continue;

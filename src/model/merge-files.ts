@@ -4,7 +4,14 @@
 import { at, finding, parsePointer, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import type { BindingSpec, TopologyFile, UserSpec, VHostSpec } from '../schema/topology-schema.js';
 import { bindingIdentity } from './binding-identity.js';
-import { VHOST_SETTINGS, type Declared, type TopologyModel, type VHostModel } from './topology-model.js';
+import {
+  VHOST_OBJECT_KINDS,
+  VHOST_SETTINGS,
+  type Declared,
+  type TopologyModel,
+  type VHostModel,
+  type VHostObjectKind,
+} from './topology-model.js';
 
 export interface CheckedFile {
   readonly file: string;
@@ -13,26 +20,7 @@ export interface CheckedFile {
   readonly broken: readonly string[];
 }
 
-type ObjectKind =
-  | 'exchanges'
-  | 'queues'
-  | 'policies'
-  | 'operatorPolicies'
-  | 'federationUpstreams'
-  | 'federationUpstreamSets'
-  | 'shovels'
-  | 'superStreams';
-const OBJECT_KINDS: readonly ObjectKind[] = [
-  'exchanges',
-  'queues',
-  'policies',
-  'operatorPolicies',
-  'federationUpstreams',
-  'federationUpstreamSets',
-  'shovels',
-  'superStreams',
-];
-const KIND_NAMES: Record<ObjectKind | 'bindings' | 'users', string> = {
+const KIND_NAMES: Record<VHostObjectKind | 'bindings' | 'users', string> = {
   exchanges: 'exchange',
   queues: 'queue',
   policies: 'policy',
@@ -48,7 +36,7 @@ const KIND_NAMES: Record<ObjectKind | 'bindings' | 'users', string> = {
 // Fields an object cannot be checked without: when the schema found one of
 // them malformed, the object is not `ok` (leaving the field out would leave
 // the object without it).
-const REQUIRED: Partial<Record<ObjectKind | 'bindings', readonly string[]>> = {
+const REQUIRED: Partial<Record<VHostObjectKind | 'bindings', readonly string[]>> = {
   policies: ['pattern', 'definition'],
   operatorPolicies: ['pattern', 'definition'],
   bindings: ['from'],
@@ -90,7 +78,7 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
           (vhost.settings as Record<string, unknown>)[key] = spec[key];
         }
       }
-      for (const kind of OBJECT_KINDS) {
+      for (const kind of VHOST_OBJECT_KINDS) {
         for (const [objectName, objectSpec] of entries<never>(spec[kind])) {
           add(
             vhost[kind] as Map<string, Declared<unknown>>,

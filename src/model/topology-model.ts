@@ -32,6 +32,19 @@ export interface Declared<T> {
 export type VHostSettings = Pick<VHostSpec, 'description' | 'tags' | 'defaultQueueType' | 'limits'>;
 export const VHOST_SETTINGS = ['description', 'tags', 'defaultQueueType', 'limits'] as const;
 
+/** A vhost's named objects: each a map keyed by name, in the files and in the model alike. */
+export const VHOST_OBJECT_KINDS = [
+  'exchanges',
+  'queues',
+  'policies',
+  'operatorPolicies',
+  'federationUpstreams',
+  'federationUpstreamSets',
+  'shovels',
+  'superStreams',
+] as const;
+export type VHostObjectKind = (typeof VHOST_OBJECT_KINDS)[number];
+
 export interface VHostModel {
   readonly name: string;
   /** The vhost's node in each file that declares it. */
