@@ -7,37 +7,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { comparableParameters } from './support/comparable-parameters.js';
 import { runCli, STACK_TRACE } from './support/run-cli.js';
 
 const FIXTURE = 'test/fixtures/import/federation-shovels.json';
 
 type Doc = Record<string, Record<string, unknown>[]>;
 
-/** A URI without the password of its userinfo (what "secrets aside" compares). */
-function withoutPassword(uri: unknown): unknown {
-  return typeof uri === 'string' ? uri.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/, '$1@') : uri;
-}
-
-/** The parameters as comparable text: URIs without passwords, amqp091 protocol keys (the default) left out, keys sorted. */
-function parameters(doc: Doc): string[] {
-  return (doc.parameters ?? [])
-    .map((p) => {
-      const value = p.value as Record<string, unknown> | Record<string, unknown>[];
-      const clean = Array.isArray(value)
-        ? value
-        : Object.fromEntries(
-            Object.entries(value)
-              .filter(([k, v]) => !(k.endsWith('-protocol') && v === 'amqp091'))
-              .map(([k, v]) => [
-                k,
-                k.endsWith('uri') ? (Array.isArray(v) ? v.map(withoutPassword) : withoutPassword(v)) : v,
-              ])
-              .sort(([a], [b]) => (a < b ? -1 : 1)),
-          );
-      return JSON.stringify({ component: p.component, vhost: p.vhost, name: p.name, value: clean });
-    })
-    .sort();
-}
+const parameters = (doc: Doc) => comparableParameters(doc.parameters);
 
 const objects = (doc: Doc, list: string) =>
   (doc[list] ?? []).map((x) => JSON.stringify(x, Object.keys(x).sort())).sort();

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { comparableParameters } from '../support/comparable-parameters.js';
 import { runCli, STACK_TRACE } from '../support/run-cli.js';
 import { api, enc } from './support/broker.js';
 
@@ -20,41 +21,12 @@ const VHOSTS = ['e2r-a', 'e2r-b'];
 const definitions = JSON.parse(FIXTURE.replaceAll('fmt-', 'e2r-')) as Doc;
 const PASSWORDS = ['s3cr', 'pa55'];
 
-/** A URI without the password of its userinfo: what "secrets aside" compares. */
-function withoutPassword(uri: unknown): unknown {
-  return typeof uri === 'string' ? uri.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/, '$1@') : uri;
-}
-
-/** Keys sorted at every level: the broker answers the members of a set's list in its own key order. */
-function sorted(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sorted);
-  if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(
-    Object.entries(v)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, x]) => [k, sorted(x)]),
+/** This file's parameters, comparable (keys sorted at every level: the broker reorders a set's members). */
+const parameters = (doc: Doc) =>
+  comparableParameters(
+    (doc.parameters ?? []).filter((p) => VHOSTS.includes(p.vhost)),
+    true,
   );
-}
-
-/** This file's parameters, comparable: URIs without passwords, the default amqp091 protocols left out. */
-function parameters(doc: Doc): string[] {
-  return (doc.parameters ?? [])
-    .filter((p) => VHOSTS.includes(p.vhost))
-    .map((p) => {
-      const value = Array.isArray(p.value)
-        ? p.value
-        : Object.fromEntries(
-            Object.entries(p.value as Record<string, unknown>)
-              .filter(([k, v]) => !(k.endsWith('-protocol') && v === 'amqp091'))
-              .map(([k, v]) => [
-                k,
-                k.endsWith('uri') ? (Array.isArray(v) ? v.map(withoutPassword) : withoutPassword(v)) : v,
-              ]),
-          );
-      return JSON.stringify(sorted({ component: p.component, vhost: p.vhost, name: p.name, value }));
-    })
-    .sort();
-}
 
 async function cleanUp(): Promise<void> {
   for (const v of VHOSTS) await api(`/vhosts/${enc(v)}`, 'DELETE');
