@@ -104,6 +104,14 @@ function skip(ctx: Ctx, pointer: string, why: string): void {
   ctx.findings.push(finding('import-skipped', { file: ctx.file, pointer }, why));
 }
 
+/** An exchange or queue a plugin made for one of its links (`x-internal-purpose`, e.g. federation's): reported and left out. */
+function madeForLink(ctx: Ctx, pointer: string, what: string, args: Record<string, unknown> | undefined): boolean {
+  const purpose = args?.[INTERNAL_PURPOSE];
+  if (purpose === undefined) return false;
+  skip(ctx, pointer, `${what}: the ${String(purpose)} plugin made it for a link`);
+  return true;
+}
+
 function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
   const name = def.name;
   const spec: Mutable<VHostSpec> = vhostSettings(def, limitsOf(d.parameters ?? [], name));
@@ -128,14 +136,7 @@ function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
       skip(ctx, `/queues/${i}`, `queue ${q.name}: server-named and amq.* queues belong to applications`);
       return;
     }
-    if (q.arguments?.[INTERNAL_PURPOSE] !== undefined) {
-      skip(
-        ctx,
-        `/queues/${i}`,
-        `queue ${q.name}: the ${String(q.arguments[INTERNAL_PURPOSE])} plugin made it for a link`,
-      );
-      return;
-    }
+    if (madeForLink(ctx, `/queues/${i}`, `queue ${q.name}`, q.arguments)) return;
     queues.set(q.name, queueSpec(q));
   });
   const folded = foldSettingsPolicies(queues, policies, spec.defaultQueueType ?? 'classic');
@@ -183,14 +184,7 @@ function importExchanges(ctx: Ctx, d: Definitions, vhost: string): Map<string, E
       skip(ctx, `/exchanges/${i}`, `exchange ${x.name}: amq.* names are reserved for the broker`);
       return;
     }
-    if (x.arguments?.[INTERNAL_PURPOSE] !== undefined) {
-      skip(
-        ctx,
-        `/exchanges/${i}`,
-        `exchange ${x.name}: the ${String(x.arguments[INTERNAL_PURPOSE])} plugin made it for a link`,
-      );
-      return;
-    }
+    if (madeForLink(ctx, `/exchanges/${i}`, `exchange ${x.name}`, x.arguments)) return;
     out.set(x.name, exchangeSpec(x));
   });
   return out;
