@@ -86,13 +86,30 @@ kubectl() { "$BIN/kubectl" --kubeconfig "$DIR/kubeconfig" "$@"; }
 
 # pid_of <name>: the pid of a component of this cluster, if it is still running
 # (the command line must mention DIR, so a recycled pid is never taken for ours).
+# Right after `start`, the process is still on its way (a fork of this script,
+# then setsid, then the component): for a moment its /proc/PID/cmdline is this
+# script's own, or empty while an execve is under way. Read then, it looked like an
+# exit in 4 % of starts measured here, and failed a CI run; so those two readings
+# are retried, and only a gone pid, a zombie or another command line count as not
+# running.
 pid_of() {
-	local f="$DIR/run/$1.pid" pid
+	local f="$DIR/run/$1.pid" pid cmdline state tries self
 	[[ -f "$f" ]] || return 1
 	pid=$(<"$f")
-	[[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
-	tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qF -- "$DIR" || return 1
-	echo "$pid"
+	[[ "$pid" =~ ^[0-9]+$ ]] || return 1
+	self=$(tr '\0' '\n' <"/proc/$$/cmdline")
+	for ((tries = 0; tries < 50; tries++)); do
+		cmdline=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline") || return 1
+		if [[ -n "$cmdline" && "$cmdline" != "$self" ]]; then
+			grep -qF -- "$DIR" <<<"$cmdline" || return 1
+			echo "$pid"
+			return 0
+		fi
+		state=$(sed 's/.*) //' 2>/dev/null <"/proc/$pid/stat") || return 1
+		[[ "${state%% *}" != Z ]] || return 1
+		sleep 0.02
+	done
+	return 1
 }
 
 # start <name> <command...>: in its own session, so it outlives this script.
