@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../src/schema/write-schema.js';
-import { VALIDATOR_FILE } from '../src/schema/validator-file.js';
+import { VALIDATORS } from '../src/schema/validator-file.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -26,7 +26,7 @@ it('ships the command, the library with its types, the program and the files the
     pkg.types,
     'dist/src/pulumi/index.js',
     'dist/src/cli/main.js',
-    relative(ROOT, VALIDATOR_FILE),
+    ...Object.values(VALIDATORS).map((v) => relative(ROOT, v.file)),
     relative(ROOT, SCHEMA_FILE),
   ])
     expect(shipped(file), file).toBe(true);

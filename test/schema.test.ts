@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { schemaHash } from '../src/schema/build-validator.js';
-import { loadValidator } from '../src/schema/validator-file.js';
+import { loadValidator, VALIDATORS, type ValidatorName } from '../src/schema/validator-file.js';
 import { renderSchema, SCHEMA_FILE } from '../src/schema/write-schema.js';
 
 const TOPOLOGY = join(import.meta.dirname, '..', 'topology');
@@ -17,8 +17,9 @@ describe('topology.schema.json', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(renderSchema());
   });
 
-  it('was compiled into the validator warren runs (run `npm run build`)', () => {
-    expect(loadValidator().schemaHash).toBe(schemaHash());
+  it('was compiled into the validators warren runs, each from its typed schema (run `npm run build`)', () => {
+    for (const name of Object.keys(VALIDATORS) as ValidatorName[])
+      expect(loadValidator(name).schemaHash, name).toBe(schemaHash(name));
   });
 
   it('works on its own in a JSON Schema validator, as editors use it', () => {

@@ -2,15 +2,14 @@
 // Kubernetes object is planned: the schema, then the rules a schema cannot
 // say (quantities, high availability, disruption budget, config conflicts).
 // Findings point into the stack file under CLUSTER_POINTER, like overrides.
-import { Ajv, type ValidateFunction } from 'ajv';
 import { closestName } from '../check/closest-name.js';
 import { translateAjvError } from '../check/translate-ajv-error.js';
 import { at, finding, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { locateFindings } from '../load/locate-findings.js';
 import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
-import { AJV_OPTIONS } from '../schema/validator-file.js';
-import { clusterInputSchema, type ClusterConfig } from './cluster-schema.js';
+import { loadValidator } from '../schema/validator-file.js';
+import type { ClusterConfig } from './cluster-schema.js';
 import {
   clientPortsOf,
   MANAGED_CONFIG_PREFIXES,
@@ -29,8 +28,6 @@ export interface ClusterValidation {
   readonly cluster?: ClusterConfig;
 }
 
-let compiled: ValidateFunction | undefined;
-
 /**
  * `value` is the stack's `warren:cluster` as Pulumi config hands it over
  * (undefined: this stack deploys no cluster). Quorum queues in the topology
@@ -43,8 +40,8 @@ export function validateCluster(
 ): ClusterValidation {
   if (value === undefined) return { diagnostics: [], valid: true };
   const root: Source = { file: stackFile, pointer: CLUSTER_POINTER };
-  // A small schema compiled once per run; useDefaults fills the defaults in, so work on a copy.
-  compiled ??= new Ajv({ ...AJV_OPTIONS, useDefaults: true }).compile(clusterInputSchema());
+  // Compiled at build time with useDefaults, which fills the defaults in: so work on a copy.
+  const compiled = loadValidator('cluster');
   const data = structuredClone(value);
   const findings = compiled(data)
     ? checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues)

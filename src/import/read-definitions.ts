@@ -1,11 +1,12 @@
 // Reads a definitions export for `warren import`. JSON is YAML, so the same
 // loader as topology files gives positions (file:line:col) for whatever is
 // wrong with the document, and the same guards against malformed input.
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 import { readSource, type ReadResult } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
-import { DefinitionsSchema, type Definitions } from './definitions-schema.js';
+import { loadValidator } from '../schema/validator-file.js';
+import type { Definitions } from './definitions-schema.js';
 
 export interface ReadDefinitions {
   readonly findings: Finding[];
@@ -20,7 +21,7 @@ export function readDefinitions(file: string, read: ReadResult = readSource(file
   const source = new SourceFile(file, read.text);
   if (source.data === undefined || source.findings.some((f) => f.severity === 'error'))
     return { findings: source.findings.map(aboutDefinitions), source };
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(DefinitionsSchema);
+  const validate = loadValidator('definitions');
   if (validate(source.data)) return { findings: source.findings, source, definitions: source.data as Definitions };
   return { findings: [...source.findings, ...(validate.errors ?? []).map((e) => shapeProblem(file, e))], source };
 }

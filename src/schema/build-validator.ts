@@ -1,7 +1,7 @@
-// Build step: compiles the typed schema with ajv into standalone validation
-// code (dist/topology-validator.cjs). At run time warren then loads neither
+// Build step: compiles each typed schema with ajv into standalone validation
+// code (VALIDATORS in validator-file.ts). At run time warren then loads neither
 // TypeBox nor the ajv compiler, which would cost more than parsing a large
-// topology. The file records a hash of the schema so a test can prove the
+// topology. Each file records a hash of its schema so a test can prove the
 // compiled validator and the typed schema are the same.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,21 +9,30 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
-import { AJV_OPTIONS, VALIDATOR_FILE } from './validator-file.js';
-import { renderSchema } from './write-schema.js';
+import { clusterInputSchema } from '../cluster/cluster-schema.js';
+import { DefinitionsSchema } from '../import/definitions-schema.js';
+import { VALIDATORS, type ValidatorName } from './validator-file.js';
 import { TopologyFileSchema } from './topology-schema.js';
 
-export function schemaHash(): string {
-  return createHash('sha256').update(renderSchema()).digest('hex');
+const SCHEMAS: Record<ValidatorName, () => object> = {
+  topology: () => TopologyFileSchema,
+  cluster: clusterInputSchema,
+  definitions: () => DefinitionsSchema,
+};
+
+export function schemaHash(name: ValidatorName): string {
+  return createHash('sha256').update(JSON.stringify(SCHEMAS[name]())).digest('hex');
 }
 
 function build(): void {
-  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
-  const validate = ajv.compile(TopologyFileSchema);
-  const code = standalone.default(ajv, validate);
-  mkdirSync(dirname(VALIDATOR_FILE), { recursive: true });
-  writeFileSync(VALIDATOR_FILE, `${code}\nmodule.exports.schemaHash = ${JSON.stringify(schemaHash())};\n`);
-  console.log(`wrote ${VALIDATOR_FILE}`);
+  for (const name of Object.keys(VALIDATORS) as ValidatorName[]) {
+    const { file, options } = VALIDATORS[name];
+    const ajv = new Ajv({ ...options, code: { source: true } });
+    const code = standalone.default(ajv, ajv.compile(SCHEMAS[name]()));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${code}\nmodule.exports.schemaHash = ${JSON.stringify(schemaHash(name))};\n`);
+    console.log(`wrote ${file}`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) build();

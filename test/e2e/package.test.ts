@@ -184,7 +184,14 @@ describe('warren installed from its packed tarball into a Pulumi project of its 
 
   it('installs the built library, its declarations and the command, and no sources', () => {
     const installed = join(project.dir, 'node_modules', 'warren');
-    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/topology-validator.cjs', 'bin/warren.js'])
+    for (const file of [
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/topology-validator.cjs',
+      'dist/cluster-validator.cjs',
+      'dist/definitions-validator.cjs',
+      'bin/warren.js',
+    ])
       expect(existsSync(join(installed, file)), file).toBe(true);
     expect(readdirSync(installed).sort()).toEqual(['README.md', 'bin', 'dist', 'package.json', 'topology.schema.json']);
     // Peers: the project's own @pulumi/pulumi, not a copy of warren's; @pulumi/kubernetes (optional) not installed.

@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import type { TlsSettings } from '../../broker/tls-request.js';
+import { yamlLib } from '../../load/yaml-lib.js';
 
 /** The API server, its TLS (CA, client certificate, insecure) and a bearer token. */
 export interface KubeAccess extends TlsSettings {
@@ -29,7 +29,7 @@ interface KubeConfig {
 export function kubeAccess(text: string, base = process.cwd()): { access?: KubeAccess; reason?: string } {
   let doc: KubeConfig;
   try {
-    doc = (parse(text) ?? {}) as KubeConfig;
+    doc = (yamlLib().parse(text) ?? {}) as KubeConfig;
   } catch {
     return { reason: 'the kubeconfig is not YAML' };
   }
