@@ -4,7 +4,7 @@
 // schema, the settings policy and its fold back into fields, the policy keys,
 // and stray x-argument names.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { POLICY_KEYS, QUEUE_FIELD_KEY_CHECKS } from '../../src/check/policy-keys.js';
@@ -200,5 +200,21 @@ describe('layers and copies', () => {
   it('plan/, model/ and diagnostics/ import nothing from check/', () => {
     for (const file of files.filter((f) => /^(plan|model|diagnostics)\//.test(f)))
       expect(source(file), file).not.toMatch(/from '\.\.\/check\//);
+  });
+
+  it('nothing outside cli/ imports from cli/ (the library and the Pulumi program do not load the command line)', () => {
+    // Every relative specifier, static (`from '…'`, `import '…'`) or dynamic (`import('…')`), resolved from its file.
+    const specifiers = /(?:\bfrom\s+|\bimport\s*\(?\s*)['"`](\.{1,2}\/[^'"`]+)['"`]/g;
+    const intoCli = (file: string, text: string) =>
+      [...text.matchAll(specifiers)]
+        .map((m) => normalize(join(dirname(file), m[1]!)))
+        .filter((target) => target.split(/[\\/]/)[0] === 'cli');
+    // The scan sees each way of importing.
+    const sample = "import { a } from '../../cli/a.js';\nimport '../../cli/b.js';\nawait import('../../cli/c.js');\n";
+    expect(intoCli(join('pulumi', 'dynamic', 'x.ts'), sample)).toEqual(
+      ['a', 'b', 'c'].map((x) => join('cli', `${x}.js`)),
+    );
+    for (const file of files.filter((f) => f.split(/[\\/]/)[0] !== 'cli'))
+      expect(intoCli(file, source(file)), file).toEqual([]);
   });
 });
