@@ -26,6 +26,12 @@ interface PropertySchema {
   readonly properties?: Record<string, PropertySchema>;
 }
 
+/** Where a schema holds further schemas besides `properties`. */
+interface SchemaWalk {
+  readonly additionalProperties?: boolean | PropertySchema;
+  readonly items?: PropertySchema;
+}
+
 const schema = JSON.parse(renderSchema());
 const queueProperties: Record<string, PropertySchema> =
   schema.properties.vhosts.additionalProperties.properties.queues.additionalProperties.properties;
@@ -42,11 +48,27 @@ function published(): [string, PropertySchema][] {
   );
 }
 
+/** Every named property anywhere in the schema, as a path (`*` for a map's key or a list's item). */
+function everyProperty(node: PropertySchema & SchemaWalk, path: string): [string, PropertySchema][] {
+  const named = Object.entries(node.properties ?? {}).flatMap(([name, p]): [string, PropertySchema][] => [
+    [`${path}/${name}`, p],
+    ...everyProperty(p, `${path}/${name}`),
+  ]);
+  const inner = [node.additionalProperties, node.items].filter((n) => typeof n === 'object');
+  return [...named, ...inner.flatMap((n) => everyProperty(n as PropertySchema, `${path}/*`))];
+}
+
 const propertyOf = (entry: QueueFieldEntry) => Object.fromEntries(published())[entry.name]!;
 
 describe('the published schema', () => {
-  it('describes every queue property', () => {
-    for (const [name, property] of published()) expect(property.description, name).toMatch(/\w/);
+  it("describes every property of the schema, a queue's and all others", () => {
+    const all = everyProperty(schema, '');
+    // The walk reaches into vhosts, maps, lists and one-schema unions (a queue's fields, deadLetter's, a URI's).
+    expect(all.length).toBeGreaterThan(100);
+    const paths = all.map(([path]) => path);
+    for (const [name] of published()) expect(paths, name).toContain(`/vhosts/*/queues/*/${name.replace('.', '/')}`);
+    expect(paths).toContain('/vhosts/*/federationUpstreams/*/uri/password/secret');
+    for (const [path, property] of all) expect(property.description ?? '', path).toMatch(/\w/);
   });
 
   it('has the fields of the table, in its order, each described by it', () => {
