@@ -1,7 +1,9 @@
 // The vhost and user limits are named once, in model/limits.ts. These tests
 // fail when the schema, the export or the import lists a limit the table does
 // not (or misses one it does), or spells its description or broker key
-// another way.
+// another way, or when another source file spells a broker key itself.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSchema } from '../src/check/check-schema.js';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
@@ -64,5 +66,18 @@ describe('the limits table', () => {
     });
     expect(imported.vhosts.get('v')?.limits).toBeUndefined();
     expect(imported.users.get('u')?.limits).toBeUndefined();
+  });
+
+  it("no other source file spells a limit's broker key (they come from the table)", () => {
+    // Generated files (dist/, topology.schema.json) are outside src/.
+    const root = join(import.meta.dirname, '..', 'src');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const keys = [...new Set([...VHOST_LIMITS, ...USER_LIMITS].map((l) => l.key))];
+    expect(keys.length).toBeGreaterThan(0);
+    for (const file of files) {
+      if (file === join('model', 'limits.ts')) continue;
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const key of keys) expect(text, `${file}: ${key}`).not.toMatch(new RegExp(`['"\`]${key}['"\`]`));
+    }
   });
 });

@@ -5,13 +5,22 @@
 // keeps the last). Left-out entries become holes, so that the indexes of the
 // others (and their positions) stay as in the file.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
-import { canonical } from '../model/binding-identity.js';
+import { canonical, fromBrokerRow, vhostBindingKey } from '../model/binding-identity.js';
 import type { Definitions } from './definitions-schema.js';
 
 type Listed = Exclude<keyof Definitions, never>;
 
+interface Identity {
+  readonly what: string;
+  /** How a finding names the object. */
+  readonly key: (x: Record<string, unknown>) => string;
+  /** When two definitions are one object, if not by `key`: bindings by the one binding identity (model/binding-identity.ts). */
+  readonly same?: (x: Record<string, unknown>) => string;
+  readonly inVhost: boolean;
+}
+
 // How each list names an object, and whether it lives in a vhost.
-const IDENTITY: Record<Listed, { what: string; key: (x: Record<string, unknown>) => string; inVhost: boolean }> = {
+const IDENTITY: Record<Listed, Identity> = {
   vhosts: { what: 'vhost', key: (x) => String(x.name), inVhost: false },
   users: { what: 'user', key: (x) => String(x.name), inVhost: false },
   permissions: { what: 'permissions', key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)}`, inVhost: true },
@@ -26,7 +35,8 @@ const IDENTITY: Record<Listed, { what: string; key: (x: Record<string, unknown>)
   bindings: {
     what: 'binding',
     key: (x) =>
-      `${String(x.source)} → ${String(x.destination_type)} ${String(x.destination)} [${JSON.stringify(x.routing_key)} ${canonical(x.arguments)}] in vhost ${String(x.vhost)}`,
+      `${String(x.source)} → ${String(x.destination_type)} ${String(x.destination)} [${JSON.stringify(x.routing_key)} ${canonical(x.arguments ?? {})}] in vhost ${String(x.vhost)}`,
+    same: (x) => vhostBindingKey(String(x.vhost), fromBrokerRow(x)),
     inVhost: true,
   },
   parameters: {
@@ -39,7 +49,7 @@ const IDENTITY: Record<Listed, { what: string; key: (x: Record<string, unknown>)
 export function dropUnusable(file: string, d: Definitions, findings: Finding[]): Definitions {
   const vhosts = new Set((d.vhosts ?? []).filter(Boolean).map((v) => v.name));
   const out: Record<string, unknown> = { ...d };
-  for (const [list, id] of Object.entries(IDENTITY) as [Listed, (typeof IDENTITY)[Listed]][]) {
+  for (const [list, id] of Object.entries(IDENTITY) as [Listed, Identity][]) {
     const items = d[list] as Record<string, unknown>[] | undefined;
     if (!items) continue;
     const kept = new Array<Record<string, unknown>>(items.length);
@@ -57,14 +67,14 @@ export function dropUnusable(file: string, d: Definitions, findings: Finding[]):
         );
         return;
       }
-      const key = id.key(x);
+      const key = (id.same ?? id.key)(x);
       const prior = last.get(key);
       if (prior !== undefined) {
         findings.push(
           finding(
             'import-skipped',
             { file, pointer: `/${list}/${prior}` },
-            `${id.what} ${key} is defined again at /${list}/${i}; the last definition is imported, as RabbitMQ does`,
+            `${id.what} ${id.key(x)} is defined again at /${list}/${i}; the last definition is imported, as RabbitMQ does`,
           ),
         );
         delete kept[prior];

@@ -1,9 +1,11 @@
 // A binding has no name of its own; it is identified by what it connects and
 // how, as the broker identifies it: source, destination, key and the binding
 // arguments, where `headers` and `match` end up (with `x-match: all` when
-// match is left out, since that is the broker's default). The model key, the
-// plan id and the import's de-duplication all come from this one normal form,
-// so two bindings that are one on the broker are one binding here.
+// match is left out, since that is the broker's default; and no arguments are
+// `{}`). The model key (bindingIdentity), the plan id (ids.binding of
+// bindingArguments), the live-row key (brokerBindingKey) and the import's
+// de-duplication (vhostBindingKey of a definitions row) all come from this one
+// normal form, so two bindings that are one on the broker are one binding here.
 import type { BindingSpec } from '../schema/topology-schema.js';
 
 /** The arguments the broker stores for the binding. */
@@ -39,6 +41,11 @@ export interface BrokerBinding {
  */
 export function brokerBindingKey(b: BrokerBinding): string {
   return canonical([b.source, b.destinationType, b.destination, b.routingKey, b.arguments ?? {}]);
+}
+
+/** brokerBindingKey within a vhost: adoption's key for live rows, and the import's for an export's duplicates. */
+export function vhostBindingKey(vhost: string, b: BrokerBinding): string {
+  return JSON.stringify([vhost, brokerBindingKey(b)]);
 }
 
 /** A topology binding as the broker will store it: what the plan declares and live rows are matched against. */

@@ -17,3 +17,14 @@ const TARGETS: Record<string, readonly PolicyTarget[]> = {
 export function targetsOf(applyTo: string): readonly PolicyTarget[] {
   return TARGETS[applyTo] ?? TARGETS.all!;
 }
+
+/** What an `applyTo` value reaches, in words (the schema's description): "classic and quorum queues, streams". */
+export function describeTargets(applyTo: string): string {
+  const reach = targetsOf(applyTo);
+  const queues = reach.filter((t) => t === 'classic' || t === 'quorum');
+  return [
+    ...(queues.length > 0 ? [`${queues.join(' and ')} queues`] : []),
+    ...(reach.includes('stream') ? ['streams'] : []),
+    ...(reach.includes('exchange') ? ['exchanges'] : []),
+  ].join(', ');
+}

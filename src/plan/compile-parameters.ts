@@ -168,7 +168,13 @@ export function superStreamEntries(
     const args: JsonMap = { [PARTITION_ORDER_ARGUMENT]: p.order };
     const binding: BindingEntry = {
       kind: 'binding',
-      id: ids.binding(vhost.name, { from: name, to: p.stream, key: p.key }, canonical(args)),
+      id: ids.binding(vhost.name, {
+        source: name,
+        destination: p.stream,
+        destinationType: 'queue',
+        routingKey: p.key,
+        arguments: args,
+      }),
       dependsOn: [vhostId, exchangeId, queueId],
       vhost: vhost.name,
       source: name,

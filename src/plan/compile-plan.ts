@@ -175,7 +175,7 @@ function bindingEntry(vhost: VHostModel, b: BindingSpec, vhostId: string): Bindi
   const dependsOn = [vhostId, ...(sourceId ? [sourceId] : []), ...(destinationId ? [destinationId] : [])];
   return {
     kind: 'binding',
-    id: ids.binding(vhost.name, b, canonical(args)),
+    id: ids.binding(vhost.name, broker),
     dependsOn,
     vhost: vhost.name,
     source: b.from,

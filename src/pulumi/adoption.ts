@@ -8,7 +8,7 @@
 // Not adopted by import (the dynamic providers cannot import, pulumi/pulumi#16175):
 // vhost settings, users with a hash or no password, user limits and internal
 // exchanges. Their create writes the same values the broker already holds.
-import { brokerBindingKey, fromBrokerRow, type BrokerBinding } from '../model/binding-identity.js';
+import { fromBrokerRow, vhostBindingKey } from '../model/binding-identity.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 import { callApi, type Connection } from './dynamic/management-api.js';
 
@@ -58,16 +58,14 @@ async function readLive(conn: Connection): Promise<Live> {
   add('operator-policy', operatorPolicies!, 'name');
   add('permissions', permissions!, 'user');
   add('topic-permissions', topicPermissions!, 'user');
-  const keys = new Map(bindings!.map((b) => [bindingKey(String(b.vhost), fromBrokerRow(b)), String(b.properties_key)]));
+  const keys = new Map(
+    bindings!.map((b) => [vhostBindingKey(String(b.vhost), fromBrokerRow(b)), String(b.properties_key)]),
+  );
   return { vhosts: new Set(vhosts!.map((v) => String(v.name))), objects, bindings: keys };
 }
 
 function key(kind: string, vhost: string, name: string): string {
   return JSON.stringify([kind, vhost, name]);
-}
-
-function bindingKey(vhost: string, b: BrokerBinding): string {
-  return JSON.stringify([vhost, brokerBindingKey(b)]);
 }
 
 /** The id the rabbitmq provider gives this entry's resource, when the object exists. */
@@ -87,7 +85,7 @@ function importId(e: PlanEntry, live: Live): string | undefined {
     case 'binding': {
       // The provider reads a binding's arguments as a string map when importing: others would not match (they are declared instead).
       if (!allStrings(e.arguments)) return undefined;
-      const props = live.bindings.get(bindingKey(e.vhost, e));
+      const props = live.bindings.get(vhostBindingKey(e.vhost, e));
       return props === undefined
         ? undefined
         : [e.vhost.replace(/%/g, '%25').replace(/\//g, '%2F'), e.source, e.destination, e.destinationType, props].join(

@@ -17,6 +17,7 @@ import {
   type FieldFacts,
   type KindValue,
 } from '../model/parameter-fields.js';
+import { describeTargets } from '../model/policy-targets.js';
 import {
   DEAD_LETTER_STRATEGIES,
   DELAYED_TYPES,
@@ -80,14 +81,18 @@ const Arguments = AnyKeys(AnyValue, { description: 'Raw arguments, passed throug
 const Closed = { additionalProperties: false } as const;
 
 /** `limits` of a vhost or a user: an optional count per row of the table in model/limits.ts. */
-function LimitsSpec<const T extends readonly Limit[]>(table: T) {
+function LimitsSpec<const T extends readonly Limit[]>(table: T, whose: string) {
   const fields = Object.fromEntries(
     table.map((l) => [
       l.field,
       Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: l.description })),
     ]),
   );
-  return Type.Object(fields as { [F in T[number]['field']]: TOptional<TInteger> }, Closed);
+  const keys = table.map((l) => l.key).join(', ');
+  return Type.Object(fields as { [F in T[number]['field']]: TOptional<TInteger> }, {
+    ...Closed,
+    description: `Resource limits of the ${whose} (the broker's ${keys}); a limit left out is no limit`,
+  });
 }
 
 const ExchangeSpec = Type.Object(
@@ -98,9 +103,21 @@ const ExchangeSpec = Type.Object(
         default: 'direct',
       }),
     ),
-    durable: Type.Optional(Type.Boolean({ default: true })),
-    autoDelete: Type.Optional(Type.Boolean({ default: false })),
-    internal: Type.Optional(Type.Boolean({ default: false })),
+    durable: Type.Optional(
+      Type.Boolean({ default: true, description: 'Whether the exchange survives a broker restart' }),
+    ),
+    autoDelete: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Whether the broker deletes the exchange once the last binding from it is removed',
+      }),
+    ),
+    internal: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Whether clients cannot publish to the exchange: only exchanges bound to it route messages there',
+      }),
+    ),
     alternateExchange: Type.Optional(
       Type.String({ description: 'Exchange in the same vhost that receives unroutable messages' }),
     ),
@@ -159,27 +176,60 @@ const BindingSpec = Type.Object(
     from: Type.String({ description: 'Source exchange in the same vhost' }),
     to: Type.Optional(Type.String({ description: 'Destination queue' })),
     toExchange: Type.Optional(Type.String({ description: 'Destination exchange' })),
-    key: Type.Optional(Type.String({ default: '' })),
-    match: Type.Optional(StringEnum(MATCH_MODES)),
-    headers: Type.Optional(AnyKeys(HeaderValue)),
+    key: Type.Optional(
+      Type.String({
+        default: '',
+        description:
+          'Binding key: the routing key that matches (a topic exchange reads * and # in it); fanout and headers exchanges ignore it',
+      }),
+    ),
+    match: Type.Optional(
+      StringEnum(
+        MATCH_MODES,
+        'How a headers exchange matches `headers`: all of them (all, the default when headers are given) or any; with -with-x, headers named x-… count too',
+      ),
+    ),
+    headers: Type.Optional(
+      AnyKeys(HeaderValue, {
+        description: 'Header values a message must carry to match, on a headers exchange (the binding arguments)',
+      }),
+    ),
     arguments: Type.Optional(Arguments),
   },
   Closed,
 );
 
-function policySpec(targets: readonly string[]) {
+function policySpec(targets: readonly string[], [what, whats]: readonly [string, string], definition: string) {
+  const reach = targets.map((t) => `${t}: ${describeTargets(t)}`).join('; ');
   return Type.Object(
     {
       pattern: Type.String({ description: 'Regular expression (Erlang/PCRE) matched against object names' }),
-      applyTo: Type.Optional(StringEnum(targets as readonly (typeof POLICY_TARGETS)[number][])),
-      priority: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 })),
-      definition: AnyKeys(AnyValue),
+      applyTo: Type.Optional(
+        StringEnum(targets as readonly (typeof POLICY_TARGETS)[number][], `What the ${what} applies to. ${reach}`),
+      ),
+      priority: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: Number.MAX_SAFE_INTEGER,
+          default: 0,
+          description: `Of the ${whats} matching an object, the one with the highest priority applies`,
+        }),
+      ),
+      definition: AnyKeys(AnyValue, { description: definition }),
     },
     Closed,
   );
 }
-const PolicySpec = policySpec(POLICY_TARGETS);
-const OperatorPolicySpec = policySpec(OPERATOR_POLICY_TARGETS);
+const PolicySpec = policySpec(
+  POLICY_TARGETS,
+  ['policy', 'policies'],
+  'Policy keys (as RabbitMQ names them) and their values; a key that does not apply to what applyTo reaches is an error',
+);
+const OperatorPolicySpec = policySpec(
+  OPERATOR_POLICY_TARGETS,
+  ['operator policy', 'operator policies'],
+  'Operator policy keys (as RabbitMQ names them) and their values; where a policy sets a numeric key too, the broker applies the lower value',
+);
 
 // Format 1.1: federation upstreams, upstream sets, shovels, super streams.
 // Each field's schema comes from its kind and description in the table
@@ -321,13 +371,22 @@ const SuperStreamSpec = Type.Object(
 
 const VHostSpec = Type.Object(
   {
-    description: Type.Optional(Type.String()),
-    tags: Type.Optional(Type.Array(Type.String())),
-    defaultQueueType: Type.Optional(StringEnum(QUEUE_TYPES)),
-    limits: Type.Optional(LimitsSpec(VHOST_LIMITS)),
+    description: Type.Optional(Type.String({ description: 'What the vhost is for, as the management UI shows it' })),
+    tags: Type.Optional(
+      Type.Array(Type.String(), { description: 'Tags of the vhost, as the management UI shows them' }),
+    ),
+    defaultQueueType: Type.Optional(
+      StringEnum(QUEUE_TYPES, "The type of the vhost's queues that declare none; without it they are classic"),
+    ),
+    limits: Type.Optional(LimitsSpec(VHOST_LIMITS, 'vhost')),
     exchanges: Type.Optional(NameMap(ExchangeSpec, 'Exchanges keyed by name')),
     queues: Type.Optional(NameMap(QueueSpec, 'Queues keyed by name')),
-    bindings: Type.Optional(Type.Array(BindingSpec)),
+    bindings: Type.Optional(
+      Type.Array(BindingSpec, {
+        description:
+          'Bindings: from an exchange to a queue (to) or an exchange (toExchange); the same binding twice is an error',
+      }),
+    ),
     policies: Type.Optional(NameMap(PolicySpec, 'Policies keyed by name')),
     operatorPolicies: Type.Optional(NameMap(OperatorPolicySpec, 'Operator policies keyed by name')),
     federationUpstreams: Type.Optional(NameMap(UpstreamSpec, 'Federation upstreams keyed by name')),
@@ -348,19 +407,49 @@ const PasswordSpec = Type.Object(
     hash: Type.Optional(
       Type.String({ description: 'Base64 salted password hash, as rabbitmqctl hash_password prints it' }),
     ),
-    algorithm: Type.Optional(StringEnum(['sha256', 'sha512'] as const)),
+    algorithm: Type.Optional(
+      StringEnum(
+        ['sha256', 'sha512'] as const,
+        "The algorithm `hash` was made with; sha256 (RabbitMQ's default) when left out",
+      ),
+    ),
+  },
+  {
+    ...Closed,
+    description:
+      'The password: { secret } (a stack secret) or { hash, algorithm }. A user without one logs in by other means (e.g. a certificate)',
+  },
+);
+
+// Permission patterns: regular expressions (Erlang/PCRE) over names or keys; `^$` matches none.
+const permission = (what: string) =>
+  Type.String({ description: `Regular expression (Erlang/PCRE) of the ${what}; "^$" for none` });
+const PermissionSpec = Type.Object(
+  {
+    configure: permission('queues and exchanges the user may declare and delete'),
+    write: permission('exchanges the user may publish to, and queues and exchanges it may bind to'),
+    read: permission('queues the user may consume from or purge, and exchanges it may bind from'),
+  },
+  Closed,
+);
+const TopicPermissionSpec = Type.Object(
+  {
+    write: permission('routing keys the user may publish with to the topic exchange'),
+    read: permission('binding keys with which the user may bind from the topic exchange'),
   },
   Closed,
 );
 
-const PermissionSpec = Type.Object({ configure: Type.String(), write: Type.String(), read: Type.String() }, Closed);
-const TopicPermissionSpec = Type.Object({ write: Type.String(), read: Type.String() }, Closed);
-
 const UserSpec = Type.Object(
   {
-    tags: Type.Optional(Type.Array(Type.String())),
+    tags: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'Tags of the user: administrator, monitoring, policymaker, management and impersonator open the management API; plugins and auth backends read others',
+      }),
+    ),
     password: Type.Optional(PasswordSpec),
-    limits: Type.Optional(LimitsSpec(USER_LIMITS)),
+    limits: Type.Optional(LimitsSpec(USER_LIMITS, 'user')),
     permissions: Type.Optional(NameMap(PermissionSpec, 'Permissions keyed by vhost')),
     topicPermissions: Type.Optional(NameMap(NameMap(TopicPermissionSpec, 'Keyed by exchange'), 'Keyed by vhost')),
   },
@@ -369,7 +458,9 @@ const UserSpec = Type.Object(
 
 export const TopologyFileSchema = Type.Object(
   {
-    version: Type.Literal(1),
+    version: Type.Literal(1, {
+      description: 'The topology format version: 1 (format 1.1 adds optional vhost keys and is still version 1)',
+    }),
     vhosts: Type.Optional(NameMap(VHostSpec, 'Virtual hosts keyed by name')),
     users: Type.Optional(NameMap(UserSpec, 'Users keyed by name')),
   },

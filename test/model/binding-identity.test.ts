@@ -1,11 +1,22 @@
-// One binding identity: the model's key (bindingIdentity, from which the plan id
-// and the import's de-duplication come) and the key that matches live broker
-// rows (brokerBindingKey of what the plan declares) must agree on which
-// bindings are the same binding. If either form drifts (a field added to one,
-// a default applied in one only), a generated pair shows it.
+// One binding identity: the model's key (bindingIdentity, which merging and
+// overrides use), the plan id (ids.binding of what the plan declares), the key
+// that matches live broker rows (brokerBindingKey) and the import's
+// de-duplication of a definitions export (dropUnusable) must agree on which
+// bindings are the same binding. If any form drifts (a field added to one, a
+// default applied in one only), a generated pair shows it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bindingIdentity, brokerBindingKey, brokerBindingOf, fromBrokerRow } from '../../src/model/binding-identity.js';
+import type { Finding } from '../../src/diagnostics/diagnostic.js';
+import type { Definitions } from '../../src/import/definitions-schema.js';
+import { dropUnusable } from '../../src/import/drop-unusable.js';
+import {
+  bindingIdentity,
+  type BrokerBinding,
+  brokerBindingKey,
+  brokerBindingOf,
+  fromBrokerRow,
+} from '../../src/model/binding-identity.js';
+import { ids } from '../../src/plan/plan-ids.js';
 import type { BindingSpec } from '../../src/schema/topology-schema.js';
 
 const name = fc.constantFrom('a', 'b', 'orders', 'x.y', 'q 1');
@@ -29,16 +40,63 @@ const binding: fc.Arbitrary<BindingSpec> = fc
     return (to !== undefined ? { ...rest, to } : { ...rest, toExchange: toExchange ?? 'a' }) as BindingSpec;
   });
 
+// Two independent bindings are rarely the same: half the pairs are one binding twice (its export row may still differ).
+const pair = fc.oneof(
+  fc.tuple(binding, binding),
+  binding.map((a) => [a, a] as const),
+);
+
+/** A binding as a definitions export lists it: `arguments` left out when there are none, or its keys in another order. */
+function exportRow(b: BrokerBinding, omitEmpty: boolean, reorder: boolean): Record<string, unknown> {
+  const args = b.arguments as Record<string, unknown>;
+  const row: Record<string, unknown> = {
+    source: b.source,
+    vhost: 'v',
+    destination: b.destination,
+    destination_type: b.destinationType,
+    routing_key: b.routingKey,
+  };
+  if (!(omitEmpty && Object.keys(args).length === 0))
+    row.arguments = reorder ? Object.fromEntries(Object.entries(args).reverse()) : args;
+  return row;
+}
+
+/** Whether the import takes two export rows for one binding (reports the first as defined again). */
+function importFindsDuplicate(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const findings: Finding[] = [];
+  const d = { vhosts: [{ name: 'v' }], bindings: [a, b] } as Definitions;
+  const kept = dropUnusable('d.json', d, findings).bindings!;
+  return findings.length === 1 && kept[0] === undefined && kept[1] === b;
+}
+
 describe('binding identity', () => {
-  it('two bindings are one in the model exactly when they are one on the broker', () => {
+  it('two bindings are one in the model exactly when they are one on the broker, in the plan and in an import', () => {
     fc.assert(
-      fc.property(binding, binding, (a, b) => {
+      fc.property(pair, fc.boolean(), fc.boolean(), ([a, b], omitEmpty, reorder) => {
         const model = bindingIdentity(a) === bindingIdentity(b);
         const broker = brokerBindingKey(brokerBindingOf(a)) === brokerBindingKey(brokerBindingOf(b));
-        expect(model).toBe(broker);
+        // compile-plan names a binding entry ids.binding(vhost, brokerBindingOf(spec)).
+        const plan = ids.binding('v', brokerBindingOf(a)) === ids.binding('v', brokerBindingOf(b));
+        const imported = importFindsDuplicate(
+          exportRow(brokerBindingOf(a), false, false),
+          exportRow(brokerBindingOf(b), omitEmpty, reorder),
+        );
+        expect([model, plan, imported]).toEqual([broker, broker, broker]);
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('an export binding without `arguments` and the same binding with `arguments: {}` are one binding: the first is reported and left out', () => {
+    const row = { source: 'x', vhost: 'v', destination: 'q', destination_type: 'queue', routing_key: 'k' };
+    const findings: Finding[] = [];
+    const d = { vhosts: [{ name: 'v' }], bindings: [row, { ...row, arguments: {} }] } as Definitions;
+    const kept = dropUnusable('d.json', d, findings).bindings!;
+    expect(findings.map((f) => `${f.code} ${f.pointer}`)).toEqual(['import-skipped /bindings/0']);
+    expect(findings[0]!.message).toContain('is defined again at /bindings/1');
+    expect(kept[0]).toBeUndefined();
+    expect(kept[1]).toEqual({ ...row, arguments: {} });
+    expect(brokerBindingKey(fromBrokerRow(row))).toBe(brokerBindingKey(fromBrokerRow({ ...row, arguments: {} })));
   });
 
   it('a binding is the same binding with its fields in another order, and with match left out or written as all', () => {

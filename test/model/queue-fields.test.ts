@@ -4,7 +4,7 @@
 // schema, the settings policy and its fold back into fields, the policy keys,
 // and stray x-argument names.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { POLICY_KEYS, QUEUE_FIELD_KEY_CHECKS } from '../../src/check/policy-keys.js';
@@ -26,6 +26,12 @@ interface PropertySchema {
   readonly properties?: Record<string, PropertySchema>;
 }
 
+/** Where a schema holds further schemas besides `properties`. */
+interface SchemaWalk {
+  readonly additionalProperties?: boolean | PropertySchema;
+  readonly items?: PropertySchema;
+}
+
 const schema = JSON.parse(renderSchema());
 const queueProperties: Record<string, PropertySchema> =
   schema.properties.vhosts.additionalProperties.properties.queues.additionalProperties.properties;
@@ -42,11 +48,27 @@ function published(): [string, PropertySchema][] {
   );
 }
 
+/** Every named property anywhere in the schema, as a path (`*` for a map's key or a list's item). */
+function everyProperty(node: PropertySchema & SchemaWalk, path: string): [string, PropertySchema][] {
+  const named = Object.entries(node.properties ?? {}).flatMap(([name, p]): [string, PropertySchema][] => [
+    [`${path}/${name}`, p],
+    ...everyProperty(p, `${path}/${name}`),
+  ]);
+  const inner = [node.additionalProperties, node.items].filter((n) => typeof n === 'object');
+  return [...named, ...inner.flatMap((n) => everyProperty(n as PropertySchema, `${path}/*`))];
+}
+
 const propertyOf = (entry: QueueFieldEntry) => Object.fromEntries(published())[entry.name]!;
 
 describe('the published schema', () => {
-  it('describes every queue property', () => {
-    for (const [name, property] of published()) expect(property.description, name).toMatch(/\w/);
+  it("describes every property of the schema, a queue's and all others", () => {
+    const all = everyProperty(schema, '');
+    // The walk reaches into vhosts, maps, lists and one-schema unions (a queue's fields, deadLetter's, a URI's).
+    expect(all.length).toBeGreaterThan(100);
+    const paths = all.map(([path]) => path);
+    for (const [name] of published()) expect(paths, name).toContain(`/vhosts/*/queues/*/${name.replace('.', '/')}`);
+    expect(paths).toContain('/vhosts/*/federationUpstreams/*/uri/password/secret');
+    for (const [path, property] of all) expect(property.description ?? '', path).toMatch(/\w/);
   });
 
   it('has the fields of the table, in its order, each described by it', () => {
@@ -200,5 +222,21 @@ describe('layers and copies', () => {
   it('plan/, model/ and diagnostics/ import nothing from check/', () => {
     for (const file of files.filter((f) => /^(plan|model|diagnostics)\//.test(f)))
       expect(source(file), file).not.toMatch(/from '\.\.\/check\//);
+  });
+
+  it('nothing outside cli/ imports from cli/ (the library and the Pulumi program do not load the command line)', () => {
+    // Every relative specifier, static (`from '…'`, `import '…'`) or dynamic (`import('…')`), resolved from its file.
+    const specifiers = /(?:\bfrom\s+|\bimport\s*\(?\s*)['"`](\.{1,2}\/[^'"`]+)['"`]/g;
+    const intoCli = (file: string, text: string) =>
+      [...text.matchAll(specifiers)]
+        .map((m) => normalize(join(dirname(file), m[1]!)))
+        .filter((target) => target.split(/[\\/]/)[0] === 'cli');
+    // The scan sees each way of importing.
+    const sample = "import { a } from '../../cli/a.js';\nimport '../../cli/b.js';\nawait import('../../cli/c.js');\n";
+    expect(intoCli(join('pulumi', 'dynamic', 'x.ts'), sample)).toEqual(
+      ['a', 'b', 'c'].map((x) => join('cli', `${x}.js`)),
+    );
+    for (const file of files.filter((f) => f.split(/[\\/]/)[0] !== 'cli'))
+      expect(intoCli(file, source(file)), file).toEqual([]);
   });
 });
