@@ -39,6 +39,20 @@ describe('toolchain/shims/defer-sdk-modules.cjs', () => {
     expect(run(script, true)).toEqual({ before: { typescript: false, arborist: false }, after: true, value: 42 });
   });
 
+  it("the SDK registers no source-map-support (its stack traces stay V8's own); other code still can", () => {
+    // As the SDK's runner and host do: require('source-map-support/register') from a module of the SDK.
+    const script = `
+      const Module = require('node:module');
+      const own = Error.prepareStackTrace;
+      const sdk = require.cache[require.resolve('@pulumi/pulumi')] ?? (require('@pulumi/pulumi'), require.cache[require.resolve('@pulumi/pulumi')]);
+      Module._load('source-map-support/register', sdk, false);
+      const fromSdk = { installed: Error.prepareStackTrace !== own, loaded: Object.keys(require.cache).some((f) => f.includes('/source-map-support/')) };
+      require('source-map-support/register');
+      console.log(JSON.stringify({ fromSdk, fromOthers: Error.prepareStackTrace !== own }));`;
+    expect(run(script, false)).toEqual({ fromSdk: { installed: true, loaded: true }, fromOthers: true });
+    expect(run(script, true)).toEqual({ fromSdk: { installed: false, loaded: false }, fromOthers: true });
+  });
+
   it('the deferred module behaves as the real one (exports, instanceof-free use, keys)', () => {
     const script = `
       const ts = require('${join(ROOT, 'node_modules/@pulumi/pulumi/typescript-shim.js')}');

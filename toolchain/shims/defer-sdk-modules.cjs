@@ -1,5 +1,6 @@
 // Preloaded (`node --require`) into @pulumi/pulumi's dynamic-provider host by
-// the pulumi-resource-pulumi-nodejs launcher (install-toolchain.sh).
+// the pulumi-resource-pulumi-nodejs launcher (install-toolchain.sh), and into
+// warren's program (Pulumi.yaml's nodeargs).
 //
 // Why: importing @pulumi/pulumi loads the TypeScript compiler and npm's
 // Arborist at once (runtime/closure: parseFunction and codePaths), about half
@@ -9,6 +10,15 @@
 // so every `pulumi up` and `preview` waits for it. This hands the SDK a
 // stand-in for each that loads the real module on first use, so nothing
 // changes for code that does use them.
+//
+// It also keeps the SDK's runner and host from registering source-map-support
+// (`require("source-map-support/register")`). The SDK takes a full stack trace
+// of every resource it registers (its source position) and of every promise it
+// tracks; with source-map-support each frame is mapped through source maps,
+// which cost a warren program ~0.3 s of CPU per run (a profile of a one-queue
+// edit, README "Benchmarks"). warren's JavaScript has no source maps, so the
+// mapping only ever changed the SDK's own frames; errors warren shows users
+// carry no stack at all.
 'use strict';
 const Module = require('node:module');
 const { sep } = require('node:path');
@@ -17,7 +27,10 @@ const DEFERRED = new Set(['typescript', '@npmcli/arborist']);
 const SDK = `${sep}@pulumi${sep}pulumi${sep}`;
 const load = Module._load;
 
+const SKIPPED = new Set(['source-map-support/register']);
+
 Module._load = function (request, parent, ...rest) {
+  if (SKIPPED.has(request) && parent?.filename?.includes(SDK)) return {};
   if (!DEFERRED.has(request) || !parent?.filename?.includes(SDK)) return load.call(this, request, parent, ...rest);
   let real;
   const actual = () => {

@@ -5,9 +5,10 @@
 // what each queue holds and refuses while any holds messages, unless the
 // stack allowed it (warren:allow.destroyNonEmpty) at its last `up` — the
 // allowance is read from the state, as destroy knows nothing else.
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { callApi, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
+import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
 export interface DestroyCheckInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -18,7 +19,7 @@ export interface DestroyCheckInputs {
 
 type State = { connection: Connection; queues: { vhost: string; name: string }[]; allowNonEmpty: boolean };
 
-const provider: pulumi.dynamic.ResourceProvider = {
+const provider = defineProvider('DestroyCheck', {
   async create(inputs: State) {
     return { id: 'destroy-check', outs: inputs };
   },
@@ -46,10 +47,10 @@ const provider: pulumi.dynamic.ResourceProvider = {
       );
     }
   },
-};
+} satisfies pulumi.dynamic.ResourceProvider);
 
-export class DestroyCheck extends pulumi.dynamic.Resource {
+export class DestroyCheck extends DynamicResource {
   constructor(name: string, args: DestroyCheckInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'DestroyCheck');
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] });
   }
 }

@@ -2,8 +2,9 @@
 // which @pulumi/rabbitmq's Exchange cannot declare. Like that provider, any
 // change re-declares the exchange (deleting first: names are fixed); an
 // exchange holds no messages, and warren re-creates its bindings.
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
+import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
 export interface InternalExchangeInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -18,7 +19,7 @@ export interface InternalExchangeInputs {
 type State = Omit<InternalExchangeInputs, 'connection' | 'vhost'> & { connection: Connection; vhost: string };
 const FIELDS = ['vhost', 'name', 'type', 'durable', 'autoDelete', 'arguments'] as const;
 
-const provider: pulumi.dynamic.ResourceProvider = {
+const provider = defineProvider('InternalExchange', {
   async create(s: State) {
     await callApi(s.connection, 'PUT', `/exchanges/${seg(s.vhost)}/${seg(s.name)}`, {
       type: s.type,
@@ -53,18 +54,11 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async delete(_id, props: State) {
     await callApi(props.connection, 'DELETE', `/exchanges/${seg(props.vhost)}/${seg(props.name)}`);
   },
-};
+} satisfies pulumi.dynamic.ResourceProvider);
 
-export class InternalExchange extends pulumi.dynamic.Resource {
+export class InternalExchange extends DynamicResource {
   declare readonly name: pulumi.Output<string>;
   constructor(name: string, args: InternalExchangeInputs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      { ...args },
-      { ...opts, additionalSecretOutputs: ['connection'] },
-      'warren',
-      'InternalExchange',
-    );
+    super(provider, name, { ...args }, { ...opts, additionalSecretOutputs: ['connection'] });
   }
 }

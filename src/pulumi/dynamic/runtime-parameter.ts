@@ -16,6 +16,7 @@ import type { JsonMap, JsonValue } from '../../plan/plan-types.js';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 import { putProvider } from './put-provider.js';
+import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
 /** URI fields by value: one URI or a list, as RabbitMQ stores them. */
 export type ResolvedUris = Record<string, string | string[]>;
@@ -137,38 +138,39 @@ async function put(s: RuntimeParameterState): Promise<void> {
   }
 }
 
-const provider = putProvider<RuntimeParameterState>({
-  id: (s) => `${s.component}/${s.vhost}/${s.name}`,
-  put,
-  async diff(_id, olds: RuntimeParameterState, news: RuntimeParameterState) {
-    const moved = (['component', 'vhost', 'name'] as const).filter((k) => olds[k] !== news[k]);
-    const changed = (['value', 'uris'] as const).some((k) => canonical(olds[k]) !== canonical(news[k]));
-    return {
-      changes: changed || moved.length > 0 || connectionChanged(olds, news),
-      replaces: moved,
-      deleteBeforeReplace: true,
-    };
-  },
-  async read(id, props: RuntimeParameterState) {
-    const { status, json } = await callApi(props.connection, 'GET', path(props));
-    // Deleted by hand: gone from the state, so the next `up` creates it again.
-    if (status === 404) return { id: '', props: {} };
-    return { id, props: { ...props, ...split((json as { value?: unknown }).value, props.uris ?? {}) } };
-  },
-  async delete(_id, props: RuntimeParameterState) {
-    await callApi(props.connection, 'DELETE', path(props)); // 404: already gone
-  },
-});
+const provider = defineProvider(
+  'RuntimeParameter',
+  putProvider<RuntimeParameterState>({
+    id: (s) => `${s.component}/${s.vhost}/${s.name}`,
+    put,
+    async diff(_id, olds: RuntimeParameterState, news: RuntimeParameterState) {
+      const moved = (['component', 'vhost', 'name'] as const).filter((k) => olds[k] !== news[k]);
+      const changed = (['value', 'uris'] as const).some((k) => canonical(olds[k]) !== canonical(news[k]));
+      return {
+        changes: changed || moved.length > 0 || connectionChanged(olds, news),
+        replaces: moved,
+        deleteBeforeReplace: true,
+      };
+    },
+    async read(id, props: RuntimeParameterState) {
+      const { status, json } = await callApi(props.connection, 'GET', path(props));
+      // Deleted by hand: gone from the state, so the next `up` creates it again.
+      if (status === 404) return { id: '', props: {} };
+      return { id, props: { ...props, ...split((json as { value?: unknown }).value, props.uris ?? {}) } };
+    },
+    async delete(_id, props: RuntimeParameterState) {
+      await callApi(props.connection, 'DELETE', path(props)); // 404: already gone
+    },
+  }),
+);
 
-export class RuntimeParameter extends pulumi.dynamic.Resource {
+export class RuntimeParameter extends DynamicResource {
   constructor(name: string, args: RuntimeParameterInputs, opts?: pulumi.CustomResourceOptions) {
     super(
       provider,
       name,
       { ...args, uris: pulumi.secret(args.uris) },
       { ...opts, additionalSecretOutputs: ['connection', 'uris'] },
-      'warren',
-      'RuntimeParameter',
     );
   }
 }

@@ -1,9 +1,10 @@
 // Users @pulumi/rabbitmq cannot express (its User needs a clear-text
 // password): users given a salted hash, and users without a password
 // (certificate or other auth). The hash is a secret in state and outputs.
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
+import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
 export interface UserAccountInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -24,40 +25,36 @@ async function put(s: State): Promise<void> {
   });
 }
 
-const provider = putProvider<State>({
-  id: (s) => s.name,
-  put: put,
-  async diff(_id, olds: State, news: State) {
-    const changed = (['tags', 'passwordHash', 'algorithm'] as const).some(
-      (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
-    );
-    return {
-      changes: changed || olds.name !== news.name || connectionChanged(olds, news),
-      replaces: olds.name !== news.name ? ['name'] : [],
-      deleteBeforeReplace: true,
-    };
-  },
-  async read(id, props: State) {
-    const { status, json } = await callApi(props.connection, 'GET', `/users/${seg(props.name)}`);
-    if (status === 404) return { id: '', props: {} };
-    const u = json as { password_hash?: string; tags?: string[] | string };
-    const tags = Array.isArray(u.tags) ? u.tags : u.tags ? u.tags.split(',') : [];
-    return { id, props: { ...props, tags, passwordHash: u.password_hash ?? '' } };
-  },
-  async delete(_id, props: State) {
-    await callApi(props.connection, 'DELETE', `/users/${seg(props.name)}`);
-  },
-});
+const provider = defineProvider(
+  'UserAccount',
+  putProvider<State>({
+    id: (s) => s.name,
+    put: put,
+    async diff(_id, olds: State, news: State) {
+      const changed = (['tags', 'passwordHash', 'algorithm'] as const).some(
+        (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+      );
+      return {
+        changes: changed || olds.name !== news.name || connectionChanged(olds, news),
+        replaces: olds.name !== news.name ? ['name'] : [],
+        deleteBeforeReplace: true,
+      };
+    },
+    async read(id, props: State) {
+      const { status, json } = await callApi(props.connection, 'GET', `/users/${seg(props.name)}`);
+      if (status === 404) return { id: '', props: {} };
+      const u = json as { password_hash?: string; tags?: string[] | string };
+      const tags = Array.isArray(u.tags) ? u.tags : u.tags ? u.tags.split(',') : [];
+      return { id, props: { ...props, tags, passwordHash: u.password_hash ?? '' } };
+    },
+    async delete(_id, props: State) {
+      await callApi(props.connection, 'DELETE', `/users/${seg(props.name)}`);
+    },
+  }),
+);
 
-export class UserAccount extends pulumi.dynamic.Resource {
+export class UserAccount extends DynamicResource {
   constructor(name: string, args: UserAccountInputs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      args,
-      { ...opts, additionalSecretOutputs: ['connection', 'passwordHash'] },
-      'warren',
-      'UserAccount',
-    );
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection', 'passwordHash'] });
   }
 }

@@ -1,9 +1,10 @@
 // Per-user limits (max connections, max channels), which @pulumi/rabbitmq's
 // User does not have. Deleting removes the limits, not the user.
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { limitsFromBroker, USER_LIMITS, type UserLimitValues } from '../../model/limits.js';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
+import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
 export interface UserLimitsInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -21,30 +22,33 @@ async function apply(s: State, limits: UserLimitValues): Promise<void> {
   }
 }
 
-const provider = putProvider<State>({
-  id: (s) => s.user,
-  put: (s) => apply(s, s.limits),
-  async diff(_id, olds: State, news: State) {
-    const changed = JSON.stringify(olds.limits) !== JSON.stringify(news.limits);
-    return {
-      changes: changed || olds.user !== news.user || connectionChanged(olds, news),
-      replaces: olds.user !== news.user ? ['user'] : [],
-    };
-  },
-  async read(id, props: State) {
-    const { status, json } = await callApi(props.connection, 'GET', `/user-limits/${seg(props.user)}`);
-    if (status === 404) return { id, props: { ...props, limits: {} } };
-    const value = ((json as { value?: unknown }[] | undefined) ?? [])[0]?.value;
-    return { id, props: { ...props, limits: limitsFromBroker(USER_LIMITS, value) } };
-  },
-  async delete(_id, props: State) {
-    const { status } = await callApi(props.connection, 'GET', `/users/${seg(props.user)}`);
-    if (status !== 404) await apply(props, {});
-  },
-});
+const provider = defineProvider(
+  'UserLimits',
+  putProvider<State>({
+    id: (s) => s.user,
+    put: (s) => apply(s, s.limits),
+    async diff(_id, olds: State, news: State) {
+      const changed = JSON.stringify(olds.limits) !== JSON.stringify(news.limits);
+      return {
+        changes: changed || olds.user !== news.user || connectionChanged(olds, news),
+        replaces: olds.user !== news.user ? ['user'] : [],
+      };
+    },
+    async read(id, props: State) {
+      const { status, json } = await callApi(props.connection, 'GET', `/user-limits/${seg(props.user)}`);
+      if (status === 404) return { id, props: { ...props, limits: {} } };
+      const value = ((json as { value?: unknown }[] | undefined) ?? [])[0]?.value;
+      return { id, props: { ...props, limits: limitsFromBroker(USER_LIMITS, value) } };
+    },
+    async delete(_id, props: State) {
+      const { status } = await callApi(props.connection, 'GET', `/users/${seg(props.user)}`);
+      if (status !== 404) await apply(props, {});
+    },
+  }),
+);
 
-export class UserLimits extends pulumi.dynamic.Resource {
+export class UserLimits extends DynamicResource {
   constructor(name: string, args: UserLimitsInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'UserLimits');
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] });
   }
 }

@@ -14,7 +14,7 @@
 // - adoption: create declares what is missing and leaves identical objects as
 //   they are; it refuses exchanges and queues declared otherwise
 //   (declarationConflicts) before it changes anything.
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { brokerBindingKey, canonical, fromBrokerRow } from '../../model/binding-identity.js';
 import {
   declarationConflicts,
@@ -28,6 +28,7 @@ import {
 import { emptyObjects, OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
+import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
 export interface VHostObjectsInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -58,7 +59,7 @@ const CHUNK: Record<string, number> = {
   bindings: 1000,
 };
 
-const provider: pulumi.dynamic.ResourceProvider = {
+const provider = defineProvider('VHostObjects', {
   async check(olds: Partial<State> | undefined, news: State) {
     const before = olds?.objects ? olds : undefined;
     const refusals = before
@@ -101,7 +102,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async delete(_id, s: State) {
     await remove(s.connection, s.vhost, objectChanges(s.objects, emptyObjects()).deletes, s.objects);
   },
-};
+} satisfies pulumi.dynamic.ResourceProvider);
 
 /** One definitions import per chunk, policies first (so queues start with them), then exchanges, queues and bindings. */
 async function declare(conn: Connection, vhost: string, objects: VHostObjects): Promise<void> {
@@ -167,8 +168,8 @@ async function readLive(conn: Connection, vhost: string): Promise<LiveVhost> {
   };
 }
 
-export class VHostObjectsResource extends pulumi.dynamic.Resource {
+export class VHostObjectsResource extends DynamicResource {
   constructor(name: string, args: VHostObjectsInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args }, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'VHostObjects');
+    super(provider, name, { ...args }, { ...opts, additionalSecretOutputs: ['connection'] });
   }
 }

@@ -1,10 +1,11 @@
 // What @pulumi/rabbitmq's VHost cannot hold (it takes only a name):
 // description, tags, default queue type and limits, kept in sync through the
 // management API. Deleting it clears them and leaves the vhost.
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../../model/limits.js';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
+import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
 export interface VHostSettingsInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -30,38 +31,41 @@ async function apply(s: State): Promise<void> {
   }
 }
 
-const provider = putProvider<State>({
-  id: (s) => s.vhost,
-  put: apply,
-  async diff(_id, olds: State, news: State) {
-    const keys = ['description', 'tags', 'defaultQueueType', 'limits'] as const;
-    const changes = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return {
-      changes: changes.length > 0 || olds.vhost !== news.vhost || connectionChanged(olds, news),
-      replaces: olds.vhost !== news.vhost ? ['vhost'] : [],
-    };
-  },
-  async read(id, props: State) {
-    const { status, json } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
-    if (status === 404) return { id: '', props: {} };
-    const v = json as { description?: string; tags?: string[] | string };
-    const tags = Array.isArray(v.tags) ? v.tags : v.tags ? v.tags.split(',') : [];
-    const limits = await callApi(props.connection, 'GET', `/vhost-limits/${seg(props.vhost)}`);
-    const value = ((limits.json as { value?: unknown }[] | undefined) ?? [])[0]?.value;
-    return {
-      id,
-      props: { ...props, description: v.description ?? '', tags, limits: limitsFromBroker(VHOST_LIMITS, value) },
-    };
-  },
-  async delete(_id, props: State) {
-    // Clearing must not re-create a vhost that is already gone.
-    const { status } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
-    if (status !== 404) await apply({ ...props, description: '', tags: [], limits: {} });
-  },
-});
+const provider = defineProvider(
+  'VHostSettings',
+  putProvider<State>({
+    id: (s) => s.vhost,
+    put: apply,
+    async diff(_id, olds: State, news: State) {
+      const keys = ['description', 'tags', 'defaultQueueType', 'limits'] as const;
+      const changes = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+      return {
+        changes: changes.length > 0 || olds.vhost !== news.vhost || connectionChanged(olds, news),
+        replaces: olds.vhost !== news.vhost ? ['vhost'] : [],
+      };
+    },
+    async read(id, props: State) {
+      const { status, json } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
+      if (status === 404) return { id: '', props: {} };
+      const v = json as { description?: string; tags?: string[] | string };
+      const tags = Array.isArray(v.tags) ? v.tags : v.tags ? v.tags.split(',') : [];
+      const limits = await callApi(props.connection, 'GET', `/vhost-limits/${seg(props.vhost)}`);
+      const value = ((limits.json as { value?: unknown }[] | undefined) ?? [])[0]?.value;
+      return {
+        id,
+        props: { ...props, description: v.description ?? '', tags, limits: limitsFromBroker(VHOST_LIMITS, value) },
+      };
+    },
+    async delete(_id, props: State) {
+      // Clearing must not re-create a vhost that is already gone.
+      const { status } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
+      if (status !== 404) await apply({ ...props, description: '', tags: [], limits: {} });
+    },
+  }),
+);
 
-export class VHostSettings extends pulumi.dynamic.Resource {
+export class VHostSettings extends DynamicResource {
   constructor(name: string, args: VHostSettingsInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'VHostSettings');
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] });
   }
 }

@@ -2,19 +2,23 @@
 // the cluster, which all depend on it. It compares the deployed StatefulSet's
 // replicas, storage and identity with the new ones and refuses what
 // clusterGuardRefusals refuses: nothing of the cluster is then touched.
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { clusterGuardRefusals, type ClusterGuardInputs } from '../../cluster/cluster-guard-rules.js';
 import { guardProvider } from '../dynamic/guard-provider.js';
+import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
 
-const provider = guardProvider<ClusterGuardInputs>({
-  id: 'cluster-guard',
-  property: 'replicas',
-  refusals: clusterGuardRefusals,
-  shape: (s) => JSON.stringify([s.namespace, s.name, s.replicas, s.storage.size, s.storage.storageClass ?? '']),
-});
+const provider = defineProvider(
+  'ClusterGuard',
+  guardProvider<ClusterGuardInputs>({
+    id: 'cluster-guard',
+    property: 'replicas',
+    refusals: clusterGuardRefusals,
+    shape: (s) => JSON.stringify([s.namespace, s.name, s.replicas, s.storage.size, s.storage.storageClass ?? '']),
+  }),
+);
 
-export class ClusterGuard extends pulumi.dynamic.Resource {
+export class ClusterGuard extends DynamicResource {
   constructor(name: string, args: ClusterGuardInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, args, opts, 'warren', 'ClusterGuard');
+    super(provider, name, args, opts);
   }
 }

@@ -7,10 +7,11 @@
 // - before the cluster is deleted, set the global parameter the preStop hook
 //   looks for, so that nodes stopping for good do not wait for quorum queues
 //   that are going away too (they would wait for the whole grace period).
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { DECOMMISSION_PARAMETER, SKIP_PRESTOP_LABEL } from '../../cluster/compile-cluster.js';
 import { callApi, connectionChanged, seg, type Connection } from '../dynamic/management-api.js';
 import { plainError } from '../dynamic/plain-error.js';
+import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
 
 export interface ClusterMaintenanceInputs {
   readonly connection: pulumi.Input<Connection>;
@@ -40,7 +41,7 @@ async function afterRoll(s: State): Promise<void> {
   }
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
+const provider = defineProvider('ClusterMaintenance', {
   async create(inputs: State) {
     // A cluster made again under the same name must not inherit a marker of the one deleted before.
     await callApi(inputs.connection, 'DELETE', `/global-parameters/${seg(DECOMMISSION_PARAMETER)}`);
@@ -64,10 +65,10 @@ const provider: pulumi.dynamic.ResourceProvider = {
       );
     }
   },
-};
+} satisfies pulumi.dynamic.ResourceProvider);
 
-export class ClusterMaintenance extends pulumi.dynamic.Resource {
+export class ClusterMaintenance extends DynamicResource {
   constructor(name: string, args: ClusterMaintenanceInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] }, 'warren', 'ClusterMaintenance');
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] });
   }
 }

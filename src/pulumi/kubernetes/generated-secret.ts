@@ -5,7 +5,8 @@
 // on update or refresh, and is a secret there and in every output.
 // (@pulumi/random would do, but its plugin is one more download per machine.)
 import crypto from 'node:crypto';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
+import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
 
 export interface GeneratedSecretInputs {
   /** Random bytes behind the value (base64url: 4 characters per 3 bytes). */
@@ -18,7 +19,7 @@ interface State {
 }
 
 /** The provider, exported for unit tests of its lifecycle. */
-export const generatedSecretProvider: pulumi.dynamic.ResourceProvider = {
+export const generatedSecretProvider = defineProvider('GeneratedSecret', {
   async create(inputs: GeneratedSecretInputs) {
     // `crypto` is the default export, the same object as require('crypto'): Pulumi serializes it as that require.
     const value = crypto.randomBytes(inputs.bytes).toString('base64url');
@@ -36,9 +37,9 @@ export const generatedSecretProvider: pulumi.dynamic.ResourceProvider = {
   async read(id, props: State) {
     return { id, props };
   },
-};
+} satisfies pulumi.dynamic.ResourceProvider);
 
-export class GeneratedSecret extends pulumi.dynamic.Resource {
+export class GeneratedSecret extends DynamicResource {
   declare readonly value: pulumi.Output<string>;
   declare readonly bytes: pulumi.Output<number>;
 
@@ -48,8 +49,6 @@ export class GeneratedSecret extends pulumi.dynamic.Resource {
       name,
       { ...args, value: undefined },
       { ...opts, additionalSecretOutputs: ['value'] },
-      'warren',
-      'GeneratedSecret',
     );
   }
 }

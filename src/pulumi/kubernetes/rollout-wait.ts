@@ -6,10 +6,11 @@
 // `pulumi up` could return, and the topology and the post-roll maintenance
 // could run, in the middle of a roll. This resource, after the StatefulSet
 // and before everything that connects to the nodes, asks the API itself.
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { httpRequest } from '../../broker/tls-request.js';
 import { plainError } from '../dynamic/plain-error.js';
 import type { KubeAccess } from './kube-access.js';
+import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
 
 export interface RolloutWaitInputs {
   /** Undefined: the kubeconfig's credentials come from a helper program; nothing is waited for. */
@@ -89,7 +90,7 @@ async function awaitRollout(s: State): Promise<void> {
   }
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
+const provider = defineProvider('RolloutWait', {
   async create(inputs: State) {
     await awaitRollout(inputs);
     return { id: `${inputs.namespace}/${inputs.name}`, outs: inputs };
@@ -106,10 +107,10 @@ const provider: pulumi.dynamic.ResourceProvider = {
     if (olds.revision !== news.revision) await awaitRollout(news);
     return { outs: news };
   },
-};
+} satisfies pulumi.dynamic.ResourceProvider);
 
-export class RolloutWait extends pulumi.dynamic.Resource {
+export class RolloutWait extends DynamicResource {
   constructor(name: string, args: RolloutWaitInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, args, { ...opts, additionalSecretOutputs: ['access'] }, 'warren', 'RolloutWait');
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['access'] });
   }
 }

@@ -1,0 +1,65 @@
+// warren's dynamic resources, with their providers' code serialized once, at
+// build time, instead of in every run of the program.
+//
+// Why: Pulumi's dynamic resources carry their provider as code (`__provider`,
+// which its dynamic-provider host evaluates). pulumi.dynamic.Resource makes that
+// code by serializing the provider in the program, on every run: it loads the
+// TypeScript compiler and walks each captured function through the inspector.
+// A profile of a one-queue edit put that at ~0.65 s of the program's CPU on
+// this 2-core machine (README, "Benchmarks"), for text that only changes when
+// warren's code does. `npm run build` now writes it (serialize-providers.ts)
+// with the SDK's own serializer, the same call pulumi.dynamic.Resource makes;
+// a test proves the stored text is what that call returns.
+//
+// What the engine sees is unchanged: the same type token
+// (`pulumi-nodejs:dynamic/warren:<type>`), the same `__provider`, the same
+// host. Run from the TypeScript sources (the unit tests), where no serialized
+// file exists, the provider is serialized as pulumi.dynamic.Resource does.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as pulumi from '@pulumi/pulumi';
+
+type Provider = pulumi.dynamic.ResourceProvider;
+
+const TYPES = new Map<Provider, string>();
+
+/** Where the build writes each provider's code, by type: beside this module in dist/. */
+export const SERIALIZED_PROVIDERS_FILE = fileURLToPath(new URL('./serialized-providers.json', import.meta.url));
+
+/** Names a provider's resource type, `pulumi-nodejs:dynamic/warren:<type>`; the build serializes every provider named here. */
+export function defineProvider<P extends Provider>(type: string, provider: P): P {
+  if ([...TYPES.values()].includes(type)) throw new Error(`two dynamic providers are named ${type}`);
+  TYPES.set(provider, type);
+  return provider;
+}
+
+/** Every provider named with defineProvider, by type (those of the modules loaded so far). */
+export function definedProviders(): Map<string, Provider> {
+  return new Map([...TYPES].map(([provider, type]) => [type, provider]));
+}
+
+/** What pulumi.dynamic.Resource puts in `__provider`: the provider captured by a function, serialized by the SDK. */
+export async function serializeProvider(provider: Provider): Promise<{ text: string; containsSecrets: boolean }> {
+  const f = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  return { text: f.text, containsSecrets: f.containsSecrets };
+}
+
+let serialized: Record<string, string> | null | undefined;
+
+function serializedText(type: string): string | undefined {
+  serialized ??= existsSync(SERIALIZED_PROVIDERS_FILE)
+    ? (JSON.parse(readFileSync(SERIALIZED_PROVIDERS_FILE, 'utf8')) as Record<string, string>)
+    : null;
+  return serialized?.[type];
+}
+
+/** As pulumi.dynamic.Resource, with the provider's type from defineProvider and its code from the build. */
+export abstract class DynamicResource extends pulumi.CustomResource {
+  constructor(provider: Provider, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    const type = TYPES.get(provider);
+    if (type === undefined) throw new Error(`the provider of ${name} is not named with defineProvider`);
+    if ('__provider' in props) throw new Error('A dynamic resource must not define the __provider key');
+    const code = serializedText(type) ?? serializeProvider(provider).then((f) => f.text);
+    super(`pulumi-nodejs:dynamic/warren:${type}`, name, { ...props, __provider: code }, opts);
+  }
+}

@@ -1,0 +1,73 @@
+// The dynamic providers' code is serialized at build time (src/pulumi/dynamic/
+// dynamic-resource.ts). This proves the stored code is exactly what
+// pulumi.dynamic.Resource itself puts into `__provider` for the same provider,
+// so a program that reads it registers what it would have serialized. It runs
+// the built JavaScript in plain Node (vitest's transform would change the
+// functions' text), with the SDK's mocks.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const STORED = join(ROOT, 'dist/src/pulumi/dynamic/serialized-providers.json');
+
+const SCRIPT = `
+import * as pulumi from '@pulumi/pulumi';
+import { readFileSync } from 'node:fs';
+const registered = {};
+pulumi.runtime.setMocks({
+  newResource: (args) => { registered[args.name] = args.inputs.__provider; return { id: args.name, state: args.inputs }; },
+  call: () => ({}),
+}, 'project', 'stack', false);
+const { definedProviders } = await import(${JSON.stringify(join(ROOT, 'dist/src/pulumi/dynamic/dynamic-resource.js'))});
+await import(${JSON.stringify(join(ROOT, 'dist/src/index.js'))});
+const resources = [...definedProviders()].map(([type, provider]) => new pulumi.dynamic.Resource(provider, type, {}, {}, 'warren', type));
+await Promise.all(resources.map((r) => new Promise((resolve) => r.id.apply(resolve))));
+console.log(JSON.stringify(registered));
+`;
+
+/** Every type named with defineProvider in src/ (the source text, not the modules). */
+function typesInSource(dir = join(ROOT, 'src')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? typesInSource(join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [...readFileSync(join(dir, e.name), 'utf8').matchAll(/defineProvider\(\s*'(\w+)'/g)].map((m) => m[1]!)
+        : [],
+  );
+}
+
+describe('dynamic providers serialized at build time', () => {
+  const stored = JSON.parse(readFileSync(STORED, 'utf8')) as Record<string, string>;
+
+  it('holds every provider named in the sources, each reachable from the library entry', () => {
+    expect(Object.keys(stored).sort()).toEqual(typesInSource().sort());
+    expect(Object.keys(stored).length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('is, for each provider, exactly the code pulumi.dynamic.Resource registers for it', () => {
+    // A file, not `node -e`: under -e Node makes its builtins (path, fs, …) globals, and the serializer then
+    // leaves out a module's own function named `path` as if it were one of them.
+    const dir = mkdtempSync(join(ROOT, 'dist', '.serialized-providers-'));
+    const file = join(dir, 'register.mjs');
+    writeFileSync(file, SCRIPT);
+    const run = spawnSync('node', [file], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.status, run.stderr).toBe(0);
+    const registered = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, string>;
+    expect(Object.keys(registered).sort()).toEqual(Object.keys(stored).sort());
+    for (const [type, text] of Object.entries(stored)) expect(registered[type], type).toBe(text);
+  });
+
+  it('names no path of this machine (the code runs wherever the state goes)', () => {
+    for (const [type, text] of Object.entries(stored)) {
+      expect(text.includes(ROOT), type).toBe(false);
+      expect(text, type).not.toMatch(/node_modules/);
+      // Only Node's own modules are required (GeneratedSecret's crypto), which every host has.
+      for (const [, module] of text.matchAll(/require\("([^"]+)"\)/g))
+        expect(isBuiltin(module!), `${type}: ${module}`).toBe(true);
+    }
+  });
+});
