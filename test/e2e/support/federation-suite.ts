@@ -270,8 +270,15 @@ users:
         return list.length === 2 && list.every((l) => l.status === 'running') ? list : undefined;
       }, 60_000);
       expect(links.map((l) => l.upstream).sort()).toEqual(['local', 'origin']);
-      // The link consumes as the declared user, in the upstream vhost.
-      const connections = (await api<{ user: string; vhost: string }[]>('/connections?columns=user,vhost')).body;
+      // The link consumes as the declared user, in the upstream vhost. The management API lists a new
+      // connection only once the broker's next statistics event has reported it (every 5 s by default),
+      // so a running link's connection may not be listed yet: a CI run failed so.
+      const connections = await eventually(async () => {
+        const list = (await api<{ user: string; vhost: string }[]>('/connections?columns=user,vhost')).body;
+        return list.some((c) => c.user === FED_USER && c.vhost === B) ? list : undefined;
+      }, 30_000).catch(
+        async () => (await api<{ user: string; vhost: string }[]>('/connections?columns=user,vhost')).body,
+      );
       expect(connections).toContainEqual({ user: FED_USER, vhost: B });
       const bodies = Array.from({ length: 20 }, (_, i) => `event-${i}`);
       await publish(B, 'events', 'order.created', bodies);
