@@ -1,14 +1,18 @@
 // Environment layering: a stack's warren:overrides laid over the shared
 // topology, checked with positions inside the stack file.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readStackOverrides } from '../src/cli/read-stack.js';
 import { findFiles } from '../src/load/find-files.js';
 import { merge } from '../src/model/apply-overrides.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import type { PolicyEntry } from '../src/plan/plan-types.js';
+import { UsageError } from '../src/cli/usage-error.js';
 import { validateTopology } from '../src/validate-topology.js';
 import { expectedProblems } from './support/expectations.js';
+import { runCli } from './support/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const topology = findFiles([join(ROOT, 'topology')]).files;
@@ -84,6 +88,55 @@ describe('overrides given directly', () => {
   it('users: null removes every user', () => {
     const { model } = validateTopology(topology, { ...at, data: { users: null } });
     expect(model.users.size).toBe(0);
+  });
+});
+
+// A program that reads overrides with `new pulumi.Config()` finds them under its project's name
+// (`shop:overrides`); `--stack` reads `warren:overrides`. Checking such a stack without its
+// overrides would pass what the stack does not deploy, so it is refused, by name.
+describe('--stack with overrides under another key than warren:overrides', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-stack-ns-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const stack = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const PROJECT_KEY = stack(
+    'Pulumi.project-key.yaml',
+    'config:\n  shop:overrides:\n    vhosts:\n      shop:\n        queues:\n          nowhere: { messageTtl: -1 }\n',
+  );
+
+  it('refuses a stack file whose overrides are under the project namespace, naming the key', () => {
+    expect(() => readStackOverrides(PROJECT_KEY)).toThrow(UsageError);
+    expect(() => readStackOverrides(PROJECT_KEY)).toThrow(/has shop:overrides instead.*pulumi\.Config\('warren'\)/);
+  });
+
+  it.each([
+    ['validate', ['validate', 'topology']],
+    ['diff', ['diff', 'topology', 'topology']],
+    ['export', ['export', 'topology']],
+  ])('warren %s --stack exits 2 with one line, instead of checking without them', (_name, args) => {
+    const r = runCli([...args, '--stack', PROJECT_KEY]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `warren: --stack ${PROJECT_KEY}: warren reads a stack's overrides from warren:overrides, and this file has shop:overrides instead; rename the key, and read it in the program with new pulumi.Config('warren').getObject('overrides')\n`,
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('reads warren:overrides as before, and leaves alone other namespaces then or when not topology-shaped', () => {
+    const both = stack(
+      'Pulumi.both.yaml',
+      'config:\n  shop:overrides: { vhosts: {} }\n  warren:overrides:\n    vhosts:\n      shop: { description: here }\n',
+    );
+    expect(readStackOverrides(both)).toEqual({ file: both, data: { vhosts: { shop: { description: 'here' } } } });
+    const unrelated = stack(
+      'Pulumi.unrelated.yaml',
+      'config:\n  aws:overrides: { region: eu-west-1 }\n  other:overrides: 3\n',
+    );
+    expect(readStackOverrides(unrelated)).toEqual({ file: unrelated, data: undefined });
+    expect(runCli(['validate', 'topology', '--stack', unrelated]).code).toBe(0);
   });
 });
 

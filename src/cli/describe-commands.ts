@@ -78,7 +78,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandDoc>> = {
     exits: [
       [0, 'valid (warnings allowed)'],
       [1, "invalid: an error in the topology or in the stack's cluster config"],
-      [2, 'a --stack file that cannot be read'],
+      [2, 'a --stack file that cannot be read, or with overrides under another key than warren:overrides'],
     ],
     env: COMMON_ENV,
   },
@@ -111,7 +111,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandDoc>> = {
       [1, 'either side invalid'],
       [
         2,
-        'BASE and HEAD both -, an unknown --fail-on class, a --broker that is not an http(s) URL or whose TLS files cannot be read, a --stack file that cannot be read',
+        'BASE and HEAD both -, an unknown --fail-on class, a --broker that is not an http(s) URL or whose TLS files cannot be read, a --stack file that cannot be read, or with overrides under another key than warren:overrides',
       ],
       [3, 'a change matched --fail-on (data-losing; disruptive, which includes data-losing; access)'],
     ],
@@ -126,7 +126,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandDoc>> = {
     exits: [
       [0, 'exported'],
       [1, 'an invalid topology'],
-      [2, 'a --stack file that cannot be read'],
+      [2, 'a --stack file that cannot be read, or with overrides under another key than warren:overrides'],
     ],
     env: COMMON_ENV,
   },

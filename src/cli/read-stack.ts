@@ -1,7 +1,10 @@
 // `--stack FILE`: a Pulumi stack file whose `warren:overrides` are laid over
 // the topology, so that CI can check exactly what a stack will deploy. It is
 // read like a topology file (a regular file, within the size limit); a stack
-// file that cannot be read or parsed is a usage error.
+// file that cannot be read or parsed is a usage error. So is one whose overrides
+// stand under another namespace (`shop:overrides`, what `new pulumi.Config()`
+// reads in a project named shop) with no `warren:overrides`: checking without
+// them would pass a topology the stack does not deploy.
 import jsYaml from 'js-yaml';
 import { readSource } from '../load/read-source.js';
 import type { Overrides } from '../validate-topology.js';
@@ -9,7 +12,25 @@ import { checkInputPath, UsageError } from './usage-error.js';
 
 export function readStackOverrides(file: string | undefined): Overrides | undefined {
   if (file === undefined) return undefined;
-  return { file, data: stackConfig(file)?.['warren:overrides'] };
+  const config = stackConfig(file);
+  if (config !== undefined && !('warren:overrides' in config)) {
+    const elsewhere = Object.keys(config).filter(
+      (key) => key.endsWith(':overrides') && looksLikeOverrides(config[key]),
+    );
+    if (elsewhere.length > 0)
+      throw new UsageError(
+        `--stack ${file}: warren reads a stack's overrides from warren:overrides, and this file has ${elsewhere.join(', ')} instead; ` +
+          "rename the key, and read it in the program with new pulumi.Config('warren').getObject('overrides')",
+      );
+  }
+  return { file, data: config?.['warren:overrides'] };
+}
+
+/** A mapping in the shape of a topology file (vhosts, users): another namespace's `overrides` key that is not is left alone. */
+function looksLikeOverrides(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => key === 'vhosts' || key === 'users');
 }
 
 /** The stack's `warren:cluster` (RabbitMQ on Kubernetes), undefined when it has none. */

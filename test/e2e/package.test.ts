@@ -9,21 +9,13 @@
 // from the install (`npx warren`), and the dynamic providers' code, which
 // Pulumi serializes into the state, needs nothing from node_modules.
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connect, enc, eventually } from './support/broker.js';
 import { E2EProject, expectOk, ROOT } from './support/e2e-project.js';
+import { packWarren } from './support/pack-warren.js';
 
 const PREFIX = 'e2k-';
 const SHOP = `${PREFIX}shop`;
@@ -130,21 +122,6 @@ async function clearBroker(): Promise<void> {
   ]);
 }
 
-/** Packs warren from a copy of what the build reads, so that prepack builds from nothing. */
-function pack(into: string): string {
-  const copy = mkdtempSync(join(tmpdir(), 'warren-pack-src-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'topology.schema.json', 'bin', 'src'])
-    cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-  try {
-    const packed = ok('npm', ['pack', '--pack-destination', into, '--json'], copy);
-    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[];
-    return join(into, filename);
-  } finally {
-    rmSync(copy, { recursive: true, force: true });
-  }
-}
-
 // Each step runs the real engine (or npm), on 2 busy cores.
 describe('warren installed from its packed tarball into a Pulumi project of its own', { timeout: 600_000 }, () => {
   const project = new E2EProject({ 'shop.yaml': SHOP_YAML }, PREFIX, {
@@ -169,7 +146,7 @@ describe('warren installed from its packed tarball into a Pulumi project of its 
 
   beforeAll(async () => {
     await clearBroker();
-    const tarball = timed('npm pack (prepack: npm run build)', () => pack(tarballs));
+    const tarball = timed('npm pack (prepack: npm run build)', () => packWarren(tarballs));
     timed('npm install of the tarball', () =>
       ok('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], project.dir),
     );
