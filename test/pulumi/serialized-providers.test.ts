@@ -5,9 +5,11 @@
 // the built JavaScript in plain Node (vitest's transform would change the
 // functions' text), with the SDK's mocks.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isBuiltin } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { readSerializedProviders } from '../../src/pulumi/dynamic/dynamic-resource.js';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -59,6 +61,25 @@ describe('dynamic providers serialized at build time', () => {
     const registered = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, string>;
     expect(Object.keys(registered).sort()).toEqual(Object.keys(stored).sort());
     for (const [type, text] of Object.entries(stored)) expect(registered[type], type).toBe(text);
+  });
+
+  it('is used only while no JavaScript under dist/src is newer (a bare `tsc` falls back to serializing at run time)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-serialized-'));
+    const file = join(dir, 'serialized-providers.json');
+    const module = join(dir, 'nested', 'provider.js');
+    mkdirSync(dirname(module));
+    writeFileSync(module, 'export {};');
+    writeFileSync(file, JSON.stringify({ T: 'exports.handler = 1;' }));
+    const at = (path: string, seconds: number) => utimesSync(path, seconds, seconds);
+    at(module, 1_000);
+    at(file, 2_000);
+    expect(readSerializedProviders(file, dir)).toEqual({ T: 'exports.handler = 1;' });
+    at(module, 2_000); // as npm installs a package: every file the same time
+    expect(readSerializedProviders(file, dir)).toEqual({ T: 'exports.handler = 1;' });
+    at(module, 3_000); // rebuilt after the file was written
+    expect(readSerializedProviders(file, dir)).toBeUndefined();
+    expect(readSerializedProviders(join(dir, 'missing.json'), dir)).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('names no path of this machine (the code runs wherever the state goes)', () => {

@@ -14,8 +14,10 @@
 // What the engine sees is unchanged: the same type token
 // (`pulumi-nodejs:dynamic/warren:<type>`), the same `__provider`, the same
 // host. Run from the TypeScript sources (the unit tests), where no serialized
-// file exists, the provider is serialized as pulumi.dynamic.Resource does.
-import { existsSync, readFileSync } from 'node:fs';
+// file exists, or from a dist/ that `tsc` rebuilt after the file was written,
+// the provider is serialized as pulumi.dynamic.Resource does.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -44,12 +46,30 @@ export async function serializeProvider(provider: Provider): Promise<{ text: str
   return { text: f.text, containsSecrets: f.containsSecrets };
 }
 
+/**
+ * The serialized providers in `file`, unless a JavaScript file under `root` is
+ * newer: a build that ran `tsc` alone (a watch, say) has changed the code the
+ * file was made from, and registering the old code would deploy old providers.
+ * Then (and when there is no file) undefined: the caller serializes at run time.
+ * Files installed by npm all carry one time, so an installed package counts as
+ * fresh. Cost: one stat per file of dist/src, a few milliseconds.
+ */
+export function readSerializedProviders(file: string, root: string): Record<string, string> | undefined {
+  if (!existsSync(file)) return undefined;
+  const made = statSync(file).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory() ? newer(join(dir, e.name)) : e.name.endsWith('.js') && statSync(join(dir, e.name)).mtimeMs > made,
+    );
+  return newer(root) ? undefined : (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>);
+}
+
 let serialized: Record<string, string> | null | undefined;
 
 function serializedText(type: string): string | undefined {
-  serialized ??= existsSync(SERIALIZED_PROVIDERS_FILE)
-    ? (JSON.parse(readFileSync(SERIALIZED_PROVIDERS_FILE, 'utf8')) as Record<string, string>)
-    : null;
+  // dist/src/pulumi/dynamic/ → dist/src/: every module a provider can capture.
+  serialized ??=
+    readSerializedProviders(SERIALIZED_PROVIDERS_FILE, join(dirname(SERIALIZED_PROVIDERS_FILE), '..', '..')) ?? null;
   return serialized?.[type];
 }
 
