@@ -22,31 +22,30 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import type { BrokerTls, ClusterConfig, KubeAccess, RabbitCluster, Topology, TopologyOptions } from '../index.js';
-import { warmDynamicProviderHost } from './warm-dynamic-host.js';
-
-// Paths in config are relative to the project (where Pulumi.yaml is), whatever
-// directory the language host starts the program in.
-const root = projectRoot();
-// WARREN_TIMING_FILE (npm run bench:engine): when each stage of the program ended, as JSON lines.
-const timing = stageTimer(process.env.WARREN_TIMING_FILE);
-// Before warren's own modules load: the engine starts the dynamic providers' host meanwhile.
-warmDynamicProviderHost();
-const {
+import {
   adoptionIds,
   ambientKubeconfig,
   compileCluster,
   hasQuorumQueues,
   kubeAccess,
   loadTopology,
-  RabbitCluster: RabbitClusterComponent,
+  RabbitCluster,
   readSource,
   runError,
   secretKeys,
-  Topology: TopologyComponent,
+  Topology,
   validateCluster,
-} = await import('../index.js');
-timing('loaded');
+  type BrokerTls,
+  type ClusterConfig,
+  type KubeAccess,
+  type TopologyOptions,
+} from '../index.js';
+
+// Paths in config are relative to the project (where Pulumi.yaml is), whatever
+// directory the language host starts the program in.
+const root = projectRoot();
+// WARREN_TIMING_FILE (npm run bench:engine): when each stage of the program ended, as JSON lines.
+const timing = stageTimer(process.env.WARREN_TIMING_FILE);
 const config = new pulumi.Config('warren');
 const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
 const allow =
@@ -86,7 +85,7 @@ if (syncTopology) {
         : config.requireSecret(key),
     ]),
   );
-  topology = new TopologyComponent('topology', plan, {
+  topology = new Topology('topology', plan, {
     broker: brokerConnection(),
     secrets,
     protectQueues: config.getBoolean('protectQueues') ?? false,
@@ -118,7 +117,7 @@ async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
     enableConfigMapMutable: true,
     enableSecretMutable: true,
   });
-  return new RabbitClusterComponent(
+  return new RabbitCluster(
     'rabbitmq',
     compileCluster(c),
     {
@@ -231,8 +230,9 @@ function stageTimer(file: string | undefined): (stage: string, extra?: object) =
   const line = (stage: string, at: number, extra?: object) =>
     appendFileSync(file, `${JSON.stringify({ stage, at, ...extra })}\n`);
   const write = (stage: string, extra?: object) => line(stage, performance.timeOrigin + performance.now(), extra);
-  // The process's start; the end of module loading is the caller's `loaded`.
+  // The process's start, then the end of module loading (this line runs after every import).
   line('process', performance.timeOrigin);
+  write('loaded');
   return write;
 }
 
