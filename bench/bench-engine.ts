@@ -261,7 +261,7 @@ function importDefinitions(plan: ReturnType<typeof compilePlan>): number {
   return imported.seconds;
 }
 
-function printFigures(label: string, f: Figures, imported: number): void {
+function printFigures(label: string, f: Figures, imported: number, editTarget = '≤ 3 s'): void {
   console.log(`\n${label}:`);
   const row = (name: string, value: string, target = '') =>
     console.log(`  ${name.padEnd(40)} ${value.padStart(12)}  ${target}`);
@@ -272,7 +272,7 @@ function printFigures(label: string, f: Figures, imported: number): void {
   row(
     'one-queue edit (median of 3)',
     `${f.edit.toFixed(1)} s`,
-    `(target ≤ 3 s; runs ${f.edits.map((e) => e.toFixed(1)).join(', ')} s)`,
+    `(${editTarget ? `target ${editTarget}; ` : ''}runs ${f.edits.map((e) => e.toFixed(1)).join(', ')} s)`,
   );
   row('destroy', `${f.destroy.toFixed(1)} s`);
   row('peak memory, largest process', `${f.peakMiB.toFixed(0)} MiB`);
@@ -421,7 +421,8 @@ async function large(): Promise<void> {
     timingFile,
     Array.from({ length: 10 }, (_, v) => `service${v}Password`),
   );
-  printFigures('granularity vhost, 10,000 queues', vhost.figures, imported);
+  // The issue states the edit's 3 s for ~1,000 objects only.
+  printFigures('granularity vhost, 10,000 queues', vhost.figures, imported, '');
   const f = vhost.figures;
   console.log(
     `\n  first up ${(f.up / 60).toFixed(1)} min (target ≤ 10 min), no-op preview ${(f.preview / 60).toFixed(2)} min (target ≤ 1 min)`,
