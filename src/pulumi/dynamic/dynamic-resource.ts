@@ -65,12 +65,21 @@ export function readSerializedProviders(file: string, root: string): Record<stri
 }
 
 let serialized: Record<string, string> | null | undefined;
+/** Run-time serializations, one per provider, as pulumi.dynamic.Resource caches them. */
+const atRunTime = new Map<Provider, Promise<string>>();
 
-function serializedText(type: string): string | undefined {
+/** The provider's code: from the build when it is fresh, else serialized once in this run. */
+function providerCode(type: string, provider: Provider): string | Promise<string> {
   // dist/src/pulumi/dynamic/ → dist/src/: every module a provider can capture.
   serialized ??=
     readSerializedProviders(SERIALIZED_PROVIDERS_FILE, join(dirname(SERIALIZED_PROVIDERS_FILE), '..', '..')) ?? null;
-  return serialized?.[type];
+  const stored = serialized?.[type];
+  if (stored !== undefined) return stored;
+  const cached = atRunTime.get(provider);
+  if (cached) return cached;
+  const code = serializeProvider(provider).then((f) => f.text);
+  atRunTime.set(provider, code);
+  return code;
 }
 
 /** As pulumi.dynamic.Resource, with the provider's type from defineProvider and its code from the build. */
@@ -79,7 +88,6 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     const type = TYPES.get(provider);
     if (type === undefined) throw new Error(`the provider of ${name} is not named with defineProvider`);
     if ('__provider' in props) throw new Error('A dynamic resource must not define the __provider key');
-    const code = serializedText(type) ?? serializeProvider(provider).then((f) => f.text);
-    super(`pulumi-nodejs:dynamic/warren:${type}`, name, { ...props, __provider: code }, opts);
+    super(`pulumi-nodejs:dynamic/warren:${type}`, name, { ...props, __provider: providerCode(type, provider) }, opts);
   }
 }
