@@ -38,6 +38,8 @@ if [ -n "$pid" ] && [ -r "/proc/$pid/limits" ]; then
   fi
 fi
 
+ready() { log "ready: AMQP on 127.0.0.1:5672, management API on $API ($1)"; }
+
 # Warm: the broker's API answers, with the federation and shovel UI extensions
 # and a stream listener, so every plugin below is running: nothing to do, and no
 # rabbitmqctl (each call starts an Erlang VM, about 0.5 s; five of them were
@@ -46,7 +48,7 @@ overview=$(curl -fsS --max-time 5 -u "$BROKER_USER:$BROKER_PASS" "$API/api/overv
 extensions=$(curl -fsS --max-time 5 -u "$BROKER_USER:$BROKER_PASS" "$API/api/extensions" 2>/dev/null || true)
 if grep -q '"federation.js"' <<<"$extensions" && grep -q '"shovel.js"' <<<"$extensions" &&
   [ "$(jq -r '[.listeners[]?.protocol] | index("stream") != null' <<<"$overview" 2>/dev/null)" = true ]; then
-  log "ready: AMQP on 127.0.0.1:5672, management API on $API ($(jq -r .rabbitmq_version <<<"$overview"))"
+  ready "$(jq -r .rabbitmq_version <<<"$overview")"
   exit 0
 fi
 
@@ -79,7 +81,7 @@ fi
 
 for _ in $(seq 1 60); do
   if curl -fsS -u "$BROKER_USER:$BROKER_PASS" "$API/api/overview" >/dev/null 2>&1; then
-    log "ready: AMQP on 127.0.0.1:5672, management API on $API ($(rabbitmqctl -q version))"
+    ready "$(rabbitmqctl -q version)"
     exit 0
   fi
   sleep 1
