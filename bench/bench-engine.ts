@@ -21,7 +21,7 @@ import { planToDefinitions } from '../src/export/plan-to-definitions.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import { validateTopology } from '../src/validate-topology.js';
 import { generateTopology } from './generate-topology.js';
-import { E2EProject, expectOk, quiet, ROOT } from '../test/e2e/support/e2e-project.js';
+import { E2EProject, expectOk, projectYaml, quiet, ROOT } from '../test/e2e/support/e2e-project.js';
 
 const LARGE = process.argv.includes('--large');
 const VHOSTS = 10;
@@ -377,11 +377,7 @@ function floorEdits(): number[] {
         "new pulumi.dynamic.Resource(provider, 'floor', { value: new pulumi.Config().require('value') });",
         '',
       ].join('\n'),
-      'Pulumi.yaml': readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8')
-        .replace(/^name: .*$/m, 'name: warren-floor')
-        .replace(/^main: .*$/m, '')
-        .replace(/\.\.\/\.\.\/\.\.\/toolchain/, join(ROOT, 'toolchain'))
-        .replace(/^stackConfigDir: .*$/m, 'stackConfigDir: stacks'),
+      'Pulumi.yaml': projectYaml('warren-floor'),
     },
   });
   symlinkSync(join(ROOT, 'node_modules'), join(project.dir, 'node_modules'));

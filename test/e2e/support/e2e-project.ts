@@ -20,6 +20,11 @@ const PRELOAD = /\s/.test(ROOT)
   ? ''
   : `    nodeargs: --require ${join(ROOT, 'toolchain/shims/defer-sdk-modules.cjs')}\n`;
 
+/** A project's Pulumi.yaml with warren's runtime options (compiled JavaScript, the preload); main is package.json's. */
+export function projectYaml(name: string): string {
+  return `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n${PRELOAD}stackConfigDir: stacks\n`;
+}
+
 export interface E2EProjectOptions {
   /** The state backend (`PULUMI_BACKEND_URL`), e.g. `postgres://…`; by default a file backend in the project's own directory. */
   readonly backendUrl?: string;
@@ -53,7 +58,7 @@ export class E2EProject {
     const files = options.files ?? {
       'package.json': JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
       'index.js': `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
-      'Pulumi.yaml': `name: warren-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n${PRELOAD}stackConfigDir: stacks\n`,
+      'Pulumi.yaml': projectYaml('warren-e2e'),
     };
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(dirname(join(this.dir, file)), { recursive: true });
