@@ -21,6 +21,7 @@ import type {
   UpstreamSpec,
   UriSpec,
 } from '../schema/topology-schema.js';
+import { hasOwn, own, setOwn } from '../model/own-keys.js';
 import type { ParameterDef } from './definitions-schema.js';
 
 export const IMPORTED_COMPONENTS: ReadonlySet<string> = new Set([
@@ -102,7 +103,7 @@ function readFields(
   const out: Record<string, unknown> = {};
   for (const [field, facts] of Object.entries(table)) {
     const key = prefix + facts.key;
-    if (!(key in value)) continue;
+    if (!hasOwn(value, key)) continue;
     rest.delete(key);
     const read = fromBroker(facts, value[key]);
     if (read === undefined)
@@ -181,9 +182,9 @@ function importShovel(ctx: Ctx, value: unknown, at: string, what: string, key: s
   const current: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === 'src-protocol' || k === 'dest-protocol') continue;
-    const renamed = LEGACY_SHOVEL_KEYS[k];
-    if (renamed && !(renamed in value)) current[renamed] = v;
-    else if (!renamed) current[k] = v;
+    const renamed = own(LEGACY_SHOVEL_KEYS, k);
+    if (renamed && !hasOwn(value, renamed)) current[renamed] = v;
+    else if (!renamed) setOwn(current, k, v);
   }
   const rest = new Set(Object.keys(current));
   const ends: Partial<Record<'src' | 'dest', EndpointSpec>> = {};

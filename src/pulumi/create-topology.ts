@@ -32,6 +32,8 @@ import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
 import { VHostObjectsResource } from './dynamic/vhost-objects.js';
 import { RuntimeParameter } from './dynamic/runtime-parameter.js';
+import { isWireSafe } from './dynamic/wire-keys.js';
+import { own } from '../model/own-keys.js';
 import { resolveUris, uriSecretKeys } from '../plan/resolve-uris.js';
 import { groupByVhost, isGroupedEntry, type VHostGroup } from '../plan/vhost-objects.js';
 
@@ -125,6 +127,8 @@ export class Topology extends pulumi.ComponentResource {
     const [plan, options, opts] = isPlan(source)
       ? [source, optionsOrOpts as TopologyOptions, planOpts ?? {}]
       : fromFiles(source, (optionsOrOpts as pulumi.ComponentResourceOptions | undefined) ?? {});
+    // Before anything is registered: nothing on the broker changes.
+    refuseUnsendable(plan, options.granularity ?? 'object');
     super(TYPE, name, {}, withBrokerProvider(name, options, opts));
     this.plan = plan;
     const tls = options.broker.tls;
@@ -177,6 +181,29 @@ export class Topology extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * Policies whose definition @pulumi/rabbitmq's Policy cannot carry as written: its `definition` is a map the
+ * SDK rebuilds by assignment, which loses a key `__proto__` (dynamic/wire-keys.ts). No RabbitMQ policy has such a
+ * key (the broker refuses keys it does not know), so the topology is refused here rather than applied without it.
+ * A vhost group carries every key (granularity vhost).
+ */
+function refuseUnsendable(plan: Plan, granularity: Granularity): void {
+  if (granularity === 'vhost') return;
+  const refused = plan.entries.flatMap((e) =>
+    (e.kind === 'policy' || e.kind === 'operator-policy') && !isWireSafe(e.definition)
+      ? [
+          `${e.kind} ${e.name} in vhost ${e.vhost}: definition keys ${Object.keys(e.definition)
+            .map((k) => JSON.stringify(k))
+            .join(', ')}`,
+        ]
+      : [],
+  );
+  if (refused.length > 0)
+    throw runError(
+      `nothing was changed: these policies hold a definition key that @pulumi/rabbitmq cannot send and RabbitMQ does not know: ${refused.join('; ')}`,
+    );
+}
+
 function isPlan(source: TopologyArgs | Plan): source is Plan {
   return !('files' in source) && 'entries' in source && 'guard' in source;
 }
@@ -188,7 +215,8 @@ function fromFiles(
 ): [Plan, TopologyOptions, pulumi.ComponentResourceOptions] {
   const { plan } = loadTopology(args);
   const given = args.secrets ?? {};
-  const missing = secretKeys(plan).filter((key) => given[key] === undefined);
+  // Keys are names (`constructor` is one): a secret is given only as an own key.
+  const missing = secretKeys(plan).filter((key) => own(given, key) === undefined);
   if (missing.length > 0)
     throw runError(
       `the topology needs secrets that were not given (secrets: { key: value }), for users' passwords or URIs: ${missing.join(', ')}`,
@@ -197,7 +225,7 @@ function fromFiles(
   const options: TopologyOptions = {
     ...rest,
     broker: { ...broker, password: pulumi.secret(broker.password) },
-    secrets: Object.fromEntries(secretKeys(plan).map((key) => [key, pulumi.secret(given[key]!)])),
+    secrets: Object.fromEntries(secretKeys(plan).map((key) => [key, pulumi.secret(own(given, key)!)])),
     protectQueues: protectQueues ?? false,
     destroyNonEmpty: allow?.destroyNonEmpty === true,
   };
@@ -342,7 +370,8 @@ function vhost(ctx: Context, e: VHostEntry): Registered {
 function exchange(ctx: Context, e: ExchangeEntry): Registered {
   // Names are fixed, so a re-declaration must delete first.
   const { name, opts } = entryChild(ctx, e, { deleteBeforeReplace: true });
-  if (e.internal) {
+  // @pulumi/rabbitmq's Exchange declares no internal exchange, and loses an argument key `__proto__`.
+  if (e.internal || !isWireSafe(e.arguments)) {
     const args = {
       connection: ctx.connection,
       vhost: e.vhost,
@@ -351,6 +380,7 @@ function exchange(ctx: Context, e: ExchangeEntry): Registered {
       durable: e.durable,
       autoDelete: e.autoDelete,
       arguments: e.arguments,
+      ...(e.internal ? {} : { internal: false as const }),
     };
     return { resources: [new InternalExchange(name, args, opts)] };
   }
@@ -409,7 +439,7 @@ function user(ctx: Context, e: UserEntry): Registered {
   const { name, opts } = entryChild(ctx, e);
   const resources: pulumi.CustomResource[] = [];
   if (e.password.kind === 'secret') {
-    const password = ctx.options.secrets[e.password.key];
+    const password = own(ctx.options.secrets, e.password.key);
     if (!password) throw new Error(`no secret ${e.password.key} was read for user ${e.name}`);
     resources.push(new rabbitmq.User(name, { name: e.name, password, tags: [...e.tags] }, opts));
   } else {
@@ -451,7 +481,7 @@ function parameter(ctx: Context, e: ParameterEntry): Registered {
   const { name, opts } = entryChild(ctx, e);
   const keys = uriSecretKeys(e);
   const secrets = keys.map((key) => {
-    const secret = ctx.options.secrets[key];
+    const secret = own(ctx.options.secrets, key);
     if (!secret) throw new Error(`no secret ${key} was read for ${e.component} ${e.name}`);
     return secret;
   });
@@ -474,9 +504,13 @@ function parameter(ctx: Context, e: ParameterEntry): Registered {
  * when every value is a string, else JSON (which keeps numbers and booleans).
  * Sending the same form it reads makes refresh and import (`warren:adopt`)
  * see no difference, which for a queue would otherwise mean re-declaring it.
+ * A map the SDK cannot carry as it is (a key `__proto__`: dynamic/wire-keys.ts)
+ * goes as JSON too, which the provider keeps on read.
  */
-function typedArguments(args: JsonMap): { arguments: Record<string, string> } | { argumentsJson: string } {
-  return allStrings(args) ? { arguments: args as Record<string, string> } : { argumentsJson: JSON.stringify(args) };
+export function typedArguments(args: JsonMap): { arguments: Record<string, string> } | { argumentsJson: string } {
+  return allStrings(args) && isWireSafe(args)
+    ? { arguments: args as Record<string, string> }
+    : { argumentsJson: JSON.stringify(args) };
 }
 
 /** The provider takes string maps; it turns integer strings back into numbers for policies. */
