@@ -213,7 +213,9 @@ describe('a vhost group (warren:granularity vhost) keyed by readable names', () 
     };
     const read = liveObjects(group.objects, live);
     expect(Object.keys(read.queues)).toEqual(['__proto__']);
-    expect(read.queues.__proto__).toEqual(group.objects.queues.__proto__);
+    expect(Object.getOwnPropertyDescriptor(read.queues, '__proto__')!.value).toEqual(
+      Object.getOwnPropertyDescriptor(group.objects.queues, '__proto__')!.value,
+    );
   });
 
   it('protects a queue named __proto__ like any other, and no queue it never had', () => {

@@ -21,7 +21,7 @@ const brokerBinding: fc.Arbitrary<BrokerBinding> = fc.record({
 });
 
 /** Undoes part(): the only escapes are %25, %2F (and in a binding %3E, %5B, %5D, %3A), each of one character. */
-function unescape(text: string): string {
+function unescapePart(text: string): string {
   return text.replace(/%(25|2F|3A|3E|5B|5D)/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
@@ -31,13 +31,13 @@ function readBindingId(id: string): { vhost: string; binding: BrokerBinding } {
   if (!m) throw new Error(`not a binding id: ${id}`);
   const [, vhost, source, destinationType, destination, routingKey, args] = m as unknown as string[];
   return {
-    vhost: unescape(vhost!),
+    vhost: unescapePart(vhost!),
     binding: {
-      source: unescape(source!),
+      source: unescapePart(source!),
       destinationType: destinationType!,
-      destination: unescape(destination!),
-      routingKey: unescape(routingKey!),
-      arguments: args === undefined ? {} : JSON.parse(unescape(args)),
+      destination: unescapePart(destination!),
+      routingKey: unescapePart(routingKey!),
+      arguments: args === undefined ? {} : JSON.parse(unescapePart(args)),
     },
   };
 }
@@ -46,7 +46,7 @@ function readBindingId(id: string): { vhost: string; binding: BrokerBinding } {
 function readObjectId(id: string): [string, string, string] {
   const parts = id.split('/');
   expect(parts).toHaveLength(3);
-  return [unescape(parts[0]!), parts[1]!, unescape(parts[2]!)];
+  return [unescapePart(parts[0]!), parts[1]!, unescapePart(parts[2]!)];
 }
 
 describe('plan ids', () => {
@@ -70,8 +70,8 @@ describe('plan ids', () => {
     fc.assert(
       fc.property(hostileName, hostileName, fc.constantFrom('queue', 'exchange', 'policy'), (vhost, name, kind) => {
         expect(readObjectId(ids.object(vhost, kind, name))).toEqual([vhost, kind, name]);
-        expect(unescape(ids.vhost(vhost).slice('vhost/'.length))).toBe(vhost);
-        expect(unescape(ids.user(name).slice('user/'.length))).toBe(name);
+        expect(unescapePart(ids.vhost(vhost).slice('vhost/'.length))).toBe(vhost);
+        expect(unescapePart(ids.user(name).slice('user/'.length))).toBe(name);
         expect(ids.vhost(vhost).split('/')).toHaveLength(2);
       }),
       { numRuns: 2000 },
