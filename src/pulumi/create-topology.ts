@@ -32,7 +32,7 @@ import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
 import { VHostObjectsResource } from './dynamic/vhost-objects.js';
 import { RuntimeParameter } from './dynamic/runtime-parameter.js';
-import { isWireSafe } from './dynamic/wire-keys.js';
+import { isWireSafe, printable } from './dynamic/wire-keys.js';
 import { own } from '../model/own-keys.js';
 import { resolveUris, uriSecretKeys } from '../plan/resolve-uris.js';
 import { groupByVhost, isGroupedEntry, type VHostGroup } from '../plan/vhost-objects.js';
@@ -508,8 +508,9 @@ function parameter(ctx: Context, e: ParameterEntry): Registered {
  * goes as JSON too, which the provider keeps on read.
  */
 export function typedArguments(args: JsonMap): { arguments: Record<string, string> } | { argumentsJson: string } {
+  // printable: a binding's `arguments` is an input of its own, which the SDK prints (wire-keys.ts).
   return allStrings(args) && isWireSafe(args)
-    ? { arguments: args as Record<string, string> }
+    ? { arguments: printable(args as Record<string, string>) }
     : { argumentsJson: JSON.stringify(args) };
 }
 

@@ -20,7 +20,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
-import { fromWire, toWire } from './wire-keys.js';
+import { fromWire, printable, toWire } from './wire-keys.js';
 
 type Provider = pulumi.dynamic.ResourceProvider;
 
@@ -121,12 +121,9 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     const type = TYPES.get(provider);
     if (type === undefined) throw new Error(`the provider of ${name} is not named with defineProvider`);
     if ('__provider' in props) throw new Error('A dynamic resource must not define the __provider key');
-    // Map keys as the provider's wire carries them (wire-keys.ts): a queue named `__proto__` stays one.
-    super(
-      `pulumi-nodejs:dynamic/warren:${type}`,
-      name,
-      { ...toWire(props), __provider: providerCode(type, provider) },
-      opts,
-    );
+    // Map keys as the provider's wire carries them (wire-keys.ts): a queue named `__proto__` stays one; and each
+    // input printable, as the SDK prints it, even a map with an argument named `toString`.
+    const inputs = Object.fromEntries(Object.entries(toWire(props)).map(([k, v]) => [k, printable(v)]));
+    super(`pulumi-nodejs:dynamic/warren:${type}`, name, { ...inputs, __provider: providerCode(type, provider) }, opts);
   }
 }

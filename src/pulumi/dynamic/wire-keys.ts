@@ -13,6 +13,21 @@
 
 const ESCAPED = /^%*(?:__proto__|4dabf18193072939515e22adb298388d)$/;
 
+// The SDK also prints each input property of a resource (`${value}`, for its
+// debug labels): a map with its own key `toString` (a header, an argument named
+// so) has no way to print, and the program fails. Such a map is given a
+// prototype that prints it; the wire still carries its own keys only.
+const PRINTABLE: object = Object.freeze(
+  Object.create(Object.prototype, { [Symbol.toPrimitive]: { value: () => '[object Object]' } }),
+);
+
+/** The map, printable even with an own key `toString` (see PRINTABLE); any other value as it is. */
+export function printable<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  if (!Object.hasOwn(value, 'toString') || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.defineProperties(Object.create(PRINTABLE), Object.getOwnPropertyDescriptors(value)) as T;
+}
+
 /** Whether a key crosses the wire escaped. */
 export function isWireEscaped(key: string): boolean {
   return ESCAPED.test(key);
