@@ -32,6 +32,7 @@ import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
 import { VHostObjectsResource } from './dynamic/vhost-objects.js';
 import { RuntimeParameter } from './dynamic/runtime-parameter.js';
+import { UserPermissions } from './dynamic/user-permissions.js';
 import { isWireSafe, printable } from './dynamic/wire-keys.js';
 import { own } from '../model/own-keys.js';
 import { resolveUris, uriSecretKeys } from '../plan/resolve-uris.js';
@@ -153,12 +154,22 @@ export class Topology extends pulumi.ComponentResource {
       ...(tls ? { tls: tls.settings } : {}),
     });
     const ctx: Context = { child, connection, options, registered: this.registered, guard: this.guard };
-    // Plan entries come sorted by id; create them so that dependencies exist first.
-    const groups = byVhost ? new Map(groupByVhost(plan, options.protectQueues).map((g) => [g.vhostId, g])) : undefined;
+    // Plan entries come sorted by id; create them so that dependencies exist first. With granularity object,
+    // the objects @pulumi/rabbitmq cannot name (providerCannotName) are a vhost group of their own.
+    const grouped = byVhost ? undefined : unnameable(plan);
+    const groupedPlan = grouped
+      ? { ...plan, entries: plan.entries.filter((e) => e.kind === 'vhost' || grouped.has(e.id)) }
+      : plan;
+    const groups = new Map(
+      groupByVhost(groupedPlan, options.protectQueues)
+        .filter((g) => byVhost || g.entryIds.length > 0)
+        .map((g) => [g.vhostId, g]),
+    );
+    const inGroup = (e: PlanEntry) => (grouped ? grouped.has(e.id) : isGroupedEntry(e));
     for (const entry of orderByDependencies(plan.entries)) {
-      if (groups && isGroupedEntry(entry)) continue; // registered with its vhost's group
+      if (inGroup(entry)) continue; // registered with its vhost's group
       this.registered.set(entry.id, createEntry(ctx, entry));
-      const group = groups?.get(entry.id);
+      const group = groups.get(entry.id);
       if (group) registerGroup(ctx, group);
     }
     // Depends on everything else, so that `pulumi destroy` deletes it first and alone: when it refuses
@@ -202,6 +213,43 @@ function refuseUnsendable(plan: Plan, granularity: Granularity): void {
     throw runError(
       `nothing was changed: these policies hold a definition key that @pulumi/rabbitmq cannot send and RabbitMQ does not know: ${refused.join('; ')}`,
     );
+}
+
+/**
+ * Whether @pulumi/rabbitmq cannot name the entry's object. It names an exchange, a queue, a policy, an operator
+ * policy and a user's (topic) permissions `<name>@<vhost>` and splits that id at `@` into exactly two parts on
+ * every read and delete; a binding `<vhost>/<source>/<destination>/<type>/<key>`, split at `/`. With an `@` or
+ * a `/` there, the create fails after it has written the object, which is then on the broker and in no state.
+ * Such names are data like any other, so these objects go another way: permissions through UserPermissions,
+ * the rest through a vhost group (VHostObjects, as granularity vhost), which names objects by their fields.
+ */
+function providerCannotName(e: PlanEntry): boolean {
+  switch (e.kind) {
+    case 'exchange':
+    case 'queue':
+    case 'policy':
+    case 'operator-policy':
+      return e.name.includes('@') || e.vhost.includes('@');
+    case 'permissions':
+    case 'topic-permissions':
+      return e.user.includes('@') || e.vhost.includes('@');
+    case 'binding':
+      return e.source.includes('/') || e.destination.includes('/');
+    default:
+      return false;
+  }
+}
+
+/**
+ * With granularity object, the ids of the entries that go to their vhost's group: those providerCannotName,
+ * and the bindings of an exchange or queue that does (the group re-declares them with their ends).
+ */
+function unnameable(plan: Plan): Set<string> {
+  const out = new Set(plan.entries.filter((e) => isGroupedEntry(e) && providerCannotName(e)).map((e) => e.id));
+  for (const e of plan.entries)
+    if (e.kind === 'binding' && [e.sourceId, e.destinationId].some((id) => id !== undefined && out.has(id)))
+      out.add(e.id);
+  return out;
 }
 
 function isPlan(source: TopologyArgs | Plan): source is Plan {
@@ -329,13 +377,27 @@ function createEntry(ctx: Context, entry: PlanEntry): Registered {
       const { name, opts } = entryChild(ctx, entry);
       const permissions = { configure: entry.configure, write: entry.write, read: entry.read };
       const user = nameOf(ctx, entry.userId, entry.user);
-      return { resources: [new rabbitmq.Permissions(name, { user, vhost: entry.vhost, permissions }, opts)] };
+      const args = { user, vhost: entry.vhost };
+      return {
+        resources: [
+          providerCannotName(entry)
+            ? new UserPermissions(name, { ...args, connection: ctx.connection, permissions }, opts)
+            : new rabbitmq.Permissions(name, { ...args, permissions }, opts),
+        ],
+      };
     }
     case 'topic-permissions': {
       const { name, opts } = entryChild(ctx, entry);
       const permissions = entry.permissions.map((p) => ({ ...p }));
       const user = nameOf(ctx, entry.userId, entry.user);
-      return { resources: [new rabbitmq.TopicPermissions(name, { user, vhost: entry.vhost, permissions }, opts)] };
+      const args = { user, vhost: entry.vhost };
+      return {
+        resources: [
+          providerCannotName(entry)
+            ? new UserPermissions(name, { ...args, connection: ctx.connection, topicPermissions: permissions }, opts)
+            : new rabbitmq.TopicPermissions(name, { ...args, permissions }, opts),
+        ],
+      };
     }
     case 'parameter':
       return parameter(ctx, entry);
