@@ -242,13 +242,24 @@ function providerCannotName(e: PlanEntry): boolean {
 
 /**
  * With granularity object, the ids of the entries that go to their vhost's group: those providerCannotName,
- * and the bindings of an exchange or queue that does (the group re-declares them with their ends).
+ * the bindings of an exchange or queue in the group (the group re-declares them with their ends), and the ends
+ * of a binding in the group (a group is declared after its vhost only: what its bindings connect is in it).
  */
 function unnameable(plan: Plan): Set<string> {
   const out = new Set(plan.entries.filter((e) => isGroupedEntry(e) && providerCannotName(e)).map((e) => e.id));
-  for (const e of plan.entries)
-    if (e.kind === 'binding' && [e.sourceId, e.destinationId].some((id) => id !== undefined && out.has(id)))
-      out.add(e.id);
+  const bindings = plan.entries.filter((e): e is BindingEntry => e.kind === 'binding');
+  for (let grew = out.size > 0; grew; ) {
+    grew = false;
+    for (const b of bindings) {
+      const ends = [b.sourceId, b.destinationId].filter((id): id is string => id !== undefined);
+      if (!out.has(b.id) && !ends.some((id) => out.has(id))) continue;
+      for (const id of [b.id, ...ends]) {
+        if (out.has(id)) continue;
+        out.add(id);
+        grew = true;
+      }
+    }
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { afterAll, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { api, enc } from './support/broker.js';
 import { E2EProject } from './support/e2e-project.js';
-import { expectNamesOnBroker, namesTopology } from './support/hostile-names.js';
+import { dropNames, expectNamesOnBroker, namesTopology } from './support/hostile-names.js';
 
 const PREFIX = 'e2e-export-';
 const project = new E2EProject(undefined, PREFIX);
@@ -18,7 +18,7 @@ const VHOSTS = [`${PREFIX}shop`, `${PREFIX}ops`, NAMES.vhost];
 
 async function cleanUp(): Promise<void> {
   for (const v of VHOSTS) await api(`/vhosts/${enc(v)}`, 'DELETE');
-  await api(`/users/${enc(NAMES.user)}`, 'DELETE');
+  await dropNames(NAMES.vhost, NAMES.user);
   const users = (await api<{ name: string }[]>('/users')).body.filter((u) => u.name.startsWith(PREFIX));
   for (const u of users) await api(`/users/${enc(u.name)}`, 'DELETE');
 }

@@ -352,12 +352,15 @@ describe('names @pulumi/rabbitmq cannot carry (names are data)', () => {
       'version: 1',
       'vhosts:',
       '  v:',
-      '    exchanges: { "a/b": { type: direct }, x: { type: headers, arguments: { __proto__: p } } }',
-      '    queues: { "q@r": { messageTtl: 1s }, plain: {}, "to/slash": {} }',
+      '    exchanges:',
+      '      "a/b": { type: direct }',
+      '      x: { type: headers, arguments: { __proto__: p } }',
+      '      y: { type: headers }',
+      '    queues: { "q@r": { messageTtl: 1s }, plain: {}, other: {}, "to/slash": {} }',
       '    bindings:',
       '      - { from: "a/b", to: plain }',
-      '      - { from: x, to: "q@r" }',
-      '      - { from: x, to: plain, headers: { toString: t } }',
+      '      - { from: y, to: "q@r" }',
+      '      - { from: x, to: other, headers: { toString: t } }',
       'users:',
       '  "u@example.com":',
       `    password: { hash: "${HASH}" }`,
@@ -371,24 +374,32 @@ describe('names @pulumi/rabbitmq cannot carry (names are data)', () => {
   const typeOf = async (id: string) =>
     (await value(t.registered.get(id)!.resources[0]!.urn)).split('::')[2]!.split('$').pop()!;
 
-  it('puts the objects whose provider id would split at @ or / into a vhost group, and their bindings with them', async () => {
+  it('puts the objects whose provider id would split at @ or / into a vhost group, with what their bindings connect', async () => {
     const group = 'pulumi-nodejs:dynamic/warren:VHostObjects';
-    expect(await typeOf('v/queue/q@r')).toBe(group);
-    expect(await typeOf('v/queue-settings/q@r')).toBe(group);
-    expect(await typeOf('v/binding/a%2Fb>queue:plain[]')).toBe(group);
-    expect(await typeOf('v/binding/x>queue:q@r[]')).toBe(group);
-    const objects = registered.find((r) => r.name === 'names/vhost/v/objects')!.inputs.objects as {
-      queues: object;
-      bindings: object;
-      exchanges: object;
-    };
-    expect(Object.keys(objects.queues)).toEqual(['q@r']);
-    expect(Object.keys(objects.exchanges)).toEqual([]);
-    expect(Object.keys(objects.bindings)).toHaveLength(2);
-    // Everything else as before: the exchange `a/b` itself is named `a/b@v`, which splits at `@` only.
-    expect(await typeOf('v/exchange/a%2Fb')).toBe('rabbitmq:index/exchange:Exchange');
+    for (const id of [
+      'v/queue/q@r',
+      'v/queue-settings/q@r',
+      'v/binding/y>queue:q@r[]',
+      'v/exchange/y',
+      'v/binding/a%2Fb>queue:plain[]',
+      'v/exchange/a%2Fb',
+      'v/queue/plain',
+    ])
+      expect(await typeOf(id), id).toBe(group);
+    const objects = registered.find((r) => r.name === 'names/vhost/v/objects')!.inputs.objects as Record<
+      string,
+      object
+    >;
+    expect(Object.keys(objects.queues!).sort()).toEqual(['plain', 'q@r']);
+    expect(Object.keys(objects.exchanges!).sort()).toEqual(['a/b', 'y']);
+    expect(Object.keys(objects.bindings!)).toHaveLength(2);
+    expect(Object.keys(objects.policies!)).toEqual(['warren.queue.q@r']);
+    // Everything else as before.
     expect(await typeOf('v/queue/to%2Fslash')).toBe('rabbitmq:index/queue:Queue');
-    expect(await typeOf('v/queue/plain')).toBe('rabbitmq:index/queue:Queue');
+    expect(await typeOf('v/queue/other')).toBe('rabbitmq:index/queue:Queue');
+    expect(await typeOf('v/binding/x>queue:other[] {"toString":"t","x-match":"all"}')).toBe(
+      'rabbitmq:index/binding:Binding',
+    );
   });
 
   it('gives permissions of a user named with @ a resource that keeps user and vhost apart', async () => {
@@ -403,7 +414,7 @@ describe('names @pulumi/rabbitmq cannot carry (names are data)', () => {
     const exchange = registered.find((r) => r.name === 'names/v/exchange/x')!;
     expect(exchange.inputs).toMatchObject({ internal: false, arguments: { '%__proto__': 'p' } });
     const binding = registered.find(
-      (r) => r.name === 'names/v/binding/x>queue:plain[] {"toString":"t","x-match":"all"}',
+      (r) => r.name === 'names/v/binding/x>queue:other[] {"toString":"t","x-match":"all"}',
     )!;
     expect(binding.inputs.arguments).toEqual({ toString: 't', 'x-match': 'all' });
   });

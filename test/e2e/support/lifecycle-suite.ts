@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connect, enc, eventually, messageCount } from './broker.js';
 import { E2EProject, expectOk } from './e2e-project.js';
-import { expectImportedBack, expectNamesGone, expectNamesOnBroker, namesTopology } from './hostile-names.js';
+import { dropNames, expectImportedBack, expectNamesGone, expectNamesOnBroker, namesTopology } from './hostile-names.js';
 import {
   deadLettersExpired,
   deadLettersRejectedAndOverLimit,
@@ -76,13 +76,13 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
   beforeAll(async () => {
     // Leftovers of an interrupted earlier run would make the state disagree with the broker.
     await Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
-    await api(`/users/${enc(names.user)}`, 'DELETE');
+    await dropNames(names.vhost, names.user);
   }, 60_000);
 
   afterAll(async () => {
     project.pulumi('destroy', '--yes', '--skip-preview');
     await Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
-    await api(`/users/${enc(names.user)}`, 'DELETE');
+    await dropNames(names.vhost, names.user);
   }, 600_000);
 
   describe('pulumi up of the example topology', () => {
