@@ -21,6 +21,7 @@ import {
 } from '../src/plan/vhost-object-changes.js';
 import { emptyObjects, groupByVhost } from '../src/plan/vhost-objects.js';
 import type { Definitions } from '../src/import/definitions-schema.js';
+import { describeChange } from '../src/plan/guard-rules.js';
 import { validateTopology } from '../src/validate-topology.js';
 import { hostileName, PROTOTYPE_NAMES } from './support/hostile-names.js';
 import { ROOT, runCli, STACK_TRACE } from './support/run-cli.js';
@@ -228,6 +229,17 @@ describe('a vhost group (warren:granularity vhost) keyed by readable names', () 
   });
 });
 
+describe('change descriptions', () => {
+  it('name an argument `a.b` apart from an argument `a` holding `b`', () => {
+    const before = JSON.stringify({ arguments: { 'a.b': 1 } });
+    const after = JSON.stringify({ arguments: { a: { b: 1 } } });
+    expect(describeChange(before, after)).toBe('arguments.a.b (unset) → 1, arguments["a.b"] 1 → (unset)');
+    expect(describeChange('{"arguments":{"__proto__":1}}', '{"arguments":{"__proto__":2}}')).toBe(
+      'arguments.__proto__ 1 → 2',
+    );
+  });
+});
+
 describe('warren import of names that are members of every JavaScript object', () => {
   const vhost = (name: string) => ({ name });
 
@@ -258,6 +270,25 @@ describe('warren import of names that are members of every JavaScript object', (
       'import-skipped /parameters/0/value/__proto__',
       'import-skipped /users/0/hashing_algorithm',
     ]);
+  });
+
+  it('gives two upstreams whose names read alike in a secret key two secret keys, not one for two passwords', () => {
+    const upstream = (v: string, password: string) => ({
+      component: 'federation-upstream',
+      vhost: v,
+      name: 'up',
+      value: { uri: `amqp://user:${password}@remote` },
+    });
+    const d = parse<Definitions>(
+      JSON.stringify({
+        vhosts: [vhost('a b'), vhost('a_b')],
+        parameters: [upstream('a b', 'one'), upstream('a_b', 'two')],
+      }),
+    );
+    const t = importDefinitions('defs.json', d);
+    const keyOf = (v: string) =>
+      (t.vhosts.get(v)!.federationUpstreams!.up as { uri: { password: { secret: string } } }).uri.password.secret;
+    expect([keyOf('a b'), keyOf('a_b')]).toEqual(['upstream.a_b.up', 'upstream.a_b.up-2']);
   });
 
   it('keeps two objects whose names spell the words of another identity', () => {

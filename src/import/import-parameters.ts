@@ -33,6 +33,8 @@ export const IMPORTED_COMPONENTS: ReadonlySet<string> = new Set([
 interface Ctx {
   readonly file: string;
   readonly findings: Finding[];
+  /** The secret keys given so far in this import, each to one object (JSON of kind, vhost, name). */
+  readonly secretKeys: Map<string, string>;
 }
 
 export interface ImportedParameters {
@@ -62,20 +64,29 @@ export function importParameters(ctx: Ctx, parameters: readonly ParameterDef[], 
       const set = importSet(ctx, p.value, at, what);
       if (set) out.federationUpstreamSets.set(p.name, set);
     } else if (p.component === 'federation-upstream') {
-      const upstream = importUpstream(ctx, p.value, at, what, secretKey('upstream', vhost, p.name));
+      const upstream = importUpstream(ctx, p.value, at, what, secretKey(ctx, 'upstream', vhost, p.name));
       if (upstream) out.federationUpstreams.set(p.name, upstream);
     } else {
-      const shovel = importShovel(ctx, p.value, at, what, secretKey('shovel', vhost, p.name));
+      const shovel = importShovel(ctx, p.value, at, what, secretKey(ctx, 'shovel', vhost, p.name));
       if (shovel) out.shovels.set(p.name, shovel);
     }
   });
   return out;
 }
 
-/** A stack secret key for an imported URI's password: `<kind>.<vhost>.<name>`, in the characters keys allow. */
-function secretKey(kind: string, vhost: string, name: string): string {
+/**
+ * A stack secret key for an imported URI's password: `<kind>.<vhost>.<name>`, in the characters keys allow,
+ * one per object: names that read alike there (`a b` and `a_b`) get `-2`, `-3`… rather than one secret for
+ * two passwords. (Keys derived from it add `.<side>` or `.<index>`; `.` is not left in a name, so they stay apart.)
+ */
+function secretKey(ctx: Ctx, kind: string, vhost: string, name: string): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
-  return `${kind}.${safe(vhost)}.${safe(name)}`;
+  const base = `${kind}.${safe(vhost)}.${safe(name)}`;
+  const object = JSON.stringify([kind, vhost, name]);
+  let key = base;
+  for (let i = 2; ctx.secretKeys.has(key) && ctx.secretKeys.get(key) !== object; i++) key = `${base}-${i}`;
+  ctx.secretKeys.set(key, object);
+  return key;
 }
 
 function skip(ctx: Ctx, pointer: string, why: string): void {
