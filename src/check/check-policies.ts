@@ -7,6 +7,7 @@ import { queueType, type Declared, type TopologyModel, type VHostModel } from '.
 import type { PolicySpec } from '../schema/topology-schema.js';
 import { compileForMatching } from '../model/match-names.js';
 import { targetsOf, type PolicyTarget } from '../model/policy-targets.js';
+import { own } from '../model/own-keys.js';
 import { checkRegex } from './check-regex.js';
 import { OPERATOR_KEYS, POLICY_KEYS, REMOVED_KEYS } from './policy-keys.js';
 
@@ -30,7 +31,7 @@ function checkPolicy(out: Finding[], { spec, src }: Declared<PolicySpec>, operat
   const targets = targetsOf(spec.applyTo ?? 'all');
   for (const [key, value] of Object.entries(spec.definition)) {
     const here = at(src, 'definition', key);
-    const known = POLICY_KEYS[key];
+    const known = own(POLICY_KEYS, key);
     if (operator && !OPERATOR_KEYS.has(key)) {
       out.push(
         finding(

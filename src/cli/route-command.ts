@@ -3,6 +3,7 @@
 // rules. Header values are read as YAML scalars (3 is a number, true a
 // boolean, "3" a string), because the broker compares them with their types.
 import jsYaml from 'js-yaml';
+import { setOwn } from '../model/own-keys.js';
 import { DEFAULT_VHOST, hasExchange } from '../model/topology-model.js';
 import { findExits } from '../route/find-exits.js';
 import { RoutingIndex } from '../route/route-message.js';
@@ -80,8 +81,12 @@ function parseHeaders(pairs: string[]): Record<string, HeaderValue> {
     } catch {
       // Not a YAML scalar: the text itself.
     }
-    out[pair.slice(0, at)] =
-      typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : raw;
+    // A header may be named `__proto__` like any other (model/own-keys.ts).
+    setOwn(
+      out,
+      pair.slice(0, at),
+      typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : raw,
+    );
   }
   return out;
 }

@@ -14,24 +14,54 @@ interface Identity {
   readonly what: string;
   /** How a finding names the object. */
   readonly key: (x: Record<string, unknown>) => string;
-  /** When two definitions are one object, if not by `key`: bindings by the one binding identity (model/binding-identity.ts). */
-  readonly same?: (x: Record<string, unknown>) => string;
+  /**
+   * When two definitions are one object: the fields that identify it, as JSON (names may hold any character, so
+   * the words of `key` could make two objects one); bindings by the one binding identity (model/binding-identity.ts).
+   */
+  readonly same: (x: Record<string, unknown>) => string;
   readonly inVhost: boolean;
 }
 
+/** The identity of a definition by the fields that name it. */
+const by =
+  (...fields: string[]) =>
+  (x: Record<string, unknown>) =>
+    JSON.stringify(fields.map((f) => x[f]));
+
 // How each list names an object, and whether it lives in a vhost.
 const IDENTITY: Record<Listed, Identity> = {
-  vhosts: { what: 'vhost', key: (x) => String(x.name), inVhost: false },
-  users: { what: 'user', key: (x) => String(x.name), inVhost: false },
-  permissions: { what: 'permissions', key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)}`, inVhost: true },
+  vhosts: { what: 'vhost', key: (x) => String(x.name), same: by('name'), inVhost: false },
+  users: { what: 'user', key: (x) => String(x.name), same: by('name'), inVhost: false },
+  permissions: {
+    what: 'permissions',
+    key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)}`,
+    same: by('user', 'vhost'),
+    inVhost: true,
+  },
   topic_permissions: {
     what: 'topic permissions',
     key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)} on exchange ${String(x.exchange)}`,
+    same: by('user', 'vhost', 'exchange'),
     inVhost: true,
   },
-  policies: { what: 'policy', key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`, inVhost: true },
-  queues: { what: 'queue', key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`, inVhost: true },
-  exchanges: { what: 'exchange', key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`, inVhost: true },
+  policies: {
+    what: 'policy',
+    key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`,
+    same: by('name', 'vhost'),
+    inVhost: true,
+  },
+  queues: {
+    what: 'queue',
+    key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`,
+    same: by('name', 'vhost'),
+    inVhost: true,
+  },
+  exchanges: {
+    what: 'exchange',
+    key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`,
+    same: by('name', 'vhost'),
+    inVhost: true,
+  },
   bindings: {
     what: 'binding',
     key: (x) =>
@@ -42,6 +72,7 @@ const IDENTITY: Record<Listed, Identity> = {
   parameters: {
     what: 'parameter',
     key: (x) => `${String(x.component)} ${String(x.name)} in vhost ${String(x.vhost)}`,
+    same: by('component', 'name', 'vhost'),
     inVhost: true,
   },
 };
@@ -67,7 +98,7 @@ export function dropUnusable(file: string, d: Definitions, findings: Finding[]):
         );
         return;
       }
-      const key = (id.same ?? id.key)(x);
+      const key = id.same(x);
       const prior = last.get(key);
       if (prior !== undefined) {
         findings.push(

@@ -4,6 +4,7 @@
 // settings, so keys equal to the inherited user policy are left out: compiling
 // the imported topology writes the same policy back.
 import { CHANGEABLE_FIELDS, POLICY_KEY_FIELD } from '../model/queue-fields.js';
+import { own } from '../model/own-keys.js';
 import type { JsonMap } from '../plan/plan-types.js';
 import type { QueueSpec } from '../schema/topology-schema.js';
 
@@ -15,10 +16,10 @@ const DEAD_LETTER = CHANGEABLE_FIELDS.filter((f) => f.field === 'deadLetter');
  * field (then the caller keeps the policy as it is).
  */
 export function foldSettings(policy: JsonMap, inherited: JsonMap): Partial<QueueSpec> | undefined {
-  const own = Object.entries(policy).filter(([k, v]) => JSON.stringify(inherited[k]) !== JSON.stringify(v));
+  const mine = Object.entries(policy).filter(([k, v]) => JSON.stringify(own(inherited, k)) !== JSON.stringify(v));
   const spec: Record<string, unknown> = {};
   let deadLetter = false;
-  for (const [key, value] of own) {
+  for (const [key, value] of mine) {
     const field = POLICY_KEY_FIELD.get(key);
     if (!field) return undefined;
     if (field.sub) {

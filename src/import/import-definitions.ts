@@ -39,6 +39,7 @@ export interface ImportedTopology {
 interface Ctx {
   readonly file: string;
   readonly findings: Finding[];
+  readonly secretKeys: Map<string, string>;
 }
 
 /**
@@ -46,7 +47,7 @@ interface Ctx {
  * (a team taking over its part of a shared broker).
  */
 export function importDefinitions(file: string, exported: Definitions, only?: readonly string[]): ImportedTopology {
-  const ctx: Ctx = { file, findings: [] };
+  const ctx: Ctx = { file, findings: [], secretKeys: new Map() };
   const all = dropUnusable(file, exported, ctx.findings);
   // A --vhost the export does not hold is a mistake, not an empty topology.
   const names = new Set((all.vhosts ?? []).filter(Boolean).map((v) => v.name));

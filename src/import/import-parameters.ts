@@ -21,6 +21,7 @@ import type {
   UpstreamSpec,
   UriSpec,
 } from '../schema/topology-schema.js';
+import { hasOwn, own, setOwn } from '../model/own-keys.js';
 import type { ParameterDef } from './definitions-schema.js';
 
 export const IMPORTED_COMPONENTS: ReadonlySet<string> = new Set([
@@ -32,6 +33,8 @@ export const IMPORTED_COMPONENTS: ReadonlySet<string> = new Set([
 interface Ctx {
   readonly file: string;
   readonly findings: Finding[];
+  /** The secret keys given so far in this import, each to one object (JSON of kind, vhost, name). */
+  readonly secretKeys: Map<string, string>;
 }
 
 export interface ImportedParameters {
@@ -61,20 +64,29 @@ export function importParameters(ctx: Ctx, parameters: readonly ParameterDef[], 
       const set = importSet(ctx, p.value, at, what);
       if (set) out.federationUpstreamSets.set(p.name, set);
     } else if (p.component === 'federation-upstream') {
-      const upstream = importUpstream(ctx, p.value, at, what, secretKey('upstream', vhost, p.name));
+      const upstream = importUpstream(ctx, p.value, at, what, secretKey(ctx, 'upstream', vhost, p.name));
       if (upstream) out.federationUpstreams.set(p.name, upstream);
     } else {
-      const shovel = importShovel(ctx, p.value, at, what, secretKey('shovel', vhost, p.name));
+      const shovel = importShovel(ctx, p.value, at, what, secretKey(ctx, 'shovel', vhost, p.name));
       if (shovel) out.shovels.set(p.name, shovel);
     }
   });
   return out;
 }
 
-/** A stack secret key for an imported URI's password: `<kind>.<vhost>.<name>`, in the characters keys allow. */
-function secretKey(kind: string, vhost: string, name: string): string {
+/**
+ * A stack secret key for an imported URI's password: `<kind>.<vhost>.<name>`, in the characters keys allow,
+ * one per object: names that read alike there (`a b` and `a_b`) get `-2`, `-3`… rather than one secret for
+ * two passwords. (Keys derived from it add `.<side>` or `.<index>`; `.` is not left in a name, so they stay apart.)
+ */
+function secretKey(ctx: Ctx, kind: string, vhost: string, name: string): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
-  return `${kind}.${safe(vhost)}.${safe(name)}`;
+  const base = `${kind}.${safe(vhost)}.${safe(name)}`;
+  const object = JSON.stringify([kind, vhost, name]);
+  let key = base;
+  for (let i = 2; ctx.secretKeys.has(key) && ctx.secretKeys.get(key) !== object; i++) key = `${base}-${i}`;
+  ctx.secretKeys.set(key, object);
+  return key;
 }
 
 function skip(ctx: Ctx, pointer: string, why: string): void {
@@ -102,7 +114,7 @@ function readFields(
   const out: Record<string, unknown> = {};
   for (const [field, facts] of Object.entries(table)) {
     const key = prefix + facts.key;
-    if (!(key in value)) continue;
+    if (!hasOwn(value, key)) continue;
     rest.delete(key);
     const read = fromBroker(facts, value[key]);
     if (read === undefined)
@@ -181,9 +193,9 @@ function importShovel(ctx: Ctx, value: unknown, at: string, what: string, key: s
   const current: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === 'src-protocol' || k === 'dest-protocol') continue;
-    const renamed = LEGACY_SHOVEL_KEYS[k];
-    if (renamed && !(renamed in value)) current[renamed] = v;
-    else if (!renamed) current[k] = v;
+    const renamed = own(LEGACY_SHOVEL_KEYS, k);
+    if (renamed && !hasOwn(value, renamed)) current[renamed] = v;
+    else if (!renamed) setOwn(current, k, v);
   }
   const rest = new Set(Object.keys(current));
   const ends: Partial<Record<'src' | 'dest', EndpointSpec>> = {};

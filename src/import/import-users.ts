@@ -4,6 +4,7 @@
 // cannot be expressed; such users are imported without a password, with a warning.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 import { limitsFromBroker, USER_LIMITS } from '../model/limits.js';
+import { own, setOwn } from '../model/own-keys.js';
 import type { UserSpec } from '../schema/topology-schema.js';
 import type { Definitions, UserDef } from './definitions-schema.js';
 import { tagList } from './tag-list.js';
@@ -47,7 +48,7 @@ export function importUsers(ctx: { file: string; findings: Finding[] }, d: Defin
     }
     user.permissions ??= {};
     const permissions: Mutable<Permissions> = user.permissions;
-    permissions[p.vhost] = { configure: p.configure, write: p.write, read: p.read };
+    setOwn(permissions, p.vhost, { configure: p.configure, write: p.write, read: p.read });
   });
   (d.topic_permissions ?? []).forEach((p, i) => {
     const user = users.get(p.user);
@@ -63,7 +64,7 @@ export function importUsers(ctx: { file: string; findings: Finding[] }, d: Defin
     }
     user.topicPermissions ??= {};
     const byVhost: Mutable<TopicPermissions> = user.topicPermissions;
-    byVhost[p.vhost] = { ...byVhost[p.vhost], [p.exchange]: { write: p.write, read: p.read } };
+    setOwn(byVhost, p.vhost, { ...own(byVhost, p.vhost), [p.exchange]: { write: p.write, read: p.read } });
   });
   for (const user of users.values()) {
     if (user.permissions) user.permissions = sortKeys(user.permissions);
@@ -80,7 +81,7 @@ function userSpec(u: UserDef, unsupportedHash: () => void): Mutable<UserSpec> {
   const tags = tagList(u.tags);
   if (tags.length > 0) spec.tags = tags;
   if (u.password_hash) {
-    const algorithm = ALGORITHMS[u.hashing_algorithm ?? 'rabbit_password_hashing_sha256'];
+    const algorithm = own(ALGORITHMS, u.hashing_algorithm ?? 'rabbit_password_hashing_sha256');
     if (algorithm) spec.password = { hash: u.password_hash, algorithm };
     else unsupportedHash();
   }

@@ -10,6 +10,7 @@
 import { at, type Source } from '../diagnostics/diagnostic.js';
 import type { BindingSpec } from '../schema/topology-schema.js';
 import { bindingIdentity } from './binding-identity.js';
+import { hasOwn, own, setOwn } from './own-keys.js';
 import {
   VHOST_OBJECT_KINDS,
   VHOST_SETTINGS,
@@ -37,7 +38,7 @@ export function applyOverrides(model: TopologyModel, overrides: unknown, src: So
 
 function patchVhost(vhost: VHostModel, patch: Json, src: Source): void {
   for (const key of VHOST_SETTINGS) {
-    if (!(key in patch)) continue;
+    if (!hasOwn(patch, key)) continue;
     const settings = vhost.settings as Json;
     const value = merge(settings[key], patch[key]);
     if (value === undefined) delete settings[key];
@@ -73,15 +74,19 @@ function patchObject<T>(map: Map<string, Declared<T>>, name: string, patch: unkn
   map.set(name, { name, spec: merge(prior?.spec ?? {}, patch) as T, src, ok: prior?.ok ?? true });
 }
 
-/** Deep merge: mappings key by key, null removes, anything else replaces. */
+/**
+ * Deep merge: mappings key by key, null removes, anything else replaces. Keys
+ * are names (argument keys, header names): own keys only, so that `__proto__`
+ * or `constructor` is a key like any other (model/own-keys.ts).
+ */
 export function merge(base: unknown, patch: unknown): unknown {
   if (patch === null) return undefined;
   if (!isObject(patch) || !isObject(base)) return patch;
   const out: Json = { ...base };
   for (const [key, value] of Object.entries(patch)) {
-    const merged = merge(base[key], value);
+    const merged = merge(own(base, key), value);
     if (merged === undefined) delete out[key];
-    else out[key] = merged;
+    else setOwn<unknown>(out, key, merged);
   }
   return out;
 }

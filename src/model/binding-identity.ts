@@ -6,20 +6,41 @@
 // bindingArguments), the live-row key (brokerBindingKey) and the import's
 // de-duplication (vhostBindingKey of a definitions row) all come from this one
 // normal form, so two bindings that are one on the broker are one binding here.
+// Each is an unambiguous encoding of it: names may hold any character, and two
+// different bindings never get one key (test/model/binding-identity.test.ts).
 import type { BindingSpec } from '../schema/topology-schema.js';
 
-/** The arguments the broker stores for the binding. */
+/**
+ * The arguments the broker stores for the binding. Spread, never assigned: a
+ * header named `__proto__` stays an own key of the arguments (model/own-keys.ts).
+ */
 export function bindingArguments(b: BindingSpec): Record<string, unknown> {
-  const args: Record<string, unknown> = { ...(b.arguments as Record<string, unknown> | undefined) };
-  if (b.headers !== undefined || b.match !== undefined)
-    Object.assign(args, b.headers ?? {}, { 'x-match': b.match ?? 'all' });
-  return args;
+  const args = b.arguments as Record<string, unknown> | undefined;
+  if (b.headers === undefined && b.match === undefined) return { ...args };
+  return { ...args, ...b.headers, 'x-match': b.match ?? 'all' };
 }
 
+/** The model's key of a binding: its broker identity as JSON (names may hold any character). */
 export function bindingIdentity(b: BindingSpec): string {
+  // The ends as brokerBindingOf reads them.
+  const toQueue = b.to !== undefined;
+  const ends = JSON.stringify([
+    b.from,
+    toQueue ? 'queue' : 'exchange',
+    toQueue ? b.to : (b.toExchange ?? ''),
+    b.key ?? '',
+  ]);
+  // Most bindings have no arguments; skip building them (hot in merging). A JSON list ends the
+  // prefix unambiguously, so the arguments' canonical text can follow it.
+  const plain = b.arguments === undefined && b.headers === undefined && b.match === undefined;
+  const args = plain ? '{}' : canonical(bindingArguments(b));
+  return args === '{}' ? ends : ends + args;
+}
+
+/** A binding in words, for messages: `orders -> queue all_orders ["order.#"]`. */
+export function describeBinding(b: BindingSpec): string {
   const destination =
     b.toExchange !== undefined && b.to === undefined ? `exchange ${b.toExchange}` : `queue ${b.to ?? ''}`;
-  // Most bindings have no arguments; skip building them (hot in merging).
   const plain = b.arguments === undefined && b.headers === undefined && b.match === undefined;
   const args = plain ? '{}' : canonical(bindingArguments(b));
   return `${b.from} -> ${destination} [${JSON.stringify(b.key ?? '')}${args === '{}' ? '' : ` arguments=${args}`}]`;

@@ -3,7 +3,7 @@
 // twice is reported at both places.
 import { at, finding, parsePointer, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import type { BindingSpec, TopologyFile, UserSpec, VHostSpec } from '../schema/topology-schema.js';
-import { bindingIdentity } from './binding-identity.js';
+import { bindingIdentity, describeBinding } from './binding-identity.js';
 import {
   VHOST_OBJECT_KINDS,
   VHOST_SETTINGS,
@@ -95,7 +95,7 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
         const id = bindingIdentity(binding);
         add(
           vhost.bindings,
-          () => `binding ${id} in vhost \`${name}\``,
+          () => `binding ${describeBinding(binding)} in vhost \`${name}\``,
           id,
           binding,
           at(src, 'bindings', i),

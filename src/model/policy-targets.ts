@@ -2,6 +2,7 @@
 // applies it to. Below the checks and the plan, which both match policies to
 // objects.
 import type { QueueType } from '../schema/topology-schema.js';
+import { own } from './own-keys.js';
 
 export type PolicyTarget = QueueType | 'exchange';
 
@@ -15,7 +16,8 @@ const TARGETS: Record<string, readonly PolicyTarget[]> = {
 };
 
 export function targetsOf(applyTo: string): readonly PolicyTarget[] {
-  return TARGETS[applyTo] ?? TARGETS.all!;
+  // An export's apply-to may be any string, `constructor` too.
+  return own(TARGETS, applyTo) ?? TARGETS.all!;
 }
 
 /** What an `applyTo` value reaches, in words (the schema's description): "classic and quorum queues, streams". */

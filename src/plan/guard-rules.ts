@@ -3,6 +3,7 @@
 // deleted (removed from the topology, or its vhost was) unless the stack
 // allows it for that queue by id. Each refusal names the queue, what changed,
 // and the allowance that would permit it.
+import { own, setOwn } from '../model/own-keys.js';
 import type { GuardInputs } from './plan-types.js';
 
 export function guardRefusals(previous: GuardInputs | undefined, next: GuardInputs): string[] {
@@ -40,13 +41,24 @@ export function describeChange(before: string, after: string): string {
   const a = flatten(JSON.parse(before));
   const b = flatten(JSON.parse(after));
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  const changes = keys.filter((k) => a[k] !== b[k]).map((k) => `${k} ${a[k] ?? '(unset)'} → ${b[k] ?? '(unset)'}`);
+  const changes = keys
+    .filter((k) => own(a, k) !== own(b, k))
+    .map((k) => `${k} ${own(a, k) ?? '(unset)'} → ${own(b, k) ?? '(unset)'}`);
   return changes.join(', ');
 }
 
-function flatten(value: unknown, prefix = ''): Record<string, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { [prefix]: JSON.stringify(value) };
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) Object.assign(out, flatten(v, prefix ? `${prefix}.${k}` : k));
+/**
+ * Each leaf by its path: `arguments.x-queue-type`; a key that holds other than letters, digits, `_` and `-` is
+ * quoted (`arguments["a.b"]`), so that two paths never read as one (names are data).
+ */
+function flatten(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    setOwn(out, prefix, JSON.stringify(value));
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const step = /^[A-Za-z0-9_-]+$/.test(k) ? (prefix ? `.${k}` : k) : `[${JSON.stringify(k)}]`;
+    flatten(v, prefix + step, out);
+  }
   return out;
 }

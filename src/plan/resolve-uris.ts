@@ -1,6 +1,7 @@
 // The URI fields of a runtime parameter, resolved with the stack's secrets at
 // apply time. Pure: the Pulumi layer calls it inside an apply over secret
 // outputs, so its result only ever lives in secret state.
+import { own } from '../model/own-keys.js';
 import type { ParameterEntry, UriPlan } from './plan-types.js';
 
 /** The secret config keys a parameter's URIs need, each once, in order. */
@@ -21,7 +22,7 @@ export function resolveUris(
 ): Record<string, string | string[]> {
   const one = (u: UriPlan): string => {
     if (u.kind === 'plain') return u.uri;
-    const secret = secrets[u.key];
+    const secret = own(secrets, u.key);
     if (secret === undefined) throw new Error(`no secret ${u.key} was given for ${entry.component} ${entry.name}`);
     return u.kind === 'secret' ? secret : withPassword(u.uri, secret);
   };

@@ -7,6 +7,7 @@
 // the stack allowed it). The broker drops the bindings of a deleted exchange
 // or queue: they are declared again too. Policies are overwritten in place.
 import { brokerBindingKey, canonical, fromBrokerRow } from '../model/binding-identity.js';
+import { hasOwn, own, setOwn } from '../model/own-keys.js';
 import { TYPE_ARGUMENT } from '../model/queue-fields.js';
 import type { JsonMap } from './plan-types.js';
 import {
@@ -28,15 +29,16 @@ export function objectChanges(olds: VHostObjects, news: VHostObjects): ObjectCha
   const deletes = Object.fromEntries(OBJECT_KINDS.map((k) => [k, []])) as unknown as { [K in ObjectKind]: string[] };
   const declares = emptyObjects() as { [K in ObjectKind]: Record<string, unknown> };
   for (const kind of OBJECT_KINDS) {
-    const before = olds[kind] ?? {};
-    const after = news[kind];
-    for (const key of Object.keys(before)) {
-      const changed = key in after && canonical(before[key]) !== canonical(after[key]);
+    const before: Record<string, unknown> = olds[kind] ?? {};
+    const after: Record<string, unknown> = news[kind];
+    for (const [key, value] of Object.entries(before)) {
+      const changed = hasOwn(after, key) && canonical(value) !== canonical(own(after, key));
       // Policies are overwritten in place; everything else with a fixed name is deleted and declared again.
-      if (!(key in after) || (changed && kind !== 'policies' && kind !== 'operatorPolicies')) deletes[kind].push(key);
+      if (!hasOwn(after, key) || (changed && kind !== 'policies' && kind !== 'operatorPolicies'))
+        deletes[kind].push(key);
     }
     for (const [key, value] of Object.entries(after)) {
-      if (!(key in before) || canonical(before[key]) !== canonical(value)) declares[kind][key] = value;
+      if (!hasOwn(before, key) || canonical(own(before, key)) !== canonical(value)) setOwn(declares[kind], key, value);
     }
   }
   // Bindings of an end that is declared: the broker dropped them with the end (deleted here, or by hand).
@@ -46,12 +48,12 @@ export function objectChanges(olds: VHostObjects, news: VHostObjects): ObjectCha
   };
   for (const [key, b] of Object.entries(news.bindings)) {
     if (redeclared.exchange.has(b.source) || redeclared[b.destinationType].has(b.destination))
-      declares.bindings[key] = b;
+      setOwn(declares.bindings, key, b);
   }
   // A binding goes with an end that is deleted: no request of its own.
   const gone = { exchange: new Set(deletes.exchanges), queue: new Set(deletes.queues) };
   deletes.bindings = deletes.bindings.filter((key) => {
-    const b = olds.bindings[key]!;
+    const b = own(olds.bindings, key)!;
     return !gone.exchange.has(b.source) && !gone[b.destinationType].has(b.destination);
   });
   return { deletes, declares: declares as unknown as VHostObjects };
@@ -77,14 +79,14 @@ export function protectRefusals(
 ): string[] {
   const out: string[] = [];
   for (const name of oldProtected) {
-    if (!(name in news.queues))
+    if (!hasOwn(news.queues, name))
       out.push(
         `queue ${vhost}/${name} is protected (warren:protectQueues); it cannot be deleted until a deployment unprotects it`,
       );
     else if (
       newProtected.includes(name) &&
-      olds.queues[name] &&
-      canonical(olds.queues[name]) !== canonical(news.queues[name])
+      hasOwn(olds.queues, name) &&
+      canonical(own(olds.queues, name)) !== canonical(own(news.queues, name))
     ) {
       out.push(
         `queue ${vhost}/${name} is protected (warren:protectQueues); it cannot be re-declared (allow it with warren:allow.recreate, which unprotects it)`,
@@ -182,41 +184,41 @@ export interface LiveVhost {
 export function liveObjects(managed: VHostObjects, live: LiveVhost): VHostObjects {
   const out = emptyObjects() as { [K in ObjectKind]: Record<string, unknown> };
   for (const x of live.exchanges) {
-    if (x.name in managed.exchanges)
-      out.exchanges[x.name] = {
+    if (hasOwn(managed.exchanges, x.name))
+      setOwn(out.exchanges, x.name, {
         type: x.type,
         durable: x.durable,
         autoDelete: x.auto_delete,
         internal: x.internal,
         arguments: x.arguments ?? {},
-      };
+      });
   }
   for (const q of live.queues) {
-    const ours = managed.queues[q.name];
+    const ours = own(managed.queues, q.name);
     if (ours)
-      out.queues[q.name] = {
+      setOwn(out.queues, q.name, {
         durable: q.durable,
         autoDelete: q.auto_delete,
         arguments: withoutImplicitType(q.arguments ?? {}, ours.arguments),
-      };
+      });
   }
   const keys = new Map(Object.entries(managed.bindings).map(([key, b]) => [brokerBindingKey(b), key]));
   for (const b of live.bindings) {
     const key = keys.get(brokerBindingKey(fromBrokerRow(b)));
-    if (key !== undefined) out.bindings[key] = managed.bindings[key];
+    if (key !== undefined) setOwn(out.bindings, key, own(managed.bindings, key));
   }
   for (const [kind, rows] of [
     ['policies', live.policies],
     ['operatorPolicies', live.operatorPolicies],
   ] as const) {
     for (const p of rows) {
-      if (p.name in managed[kind])
-        out[kind][p.name] = {
+      if (hasOwn(managed[kind], p.name))
+        setOwn(out[kind], p.name, {
           pattern: p.pattern,
           applyTo: p['apply-to'],
           priority: p.priority,
           definition: p.definition,
-        };
+        });
     }
   }
   return out as unknown as VHostObjects;
@@ -224,7 +226,7 @@ export function liveObjects(managed: VHostObjects, live: LiveVhost): VHostObject
 
 /** RabbitMQ 4 reports `x-queue-type: classic` on queues declared without a type: not a difference. */
 function withoutImplicitType(live: JsonMap, declared: JsonMap): JsonMap {
-  if (live[TYPE_ARGUMENT] !== 'classic' || TYPE_ARGUMENT in declared) return live;
+  if (live[TYPE_ARGUMENT] !== 'classic' || hasOwn(declared, TYPE_ARGUMENT)) return live;
   const { [TYPE_ARGUMENT]: _, ...rest } = live;
   return rest;
 }
@@ -239,9 +241,10 @@ export function declarationConflicts(vhost: string, news: VHostObjects, live: Li
   const out: string[] = [];
   for (const kind of ['exchanges', 'queues'] as const) {
     for (const [name, value] of Object.entries(current[kind])) {
-      if (canonical(value) !== canonical(news[kind][name])) {
+      const declared = own(news[kind] as Record<string, unknown>, name);
+      if (canonical(value) !== canonical(declared)) {
         out.push(
-          `${kind === 'queues' ? 'queue' : 'exchange'} ${vhost}/${name} exists with ${canonical(value)}, the topology declares ${canonical(news[kind][name])}`,
+          `${kind === 'queues' ? 'queue' : 'exchange'} ${vhost}/${name} exists with ${canonical(value)}, the topology declares ${canonical(declared)}`,
         );
       }
     }

@@ -3,6 +3,7 @@
 // name, so that a diff of two of them (Pulumi's `preview --diff`, `refresh`)
 // names each object that changed. Pure data: the Pulumi layer registers one
 // resource per vhost from it.
+import { setOwn } from '../model/own-keys.js';
 import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry } from './plan-types.js';
 
 export interface ExchangeObject {
@@ -31,7 +32,10 @@ export interface PolicyObject {
   readonly definition: JsonMap;
 }
 
-/** The objects of one vhost, by kind; keys are names (bindings: the part of their plan id after `<vhost>/binding/`). */
+/**
+ * The objects of one vhost, by kind; keys are names (bindings: the part of their plan id after `<vhost>/binding/`),
+ * own keys only (model/own-keys.ts): a queue may be named `__proto__` or `constructor`.
+ */
 export interface VHostObjects {
   readonly exchanges: Record<string, ExchangeObject>;
   readonly queues: Record<string, QueueObject>;
@@ -91,35 +95,35 @@ export function groupByVhost(plan: Plan, protectQueues: boolean): VHostGroup[] {
     g.entryIds.push(e.id);
     switch (e.kind) {
       case 'exchange':
-        g.objects.exchanges[e.name] = {
+        setOwn(g.objects.exchanges, e.name, {
           type: e.type,
           durable: e.durable,
           autoDelete: e.autoDelete,
           internal: e.internal,
           arguments: e.arguments,
-        };
+        });
         break;
       case 'queue':
-        g.objects.queues[e.name] = { durable: e.durable, autoDelete: e.autoDelete, arguments: e.arguments };
+        setOwn(g.objects.queues, e.name, { durable: e.durable, autoDelete: e.autoDelete, arguments: e.arguments });
         if (protectQueues && !e.allowRecreate) g.protectedQueues.push(e.name);
         break;
       case 'binding':
-        g.objects.bindings[bindingKey(e)] = {
+        setOwn(g.objects.bindings, bindingKey(e), {
           source: e.source,
           destination: e.destination,
           destinationType: e.destinationType,
           routingKey: e.routingKey,
           arguments: e.arguments,
-        };
+        });
         break;
       case 'policy':
       case 'operator-policy':
-        g.objects[e.kind === 'policy' ? 'policies' : 'operatorPolicies'][e.name] = {
+        setOwn(g.objects[e.kind === 'policy' ? 'policies' : 'operatorPolicies'], e.name, {
           pattern: e.pattern,
           applyTo: e.applyTo,
           priority: e.priority,
           definition: e.definition,
-        };
+        });
         break;
     }
   }

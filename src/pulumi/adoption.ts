@@ -11,6 +11,7 @@
 import { fromBrokerRow, vhostBindingKey } from '../model/binding-identity.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 import { callApi, type Connection } from './dynamic/management-api.js';
+import { isWireSafe } from './dynamic/wire-keys.js';
 
 interface Live {
   readonly vhosts: Set<string>;
@@ -74,7 +75,10 @@ function importId(e: PlanEntry, live: Live): string | undefined {
     case 'vhost':
       return live.vhosts.has(e.name) ? e.name : undefined;
     case 'exchange':
-      return !e.internal && live.objects.has(key('exchange', e.vhost, e.name)) ? `${e.name}@${e.vhost}` : undefined;
+      // Internal exchanges, and those whose arguments hold a key the SDK cannot carry, are a dynamic resource.
+      return !e.internal && isWireSafe(e.arguments) && live.objects.has(key('exchange', e.vhost, e.name))
+        ? `${e.name}@${e.vhost}`
+        : undefined;
     case 'queue':
     case 'policy':
     case 'operator-policy':
@@ -84,7 +88,7 @@ function importId(e: PlanEntry, live: Live): string | undefined {
       return live.objects.has(key(e.kind, e.vhost, e.user)) ? `${e.user}@${e.vhost}` : undefined;
     case 'binding': {
       // The provider reads a binding's arguments as a string map when importing: others would not match (they are declared instead).
-      if (!allStrings(e.arguments)) return undefined;
+      if (!allStrings(e.arguments) || !isWireSafe(e.arguments)) return undefined;
       const props = live.bindings.get(vhostBindingKey(e.vhost, e));
       return props === undefined
         ? undefined

@@ -32,6 +32,9 @@ import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
 import { VHostObjectsResource } from './dynamic/vhost-objects.js';
 import { RuntimeParameter } from './dynamic/runtime-parameter.js';
+import { UserPermissions } from './dynamic/user-permissions.js';
+import { isWireSafe, printable } from './dynamic/wire-keys.js';
+import { own } from '../model/own-keys.js';
 import { resolveUris, uriSecretKeys } from '../plan/resolve-uris.js';
 import { groupByVhost, isGroupedEntry, type VHostGroup } from '../plan/vhost-objects.js';
 
@@ -125,6 +128,8 @@ export class Topology extends pulumi.ComponentResource {
     const [plan, options, opts] = isPlan(source)
       ? [source, optionsOrOpts as TopologyOptions, planOpts ?? {}]
       : fromFiles(source, (optionsOrOpts as pulumi.ComponentResourceOptions | undefined) ?? {});
+    // Before anything is registered: nothing on the broker changes.
+    refuseUnsendable(plan, options.granularity ?? 'object');
     super(TYPE, name, {}, withBrokerProvider(name, options, opts));
     this.plan = plan;
     const tls = options.broker.tls;
@@ -149,12 +154,22 @@ export class Topology extends pulumi.ComponentResource {
       ...(tls ? { tls: tls.settings } : {}),
     });
     const ctx: Context = { child, connection, options, registered: this.registered, guard: this.guard };
-    // Plan entries come sorted by id; create them so that dependencies exist first.
-    const groups = byVhost ? new Map(groupByVhost(plan, options.protectQueues).map((g) => [g.vhostId, g])) : undefined;
+    // Plan entries come sorted by id; create them so that dependencies exist first. With granularity object,
+    // the objects @pulumi/rabbitmq cannot name (providerCannotName) are a vhost group of their own.
+    const grouped = byVhost ? undefined : unnameable(plan);
+    const groupedPlan = grouped
+      ? { ...plan, entries: plan.entries.filter((e) => e.kind === 'vhost' || grouped.has(e.id)) }
+      : plan;
+    const groups = new Map(
+      groupByVhost(groupedPlan, options.protectQueues)
+        .filter((g) => byVhost || g.entryIds.length > 0)
+        .map((g) => [g.vhostId, g]),
+    );
+    const inGroup = (e: PlanEntry) => (grouped ? grouped.has(e.id) : isGroupedEntry(e));
     for (const entry of orderByDependencies(plan.entries)) {
-      if (groups && isGroupedEntry(entry)) continue; // registered with its vhost's group
+      if (inGroup(entry)) continue; // registered with its vhost's group
       this.registered.set(entry.id, createEntry(ctx, entry));
-      const group = groups?.get(entry.id);
+      const group = groups.get(entry.id);
       if (group) registerGroup(ctx, group);
     }
     // Depends on everything else, so that `pulumi destroy` deletes it first and alone: when it refuses
@@ -177,6 +192,77 @@ export class Topology extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * Policies whose definition @pulumi/rabbitmq's Policy cannot carry as written: its `definition` is a map the
+ * SDK rebuilds by assignment, which loses a key `__proto__` (dynamic/wire-keys.ts). No RabbitMQ policy has such a
+ * key (the broker refuses keys it does not know), so the topology is refused here rather than applied without it.
+ * A vhost group carries every key (granularity vhost).
+ */
+function refuseUnsendable(plan: Plan, granularity: Granularity): void {
+  if (granularity === 'vhost') return;
+  const refused = plan.entries.flatMap((e) =>
+    (e.kind === 'policy' || e.kind === 'operator-policy') && !isWireSafe(e.definition)
+      ? [
+          `${e.kind} ${e.name} in vhost ${e.vhost}: definition keys ${Object.keys(e.definition)
+            .map((k) => JSON.stringify(k))
+            .join(', ')}`,
+        ]
+      : [],
+  );
+  if (refused.length > 0)
+    throw runError(
+      `nothing was changed: these policies hold a definition key that @pulumi/rabbitmq cannot send and RabbitMQ does not know: ${refused.join('; ')}`,
+    );
+}
+
+/**
+ * Whether @pulumi/rabbitmq cannot name the entry's object. It names an exchange, a queue, a policy, an operator
+ * policy and a user's (topic) permissions `<name>@<vhost>` and splits that id at `@` into exactly two parts on
+ * every read and delete; a binding `<vhost>/<source>/<destination>/<type>/<key>`, split at `/`. With an `@` or
+ * a `/` there, the create fails after it has written the object, which is then on the broker and in no state.
+ * Such names are data like any other, so these objects go another way: permissions through UserPermissions,
+ * the rest through a vhost group (VHostObjects, as granularity vhost), which names objects by their fields.
+ */
+function providerCannotName(e: PlanEntry): boolean {
+  switch (e.kind) {
+    case 'exchange':
+    case 'queue':
+    case 'policy':
+    case 'operator-policy':
+      return e.name.includes('@') || e.vhost.includes('@');
+    case 'permissions':
+    case 'topic-permissions':
+      return e.user.includes('@') || e.vhost.includes('@');
+    case 'binding':
+      return e.source.includes('/') || e.destination.includes('/');
+    default:
+      return false;
+  }
+}
+
+/**
+ * With granularity object, the ids of the entries that go to their vhost's group: those providerCannotName,
+ * the bindings of an exchange or queue in the group (the group re-declares them with their ends), and the ends
+ * of a binding in the group (a group is declared after its vhost only: what its bindings connect is in it).
+ */
+function unnameable(plan: Plan): Set<string> {
+  const out = new Set(plan.entries.filter((e) => isGroupedEntry(e) && providerCannotName(e)).map((e) => e.id));
+  const bindings = plan.entries.filter((e): e is BindingEntry => e.kind === 'binding');
+  for (let grew = out.size > 0; grew; ) {
+    grew = false;
+    for (const b of bindings) {
+      const ends = [b.sourceId, b.destinationId].filter((id): id is string => id !== undefined);
+      if (!out.has(b.id) && !ends.some((id) => out.has(id))) continue;
+      for (const id of [b.id, ...ends]) {
+        if (out.has(id)) continue;
+        out.add(id);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
 function isPlan(source: TopologyArgs | Plan): source is Plan {
   return !('files' in source) && 'entries' in source && 'guard' in source;
 }
@@ -188,7 +274,8 @@ function fromFiles(
 ): [Plan, TopologyOptions, pulumi.ComponentResourceOptions] {
   const { plan } = loadTopology(args);
   const given = args.secrets ?? {};
-  const missing = secretKeys(plan).filter((key) => given[key] === undefined);
+  // Keys are names (`constructor` is one): a secret is given only as an own key.
+  const missing = secretKeys(plan).filter((key) => own(given, key) === undefined);
   if (missing.length > 0)
     throw runError(
       `the topology needs secrets that were not given (secrets: { key: value }), for users' passwords or URIs: ${missing.join(', ')}`,
@@ -197,7 +284,7 @@ function fromFiles(
   const options: TopologyOptions = {
     ...rest,
     broker: { ...broker, password: pulumi.secret(broker.password) },
-    secrets: Object.fromEntries(secretKeys(plan).map((key) => [key, pulumi.secret(given[key]!)])),
+    secrets: Object.fromEntries(secretKeys(plan).map((key) => [key, pulumi.secret(own(given, key)!)])),
     protectQueues: protectQueues ?? false,
     destroyNonEmpty: allow?.destroyNonEmpty === true,
   };
@@ -301,13 +388,27 @@ function createEntry(ctx: Context, entry: PlanEntry): Registered {
       const { name, opts } = entryChild(ctx, entry);
       const permissions = { configure: entry.configure, write: entry.write, read: entry.read };
       const user = nameOf(ctx, entry.userId, entry.user);
-      return { resources: [new rabbitmq.Permissions(name, { user, vhost: entry.vhost, permissions }, opts)] };
+      const args = { user, vhost: entry.vhost };
+      return {
+        resources: [
+          providerCannotName(entry)
+            ? new UserPermissions(name, { ...args, connection: ctx.connection, permissions }, opts)
+            : new rabbitmq.Permissions(name, { ...args, permissions }, opts),
+        ],
+      };
     }
     case 'topic-permissions': {
       const { name, opts } = entryChild(ctx, entry);
       const permissions = entry.permissions.map((p) => ({ ...p }));
       const user = nameOf(ctx, entry.userId, entry.user);
-      return { resources: [new rabbitmq.TopicPermissions(name, { user, vhost: entry.vhost, permissions }, opts)] };
+      const args = { user, vhost: entry.vhost };
+      return {
+        resources: [
+          providerCannotName(entry)
+            ? new UserPermissions(name, { ...args, connection: ctx.connection, topicPermissions: permissions }, opts)
+            : new rabbitmq.TopicPermissions(name, { ...args, permissions }, opts),
+        ],
+      };
     }
     case 'parameter':
       return parameter(ctx, entry);
@@ -342,7 +443,8 @@ function vhost(ctx: Context, e: VHostEntry): Registered {
 function exchange(ctx: Context, e: ExchangeEntry): Registered {
   // Names are fixed, so a re-declaration must delete first.
   const { name, opts } = entryChild(ctx, e, { deleteBeforeReplace: true });
-  if (e.internal) {
+  // @pulumi/rabbitmq's Exchange declares no internal exchange, and loses an argument key `__proto__`.
+  if (e.internal || !isWireSafe(e.arguments)) {
     const args = {
       connection: ctx.connection,
       vhost: e.vhost,
@@ -351,6 +453,7 @@ function exchange(ctx: Context, e: ExchangeEntry): Registered {
       durable: e.durable,
       autoDelete: e.autoDelete,
       arguments: e.arguments,
+      ...(e.internal ? {} : { internal: false as const }),
     };
     return { resources: [new InternalExchange(name, args, opts)] };
   }
@@ -409,7 +512,7 @@ function user(ctx: Context, e: UserEntry): Registered {
   const { name, opts } = entryChild(ctx, e);
   const resources: pulumi.CustomResource[] = [];
   if (e.password.kind === 'secret') {
-    const password = ctx.options.secrets[e.password.key];
+    const password = own(ctx.options.secrets, e.password.key);
     if (!password) throw new Error(`no secret ${e.password.key} was read for user ${e.name}`);
     resources.push(new rabbitmq.User(name, { name: e.name, password, tags: [...e.tags] }, opts));
   } else {
@@ -451,7 +554,7 @@ function parameter(ctx: Context, e: ParameterEntry): Registered {
   const { name, opts } = entryChild(ctx, e);
   const keys = uriSecretKeys(e);
   const secrets = keys.map((key) => {
-    const secret = ctx.options.secrets[key];
+    const secret = own(ctx.options.secrets, key);
     if (!secret) throw new Error(`no secret ${key} was read for ${e.component} ${e.name}`);
     return secret;
   });
@@ -474,9 +577,14 @@ function parameter(ctx: Context, e: ParameterEntry): Registered {
  * when every value is a string, else JSON (which keeps numbers and booleans).
  * Sending the same form it reads makes refresh and import (`warren:adopt`)
  * see no difference, which for a queue would otherwise mean re-declaring it.
+ * A map the SDK cannot carry as it is (a key `__proto__`: dynamic/wire-keys.ts)
+ * goes as JSON too, which the provider keeps on read.
  */
-function typedArguments(args: JsonMap): { arguments: Record<string, string> } | { argumentsJson: string } {
-  return allStrings(args) ? { arguments: args as Record<string, string> } : { argumentsJson: JSON.stringify(args) };
+export function typedArguments(args: JsonMap): { arguments: Record<string, string> } | { argumentsJson: string } {
+  // printable: a binding's `arguments` is an input of its own, which the SDK prints (wire-keys.ts).
+  return allStrings(args) && isWireSafe(args)
+    ? { arguments: printable(args as Record<string, string>) }
+    : { argumentsJson: JSON.stringify(args) };
 }
 
 /** The provider takes string maps; it turns integer strings back into numbers for policies. */

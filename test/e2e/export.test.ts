@@ -8,13 +8,17 @@ import { afterAll, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { api, enc } from './support/broker.js';
 import { E2EProject } from './support/e2e-project.js';
+import { dropNames, expectNamesOnBroker, namesTopology } from './support/hostile-names.js';
 
 const PREFIX = 'e2e-export-';
 const project = new E2EProject(undefined, PREFIX);
-const VHOSTS = [`${PREFIX}shop`, `${PREFIX}ops`];
+// Global names on the broker (support/hostile-names.ts), distinct from the lifecycle suites'.
+const NAMES = { vhost: 'prototype', user: 'toString' };
+const VHOSTS = [`${PREFIX}shop`, `${PREFIX}ops`, NAMES.vhost];
 
 async function cleanUp(): Promise<void> {
   for (const v of VHOSTS) await api(`/vhosts/${enc(v)}`, 'DELETE');
+  await dropNames(NAMES.vhost, NAMES.user);
   const users = (await api<{ name: string }[]>('/users')).body.filter((u) => u.name.startsWith(PREFIX));
   for (const u of users) await api(`/users/${enc(u.name)}`, 'DELETE');
 }
@@ -69,4 +73,19 @@ it('exports definitions that rabbitmqctl imports into exactly the topology', asy
     expect.objectContaining({ vhost: shop, write: '^orders$' }),
   ]);
   expect((await api<object[]>(`/users/${PREFIX}order-service/topic-permissions`)).body).toHaveLength(1);
+}, 120_000);
+
+it('exports objects named __proto__, constructor, prototype, toString so that rabbitmqctl imports each as named', async () => {
+  await cleanUp();
+  const topology = join(project.dir, 'names.yaml');
+  writeFileSync(topology, namesTopology(NAMES.vhost, NAMES.user));
+  const exported = runCli(['export', topology]);
+  expect(exported.code, exported.stderr).toBe(0);
+  const file = join(project.dir, 'names-definitions.json');
+  writeFileSync(file, exported.stdout);
+  chmodSync(project.dir, 0o755);
+  chmodSync(file, 0o644);
+  const imported = spawnSync('rabbitmqctl', ['import_definitions', file], { encoding: 'utf8' });
+  expect(imported.status, imported.stderr).toBe(0);
+  await expectNamesOnBroker(NAMES.vhost, NAMES.user);
 }, 120_000);

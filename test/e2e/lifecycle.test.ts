@@ -1,4 +1,4 @@
 // The lifecycle suite (support/lifecycle-suite.ts) with a resource per broker object, the default granularity.
 import { describeLifecycle } from './support/lifecycle-suite.js';
 
-describeLifecycle({ prefix: 'e2e-', stopBroker: true });
+describeLifecycle({ prefix: 'e2e-', stopBroker: true, names: { vhost: '__proto__', user: '__proto__' } });

@@ -14,12 +14,16 @@ import {
   type BrokerBinding,
   brokerBindingKey,
   brokerBindingOf,
+  canonical,
   fromBrokerRow,
 } from '../../src/model/binding-identity.js';
 import { ids } from '../../src/plan/plan-ids.js';
 import type { BindingSpec } from '../../src/schema/topology-schema.js';
+import { hostileName, PROTOTYPE_NAMES } from '../support/hostile-names.js';
 
-const name = fc.constantFrom('a', 'b', 'orders', 'x.y', 'q 1');
+// Plain names, and names made to break a key: separators, prototype names, line breaks.
+const name = fc.oneof(fc.constantFrom('a', 'b', 'orders', 'x.y', 'q 1'), hostileName);
+const headerName = fc.constantFrom('format', 'type', 'x-match', ...PROTOTYPE_NAMES);
 const value = fc.oneof(fc.constantFrom('pdf', 'report', ''), fc.integer({ min: 0, max: 3 }), fc.boolean());
 const binding: fc.Arbitrary<BindingSpec> = fc
   .record(
@@ -27,10 +31,10 @@ const binding: fc.Arbitrary<BindingSpec> = fc
       from: name,
       to: name,
       toExchange: name,
-      key: fc.constantFrom('k', '', 'order.#', 'a.*'),
-      headers: fc.dictionary(fc.constantFrom('format', 'type', 'x-match'), value, { maxKeys: 2 }),
+      key: fc.oneof(fc.constantFrom('k', '', 'order.#', 'a.*'), hostileName),
+      headers: fc.dictionary(headerName, value, { maxKeys: 2 }),
       match: fc.constantFrom('all', 'any', 'all-with-x', 'any-with-x'),
-      arguments: fc.dictionary(fc.constantFrom('x-a', 'x-b', 'format'), value, { maxKeys: 2 }),
+      arguments: fc.dictionary(fc.constantFrom('x-a', 'x-b', 'format', ...PROTOTYPE_NAMES), value, { maxKeys: 2 }),
     },
     { requiredKeys: ['from'] },
   )
@@ -85,6 +89,49 @@ describe('binding identity', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("the model's key reads back as exactly one binding, whatever its names hold", () => {
+    /** Every way to read a key as the ends' JSON list followed by the arguments' canonical JSON. */
+    const readings = (key: string) =>
+      [...key.matchAll(/]/g)].flatMap((m) => {
+        try {
+          const ends = JSON.parse(key.slice(0, m.index + 1)) as unknown;
+          const rest = key.slice(m.index + 1);
+          const args = rest === '' ? {} : (JSON.parse(rest) as unknown);
+          return Array.isArray(ends) && ends.length === 4 && typeof args === 'object'
+            ? [[...ends, canonical(args)]]
+            : [];
+        } catch {
+          return [];
+        }
+      });
+    fc.assert(
+      fc.property(binding, (b) => {
+        const broker = brokerBindingOf(b);
+        expect(readings(bindingIdentity(b))).toEqual([
+          [broker.source, broker.destinationType, broker.destination, broker.routingKey, canonical(broker.arguments)],
+        ]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a header named `__proto__` is one of the binding arguments, and makes another binding than without it', () => {
+    const spec = JSON.parse('{"from":"x","to":"q","headers":{"__proto__":"a","constructor":"b"},"match":"any"}');
+    const args = brokerBindingOf(spec).arguments;
+    expect(Object.keys(args).sort()).toEqual(['__proto__', 'constructor', 'x-match']);
+    expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(args))).toEqual(JSON.parse('{"__proto__":"a","constructor":"b","x-match":"any"}'));
+    const without: BindingSpec = { from: 'x', to: 'q', headers: { constructor: 'b' }, match: 'any' };
+    expect(bindingIdentity(spec)).not.toBe(bindingIdentity(without));
+    expect(ids.binding('v', brokerBindingOf(spec))).not.toBe(ids.binding('v', brokerBindingOf(without)));
+  });
+
+  it('bindings whose names hold the words of the key are two bindings: `x -> queue y` to z, and x to `y -> queue z`', () => {
+    const a: BindingSpec = { from: 'x -> queue y', to: 'z' };
+    const b: BindingSpec = { from: 'x', to: 'y -> queue z' };
+    expect(bindingIdentity(a)).not.toBe(bindingIdentity(b));
   });
 
   it('an export binding without `arguments` and the same binding with `arguments: {}` are one binding: the first is reported and left out', () => {

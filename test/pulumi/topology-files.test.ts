@@ -154,6 +154,16 @@ describe('what stops the files form before anything is registered', () => {
     expect(registeredUnder('unsecret')).toEqual([]);
   });
 
+  it('a secret named like a member of every object (`constructor`) is given only when the caller gives it', () => {
+    const dir = topologyDir({
+      't.yaml': 'version: 1\nusers:\n  app:\n    password: { secret: constructor }\n',
+    });
+    const error = thrown(() => new Topology('member-secret', { files: [dir], broker: BROKER, secrets: {} }, recorded));
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toContain("not given (secrets: { key: value }), for users' passwords or URIs: constructor");
+    expect(registeredUnder('member-secret')).toEqual([]);
+  });
+
   it('overrides given in code that do not fit: their diagnostics name <overrides>', () => {
     const error = thrown(
       () =>

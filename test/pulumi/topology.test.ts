@@ -1,6 +1,8 @@
 // The Pulumi layer under Pulumi's mocks (unit tests only; the real engine is
 // exercised end to end elsewhere): resource types, names, inputs, parents,
 // providers, dependencies, secret-ness and protect flags for every kind of object.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as rabbitmq from '@pulumi/rabbitmq';
@@ -333,5 +335,104 @@ describe('kinds the example lacks (test/fixtures/valid/every-kind.yaml)', () => 
     expect(await value(settings.defaultQueueType)).toBe('quorum');
     expect(await value(settings.tags)).toEqual(['production', 'eu']);
     expect(await typeOf('shop/operator-policy/cap')).toBe('rabbitmq:index/operatorPolicy:OperatorPolicy');
+  });
+});
+
+describe('names @pulumi/rabbitmq cannot carry (names are data)', () => {
+  const planOf = (yaml: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-names-'));
+    writeFileSync(join(dir, 't.yaml'), yaml);
+    const validation = validateTopology([join(dir, 't.yaml')]);
+    expect(validation.valid, JSON.stringify(validation.diagnostics)).toBe(true);
+    return compilePlan(validation.model);
+  };
+  const HASH = 'e5o+Zuc1kFUDKmvz9FBCvfNh6+034tz+47T/A3aUDWUcX8VZ';
+  const plan = planOf(
+    [
+      'version: 1',
+      'vhosts:',
+      '  v:',
+      '    exchanges:',
+      '      "a/b": { type: direct }',
+      '      x: { type: headers, arguments: { __proto__: p } }',
+      '      y: { type: headers }',
+      '    queues: { "q@r": { messageTtl: 1s }, plain: {}, other: {}, "to/slash": {} }',
+      '    bindings:',
+      '      - { from: "a/b", to: plain }',
+      '      - { from: y, to: "q@r" }',
+      '      - { from: x, to: other, headers: { toString: t } }',
+      'users:',
+      '  "u@example.com":',
+      `    password: { hash: "${HASH}" }`,
+      '    permissions: { v: { configure: "", write: "", read: ".*" } }',
+      '    topicPermissions: { v: { x: { write: ".*", read: "" } } }',
+      '',
+    ].join('\n'),
+  );
+  const t = topology('names', plan);
+  beforeAll(() => settled(t));
+  const typeOf = async (id: string) =>
+    (await value(t.registered.get(id)!.resources[0]!.urn)).split('::')[2]!.split('$').pop()!;
+
+  it('puts the objects whose provider id would split at @ or / into a vhost group, with what their bindings connect', async () => {
+    const group = 'pulumi-nodejs:dynamic/warren:VHostObjects';
+    for (const id of [
+      'v/queue/q@r',
+      'v/queue-settings/q@r',
+      'v/binding/y>queue:q@r[]',
+      'v/exchange/y',
+      'v/binding/a%2Fb>queue:plain[]',
+      'v/exchange/a%2Fb',
+      'v/queue/plain',
+    ])
+      expect(await typeOf(id), id).toBe(group);
+    const objects = registered.find((r) => r.name === 'names/vhost/v/objects')!.inputs.objects as Record<
+      string,
+      object
+    >;
+    expect(Object.keys(objects.queues!).sort()).toEqual(['plain', 'q@r']);
+    expect(Object.keys(objects.exchanges!).sort()).toEqual(['a/b', 'y']);
+    expect(Object.keys(objects.bindings!)).toHaveLength(2);
+    expect(Object.keys(objects.policies!)).toEqual(['warren.queue.q@r']);
+    // Everything else as before.
+    expect(await typeOf('v/queue/to%2Fslash')).toBe('rabbitmq:index/queue:Queue');
+    expect(await typeOf('v/queue/other')).toBe('rabbitmq:index/queue:Queue');
+    expect(await typeOf('v/binding/x>queue:other[] {"toString":"t","x-match":"all"}')).toBe(
+      'rabbitmq:index/binding:Binding',
+    );
+  });
+
+  it('gives permissions of a user named with @ a resource that keeps user and vhost apart', async () => {
+    expect(await typeOf('v/permissions/u@example.com')).toBe('pulumi-nodejs:dynamic/warren:UserPermissions');
+    expect(await typeOf('v/topic-permissions/u@example.com')).toBe('pulumi-nodejs:dynamic/warren:UserPermissions');
+    const topic = registered.find((r) => r.name === 'names/v/topic-permissions/u@example.com')!;
+    expect(topic.inputs).toMatchObject({ vhost: 'v', topicPermissions: [{ exchange: 'x', write: '.*', read: '' }] });
+  });
+
+  it('sends arguments @pulumi/rabbitmq would lose as JSON, or through the dynamic exchange', async () => {
+    expect(await typeOf('v/exchange/x')).toBe('pulumi-nodejs:dynamic/warren:InternalExchange');
+    const exchange = registered.find((r) => r.name === 'names/v/exchange/x')!;
+    expect(exchange.inputs).toMatchObject({ internal: false, arguments: { '%__proto__': 'p' } });
+    const binding = registered.find(
+      (r) => r.name === 'names/v/binding/x>queue:other[] {"toString":"t","x-match":"all"}',
+    )!;
+    expect(binding.inputs.arguments).toEqual({ toString: 't', 'x-match': 'all' });
+  });
+
+  it('refuses, before registering anything, a policy key @pulumi/rabbitmq would drop', () => {
+    const bad = planOf(
+      [
+        'version: 1',
+        'vhosts:',
+        '  v:',
+        '    policies:',
+        '      p: { pattern: x, definition: { __proto__: 1 } }',
+        '',
+      ].join('\n'),
+    );
+    expect(() => topology('refused', bad)).toThrow(
+      /nothing was changed: .*policy p in vhost v: definition keys "__proto__"/,
+    );
+    expect(registered.some((r) => r.name.startsWith('refused/'))).toBe(false);
   });
 });

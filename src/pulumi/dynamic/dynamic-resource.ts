@@ -20,6 +20,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
+import { fromWire, printable, toWire } from './wire-keys.js';
 
 type Provider = pulumi.dynamic.ResourceProvider;
 
@@ -28,11 +29,43 @@ const TYPES = new Map<Provider, string>();
 /** Where the build writes each provider's code, by type: beside this module in dist/. */
 export const SERIALIZED_PROVIDERS_FILE = fileURLToPath(new URL('./serialized-providers.json', import.meta.url));
 
-/** Names a provider's resource type, `pulumi-nodejs:dynamic/warren:<type>`; the build serializes every provider named here. */
+/**
+ * Names a provider's resource type, `pulumi-nodejs:dynamic/warren:<type>`; the build serializes every provider named
+ * here. The provider gets its inputs and state as they were given, whatever their map keys (wire-keys.ts).
+ */
 export function defineProvider<P extends Provider>(type: string, provider: P): P {
   if ([...TYPES.values()].includes(type)) throw new Error(`two dynamic providers are named ${type}`);
-  TYPES.set(provider, type);
-  return provider;
+  const wired = onWire(provider);
+  TYPES.set(wired, type);
+  return wired;
+}
+
+/** The provider with its inputs and state read from the wire's keys (fromWire), and what it returns written to them. */
+function onWire<P extends Provider>(p: P): P {
+  const out: Partial<Provider> = {};
+  if (p.check)
+    out.check = async (olds, news) => {
+      const r = await p.check!(fromWire(olds), fromWire(news));
+      return { ...r, ...(r.inputs !== undefined ? { inputs: toWire(r.inputs) } : {}) };
+    };
+  if (p.diff) out.diff = (id, olds, news) => p.diff!(id, fromWire(olds), fromWire(news));
+  if (p.create)
+    out.create = async (inputs) => {
+      const r = await p.create!(fromWire(inputs));
+      return { ...r, ...(r.outs !== undefined ? { outs: toWire(r.outs) } : {}) };
+    };
+  if (p.read)
+    out.read = async (id, props) => {
+      const r = await p.read!(id, fromWire(props));
+      return { ...r, ...(r.props !== undefined ? { props: toWire(r.props) } : {}) };
+    };
+  if (p.update)
+    out.update = async (id, olds, news) => {
+      const r = await p.update!(id, fromWire(olds), fromWire(news));
+      return { ...r, ...(r.outs !== undefined ? { outs: toWire(r.outs) } : {}) };
+    };
+  if (p.delete) out.delete = (id, props) => p.delete!(id, fromWire(props));
+  return out as P;
 }
 
 /** Every provider named with defineProvider, by type (those of the modules loaded so far). */
@@ -88,6 +121,9 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     const type = TYPES.get(provider);
     if (type === undefined) throw new Error(`the provider of ${name} is not named with defineProvider`);
     if ('__provider' in props) throw new Error('A dynamic resource must not define the __provider key');
-    super(`pulumi-nodejs:dynamic/warren:${type}`, name, { ...props, __provider: providerCode(type, provider) }, opts);
+    // Map keys as the provider's wire carries them (wire-keys.ts): a queue named `__proto__` stays one; and each
+    // input printable, as the SDK prints it, even a map with an argument named `toString`.
+    const inputs = Object.fromEntries(Object.entries(toWire(props)).map(([k, v]) => [k, printable(v)]));
+    super(`pulumi-nodejs:dynamic/warren:${type}`, name, { ...inputs, __provider: providerCode(type, provider) }, opts);
   }
 }

@@ -2,6 +2,9 @@
 // which @pulumi/rabbitmq's Exchange cannot declare. Like that provider, any
 // change re-declares the exchange (deleting first: names are fixed); an
 // exchange holds no messages, and warren re-creates its bindings.
+// Also exchanges that are not internal (`internal: false`) whose arguments
+// that provider cannot carry: its `arguments` is a map the SDK rebuilds by
+// assignment, which loses a key `__proto__` (dynamic/wire-keys.ts).
 import type * as pulumi from '@pulumi/pulumi';
 import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
@@ -14,10 +17,12 @@ export interface InternalExchangeInputs {
   readonly durable: boolean;
   readonly autoDelete: boolean;
   readonly arguments: Record<string, unknown>;
+  /** Absent: internal (as for every exchange this resource declared before it took others). */
+  readonly internal?: false;
 }
 
 type State = Omit<InternalExchangeInputs, 'connection' | 'vhost'> & { connection: Connection; vhost: string };
-const FIELDS = ['vhost', 'name', 'type', 'durable', 'autoDelete', 'arguments'] as const;
+const FIELDS = ['vhost', 'name', 'type', 'durable', 'autoDelete', 'arguments', 'internal'] as const;
 
 const provider = defineProvider('InternalExchange', {
   async create(s: State) {
@@ -25,7 +30,7 @@ const provider = defineProvider('InternalExchange', {
       type: s.type,
       durable: s.durable,
       auto_delete: s.autoDelete,
-      internal: true,
+      internal: s.internal ?? true,
       arguments: s.arguments,
     });
     return { id: `${s.vhost}/${s.name}`, outs: s };

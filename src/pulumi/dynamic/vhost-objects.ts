@@ -16,6 +16,7 @@
 //   (declarationConflicts) before it changes anything.
 import type * as pulumi from '@pulumi/pulumi';
 import { brokerBindingKey, canonical, fromBrokerRow } from '../../model/binding-identity.js';
+import { own } from '../../model/own-keys.js';
 import {
   declarationConflicts,
   isEmpty,
@@ -126,7 +127,7 @@ async function remove(
     const { json } = await callApi(conn, 'GET', `/bindings/${seg(vhost)}`);
     const live = new Map(((json ?? []) as LiveBinding[]).map((b) => [brokerBindingKey(fromBrokerRow(b)), b]));
     for (const key of deletes.bindings) {
-      const b = live.get(brokerBindingKey(known.bindings[key]!));
+      const b = live.get(brokerBindingKey(own(known.bindings, key)!));
       if (!b) continue; // already gone
       const type = b.destination_type === 'queue' ? 'q' : 'e';
       await callApi(

@@ -3,9 +3,12 @@
 // queues, protect, drift, a crash, destroy, and secrets. The steps build on
 // each other, in order. The same suite runs for each warren:granularity
 // (lifecycle.test.ts, lifecycle-vhost.test.ts), with its own names.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connect, enc, eventually, messageCount } from './broker.js';
 import { E2EProject, expectOk } from './e2e-project.js';
+import { dropNames, expectImportedBack, expectNamesGone, expectNamesOnBroker, namesTopology } from './hostile-names.js';
 import {
   deadLettersExpired,
   deadLettersRejectedAndOverLimit,
@@ -37,9 +40,14 @@ export interface LifecycleOptions {
   readonly granularity?: 'vhost';
   /** Stop the broker in the middle of an up (one suite does: it stops the broker for every test running then). */
   readonly stopBroker: boolean;
+  /**
+   * The vhost and user of the names that are members of every JavaScript object (support/hostile-names.ts):
+   * global names on the broker, so distinct per suite, and such names themselves (`__proto__`, `constructor`).
+   */
+  readonly names: { readonly vhost: string; readonly user: string };
 }
 
-export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: LifecycleOptions): void {
+export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, names }: LifecycleOptions): void {
   const SHOP = `${PREFIX}shop`;
   const OPS = `${PREFIX}ops`;
   const NAMES = { shop: SHOP, ops: OPS };
@@ -51,7 +59,9 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
   };
   const RETYPED = { ...SETTINGS_EDIT, all_orders: { ...SETTINGS_EDIT.all_orders, type: 'classic' } };
   const project = new E2EProject(undefined, PREFIX);
-  const VHOSTS = [SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`, CRASH];
+  // Beside the example topology: objects named `__proto__`, `constructor`… (support/hostile-names.ts).
+  writeFileSync(join(project.dir, 'topology', 'names.yaml'), namesTopology(names.vhost, names.user));
+  const VHOSTS = [SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`, CRASH, names.vhost];
   const BURST = `${PREFIX}burst`;
   const burst = {
     [BURST]: {
@@ -63,14 +73,16 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
   /** The stack's config besides the topology's overrides. */
   const base = granularity ? { 'warren:granularity': granularity } : {};
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // Leftovers of an interrupted earlier run would make the state disagree with the broker.
-    return Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+    await Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+    await dropNames(names.vhost, names.user);
   }, 60_000);
 
   afterAll(async () => {
     project.pulumi('destroy', '--yes', '--skip-preview');
     await Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+    await dropNames(names.vhost, names.user);
   }, 600_000);
 
   describe('pulumi up of the example topology', () => {
@@ -196,6 +208,14 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
         'max-channels': 200,
       });
     }, 600_000);
+
+    it('objects named __proto__, constructor, prototype, toString arrive as named, with their arguments and headers', async () => {
+      await expectNamesOnBroker(names.vhost, names.user);
+    }, 60_000);
+
+    it("warren import of the broker's export gives those objects back: diff finds no change", async () => {
+      await expectImportedBack(project.dir, names.vhost);
+    }, 120_000);
 
     it('a second up changes nothing, and preview reports no changes', () => {
       expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview --expect-no-changes');
@@ -484,6 +504,7 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
       expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'destroy');
       expect((await api(`/vhosts/${SHOP}`)).status).toBe(404);
       expect((await api(`/vhosts/${OPS}`)).status).toBe(404);
+      await expectNamesGone(names.vhost, names.user);
       expect((await api<{ name: string }[]>('/users')).body.filter((u) => u.name.startsWith(PREFIX))).toEqual([]);
       expect((await api(`/queues/${PREFIX}unmanaged/hand-made`)).status).toBe(200);
     }, 600_000);
