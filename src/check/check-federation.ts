@@ -7,6 +7,7 @@ import { wholeSeconds } from '../model/parameter-fields.js';
 import type { TopologyModel, VHostModel } from '../model/topology-model.js';
 import type { UpstreamSetMemberSpec, UpstreamSpec } from '../schema/topology-schema.js';
 import { closestName } from './closest-name.js';
+import { checkReferencedName } from './check-names.js';
 import { checkLocalObject, checkUri } from './check-uris.js';
 
 export function checkFederation(model: TopologyModel): Finding[] {
@@ -54,6 +55,8 @@ function checkUpstream(
     checkLocalObject(out, model, reading, 'exchange', spec.exchange, at(src, 'exchange'));
     checkLocalObject(out, model, reading, 'queue', spec.queue, at(src, 'queue'));
   }
+  out.push(...checkReferencedName(spec.exchange, at(src, 'exchange'), 'exchange'));
+  out.push(...checkReferencedName(spec.queue, at(src, 'queue'), 'queue'));
   checkSeconds(out, spec, src);
 }
 
