@@ -69,6 +69,20 @@ export function checkExchanges(model: TopologyModel): Finding[] {
           ),
         );
       if (type === 'x-consistent-hash') checkHashArguments(out, spec, src);
+      // The plan writes these fields as these arguments, over a raw one.
+      for (const [field, argument] of [
+        ['alternateExchange', 'alternate-exchange'],
+        ['delayedType', 'x-delayed-type'],
+      ] as const)
+        if (spec[field] !== undefined && spec.arguments !== undefined && Object.hasOwn(spec.arguments, argument))
+          out.push(
+            finding(
+              'argument-conflict',
+              at(src, 'arguments', argument),
+              `raw argument \`${argument}\` and field \`${field}\` both set the same thing; keep \`${field}\``,
+              { target: 'key' },
+            ),
+          );
     }
   }
   return out;
