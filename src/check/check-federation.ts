@@ -98,7 +98,11 @@ function checkSeconds(out: Finding[], spec: Record<string, unknown>, src: Source
     const problem = ms === undefined ? undefined : QUEUE_ARGUMENT.get(argument)?.check(ms, {});
     if (problem)
       out.push(
-        finding('invalid-value', at(src, field), `the link declares its queue with it as \`${argument}\`, which ${problem}`),
+        finding(
+          'invalid-value',
+          at(src, field),
+          `the link declares its queue with it as \`${argument}\`, which ${problem}`,
+        ),
       );
   }
 }

@@ -8,6 +8,7 @@ import { at, finding, type Finding, type Source } from '../diagnostics/diagnosti
 import { QUEUE_ARGUMENT, argumentCombinations } from '../model/queue-arguments.js';
 import { MAX_EXPIRY_MS, pointerOf, QUEUE_FIELD, QUEUE_FIELDS, valueIn } from '../model/queue-fields.js';
 import { argumentsAsFields } from '../model/read-queue-arguments.js';
+import { partitionsOf } from '../model/super-stream-partitions.js';
 import { hasExchange, queueType, type TopologyModel, type VHostModel } from '../model/topology-model.js';
 import { QUEUE_TYPES } from '../schema/format-constants.js';
 import type { QueueSpec, QueueType } from '../schema/topology-schema.js';
@@ -31,6 +32,7 @@ const UNSUPPORTED = new Map(
 export function checkQueues(model: TopologyModel): Finding[] {
   const out: Finding[] = [];
   for (const vhost of model.vhosts.values()) {
+    checkQueueLimit(out, vhost);
     for (const queue of vhost.queues.values()) {
       if (!queue.ok) continue;
       const type = queueType(vhost, queue.spec);
@@ -41,6 +43,30 @@ export function checkQueues(model: TopologyModel): Finding[] {
     }
   }
   return out;
+}
+
+/**
+ * RabbitMQ refuses to declare a queue beyond the vhost's `max-queues`
+ * (rabbit_channel:check_vhost_queue_limit/2; a definitions import refuses the
+ * whole chunk, rabbit_definitions:validate_limits/2), but counts only queues
+ * it creates: a limit set below queues that already exist is taken. Whether
+ * they exist is the broker's to know, so this is a warning.
+ */
+function checkQueueLimit(out: Finding[], vhost: VHostModel): void {
+  const max = vhost.settings.limits?.maxQueues;
+  if (max === undefined) return;
+  let count = vhost.queues.size;
+  for (const ss of vhost.superStreams.values()) if (ss.ok) count += partitionsOf(ss.name, ss.spec).length;
+  if (count <= max) return;
+  const src = vhost.settingSources.get('limits') ?? vhost.sources[0];
+  if (!src) return;
+  out.push(
+    finding(
+      'vhost-limit-exceeded',
+      at(src, 'maxQueues'),
+      `vhost \`${vhost.name}\` declares ${count} queues (super stream partitions included), but RabbitMQ declares none beyond its maxQueues (${max}): applying fails where they do not exist yet`,
+    ),
+  );
 }
 
 /** Where a field of the effective spec was written: `field` or `deadLetter/routingKey`. */

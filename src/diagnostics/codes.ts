@@ -157,6 +157,11 @@ export const CODES = {
     summary:
       'A raw x-argument that has a typed field; as an argument it can never change without re-creating the queue.',
   },
+  'vhost-limit-exceeded': {
+    severity: 'warning',
+    summary:
+      'A vhost declares more queues (super stream partitions included) than its `maxQueues`: RabbitMQ declares no queue beyond it, so applying fails where those queues do not exist yet.',
+  },
   // Users
   'password-form': {
     severity: 'error',
