@@ -46,7 +46,7 @@ export function checkQueues(model: TopologyModel): Finding[] {
 }
 
 /**
- * RabbitMQ refuses to declare a queue beyond the vhost's `max-queues`
+ * RabbitMQ refuses to declare a queue beyond the vhost's queue limit
  * (rabbit_channel:check_vhost_queue_limit/2; a definitions import refuses the
  * whole chunk, rabbit_definitions:validate_limits/2), but counts only queues
  * it creates: a limit set below queues that already exist is taken. Whether
