@@ -18,6 +18,8 @@ const INVALID = join(ROOT, 'test/fixtures/invalid/references.yaml');
 const EXPORT = join(ROOT, 'test/fixtures/import/broker-export.json');
 const SECRET = 'S3cret';
 const FORGED = '\n/etc/passwd:1:1: error fake: x';
+// Queue and exchange names cannot hold CR or LF (RabbitMQ strips them: invalid-name); NEL (U+0085) is a line break they can hold.
+const FORGED_NEL = '\u0085/etc/passwd:1:1: error fake: x';
 const W = '"$NODE" "$WARREN_JS"';
 const LONG = 'x'.repeat(5000);
 const TIMEOUT = 10_000;
@@ -30,9 +32,9 @@ function makeFiles(): void {
   file('one-queue.yaml', 'version: 1\nvhosts:\n  v:\n    queues:\n      a: {}\n');
   file('not-a-dir', 'a file\n');
   file('stack-bad.yaml', 'config: [\n');
-  // Names holding a newline that would forge a problem line, ESC and U+2028.
-  const evil = `e${FORGED}`;
-  const queue = `q${FORGED}\u001b[31m\u2028`;
+  // Names holding a line break that would forge a problem line, ESC and U+2028.
+  const evil = `e${FORGED_NEL}`;
+  const queue = `q${FORGED_NEL}\u001b[31m\u2028`;
   file(
     'evil-valid.yaml',
     `version: 1\nvhosts:\n  v:\n    exchanges:\n      ${q(evil)}: { type: fanout }\n    queues:\n      ${q(queue)}: {}\n    bindings:\n      - { from: ${q(evil)}, to: ${q(queue)} }\nusers:\n  ${q(`u${FORGED}`)}:\n    password: { secret: p }\n`,
@@ -548,10 +550,10 @@ const CASES: Case[] = [
     shows: /name\\u000afake\.yaml:1:1: error fake: x\.yaml:5:\d+: error invalid-duration: /,
   },
   {
-    name: 'route: queue names with newline, ESC and U+2028',
-    args: ['route', 'evil-valid.yaml', '--vhost', 'v', '--exchange', `e${FORGED}`],
+    name: 'route: queue names with NEL, ESC and U+2028',
+    args: ['route', 'evil-valid.yaml', '--vhost', 'v', '--exchange', `e${FORGED_NEL}`],
     code: 0,
-    shows: /^q\\u000a\/etc\/passwd:1:1: error fake: x\\u001b\[31m\\u2028$/m,
+    shows: /^q\\u0085\/etc\/passwd:1:1: error fake: x\\u001b\[31m\\u2028$/m,
   },
   {
     name: 'route: an undeclared exchange named with a newline',
@@ -566,16 +568,16 @@ const CASES: Case[] = [
     shows: /^warren: vhost `v\\u001b\[2J`/m,
   },
   {
-    name: 'diff text: a removed queue with a newline name',
+    name: 'diff text: a removed queue with a NEL name',
     args: ['diff', 'evil-base.yaml', 'evil-head.yaml'],
     code: 0,
-    shows: /DATA-LOSING remove .*q\\u000a\/etc\/passwd/,
+    shows: /DATA-LOSING remove .*q\\u0085\/etc\/passwd/,
   },
   {
     name: 'diff markdown: the same',
     args: ['diff', 'evil-base.yaml', 'evil-head.yaml', '--format', 'markdown'],
     code: 0,
-    shows: /q\\\\u000a\/etc\/passwd/,
+    shows: /q\\\\u0085\/etc\/passwd/,
   },
   {
     name: 'export: a user note with a newline name',

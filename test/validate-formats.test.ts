@@ -17,7 +17,7 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 
 /** A topology whose unknown queue is named `50%`, a newline, `of:all,q` (YAML's "\n"). */
 const ODD_NAME =
-  'version: 1\nvhosts:\n  v:\n    exchanges:\n      x: { type: sideways }\n    bindings:\n      - { from: x, to: "50%\\nof:all,q" }\n';
+  'version: 1\nvhosts:\n  v:\n    exchanges:\n      x: { delayedType: topic }\n    bindings:\n      - { from: x, to: "50%\\nof:all,q" }\n';
 
 describe('warren validate --format github', () => {
   it('prints one workflow command per problem, at the positions the fixture expects', () => {
@@ -41,7 +41,7 @@ describe('warren validate --format github', () => {
     const r = runCli(['validate', 'a,b:c.yaml', '--format', 'github'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
-      '::warning file=a%2Cb%3Ac.yaml,line=5,col=18,title=unknown-exchange-type::exchange type `sideways` is not built in, and plugin types start with `x-`\n' +
+      '::warning file=a%2Cb%3Ac.yaml,line=5,col=12,title=delayed-type-unexpected::`delayedType` has no effect on a direct exchange\n' +
         '::error file=a%2Cb%3Ac.yaml,line=7,col=24,title=unknown-queue::queue `50%25%0Aof:all,q` is not declared in vhost `v`\n',
     );
     // Standard input, and a valid topology: no line at all.

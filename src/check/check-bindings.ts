@@ -1,9 +1,12 @@
 // Binding rules: both ends resolve, exactly one destination, the default
-// exchange stays unbound, and headers matching only where it means something.
+// exchange stays unbound, headers matching only where it means something,
+// raw arguments RabbitMQ takes, and keys the source exchange's type accepts.
 import { at, finding, type Finding } from '../diagnostics/diagnostic.js';
 import { exchangeType, hasExchange, hasQueue, type TopologyModel, type VHostModel } from '../model/topology-model.js';
 import type { BindingSpec } from '../schema/topology-schema.js';
 import type { Source } from '../diagnostics/diagnostic.js';
+import { checkArgumentValues } from './check-arguments.js';
+import { consistentHashKeyProblem } from './check-exchanges.js';
 import { checkKeyLength } from './check-names.js';
 
 export function checkBindings(model: TopologyModel): Finding[] {
@@ -13,7 +16,12 @@ export function checkBindings(model: TopologyModel): Finding[] {
       if (!ok) continue;
       checkEnds(out, vhost, spec, src);
       out.push(...checkKeyLength(spec.key, src, 'key'));
+      out.push(...checkArgumentValues(spec.arguments, at(src, 'arguments')));
       checkMatching(out, vhost, spec, src);
+      if (exchangeType(vhost, spec.from) === 'x-consistent-hash') {
+        const problem = consistentHashKeyProblem(spec.key ?? '');
+        if (problem) out.push(finding('invalid-value', spec.key === undefined ? src : at(src, 'key'), problem));
+      }
     }
   }
   return out;

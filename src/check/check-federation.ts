@@ -3,10 +3,13 @@
 // or sets the vhost declares (`all` is every upstream); an upstream of this
 // broker names objects its vhost declares.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { wholeSeconds } from '../model/parameter-fields.js';
+import { toBroker, UPSTREAM_FIELD, wholeSeconds } from '../model/parameter-fields.js';
+import { QUEUE_ARGUMENT } from '../model/queue-arguments.js';
+import { QUEUE_FIELD } from '../model/queue-fields.js';
 import type { TopologyModel, VHostModel } from '../model/topology-model.js';
 import type { UpstreamSetMemberSpec, UpstreamSpec } from '../schema/topology-schema.js';
 import { closestName } from './closest-name.js';
+import { checkReferencedName } from './check-names.js';
 import { checkLocalObject, checkUri } from './check-uris.js';
 
 export function checkFederation(model: TopologyModel): Finding[] {
@@ -54,6 +57,8 @@ function checkUpstream(
     checkLocalObject(out, model, reading, 'exchange', spec.exchange, at(src, 'exchange'));
     checkLocalObject(out, model, reading, 'queue', spec.queue, at(src, 'queue'));
   }
+  out.push(...checkReferencedName(spec.exchange, at(src, 'exchange'), 'exchange'));
+  out.push(...checkReferencedName(spec.queue, at(src, 'queue'), 'queue'));
   checkSeconds(out, spec, src);
 }
 
@@ -85,6 +90,21 @@ function checkSeconds(out: Finding[], spec: Record<string, unknown>, src: Source
         'RabbitMQ keeps `reconnect-delay` in whole seconds: write a whole number of seconds (e.g. 5s)',
       ),
     );
+  // The link declares its upstream queue with these as x-expires and
+  // x-message-ttl: a value RabbitMQ refuses there keeps the link from starting.
+  for (const field of ['expires', 'messageTtl'] as const) {
+    const ms = spec[field] === undefined ? undefined : toBroker(UPSTREAM_FIELD[field], spec[field]);
+    const argument = QUEUE_FIELD[field].argument!;
+    const problem = ms === undefined ? undefined : QUEUE_ARGUMENT.get(argument)?.check(ms, {});
+    if (problem)
+      out.push(
+        finding(
+          'invalid-value',
+          at(src, field),
+          `the link declares its queue with it as \`${argument}\`, which ${problem}`,
+        ),
+      );
+  }
 }
 
 function checkPolicies(out: Finding[], vhost: VHostModel): void {

@@ -1,5 +1,6 @@
 // Names: non-empty and at most 255 bytes (AMQP short strings); exchanges and
-// queues may not start with `amq.`, which the broker reserves for itself.
+// queues may not start with `amq.`, which the broker reserves for itself, nor
+// hold a line break, which it strips from their names.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import type { TopologyModel } from '../model/topology-model.js';
 
@@ -16,6 +17,15 @@ export function checkNames(model: TopologyModel): Finding[] {
     ] as const) {
       for (const o of map.values()) {
         checkName(out, kind, o.name, o.src);
+        if (LINE_BREAK.test(o.name))
+          out.push(
+            finding(
+              'invalid-name',
+              o.src,
+              `${kind} name holds a line break (CR or LF): RabbitMQ strips those from the names it is given over AMQP and the management API (rabbit_channel:strip_cr_lf/1), so the object would get another name`,
+              { target: 'key' },
+            ),
+          );
         if (o.name.startsWith('amq.'))
           out.push(
             finding(
@@ -56,8 +66,23 @@ function checkName(out: Finding[], kind: string, name: string, src: Source): voi
     );
 }
 
+const LINE_BREAK = /[\r\n]/;
+
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A queue or exchange named by a shovel or an upstream: RabbitMQ refuses a
+ * shovel's destination queue longer than an AMQP short string
+ * (rabbit_parameter_validation:amqp091_queue_name/2), and a link names the
+ * others over AMQP, which cannot carry a longer one.
+ */
+export function checkReferencedName(name: string | undefined, src: Source, kind: 'queue' | 'exchange'): Finding[] {
+  if (name === undefined || Buffer.byteLength(name) <= MAX_BYTES) return [];
+  return [
+    finding('invalid-name', src, `${kind} name is ${Buffer.byteLength(name)} bytes in UTF-8; at most ${MAX_BYTES}`),
+  ];
+}
 
 /** A routing or binding key longer than AMQP allows (counted in UTF-8 bytes, as the broker does). */
 export function checkKeyLength(key: string | undefined, src: Source, token?: string): Finding[] {

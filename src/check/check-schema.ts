@@ -4,7 +4,7 @@
 // come from the document at the edge.
 import type { ErrorObject } from 'ajv';
 import { child, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { DURATION_PATTERN, SIZE_PATTERN } from '../schema/format-constants.js';
+import { DURATION_PATTERN, SIZE_PATTERN, TAG_PATTERN } from '../schema/format-constants.js';
 import type { TopologyFile } from '../schema/topology-schema.js';
 import { loadValidator } from '../schema/validator-file.js';
 import { translateAjvError } from './translate-ajv-error.js';
@@ -107,6 +107,12 @@ function refineTopology(e: ErrorObject, here: Source): Finding | undefined {
       'invalid-duration',
       here,
       'not a duration: use whole milliseconds or a number with ms, s, m, h or d (e.g. 60s)',
+    );
+  if (pattern === TAG_PATTERN)
+    return finding(
+      'invalid-value',
+      here,
+      'a tag is 1 to 255 characters with no comma and no whitespace at either end: RabbitMQ splits tags at commas and trims them, so this one would be stored as other tags',
     );
   if (pattern === SIZE_PATTERN)
     return finding('invalid-size', here, 'not a size: use whole bytes or a number with B, KB, MB, GB, KiB, MiB or GiB');

@@ -6,7 +6,7 @@ import { at, finding, type Finding, type Source } from '../diagnostics/diagnosti
 import { wholeSeconds } from '../model/parameter-fields.js';
 import type { TopologyModel } from '../model/topology-model.js';
 import type { EndpointSpec, ShovelSpec } from '../schema/topology-schema.js';
-import { checkKeyLength } from './check-names.js';
+import { checkKeyLength, checkReferencedName } from './check-names.js';
 import { checkLocalObject, checkUri } from './check-uris.js';
 
 export function checkShovels(model: TopologyModel): Finding[] {
@@ -56,6 +56,8 @@ function checkEnd(out: Finding[], model: TopologyModel, end: EndpointSpec, src: 
       }),
     );
   out.push(...checkKeyLength(end.key, src, 'key'));
+  out.push(...checkReferencedName(end.queue, at(src, 'queue'), 'queue'));
+  out.push(...checkReferencedName(end.exchange, at(src, 'exchange'), 'exchange'));
   if (end.uri === undefined) return;
   const reading = checkUri(out, end.uri, at(src, 'uri'));
   if (hasQueue) checkLocalObject(out, model, reading, 'queue', end.queue, at(src, 'queue'));

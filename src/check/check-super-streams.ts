@@ -3,7 +3,8 @@
 // streams it creates take no name a declared exchange or queue, or another
 // super stream's partition, already has (reported at both places).
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { SUPER_STREAM_FIELD, toBroker } from '../model/parameter-fields.js';
+import { SUPER_STREAM_FIELD, rows, toBroker } from '../model/parameter-fields.js';
+import { QUEUE_ARGUMENT } from '../model/queue-arguments.js';
 import { partitionsOf } from '../model/super-stream-partitions.js';
 import type { TopologyModel, VHostModel } from '../model/topology-model.js';
 import { checkKeyLength } from './check-names.js';
@@ -37,6 +38,12 @@ export function checkSuperStreams(model: TopologyModel): Finding[] {
         const value = spec[field];
         if (value !== undefined && toBroker(SUPER_STREAM_FIELD[field], value) === undefined)
           out.push(finding('invalid-size', at(src, field), 'not a whole number of bytes'));
+      }
+      // Each partition stream is declared with the fields' arguments: what RabbitMQ refuses there.
+      for (const { field, key } of rows(SUPER_STREAM_FIELD)) {
+        const value = spec[field] === undefined ? undefined : toBroker(SUPER_STREAM_FIELD[field], spec[field]);
+        const problem = value === undefined ? undefined : QUEUE_ARGUMENT.get(key)?.check(value, {});
+        if (problem) out.push(finding('invalid-value', at(src, field), `as \`${key}\` it ${problem}`));
       }
       (spec.routingKeys ?? []).forEach((key, i) => {
         out.push(...checkKeyLength(key, at(src, 'routingKeys', i)));

@@ -106,7 +106,8 @@ export const CODES = {
   // Names and keys
   'invalid-name': {
     severity: 'error',
-    summary: 'A name that is empty, longer than 255 bytes in UTF-8, or holds a lone UTF-16 surrogate.',
+    summary:
+      'A name that is empty, longer than 255 bytes in UTF-8, or holds a lone UTF-16 surrogate; an exchange or queue name holding a line break (RabbitMQ strips CR and LF from them).',
   },
   'reserved-name': {
     severity: 'error',
@@ -131,8 +132,9 @@ export const CODES = {
     summary: '`delayedType` on an exchange that is not x-delayed-message.',
   },
   'unknown-exchange-type': {
-    severity: 'warning',
-    summary: 'An exchange type that is neither built in nor a plugin type (`x-…`).',
+    severity: 'error',
+    summary:
+      'An exchange type that is neither built in (direct, fanout, topic, headers) nor a plugin type (`x-…`): RabbitMQ refuses it.',
   },
   // Queues
   'queue-type-unsupported': {
@@ -145,10 +147,20 @@ export const CODES = {
     summary: 'at-least-once dead-lettering without `overflow: reject-publish` falls back to at-most-once.',
   },
   'argument-conflict': { severity: 'error', summary: 'A raw argument contradicts a typed field of the same object.' },
+  'argument-combination': {
+    severity: 'error',
+    summary:
+      'Raw arguments RabbitMQ refuses in this combination: a dead-letter routing key argument without a dead-letter exchange argument (queues), `hash-header` with `hash-property` (x-consistent-hash exchanges).',
+  },
   'prefer-field': {
     severity: 'warning',
     summary:
       'A raw x-argument that has a typed field; as an argument it can never change without re-creating the queue.',
+  },
+  'vhost-limit-exceeded': {
+    severity: 'warning',
+    summary:
+      'A vhost declares more queues (super stream partitions included) than its `maxQueues`: RabbitMQ declares no queue beyond it, so applying fails where those queues do not exist yet.',
   },
   // Users
   'password-form': {
@@ -173,20 +185,36 @@ export const CODES = {
   // Policies
   'policy-key-mismatch': {
     severity: 'error',
-    summary: 'A policy definition key that does not apply to the objects the policy targets (`applyTo`).',
+    summary:
+      'A policy definition key that does not apply to the objects the policy targets (`applyTo`), or keys that together keep the policy off every queue type it names (a queue type ignores a policy holding a key it refuses).',
   },
   'policy-unknown-key': {
-    severity: 'warning',
-    summary: 'A policy definition key RabbitMQ does not know (plugins may add keys).',
+    severity: 'error',
+    summary:
+      'A policy definition key neither RabbitMQ nor its shipped plugins know: RabbitMQ refuses the policy ("not recognised policy settings").',
   },
   'policy-removed-key': {
     severity: 'warning',
-    summary: 'A policy key removed in RabbitMQ 4 (`ha-*`, `queue-mode`, …).',
+    summary: 'A policy key RabbitMQ 4 refuses: classic queue mirroring (`ha-*`) was removed.',
   },
-  'policy-value': { severity: 'error', summary: 'A policy definition value of the wrong type or range.' },
+  'needs-newer-rabbitmq': {
+    severity: 'warning',
+    summary:
+      'A policy key, an operator policy key or an `applyTo` value that RabbitMQ 3.10 refuses: it came in a later version (named in the message).',
+  },
+  'policy-value': {
+    severity: 'error',
+    summary: 'A policy definition value of the wrong type or range, or an empty definition.',
+  },
+  'policy-key-conflict': {
+    severity: 'error',
+    summary:
+      'Policy keys RabbitMQ refuses together or alone: two of `federation-upstream`, `-set`, `-pattern`; an `ha-*` setting without `ha-mode`, or `ha-params` that does not fit it; `routing-key` without `shards-per-node`.',
+  },
   'policy-ambiguous': {
     severity: 'error',
-    summary: 'Two policies of equal priority match the same declared object; only one ever applies.',
+    summary:
+      'Two policies of equal priority both apply to the same declared object (they match it, and its type takes all their keys); only one ever applies.',
   },
   'operator-policy-key': { severity: 'error', summary: 'A key operator policies do not accept.' },
   // Dead-letter graph

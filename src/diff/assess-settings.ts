@@ -121,7 +121,7 @@ function indexPolicies(plan: Plan): Map<string, VhostPolicies> {
 function inEffect(index: Map<string, VhostPolicies>, q: QueueEntry): InEffect {
   const v = index.get(q.vhost);
   const matches = (c: Candidate) =>
-    targetsOf(c.entry.applyTo).includes(q.queueType as never) && c.regex?.test(q.name) === true;
+    targetsOf(c.entry.applyTo, c.entry.definition).includes(q.queueType as never) && c.regex?.test(q.name) === true;
   const policy = v?.own.get(q.name) ?? v?.user.find(matches)?.entry;
   const operator = v?.operator.find(matches)?.entry;
   const applies = (field: ChangeableEntry) => field.types.includes(q.queueType as never);

@@ -70,7 +70,7 @@ function userPolicyMatching(policies: Map<string, PolicySpec>, queue: string, ty
   const matching = [...policies].filter(
     ([name, p]) =>
       !name.startsWith(SETTINGS_POLICY_PREFIX) &&
-      targetsOf(p.applyTo ?? 'all').includes(type) &&
+      targetsOf(p.applyTo ?? 'all', p.definition).includes(type) &&
       compileForMatching(p.pattern)?.test(queue),
   );
   matching.sort(([an, a], [bn, b]) => (b.priority ?? 0) - (a.priority ?? 0) || (an < bn ? -1 : 1));

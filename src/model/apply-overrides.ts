@@ -43,6 +43,7 @@ function patchVhost(vhost: VHostModel, patch: Json, src: Source): void {
     const value = merge(settings[key], patch[key]);
     if (value === undefined) delete settings[key];
     else settings[key] = value;
+    vhost.settingSources.set(key, at(src, key));
   }
   for (const kind of VHOST_OBJECT_KINDS) {
     const objects = patch[kind];
@@ -98,6 +99,7 @@ function vhostOf(model: TopologyModel, name: string, src: Source): VHostModel {
       name,
       sources: [src],
       settings: {},
+      settingSources: new Map(),
       exchanges: new Map(),
       queues: new Map(),
       bindings: new Map(),

@@ -3,7 +3,7 @@
 // and whether it changes on a live queue, all from model/queue-fields.ts.
 import { QUEUE_TYPES } from '../schema/format-constants.js';
 import type { QueueType } from '../schema/topology-schema.js';
-import { MAX_TIMER_MS, QUEUE_FIELD, type QueueFieldFacts, type QueueFieldName, type Unit } from './queue-fields.js';
+import { MAX_EXPIRY_MS, QUEUE_FIELD, type QueueFieldFacts, type QueueFieldName, type Unit } from './queue-fields.js';
 
 /**
  * By name as a string: the schema calls it while QueueSpec's type is being
@@ -23,7 +23,7 @@ function boundsText(unit: Unit | undefined): string {
   const least = unit.min > 0 ? `at least ${unit.min}ms, ` : '';
   return unit.within === 'seconds'
     ? ` (${least}in whole seconds)`
-    : ` (${least}at most ${MAX_TIMER_MS}ms, about 49 days: RabbitMQ's timer limit)`;
+    : ` (${least}at most ${MAX_EXPIRY_MS}ms, ten years: RabbitMQ's expiry limit)`;
 }
 
 function typesText(types: readonly QueueType[]): string {

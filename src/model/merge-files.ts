@@ -75,6 +75,7 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
         if (prior) duplicate(findings, `setting \`${key}\` of vhost \`${name}\``, prior, here);
         else {
           settingSources.set(`${name}\u0000${key}`, here);
+          vhost.settingSources.set(key, here);
           (vhost.settings as Record<string, unknown>)[key] = spec[key];
         }
       }
@@ -201,6 +202,7 @@ function vhostModel(model: TopologyModel, name: string): VHostModel {
       name,
       sources: [],
       settings: {},
+      settingSources: new Map(),
       exchanges: new Map(),
       queues: new Map(),
       bindings: new Map(),

@@ -41,8 +41,8 @@ export type Unit =
       readonly kind: 'duration';
       /** 1 where 0 means nothing to RabbitMQ. */
       readonly min: 0 | 1;
-      /** `timer`: at most RabbitMQ's timer range; `seconds`: whole seconds (streams keep seconds). */
-      readonly within: 'timer' | 'seconds';
+      /** `expiry`: at most RabbitMQ's expiry limit (MAX_EXPIRY_MS); `seconds`: whole seconds (streams keep seconds). */
+      readonly within: 'expiry' | 'seconds';
     }
   | { readonly kind: 'size' };
 
@@ -87,8 +87,15 @@ interface ChangeableFacts<V> extends CommonFacts<V> {
 
 export type QueueFieldFacts<V = unknown> = FixedFacts<V> | ChangeableFacts<V>;
 
-/** RabbitMQ refuses TTLs and expiry beyond its timers' range (2^32 - 1 ms). */
-export const MAX_TIMER_MS = 4_294_967_295;
+/** RabbitMQ refuses TTLs and expiries beyond ten years (rabbit_misc:check_expiry/1, from 3.10.8). */
+export const MAX_EXPIRY_MS = 315_360_000_000;
+
+/**
+ * warren's bound on a delivery limit: quorum queues count deliveries in the
+ * x-delivery-count header, a 32-bit signed AMQP integer (RabbitMQ itself
+ * checks no bound).
+ */
+export const MAX_DELIVERY_LIMIT = 2_147_483_647;
 
 const ALL = QUEUE_TYPES;
 const QUEUES = ['classic', 'quorum'] as const;
@@ -130,7 +137,7 @@ export const QUEUE_FIELD: { readonly [K in QueueFieldName]: QueueFieldFacts<Valu
   messageTtl: {
     description: 'How long a message may stay in the queue before it expires',
     types: QUEUES,
-    unit: { kind: 'duration', min: 0, within: 'timer' },
+    unit: { kind: 'duration', min: 0, within: 'expiry' },
     argument: 'x-message-ttl',
     immutable: false,
     policyKey: 'message-ttl',
@@ -140,7 +147,7 @@ export const QUEUE_FIELD: { readonly [K in QueueFieldName]: QueueFieldFacts<Valu
   expires: {
     description: 'How long the queue may go unused before the broker deletes it, with its messages',
     types: QUEUES,
-    unit: { kind: 'duration', min: 1, within: 'timer' },
+    unit: { kind: 'duration', min: 1, within: 'expiry' },
     argument: 'x-expires',
     immutable: false,
     policyKey: 'expires',
@@ -233,7 +240,9 @@ export const QUEUE_FIELD: { readonly [K in QueueFieldName]: QueueFieldFacts<Valu
   },
   leaderLocator: {
     description: "Where the queue's leader is placed: client-local or balanced (the broker default)",
-    types: ALL,
+    // Classic queues take it from RabbitMQ 4.0 only: 3.10 to 3.13 refuse the
+    // argument, and apply no policy holding the key to a classic queue at all.
+    types: ['quorum', 'stream'],
     argument: 'x-queue-leader-locator',
     immutable: false,
     policyKey: 'queue-leader-locator',

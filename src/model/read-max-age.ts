@@ -7,6 +7,21 @@ const SECONDS: Record<string, number> = { Y: 365 * 86_400, M: 30 * 86_400, D: 86
 // The units the format has too keep their count; years and months become seconds.
 const FORMAT_UNIT: Record<string, string> = { D: 'd', h: 'h', m: 'm', s: 's' };
 
+// rabbit_amqqueue:check_max_age/1 reads `re:run(V, "(^[0-9]*)(.*)")`: the
+// digits, then the unit up to the first line feed (PCRE's `.` stops there).
+const BROKER_MAX_AGE = /^([0-9]*)([^\n]*)/;
+
+/**
+ * Why RabbitMQ refuses a max age (as an x-max-age argument or a max-age
+ * policy value), exactly as it checks it; undefined when it accepts it.
+ */
+export function maxAgeRefusal(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string: a whole number and a unit Y, M, D, h, m or s (e.g. 7D)';
+  const [, count, unit] = BROKER_MAX_AGE.exec(value)!;
+  if (count === '' || /^0*$/.test(count!)) return 'must start with a whole number above 0 (e.g. 7D)';
+  return unit !== undefined && unit in SECONDS ? undefined : 'must end in one unit: Y, M, D, h, m or s (e.g. 7D)';
+}
+
 /** RabbitMQ's max age in seconds; undefined when the value is not in its form. */
 export function maxAgeSeconds(value: unknown): number | undefined {
   const parts = typeof value === 'string' ? MAX_AGE_PATTERN.exec(value) : null;

@@ -1,7 +1,7 @@
 // A queue's known raw x-arguments read as the typed fields they stand for
 // (model/queue-fields.ts), so that they are checked exactly as those fields.
 import type { QueueSpec } from '../schema/topology-schema.js';
-import { ARGUMENT_FIELD, pointerOf } from './queue-fields.js';
+import { ARGUMENT_FIELD, pointerOf, QUEUE_FIELD } from './queue-fields.js';
 
 /**
  * The typed fields that a queue's known raw arguments stand for, in the
@@ -14,12 +14,16 @@ export function argumentsAsFields(args: Readonly<Record<string, unknown>> | unde
 } {
   const spec: Record<string, unknown> = {};
   const from = new Map<string, string>();
+  // Without an exchange RabbitMQ dead-letters nothing (and refuses a routing
+  // key alone): the other dead-letter arguments then set no deadLetter.
+  const exchange = QUEUE_FIELD['deadLetter.exchange'].argument!;
+  const deadLetters = args !== undefined && Object.hasOwn(args, exchange);
   for (const [name, raw] of Object.entries(args ?? {})) {
     const known = ARGUMENT_FIELD.get(name);
     if (!known) continue;
     const value = known.readArgument ? known.readArgument(raw) : raw;
     if (known.sub) {
-      // deadLetter needs its exchange; a key or strategy alone still reads as one.
+      if (!deadLetters) continue;
       spec.deadLetter ??= { exchange: '' };
       (spec.deadLetter as Record<string, unknown>)[known.sub] = value;
     } else {

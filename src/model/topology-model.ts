@@ -50,6 +50,8 @@ export interface VHostModel {
   /** The vhost's node in each file that declares it. */
   readonly sources: Source[];
   readonly settings: VHostSettings;
+  /** Where each setting was written (the last file or override that set it). */
+  readonly settingSources: Map<string, Source>;
   readonly exchanges: Map<string, Declared<ExchangeSpec>>;
   readonly queues: Map<string, Declared<QueueSpec>>;
   /** Keyed by a stable identity: source, destination, key and arguments. */

@@ -42,12 +42,19 @@ export function fixedArguments(spec: QueueSpec): JsonMap {
   return out;
 }
 
-/** The user policy RabbitMQ would apply to this queue: highest priority, then name. */
+/**
+ * The user policy RabbitMQ would apply to this queue: highest priority, then
+ * name, of those whose keys its type takes all of (RabbitMQ skips the others,
+ * see model/policy-targets.ts; overlaid into the settings policy, one of them
+ * would keep that policy off the queue too).
+ */
 export function userPolicyFor(vhost: VHostModel, queue: Declared<QueueSpec>): Declared<PolicySpec> | undefined {
   const type = queueType(vhost, queue.spec);
   const matching = [...vhost.policies.values()].filter(
     (p) =>
-      p.ok && targetsOf(p.spec.applyTo ?? 'all').includes(type) && compileForMatching(p.spec.pattern)?.test(queue.name),
+      p.ok &&
+      targetsOf(p.spec.applyTo ?? 'all', p.spec.definition).includes(type) &&
+      compileForMatching(p.spec.pattern)?.test(queue.name),
   );
   return matching.sort((a, b) => (b.spec.priority ?? 0) - (a.spec.priority ?? 0) || (a.name < b.name ? -1 : 1))[0];
 }

@@ -2,6 +2,12 @@
 // schema (and TypeBox with it): enumerations and the unit patterns.
 export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$';
 export const SIZE_PATTERN = '^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$';
+/**
+ * A user or vhost tag: 1 to 255 characters (code points: the schema's regular
+ * expressions are Unicode), no comma, no whitespace at either end. The length
+ * is in the pattern: `maxLength` would load ajv's runtime into every command.
+ */
+export const TAG_PATTERN = '^(?=[\\s\\S]{1,255}$)[^,\\s](?:[^,]*[^,\\s])?$';
 
 export const QUEUE_TYPES = ['classic', 'quorum', 'stream'] as const;
 export const DELAYED_TYPES = ['direct', 'fanout', 'topic', 'headers'] as const;

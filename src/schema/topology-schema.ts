@@ -5,6 +5,7 @@
 // every branch of an anyOf, which buries the one error a user needs to see.
 import { Type, type Static, type TInteger, type TOptional, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { describeQueueField } from '../model/describe-queue-field.js';
+import { MAX_DELIVERY_LIMIT } from '../model/queue-fields.js';
 import { USER_LIMITS, VHOST_LIMITS, type Limit } from '../model/limits.js';
 import {
   ACK_MODES,
@@ -29,6 +30,7 @@ import {
   POLICY_TARGETS,
   QUEUE_TYPES,
   SIZE_PATTERN,
+  TAG_PATTERN,
 } from './format-constants.js';
 
 /** A string restricted to `values`, emitted as a plain JSON Schema `enum`. */
@@ -95,6 +97,17 @@ function LimitsSpec<const T extends readonly Limit[]>(table: T, whose: string) {
   });
 }
 
+/**
+ * A user's or vhost's tag. RabbitMQ splits the tags it is sent at commas,
+ * trims each and keeps it as an Erlang atom (at most 255 characters): a tag
+ * holding a comma or surrounding whitespace would be stored as other tags.
+ */
+const Tag = (description: string) =>
+  Type.String({
+    pattern: TAG_PATTERN,
+    description: `${description}: 1 to 255 characters, no comma, no leading or trailing whitespace`,
+  });
+
 const ExchangeSpec = Type.Object(
   {
     type: Type.Optional(
@@ -155,7 +168,9 @@ const QueueSpec = Type.Object(
     overflow: Type.Optional(StringEnum(OVERFLOW_MODES, about('overflow'))),
     deadLetter: Type.Optional(DeadLetterSpec),
     // Delivery counts travel as a 32-bit signed AMQP integer (x-delivery-count).
-    deliveryLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, ...described('deliveryLimit') })),
+    deliveryLimit: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_DELIVERY_LIMIT, ...described('deliveryLimit') }),
+    ),
     maxPriority: Type.Optional(Type.Integer({ minimum: 1, maximum: 255, ...described('maxPriority') })),
     singleActiveConsumer: Type.Optional(Type.Boolean({ default: false, ...described('singleActiveConsumer') })),
     leaderLocator: Type.Optional(StringEnum(LEADER_LOCATORS, about('leaderLocator'))),
@@ -209,10 +224,10 @@ function policySpec(targets: readonly string[], [what, whats]: readonly [string,
       ),
       priority: Type.Optional(
         Type.Integer({
-          minimum: 0,
+          minimum: -Number.MAX_SAFE_INTEGER,
           maximum: Number.MAX_SAFE_INTEGER,
           default: 0,
-          description: `Of the ${whats} matching an object, the one with the highest priority applies`,
+          description: `Of the ${whats} matching an object, the one with the highest priority applies (negative priorities too)`,
         }),
       ),
       definition: AnyKeys(AnyValue, { description: definition }),
@@ -373,7 +388,7 @@ const VHostSpec = Type.Object(
   {
     description: Type.Optional(Type.String({ description: 'What the vhost is for, as the management UI shows it' })),
     tags: Type.Optional(
-      Type.Array(Type.String(), { description: 'Tags of the vhost, as the management UI shows them' }),
+      Type.Array(Tag('A tag of the vhost'), { description: 'Tags of the vhost, as the management UI shows them' }),
     ),
     defaultQueueType: Type.Optional(
       StringEnum(QUEUE_TYPES, "The type of the vhost's queues that declare none; without it they are classic"),
@@ -443,7 +458,7 @@ const TopicPermissionSpec = Type.Object(
 const UserSpec = Type.Object(
   {
     tags: Type.Optional(
-      Type.Array(Type.String(), {
+      Type.Array(Tag('A tag of the user'), {
         description:
           'Tags of the user: administrator, monitoring, policymaker, management and impersonator open the management API; plugins and auth backends read others',
       }),

@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { POLICY_KEYS, QUEUE_FIELD_KEY_CHECKS } from '../../src/check/policy-keys.js';
 import { foldSettings } from '../../src/import/fold-settings.js';
 import { describeQueueField } from '../../src/model/describe-queue-field.js';
-import { CHANGEABLE_FIELDS, MAX_TIMER_MS, QUEUE_FIELDS, type QueueFieldEntry } from '../../src/model/queue-fields.js';
+import { refusingKey, targetsOf, UNSUPPORTED_POLICY_KEYS } from '../../src/model/policy-targets.js';
+import { QUEUE_ARGUMENT } from '../../src/model/queue-arguments.js';
+import { CHANGEABLE_FIELDS, MAX_EXPIRY_MS, QUEUE_FIELDS, type QueueFieldEntry } from '../../src/model/queue-fields.js';
 import { changeableSettings, fixedArguments } from '../../src/plan/queue-settings.js';
 import { DURATION_PATTERN, QUEUE_TYPES, SIZE_PATTERN } from '../../src/schema/format-constants.js';
 import type { QueueSpec } from '../../src/schema/topology-schema.js';
@@ -103,7 +105,7 @@ function values(entry: QueueFieldEntry): fc.Arbitrary<unknown> {
   if (property.enum) return fc.constantFrom(...property.enum);
   const unit = entry.unit;
   if (unit?.kind === 'duration') {
-    const max = unit.within === 'timer' ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER;
+    const max = unit.within === 'expiry' ? MAX_EXPIRY_MS : Number.MAX_SAFE_INTEGER;
     const ms = fc.integer({ min: unit.min, max });
     const seconds = fc.integer({ min: Math.max(unit.min, 1), max: Math.floor(max / 1000) });
     return unit.within === 'seconds'
@@ -204,6 +206,55 @@ describe('the policy keys (check/policy-keys.ts)', () => {
       );
     },
   );
+});
+
+describe('the declaration arguments (model/queue-arguments.ts)', () => {
+  it("check every field's argument, for the field's queue types", () => {
+    for (const f of QUEUE_FIELDS) {
+      if (!f.argument) continue;
+      const argument = QUEUE_ARGUMENT.get(f.argument);
+      expect(argument, f.name).toBeDefined();
+      expect(argument!.field, f.name).toBe(f.name);
+      expect(argument!.types, f.name).toEqual(f.types);
+    }
+  });
+
+  it('take the arguments warren declares', () => {
+    for (const f of QUEUE_FIELDS) {
+      if (!f.immutable || !f.argument) continue;
+      fc.assert(
+        fc.property(values(f), (value) => {
+          const args = fixedArguments(queueWith(f, value));
+          for (const [name, v] of Object.entries(args))
+            expect(QUEUE_ARGUMENT.get(name)!.check(v, args), name).toBeUndefined();
+        }),
+        { numRuns: 20 },
+      );
+    }
+  });
+});
+
+describe('the settings policy applies to its queue', () => {
+  it.each(QUEUE_TYPES.map((t) => [t] as const))(
+    'a %s queue: RabbitMQ skips a policy holding a key its type refuses, and the settings policy holds none',
+    (type) => {
+      for (const f of CHANGEABLE_FIELDS.filter((c) => c.types.includes(type))) {
+        fc.assert(
+          fc.property(values(f), (value) => {
+            const definition = changeableSettings(queueWith(f, value));
+            expect(refusingKey(definition, type), f.name).toBeUndefined();
+            expect(targetsOf('queues', definition), f.name).toContain(type);
+          }),
+          { numRuns: 10 },
+        );
+      }
+    },
+  );
+
+  it('the queue types refuse only keys RabbitMQ knows', () => {
+    for (const keys of Object.values(UNSUPPORTED_POLICY_KEYS))
+      for (const key of keys) expect(Object.keys(POLICY_KEYS), key).toContain(key);
+  });
 });
 
 describe('layers and copies', () => {
