@@ -1,6 +1,6 @@
 // Environment layering: a stack's warren:overrides laid over the shared
 // topology, checked with positions inside the stack file.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { merge } from '../src/model/apply-overrides.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import type { PolicyEntry } from '../src/plan/plan-types.js';
 import { UsageError } from '../src/cli/usage-error.js';
-import { validateTopology } from '../src/validate-topology.js';
+import { CODE_OVERRIDES, validateTopology } from '../src/validate-topology.js';
 import { expectedProblems } from './support/expectations.js';
 import { runCli } from './support/run-cli.js';
 
@@ -47,7 +47,8 @@ describe('example stacks', () => {
 });
 
 describe('invalid overrides', () => {
-  it.each(['Pulumi.invalid.yaml', 'Pulumi.malformed.yaml'])(
+  // Every stack fixture (fixtures.test.ts counts their codes as covered).
+  it.each(readdirSync(join(ROOT, 'test/fixtures/stacks')))(
     '%s reports its problems at their places in the stack file',
     (name) => {
       const file = join(ROOT, 'test/fixtures/stacks', name);
@@ -88,6 +89,52 @@ describe('overrides given directly', () => {
   it('users: null removes every user', () => {
     const { model } = validateTopology(topology, { ...at, data: { users: null } });
     expect(model.users.size).toBe(0);
+  });
+
+  it('a vhost the topology does not declare is an error, and no vhost is made of it', () => {
+    const { model, diagnostics, valid } = validateTopology(topology, {
+      ...at,
+      data: { vhosts: { shpo: { queues: { extra: {} } } } },
+    });
+    expect(valid).toBe(false);
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
+      'error unknown-vhost /config/warren:overrides/vhosts/shpo',
+    ]);
+    expect(diagnostics[0]!.message).toContain('`shop`');
+    expect([...model.vhosts.keys()].sort()).toEqual([...validateTopology(topology).model.vhosts.keys()].sort());
+  });
+
+  it('null for what is not there is an error, and changes nothing', () => {
+    const base = compilePlan(validateTopology(topology).model);
+    const { model, diagnostics } = validateTopology(topology, {
+      ...at,
+      data: { vhosts: { ghost: null, shop: { queues: { ordres: null } } }, users: { nobody: null } },
+    });
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
+      'error override-removes-nothing /config/warren:overrides/vhosts/ghost',
+      'error override-removes-nothing /config/warren:overrides/vhosts/shop/queues/ordres',
+      'error override-removes-nothing /config/warren:overrides/users/nobody',
+    ]);
+    expect(compilePlan(model).entries).toEqual(base.entries);
+  });
+
+  it('overrides given in code are reported at <overrides>, with their pointer', () => {
+    const { diagnostics } = validateTopology(topology, { file: CODE_OVERRIDES, data: { vhosts: { shpo: {} } } });
+    expect(diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.pointer}`)).toEqual([
+      '<overrides>:1:1 unknown-vhost /config/warren:overrides/vhosts/shpo',
+    ]);
+  });
+
+  it('says nothing about names while a topology file does not parse: the name may be in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-absent-'));
+    try {
+      const broken = join(dir, 'broken.yaml');
+      writeFileSync(broken, 'version: 1\nvhosts:\n  late: [\n');
+      const { diagnostics } = validateTopology([...topology, broken], { ...at, data: { vhosts: { late: {} } } });
+      expect(diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { at, finding, type Finding, type Source } from '../diagnostics/diagnosti
 import { wholeSeconds } from '../model/parameter-fields.js';
 import type { TopologyModel, VHostModel } from '../model/topology-model.js';
 import type { UpstreamSetMemberSpec, UpstreamSpec } from '../schema/topology-schema.js';
-import { closestName } from './closest-name.js';
+import { closestName } from '../diagnostics/closest-name.js';
 import { checkLocalObject, checkUri } from './check-uris.js';
 
 export function checkFederation(model: TopologyModel): Finding[] {
