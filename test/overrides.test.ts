@@ -1,6 +1,6 @@
 // Environment layering: a stack's warren:overrides laid over the shared
 // topology, checked with positions inside the stack file.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,44 @@ describe('overrides given directly', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// `diff --stack`: the stack file is HEAD's. What it names that BASE does not declare yet (a vhost HEAD
+// adds, with its override; a null for a queue HEAD adds) does not fail BASE's side; on HEAD's side the same
+// stack is checked as validate --stack checks it.
+describe('diff --stack, where the stack names what only HEAD declares', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-diff-stack-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const base = join(dir, 'base');
+  const head = join(dir, 'head');
+  for (const side of [base, head]) {
+    mkdirSync(side);
+    for (const f of topology) copyFileSync(f, join(side, relative(join(ROOT, 'topology'), f)));
+  }
+  writeFileSync(
+    join(head, 'billing.yaml'),
+    'version: 1\nvhosts:\n  billing:\n    queues:\n      invoices: {}\n      audit: {}\n',
+  );
+  const stack = join(dir, 'Pulumi.staging.yaml');
+  writeFileSync(
+    stack,
+    'config:\n  warren:overrides:\n    vhosts:\n      billing:\n        queues:\n          invoices: { messageTtl: 1h }\n          audit: null\n',
+  );
+
+  it('BASE leaves them out: the diff shows what HEAD adds, with the stack laid over it', () => {
+    const r = runCli(['diff', base, head, '--stack', stack, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = (JSON.parse(r.stdout) as { changes: { id: string; action: string }[] }).changes
+      .map((c) => `${c.action} ${c.id}`)
+      .sort();
+    expect(ids).toEqual(['add billing/queue-settings/invoices', 'add billing/queue/invoices', 'add vhost/billing']);
+  });
+
+  it('HEAD does not: a stack naming a vhost HEAD lacks fails the diff at its place', () => {
+    const r = runCli(['diff', head, base, '--stack', stack]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Pulumi\.staging\.yaml:4:7: error unknown-vhost: /);
   });
 });
 
