@@ -101,8 +101,8 @@ function expand(path: string): string[] {
 function splitGlob(path: string, dynamic: (segment: string) => boolean): { base: string; pattern: string } {
   const segments = path.split('/');
   let i = 0;
-  // Braces may hold a `/` (`{a/b,c}`): a segment with one is never literal.
-  while (i < segments.length - 1 && !dynamic(segments[i]!) && !/[{}]/.test(segments[i]!)) i++;
+  // Braces may hold a `/` (`{a/b,c}`), and an escape (`a\*b`) is the matcher's to read: such a segment is never literal.
+  while (i < segments.length - 1 && !dynamic(segments[i]!) && !/[{}\\]/.test(segments[i]!)) i++;
   const base = segments.slice(0, i).join('/');
   return { base: base === '' && path.startsWith('/') ? '/' : base, pattern: segments.slice(i).join('/') };
 }
