@@ -6,10 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EnvironmentError, readEnvironment } from '../src/load/read-environment.js';
 import { packageRoot } from '../src/package-root.js';
 import { generateTopology } from './generate-topology.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = benchRuns();
 const root = packageRoot();
 const dir = join(root, '.bench');
 const rssFile = join(dir, 'rss.txt');
@@ -90,6 +91,17 @@ function main(): void {
       'unexpected: the benchmark topology must be valid, and the broken one must report exactly its 2 problems',
     );
     process.exitCode = 1;
+  }
+}
+
+/** BENCH_RUNS (default 7): `abc` or 0 would make every median one of no runs. */
+function benchRuns(): number {
+  try {
+    return readEnvironment('BENCH_RUNS');
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    console.error(`bench: ${error.message}`);
+    process.exit(2);
   }
 }
 

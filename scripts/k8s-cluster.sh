@@ -41,6 +41,27 @@ log() { printf '[k8s-cluster] %s\n' "$*" >&2; }
 die() { printf '[k8s-cluster] error: %s\n' "$*" >&2; exit 1; }
 usage() { echo "usage: $0 up DIR | down DIR | status DIR" >&2; exit 2; }
 
+# The environment's numbers (this script's and k8s-node.sh's), NAME:MIN:MAX each, checked before
+# anything runs: bash arithmetic evaluates a variable's text as an expression, so a value such as
+# `a[$(cmd)]` in `(($NODES))` would run cmd. Ports leave room for pick_port's 50 tries.
+ENV_NUMBERS=(
+	K8S_FAKE_NODES:0:100 K8S_VOLUMES:0:1000
+	K8S_ETCD_PORT:1:65485 K8S_ETCD_PEER_PORT:1:65485 K8S_APISERVER_PORT:1:65485 K8S_KCM_PORT:1:65485
+	K8S_SCHEDULER_PORT:1:65485 K8S_KUBELET_PORT:1:65485 K8S_KUBELET_HEALTHZ_PORT:1:65485
+	K8S_PROXY_HEALTHZ_PORT:1:65485 K8S_PROXY_METRICS_PORT:1:65485
+)
+for spec in "${ENV_NUMBERS[@]}"; do
+	IFS=: read -r name min max <<<"$spec"
+	value=${!name:-}
+	[[ -z "$value" ]] && continue
+	# Digits only, matched as text before any arithmetic sees the value.
+	if ! [[ "$value" =~ ^(0|[1-9][0-9]{0,5})$ ]] || ((value < min || value > max)); then
+		printf '[k8s-cluster] error: %s must be a whole number from %s to %s, not `%q`\n' "$name" "$min" "$max" "$value" >&2
+		exit 2
+	fi
+done
+unset spec name min max value
+
 (($# == 2 || $# == 3)) || usage
 CMD=$1
 [[ -n "$2" ]] || usage

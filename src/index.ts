@@ -41,7 +41,7 @@ export {
   type TopologyAllowances,
   type TopologySource,
 } from './pulumi/load-topology.js';
-export { runError, validateOrThrow } from './pulumi/validate-or-throw.js';
+export { checkEnvironment, runError, validateOrThrow } from './pulumi/validate-or-throw.js';
 export { adoptionIds } from './pulumi/adoption.js';
 export { RabbitCluster, type RabbitClusterOptions } from './pulumi/kubernetes/create-cluster.js';
 export { ambientKubeconfig, kubeAccess, type KubeAccess } from './pulumi/kubernetes/kube-access.js';

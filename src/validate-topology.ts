@@ -61,7 +61,7 @@ export function validateTopology(
   const merged = mergeFiles(checked);
   findings.push(...merged.findings);
   if (overrides && overrides.data !== undefined)
-    allParsed = layerOverrides(merged.model, overrides, sources, findings) && allParsed;
+    allParsed = layerOverrides(merged.model, overrides, sources, findings, allParsed) && allParsed;
   // References into a file that did not parse cannot be resolved: checking
   // them would only report false unknowns, so cross-checks wait for it.
   if (allParsed) findings.push(...crossCheck(merged.model));
@@ -69,12 +69,17 @@ export function validateTopology(
   return { diagnostics, model: merged.model, valid: !diagnostics.some((d) => d.severity === 'error') };
 }
 
-/** Checks and applies a stack's overrides; false when they are malformed (then not applied). */
+/**
+ * Checks and applies a stack's overrides; false when they are malformed (then not applied). What they
+ * name that the topology lacks is reported only when every topology file parsed (as for cross-checks:
+ * a name in a file that did not parse is not missing).
+ */
 function layerOverrides(
   model: TopologyModel,
   overrides: Overrides,
   sources: Map<string, SourceFile>,
   findings: Finding[],
+  allParsed: boolean,
 ): boolean {
   const at = { file: overrides.file, pointer: OVERRIDES_POINTER };
   const read = overrides.file === CODE_OVERRIDES ? undefined : readSource(overrides.file);
@@ -82,6 +87,7 @@ function layerOverrides(
   const problems = checkOverrides(overrides.data, at);
   findings.push(...problems);
   if (problems.length > 0) return false;
-  applyOverrides(model, overrides.data, at);
+  const absent = applyOverrides(model, overrides.data, at);
+  if (allParsed) findings.push(...absent);
   return true;
 }

@@ -89,6 +89,47 @@ const TABLE: readonly [kind: string, code: 0 | 1 | 2 | 3, runs: Partial<Record<C
   ['empty path', 2, withInput('')],
   ['glob that matches nothing', 2, only(withInput('no/such/*.yaml'), 'validate', 'route', 'export', 'diff')],
   ['WARREN_MAX_FILE_BYTES not a number', 2, withEnv(ok, { WARREN_MAX_FILE_BYTES: '64k' })],
+  // Above the longest string V8 makes: a file that size could not be decoded (read-environment.ts).
+  ['WARREN_MAX_FILE_BYTES out of range', 2, withEnv(ok, { WARREN_MAX_FILE_BYTES: '1073741824' })],
+  // Read by the commands that take --broker, checked whether or not it is given.
+  [
+    'WARREN_MANAGEMENT_TIMEOUT_MS not a number',
+    2,
+    only(withEnv(ok, { WARREN_MANAGEMENT_TIMEOUT_MS: '1.5e3' }), 'diff', 'import'),
+  ],
+  // Past 2^31 - 1 ms Node's timers fire after 1 ms.
+  [
+    'WARREN_MANAGEMENT_TIMEOUT_MS out of range',
+    2,
+    only(withEnv(ok, { WARREN_MANAGEMENT_TIMEOUT_MS: '3000000000' }), 'diff', 'import'),
+  ],
+  [
+    'WARREN_BROKER_INSECURE not true or false',
+    2,
+    only(withEnv(ok, { WARREN_BROKER_INSECURE: 'yes' }), 'diff', 'import'),
+  ],
+  [
+    'an option that takes one value, given twice',
+    2,
+    {
+      validate: { args: ['validate', VALID, '--format', 'json', '--format', 'json'] },
+      route: { args: ['route', VALID, ...ROUTE, '--vhost', 'ops'] },
+      export: {
+        args: ['export', VALID, '--stack', 'stacks/Pulumi.staging.yaml', '--stack', 'stacks/Pulumi.local.yaml'],
+      },
+      diff: { args: ['diff', VALID, VALID, '--format=json', '--format', 'text'] },
+      import: { args: ['import', DEFINITIONS, '-o', 'a', '--out', 'b'] },
+    },
+  ],
+  [
+    'a repeatable option given twice',
+    0,
+    {
+      route: { args: ['route', VALID, ...ROUTE, '--header', 'a=1', '--header', 'b=2'] },
+      diff: { args: ['diff', VALID, VALID, '--fail-on', 'access', '--fail-on', 'data-losing'] },
+      import: { args: ['import', DEFINITIONS, '--vhost', 'shop', '--vhost', '/'] },
+    },
+  ],
   [
     '--stack file that does not exist',
     2,
@@ -190,6 +231,7 @@ describe.concurrent('the same mistake, the same exit code, in every command', ()
       'invalid topology or definitions',
       'empty standard input',
       'standard input over the size limit',
+      'an option that takes one value, given twice',
     ])
       expect(
         ROWS.filter((r) => r.kind === kind).map((r) => r.command),

@@ -19,6 +19,8 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const TOPOLOGY = join(import.meta.dirname, '..', 'topology');
 const CLUSTER_INVALID = join(FIXTURES, 'cluster', 'invalid');
 const IMPORT_INVALID = join(FIXTURES, 'import', 'invalid');
+/** Stack files whose overrides hold problems; overrides.test.ts checks each against its expectations. */
+const STACKS = join(FIXTURES, 'stacks');
 
 /** The invalid topology fixtures: a file (positions relative to invalid/) or a directory of files. */
 function invalidTopologies(): { name: string; path: string; root: string }[] {
@@ -140,7 +142,7 @@ describe('coverage', () => {
   // Computed here from the same expectations the tests above check (the
   // comments in the fixtures, the generated cases), not from what those tests
   // recorded while running: it passes or fails alone, in any order.
-  it('every diagnostic code is exercised with its position by some test above', () => {
+  it('every diagnostic code is exercised with its position by some test above (or in overrides.test.ts)', () => {
     const covered = new Set([
       ...invalidTopologies().flatMap(({ path, root }) => expectedProblems(path, root).map(codeOf)),
       ...GENERATED.map(({ code }) => code),
@@ -150,6 +152,7 @@ describe('coverage', () => {
       ...readdirSync(IMPORT_INVALID).flatMap((name) =>
         expectedProblems(join(IMPORT_INVALID, name), IMPORT_INVALID).map(codeOf),
       ),
+      ...readdirSync(STACKS).flatMap((name) => expectedProblems(join(STACKS, name), STACKS).map(codeOf)),
     ]);
     expect(ALL_CODES.filter((code) => !covered.has(code))).toEqual([]);
   });

@@ -138,7 +138,12 @@ const CASES: Case[] = [
     code: 1,
     shows: at('with-fifo/p.yaml', 1, 1, 'file-unreadable'),
   },
-  { name: 'a glob never matches a FIFO', args: ['validate', 'with-fifo/*.yaml'], code: 0, shows: /^valid: 1 file,/m },
+  {
+    name: 'a glob finds a FIFO as the walk does, and it is refused unread',
+    args: ['validate', 'with-fifo/*.yaml'],
+    code: 1,
+    shows: at('with-fifo/p.yaml', 1, 1, 'file-unreadable'),
+  },
   {
     name: 'validate a FIFO, JSON',
     args: ['validate', 'fifo.yaml', '--format', 'json'],
@@ -386,6 +391,79 @@ const CASES: Case[] = [
     shows: /^warren: --header/m,
   },
   { name: 'route without --exchange', args: ['route', TOPO, '--vhost', 'shop'], code: 2, shows: /^error: / },
+  {
+    name: 'WARREN_MAX_FILE_BYTES above the longest string',
+    args: ['validate', TOPO],
+    env: { WARREN_MAX_FILE_BYTES: '1073741824' },
+    code: 2,
+    shows: /^warren: WARREN_MAX_FILE_BYTES must be a whole number of bytes from 1 to \d+, not `1073741824`$/m,
+  },
+  {
+    name: 'WARREN_MANAGEMENT_TIMEOUT_MS past what a timer holds (it would be 1 ms)',
+    args: ['import', EXPORT, '--broker', 'http://localhost:1'],
+    env: { WARREN_MANAGEMENT_TIMEOUT_MS: '3000000000' },
+    code: 2,
+    shows: /^warren: WARREN_MANAGEMENT_TIMEOUT_MS must be a whole number of milliseconds from 1 to 2147483647/m,
+  },
+  {
+    name: 'WARREN_MANAGEMENT_TIMEOUT_MS=1.5e3',
+    args: ['diff', TOPO, TOPO],
+    env: { WARREN_MANAGEMENT_TIMEOUT_MS: '1.5e3' },
+    code: 2,
+    shows: /^warren: WARREN_MANAGEMENT_TIMEOUT_MS .*`1\.5e3`/m,
+  },
+  {
+    name: 'WARREN_BROKER_INSECURE=yes, without --broker too',
+    args: ['diff', TOPO, TOPO],
+    env: { WARREN_BROKER_INSECURE: 'yes' },
+    code: 2,
+    shows: /^warren: WARREN_BROKER_INSECURE must be true or false/m,
+  },
+  {
+    name: 'two bad variables are both named',
+    args: ['import', EXPORT],
+    env: { WARREN_MAX_FILE_BYTES: 'x', WARREN_MANAGEMENT_TIMEOUT_MS: 'y' },
+    code: 2,
+    shows: /^warren: WARREN_MAX_FILE_BYTES .*; WARREN_MANAGEMENT_TIMEOUT_MS /m,
+  },
+  {
+    name: 'a variable validate does not read is not checked',
+    args: ['validate', TOPO],
+    env: { WARREN_MANAGEMENT_TIMEOUT_MS: 'y' },
+    code: 0,
+  },
+  {
+    name: 'LOG_TOKENS and LOG_STREAM (the yaml package would print every token) leave JSON alone',
+    args: ['export', INVALID, '--format', 'json'],
+    env: { LOG_TOKENS: '1', LOG_STREAM: '1' },
+    code: 1,
+    jsonProblems: true,
+  },
+  {
+    name: 'route --vhost given twice',
+    args: ['route', TOPO, '--vhost', 'shop', '--exchange', 'orders', '--vhost', 'ops'],
+    code: 2,
+    shows: /^error: option '--vhost <vhost>' takes one value and was given more than once$/m,
+  },
+  {
+    name: 'route --key given twice, one empty',
+    args: ['route', TOPO, '--vhost', 'shop', '--exchange', 'orders', '--key', 'a', '--key='],
+    code: 2,
+    shows: /^error: option '--key <key>' takes one value/m,
+  },
+  {
+    name: 'import -o given as -o and --out',
+    args: ['import', EXPORT, '-o', 'a', '--out=b'],
+    code: 2,
+    shows: /^error: option '-o, --out <dir>' takes one value/m,
+  },
+  {
+    name: '--broker given twice never shows a password',
+    args: ['diff', TOPO, TOPO, '--broker', `http://admin:${SECRET}@a`, '--broker', `http://admin:${SECRET}@b`],
+    code: 2,
+    shows: /^error: option '--broker <url>' takes one value/m,
+  },
+  { name: 'import --force twice is --force', args: ['import', EXPORT, '--force', '--force'], code: 0 },
 
   // Broker URLs: usage errors never show the password; the guest fallback is said.
   {

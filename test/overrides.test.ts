@@ -1,6 +1,6 @@
 // Environment layering: a stack's warren:overrides laid over the shared
 // topology, checked with positions inside the stack file.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { merge } from '../src/model/apply-overrides.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import type { PolicyEntry } from '../src/plan/plan-types.js';
 import { UsageError } from '../src/cli/usage-error.js';
-import { validateTopology } from '../src/validate-topology.js';
+import { CODE_OVERRIDES, validateTopology } from '../src/validate-topology.js';
 import { expectedProblems } from './support/expectations.js';
 import { runCli } from './support/run-cli.js';
 
@@ -47,7 +47,8 @@ describe('example stacks', () => {
 });
 
 describe('invalid overrides', () => {
-  it.each(['Pulumi.invalid.yaml', 'Pulumi.malformed.yaml'])(
+  // Every stack fixture (fixtures.test.ts counts their codes as covered).
+  it.each(readdirSync(join(ROOT, 'test/fixtures/stacks')))(
     '%s reports its problems at their places in the stack file',
     (name) => {
       const file = join(ROOT, 'test/fixtures/stacks', name);
@@ -88,6 +89,90 @@ describe('overrides given directly', () => {
   it('users: null removes every user', () => {
     const { model } = validateTopology(topology, { ...at, data: { users: null } });
     expect(model.users.size).toBe(0);
+  });
+
+  it('a vhost the topology does not declare is an error, and no vhost is made of it', () => {
+    const { model, diagnostics, valid } = validateTopology(topology, {
+      ...at,
+      data: { vhosts: { shpo: { queues: { extra: {} } } } },
+    });
+    expect(valid).toBe(false);
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
+      'error unknown-vhost /config/warren:overrides/vhosts/shpo',
+    ]);
+    expect(diagnostics[0]!.message).toContain('`shop`');
+    expect([...model.vhosts.keys()].sort()).toEqual([...validateTopology(topology).model.vhosts.keys()].sort());
+  });
+
+  it('null for what is not there is an error, and changes nothing', () => {
+    const base = compilePlan(validateTopology(topology).model);
+    const { model, diagnostics } = validateTopology(topology, {
+      ...at,
+      data: { vhosts: { ghost: null, shop: { queues: { ordres: null } } }, users: { nobody: null } },
+    });
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
+      'error override-removes-nothing /config/warren:overrides/vhosts/ghost',
+      'error override-removes-nothing /config/warren:overrides/vhosts/shop/queues/ordres',
+      'error override-removes-nothing /config/warren:overrides/users/nobody',
+    ]);
+    expect(compilePlan(model).entries).toEqual(base.entries);
+  });
+
+  it('overrides given in code are reported at <overrides>, with their pointer', () => {
+    const { diagnostics } = validateTopology(topology, { file: CODE_OVERRIDES, data: { vhosts: { shpo: {} } } });
+    expect(diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.pointer}`)).toEqual([
+      '<overrides>:1:1 unknown-vhost /config/warren:overrides/vhosts/shpo',
+    ]);
+  });
+
+  it('says nothing about names while a topology file does not parse: the name may be in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-absent-'));
+    try {
+      const broken = join(dir, 'broken.yaml');
+      writeFileSync(broken, 'version: 1\nvhosts:\n  late: [\n');
+      const { diagnostics } = validateTopology([...topology, broken], { ...at, data: { vhosts: { late: {} } } });
+      expect(diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// `diff --stack`: the stack file is HEAD's. What it names that BASE does not declare yet (a vhost HEAD
+// adds, with its override; a null for a queue HEAD adds) does not fail BASE's side; on HEAD's side the same
+// stack is checked as validate --stack checks it.
+describe('diff --stack, where the stack names what only HEAD declares', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-diff-stack-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const base = join(dir, 'base');
+  const head = join(dir, 'head');
+  for (const side of [base, head]) {
+    mkdirSync(side);
+    for (const f of topology) copyFileSync(f, join(side, relative(join(ROOT, 'topology'), f)));
+  }
+  writeFileSync(
+    join(head, 'billing.yaml'),
+    'version: 1\nvhosts:\n  billing:\n    queues:\n      invoices: {}\n      audit: {}\n',
+  );
+  const stack = join(dir, 'Pulumi.staging.yaml');
+  writeFileSync(
+    stack,
+    'config:\n  warren:overrides:\n    vhosts:\n      billing:\n        queues:\n          invoices: { messageTtl: 1h }\n          audit: null\n',
+  );
+
+  it('BASE leaves them out: the diff shows what HEAD adds, with the stack laid over it', () => {
+    const r = runCli(['diff', base, head, '--stack', stack, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = (JSON.parse(r.stdout) as { changes: { id: string; action: string }[] }).changes
+      .map((c) => `${c.action} ${c.id}`)
+      .sort();
+    expect(ids).toEqual(['add billing/queue-settings/invoices', 'add billing/queue/invoices', 'add vhost/billing']);
+  });
+
+  it('HEAD does not: a stack naming a vhost HEAD lacks fails the diff at its place', () => {
+    const r = runCli(['diff', head, base, '--stack', stack]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Pulumi\.staging\.yaml:4:7: error unknown-vhost: /);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseSize } from '../src/units/parse-units.js';
 import { pcreOnlySyntax } from '../src/model/read-pattern.js';
-import { closestName } from '../src/check/closest-name.js';
+import { closestName } from '../src/diagnostics/closest-name.js';
 
 describe('durations', () => {
   it.each([

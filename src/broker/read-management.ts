@@ -5,6 +5,7 @@
 // beyond the system's CAs: WARREN_BROKER_CA_FILE, WARREN_BROKER_CERT_FILE and
 // WARREN_BROKER_KEY_FILE (a client certificate), WARREN_BROKER_INSECURE=true.
 // Each request waits WARREN_MANAGEMENT_TIMEOUT_MS (default 30 s) at most.
+import { EnvironmentError, readEnvironment } from '../load/read-environment.js';
 import { requestDeadline } from './request-deadline.js';
 import { httpRequest, type TlsSettings } from './tls-request.js';
 
@@ -27,14 +28,18 @@ export function brokerTls(
   read: (path: string) => string,
 ): TlsSettings | { readonly error: string } | undefined {
   const files = { ca: env.WARREN_BROKER_CA_FILE, cert: env.WARREN_BROKER_CERT_FILE, key: env.WARREN_BROKER_KEY_FILE };
-  const insecure = env.WARREN_BROKER_INSECURE;
-  if (insecure !== undefined && insecure !== 'true' && insecure !== 'false')
-    return { error: `WARREN_BROKER_INSECURE must be true or false` };
+  let insecure: boolean;
+  try {
+    insecure = readEnvironment('WARREN_BROKER_INSECURE', env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) return { error: error.message };
+    throw error;
+  }
   if ((files.cert === undefined) !== (files.key === undefined))
     return {
       error: 'WARREN_BROKER_CERT_FILE and WARREN_BROKER_KEY_FILE go together (a client certificate and its key)',
     };
-  const out: Record<string, string | boolean> = insecure === 'true' ? { insecure: true } : {};
+  const out: Record<string, string | boolean> = insecure ? { insecure: true } : {};
   for (const [k, path] of Object.entries(files)) {
     if (path === undefined) continue;
     try {

@@ -2,9 +2,9 @@
 // the dynamic providers alike: a broker that accepts the connection and never
 // answers must not hang a command, and a busy one (a large estate listing its
 // exchanges, a node under load) gets the same time everywhere.
+import { readEnvironment } from '../load/read-environment.js';
 
-/** Milliseconds per request: WARREN_MANAGEMENT_TIMEOUT_MS when it is a positive whole number, else 30 s. */
+/** Milliseconds per request: WARREN_MANAGEMENT_TIMEOUT_MS (default 30 s); one that does not parse throws, naming it. */
 export function requestDeadline(): number {
-  const n = Number(process.env.WARREN_MANAGEMENT_TIMEOUT_MS);
-  return Number.isInteger(n) && n > 0 ? n : 30_000;
+  return readEnvironment('WARREN_MANAGEMENT_TIMEOUT_MS');
 }

@@ -8,7 +8,7 @@ import { QUEUE_ARGUMENT } from '../model/queue-arguments.js';
 import { QUEUE_FIELD } from '../model/queue-fields.js';
 import type { TopologyModel, VHostModel } from '../model/topology-model.js';
 import type { UpstreamSetMemberSpec, UpstreamSpec } from '../schema/topology-schema.js';
-import { closestName } from './closest-name.js';
+import { closestName } from '../diagnostics/closest-name.js';
 import { checkReferencedName } from './check-names.js';
 import { checkLocalObject, checkUri } from './check-uris.js';
 

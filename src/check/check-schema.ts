@@ -39,9 +39,12 @@ export function checkOverrides(data: unknown, at: Source): Finding[] {
   if (!isMapping(data))
     return [finding('wrong-type', at, `must be a mapping in the shape of a topology file (without \`version\`)`)];
   const validate = loadValidator();
-  if (validate({ version: 1, ...(withoutNulls(data) as object) })) return [];
+  const removed = new Set<string>();
+  if (validate({ version: 1, ...(withoutNulls(data, '', removed) as object) })) return [];
+  // A removed field the format does not have (`mesageTtl: null`) is its unknown-field, as it would be with a value;
+  // what a removal's own (undefined) value would fail is no problem: null removes.
   return (validate.errors ?? [])
-    .filter((e) => e.keyword !== 'required')
+    .filter((e) => e.keyword !== 'required' && !removed.has(e.instancePath))
     .map((e) => translateAjvError(at, e, refineTopology));
 }
 
@@ -66,13 +69,20 @@ export function checkQueueFields(spec: object, where: (field: string) => Source)
   return { findings, broken };
 }
 
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+/**
+ * The overrides with each `null` mapping value made undefined, its pointer added to `removed`: the schema's
+ * properties skip an undefined value, and a closed object still names a key it does not know (additionalProperties).
+ */
+function withoutNulls(value: unknown, pointer: string, removed: Set<string>): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => withoutNulls(v, `${pointer}/${i}`, removed));
   if (!isMapping(value)) return value;
   return Object.fromEntries(
-    Object.entries(value as object)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, withoutNulls(v)]),
+    Object.entries(value as object).map(([k, v]) => {
+      const here = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (v !== null) return [k, withoutNulls(v, here, removed)];
+      removed.add(here);
+      return [k, undefined];
+    }),
   );
 }
 

@@ -6,7 +6,7 @@ import { at, finding, type Finding, type Source } from '../diagnostics/diagnosti
 import { readUri, type UriReading } from '../model/read-uri.js';
 import { hasExchange, hasQueue, type TopologyModel } from '../model/topology-model.js';
 import type { UriSpec } from '../schema/topology-schema.js';
-import { closestName } from './closest-name.js';
+import { closestName } from '../diagnostics/closest-name.js';
 
 /** Checks one URI; its reading when it has a text warren may read (not a whole-URI secret). */
 export function checkUri(out: Finding[], spec: UriSpec, src: Source): UriReading | undefined {

@@ -5,7 +5,7 @@
 // caller's `refine`, tried first.
 import type { ErrorObject } from 'ajv';
 import { child, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { closestName } from './closest-name.js';
+import { closestName } from '../diagnostics/closest-name.js';
 
 /** A finding for an error one schema words its own way; undefined leaves it to the shared translation. */
 export type Refine = (e: ErrorObject, here: Source) => Finding | undefined;

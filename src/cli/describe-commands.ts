@@ -5,6 +5,7 @@
 // contract's (topology-format.md, "Command line"): 1 invalid input, 2 usage,
 // 3 only for diff --fail-on; test/cli-exit-codes.test.ts makes each mistake
 // in each command.
+import { describeEnvironment } from '../load/read-environment.js';
 
 /** `validate --format`: the contract's text and json, and annotations for CI (github, sarif). */
 export const VALIDATE_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
@@ -37,8 +38,7 @@ export const EXITS = {
 export type ExitCode = keyof typeof EXITS;
 
 export const ENV = {
-  WARREN_MAX_FILE_BYTES:
-    'size limit of every input file and of standard input, in bytes (default 67108864, 64 MiB); not a positive whole number: exit 2',
+  WARREN_MAX_FILE_BYTES: `size limit of every input file and of standard input: ${describeEnvironment('WARREN_MAX_FILE_BYTES')} (64 MiB); anything else: exit 2`,
   NO_COLOR:
     'any non-empty value: no colour (https://no-color.org); otherwise the severities of problem lines are coloured on a terminal, never in a pipe or file',
   FORCE_COLOR: '0 or false: no colour; other values are ignored (a pipe or file is never coloured)',
@@ -48,8 +48,8 @@ export const ENV = {
   WARREN_BROKER_CA_FILE: '--broker https: CA certificates (PEM) to trust beyond the system ones',
   WARREN_BROKER_CERT_FILE: '--broker https: client certificate (PEM), with WARREN_BROKER_KEY_FILE',
   WARREN_BROKER_KEY_FILE: "--broker https: the client certificate's key (PEM)",
-  WARREN_BROKER_INSECURE: "--broker https: true skips checking the broker's certificate",
-  WARREN_MANAGEMENT_TIMEOUT_MS: '--broker: how long each request waits for an answer, in milliseconds (default 30000)',
+  WARREN_BROKER_INSECURE: `--broker https: true skips checking the broker's certificate (${describeEnvironment('WARREN_BROKER_INSECURE')}; anything else: exit 2)`,
+  WARREN_MANAGEMENT_TIMEOUT_MS: `--broker: how long each request waits for an answer: ${describeEnvironment('WARREN_MANAGEMENT_TIMEOUT_MS')}; anything else: exit 2`,
 } as const;
 export type EnvName = keyof typeof ENV;
 

@@ -11,6 +11,7 @@ import { formatDiff, type DiffFormat } from '../diff/format-diff.js';
 import { matchesFailOn, type FailOn } from '../diff/match-fail-on.js';
 import { readLiveCounts } from '../diff/read-live-counts.js';
 import { routingImpact } from '../diff/routing-impact.js';
+import { ABSENT_NAME_CODES } from '../model/apply-overrides.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { loadTopology } from './load-topology.js';
 import { reportInvalid } from './print-diagnostics.js';
@@ -31,7 +32,13 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
   const broker = checkBrokerOption(options.broker);
   const overrides = readStackOverrides(options.stack);
   const sides = [base, head].map((path) => loadTopology([path], overrides));
-  const invalid = sides.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
+  // The stack file is HEAD's: what it names that BASE does not declare yet (a vhost HEAD adds with its override,
+  // a null for an object HEAD adds) is no problem of BASE's; laid over BASE it is left out, as applyOverrides does.
+  // Whatever is wrong with the stack itself shows on HEAD's side.
+  const baseProblems = sides[0]!.diagnostics.filter(
+    (d) => !(d.file === overrides?.file && ABSENT_NAME_CODES.includes(d.code)),
+  );
+  const invalid = [baseProblems, sides[1]!.diagnostics].flatMap((ds) => ds.filter((d) => d.severity === 'error'));
   if (invalid.length > 0) {
     // Markdown is for a comment, not for tools: its problems go to stderr as text lines.
     reportInvalid(invalid, options.format);

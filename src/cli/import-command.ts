@@ -3,7 +3,7 @@
 // written, so positions point into them): a broker may hold what warren
 // refuses, e.g. two policies of equal priority on one queue. Files are still
 // written then, for the user to fix, and the exit code is 1.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { brokerReader, type BrokerAddress } from '../broker/read-management.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -11,9 +11,10 @@ import { escapeText } from '../diagnostics/escape-text.js';
 import type { Definitions, ExchangeDef } from '../import/definitions-schema.js';
 import { importDefinitions } from '../import/import-definitions.js';
 import { readDefinitions } from '../import/read-definitions.js';
-import { renderFiles, renderSingle, writtenByImport } from '../import/render-topology.js';
+import { type RenderedFile, renderFiles, renderSingle, writtenByImport } from '../import/render-topology.js';
 import { locateFindings } from '../load/locate-findings.js';
 import { readStdin, STDIN_FILE } from '../load/read-stdin.js';
+import { existingEntry, readHead, replaceFile } from '../output/replace-file.js';
 import { packageRoot } from '../package-root.js';
 import { validateTopology } from '../validate-topology.js';
 import { describeError } from './describe-error.js';
@@ -58,24 +59,7 @@ export async function importCommand(
   }
   const out = options.out;
   makeDir(out);
-  const files = renderFiles(imported, relative(resolve(out), schema));
-  // Hand-written files are never overwritten silently: only files an earlier import wrote, or with --force.
-  const kept = files
-    .map((f) => join(out, f.name))
-    .filter((target) => !options.force && existsSync(target) && !writtenByImport(readText(target)));
-  if (kept.length > 0)
-    throw new UsageError(
-      `-o ${out}: ${kept.map((t) => relative(out, t)).join(', ')} ${kept.length === 1 ? 'exists and was' : 'exist and were'} not written by warren import; move ${kept.length === 1 ? 'it' : 'them'} away or add --force`,
-    );
-  const written = files.map((f) => {
-    const target = join(out, f.name);
-    try {
-      writeFileSync(target, f.text);
-    } catch (error) {
-      throw new UsageError(`-o ${out}: cannot write ${f.name}: ${describeError(error)}`);
-    }
-    return target;
-  });
+  const written = writeFiles(out, renderFiles(imported, relative(resolve(out), schema)), options.force === true);
   const problems = validateTopology(written).diagnostics;
   return report(
     [...warnings, ...problems],
@@ -85,13 +69,52 @@ export async function importCommand(
   );
 }
 
-/** A file's first bytes as text (the import header is on its first lines); unreadable counts as not ours. */
-function readText(file: string): string {
+/**
+ * Writes each file into `out`, or none: every path is looked at first. What
+ * stands there must be nothing or a regular file (a link, FIFO, device or
+ * directory is refused even with --force: writing through it would land
+ * outside DIR, block, or write into the device), and a regular file is
+ * replaced only if an earlier import wrote it, or with --force. Each file is
+ * replaced whole (replace-file.ts).
+ */
+function writeFiles(out: string, files: readonly RenderedFile[], force: boolean): string[] {
+  const looked = files.map((f) => {
+    const target = join(out, f.name);
+    try {
+      return { file: f, target, existing: existingEntry(target) };
+    } catch (error) {
+      throw new UsageError(`-o ${out}: cannot look at ${f.name}: ${describeError(error)}`);
+    }
+  });
+  const refused = looked.flatMap(({ file, existing }) =>
+    existing.kind === 'refused' ? [`${file.name} is ${existing.why}`] : [],
+  );
+  if (refused.length > 0)
+    throw new UsageError(
+      `-o ${out}: ${refused.join(', ')}; warren import writes only regular files, never through a link or into a FIFO or device: move ${refused.length === 1 ? 'it' : 'them'} away`,
+    );
+  // Hand-written files are never overwritten silently: only files an earlier import wrote, or with --force.
+  const kept = looked.filter(({ target, existing }) => !force && existing.kind === 'file' && !ours(target));
+  if (kept.length > 0)
+    throw new UsageError(
+      `-o ${out}: ${kept.map((k) => k.file.name).join(', ')} ${kept.length === 1 ? 'exists and was' : 'exist and were'} not written by warren import; move ${kept.length === 1 ? 'it' : 'them'} away or add --force`,
+    );
+  return looked.map(({ file, target, existing }) => {
+    try {
+      replaceFile(out, file.name, file.text, existing.kind === 'file' ? existing.stat : undefined);
+    } catch (error) {
+      throw new UsageError(`-o ${out}: cannot write ${file.name}: ${describeError(error)}`);
+    }
+    return target;
+  });
+}
+
+/** Whether an earlier import wrote this regular file (its header is on its first lines); unreadable counts as not ours. */
+function ours(file: string): boolean {
   try {
-    // A FIFO or device there would block or never end: only a regular file can be one we wrote.
-    return statSync(file).isFile() ? readFileSync(file, 'utf8').slice(0, 4096) : '';
+    return writtenByImport(readHead(file, 4096));
   } catch {
-    return '';
+    return false;
   }
 }
 

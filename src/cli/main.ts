@@ -6,8 +6,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { escapeText } from '../diagnostics/escape-text.js';
 import { FAIL_ON, type FailOn } from '../diff/match-fail-on.js';
-import { maxFileBytesProblem } from '../load/read-source.js';
-import { VALIDATE_FORMATS, type CommandName } from './describe-commands.js';
+import { EnvironmentError, environmentProblems, isEnvironmentName } from '../load/read-environment.js';
+import { COMMANDS, VALIDATE_FORMATS, type CommandName } from './describe-commands.js';
 import { readVersion } from './read-version.js';
 import { commandHelp, programHelp } from './render-help.js';
 import { UsageError, EXIT, usageMessage } from './usage-error.js';
@@ -42,7 +42,13 @@ function program(setCode: (code: number) => void): Command {
       outputError: (str, write) => write(`${escapeText(str.replace(/\n$/, ''))}\n`),
     })
     .showHelpAfterError('(run warren --help for usage)')
-    .addHelpText('after', programHelp());
+    .addHelpText('after', programHelp())
+    // The environment a command reads is checked before it does anything: a value that does not parse is a usage error.
+    .hook('preAction', (_, action) => {
+      const names = COMMANDS[action.name() as CommandName].env.filter(isEnvironmentName);
+      const problems = environmentProblems(names);
+      if (problems.length > 0) throw new UsageError(problems.join('; '));
+    });
   // Each command's examples, exit codes and environment come from its table (describe-commands.ts).
   const command = (name: CommandName) =>
     cli
@@ -65,10 +71,8 @@ function program(setCode: (code: number) => void): Command {
     .requiredOption('--vhost <vhost>', 'virtual host')
     .requiredOption('--exchange <exchange>', 'exchange to publish to ("" for the default exchange)')
     .option('--key <key>', 'routing key', '')
-    .option(
-      '--header <name=value>',
-      'message header (repeatable); values read as YAML scalars',
-      (v: string, all: string[] = []) => [...all, v],
+    .addOption(
+      repeatable(new Option('--header <name=value>', 'message header (repeatable); values read as YAML scalars')),
     )
     .addOption(format())
     .action(run(commands.route));
@@ -86,10 +90,10 @@ function program(setCode: (code: number) => void): Command {
       'write one file per vhost and users.yaml into this directory (default: one document on stdout)',
     )
     .option('--force', 'with -o: also overwrite files that warren import did not write')
-    .option(
-      '--vhost <name>',
-      'import only this vhost and the users with permissions in it (repeatable)',
-      (v: string, all: string[] = []) => [...all, v],
+    .addOption(
+      repeatable(
+        new Option('--vhost <name>', 'import only this vhost and the users with permissions in it (repeatable)'),
+      ),
     )
     .option(
       '--broker <url>',
@@ -110,22 +114,52 @@ function program(setCode: (code: number) => void): Command {
     )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(
-      new Option(
-        '--fail-on <class>',
-        'exit 3 when a change is data-losing, disruptive (or data-losing) or widens access (repeatable)',
-      )
-        .choices(FAIL_ON)
-        .argParser(collectFailOn),
+      repeatable(
+        new Option(
+          '--fail-on <class>',
+          'exit 3 when a change is data-losing, disruptive (or data-losing) or widens access (repeatable)',
+        ).choices(FAIL_ON),
+        checkFailOn,
+      ),
     )
     .action(run(commands.diff));
+  for (const c of cli.commands) refuseRepeats(c);
   return cli;
 }
 
-/** Repeatable --fail-on: each value checked against the choices (commander's own check keeps only the last). */
-function collectFailOn(value: string, previous: FailOn[] = []): FailOn[] {
+/** The options that collect every value given; every other option with a value takes it once. */
+const REPEATABLE = new WeakSet<Option>();
+
+function repeatable<T extends string>(option: Option, check: (value: string) => T = (v) => v as T): Option {
+  REPEATABLE.add(option);
+  return option.argParser((value: string, previous: T[] = []) => [...previous, check(value)]);
+}
+
+/**
+ * An option that takes one value, given twice (`--vhost a --vhost b`, `-o x --out y`), is a usage error in
+ * every command: commander would keep the last silently, and which one the user meant is not ours to guess.
+ * Switches without a value (`--force`) may repeat: saying it twice means the same.
+ */
+function refuseRepeats(command: Command): void {
+  for (const option of command.options) {
+    if (REPEATABLE.has(option) || !(option.required || option.optional)) continue;
+    let given = false;
+    command.on(`option:${option.name()}`, () => {
+      if (given)
+        command.error(`error: option '${option.flags}' takes one value and was given more than once`, {
+          exitCode: EXIT.usage,
+          code: 'warren.repeatedOption',
+        });
+      given = true;
+    });
+  }
+}
+
+/** --fail-on, repeatable: each value checked against the choices (commander's own check keeps only the last). */
+function checkFailOn(value: string): FailOn {
   if (!(FAIL_ON as readonly string[]).includes(value))
     throw new InvalidArgumentError(`Allowed choices are ${FAIL_ON.join(', ')}.`);
-  return [...previous, value as FailOn];
+  return value as FailOn;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -137,14 +171,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function run(argv: readonly string[]): Promise<number> {
   let code: number = EXIT.ok;
   try {
-    const limit = maxFileBytesProblem();
-    // A limit that does not parse must not silently become the default (64 MiB).
-    if (limit) throw new UsageError(`${limit}, got \`${process.env.WARREN_MAX_FILE_BYTES}\``);
     await program((c) => (code = c)).parseAsync([...argv], { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof UsageError) {
+    // EnvironmentError: a variable read later than the check before the command (none should be).
+    if (error instanceof UsageError || error instanceof EnvironmentError) {
       writeErr(usageMessage(error));
       return EXIT.usage;
     }

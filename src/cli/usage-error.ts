@@ -50,6 +50,6 @@ export function checkInputPath(path: string, what: string): void {
 }
 
 /** UsageError messages are printed as one line whatever the path holds. */
-export function usageMessage(error: UsageError): string {
+export function usageMessage(error: Error): string {
   return `warren: ${escapeText(error.message)}\n`;
 }

@@ -2,7 +2,7 @@
 // Kubernetes object is planned: the schema, then the rules a schema cannot
 // say (quantities, high availability, disruption budget, config conflicts).
 // Findings point into the stack file under CLUSTER_POINTER, like overrides.
-import { closestName } from '../check/closest-name.js';
+import { closestName } from '../diagnostics/closest-name.js';
 import { translateAjvError } from '../check/translate-ajv-error.js';
 import { at, finding, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { locateFindings } from '../load/locate-findings.js';

@@ -56,7 +56,17 @@ export const CODES = {
   'unknown-vhost': {
     severity: 'error',
     summary:
-      'A permission names a vhost the topology does not declare; `warren import --vhost` names one the export does not hold.',
+      "A permission, or a stack's override, names a vhost the topology does not declare (an override cannot add a vhost); `warren import --vhost` names one the export does not hold.",
+  },
+  'override-removes-nothing': {
+    severity: 'error',
+    summary:
+      "A stack's override removes (`null`) a vhost, user or object the topology does not declare: a misspelt name would leave the one meant in place.",
+  },
+  'override-near-name': {
+    severity: 'warning',
+    summary:
+      "A stack's override adds an object or user whose name is a typo (up to two edits, case ignored, not only digits) of one the topology declares: it was likely meant to change that one. Other additions (a queue only staging has) are allowed silently.",
   },
   'unknown-exchange': {
     severity: 'error',

@@ -5,8 +5,8 @@
 // (and checked again on the open descriptor, in case the path changed).
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
+import { readEnvironment } from './read-environment.js';
 
-const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const CHUNK = 64 * 1024;
 
 export type ReadResult = { readonly text: string } | { readonly problem: Finding };
@@ -69,18 +69,9 @@ function readAtMost(fd: number, size: number, max: number): Buffer {
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
+/** WARREN_MAX_FILE_BYTES; one that does not parse throws (EnvironmentError), never becomes the default. */
 export function maxFileBytes(): number {
-  const n = Number(process.env.WARREN_MAX_FILE_BYTES);
-  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_BYTES;
-}
-
-/** Why WARREN_MAX_FILE_BYTES cannot be used, for the CLI to refuse it instead of silently using the default. */
-export function maxFileBytesProblem(): string | undefined {
-  const raw = process.env.WARREN_MAX_FILE_BYTES;
-  if (raw === undefined || raw === '') return undefined;
-  return /^[1-9][0-9]*$/.test(raw) && Number.isSafeInteger(Number(raw))
-    ? undefined
-    : 'WARREN_MAX_FILE_BYTES must be a positive whole number of bytes';
+  return readEnvironment('WARREN_MAX_FILE_BYTES');
 }
 
 export function decode(file: string, bytes: Buffer): ReadResult {

@@ -20,7 +20,7 @@ export interface CheckedFile {
   readonly broken: readonly string[];
 }
 
-const KIND_NAMES: Record<VHostObjectKind | 'bindings' | 'users', string> = {
+export const KIND_NAMES: Record<VHostObjectKind | 'bindings' | 'users', string> = {
   exchanges: 'exchange',
   queues: 'queue',
   policies: 'policy',

@@ -12,6 +12,7 @@ import { fromBrokerRow, vhostBindingKey } from '../model/binding-identity.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 import { callApi, type Connection } from './dynamic/management-api.js';
 import { isWireSafe } from './dynamic/wire-keys.js';
+import { checkEnvironment } from './validate-or-throw.js';
 
 interface Live {
   readonly vhosts: Set<string>;
@@ -23,6 +24,7 @@ interface Live {
 type Row = Record<string, unknown>;
 
 export async function adoptionIds(plan: Plan, conn: Connection): Promise<Map<string, string>> {
+  checkEnvironment(['WARREN_MANAGEMENT_TIMEOUT_MS']);
   const live = await readLive(conn);
   const ids = new Map<string, string>();
   for (const entry of plan.entries) {

@@ -21,7 +21,7 @@ import type {
 } from '../plan/plan-types.js';
 import { allStrings } from './adoption.js';
 import { loadTopology, secretKeys, type TopologySource } from './load-topology.js';
-import { runError } from './validate-or-throw.js';
+import { checkEnvironment, runError } from './validate-or-throw.js';
 import type { TlsSettings } from '../broker/tls-request.js';
 import type { Connection } from './dynamic/management-api.js';
 import { InternalExchange } from './dynamic/internal-exchange.js';
@@ -125,6 +125,8 @@ export class Topology extends pulumi.ComponentResource {
     optionsOrOpts?: TopologyOptions | pulumi.ComponentResourceOptions,
     planOpts?: pulumi.ComponentResourceOptions,
   ) {
+    // The dynamic providers read it for every request; a value that does not parse stops the program here.
+    checkEnvironment(['WARREN_MANAGEMENT_TIMEOUT_MS']);
     const [plan, options, opts] = isPlan(source)
       ? [source, optionsOrOpts as TopologyOptions, planOpts ?? {}]
       : fromFiles(source, (optionsOrOpts as pulumi.ComponentResourceOptions | undefined) ?? {});

@@ -25,6 +25,7 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   adoptionIds,
   ambientKubeconfig,
+  checkEnvironment,
   compileCluster,
   hasQuorumQueues,
   kubeAccess,
@@ -41,6 +42,8 @@ import {
   type TopologyOptions,
 } from '../index.js';
 
+// What the program and its dynamic providers read from the environment, checked before anything else.
+checkEnvironment(['WARREN_MAX_FILE_BYTES', 'WARREN_MANAGEMENT_TIMEOUT_MS']);
 // Paths in config are relative to the project (where Pulumi.yaml is), whatever
 // directory the language host starts the program in.
 const root = projectRoot();

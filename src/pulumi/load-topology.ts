@@ -9,7 +9,7 @@ import { compilePlan } from '../plan/compile-plan.js';
 import type { Plan } from '../plan/plan-types.js';
 import { uriSecretKeys } from '../plan/resolve-uris.js';
 import { CODE_OVERRIDES, validateTopology } from '../validate-topology.js';
-import { runError, validateOrThrow } from './validate-or-throw.js';
+import { checkEnvironment, runError, validateOrThrow } from './validate-or-throw.js';
 
 /** What a stack allows that the guard would refuse (the program's `warren:allow`, its topology part). */
 export interface TopologyAllowances {
@@ -65,6 +65,7 @@ export function loadTopology<C extends Checked = Checked>(
   source: TopologySource,
   options: LoadOptions<C> = {},
 ): LoadedTopology & { readonly checked?: C } {
+  checkEnvironment(['WARREN_MAX_FILE_BYTES']);
   const setting = options.setting ?? 'files';
   if (!Array.isArray(source.files) || source.files.some((f) => typeof f !== 'string' || f === ''))
     throw runError(`${setting} must be a list of files, directories or globs`);

@@ -5,6 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format-diagnostics.js';
+import { type EnvironmentName, environmentProblems } from '../load/read-environment.js';
 
 /**
  * Logs the warnings as one message, then throws one `RunError` (Pulumi prints
@@ -21,6 +22,18 @@ export function validateOrThrow(diagnostics: readonly Diagnostic[]): void {
     throw runError(
       `the topology or stack config is invalid; nothing was changed:\n${formatDiagnostics(errors, 'text')}`,
     );
+}
+
+/**
+ * Ends the program before anything is registered when a variable of `names`
+ * does not parse (read-environment.ts), with one RunError naming each: what
+ * the program, or the dynamic providers later, would read must not fail half
+ * way through an update.
+ */
+export function checkEnvironment(names: readonly EnvironmentName[]): void {
+  const problems = environmentProblems(names);
+  if (problems.length > 0)
+    throw runError(`the environment is invalid; nothing was changed:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
 /**

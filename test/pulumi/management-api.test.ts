@@ -66,6 +66,18 @@ describe('callApi', () => {
     expect(requests).toBe(3);
   });
 
+  it('refuses a WARREN_MANAGEMENT_TIMEOUT_MS it cannot use, naming it, before any request', async () => {
+    for (const bad of ['soon', '1e3', '3000000000']) {
+      process.env.WARREN_MANAGEMENT_TIMEOUT_MS = bad;
+      const error = await callApi(conn(), 'GET', '/overview').catch((e: Error) => e);
+      expect((error as Error).message).toBe(
+        `WARREN_MANAGEMENT_TIMEOUT_MS must be a whole number of milliseconds from 1 to 2147483647, not \`${bad}\``,
+      );
+      expect((error as Error).stack).toBe('');
+    }
+    expect(requests).toBe(0);
+  });
+
   it('reports an answer that is not JSON instead of throwing a parse error', async () => {
     handler = () => ({ status: 200, body: '<html>proxy</html>' });
     await expect(callApi(conn(), 'GET', '/queues')).rejects.toThrow(/answered 200 with a body that is not JSON/);

@@ -178,6 +178,56 @@ describe('what stops the files form before anything is registered', () => {
   });
 });
 
+describe('what the stack names that the topology or environment lacks', () => {
+  afterEach(() => {
+    delete process.env.WARREN_MAX_FILE_BYTES;
+    delete process.env.WARREN_MANAGEMENT_TIMEOUT_MS;
+  });
+
+  it('an override naming a vhost the topology does not declare: one RunError at its place, nothing registered', () => {
+    const error = thrown(
+      () =>
+        new Topology('typo', {
+          files: [TOPOLOGY],
+          overrides: { vhosts: { shpo: { queues: { extra: {} } } } },
+          broker: BROKER,
+          secrets: SECRETS,
+        }),
+    );
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/\n<overrides>:1:1: error unknown-vhost: vhost `shpo` .*`shop`/);
+    expect(registeredUnder('typo')).toEqual([]);
+  });
+
+  it.each([
+    ['WARREN_MAX_FILE_BYTES', '64k'],
+    ['WARREN_MANAGEMENT_TIMEOUT_MS', '0'],
+  ])('%s=%s: a RunError naming it, before anything is registered', (name, bad) => {
+    process.env[name] = bad;
+    const error = thrown(() => new Topology(`env-${name}`, { files: [TOPOLOGY], broker: BROKER, secrets: SECRETS }));
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toContain(`${name} must be a whole number`);
+    expect(error.stack).toBe('');
+    expect(registeredUnder(`env-${name}`)).toEqual([]);
+  });
+
+  it('the plan form checks what its dynamic providers will read, too', () => {
+    const plan = loadTopology({ files: [TOPOLOGY] }).plan;
+    process.env.WARREN_MANAGEMENT_TIMEOUT_MS = '30s';
+    const error = thrown(
+      () =>
+        new Topology('env-plan', plan, {
+          broker: { ...BROKER, password: pulumi.output('guest') },
+          secrets: {},
+          protectQueues: false,
+        }),
+    );
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('WARREN_MANAGEMENT_TIMEOUT_MS must be a whole number of milliseconds');
+    expect(registeredUnder('env-plan')).toEqual([]);
+  });
+});
+
 describe('warnings', () => {
   it('are logged once, all in one message, and do not stop the topology', () => {
     const warn = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());

@@ -3,7 +3,7 @@
 // queues, protect, drift, a crash, destroy, and secrets. The steps build on
 // each other, in order. The same suite runs for each warren:granularity
 // (lifecycle.test.ts, lifecycle-vhost.test.ts), with its own names.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connect, enc, eventually, messageCount } from './broker.js';
@@ -72,6 +72,15 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
   };
   /** The stack's config besides the topology's overrides. */
   const base = granularity ? { 'warren:granularity': granularity } : {};
+  /**
+   * Adds vhosts to the project's topology as a file of their own, or removes that file (an override
+   * cannot add a vhost: it names one the topology declares). JSON is YAML.
+   */
+  const topologyFile = (name: string, vhosts?: Record<string, unknown>) => {
+    const file = join(project.dir, 'topology', `${name}.yaml`);
+    if (vhosts) writeFileSync(file, JSON.stringify({ version: 1, vhosts }));
+    else rmSync(file, { force: true });
+  };
 
   beforeAll(async () => {
     // Leftovers of an interrupted earlier run would make the state disagree with the broker.
@@ -223,6 +232,30 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
       expect(up.output).toMatch(/\d+ unchanged/);
       expect(up.output).not.toMatch(/\+ \d+ created|~ \d+ updated|- \d+ deleted|\+-\d+ replaced/);
     }, 600_000);
+
+    // One suite is enough: what is checked happens in the program, before any resource is registered.
+    if (!granularity)
+      it('a stack naming a vhost the topology lacks, or an environment variable that does not parse, is refused before anything changes', () => {
+        project.setConfig({ 'warren:overrides': { vhosts: { [`${SHOP}x`]: { queues: { extra: {} } } } } });
+        const typo = project.pulumi('up', '--yes', '--skip-preview');
+        expect(typo.code).not.toBe(0);
+        expect(typo.output).toMatch(
+          new RegExp(
+            `Pulumi\\.e2e\\.yaml:\\d+:\\d+: error unknown-vhost: vhost \`${SHOP}x\`.*did you mean \`${SHOP}\``,
+          ),
+        );
+        project.setConfig({ 'warren:overrides': undefined });
+        process.env.WARREN_MAX_FILE_BYTES = '64k';
+        try {
+          const env = project.pulumi('up', '--yes', '--skip-preview');
+          expect(env.code).not.toBe(0);
+          expect(env.output).toContain('WARREN_MAX_FILE_BYTES must be a whole number of bytes');
+          expect(env.output).not.toMatch(/^\s+at /m);
+        } finally {
+          delete process.env.WARREN_MAX_FILE_BYTES;
+        }
+        expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after the refused ups');
+      }, 600_000);
   });
 
   describe('the broker behaves as declared (AMQP)', () => {
@@ -345,13 +378,13 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
   if (stopBroker) {
     describe('the broker stopped during an up', () => {
       it('fails with a clear error, and once the broker is back the next up converges with nothing duplicated', async () => {
+        topologyFile('burst', burst);
         project.setConfig({
           'warren:overrides': {
             vhosts: {
               [SHOP]: {
                 queues: RETYPED,
               },
-              ...burst,
             },
           },
         });
@@ -391,17 +424,17 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
         bindings: queues.map((q) => ({ from: 'in', to: q, key: q })),
       },
     };
-    // What the steps before left in the topology (the burst vhost when the broker was stopped).
+    // What the steps before left in the overrides (and the burst vhost's file, when the broker was stopped).
     const shop = {
       [SHOP]: {
         queues: RETYPED,
       },
-      ...(stopBroker ? burst : {}),
     };
     const ids = queues.map((q) => `${CRASH}/queue/${q}`);
 
     it('kill -9 of pulumi up halfway: cancel, then a plain up converges, with the state complete and nothing duplicated or lost', async () => {
-      project.setConfig({ 'warren:overrides': { vhosts: { ...shop, ...crash } }, 'warren:allow': undefined });
+      topologyFile('crash', crash);
+      project.setConfig({ 'warren:overrides': { vhosts: shop }, 'warren:allow': undefined });
       const run = project.pulumiStart('up', '--yes', '--skip-preview');
       try {
         await eventually(async () => ((await api(`/vhosts/${CRASH}`)).status === 200 ? true : undefined), 120_000);
@@ -435,19 +468,18 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
     it('protect: a protected queue is not deleted, even when the stack allows it, until a deployment unprotects it', async () => {
       project.setConfig({ 'warren:protectQueues': true });
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up protecting queues');
-      project.setConfig({ 'warren:overrides': { vhosts: shop }, 'warren:allow': { delete: ids } });
+      topologyFile('crash');
+      project.setConfig({ 'warren:allow': { delete: ids } });
       const refused = project.pulumi('up', '--yes', '--skip-preview');
       expect(refused.code).not.toBe(0);
       expect(refused.output).toMatch(/protect/);
       expect((await api<Queue[]>(`/queues/${enc(CRASH)}`)).body).toHaveLength(queues.length);
       // Unprotect with the queues still in the topology, then remove them.
-      project.setConfig({
-        'warren:protectQueues': false,
-        'warren:overrides': { vhosts: { ...shop, ...crash } },
-        'warren:allow': undefined,
-      });
+      topologyFile('crash', crash);
+      project.setConfig({ 'warren:protectQueues': false, 'warren:allow': undefined });
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up unprotecting');
-      project.setConfig({ 'warren:overrides': { vhosts: shop }, 'warren:allow': { delete: ids } });
+      topologyFile('crash');
+      project.setConfig({ 'warren:allow': { delete: ids } });
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up deleting the unprotected queues');
       expect((await api(`/vhosts/${CRASH}`)).status).toBe(404);
       project.setConfig({ 'warren:allow': undefined });
