@@ -1,5 +1,5 @@
-// Names: non-empty and at most 255 bytes (AMQP short strings); exchanges and
-// queues may not start with `amq.`, which the broker reserves for itself.
+// Names: non-empty and at most 255 bytes (AMQP short strings). Names under a
+// reserved prefix, and `.` and `..`, are check-reserved-names.ts's.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import type { TopologyModel } from '../model/topology-model.js';
 
@@ -14,18 +14,7 @@ export function checkNames(model: TopologyModel): Finding[] {
       ['queue', vhost.queues],
       ['super stream', vhost.superStreams],
     ] as const) {
-      for (const o of map.values()) {
-        checkName(out, kind, o.name, o.src);
-        if (o.name.startsWith('amq.'))
-          out.push(
-            finding(
-              'reserved-name',
-              o.src,
-              `${kind} name \`${o.name}\` starts with \`amq.\`, which the broker reserves`,
-              { target: 'key' },
-            ),
-          );
-      }
+      for (const o of map.values()) checkName(out, kind, o.name, o.src);
     }
     for (const o of [...vhost.policies.values(), ...vhost.operatorPolicies.values()])
       checkName(out, 'policy', o.name, o.src);

@@ -10,6 +10,7 @@
 // one. Every call here is idempotent (GET; PUT and DELETE of a whole object;
 // POST of a rebalance), so asking again changes nothing.
 import { requestDeadline } from '../../broker/request-deadline.js';
+export { seg } from '../../broker/api-path.js';
 import { httpRequest, type TlsSettings } from '../../broker/tls-request.js';
 import { plainError } from './plain-error.js';
 
@@ -72,11 +73,6 @@ export function connectionChanged(
   news: { readonly connection: Connection },
 ): boolean {
   return JSON.stringify(olds.connection) !== JSON.stringify(news.connection);
-}
-
-/** A path segment: vhost and object names may hold `/` (the default vhost is `/`). */
-export function seg(name: string): string {
-  return encodeURIComponent(name);
 }
 
 function reason(error: unknown, timeout: number): string {
