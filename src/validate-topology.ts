@@ -2,6 +2,7 @@
 // cross-checks → located diagnostics. Nothing here imports Pulumi; the plan
 // and the Pulumi layer start from the model this returns.
 import { checkOverrides, checkSchema } from './check/check-schema.js';
+import { checkProviderIds } from './check/check-provider-ids.js';
 import { crossCheck } from './check/cross-check.js';
 import type { Diagnostic, Finding } from './diagnostics/diagnostic.js';
 import { locateFindings } from './load/locate-findings.js';
@@ -9,6 +10,7 @@ import { readSource, type ReadResult } from './load/read-source.js';
 import { SourceFile } from './load/source-file.js';
 import { applyOverrides } from './model/apply-overrides.js';
 import { mergeFiles, type CheckedFile } from './model/merge-files.js';
+import type { Granularity } from './model/provider-ids.js';
 import type { TopologyModel } from './model/topology-model.js';
 
 export interface Validation {
@@ -30,11 +32,18 @@ export const OVERRIDES_POINTER = '/config/warren:overrides';
 /** The file named by overrides given in code (the Topology component's `overrides`): none is read for positions. */
 export const CODE_OVERRIDES = '<overrides>';
 
+/** How the topology is deployed, where that decides what can be applied (check-provider-ids.ts). */
+export interface Deployment {
+  /** The stack's warren:granularity; undefined: not known (then only what holds in every granularity is checked). */
+  readonly granularity?: Granularity;
+}
+
 /** `read` reads one of `files`; the CLI passes one that reads `<stdin>` from standard input. */
 export function validateTopology(
   files: readonly string[],
   overrides?: Overrides,
   read: (file: string) => ReadResult = readSource,
+  deployment: Deployment = {},
 ): Validation {
   const findings: Finding[] = [];
   const sources = new Map<string, SourceFile>();
@@ -64,7 +73,7 @@ export function validateTopology(
     allParsed = layerOverrides(merged.model, overrides, sources, findings) && allParsed;
   // References into a file that did not parse cannot be resolved: checking
   // them would only report false unknowns, so cross-checks wait for it.
-  if (allParsed) findings.push(...crossCheck(merged.model));
+  if (allParsed) findings.push(...crossCheck(merged.model), ...checkProviderIds(merged.model, deployment.granularity));
   const diagnostics = locateFindings(findings, sources);
   return { diagnostics, model: merged.model, valid: !diagnostics.some((d) => d.severity === 'error') };
 }

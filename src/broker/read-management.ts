@@ -8,6 +8,10 @@
 import { requestDeadline } from './request-deadline.js';
 import { httpRequest, type TlsSettings } from './tls-request.js';
 
+/**
+ * The broker's answer: its status and its body read as JSON (undefined when it is empty or not JSON: a 4xx or 5xx
+ * may come from a proxy), or why there is none. A 2xx whose body is not JSON is no answer (a proxy's or a login page).
+ */
 export type ReadResult = { readonly status: number; readonly body: unknown } | { readonly error: string };
 
 export interface BrokerAddress {
@@ -80,7 +84,12 @@ export function brokerReader(address: BrokerAddress): (path: string) => Promise<
         headers: { authorization: auth },
         timeoutMs,
       });
-      return { status, body: status >= 200 && status < 300 && text ? JSON.parse(text) : undefined };
+      const body = parseJson(text);
+      if (status >= 200 && status < 300 && text !== '' && body === undefined)
+        return {
+          error: `the broker at ${base} answered ${status} with a body that is not JSON (is this the management API?)`,
+        };
+      return { status, body };
     } catch (error) {
       if ((error as Error).name === 'TimeoutError')
         return { error: `the broker at ${base} did not answer within ${timeoutMs} ms (WARREN_MANAGEMENT_TIMEOUT_MS)` };
@@ -107,6 +116,14 @@ export function redactUrl(url: string): string {
 function decode(s: string): string | undefined {
   try {
     return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
   } catch {
     return undefined;
   }

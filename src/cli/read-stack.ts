@@ -7,6 +7,7 @@
 // them would pass a topology the stack does not deploy.
 import jsYaml from 'js-yaml';
 import { readSource } from '../load/read-source.js';
+import type { Granularity } from '../model/provider-ids.js';
 import type { Overrides } from '../validate-topology.js';
 import { checkInputPath, UsageError } from './usage-error.js';
 
@@ -31,6 +32,14 @@ function looksLikeOverrides(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => key === 'vhosts' || key === 'users');
+}
+
+/** The stack's `warren:granularity`, as the program reads it: object when it has none; another value is a usage error. */
+export function readStackGranularity(file: string): Granularity {
+  const value = stackConfig(file)?.['warren:granularity'] ?? 'object';
+  if (value !== 'object' && value !== 'vhost')
+    throw new UsageError(`--stack ${file}: warren:granularity must be object or vhost`);
+  return value;
 }
 
 /** The stack's `warren:cluster` (RabbitMQ on Kubernetes), undefined when it has none. */

@@ -9,7 +9,7 @@ import type { ValidateFormat } from './describe-commands.js';
 import { summarize } from './print-diagnostics.js';
 import { loadTopology } from './load-topology.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
-import { readStackCluster, readStackOverrides } from './read-stack.js';
+import { readStackCluster, readStackGranularity, readStackOverrides } from './read-stack.js';
 import { readVersion } from './read-version.js';
 import { EXIT } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
@@ -18,7 +18,9 @@ export async function validateCommand(
   paths: string[],
   options: { format: ValidateFormat; stack?: string },
 ): Promise<number> {
-  const topology = loadTopology(paths, readStackOverrides(options.stack));
+  // With a stack, what its granularity can apply is checked too (check-provider-ids.ts).
+  const deployment = options.stack === undefined ? {} : { granularity: readStackGranularity(options.stack) };
+  const topology = loadTopology(paths, readStackOverrides(options.stack), deployment);
   // A stack that deploys RabbitMQ itself (warren:cluster) has its cluster config checked too
   // (its checker, with ajv's compiler, is loaded only then).
   const cluster =

@@ -118,6 +118,11 @@ export const CODES = {
     summary:
       "A name `.` or `..` (of a vhost, object or user, or the key of a binding without arguments, by which the binding is deleted): RabbitMQ's management API removes such path segments however they are encoded, so warren could not read, change or delete the object.",
   },
+  'provider-name': {
+    severity: 'error',
+    summary:
+      "A name @pulumi/rabbitmq could create but not read back or delete, as its resource ids join names and split them again: `@` in the vhost or name of an exchange, queue, policy or operator policy (`warren:granularity: object`), in a user or vhost with permissions or topic permissions (every granularity); `/` in a binding's exchange or queue (`object`). `warren validate` checks the granularity of `--stack`, and without it only what holds in every granularity.",
+  },
   'key-too-long': { severity: 'error', summary: 'A routing or binding key longer than 255 bytes.' },
   // Bindings
   'binding-destination': { severity: 'error', summary: 'A binding needs exactly one of `to` and `toExchange`.' },

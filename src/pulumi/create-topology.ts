@@ -32,7 +32,9 @@ import { UserLimits } from './dynamic/user-limits.js';
 import { VHostSettings } from './dynamic/vhost-settings.js';
 import { VHostObjectsResource } from './dynamic/vhost-objects.js';
 import { RuntimeParameter } from './dynamic/runtime-parameter.js';
+import type { Granularity } from '../model/provider-ids.js';
 import { resolveUris, uriSecretKeys } from '../plan/resolve-uris.js';
+import { unmanageableEntries } from '../plan/unmanageable-entries.js';
 import { groupByVhost, isGroupedEntry, type VHostGroup } from '../plan/vhost-objects.js';
 
 /** TLS towards the management API: the provider plugin reads files, the dynamic providers take PEM text. */
@@ -70,7 +72,7 @@ export interface TopologyOptions {
   readonly aliasUnprefixed?: boolean;
 }
 
-export type Granularity = 'object' | 'vhost';
+export type { Granularity } from '../model/provider-ids.js';
 
 /**
  * The files form: the topology's files and overrides, validated and planned as warren's program does
@@ -125,6 +127,10 @@ export class Topology extends pulumi.ComponentResource {
     const [plan, options, opts] = isPlan(source)
       ? [source, optionsOrOpts as TopologyOptions, planOpts ?? {}]
       : fromFiles(source, (optionsOrOpts as pulumi.ComponentResourceOptions | undefined) ?? {});
+    // A plan compiled elsewhere was not validated; what nothing could apply is refused before anything is registered.
+    const unmanageable = unmanageableEntries(plan, options.granularity ?? 'object');
+    if (unmanageable.length > 0)
+      throw runError(`the plan holds names that cannot be applied; nothing was changed:\n${unmanageable.join('\n')}`);
     super(TYPE, name, {}, withBrokerProvider(name, options, opts));
     this.plan = plan;
     const tls = options.broker.tls;

@@ -65,7 +65,7 @@ const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
 // What the Topology component's files form does (load-topology.ts), with the cluster's diagnostics reported
 // alongside the topology's: the cluster is registered before the topology, so both are checked first.
 const { plan, checked: clusterCheck } = loadTopology(
-  { files: paths, overrides: config.getObject('overrides'), overridesFile: stackFile, allow },
+  { files: paths, overrides: config.getObject('overrides'), overridesFile: stackFile, allow, granularity },
   {
     setting: 'warren:topology',
     check: (model) => validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(model)),

@@ -4,6 +4,7 @@
 // here; a program stops on the RunError before any resource exists.
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { findFiles } from '../load/find-files.js';
+import type { Granularity } from '../model/provider-ids.js';
 import type { TopologyModel } from '../model/topology-model.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import type { Plan } from '../plan/plan-types.js';
@@ -34,6 +35,8 @@ export interface TopologySource {
    */
   readonly overridesFile?: string;
   readonly allow?: TopologyAllowances;
+  /** warren:granularity (default object): which names @pulumi/rabbitmq can manage depends on it (check-provider-ids.ts). */
+  readonly granularity?: Granularity;
 }
 
 export interface LoadedTopology {
@@ -70,7 +73,12 @@ export function loadTopology<C extends Checked = Checked>(
     throw runError(`${setting} must be a list of files, directories or globs`);
   const { files, unmatched } = findFiles(source.files);
   if (unmatched.length > 0) throw runError(`${setting} names paths with no topology files: ${unmatched.join(', ')}`);
-  const validation = validateTopology(files, { file: source.overridesFile ?? CODE_OVERRIDES, data: source.overrides });
+  const validation = validateTopology(
+    files,
+    { file: source.overridesFile ?? CODE_OVERRIDES, data: source.overrides },
+    undefined,
+    { granularity: source.granularity ?? 'object' },
+  );
   const checked = options.check?.(validation.model);
   validateOrThrow([...validation.diagnostics, ...(checked?.diagnostics ?? [])]);
   const allow = source.allow ?? {};

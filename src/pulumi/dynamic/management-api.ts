@@ -64,6 +64,39 @@ export async function callApi(
 }
 
 /**
+ * GET of one object, as a read reports it: undefined when RabbitMQ says there is no such object (its own 404), the
+ * object when the answer is it (`fields` as asked: its name, vhost…), else an error. Another server's 404 (a wrong
+ * URL) is not "gone", and an answer about something else is not the object.
+ */
+export async function readOne(
+  conn: Connection,
+  path: string,
+  fields: Readonly<Record<string, string>> = {},
+): Promise<Record<string, unknown> | undefined> {
+  const { status, json } = await callApi(conn, 'GET', path);
+  if (status === 404 && rabbitNotFound(json)) return undefined;
+  const o = json as Record<string, unknown>;
+  const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
+  if (status !== 200 || !isObject || Object.entries(fields).some(([k, v]) => o[k] !== v))
+    throw plainError(`RabbitMQ management API: GET ${path} answered ${status} without the object asked for`);
+  return o;
+}
+
+/** GET of a list (a vhost's limits, its operator policies): empty when RabbitMQ says its owner is not there, else as readOne. */
+export async function readList(conn: Connection, path: string): Promise<Record<string, unknown>[]> {
+  const { status, json } = await callApi(conn, 'GET', path);
+  if (status === 404 && rabbitNotFound(json)) return [];
+  if (status !== 200 || !Array.isArray(json) || !json.every((x) => typeof x === 'object' && x !== null))
+    throw plainError(`RabbitMQ management API: GET ${path} answered ${status} without the list asked for`);
+  return json as Record<string, unknown>[];
+}
+
+/** RabbitMQ's own answer for an object that does not exist. */
+function rabbitNotFound(json: unknown): boolean {
+  return (json as { error?: unknown } | undefined)?.error === 'Object Not Found';
+}
+
+/**
  * Whether the stored URL or credentials differ from the new ones. Then the
  * state must take the new ones (an update): `pulumi destroy` reads only the
  * state, and would delete with credentials rotated away (pulumi/pulumi#9086).
