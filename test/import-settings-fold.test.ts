@@ -15,7 +15,8 @@ import { validateTopology } from '../src/validate-topology.js';
 const COMMON = {
   messageTtl: ['1s', 60000],
   expires: ['1h'],
-  maxLength: [10, 0],
+  // 100 is also a user policy's below: a queue's own setting equal to the policy it merges.
+  maxLength: [10, 0, 100],
   maxLengthBytes: ['1MB'],
   deadLetter: [{ exchange: 'dlx' }, { exchange: 'dlx', routingKey: 'k', strategy: 'at-most-once' }],
   leaderLocator: ['balanced'],
@@ -97,4 +98,23 @@ it('every settings policy warren writes folds back into the same settings, and n
     ),
     { numRuns: 100 },
   );
+});
+
+it("folds back a settings policy whose every setting equals the user policy's it merged", () => {
+  const topology = {
+    version: 1,
+    vhosts: {
+      shop: {
+        queues: { q1: { maxLength: 100 }, q2: { maxLength: 100, messageTtl: 5000 } },
+        policies: { cap: { pattern: '^q', applyTo: 'queues', definition: { 'max-length': 100, 'message-ttl': 5000 } } },
+      },
+    },
+  };
+  const before = compiled(topology);
+  expect(before.settings.map((p) => p.name)).toEqual(['warren.queue.q1', 'warren.queue.q2']);
+  const imported = importDefinitions('d.json', planToDefinitions(before.plan).definitions as unknown as Definitions);
+  expect(imported.findings).toEqual([]);
+  const shop = imported.vhosts.get('shop')!;
+  expect(Object.keys(shop.policies ?? {})).toEqual(['cap']);
+  expect(compiled({ version: 1, vhosts: { shop } }).settings).toEqual(before.settings);
 });

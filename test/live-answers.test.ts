@@ -145,8 +145,8 @@ describe("the dynamic providers' reads", () => {
     expect(await readOne(conn(), '/vhosts/v', { name: 'v' })).toBeUndefined();
     expect(await readList(conn(), '/vhost-limits/v')).toEqual([]);
     answer = () => ({ status: 404, body: '{}' });
-    await expect(readOne(conn(), '/vhosts/v', { name: 'v' })).rejects.toThrow(/answered 404 without the object/);
-    await expect(readList(conn(), '/vhost-limits/v')).rejects.toThrow(/answered 404 without the list/);
+    await expect(readOne(conn(), '/vhosts/v', { name: 'v' })).rejects.toThrow(/answered 404 without RabbitMQ's/);
+    await expect(readList(conn(), '/vhost-limits/v')).rejects.toThrow(/answered 404 without RabbitMQ's/);
   });
 
   it('take an answer for the object asked about only', async () => {

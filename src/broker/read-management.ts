@@ -89,6 +89,9 @@ export function brokerReader(address: BrokerAddress): (path: string) => Promise<
         return {
           error: `the broker at ${base} answered ${status} with a body that is not JSON (is this the management API?)`,
         };
+      // "No such object" only in RabbitMQ's own words: another server's 404 (a wrong port or path) says nothing.
+      if (status === 404 && (body as { error?: unknown } | undefined)?.error !== 'Object Not Found')
+        return { error: `the broker at ${base} answered 404 without RabbitMQ's answer (is this the management API?)` };
       return { status, body };
     } catch (error) {
       if ((error as Error).name === 'TimeoutError')

@@ -2,10 +2,18 @@
 // the broker or warren keep for their own objects (`reserved-name`), and `.`
 // or `..`, which no management API path can name (`unaddressable-name`),
 // whether as an object's name or as the properties key of a binding without
-// arguments (its routing key), by which the binding is deleted.
+// arguments (its routing key), by which the binding is deleted; and secrets
+// that name one of warren's own stack settings (checkSecretKey, called where
+// passwords and URIs are checked).
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { brokerBindingOf } from '../model/binding-identity.js';
-import { isUnaddressable, type NamedKind, reservedPrefix, UNADDRESSABLE_WHY } from '../model/reserved-names.js';
+import {
+  isUnaddressable,
+  type NamedKind,
+  reservedPrefix,
+  reservedSecretKey,
+  UNADDRESSABLE_WHY,
+} from '../model/reserved-names.js';
 import type { Declared, TopologyModel } from '../model/topology-model.js';
 
 export function checkReservedNames(model: TopologyModel): Finding[] {
@@ -62,4 +70,17 @@ export function checkReservedNames(model: TopologyModel): Finding[] {
   }
   each('user', model.users);
   return out;
+}
+
+/** A secret key (a user's password, a URI's) that names one of warren's own stack settings. */
+export function checkSecretKey(out: Finding[], key: unknown, src: Source): void {
+  const setting = typeof key === 'string' ? reservedSecretKey(key) : undefined;
+  if (setting === undefined) return;
+  out.push(
+    finding(
+      'reserved-name',
+      src,
+      `secret \`${key as string}\` names warren's own stack setting warren:${setting}: the secret would be read from it; name another key`,
+    ),
+  );
 }

@@ -78,7 +78,10 @@ export const COMMANDS: Readonly<Record<CommandName, CommandDoc>> = {
     exits: [
       [0, 'valid (warnings allowed)'],
       [1, "invalid: an error in the topology or in the stack's cluster config"],
-      [2, 'a --stack file that cannot be read, or with overrides under another key than warren:overrides'],
+      [
+        2,
+        'a --stack file that cannot be read, with overrides under another key than warren:overrides, or a warren:granularity other than object or vhost',
+      ],
     ],
     env: COMMON_ENV,
   },

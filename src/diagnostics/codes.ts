@@ -111,7 +111,7 @@ export const CODES = {
   'reserved-name': {
     severity: 'error',
     summary:
-      'A name under a prefix the broker or warren keep for their own objects: `amq.` (exchanges, queues, super streams; the broker), `warren.queue.` (policies and operator policies; the settings policy warren writes for each queue).',
+      "A name under a prefix the broker or warren keep for their own objects: `amq.` (exchanges, queues, super streams; the broker), `warren.queue.` (policies and operator policies; the settings policy warren writes for each queue); or a secret (a password's, a URI's) that names one of warren's own stack settings (`kubeconfig`, `warren:topology`, …; `managementPassword` may be named).",
   },
   'unaddressable-name': {
     severity: 'error',

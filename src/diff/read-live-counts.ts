@@ -45,11 +45,8 @@ export async function readLiveCounts(
 /** What the broker's answer to GET /api/queues/{vhost}/{name} says about the queue. */
 export function liveCount(q: QueueRef, r: ReadResult): LiveCount {
   if ('error' in r) return { unknown: r.error };
-  // RabbitMQ's own 404 names no object; another server's (a wrong port or path) says nothing about the queue.
-  if (r.status === 404)
-    return (r.body as { error?: unknown } | undefined)?.error === 'Object Not Found'
-      ? { absent: true }
-      : { unknown: "the broker answered 404 without RabbitMQ's answer (is this the management API?)" };
+  // RabbitMQ's own 404 (brokerReader takes no other): the queue, or its vhost, is not there.
+  if (r.status === 404) return { absent: true };
   if (r.status !== 200) return { unknown: `the broker answered ${r.status}` };
   const body = r.body as Record<string, unknown> | undefined;
   if (typeof body !== 'object' || body === null || Array.isArray(body))

@@ -101,15 +101,23 @@ function settingsOf(
   if (lacking.length > 0)
     return { why: `it lacks ${lacking.join(', ')} of policy \`${inheritedName}\`, which warren merges in whole` };
   const own = Object.keys(definition).filter((k) => JSON.stringify(inherited[k]) !== JSON.stringify(definition[k]));
-  if (own.length === 0) return { why: 'it holds no setting of its own (warren writes none then)' };
   const unknown = own.filter((k) => !POLICY_KEY_FIELD.has(k));
   if (unknown.length > 0) return { why: `it sets ${unknown.join(', ')}, which no queue field states` };
-  const settings = foldSettings(definition, inherited);
+  // The queue's own settings may all equal the user policy's: which were its own cannot be told then, and taking
+  // every setting a field states as its own writes the same policy back.
+  const settings =
+    own.length > 0 ? foldSettings(definition, inherited) : foldSettings(pick(definition, POLICY_KEY_FIELD), {});
+  if (settings && Object.keys(settings).length === 0)
+    return { why: 'it holds no setting a queue field states (warren writes none then)' };
   if (!settings) return { why: 'it holds values no queue field states' };
   // What validation refuses for the queue's type, warren never wrote.
   const unfit = unsupportedByType(type, settings);
   if (unfit.length > 0) return { why: `${type} queues do not support ${unfit.map((u) => u.what).join(', ')}` };
   return { settings };
+}
+
+function pick(definition: JsonMap, keys: ReadonlyMap<string, unknown>): JsonMap {
+  return Object.fromEntries(Object.entries(definition).filter(([k]) => keys.has(k)));
 }
 
 /** The format's field order (the queue-field table's), for files that read like hand-written ones. */

@@ -5,6 +5,10 @@
 //   resources writing one policy, or an import folding a foreign policy into
 //   a queue's fields. `validate` refuses them (`reserved-name`), `import`
 //   leaves them out (`import-skipped`).
+// - stack settings: the `warren:<key>` config values warren's program reads
+//   itself. A secret the topology names (`password: { secret: KEY }`, a URI's)
+//   is read from `warren:KEY` too, so naming a setting would make a user's
+//   password, or a URI, of it (`warren:kubeconfig`, `warren:topology`).
 // - unaddressable names: `.` and `..`. The broker accepts them, but its
 //   management API cannot be asked about them: its router (cowboy_router,
 //   split_path) percent-decodes each path segment and then removes `.` and
@@ -54,6 +58,34 @@ export const RESERVED_PREFIXES: readonly ReservedPrefix[] = [
 /** The reserved prefix `name` starts with, for an object of `kind`. */
 export function reservedPrefix(kind: NamedKind, name: string): ReservedPrefix | undefined {
   return RESERVED_PREFIXES.find((r) => r.kinds.includes(kind) && name.startsWith(r.prefix));
+}
+
+/**
+ * The stack settings warren's program reads (src/pulumi/index.ts; a test keeps the two in step). `managementPassword`
+ * is a password, and a topology may name it for the user it declares for the deploying user; no other may be named.
+ */
+export const STACK_SETTINGS: readonly string[] = [
+  'topology',
+  'overrides',
+  'allow',
+  'protectQueues',
+  'granularity',
+  'adopt',
+  'managementUrl',
+  'managementUser',
+  'managementPassword',
+  'managementTls',
+  'cluster',
+  'kubeconfig',
+  'syncTopology',
+];
+
+/** The stack setting a secret key names (`kubeconfig`, `warren:kubeconfig`), when it may not be a secret's. */
+export function reservedSecretKey(key: string): string | undefined {
+  const setting = key.startsWith('warren:') ? key.slice('warren:'.length) : key.includes(':') ? undefined : key;
+  return setting !== undefined && setting !== 'managementPassword' && STACK_SETTINGS.includes(setting)
+    ? setting
+    : undefined;
 }
 
 /** Names the management API cannot address in a path (see above). A list: a captured Set would not survive serialization. */

@@ -138,6 +138,40 @@ describe('what stops the files form before anything is registered', () => {
     expect(registered.some((r) => r.name === 'invalid')).toBe(false);
   });
 
+  it('names @pulumi/rabbitmq cannot keep in its ids, for the granularity given (provider-name)', () => {
+    const dir = topologyDir({
+      'ids.yaml':
+        'version: 1\nvhosts:\n  v:\n    exchanges: { a/b: { type: fanout } }\n    queues:\n      q@x: {}\n    bindings:\n      - { from: a/b, to: q@x }\n',
+    });
+    const error = thrown(() => new Topology('ids', { files: [dir], broker: BROKER }, recorded));
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message.match(/: error provider-name: /g)).toHaveLength(2);
+    expect(registeredUnder('ids')).toEqual([]);
+    // One resource per vhost for its objects: nothing the provider ids with them.
+    const t = new Topology('ids-vhost', { files: [dir], broker: BROKER, granularity: 'vhost' }, recorded);
+    expect(t.plan.entries.map((e) => e.kind)).toContain('binding');
+  });
+
+  it('a plan compiled elsewhere with names nothing could apply: refused before anything is registered', () => {
+    const dir = topologyDir({ 'dots.yaml': 'version: 1\nvhosts:\n  v:\n    queues: { "..": {}, q@x: {} }\n' });
+    const plan = compilePlan(validateTopology([join(dir, 'dots.yaml')]).model);
+    const error = thrown(
+      () =>
+        new Topology(
+          'dots',
+          plan,
+          { broker: { ...BROKER, password: pulumi.secret('guest') }, secrets: {}, protectQueues: false },
+          recorded,
+        ),
+    );
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(
+      /^the plan holds names that cannot be applied; nothing was changed:\nv\/queue\/\.\.: /,
+    );
+    expect(error.message).toContain('v/queue/q@x: ');
+    expect(registeredUnder('dots')).toEqual([]);
+  });
+
   it('a path that matches no topology file', () => {
     const error = thrown(() => new Topology('nothing', { files: [join(ROOT, 'no-such-dir/')], broker: BROKER }));
     expect(pulumi.RunError.isInstance(error)).toBe(true);

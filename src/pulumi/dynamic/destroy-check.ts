@@ -67,7 +67,7 @@ async function survey(s: State): Promise<{ held: string[]; unknown: string[] }> 
   for (const vhost of [...new Set(s.queues.map((q) => q.vhost))]) {
     const managed = s.queues.filter((q) => q.vhost === vhost).map((q) => q.name);
     const { status, json } = await callApi(s.connection, 'GET', `/queues/${seg(vhost)}?columns=name,vhost,messages`);
-    if (status === 404 && (json as { error?: unknown } | undefined)?.error === 'Object Not Found') continue;
+    if (status === 404) continue; // RabbitMQ's own (callApi takes no other): the vhost is gone, and its queues
     const rows = status === 200 && Array.isArray(json) ? (json as Record<string, unknown>[]) : undefined;
     if (!rows) {
       const why = `the broker answered ${status} ${Array.isArray(json) ? '' : 'without a list of queues'}`.trim();

@@ -123,8 +123,9 @@ async function remove(
   known: VHostObjects,
 ): Promise<void> {
   if (deletes.bindings.length > 0) {
-    const { json } = await callApi(conn, 'GET', `/bindings/${seg(vhost)}`);
-    const live = new Map(((json ?? []) as LiveBinding[]).map((b) => [brokerBindingKey(fromBrokerRow(b)), b]));
+    // Not a list is no answer: a binding missing from it would be taken for already gone, and left on the broker.
+    const rows = (await readList(conn, `/bindings/${seg(vhost)}`)) as unknown as LiveBinding[];
+    const live = new Map(rows.map((b) => [brokerBindingKey(fromBrokerRow(b)), b]));
     for (const key of deletes.bindings) {
       const b = live.get(brokerBindingKey(known.bindings[key]!));
       if (!b) continue; // already gone

@@ -54,7 +54,10 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
   };
   const RETYPED = { ...SETTINGS_EDIT, all_orders: { ...SETTINGS_EDIT.all_orders, type: 'classic' } };
   const project = new E2EProject(undefined, PREFIX);
-  const VHOSTS = [SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`, CRASH];
+  // A vhost and a user whose names need escaping in management API paths.
+  const ODD = `${PREFIX}odd a/b?#%2e`;
+  const ODD_USER = `${PREFIX}user a/b?#%2e`;
+  const VHOSTS = [SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`, CRASH, ODD];
   const BURST = `${PREFIX}burst`;
   const burst = {
     [BURST]: {
@@ -68,12 +71,18 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
 
   beforeAll(() => {
     // Leftovers of an interrupted earlier run would make the state disagree with the broker.
-    return Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+    return Promise.all([
+      ...VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')),
+      api(`/users/${enc(ODD_USER)}`, 'DELETE'),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
     project.pulumi('destroy', '--yes', '--skip-preview');
-    await Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+    await Promise.all([
+      ...VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')),
+      api(`/users/${enc(ODD_USER)}`, 'DELETE'),
+    ]);
   }, 600_000);
 
   describe('pulumi up of the example topology', () => {
@@ -327,8 +336,6 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
   describe('names that need escaping in management API paths', () => {
     // `/`, `?`, `#` and `%` in the names of a vhost, its objects and a user: each name one path segment, escaped.
     // In a topology file of their own (a file, not overrides: those are for what the topology declares).
-    const ODD = `${PREFIX}odd a/b?#%2e`;
-    const ODD_USER = `${PREFIX}user a/b?#%2e`;
     const NAMES = ['%2e', 'a/b', '?x', '#'];
     const file = () => join(project.dir, 'topology', 'odd-names.yaml');
     const write = (doc: object) => writeFileSync(file(), JSON.stringify({ version: 1, ...doc }));
@@ -386,8 +393,9 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
       expectOk(project.pulumi('refresh', '--yes', '--skip-preview'), 'refresh of odd names');
       expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after refresh of odd names');
 
-      // Every object deleted by its own path; the vhost and the user stay.
-      write({ vhosts: { [ODD]: { description: 'odd names' } }, users });
+      // Every object deleted by its own path; the vhost and the user (without its topic permissions) stay.
+      const { topicPermissions: _, ...user } = users[ODD_USER]!;
+      write({ vhosts: { [ODD]: { description: 'odd names' } }, users: { [ODD_USER]: user } });
       project.setConfig({ 'warren:allow': { delete: queueIds } });
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up deleting the odd objects');
       expect(await names(`/queues/${v}`)).toEqual([]);
@@ -396,6 +404,7 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker }: L
       expect(await names(`/policies/${v}`)).toEqual([]);
       expect(await names(`/operator-policies/${v}`)).toEqual([]);
       expect((await api(`/vhosts/${v}`)).status).toBe(200);
+      expect((await api<object[]>(`/topic-permissions/${v}/${enc(ODD_USER)}`)).status).toBe(404);
 
       rmSync(file());
       project.setConfig({ 'warren:allow': undefined });
