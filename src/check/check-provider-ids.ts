@@ -33,7 +33,7 @@ export function checkProviderIds(model: TopologyModel, granularity: Granularity 
     reported.add(key);
     out.push(finding('provider-name', src, text, { target: 'key' }));
   };
-  for (const held of heldObjects(model)) {
+  for (const held of heldObjects(model, g)) {
     for (const name of providerIdConflicts(held.kind, g, held.names)) {
       const why = providerIdWhy(held.kind);
       if (name === held.names.vhost && held.kind !== 'binding') {
@@ -46,9 +46,10 @@ export function checkProviderIds(model: TopologyModel, granularity: Granularity 
   return out;
 }
 
-/** Every object of the topology that may be a resource of @pulumi/rabbitmq, with its names. */
-function* heldObjects(model: TopologyModel): Generator<Held> {
-  for (const v of model.vhosts.values()) {
+/** Every object of the topology that is a resource of @pulumi/rabbitmq in granularity `g`, with its names. */
+function* heldObjects(model: TopologyModel, g: Granularity): Generator<Held> {
+  // With `vhost`, a vhost's objects are warren's own resource: only permissions are the provider's.
+  for (const v of g === 'object' ? model.vhosts.values() : []) {
     const vhost = v.name;
     for (const x of v.exchanges.values())
       if (!x.spec.internal)

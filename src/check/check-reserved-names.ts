@@ -55,7 +55,8 @@ export function checkReservedNames(model: TopologyModel): Finding[] {
     each('federation upstream set', vhost.federationUpstreamSets);
     each('shovel', vhost.shovels);
     for (const b of vhost.bindings.values()) {
-      if (!b.ok) continue;
+      // Most keys are not `.` or `..`: skip building the broker's form for them (hot with many bindings).
+      if (!b.ok || !isUnaddressable(b.spec.key ?? '')) continue;
       const broker = brokerBindingOf(b.spec);
       // With arguments, the properties key is `<key>~<hash of the arguments>`: never a dot segment.
       if (Object.keys(broker.arguments).length > 0 || !isUnaddressable(broker.routingKey)) continue;

@@ -50,7 +50,9 @@ export function liveCount(q: QueueRef, r: ReadResult): LiveCount {
   if (r.status !== 200) return { unknown: `the broker answered ${r.status}` };
   const body = r.body as Record<string, unknown> | undefined;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { unknown: `the broker's answer is not a queue (${Array.isArray(body) ? 'a list' : typeof body})` };
+    return {
+      unknown: `the broker's answer is not a queue (${Array.isArray(body) ? 'a list' : body === null ? 'null' : typeof body})`,
+    };
   if (body.name !== q.name || body.vhost !== q.vhost) return { unknown: "the broker's answer names another queue" };
   const messages = count(body.messages);
   const consumers = count(body.consumers);
