@@ -4,6 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatSize } from '../src/units/format-units.js';
 import { foldSettings } from '../src/import/fold-settings.js';
@@ -230,6 +231,36 @@ describe('import of awkward exports', () => {
       'import-skipped /queues/1',
     ]);
     expect(imported.vhosts.get('shop')!.queues!.q!.arguments).toEqual({ 'x-max-length': 3 });
+  });
+
+  it("folds only warren's own settings policies; foreign ones under its prefix and `.`/`..` names are left out, and the result validates", () => {
+    const file = `${FIXTURES}/invalid/reserved-names.yaml`;
+    const r = runCli(['import', file, '--format', 'json']);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    const out = JSON.parse(r.stdout) as {
+      topology: string;
+      problems: { code: string; severity: string; pointer: string }[];
+    };
+    // Warnings only: the topology written holds no reserved or unaddressable name.
+    expect(r.code).toBe(0);
+    expect(out.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(new Set(out.problems.map((p) => p.code))).toEqual(new Set(['import-skipped']));
+    const skipped = out.problems.map((p) => p.pointer);
+    expect(skipped).toEqual(expect.arrayContaining(['/policies/3', '/policies/4', '/policies/5', '/policies/6']));
+    expect(skipped).toEqual(expect.arrayContaining(['/policies/7', '/policies/8', '/parameters/0/name']));
+    expect(skipped).not.toContain('/policies/1');
+    expect(skipped).not.toContain('/policies/2');
+    const shop = (
+      jsYaml.load(out.topology) as { vhosts: Record<string, { queues: Record<string, object>; policies: object }> }
+    ).vhosts.shop!;
+    // warren's own: folded into the queue, less what the user policy it merged gives.
+    expect(shop.queues.orders).toEqual({ messageTtl: '1m' });
+    expect(shop.queues['tmp.x']).toEqual({ messageTtl: '1s' });
+    // Foreign: the queue keeps no setting from it, and no policy keeps the reserved name.
+    expect(shop.queues.audit).toEqual({});
+    expect(shop.queues.ha).toEqual({});
+    expect(Object.keys(shop.policies)).toEqual(['temp']);
+    expect(Object.keys(shop.queues)).not.toContain('..');
   });
 
   it('files warren import wrote are recognised by their header; others are not', () => {

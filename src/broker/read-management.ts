@@ -9,6 +9,10 @@ import { EnvironmentError, readEnvironment } from '../load/read-environment.js';
 import { requestDeadline } from './request-deadline.js';
 import { httpRequest, type TlsSettings } from './tls-request.js';
 
+/**
+ * The broker's answer: its status and its body read as JSON (undefined when it is empty or not JSON: a 4xx or 5xx
+ * may come from a proxy), or why there is none. A 2xx whose body is not JSON is no answer (a proxy's or a login page).
+ */
 export type ReadResult = { readonly status: number; readonly body: unknown } | { readonly error: string };
 
 export interface BrokerAddress {
@@ -85,7 +89,15 @@ export function brokerReader(address: BrokerAddress): (path: string) => Promise<
         headers: { authorization: auth },
         timeoutMs,
       });
-      return { status, body: status >= 200 && status < 300 && text ? JSON.parse(text) : undefined };
+      const body = parseJson(text);
+      if (status >= 200 && status < 300 && text !== '' && body === undefined)
+        return {
+          error: `the broker at ${base} answered ${status} with a body that is not JSON (is this the management API?)`,
+        };
+      // "No such object" only in RabbitMQ's own words: another server's 404 (a wrong port or path) says nothing.
+      if (status === 404 && (body as { error?: unknown } | undefined)?.error !== 'Object Not Found')
+        return { error: `the broker at ${base} answered 404 without RabbitMQ's answer (is this the management API?)` };
+      return { status, body };
     } catch (error) {
       if ((error as Error).name === 'TimeoutError')
         return { error: `the broker at ${base} did not answer within ${timeoutMs} ms (WARREN_MANAGEMENT_TIMEOUT_MS)` };
@@ -112,6 +124,14 @@ export function redactUrl(url: string): string {
 function decode(s: string): string | undefined {
   try {
     return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 // Names: non-empty and at most 255 bytes (AMQP short strings); exchanges and
-// queues may not start with `amq.`, which the broker reserves for itself, nor
-// hold a line break, which it strips from their names.
+// queues may not hold a line break, which the broker strips from their names.
+// Names under a reserved prefix, and `.` and `..`, are check-reserved-names.ts's.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import type { TopologyModel } from '../model/topology-model.js';
 
@@ -23,15 +23,6 @@ export function checkNames(model: TopologyModel): Finding[] {
               'invalid-name',
               o.src,
               `${kind} name holds a line break (CR or LF): RabbitMQ strips those from the names it is given over AMQP and the management API (rabbit_channel:strip_cr_lf/1), so the object would get another name`,
-              { target: 'key' },
-            ),
-          );
-        if (o.name.startsWith('amq.'))
-          out.push(
-            finding(
-              'reserved-name',
-              o.src,
-              `${kind} name \`${o.name}\` starts with \`amq.\`, which the broker reserves`,
               { target: 'key' },
             ),
           );

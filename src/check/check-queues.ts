@@ -73,20 +73,10 @@ function checkQueueLimit(out: Finding[], vhost: VHostModel): void {
 type Where = (field: string) => Source;
 
 function checkTypeSupport(out: Finding[], type: QueueType, spec: QueueSpec, where: Where): void {
-  const unsupported = (field: string, what: string) =>
+  for (const { field, what } of unsupportedByType(type, spec))
     out.push(
       finding('queue-type-unsupported', where(field), `${type} queues do not support ${what}`, { target: 'key' }),
     );
-  for (const field of UNSUPPORTED.get(type)!) if (spec[field] !== undefined) unsupported(field, `\`${field}\``);
-  if (type === 'classic') {
-    if (spec.deadLetter?.strategy === 'at-least-once')
-      unsupported('deadLetter/strategy', 'at-least-once dead-lettering (quorum only)');
-    return;
-  }
-  if (spec.durable === false) unsupported('durable', 'non-durable declaration (they are always durable)');
-  if (spec.autoDelete === true) unsupported('autoDelete', 'auto-delete');
-  if (type === 'quorum' && spec.overflow === 'reject-publish-dlx')
-    unsupported('overflow', '`overflow: reject-publish-dlx`');
   if (type === 'quorum' && spec.deadLetter?.strategy === 'at-least-once' && spec.overflow !== 'reject-publish') {
     out.push(
       finding(
@@ -96,6 +86,26 @@ function checkTypeSupport(out: Finding[], type: QueueType, spec: QueueSpec, wher
       ),
     );
   }
+}
+
+/**
+ * What `spec` sets that its queue type does not support: the field (as a pointer below the queue) and how to say it.
+ * Also what `warren import` asks of a settings policy it folds back (a policy setting more is not warren's).
+ */
+export function unsupportedByType(type: QueueType, spec: QueueSpec): { field: string; what: string }[] {
+  const out: { field: string; what: string }[] = [];
+  const unsupported = (field: string, what: string) => out.push({ field, what });
+  for (const field of UNSUPPORTED.get(type)!) if (spec[field] !== undefined) unsupported(field, `\`${field}\``);
+  if (type === 'classic') {
+    if (spec.deadLetter?.strategy === 'at-least-once')
+      unsupported('deadLetter/strategy', 'at-least-once dead-lettering (quorum only)');
+    return out;
+  }
+  if (spec.durable === false) unsupported('durable', 'non-durable declaration (they are always durable)');
+  if (spec.autoDelete === true) unsupported('autoDelete', 'auto-delete');
+  if (type === 'quorum' && spec.overflow === 'reject-publish-dlx')
+    unsupported('overflow', '`overflow: reject-publish-dlx`');
+  return out;
 }
 
 function checkUnits(out: Finding[], spec: QueueSpec, where: Where): void {

@@ -7,6 +7,7 @@ import { readUri, type UriReading } from '../model/read-uri.js';
 import { hasExchange, hasQueue, type TopologyModel } from '../model/topology-model.js';
 import type { UriSpec } from '../schema/topology-schema.js';
 import { closestName } from '../diagnostics/closest-name.js';
+import { checkSecretKey } from './check-reserved-names.js';
 
 /** Checks one URI; its reading when it has a text warren may read (not a whole-URI secret). */
 export function checkUri(out: Finding[], spec: UriSpec, src: Source): UriReading | undefined {
@@ -15,6 +16,8 @@ export function checkUri(out: Finding[], spec: UriSpec, src: Source): UriReading
   const hasSecret = spec.secret !== undefined;
   const hasUri = spec.uri !== undefined;
   const hasPassword = spec.password !== undefined;
+  checkSecretKey(out, spec.secret, at(src, 'secret'));
+  checkSecretKey(out, (spec.password as { secret?: unknown } | undefined)?.secret, at(src, 'password', 'secret'));
   if (hasSecret && !hasUri && !hasPassword) return undefined;
   if (!hasSecret && hasUri && hasPassword) {
     const reading = readText(out, spec.uri!, at(src, 'uri'), true);

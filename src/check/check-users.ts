@@ -4,6 +4,7 @@ import { at, finding, type Finding, type Source } from '../diagnostics/diagnosti
 import { DEFAULT_VHOST, hasExchange, type TopologyModel } from '../model/topology-model.js';
 import type { PasswordSpec } from '../schema/topology-schema.js';
 import { checkRegex } from './check-regex.js';
+import { checkSecretKey } from './check-reserved-names.js';
 
 // rabbit_password_hashing: a 4-byte salt followed by the digest.
 const HASH_BYTES = { sha256: 4 + 32, sha512: 4 + 64 } as const;
@@ -61,6 +62,7 @@ function checkPassword(out: Finding[], password: PasswordSpec, src: Source): voi
     );
     return;
   }
+  checkSecretKey(out, password.secret, at(src, 'secret'));
   if (password.algorithm !== undefined && password.hash === undefined) {
     out.push(finding('password-form', at(src, 'algorithm'), '`algorithm` goes with `hash`', { target: 'key' }));
   }

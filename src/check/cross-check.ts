@@ -8,12 +8,14 @@ import { checkFederation } from './check-federation.js';
 import { checkNames } from './check-names.js';
 import { checkPolicies } from './check-policies.js';
 import { checkQueues } from './check-queues.js';
+import { checkReservedNames } from './check-reserved-names.js';
 import { checkShovels } from './check-shovels.js';
 import { checkSuperStreams } from './check-super-streams.js';
 import { checkUsers } from './check-users.js';
 
 const RULES: readonly ((model: TopologyModel) => Finding[])[] = [
   checkNames,
+  checkReservedNames,
   checkExchanges,
   checkQueues,
   checkBindings,

@@ -5,7 +5,9 @@
 // written then, for the user to fix, and the exit code is 1.
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { seg } from '../broker/api-path.js';
 import { brokerReader, type BrokerAddress } from '../broker/read-management.js';
+import { isUnaddressable } from '../model/reserved-names.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { escapeText } from '../diagnostics/escape-text.js';
 import type { Definitions, ExchangeDef } from '../import/definitions-schema.js';
@@ -175,8 +177,11 @@ async function withInternalExchanges(
 ): Promise<Definitions | undefined> {
   // With --vhost only those vhosts are listed: a large broker's whole list is slow to answer.
   const read = brokerReader(broker);
+  // A vhost no path can name (`.`, `..`) is left out of the import anyway (drop-unusable.ts): nothing to ask.
   const paths =
-    vhosts === undefined ? ['/exchanges'] : [...new Set(vhosts)].map((v) => `/exchanges/${encodeURIComponent(v)}`);
+    vhosts === undefined
+      ? ['/exchanges']
+      : [...new Set(vhosts)].filter((v) => !isUnaddressable(v)).map((v) => `/exchanges/${seg(v)}`);
   const listed: ExchangeDef[] = [];
   for (const path of paths) {
     const r = await read(path);
@@ -189,7 +194,10 @@ async function withInternalExchanges(
       writeErr(`warren: ${escapeText(error)}\n`);
       return undefined;
     }
-    listed.push(...(r.body as unknown[]).filter(isExchange));
+    // Only the vhosts asked about: an answer about others says nothing of them.
+    listed.push(
+      ...(r.body as unknown[]).filter(isExchange).filter((x) => vhosts === undefined || vhosts.includes(x.vhost)),
+    );
   }
   const have = new Set((d.exchanges ?? []).map((x) => JSON.stringify([x.vhost, x.name])));
   const internal = listed.filter(

@@ -121,7 +121,13 @@ export const CODES = {
   },
   'reserved-name': {
     severity: 'error',
-    summary: 'An exchange or queue name starting with `amq.`, which the broker reserves.',
+    summary:
+      "A name under a prefix the broker or warren keep for their own objects: `amq.` (exchanges, queues, super streams; the broker), `warren.queue.` (policies and operator policies; the settings policy warren writes for each queue); or a secret (a password's, a URI's) that names one of warren's own stack settings (`kubeconfig`, `warren:topology`, …; `managementPassword` may be named).",
+  },
+  'unaddressable-name': {
+    severity: 'error',
+    summary:
+      "A name `.` or `..` (of a vhost, object or user, or the key of a binding without arguments, by which the binding is deleted): RabbitMQ's management API removes such path segments however they are encoded, so warren could not read, change or delete the object.",
   },
   'key-too-long': { severity: 'error', summary: 'A routing or binding key longer than 255 bytes.' },
   // Bindings

@@ -45,17 +45,32 @@ export function annotateLive(changes: readonly Change[], counts: ReadonlyMap<str
 /** For a queue deleted or re-declared. */
 function lost(live: LiveCount): string {
   if ('absent' in live) return 'the queue is not on the broker (nothing to lose there)';
-  if ('unknown' in live) return `its messages would be lost (count unknown: ${live.unknown})`;
-  const messages = `${live.messages.toLocaleString('en-US')} message${live.messages === 1 ? '' : 's'} would be lost`;
-  return live.consumers > 0 ? `${messages}; ${consumers(live.consumers)}` : messages;
+  const why = 'unknown' in live ? live.unknown : '';
+  const messages =
+    live.messages === undefined
+      ? `its messages would be lost (count unknown: ${why})`
+      : `${plural(live.messages, 'message')} would be lost`;
+  return messages + others(live, '; ', why);
 }
 
 /** For a queue that stays and whose settings change. */
 function held(live: LiveCount): string {
   if ('absent' in live) return 'the queue is not on the broker';
-  if ('unknown' in live) return `count unknown: ${live.unknown}`;
-  const messages = `${live.messages.toLocaleString('en-US')} message${live.messages === 1 ? '' : 's'} in the queue`;
-  return live.consumers > 0 ? `${messages}, ${consumers(live.consumers)}` : messages;
+  const why = 'unknown' in live ? live.unknown : '';
+  const messages =
+    live.messages === undefined ? `count unknown: ${why}` : `${plural(live.messages, 'message')} in the queue`;
+  return messages + others(live, ', ', why);
+}
+
+/** The consumers connected, if any; or that their count is unknown when the message count is known. */
+function others(live: Exclude<LiveCount, { absent: true }>, separator: string, why: string): string {
+  if (live.consumers === undefined)
+    return live.messages === undefined ? '' : `${separator}consumer count unknown: ${why}`;
+  return live.consumers > 0 ? `${separator}${consumers(live.consumers)}` : '';
+}
+
+function plural(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 }
 
 function consumers(n: number): string {

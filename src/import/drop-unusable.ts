@@ -2,10 +2,12 @@
 // are reported at their place in the export and left out: objects in a vhost
 // the export does not list (RabbitMQ would refuse them), and every definition
 // but the last of one object defined several times (RabbitMQ's own import
-// keeps the last). Left-out entries become holes, so that the indexes of the
+// keeps the last), and objects named `.` or `..`, which no management API
+// path can name (model/reserved-names.ts). Left-out entries become holes, so that the indexes of the
 // others (and their positions) stay as in the file.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 import { canonical, fromBrokerRow, vhostBindingKey } from '../model/binding-identity.js';
+import { isUnaddressable, UNADDRESSABLE_WHY } from '../model/reserved-names.js';
 import type { Definitions } from './definitions-schema.js';
 
 type Listed = Exclude<keyof Definitions, never>;
@@ -20,6 +22,8 @@ interface Identity {
    */
   readonly same: (x: Record<string, unknown>) => string;
   readonly inVhost: boolean;
+  /** The fields whose values go into management API paths, besides `vhost` (a binding's key is its properties key when it has no arguments). */
+  readonly inPaths: readonly string[];
 }
 
 /** The identity of a definition by the fields that name it. */
@@ -30,37 +34,42 @@ const by =
 
 // How each list names an object, and whether it lives in a vhost.
 const IDENTITY: Record<Listed, Identity> = {
-  vhosts: { what: 'vhost', key: (x) => String(x.name), same: by('name'), inVhost: false },
-  users: { what: 'user', key: (x) => String(x.name), same: by('name'), inVhost: false },
+  vhosts: { what: 'vhost', key: (x) => String(x.name), same: by('name'), inVhost: false, inPaths: ['name'] },
+  users: { what: 'user', key: (x) => String(x.name), same: by('name'), inVhost: false, inPaths: ['name'] },
   permissions: {
     what: 'permissions',
     key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)}`,
     same: by('user', 'vhost'),
     inVhost: true,
+    inPaths: ['user'],
   },
   topic_permissions: {
     what: 'topic permissions',
     key: (x) => `of ${String(x.user)} in vhost ${String(x.vhost)} on exchange ${String(x.exchange)}`,
     same: by('user', 'vhost', 'exchange'),
     inVhost: true,
+    inPaths: ['user'],
   },
   policies: {
     what: 'policy',
     key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`,
     same: by('name', 'vhost'),
     inVhost: true,
+    inPaths: ['name'],
   },
   queues: {
     what: 'queue',
     key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`,
     same: by('name', 'vhost'),
     inVhost: true,
+    inPaths: ['name'],
   },
   exchanges: {
     what: 'exchange',
     key: (x) => `${String(x.name)} in vhost ${String(x.vhost)}`,
     same: by('name', 'vhost'),
     inVhost: true,
+    inPaths: ['name'],
   },
   bindings: {
     what: 'binding',
@@ -68,12 +77,14 @@ const IDENTITY: Record<Listed, Identity> = {
       `${String(x.source)} → ${String(x.destination_type)} ${String(x.destination)} [${JSON.stringify(x.routing_key)} ${canonical(x.arguments ?? {})}] in vhost ${String(x.vhost)}`,
     same: (x) => vhostBindingKey(String(x.vhost), fromBrokerRow(x)),
     inVhost: true,
+    inPaths: ['source', 'destination', 'routing_key'],
   },
   parameters: {
     what: 'parameter',
     key: (x) => `${String(x.component)} ${String(x.name)} in vhost ${String(x.vhost)}`,
     same: by('component', 'name', 'vhost'),
     inVhost: true,
+    inPaths: ['name'],
   },
 };
 
@@ -88,6 +99,17 @@ export function dropUnusable(file: string, d: Definitions, findings: Finding[]):
     items.forEach((x, i) => {
       if (x === undefined) return;
       const at = { file, pointer: `/${list}/${i}` };
+      const unaddressable = unaddressableField(x, id);
+      if (unaddressable) {
+        findings.push(
+          finding(
+            'import-skipped',
+            { file, pointer: `/${list}/${i}/${unaddressable}` },
+            `${id.what} ${id.key(x)}: ${unaddressable === 'routing_key' ? 'its properties key (the routing key of a binding without arguments), by which it is deleted, is' : `its ${unaddressable} is`} \`${String(x[unaddressable])}\`: ${UNADDRESSABLE_WHY}`,
+          ),
+        );
+        return;
+      }
       if (id.inVhost && !vhosts.has(String(x.vhost))) {
         findings.push(
           finding(
@@ -116,4 +138,17 @@ export function dropUnusable(file: string, d: Definitions, findings: Finding[]):
     out[list] = kept;
   }
   return out as Definitions;
+}
+
+/** The first field of `x` that names it in a management API path and holds a name no path can (`.` or `..`). */
+function unaddressableField(x: Record<string, unknown>, id: Identity): string | undefined {
+  const fields = [...(id.inVhost ? ['vhost'] : []), ...id.inPaths];
+  return fields.find((f) => {
+    if (f === 'routing_key' && !isEmptyMap(x.arguments)) return false;
+    return typeof x[f] === 'string' && isUnaddressable(x[f]);
+  });
+}
+
+function isEmptyMap(v: unknown): boolean {
+  return v === undefined || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
 }

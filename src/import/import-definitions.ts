@@ -6,6 +6,7 @@
 // come in by import-parameters.ts; super streams by fold-super-streams.ts.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../model/limits.js';
+import { reservedPrefix, SETTINGS_POLICY_PREFIX } from '../model/reserved-names.js';
 import { BUILTIN_EXCHANGES } from '../model/topology-model.js';
 import { DELAYED_TYPES, MATCH_MODES, QUEUE_TYPES } from '../schema/format-constants.js';
 import type {
@@ -117,31 +118,39 @@ function importVhost(ctx: Ctx, d: Definitions, def: VHostDef): VHostSpec {
   const name = def.name;
   const spec: Mutable<VHostSpec> = vhostSettings(def, limitsOf(d.parameters ?? [], name));
   const exchanges = importExchanges(ctx, d, name);
-  const policies = new Map<string, PolicySpec>(
-    (d.policies ?? [])
-      .filter((p) => p.vhost === name)
-      .map((p) => [
-        p.name,
-        {
-          pattern: p.pattern,
-          applyTo: (p['apply-to'] ?? 'all') as PolicySpec['applyTo'],
-          priority: p.priority ?? 0,
-          definition: p.definition,
-        },
-      ]),
-  );
+  const policies = new Map<string, PolicySpec>();
+  // Where each policy stands in the export, for the findings about it (dropUnusable left one definition per name).
+  const policyAt = new Map<string, number>();
+  (d.policies ?? []).forEach((p, i) => {
+    if (p.vhost !== name) return;
+    policyAt.set(p.name, i);
+    policies.set(p.name, {
+      pattern: p.pattern,
+      applyTo: (p['apply-to'] ?? 'all') as PolicySpec['applyTo'],
+      priority: p.priority ?? 0,
+      definition: p.definition,
+    });
+  });
   const queues = new Map<string, Mutable<QueueSpec>>();
   (d.queues ?? []).forEach((q, i) => {
     if (q.vhost !== name) return;
-    if (q.name.startsWith('amq.')) {
+    if (reservedPrefix('queue', q.name)) {
       skip(ctx, `/queues/${i}`, `queue ${q.name}: server-named and amq.* queues belong to applications`);
       return;
     }
     if (madeForLink(ctx, `/queues/${i}`, `queue ${q.name}`, q.arguments)) return;
     queues.set(q.name, queueSpec(q));
   });
-  const folded = foldSettingsPolicies(queues, policies, spec.defaultQueueType ?? 'classic');
+  const { folded, foreign } = foldSettingsPolicies(queues, policies, spec.defaultQueueType ?? 'classic');
   for (const policy of folded) policies.delete(policy);
+  for (const [policy, why] of foreign) {
+    skip(
+      ctx,
+      `/policies/${policyAt.get(policy)}`,
+      `policy ${policy}: ${why}; the \`${SETTINGS_POLICY_PREFIX}\` prefix is reserved for those`,
+    );
+    policies.delete(policy);
+  }
   const withStreams = foldSuperStreams(exchanges, queues, importBindings(ctx, d, name, exchanges, queues));
   const bindings = withStreams.bindings;
   if (exchanges.size > 0) spec.exchanges = sorted(exchanges);
@@ -181,7 +190,7 @@ function importExchanges(ctx: Ctx, d: Definitions, vhost: string): Map<string, E
   const out = new Map<string, ExchangeSpec>();
   (d.exchanges ?? []).forEach((x, i) => {
     if (x.vhost !== vhost || x.name === '' || BUILTIN_EXCHANGES.has(x.name)) return;
-    if (x.name.startsWith('amq.')) {
+    if (reservedPrefix('exchange', x.name)) {
       skip(ctx, `/exchanges/${i}`, `exchange ${x.name}: amq.* names are reserved for the broker`);
       return;
     }
@@ -277,6 +286,14 @@ function operatorPoliciesOf(ctx: Ctx, parameters: ParameterDef[], vhost: string)
       Array.isArray(definition)
     ) {
       skip(ctx, `/parameters/${i}/value`, `operator policy ${p.name}: not a pattern and a definition`);
+      return;
+    }
+    if (p.name.startsWith(SETTINGS_POLICY_PREFIX)) {
+      skip(
+        ctx,
+        `/parameters/${i}/name`,
+        `operator policy ${p.name}: warren writes no operator policies, and reserves the \`${SETTINGS_POLICY_PREFIX}\` prefix for the settings policies it writes`,
+      );
       return;
     }
     const priority = typeof v.priority === 'number' ? v.priority : 0;

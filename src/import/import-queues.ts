@@ -3,13 +3,14 @@
 // fields, such as maxPriority) become that field; every other argument stays a raw
 // argument, because that is how the live queue was declared: turning it into
 // a changeable field would make warren re-declare the queue. The queue's
-// `warren.queue.<name>` policy, if the broker has one, becomes its changeable
-// fields again.
+// `warren.queue.<name>` policy, if the broker has one and it is what warren
+// writes, becomes its changeable fields again.
+import { unsupportedByType } from '../check/check-queues.js';
 import { compileForMatching } from '../model/match-names.js';
 import { targetsOf } from '../model/policy-targets.js';
-import { QUEUE_FIELDS } from '../model/queue-fields.js';
+import { POLICY_KEY_FIELD, QUEUE_FIELDS } from '../model/queue-fields.js';
 import type { JsonMap } from '../plan/plan-types.js';
-import { SETTINGS_POLICY_PREFIX } from '../plan/queue-settings.js';
+import { exactPattern, SETTINGS_POLICY_PREFIX } from '../plan/queue-settings.js';
 import type { PolicySpec, QueueSpec, QueueType } from '../schema/topology-schema.js';
 import type { QueueDef } from './definitions-schema.js';
 import { foldSettings } from './fold-settings.js';
@@ -32,29 +33,91 @@ export function queueSpec(q: QueueDef): Mutable<QueueSpec> {
   return inFieldOrder(spec as Mutable<QueueSpec>);
 }
 
+/** What became of the policies under warren's settings prefix. */
+export interface SettingsFold {
+  /** Folded into their queues' fields. */
+  readonly folded: Set<string>;
+  /** Not what warren writes (a foreign policy with a matching name), by name, with why: left out. */
+  readonly foreign: Map<string, string>;
+}
+
 /**
- * Folds each queue's warren settings policy into the queue. Returns the names
- * of the settings policies it consumed; the rest stay policies.
+ * Folds each queue's warren settings policy into the queue, when it is
+ * exactly what compiling the queue back writes (plan/queue-settings.ts):
+ * named `warren.queue.<queue>` after a queue of the vhost, the queue's exact
+ * pattern, applied to queues, one above every user policy of the vhost, the
+ * user policy it merged whole, and on top of it only settings the queue's type
+ * takes, as fields can state them. Any other policy under the prefix is
+ * foreign: folding it would give the queue settings warren never wrote, and
+ * it cannot stay a policy of that name (the prefix is reserved); it is left
+ * out, with why.
  */
 export function foldSettingsPolicies(
   queues: Map<string, Mutable<QueueSpec>>,
   policies: Map<string, PolicySpec>,
   defaultType: QueueType,
-): Set<string> {
+): SettingsFold {
   const folded = new Set<string>();
+  const foreign = new Map<string, string>();
+  const userPolicies = [...policies].filter(([name]) => !name.startsWith(SETTINGS_POLICY_PREFIX));
+  // As settingsPriority (plan/queue-settings.ts): one above every user policy of the vhost.
+  const priority = Math.max(0, ...userPolicies.map(([, p]) => p.priority ?? 0)) + 1;
   for (const [name, policy] of policies) {
     if (!name.startsWith(SETTINGS_POLICY_PREFIX)) continue;
     const queueName = name.slice(SETTINGS_POLICY_PREFIX.length);
     const queue = queues.get(queueName);
-    if (!queue) continue;
-    const type = queue.type ?? defaultType;
-    const inherited = userPolicyMatching(policies, queueName, type)?.definition ?? {};
-    const settings = foldSettings(policy.definition as JsonMap, inherited as JsonMap);
-    if (!settings) continue;
-    queues.set(queueName, inFieldOrder({ ...queue, ...settings }));
+    const fold = queue
+      ? settingsOf(policy, queueName, queue.type ?? defaultType, priority, userPolicies)
+      : { why: `the vhost has no queue \`${queueName}\` (imported) for it to belong to` };
+    if ('why' in fold) {
+      foreign.set(name, `not the settings policy warren writes for queue \`${queueName}\`: ${fold.why}`);
+      continue;
+    }
+    queues.set(queueName, inFieldOrder({ ...queue!, ...fold.settings }));
     folded.add(name);
   }
-  return folded;
+  return { folded, foreign };
+}
+
+/** The queue's own settings in its settings policy, or why the policy is not one warren writes. */
+function settingsOf(
+  policy: PolicySpec,
+  queue: string,
+  type: QueueType,
+  priority: number,
+  userPolicies: [string, PolicySpec][],
+): { settings: Partial<QueueSpec> } | { why: string } {
+  if (policy.pattern !== exactPattern(queue))
+    return { why: `its pattern is ${JSON.stringify(policy.pattern)}, warren's ${JSON.stringify(exactPattern(queue))}` };
+  if ((policy.applyTo ?? 'all') !== 'queues') return { why: `it applies to ${policy.applyTo ?? 'all'}, not queues` };
+  if ((policy.priority ?? 0) !== priority)
+    return {
+      why: `its priority is ${policy.priority ?? 0}, not ${priority} (one above every other policy of the vhost)`,
+    };
+  const definition = policy.definition as JsonMap;
+  const [inheritedName, inheritedSpec] = userPolicyMatching(userPolicies, queue, type) ?? [];
+  const inherited = (inheritedSpec?.definition ?? {}) as JsonMap;
+  const lacking = Object.keys(inherited).filter((k) => !(k in definition));
+  if (lacking.length > 0)
+    return { why: `it lacks ${lacking.join(', ')} of policy \`${inheritedName}\`, which warren merges in whole` };
+  const own = Object.keys(definition).filter((k) => JSON.stringify(inherited[k]) !== JSON.stringify(definition[k]));
+  const unknown = own.filter((k) => !POLICY_KEY_FIELD.has(k));
+  if (unknown.length > 0) return { why: `it sets ${unknown.join(', ')}, which no queue field states` };
+  // The queue's own settings may all equal the user policy's: which were its own cannot be told then, and taking
+  // every setting a field states as its own writes the same policy back.
+  const settings =
+    own.length > 0 ? foldSettings(definition, inherited) : foldSettings(pick(definition, POLICY_KEY_FIELD), {});
+  if (settings && Object.keys(settings).length === 0)
+    return { why: 'it holds no setting a queue field states (warren writes none then)' };
+  if (!settings) return { why: 'it holds values no queue field states' };
+  // What validation refuses for the queue's type, warren never wrote.
+  const unfit = unsupportedByType(type, settings);
+  if (unfit.length > 0) return { why: `${type} queues do not support ${unfit.map((u) => u.what).join(', ')}` };
+  return { settings };
+}
+
+function pick(definition: JsonMap, keys: ReadonlyMap<string, unknown>): JsonMap {
+  return Object.fromEntries(Object.entries(definition).filter(([k]) => keys.has(k)));
 }
 
 /** The format's field order (the queue-field table's), for files that read like hand-written ones. */
@@ -66,13 +129,14 @@ function inFieldOrder(spec: Mutable<QueueSpec>): Mutable<QueueSpec> {
 }
 
 /** The user policy RabbitMQ would apply to the queue: highest priority, then name (as queue-settings.ts). */
-function userPolicyMatching(policies: Map<string, PolicySpec>, queue: string, type: QueueType): PolicySpec | undefined {
-  const matching = [...policies].filter(
-    ([name, p]) =>
-      !name.startsWith(SETTINGS_POLICY_PREFIX) &&
-      targetsOf(p.applyTo ?? 'all', p.definition).includes(type) &&
-      compileForMatching(p.pattern)?.test(queue),
+function userPolicyMatching(
+  policies: [string, PolicySpec][],
+  queue: string,
+  type: QueueType,
+): [string, PolicySpec] | undefined {
+  const matching = policies.filter(
+    ([, p]) => targetsOf(p.applyTo ?? 'all', p.definition).includes(type) && compileForMatching(p.pattern)?.test(queue),
   );
   matching.sort(([an, a], [bn, b]) => (b.priority ?? 0) - (a.priority ?? 0) || (an < bn ? -1 : 1));
-  return matching[0]?.[1];
+  return matching[0];
 }

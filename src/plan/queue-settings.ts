@@ -13,7 +13,8 @@ import { queueType, type Declared, type VHostModel } from '../model/topology-mod
 import type { PolicySpec, QueueSpec } from '../schema/topology-schema.js';
 import type { JsonMap } from './plan-types.js';
 
-export const SETTINGS_POLICY_PREFIX = 'warren.queue.';
+// The policy's name: SETTINGS_POLICY_PREFIX and the queue's (a reserved prefix: model/reserved-names.ts).
+export { SETTINGS_POLICY_PREFIX } from '../model/reserved-names.js';
 
 /** The queue's changeable settings as policy definition keys. */
 export function changeableSettings(spec: QueueSpec): JsonMap {

@@ -13,6 +13,7 @@ import type { Plan, PlanEntry } from '../plan/plan-types.js';
 import { callApi, type Connection } from './dynamic/management-api.js';
 import { isWireSafe } from './dynamic/wire-keys.js';
 import { checkEnvironment } from './validate-or-throw.js';
+import { plainError } from './dynamic/plain-error.js';
 
 interface Live {
   readonly vhosts: Set<string>;
@@ -37,7 +38,13 @@ export async function adoptionIds(plan: Plan, conn: Connection): Promise<Map<str
 }
 
 async function readLive(conn: Connection): Promise<Live> {
-  const get = async (path: string) => ((await callApi(conn, 'GET', path)).json ?? []) as Row[];
+  // What is not on the broker is created instead of adopted: an answer that is not the list asked for must not read as "nothing there".
+  const get = async (path: string) => {
+    const { status, json } = await callApi(conn, 'GET', path);
+    if (status !== 200 || !Array.isArray(json) || !json.every((r) => typeof r === 'object' && r !== null))
+      throw plainError(`warren:adopt: GET /api${path} answered ${status} without the list of objects it lists`);
+    return json as Row[];
+  };
   const [vhosts, exchanges, queues, policies, operatorPolicies, permissions, topicPermissions, bindings] =
     await Promise.all(
       [

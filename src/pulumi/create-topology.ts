@@ -35,7 +35,9 @@ import { RuntimeParameter } from './dynamic/runtime-parameter.js';
 import { UserPermissions } from './dynamic/user-permissions.js';
 import { isWireSafe, printable } from './dynamic/wire-keys.js';
 import { own } from '../model/own-keys.js';
+import { providerCannotName } from '../plan/provider-names.js';
 import { resolveUris, uriSecretKeys } from '../plan/resolve-uris.js';
+import { unmanageableEntries } from '../plan/unmanageable-entries.js';
 import { groupByVhost, isGroupedEntry, type VHostGroup } from '../plan/vhost-objects.js';
 
 /** TLS towards the management API: the provider plugin reads files, the dynamic providers take PEM text. */
@@ -130,8 +132,12 @@ export class Topology extends pulumi.ComponentResource {
     const [plan, options, opts] = isPlan(source)
       ? [source, optionsOrOpts as TopologyOptions, planOpts ?? {}]
       : fromFiles(source, (optionsOrOpts as pulumi.ComponentResourceOptions | undefined) ?? {});
-    // Before anything is registered: nothing on the broker changes.
+    // Before anything is registered: nothing on the broker changes. A plan compiled elsewhere was not
+    // validated; what nothing could apply is refused here too.
     refuseUnsendable(plan, options.granularity ?? 'object');
+    const unmanageable = unmanageableEntries(plan);
+    if (unmanageable.length > 0)
+      throw runError(`the plan holds names that cannot be applied; nothing was changed:\n${unmanageable.join('\n')}`);
     super(TYPE, name, {}, withBrokerProvider(name, options, opts));
     this.plan = plan;
     const tls = options.broker.tls;
@@ -215,31 +221,6 @@ function refuseUnsendable(plan: Plan, granularity: Granularity): void {
     throw runError(
       `nothing was changed: these policies hold a definition key that @pulumi/rabbitmq cannot send and RabbitMQ does not know: ${refused.join('; ')}`,
     );
-}
-
-/**
- * Whether @pulumi/rabbitmq cannot name the entry's object. It names an exchange, a queue, a policy, an operator
- * policy and a user's (topic) permissions `<name>@<vhost>` and splits that id at `@` into exactly two parts on
- * every read and delete; a binding `<vhost>/<source>/<destination>/<type>/<key>`, split at `/`. With an `@` or
- * a `/` there, the create fails after it has written the object, which is then on the broker and in no state.
- * Such names are data like any other, so these objects go another way: permissions through UserPermissions,
- * the rest through a vhost group (VHostObjects, as granularity vhost), which names objects by their fields.
- */
-function providerCannotName(e: PlanEntry): boolean {
-  switch (e.kind) {
-    case 'exchange':
-    case 'queue':
-    case 'policy':
-    case 'operator-policy':
-      return e.name.includes('@') || e.vhost.includes('@');
-    case 'permissions':
-    case 'topic-permissions':
-      return e.user.includes('@') || e.vhost.includes('@');
-    case 'binding':
-      return e.source.includes('/') || e.destination.includes('/');
-    default:
-      return false;
-  }
 }
 
 /**

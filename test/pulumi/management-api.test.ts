@@ -46,13 +46,23 @@ describe('callApi', () => {
     expect(String(error)).not.toContain('S3cret-pw');
   });
 
-  it('does not ask again after a 4xx, and lets 404 through as an answer', async () => {
+  it("does not ask again after a 4xx, and lets RabbitMQ's own 404 through as an answer", async () => {
     handler = () => ({ status: 401, body: 'no' });
     await expect(callApi(conn(), 'GET', '/users')).rejects.toThrow(/answered 401/);
     expect(requests).toBe(1);
     requests = 0;
-    handler = () => ({ status: 404, body: '' });
-    expect(await callApi(conn(), 'GET', '/users/x')).toEqual({ status: 404, json: undefined });
+    const notFound = { error: 'Object Not Found', reason: 'Not Found' };
+    handler = () => ({ status: 404, body: JSON.stringify(notFound) });
+    expect(await callApi(conn(), 'GET', '/users/x')).toEqual({ status: 404, json: notFound });
+  });
+
+  it('takes no other server\'s 404 for RabbitMQ\'s "no such object" (a delete would pass for done)', async () => {
+    for (const body of ['', '{}', '{"error":"not_found"}']) {
+      handler = () => ({ status: 404, body });
+      await expect(callApi(conn(), 'DELETE', '/users/x')).rejects.toThrow(/answered 404 without RabbitMQ's answer/);
+    }
+    handler = () => ({ status: 404, body: '<h1>Not Found</h1>' });
+    await expect(callApi(conn(), 'DELETE', '/users/x')).rejects.toThrow(/answered 404 with a body that is not JSON/);
   });
 
   it('has a deadline per request: a broker that never answers ends in a clear error', async () => {

@@ -106,7 +106,11 @@ describe('warren:RuntimeParameter', () => {
   it('reads the value back split into value and URIs, so refresh shows drift per field', async () => {
     answer = () => ({
       status: 200,
+      // As RabbitMQ answers: the parameter's component, vhost and name with its value.
       body: JSON.stringify({
+        component: 'shovel',
+        vhost: 'e/a',
+        name: 'move',
         value: {
           'dest-exchange': 'orders',
           'dest-uri': ['amqp:///new'],
@@ -128,6 +132,14 @@ describe('warren:RuntimeParameter', () => {
     expect(read.props!.uris).toEqual({ 'src-uri': SHOVEL_URI, 'dest-uri': ['amqp:///new'] });
     const diff = await provider.diff!('shovel/e/a/move', read.props as RuntimeParameterState, state());
     expect(diff).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it('takes no answer about another parameter for this one', async () => {
+    answer = () => ({
+      status: 200,
+      body: JSON.stringify({ component: 'shovel', vhost: 'e', name: 'move', value: merged(state()) }),
+    });
+    await expect(provider.read!('shovel/e/a/move', state())).rejects.toThrow(/without the object asked for/);
   });
 
   it('drops from the state a parameter deleted by hand (the next up creates it again)', async () => {
@@ -193,7 +205,10 @@ describe('warren:RuntimeParameter', () => {
     const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     const exports = new Function('exports', 'require', `${serialized.text}; return exports;`)({}, require);
     const revived = (exports[serialized.exportName] as () => typeof provider)();
-    answer = () => ({ status: 200, body: JSON.stringify({ value: merged(state()) }) });
+    answer = () => ({
+      status: 200,
+      body: JSON.stringify({ component: 'shovel', vhost: 'e/a', name: 'move', value: merged(state()) }),
+    });
     const read = await revived.read!('shovel/e/a/move', state());
     expect(read.props).toMatchObject({ value: state().value, uris: state().uris });
   });

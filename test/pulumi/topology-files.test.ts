@@ -138,6 +138,27 @@ describe('what stops the files form before anything is registered', () => {
     expect(registered.some((r) => r.name === 'invalid')).toBe(false);
   });
 
+  it('a plan compiled elsewhere with names nothing could apply: refused before anything is registered', () => {
+    const dir = topologyDir({ 'dots.yaml': 'version: 1\nvhosts:\n  v:\n    queues: { "..": {}, q@x: {} }\n' });
+    const plan = compilePlan(validateTopology([join(dir, 'dots.yaml')]).model);
+    const error = thrown(
+      () =>
+        new Topology(
+          'dots',
+          plan,
+          { broker: { ...BROKER, password: pulumi.secret('guest') }, secrets: {}, protectQueues: false },
+          recorded,
+        ),
+    );
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(
+      /^the plan holds names that cannot be applied; nothing was changed:\nv\/queue\/\.\.: /,
+    );
+    // q@x is not refused: it goes through a vhost group ("Names the provider cannot carry").
+    expect(error.message).not.toContain('q@x');
+    expect(registeredUnder('dots')).toEqual([]);
+  });
+
   it('a path that matches no topology file', () => {
     const error = thrown(() => new Topology('nothing', { files: [join(ROOT, 'no-such-dir/')], broker: BROKER }));
     expect(pulumi.RunError.isInstance(error)).toBe(true);

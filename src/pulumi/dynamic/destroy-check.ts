@@ -2,7 +2,8 @@
 // the engine deletes what the state holds. This resource depends on every
 // other resource of the topology, so the engine deletes it first and alone
 // (nothing else can go before it); its delete asks the broker
-// what each queue holds and refuses while any holds messages, unless the
+// what each queue holds and refuses while any holds messages, or while the
+// broker gives no count for one (it may hold any number), unless the
 // stack allowed it (warren:allow.destroyNonEmpty) at its last `up` — the
 // allowance is read from the state, as destroy knows nothing else.
 import type * as pulumi from '@pulumi/pulumi';
@@ -31,26 +32,69 @@ const provider = defineProvider('DestroyCheck', {
   },
   async delete(_id, s: State) {
     if (s.allowNonEmpty) return;
-    const held: string[] = [];
-    // One request per vhost, not per queue: large topologies have thousands of queues.
-    for (const vhost of [...new Set(s.queues.map((q) => q.vhost))]) {
-      const managed = new Set(s.queues.filter((q) => q.vhost === vhost).map((q) => q.name));
-      const { status, json } = await callApi(s.connection, 'GET', `/queues/${seg(vhost)}?columns=name,messages`);
-      const live = status === 404 ? [] : ((json ?? []) as { name: string; messages?: number }[]);
-      for (const q of live.filter((l) => managed.has(l.name) && (l.messages ?? 0) > 0)) {
-        held.push(`${vhost}/${q.name} (${q.messages!.toLocaleString('en-US')} message${q.messages === 1 ? '' : 's'})`);
-      }
-    }
-    if (held.length > 0) {
-      throw plainError(
-        `refusing to delete queues that hold messages: ${held.join(', ')}. Drain them, or set warren:allow.destroyNonEmpty: true in the stack config and run pulumi up, then destroy again.`,
-      );
+    // A queue's count comes with its statistics, some seconds after it is declared (quorum queues and streams take
+    // longer): until then the broker gives none, which is not "empty". Wait for it, a while.
+    const deadline = Date.now() + UNKNOWN_WAIT_MS;
+    for (;;) {
+      const { held, unknown } = await survey(s);
+      if (held.length > 0)
+        throw plainError(
+          `refusing to delete queues that hold messages: ${held.join(', ')}. Drain them, or set warren:allow.destroyNonEmpty: true in the stack config and run pulumi up, then destroy again.`,
+        );
+      if (unknown.length === 0) return;
+      if (Date.now() >= deadline)
+        throw plainError(
+          `refusing to delete queues whose message count the broker does not report, which may hold messages: ${unknown.join(', ')}. ` +
+            'Try again once the broker reports them (their statistics, or the queues, may be down), or set warren:allow.destroyNonEmpty: true in the stack config and run pulumi up, then destroy again.',
+        );
+      await new Promise((resolve) => setTimeout(resolve, UNKNOWN_POLL_MS));
     }
   },
 } satisfies pulumi.dynamic.ResourceProvider);
+
+/** How long destroy waits for counts the broker does not report yet, and how often it asks again. */
+const UNKNOWN_WAIT_MS = 30_000;
+const UNKNOWN_POLL_MS = 2_000;
+
+/**
+ * The managed queues that hold messages (`vhost/name (N messages)`), and those whose count the broker does not give
+ * (`vhost/name (why)`). One request per vhost, not per queue: large topologies have thousands of queues. A queue (or
+ * vhost) the broker does not have holds nothing.
+ */
+async function survey(s: State): Promise<{ held: string[]; unknown: string[] }> {
+  const held: string[] = [];
+  const unknown: string[] = [];
+  for (const vhost of [...new Set(s.queues.map((q) => q.vhost))]) {
+    const managed = s.queues.filter((q) => q.vhost === vhost).map((q) => q.name);
+    const { status, json } = await callApi(s.connection, 'GET', `/queues/${seg(vhost)}?columns=name,vhost,messages`);
+    if (status === 404) continue; // RabbitMQ's own (callApi takes no other): the vhost is gone, and its queues
+    const rows = status === 200 && Array.isArray(json) ? (json as Record<string, unknown>[]) : undefined;
+    if (!rows) {
+      const why = `the broker answered ${status} ${Array.isArray(json) ? '' : 'without a list of queues'}`.trim();
+      unknown.push(...managed.map((name) => `${vhost}/${name} (${why})`));
+      continue;
+    }
+    const live = new Map<string, unknown>();
+    for (const r of rows) if (r && typeof r.name === 'string' && r.vhost === vhost) live.set(r.name, r.messages);
+    for (const name of managed) {
+      if (!live.has(name)) continue;
+      const messages = live.get(name);
+      if (typeof messages !== 'number' || !Number.isSafeInteger(messages) || messages < 0)
+        unknown.push(
+          `${vhost}/${name} (${messages === undefined ? 'no message count yet' : `message count ${JSON.stringify(messages)}`})`,
+        );
+      else if (messages > 0)
+        held.push(`${vhost}/${name} (${messages.toLocaleString('en-US')} message${messages === 1 ? '' : 's'})`);
+    }
+  }
+  return { held, unknown };
+}
 
 export class DestroyCheck extends DynamicResource {
   constructor(name: string, args: DestroyCheckInputs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] });
   }
 }
+
+/** The provider itself, for the unit tests of its delete. */
+export const destroyCheckProvider = provider;

@@ -6,7 +6,7 @@
 // that provider cannot carry: its `arguments` is a map the SDK rebuilds by
 // assignment, which loses a key `__proto__` (dynamic/wire-keys.ts).
 import type * as pulumi from '@pulumi/pulumi';
-import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, readOne, seg, type Connection } from './management-api.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
 export interface InternalExchangeInputs {
@@ -44,13 +44,11 @@ const provider = defineProvider('InternalExchange', {
     return { outs: news };
   },
   async read(id, props: State) {
-    const { status, json } = await callApi(
-      props.connection,
-      'GET',
-      `/exchanges/${seg(props.vhost)}/${seg(props.name)}`,
-    );
-    if (status === 404) return { id: '', props: {} };
-    const x = json as { type: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> };
+    const x = (await readOne(props.connection, `/exchanges/${seg(props.vhost)}/${seg(props.name)}`, {
+      vhost: props.vhost,
+      name: props.name,
+    })) as { type: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> } | undefined;
+    if (!x) return { id: '', props: {} };
     return {
       id,
       props: { ...props, type: x.type, durable: x.durable, autoDelete: x.auto_delete, arguments: x.arguments },

@@ -10,6 +10,7 @@
 // one. Every call here is idempotent (GET; PUT and DELETE of a whole object;
 // POST of a rebalance), so asking again changes nothing.
 import { requestDeadline } from '../../broker/request-deadline.js';
+export { seg } from '../../broker/api-path.js';
 import { httpRequest, type TlsSettings } from '../../broker/tls-request.js';
 import { plainError } from './plain-error.js';
 
@@ -54,12 +55,48 @@ export async function callApi(
       continue;
     }
     if (status >= 400 && status !== 404) throw plainError(`${what} answered ${status}: ${text.slice(0, 300)}`);
+    let json: unknown;
     try {
-      return { status, json: text ? JSON.parse(text) : undefined };
+      json = text ? JSON.parse(text) : undefined;
     } catch {
       throw plainError(`${what} answered ${status} with a body that is not JSON: ${text.slice(0, 100)}`);
     }
+    // A 404 is "no such object" (a read: gone; a delete: already gone) only in RabbitMQ's own words; another
+    // server's (a wrong URL, a proxy) says nothing about the object.
+    if (status === 404 && (json as { error?: unknown } | undefined)?.error !== 'Object Not Found')
+      throw plainError(
+        `${what} answered 404 without RabbitMQ's answer (is this the management API?): ${text.slice(0, 100)}`,
+      );
+    return { status, json };
   }
+}
+
+/**
+ * GET of one object, as a read reports it: undefined when RabbitMQ says there is no such object (its own 404:
+ * callApi takes no other), the object when the answer is it (`fields` as asked: its name, vhost…), else an error:
+ * an answer about something else is not the object.
+ */
+export async function readOne(
+  conn: Connection,
+  path: string,
+  fields: Readonly<Record<string, string>> = {},
+): Promise<Record<string, unknown> | undefined> {
+  const { status, json } = await callApi(conn, 'GET', path);
+  if (status === 404) return undefined;
+  const o = json as Record<string, unknown>;
+  const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
+  if (status !== 200 || !isObject || Object.entries(fields).some(([k, v]) => o[k] !== v))
+    throw plainError(`RabbitMQ management API: GET ${path} answered ${status} without the object asked for`);
+  return o;
+}
+
+/** GET of a list (a vhost's limits, its operator policies): empty when RabbitMQ says its owner is not there, else as readOne. */
+export async function readList(conn: Connection, path: string): Promise<Record<string, unknown>[]> {
+  const { status, json } = await callApi(conn, 'GET', path);
+  if (status === 404) return [];
+  if (status !== 200 || !Array.isArray(json) || !json.every((x) => typeof x === 'object' && x !== null))
+    throw plainError(`RabbitMQ management API: GET ${path} answered ${status} without the list asked for`);
+  return json as Record<string, unknown>[];
 }
 
 /**
@@ -72,11 +109,6 @@ export function connectionChanged(
   news: { readonly connection: Connection },
 ): boolean {
   return JSON.stringify(olds.connection) !== JSON.stringify(news.connection);
-}
-
-/** A path segment: vhost and object names may hold `/` (the default vhost is `/`). */
-export function seg(name: string): string {
-  return encodeURIComponent(name);
 }
 
 function reason(error: unknown, timeout: number): string {

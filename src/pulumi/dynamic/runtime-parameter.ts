@@ -13,7 +13,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { canonical } from '../../model/binding-identity.js';
 import type { JsonMap, JsonValue } from '../../plan/plan-types.js';
-import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, readOne, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 import { putProvider } from './put-provider.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
@@ -153,10 +153,14 @@ const provider = defineProvider(
       };
     },
     async read(id, props: RuntimeParameterState) {
-      const { status, json } = await callApi(props.connection, 'GET', path(props));
+      const live = await readOne(props.connection, path(props), {
+        component: props.component,
+        vhost: props.vhost,
+        name: props.name,
+      });
       // Deleted by hand: gone from the state, so the next `up` creates it again.
-      if (status === 404) return { id: '', props: {} };
-      return { id, props: { ...props, ...split((json as { value?: unknown }).value, props.uris ?? {}) } };
+      if (!live) return { id: '', props: {} };
+      return { id, props: { ...props, ...split(live.value, props.uris ?? {}) } };
     },
     async delete(_id, props: RuntimeParameterState) {
       await callApi(props.connection, 'DELETE', path(props)); // 404: already gone

@@ -2,7 +2,7 @@
 // password): users given a salted hash, and users without a password
 // (certificate or other auth). The hash is a secret in state and outputs.
 import type * as pulumi from '@pulumi/pulumi';
-import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, readOne, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
@@ -41,11 +41,15 @@ const provider = defineProvider(
       };
     },
     async read(id, props: State) {
-      const { status, json } = await callApi(props.connection, 'GET', `/users/${seg(props.name)}`);
-      if (status === 404) return { id: '', props: {} };
-      const u = json as { password_hash?: string; tags?: string[] | string };
-      const tags = Array.isArray(u.tags) ? u.tags : u.tags ? u.tags.split(',') : [];
-      return { id, props: { ...props, tags, passwordHash: u.password_hash ?? '' } };
+      const u = (await readOne(props.connection, `/users/${seg(props.name)}`, { name: props.name })) as
+        | { password_hash?: string; tags?: string[] | string }
+        | undefined;
+      if (!u) return { id: '', props: {} };
+      const tags = Array.isArray(u.tags) ? u.tags : typeof u.tags === 'string' && u.tags ? u.tags.split(',') : [];
+      return {
+        id,
+        props: { ...props, tags, passwordHash: typeof u.password_hash === 'string' ? u.password_hash : '' },
+      };
     },
     async delete(_id, props: State) {
       await callApi(props.connection, 'DELETE', `/users/${seg(props.name)}`);

@@ -2,7 +2,7 @@
 // User does not have. Deleting removes the limits, not the user.
 import type * as pulumi from '@pulumi/pulumi';
 import { limitsFromBroker, USER_LIMITS, type UserLimitValues } from '../../model/limits.js';
-import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, readList, readOne, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
@@ -35,14 +35,11 @@ const provider = defineProvider(
       };
     },
     async read(id, props: State) {
-      const { status, json } = await callApi(props.connection, 'GET', `/user-limits/${seg(props.user)}`);
-      if (status === 404) return { id, props: { ...props, limits: {} } };
-      const value = ((json as { value?: unknown }[] | undefined) ?? [])[0]?.value;
+      const value = (await readList(props.connection, `/user-limits/${seg(props.user)}`))[0]?.value;
       return { id, props: { ...props, limits: limitsFromBroker(USER_LIMITS, value) } };
     },
     async delete(_id, props: State) {
-      const { status } = await callApi(props.connection, 'GET', `/users/${seg(props.user)}`);
-      if (status !== 404) await apply(props, {});
+      if (await readOne(props.connection, `/users/${seg(props.user)}`, { name: props.user })) await apply(props, {});
     },
   }),
 );

@@ -27,7 +27,7 @@ import {
   type LiveVhost,
 } from '../../plan/vhost-object-changes.js';
 import { emptyObjects, OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
-import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, readList, readOne, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
@@ -124,8 +124,9 @@ async function remove(
   known: VHostObjects,
 ): Promise<void> {
   if (deletes.bindings.length > 0) {
-    const { json } = await callApi(conn, 'GET', `/bindings/${seg(vhost)}`);
-    const live = new Map(((json ?? []) as LiveBinding[]).map((b) => [brokerBindingKey(fromBrokerRow(b)), b]));
+    // Not a list is no answer: a binding missing from it would be taken for already gone, and left on the broker.
+    const rows = (await readList(conn, `/bindings/${seg(vhost)}`)) as unknown as LiveBinding[];
+    const live = new Map(rows.map((b) => [brokerBindingKey(fromBrokerRow(b)), b]));
     for (const key of deletes.bindings) {
       const b = live.get(brokerBindingKey(own(known.bindings, key)!));
       if (!b) continue; // already gone
@@ -156,16 +157,23 @@ type LiveBinding = {
 /** The vhost's objects in two requests: its definitions, and its operator policies (not part of them). A vhost that is gone holds nothing. */
 async function readLive(conn: Connection, vhost: string): Promise<LiveVhost> {
   const [definitions, operator] = await Promise.all([
-    callApi(conn, 'GET', `/definitions/${seg(vhost)}`),
-    callApi(conn, 'GET', `/operator-policies/${seg(vhost)}`),
+    readOne(conn, `/definitions/${seg(vhost)}`),
+    readList(conn, `/operator-policies/${seg(vhost)}`),
   ]);
-  const d = (definitions.status === 404 ? {} : (definitions.json ?? {})) as Partial<LiveVhost>;
+  const d = (definitions ?? {}) as Record<string, unknown>;
+  // A list the export leaves out is empty; one that is not a list is not the broker's answer.
+  const list = <T>(kind: string): T[] => {
+    const v = d[kind] ?? [];
+    if (!Array.isArray(v))
+      throw plainError(`RabbitMQ management API: GET /definitions/${seg(vhost)} has no list of ${kind}`);
+    return v as T[];
+  };
   return {
-    exchanges: d.exchanges ?? [],
-    queues: d.queues ?? [],
-    bindings: d.bindings ?? [],
-    policies: d.policies ?? [],
-    operatorPolicies: operator.status === 404 ? [] : ((operator.json ?? []) as LiveVhost['operatorPolicies']),
+    exchanges: list('exchanges'),
+    queues: list('queues'),
+    bindings: list('bindings'),
+    policies: list('policies'),
+    operatorPolicies: operator as unknown as LiveVhost['operatorPolicies'],
   };
 }
 

@@ -3,7 +3,7 @@
 // management API. Deleting it clears them and leaves the vhost.
 import type * as pulumi from '@pulumi/pulumi';
 import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../../model/limits.js';
-import { callApi, connectionChanged, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, readList, readOne, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
@@ -45,21 +45,26 @@ const provider = defineProvider(
       };
     },
     async read(id, props: State) {
-      const { status, json } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
-      if (status === 404) return { id: '', props: {} };
-      const v = json as { description?: string; tags?: string[] | string };
-      const tags = Array.isArray(v.tags) ? v.tags : v.tags ? v.tags.split(',') : [];
-      const limits = await callApi(props.connection, 'GET', `/vhost-limits/${seg(props.vhost)}`);
-      const value = ((limits.json as { value?: unknown }[] | undefined) ?? [])[0]?.value;
+      const v = (await readOne(props.connection, `/vhosts/${seg(props.vhost)}`, { name: props.vhost })) as
+        | { description?: string; tags?: string[] | string }
+        | undefined;
+      if (!v) return { id: '', props: {} };
+      const tags = Array.isArray(v.tags) ? v.tags : typeof v.tags === 'string' && v.tags ? v.tags.split(',') : [];
+      const value = (await readList(props.connection, `/vhost-limits/${seg(props.vhost)}`))[0]?.value;
       return {
         id,
-        props: { ...props, description: v.description ?? '', tags, limits: limitsFromBroker(VHOST_LIMITS, value) },
+        props: {
+          ...props,
+          description: typeof v.description === 'string' ? v.description : '',
+          tags,
+          limits: limitsFromBroker(VHOST_LIMITS, value),
+        },
       };
     },
     async delete(_id, props: State) {
       // Clearing must not re-create a vhost that is already gone.
-      const { status } = await callApi(props.connection, 'GET', `/vhosts/${seg(props.vhost)}`);
-      if (status !== 404) await apply({ ...props, description: '', tags: [], limits: {} });
+      if (await readOne(props.connection, `/vhosts/${seg(props.vhost)}`, { name: props.vhost }))
+        await apply({ ...props, description: '', tags: [], limits: {} });
     },
   }),
 );

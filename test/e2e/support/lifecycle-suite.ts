@@ -6,6 +6,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ids } from '../../../src/plan/plan-ids.js';
 import { api, connect, enc, eventually, messageCount } from './broker.js';
 import { E2EProject, expectOk } from './e2e-project.js';
 import { dropNames, expectImportedBack, expectNamesGone, expectNamesOnBroker, namesTopology } from './hostile-names.js';
@@ -61,7 +62,10 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
   const project = new E2EProject(undefined, PREFIX);
   // Beside the example topology: objects named `__proto__`, `constructor`… (support/hostile-names.ts).
   writeFileSync(join(project.dir, 'topology', 'names.yaml'), namesTopology(names.vhost, names.user));
-  const VHOSTS = [SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`, CRASH, names.vhost];
+  // A vhost and a user whose names need escaping in management API paths.
+  const ODD = `${PREFIX}odd a/b?#%2e`;
+  const ODD_USER = `${PREFIX}user a/b?#%2e`;
+  const VHOSTS = [SHOP, OPS, `${PREFIX}unmanaged`, `${PREFIX}burst`, CRASH, ODD, names.vhost];
   const BURST = `${PREFIX}burst`;
   const burst = {
     [BURST]: {
@@ -84,13 +88,19 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
 
   beforeAll(async () => {
     // Leftovers of an interrupted earlier run would make the state disagree with the broker.
-    await Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+    await Promise.all([
+      ...VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')),
+      api(`/users/${enc(ODD_USER)}`, 'DELETE'),
+    ]);
     await dropNames(names.vhost, names.user);
   }, 60_000);
 
   afterAll(async () => {
     project.pulumi('destroy', '--yes', '--skip-preview');
-    await Promise.all(VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')));
+    await Promise.all([
+      ...VHOSTS.map((v) => api(`/vhosts/${enc(v)}`, 'DELETE')),
+      api(`/users/${enc(ODD_USER)}`, 'DELETE'),
+    ]);
     await dropNames(names.vhost, names.user);
   }, 600_000);
 
@@ -371,6 +381,106 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
       expect((await api<Binding[]>(`/bindings/${SHOP}/e/orders/q/us_orders`)).body.map((b) => b.routing_key)).toEqual([
         'order.*.us',
       ]);
+    }, 600_000);
+  });
+
+  describe('names that need escaping in management API paths', () => {
+    // `/`, `?`, `#` and `%` in the names of a vhost, its objects and a user: each name one path segment, escaped.
+    // In a topology file of their own (a file, not overrides: those are for what the topology declares).
+    const NAMES = ['%2e', 'a/b', '?x', '#'];
+    const file = () => join(project.dir, 'topology', 'odd-names.yaml');
+    const write = (doc: object) => writeFileSync(file(), JSON.stringify({ version: 1, ...doc }));
+    const objects = {
+      exchanges: { '#': { type: 'topic' }, '?x': { type: 'fanout', internal: true }, 'a/b': { type: 'fanout' } },
+      queues: { '%2e': { messageTtl: '1h' }, 'a/b': {}, '?x': {}, '#': {} },
+      bindings: [
+        { from: '#', to: '%2e', key: '?x' },
+        { from: '#', to: '#', key: 'a/b' },
+        { from: '#', to: '?x', key: '~' },
+        { from: '#', toExchange: '?x', key: '%' },
+        { from: '?x', to: '#' },
+        // `/` in a binding's exchange or queue: @pulumi/rabbitmq splits binding ids at it, so with a resource per
+        // object the binding and its ends go through a vhost group (README "Names the provider cannot carry").
+        { from: 'a/b', to: 'a/b' },
+      ],
+      policies: Object.fromEntries(
+        ['a/b', '#'].map((name) => [name, { pattern: `^nothing-${name}$`, definition: { 'max-length': 5 } }]),
+      ),
+      operatorPolicies: { '?x': { pattern: '^nothing$', definition: { 'max-length': 5 } } },
+    };
+    const users = {
+      [ODD_USER]: {
+        limits: { maxConnections: 3 },
+        permissions: { [ODD]: { configure: '.*', write: '.*', read: '.*' } },
+        topicPermissions: { [ODD]: { '#': { write: '^k$', read: '.*' } } },
+      },
+    };
+    const names = async (path: string) => (await api<{ name: string }[]>(path)).body.map((x) => x.name).sort();
+    const queueIds = NAMES.map((n) => ids.object(ODD, 'queue', n));
+
+    afterAll(() => rmSync(file(), { force: true }));
+
+    it('are created, read back unchanged and deleted by their own names, in the vhost and one by one', async () => {
+      write({ vhosts: { [ODD]: { description: 'odd names', ...objects } }, users });
+      expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up with odd names');
+      const v = enc(ODD);
+      expect((await api<{ description: string }>(`/vhosts/${v}`)).body.description).toBe('odd names');
+      expect(await names(`/queues/${v}`)).toEqual([...NAMES].sort());
+      expect((await names(`/exchanges/${v}`)).filter((x) => x !== '' && !x.startsWith('amq.'))).toEqual(
+        ['#', '?x', 'a/b'].sort(),
+      );
+      const bindings = (await api<Binding[]>(`/bindings/${v}`)).body.filter((b) => b.source !== '');
+      expect(bindings.map((b) => `${b.source}>${b.destination}[${b.routing_key}]`).sort()).toEqual(
+        objects.bindings.map((b) => `${b.from}>${'to' in b ? b.to : b.toExchange}[${b.key ?? ''}]`).sort(),
+      );
+      expect(await names(`/policies/${v}`)).toEqual(['#', 'a/b', 'warren.queue.%2e'].sort());
+      expect(await names(`/operator-policies/${v}`)).toEqual(['?x']);
+      expect((await api<{ value: object }[]>(`/user-limits/${enc(ODD_USER)}`)).body[0]!.value).toEqual({
+        'max-connections': 3,
+      });
+      expect((await api(`/permissions/${v}/${enc(ODD_USER)}`)).status).toBe(200);
+      expect((await api<object[]>(`/topic-permissions/${v}/${enc(ODD_USER)}`)).body).toHaveLength(1);
+      // Read back (refresh) as declared: nothing to change.
+      expectOk(project.pulumi('refresh', '--yes', '--skip-preview'), 'refresh of odd names');
+      expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after refresh of odd names');
+
+      // Every object deleted by its own path; the vhost and the user (without its topic permissions) stay.
+      const { topicPermissions: _, ...user } = users[ODD_USER]!;
+      write({ vhosts: { [ODD]: { description: 'odd names' } }, users: { [ODD_USER]: user } });
+      project.setConfig({ 'warren:allow': { delete: queueIds } });
+      expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up deleting the odd objects');
+      expect(await names(`/queues/${v}`)).toEqual([]);
+      expect((await names(`/exchanges/${v}`)).filter((x) => x !== '' && !x.startsWith('amq.'))).toEqual([]);
+      expect((await api<Binding[]>(`/bindings/${v}`)).body.filter((b) => b.source !== '')).toEqual([]);
+      expect(await names(`/policies/${v}`)).toEqual([]);
+      expect(await names(`/operator-policies/${v}`)).toEqual([]);
+      expect((await api(`/vhosts/${v}`)).status).toBe(200);
+      expect((await api<object[]>(`/topic-permissions/${v}/${enc(ODD_USER)}`)).status).toBe(404);
+
+      rmSync(file());
+      project.setConfig({ 'warren:allow': undefined });
+      expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up deleting the odd vhost and user');
+      expect((await api(`/vhosts/${v}`)).status).toBe(404);
+      expect((await api(`/users/${enc(ODD_USER)}`)).status).toBe(404);
+    }, 900_000);
+
+    it('`.` and `..` are refused before anything is applied: no path can name them', async () => {
+      const vhostsBefore = await names('/vhosts');
+      const usersBefore = await names('/users');
+      for (const doc of [
+        { vhosts: { '..': { queues: { q: {} } } } },
+        { vhosts: { [ODD]: { queues: { '.': {}, ok: {} } } } },
+        { users: { '..': { tags: ['monitoring'] } } },
+      ]) {
+        write(doc);
+        const refused = project.pulumi('up', '--yes', '--skip-preview');
+        expect(refused.code).not.toBe(0);
+        expect(refused.output).toContain('error unaddressable-name');
+        expect(refused.output).toContain('nothing was changed');
+      }
+      expect(await names('/vhosts')).toEqual(vhostsBefore);
+      expect(await names('/users')).toEqual(usersBefore);
+      rmSync(file());
     }, 600_000);
   });
 
