@@ -60,8 +60,9 @@ export function validateTopology(
   }
   const merged = mergeFiles(checked);
   findings.push(...merged.findings);
+  const stackRead = overrides ? readStack(overrides.file, sources, findings) : true;
   if (overrides && overrides.data !== undefined)
-    allParsed = layerOverrides(merged.model, overrides, sources, findings) && allParsed;
+    allParsed = stackRead && layerOverrides(merged.model, overrides, findings) && allParsed;
   // References into a file that did not parse cannot be resolved: checking
   // them would only report false unknowns, so cross-checks wait for it.
   if (allParsed) findings.push(...crossCheck(merged.model));
@@ -69,16 +70,27 @@ export function validateTopology(
   return { diagnostics, model: merged.model, valid: !diagnostics.some((d) => d.severity === 'error') };
 }
 
+/**
+ * Reads the stack file for positions, with every guard a topology file gets
+ * (aliases, depth, duplicates, directives, misread keys): Pulumi hands the
+ * program its config already read, but by another parser, and warren must
+ * not place, or apply, what it would read otherwise. False when refused; a
+ * stack file that cannot be read is only left without positions.
+ */
+function readStack(file: string, sources: Map<string, SourceFile>, findings: Finding[]): boolean {
+  const read = file === CODE_OVERRIDES ? undefined : readSource(file);
+  if (!read || !('text' in read)) return true;
+  const source = new SourceFile(file, read.text);
+  sources.set(file, source);
+  // An empty stack file is a stack without config.
+  const refused = source.findings.filter((f) => f.severity === 'error' && f.code !== 'file-empty');
+  findings.push(...refused);
+  return refused.length === 0;
+}
+
 /** Checks and applies a stack's overrides; false when they are malformed (then not applied). */
-function layerOverrides(
-  model: TopologyModel,
-  overrides: Overrides,
-  sources: Map<string, SourceFile>,
-  findings: Finding[],
-): boolean {
+function layerOverrides(model: TopologyModel, overrides: Overrides, findings: Finding[]): boolean {
   const at = { file: overrides.file, pointer: OVERRIDES_POINTER };
-  const read = overrides.file === CODE_OVERRIDES ? undefined : readSource(overrides.file);
-  if (read && 'text' in read) sources.set(overrides.file, new SourceFile(overrides.file, read.text));
   const problems = checkOverrides(overrides.data, at);
   findings.push(...problems);
   if (problems.length > 0) return false;
