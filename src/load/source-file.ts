@@ -26,7 +26,7 @@ const NEEDS_PLACES: readonly (readonly [string, RegExp])[] = [
   // Properties: an anchor (and so aliases, which may make the data a graph, and
   // name a collection as a key) or a tag, both of which js-yaml can misread.
   ['&', /[\s[{,:]&|^\uFEFF?&/m],
-  ['!', /[\s[{,]!|^\uFEFF?!/m],
+  ['!', /[\s[{,:]!|^\uFEFF?!/m],
   // A `-` after an empty entry (a line that ends in a `-`), which js-yaml can misread.
   ['-', /(?:^|[\s\uFEFF])-[ \t]*(?:#[^\n\r]*)?[\n\r]/m],
 ];

@@ -1,0 +1,57 @@
+// What `npm run bench` and `npm run bench:import` share: each figure is the
+// median wall time (and its run's peak memory) of several runs of a fresh
+// process, after one run that warms the file cache, so start-up costs are in.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../src/package-root.js';
+
+export const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+export const root = packageRoot();
+export const dir = join(root, '.bench');
+const rssFile = join(dir, 'rss.txt');
+
+export interface Figure {
+  readonly seconds: number;
+  readonly peakMiB: number;
+  readonly exit: number | null;
+}
+
+/** A fresh .bench directory with the preload that records a child's peak memory. */
+export function prepare(): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'rss.cjs'),
+    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+  );
+}
+
+function measure(args: string[]): Figure {
+  // A preload module records the child's own peak RSS when it exits.
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--require', join(dir, 'rss.cjs'), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { seconds, peakMiB: Number(readFileSync(rssFile, 'utf8')) / 1024, exit: run.status };
+}
+
+function median(figures: Figure[]): Figure {
+  const sorted = [...figures].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export function bench(label: string, args: string[], runs = RUNS): Figure {
+  measure(args); // warm the file cache
+  const figure = median(Array.from({ length: runs }, () => measure(args)));
+  console.log(
+    `${label.padEnd(38)} ${figure.seconds.toFixed(3).padStart(7)} s   peak ${figure.peakMiB.toFixed(0).padStart(5)} MiB   exit ${figure.exit}`,
+  );
+  return figure;
+}
+
+export function modulePath(name: string): string {
+  return join(root, 'node_modules', name);
+}
