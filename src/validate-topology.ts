@@ -49,23 +49,23 @@ export function validateTopology(
     }
     const source = new SourceFile(file, text.text);
     sources.set(file, source);
-    findings.push(...source.findings);
+    append(findings, source.findings);
     if (source.data === undefined) {
       allParsed = false;
       continue;
     }
     const schema = checkSchema(file, source.data);
-    findings.push(...schema.findings);
+    append(findings, schema.findings);
     if (schema.data) checked.push({ file, data: schema.data, broken: schema.broken });
   }
   const merged = mergeFiles(checked);
-  findings.push(...merged.findings);
+  append(findings, merged.findings);
   const stackRead = overrides ? readStack(overrides.file, sources, findings) : true;
   if (overrides && overrides.data !== undefined)
     allParsed = stackRead && layerOverrides(merged.model, overrides, findings) && allParsed;
   // References into a file that did not parse cannot be resolved: checking
   // them would only report false unknowns, so cross-checks wait for it.
-  if (allParsed) findings.push(...crossCheck(merged.model));
+  if (allParsed) append(findings, crossCheck(merged.model));
   const diagnostics = locateFindings(findings, sources);
   return { diagnostics, model: merged.model, valid: !diagnostics.some((d) => d.severity === 'error') };
 }
@@ -84,7 +84,7 @@ function readStack(file: string, sources: Map<string, SourceFile>, findings: Fin
   sources.set(file, source);
   // An empty stack file is a stack without config.
   const refused = source.findings.filter((f) => f.severity === 'error' && f.code !== 'file-empty');
-  findings.push(...refused);
+  append(findings, refused);
   return refused.length === 0;
 }
 
@@ -92,8 +92,13 @@ function readStack(file: string, sources: Map<string, SourceFile>, findings: Fin
 function layerOverrides(model: TopologyModel, overrides: Overrides, findings: Finding[]): boolean {
   const at = { file: overrides.file, pointer: OVERRIDES_POINTER };
   const problems = checkOverrides(overrides.data, at);
-  findings.push(...problems);
+  append(findings, problems);
   if (problems.length > 0) return false;
   applyOverrides(model, overrides.data, at);
   return true;
+}
+
+/** Appends without spreading: a spread of a few hundred thousand findings exceeds the call stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
 }

@@ -27,6 +27,8 @@ function eachMapping(root: Placed, visit: (node: MapNode, pointer: string) => vo
   walk(root, '');
 }
 
+const MAX_LINES_SHOWN = 10;
+
 // Keys naming a topology object: a second one is the same object declared twice.
 const OBJECT_POINTER = /^\/(vhosts\/[^/]*(\/(exchanges|queues|policies|operatorPolicies)\/[^/]*)?|users\/[^/]*)$/;
 
@@ -35,11 +37,17 @@ export function findDuplicateKeys(reader: Reader, root: Placed): Finding[] {
   const out: Finding[] = [];
   eachMapping(root, (node, pointer) => {
     const byName = new Map<string, Entry[]>();
-    for (const entry of node.entries) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
+    for (const entry of node.entries) {
+      const same = byName.get(entry.name);
+      if (same) same.push(entry);
+      else byName.set(entry.name, [entry]);
+    }
     for (const [name, entries] of byName) {
       if (entries.length < 2) continue;
       const places = entries.map((e) => reader.linePos(e.key.at));
-      const lines = places.map((p) => p.line).join(', ');
+      // Each place's message names the others: a few, or a key written 100,000 times would print 10^10 numbers.
+      const shown = places.slice(0, MAX_LINES_SHOWN).map((p) => p.line);
+      const lines = `${shown.join(', ')}${places.length > shown.length ? `, and ${places.length - shown.length} more` : ''}`;
       const at = { file: reader.file, pointer: child(pointer, name) };
       const code = OBJECT_POINTER.test(at.pointer) ? 'duplicate-object' : 'duplicate-key';
       for (const { line, col } of places)
@@ -63,10 +71,10 @@ export function findRenamedKeys(reader: Reader, root: Placed): Finding[] {
   const out: Finding[] = [];
   eachMapping(root, (node, pointer) => {
     for (const { name, key } of node.entries) {
-      const at = { file: reader.file, pointer: child(pointer, name) };
-      const { line, col } = reader.linePos(key.at);
       const value = key.kind === 'leaf' ? key.value : key.object;
       if (typeof value === 'string') continue;
+      const at = { file: reader.file, pointer: child(pointer, name) };
+      const { line, col } = reader.linePos(key.at);
       if (typeof value === 'object' && value !== null) {
         out.push(finding('wrong-type', at, 'a mapping or list cannot be a key: names are strings', { line, col }));
         continue;

@@ -168,7 +168,8 @@ export function placeNodes(text: string): Placement {
   const scan = new Scanner(text);
   const placement = new Placement(events, scan);
   try {
-    placement.documents.push(...loadYamlDocuments(text, warnings, { json: true, listener: events.listener }));
+    for (const doc of loadYamlDocuments(text, warnings, { json: true, listener: events.listener }))
+      placement.documents.push(doc);
   } catch (error) {
     if (!isYamlError(error)) throw error;
     const innermost = events.stack.at(-1);
@@ -176,7 +177,7 @@ export function placeNodes(text: string): Placement {
     placement.error = { message: error.reason, at: errorPlace(error, shift, nodeAt, text) };
   }
   placement.version = events.version ?? null;
-  placement.warnings.push(...warnings.map((w) => ({ message: w.reason, at: warningPlace(w, shift, text) })));
+  for (const w of warnings) placement.warnings.push({ message: w.reason, at: warningPlace(w, shift, text) });
   if (!placement.error && events.roots.length > 1)
     placement.secondDocumentAt = secondDocument(scan, events.close[events.roots[0]!]!);
   return placement;
