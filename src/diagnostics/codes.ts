@@ -24,7 +24,7 @@ export const CODES = {
   'yaml-unsupported': {
     severity: 'error',
     summary:
-      'YAML that other versions and parsers read otherwise, refused rather than guessed: a `%YAML` directive other than 1.2, an unknown directive, a merge key `<<` (quote it for a name).',
+      'YAML that other versions and parsers read otherwise, refused rather than guessed: a `%YAML` directive other than 1.2, an unknown directive, a merge key `<<` (quote it for a name), a number YAML 1.2 reads as a string (`0b11`, `-0x1F`), and what js-yaml misreads (see "How warren reads YAML").',
   },
   'yaml-alias-limit': {
     severity: 'error',

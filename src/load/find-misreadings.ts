@@ -116,6 +116,38 @@ export function findMergeKeys(root: Placed): number[] {
   return out;
 }
 
+// Integers js-yaml's core schema reads that YAML 1.2's reads as strings: binary
+// (a YAML 1.1 form), and hexadecimal or octal with a sign.
+const OTHER_NUMBER = /^[-+]?0b[01]+$|^[-+]0[xo][0-9a-fA-F]+$/;
+
+/**
+ * Values whose plain text is a number to js-yaml (and YAML 1.1) but a string to
+ * YAML 1.2: `0b11` is 3 here and "0b11" to an editor; in a binding's headers or
+ * a raw argument either type is accepted, so neither is guessed. Keys are the
+ * renamed keys' (findRenamedKeys).
+ */
+export function findNumberSpellings(text: string, root: Placed): Leaf[] {
+  const out: Leaf[] = [];
+  const walk = (node: Placed | undefined): void => {
+    if (!node) return;
+    if (node.kind === 'leaf') {
+      if (
+        typeof node.value === 'number' &&
+        !node.tagged &&
+        !node.alias &&
+        OTHER_NUMBER.test(text.slice(node.at, node.end))
+      )
+        out.push(node);
+    } else if (node.kind === 'map') {
+      for (const entry of node.entries) walk(entry.value);
+    } else {
+      for (const item of node.items) walk(item);
+    }
+  };
+  walk(root);
+  return out;
+}
+
 export type AliasProblem = 'cycle' | 'tooLarge' | 'tooDeep';
 
 /**

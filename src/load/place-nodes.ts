@@ -24,6 +24,8 @@ export interface Leaf {
   readonly value: unknown;
   /** js-yaml's tag: `?` for a plain scalar read as a string, null for a quoted one. */
   readonly tag: string | null;
+  /** Whether the node's properties hold a tag (its reading was asked for, not resolved from its text). */
+  readonly tagged: boolean;
 }
 
 export interface MapNode {
@@ -250,15 +252,20 @@ class Scanner {
   }
 
   /** The content's start after a node's properties, and where the last property ends (-1: none). */
-  content(open: number, limit = Number.POSITIVE_INFINITY): { at: number; propsEnd: number; lateProp: number } {
+  content(
+    open: number,
+    limit = Number.POSITIVE_INFINITY,
+  ): { at: number; propsEnd: number; lateProp: number; tagged: boolean } {
     const t = this.text;
     let p = this.skipSeparation(open);
     let propsEnd = -1;
     let lateProp = -1;
+    let tagged = false;
     for (;;) {
       const ch = p < limit ? t.charCodeAt(p) : -1;
       if (propsEnd >= 0 && lateProp < 0 && (ch === 0x21 || ch === 0x26) && this.breakBetween(propsEnd, p)) lateProp = p;
       if (ch === 0x21 /* ! */) {
+        tagged = true;
         if (t.charCodeAt(p + 1) === 0x3c /* < */) {
           const close = t.indexOf('>', p);
           p = close < 0 ? t.length : close + 1;
@@ -269,7 +276,7 @@ class Scanner {
         p++;
         while (p < t.length && !isWsOrEol(t.charCodeAt(p)) && !isFlowIndicator(t.charCodeAt(p))) p++;
       } else {
-        return { at: p, propsEnd, lateProp };
+        return { at: p, propsEnd, lateProp, tagged };
       }
       propsEnd = p;
       p = this.skipSeparation(p);
@@ -392,7 +399,7 @@ class Placer {
 
   private leaf(i: number): Leaf {
     const { open, close, tag, result } = this.events;
-    const { at, propsEnd, lateProp } = this.scan.content(open[i]!, close[i]!);
+    const { at, propsEnd, lateProp, tagged } = this.scan.content(open[i]!, close[i]!);
     // Children of a scalar are js-yaml's attempt to read it as a block mapping, rolled back
     // (they re-read its properties), or the node that read its content on a later line.
     const t = tag[i]!;
@@ -410,12 +417,12 @@ class Placer {
           message:
             'js-yaml gives this anchor or tag to the empty node on the line above, not to the node it stands before; give that node a value (null, "" or [])',
         });
-      return { kind: 'leaf', at: where, end: where, empty: true, alias: false, value: result[i], tag: t };
+      return { kind: 'leaf', at: where, end: where, empty: true, alias: false, value: result[i], tag: t, tagged };
     }
     const alias = this.scan.text.charCodeAt(at) === 0x2a; /* * */
     // An alias's node closes past the white space and comments after its name.
     const end = alias ? this.scan.aliasEnd(at) : this.scan.contentEnd(at, close[i]!);
-    return { kind: 'leaf', at, end, empty: false, alias, value: result[i], tag: t };
+    return { kind: 'leaf', at, end, empty: false, alias, value: result[i], tag: t, tagged };
   }
 
   /** Whether child `c` read `e`'s content with a reading of its own that `e`'s tag does not change. */
@@ -534,7 +541,7 @@ class Placer {
 
   private emptyItem(dash: number): Leaf {
     const at = this.scan.skipSpaces(dash + 1);
-    return { kind: 'leaf', at, end: at, empty: true, alias: false, value: null, tag: null };
+    return { kind: 'leaf', at, end: at, empty: true, alias: false, value: null, tag: null, tagged: false };
   }
 }
 

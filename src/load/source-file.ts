@@ -5,7 +5,13 @@
 // stage) makes the same parser read it again with positions (place-nodes.ts),
 // so data, positions and refusals all come from one reading.
 import { finding, parsePointer, type Finding, type Target } from '../diagnostics/diagnostic.js';
-import { findAlias, findDuplicateKeys, findMergeKeys, findRenamedKeys } from './find-misreadings.js';
+import {
+  findAlias,
+  findDuplicateKeys,
+  findMergeKeys,
+  findNumberSpellings,
+  findRenamedKeys,
+} from './find-misreadings.js';
 import { findPlace } from './find-place.js';
 import { LineIndex } from './line-index.js';
 import { hasSuspectKey, MAX_ALIAS_VALUES, measureData } from './measure-data.js';
@@ -29,6 +35,8 @@ const NEEDS_PLACES: readonly (readonly [string, RegExp])[] = [
   ['!', /[\s[{,:]!|^\uFEFF?!/m],
   // A `-` after an empty entry (a line that ends in a `-`), which js-yaml can misread.
   ['-', /(?:^|[\s\uFEFF])-[ \t]*(?:#[^\n\r]*)?[\n\r]/m],
+  // A number YAML 1.2 reads as a string (0b11, -0x1F, +0o17).
+  ['0', /0b[01]|[-+]0[xo]/],
 ];
 
 function needsPlaces(text: string): boolean {
@@ -155,6 +163,18 @@ export class SourceFile {
           'a plain `<<` is a merge key in YAML 1.1 and an ordinary key in YAML 1.2, which warren reads; write the keys out, or quote it ("<<") for a name',
           at,
         );
+      return;
+    }
+    const spellings = findNumberSpellings(this.text, root);
+    if (spellings.length > 0) {
+      for (const leaf of spellings) {
+        const text = this.text.slice(leaf.at, leaf.end);
+        this.fail(
+          'yaml-unsupported',
+          `\`${text}\` is the number ${String(leaf.value)} here (as in YAML 1.1) but the string "${text}" in YAML 1.2: write ${String(leaf.value)}, or quote it`,
+          leaf.at,
+        );
+      }
       return;
     }
     // Not spread into push: a file can hold a few hundred thousand of them.
