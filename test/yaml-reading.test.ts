@@ -82,6 +82,32 @@ describe('one reading of keys', () => {
   });
 });
 
+describe('what warren writes, it reads back as written', () => {
+  it('warren import quotes names and values its reader would read as numbers or a merge key', () => {
+    const strings = ['0b11', '-0x1F', '+0o17', '<<', '0o17', '1e400', '1_000', '~', 'true', '010'];
+    const definitions = {
+      vhosts: [{ name: 'v' }],
+      queues: strings.map((name, i) => ({
+        name,
+        vhost: 'v',
+        durable: true,
+        auto_delete: false,
+        arguments: { 'x-odd': strings[(i + 1) % strings.length] },
+      })),
+    };
+    const input = file('odd.json', JSON.stringify(definitions));
+    const imported = runCli(['import', input]);
+    expect(imported.code).toBe(0);
+    const topology = file('odd.yaml', imported.stdout);
+    const exported = runCli(['export', topology]);
+    expect(exported.code).toBe(0);
+    const queues = (JSON.parse(exported.stdout) as typeof definitions).queues;
+    expect(queues.map((q) => [q.name, q.arguments['x-odd']]).sort()).toEqual(
+      definitions.queues.map((q) => [q.name, q.arguments['x-odd']]).sort(),
+    );
+  });
+});
+
 describe('positions', () => {
   it('a byte order mark is not a column, and lines after it are placed as without it', () => {
     const text = 'version: 1\nvhosts:\n  v:\n    queues:\n      q: { maxLength: -1 }\n';

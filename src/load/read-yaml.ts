@@ -41,3 +41,20 @@ export function loadYamlDocuments(text: string, warnings: YamlError[], extra: Ex
 export function isYamlError(error: unknown): error is YamlError {
   return error instanceof jsYaml.YAMLException;
 }
+
+interface ImplicitType {
+  resolve(data: string): boolean;
+}
+
+/**
+ * Whether a string written as a plain scalar is read back as itself: not as
+ * null, a boolean or a number by the core schema's implicit types (0b11 and
+ * -0x1F included, which YAML 1.2 writers leave plain), and not as `<<`, which
+ * warren refuses as a merge key. Whatever warren writes for itself to read
+ * (warren import) quotes every other string.
+ */
+export function plainReadsAsItself(text: string): boolean {
+  if (text === '<<') return false;
+  const implicit = (jsYaml.CORE_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
+  return !implicit.some((type) => type.resolve(text));
+}
