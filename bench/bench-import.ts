@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateTopology } from './generate-topology.js';
-import { bench, dir, prepare, root } from './measure-runs.js';
+import { bench, dir, prepare, ratio, root } from './measure-runs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SKIPPED = 2000;
@@ -48,7 +48,7 @@ function main(): void {
   for (const [name, { pretty, oneLine }] of Object.entries(files)) {
     const a = bench(`warren import, pretty (${name})`, [warren, 'import', pretty], RUNS);
     const b = bench(`warren import, one line (${name})`, [warren, 'import', oneLine], RUNS);
-    console.log(`ratio one line/pretty (${name}): ${(b.seconds / a.seconds).toFixed(2)}x\n`);
+    console.log(`ratio one line/pretty (${name}): ${ratio(b, a)}\n`);
     failed ||= a.exit !== 0 || b.exit !== 0;
   }
   // Both shapes place the same findings, on their own lines or all on line 1.

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateTopology } from './generate-topology.js';
-import { bench, dir, modulePath, prepare, RUNS, root } from './measure-runs.js';
+import { bench, dir, modulePath, prepare, RUNS, ratio, root } from './measure-runs.js';
 
 function main(): void {
   prepare();
@@ -25,7 +25,7 @@ function main(): void {
   );
   const floor = bench('floor: js-yaml load only', [floorScript, file]);
   const clean = bench('warren validate (clean)', [join(root, 'bin/warren.js'), 'validate', file]);
-  console.log(`\nratio clean/floor: ${(clean.seconds / floor.seconds).toFixed(2)}x (target <= 2.00x)`);
+  console.log(`\nratio clean/floor: ${ratio(clean, floor)} (target <= 2.00x)`);
   const broken = join(dir, 'big-topology-with-problems.yaml');
   writeFileSync(
     broken,
@@ -35,9 +35,7 @@ function main(): void {
   const positions = spawnSync(process.execPath, [join(root, 'bin/warren.js'), 'validate', broken], {
     encoding: 'utf8',
   }).stdout.trim();
-  console.log(
-    `ratio with problems/floor: ${(withProblems.seconds / floor.seconds).toFixed(2)}x\n\nproblems reported:\n${positions}`,
-  );
+  console.log(`ratio with problems/floor: ${ratio(withProblems, floor)}\n\nproblems reported:\n${positions}`);
   const yamlScript = join(dir, 'yaml-parse-only.cjs');
   writeFileSync(
     yamlScript,

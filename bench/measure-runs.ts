@@ -1,6 +1,8 @@
 // What `npm run bench` and `npm run bench:import` share: each figure is the
-// median wall time (and its run's peak memory) of several runs of a fresh
-// process, after one run that warms the file cache, so start-up costs are in.
+// median wall time (with that run's CPU time and peak memory) of several runs
+// of a fresh process, after one run that warms the file cache, so start-up
+// costs are in. CPU time (user + system, all threads) moves less than wall time
+// when other processes share the machine.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ const rssFile = join(dir, 'rss.txt');
 
 export interface Figure {
   readonly seconds: number;
+  readonly cpuSeconds: number;
   readonly peakMiB: number;
   readonly exit: number | null;
 }
@@ -23,7 +26,7 @@ export function prepare(): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'rss.cjs'),
-    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+    `process.on('exit', () => { const u = process.resourceUsage(); require('fs').writeFileSync(${JSON.stringify(rssFile)}, JSON.stringify({ maxRSS: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 })); });\n`,
   );
 }
 
@@ -35,7 +38,8 @@ function measure(args: string[]): Figure {
     maxBuffer: 1024 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { seconds, peakMiB: Number(readFileSync(rssFile, 'utf8')) / 1024, exit: run.status };
+  const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpu: number };
+  return { seconds, cpuSeconds: usage.cpu, peakMiB: usage.maxRSS / 1024, exit: run.status };
 }
 
 function median(figures: Figure[]): Figure {
@@ -47,11 +51,16 @@ export function bench(label: string, args: string[], runs = RUNS): Figure {
   measure(args); // warm the file cache
   const figure = median(Array.from({ length: runs }, () => measure(args)));
   console.log(
-    `${label.padEnd(38)} ${figure.seconds.toFixed(3).padStart(7)} s   peak ${figure.peakMiB.toFixed(0).padStart(5)} MiB   exit ${figure.exit}`,
+    `${label.padEnd(38)} ${figure.seconds.toFixed(3).padStart(7)} s   cpu ${figure.cpuSeconds.toFixed(3).padStart(7)} s   peak ${figure.peakMiB.toFixed(0).padStart(5)} MiB   exit ${figure.exit}`,
   );
   return figure;
 }
 
 export function modulePath(name: string): string {
   return join(root, 'node_modules', name);
+}
+
+/** "2.05x (cpu 2.11x)": a ratio of wall times, and of CPU times. */
+export function ratio(a: Figure, b: Figure): string {
+  return `${(a.seconds / b.seconds).toFixed(2)}x (cpu ${(a.cpuSeconds / b.cpuSeconds).toFixed(2)}x)`;
 }

@@ -1,8 +1,8 @@
 // What the placed document says beyond its data: keys written twice, keys
 // whose name is not their text (an unquoted 0b11 names `3`), YAML 1.1 merge
-// keys, and the alias that makes the data endless, too large or too deep.
-// Each is found on the literal document (an anchored node once, where it is
-// written), in document order.
+// keys, numbers YAML 1.2 reads as strings, and the alias that makes the data
+// endless, too large or too deep. Each is found on the literal document (an
+// anchored node once, where it is written), in document order.
 import { child, finding, type Finding } from '../diagnostics/diagnostic.js';
 import type { Entry, Leaf, MapNode, Placed } from './place-nodes.js';
 import { MAX_DEPTH } from './read-yaml.js';

@@ -7,8 +7,9 @@
 // those the `yaml` package's ranges give (test/place-nodes.test.ts compares
 // them on generated documents): a node starts at its content, after its
 // properties; an empty node stands after its indicator or properties.
-import type jsYaml from 'js-yaml';
 import { isYamlError, loadYamlDocuments, type YamlError } from './read-yaml.js';
+import { Events } from './record-events.js';
+import { Scanner } from './scan-text.js';
 
 export type Placed = Leaf | MapNode | SeqNode;
 
@@ -108,60 +109,6 @@ function placeAll(node: Placed): void {
   else if (node.kind === 'seq') for (const item of node.items) placeAll(item);
 }
 
-/**
- * js-yaml's composeNode calls, in the order they opened, as columns of
- * numbers (a file of a million nodes is a million entries here, not a million
- * objects). Children are linked: first child, next sibling.
- */
-class Events {
-  readonly open: number[] = [];
-  readonly close: number[] = [];
-  readonly kind: (string | null)[] = [];
-  readonly result: unknown[] = [];
-  readonly tag: (string | null)[] = [];
-  readonly first: number[] = [];
-  readonly next: number[] = [];
-  private readonly last: number[] = [];
-  readonly roots: number[] = [];
-  readonly stack: number[] = [];
-  version: string | null | undefined;
-
-  constructor(private readonly shift: number) {}
-
-  readonly listener = (event: 'open' | 'close', state: jsYaml.State): void => {
-    if (event === 'open') {
-      if (this.version === undefined) this.version = (state.version as unknown as string | null) ?? null;
-      const i = this.open.length;
-      this.open.push(state.position + this.shift);
-      this.close.push(-1);
-      this.kind.push(null);
-      this.result.push(undefined);
-      this.tag.push(null);
-      this.first.push(-1);
-      this.next.push(-1);
-      this.last.push(-1);
-      const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1]! : -1;
-      if (parent < 0) this.roots.push(i);
-      else if (this.first[parent]! < 0) this.first[parent] = i;
-      else this.next[this.last[parent]!] = i;
-      if (parent >= 0) this.last[parent] = i;
-      this.stack.push(i);
-      return;
-    }
-    const i = this.stack.pop()!;
-    this.close[i] = state.position + this.shift;
-    this.kind[i] = state.kind;
-    this.result[i] = state.result;
-    this.tag[i] = (state as unknown as { tag: string | null }).tag;
-  };
-
-  children(i: number): number[] {
-    const out: number[] = [];
-    for (let c = this.first[i]!; c >= 0; c = this.next[c]!) out.push(c);
-    return out;
-  }
-}
-
 export function placeNodes(text: string): Placement {
   // js-yaml drops a leading byte order mark: its offsets are one less than the text's.
   const shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -226,119 +173,6 @@ function errorPlace(error: YamlError, shift: number, nodeAt: number | undefined,
 const NON_PRINTABLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
-
-/** Reading the text between nodes, as js-yaml's own skipping does. */
-class Scanner {
-  constructor(readonly text: string) {}
-
-  /** Past white space, line breaks and comments (js-yaml's skipSeparationSpace). */
-  skipSeparation(at: number): number {
-    const t = this.text;
-    let p = at;
-    for (;;) {
-      const ch = t.charCodeAt(p);
-      if (ch === 0x20 || ch === 0x09 || ch === 0x0a || ch === 0x0d) p++;
-      else if (ch === 0x23) {
-        while (p < t.length && t.charCodeAt(p) !== 0x0a && t.charCodeAt(p) !== 0x0d) p++;
-      } else return p;
-    }
-  }
-
-  /** Past spaces and tabs on the line. */
-  skipSpaces(at: number): number {
-    let p = at;
-    while (this.text.charCodeAt(p) === 0x20 || this.text.charCodeAt(p) === 0x09) p++;
-    return p;
-  }
-
-  /** The content's start after a node's properties, and where the last property ends (-1: none). */
-  content(
-    open: number,
-    limit = Number.POSITIVE_INFINITY,
-  ): { at: number; propsEnd: number; lateProp: number; tagged: boolean } {
-    const t = this.text;
-    let p = this.skipSeparation(open);
-    let propsEnd = -1;
-    let lateProp = -1;
-    let tagged = false;
-    for (;;) {
-      const ch = p < limit ? t.charCodeAt(p) : -1;
-      if (propsEnd >= 0 && lateProp < 0 && (ch === 0x21 || ch === 0x26) && this.breakBetween(propsEnd, p)) lateProp = p;
-      if (ch === 0x21 /* ! */) {
-        tagged = true;
-        if (t.charCodeAt(p + 1) === 0x3c /* < */) {
-          const close = t.indexOf('>', p);
-          p = close < 0 ? t.length : close + 1;
-        } else {
-          while (p < t.length && !isWsOrEol(t.charCodeAt(p))) p++;
-        }
-      } else if (ch === 0x26 /* & */) {
-        p++;
-        while (p < t.length && !isWsOrEol(t.charCodeAt(p)) && !isFlowIndicator(t.charCodeAt(p))) p++;
-      } else {
-        return { at: p, propsEnd, lateProp, tagged };
-      }
-      propsEnd = p;
-      p = this.skipSeparation(p);
-    }
-  }
-
-  private breakBetween(from: number, to: number): boolean {
-    for (let p = from; p < to; p++) {
-      const ch = this.text.charCodeAt(p);
-      if (ch === 0x0a || ch === 0x0d) return true;
-    }
-    return false;
-  }
-
-  /** The end of an alias's name (js-yaml's readAlias). */
-  aliasEnd(at: number): number {
-    let p = at + 1;
-    while (p < this.text.length && !isWsOrEol(this.text.charCodeAt(p)) && !isFlowIndicator(this.text.charCodeAt(p)))
-      p++;
-    return p;
-  }
-
-  /** Whether nothing but a comment follows on the line. */
-  endsLine(at: number): boolean {
-    const ch = this.text.charCodeAt(at);
-    return at >= this.text.length || ch === 0x0a || ch === 0x0d || ch === 0x23;
-  }
-
-  /** Whether a value indicator follows `at` (js-yaml reads a value after a key only then). */
-  valueFollows(at: number, flow: boolean): boolean {
-    const p = this.skipSeparation(at);
-    if (this.text.charCodeAt(p) !== 0x3a /* : */) return false;
-    return flow || p + 1 >= this.text.length || isWsOrEol(this.text.charCodeAt(p + 1));
-  }
-
-  /** The block sequence entry indicators (`-`) in a stretch of text between nodes. */
-  dashes(from: number, to: number): number[] {
-    const t = this.text;
-    const out: number[] = [];
-    for (let p = from; p < to; p++) {
-      const ch = t.charCodeAt(p);
-      if (ch === 0x23) {
-        while (p < to && t.charCodeAt(p) !== 0x0a && t.charCodeAt(p) !== 0x0d) p++;
-      } else if (ch === 0x2d && (p + 1 >= t.length || isWsOrEol(t.charCodeAt(p + 1)))) out.push(p);
-    }
-    return out;
-  }
-
-  /** Column of an offset, counted in UTF-16 units from the line's start (only compared with others). */
-  column(at: number): number {
-    let p = at;
-    while (p > 0 && this.text.charCodeAt(p - 1) !== 0x0a && this.text.charCodeAt(p - 1) !== 0x0d) p--;
-    return at - p;
-  }
-
-  /** The end of what lies before `close`, white space, line breaks and comments left out. */
-  contentEnd(from: number, close: number): number {
-    let p = Math.min(close, this.text.length);
-    while (p > from && isWsOrEol(this.text.charCodeAt(p - 1))) p--;
-    return p;
-  }
-}
 
 /**
  * Builds nodes from js-yaml's events. Two things js-yaml reads otherwise
@@ -555,12 +389,4 @@ export function keyName(key: unknown): string {
 
 function isPlainObject(value: unknown): boolean {
   return Object.prototype.toString.call(value) === '[object Object]';
-}
-
-function isWsOrEol(ch: number): boolean {
-  return ch === 0x20 || ch === 0x09 || ch === 0x0a || ch === 0x0d;
-}
-
-function isFlowIndicator(ch: number): boolean {
-  return ch === 0x2c || ch === 0x5b || ch === 0x5d || ch === 0x7b || ch === 0x7d;
 }
