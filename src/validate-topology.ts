@@ -49,24 +49,43 @@ export function validateTopology(
     }
     const source = new SourceFile(file, text.text);
     sources.set(file, source);
-    findings.push(...source.findings);
+    append(findings, source.findings);
     if (source.data === undefined) {
       allParsed = false;
       continue;
     }
     const schema = checkSchema(file, source.data);
-    findings.push(...schema.findings);
+    append(findings, schema.findings);
     if (schema.data) checked.push({ file, data: schema.data, broken: schema.broken });
   }
   const merged = mergeFiles(checked);
-  findings.push(...merged.findings);
+  append(findings, merged.findings);
+  const stackRead = overrides ? readStack(overrides.file, sources, findings) : true;
   if (overrides && overrides.data !== undefined)
-    allParsed = layerOverrides(merged.model, overrides, sources, findings, allParsed) && allParsed;
+    allParsed = stackRead && layerOverrides(merged.model, overrides, findings, allParsed) && allParsed;
   // References into a file that did not parse cannot be resolved: checking
   // them would only report false unknowns, so cross-checks wait for it.
-  if (allParsed) findings.push(...crossCheck(merged.model));
+  if (allParsed) append(findings, crossCheck(merged.model));
   const diagnostics = locateFindings(findings, sources);
   return { diagnostics, model: merged.model, valid: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/**
+ * Reads the stack file for positions, with every guard a topology file gets
+ * (aliases, depth, duplicates, directives, misread keys): Pulumi hands the
+ * program its config already read, but by another parser, and warren must
+ * not place, or apply, what it would read otherwise. False when refused; a
+ * stack file that cannot be read is only left without positions.
+ */
+function readStack(file: string, sources: Map<string, SourceFile>, findings: Finding[]): boolean {
+  const read = file === CODE_OVERRIDES ? undefined : readSource(file);
+  if (!read || !('text' in read)) return true;
+  const source = new SourceFile(file, read.text);
+  sources.set(file, source);
+  // An empty stack file is a stack without config.
+  const refused = source.findings.filter((f) => f.severity === 'error' && f.code !== 'file-empty');
+  append(findings, refused);
+  return refused.length === 0;
 }
 
 /**
@@ -74,20 +93,17 @@ export function validateTopology(
  * name that the topology lacks is reported only when every topology file parsed (as for cross-checks:
  * a name in a file that did not parse is not missing).
  */
-function layerOverrides(
-  model: TopologyModel,
-  overrides: Overrides,
-  sources: Map<string, SourceFile>,
-  findings: Finding[],
-  allParsed: boolean,
-): boolean {
+function layerOverrides(model: TopologyModel, overrides: Overrides, findings: Finding[], allParsed: boolean): boolean {
   const at = { file: overrides.file, pointer: OVERRIDES_POINTER };
-  const read = overrides.file === CODE_OVERRIDES ? undefined : readSource(overrides.file);
-  if (read && 'text' in read) sources.set(overrides.file, new SourceFile(overrides.file, read.text));
   const problems = checkOverrides(overrides.data, at);
-  findings.push(...problems);
+  append(findings, problems);
   if (problems.length > 0) return false;
   const absent = applyOverrides(model, overrides.data, at);
-  if (allParsed) findings.push(...absent);
+  if (allParsed) append(findings, absent);
   return true;
+}
+
+/** Appends without spreading: a spread of a few hundred thousand findings exceeds the call stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
 }

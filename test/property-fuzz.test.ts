@@ -1,7 +1,8 @@
 // Property-based fuzzing (fast-check): generated YAML-ish documents and
 // topology-shaped objects — names with control characters and surrogates,
 // huge numbers, keys YAML reads as numbers or null, complex keys, anchors and
-// aliases, odd line breaks — must load and validate without an exception,
+// aliases, merge keys, directives, misread tags and entries, one-line JSON,
+// odd line breaks — must load and validate without an exception,
 // within a time bound per case, with every diagnostic at a place inside the
 // file. fast-check prints the seed and the shrunk case when a property fails.
 import fc from 'fast-check';
@@ -188,6 +189,8 @@ function emit(data: unknown, indent: string, eol: string, anchors: boolean): str
 
 const document = fc.oneof(
   fc.tuple(topology, fc.integer({ min: -1, max: 3 })).map(([t, flow]) => dump(t, flow)),
+  // One line of JSON (a minified export): every position is on line 1.
+  topology.map((t) => JSON.stringify(t)),
   fc
     .tuple(topology, fc.constantFrom('\n', '\r\n', '\r'), fc.boolean())
     .map(
@@ -210,6 +213,18 @@ const document = fc.oneof(
           '      q: !x {}',
           '      q: &a {maxLength: 1e23}',
           '      r: *a',
+          '      <<: *a',
+          '      0b11: {}',
+          '      s: !!str',
+          '        1',
+          '      t:',
+          '        -',
+          '      - u',
+          '%YAML 1.1',
+          '%YAML 1.2',
+          '%TAG ! tag:yaml.org,2002:',
+          '\uFEFF',
+          '...',
           '\t',
           '"\\uD800": {}',
           '---',

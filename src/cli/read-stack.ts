@@ -1,12 +1,14 @@
 // `--stack FILE`: a Pulumi stack file whose `warren:overrides` are laid over
 // the topology, so that CI can check exactly what a stack will deploy. It is
-// read like a topology file (a regular file, within the size limit); a stack
-// file that cannot be read or parsed is a usage error. So is one whose overrides
+// read like a topology file, by the same reader with the same guards (a
+// regular file within the size limit; aliases, depth, duplicate and misread
+// keys, directives); a stack file that cannot be read or that the reader
+// refuses is a usage error, at its FILE:LINE:COL. So is one whose overrides
 // stand under another namespace (`shop:overrides`, what `new pulumi.Config()`
 // reads in a project named shop) with no `warren:overrides`: checking without
 // them would pass a topology the stack does not deploy.
-import jsYaml from 'js-yaml';
 import { readSource } from '../load/read-source.js';
+import { SourceFile } from '../load/source-file.js';
 import type { Overrides } from '../validate-topology.js';
 import { checkInputPath, UsageError } from './usage-error.js';
 
@@ -42,13 +44,17 @@ function stackConfig(file: string): Record<string, unknown> | undefined {
   checkInputPath(file, '--stack');
   const read = readSource(file);
   if ('problem' in read) throw new UsageError(`cannot read stack file ${file}: ${read.problem.message}`);
-  let doc: unknown;
-  try {
-    doc = jsYaml.load(read.text, { schema: jsYaml.CORE_SCHEMA });
-  } catch (error) {
-    throw new UsageError(`cannot read stack file ${file}: ${(error as Error).message.split('\n')[0]}`);
+  const source = new SourceFile(file, read.text);
+  // An empty stack file is a stack without config.
+  const refused = source.findings.filter((f) => f.severity === 'error' && f.code !== 'file-empty');
+  const first = refused[0];
+  if (first) {
+    const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : '';
+    throw new UsageError(
+      `cannot read stack file ${file}:${first.line ?? 1}:${first.col ?? 1}: ${first.code}: ${first.message}${more}`,
+    );
   }
-  const config = (doc as { config?: unknown } | null)?.config;
+  const config = (source.data as { config?: unknown } | undefined)?.config;
   return typeof config === 'object' && config !== null && !Array.isArray(config)
     ? (config as Record<string, unknown>)
     : undefined;

@@ -1,14 +1,16 @@
 // `warren route PATH... --vhost V --exchange E [--key K] [--header k=v]...`:
 // the queues a message published there would reach, by RabbitMQ's routing
 // rules. Header values are read as YAML scalars (3 is a number, true a
-// boolean, "3" a string), because the broker compares them with their types.
-import jsYaml from 'js-yaml';
+// boolean, "3" a string) by the reader topology files are read with, so that a
+// value on the command line means what it means in a binding's `headers`,
+// because the broker compares them with their types.
 import { setOwn } from '../model/own-keys.js';
 import { DEFAULT_VHOST, hasExchange } from '../model/topology-model.js';
 import { findExits } from '../route/find-exits.js';
 import { RoutingIndex } from '../route/route-message.js';
 import type { HeaderValue } from '../route/match-headers.js';
 import { loadTopology } from './load-topology.js';
+import { loadYaml, type YamlError } from '../load/read-yaml.js';
 import { escapeText } from '../diagnostics/escape-text.js';
 import type { Format } from '../diagnostics/format-diagnostics.js';
 import { reportInvalid } from './print-diagnostics.js';
@@ -77,7 +79,10 @@ function parseHeaders(pairs: string[]): Record<string, HeaderValue> {
     const raw = pair.slice(at + 1);
     let value: unknown = raw;
     try {
-      value = jsYaml.load(raw, { schema: jsYaml.CORE_SCHEMA });
+      const warnings: YamlError[] = [];
+      value = loadYaml(raw, warnings);
+      // What js-yaml reads only with a warning is not read as YAML here either.
+      if (warnings.length > 0) value = raw;
     } catch {
       // Not a YAML scalar: the text itself.
     }

@@ -21,7 +21,16 @@ export const CODES = {
     summary:
       'The YAML does not parse (includes tabs as indentation, bad indentation, several documents in one file, an unknown tag, an alias that names no anchor).',
   },
-  'yaml-alias-limit': { severity: 'error', summary: 'Aliases expand beyond the limit (an alias bomb).' },
+  'yaml-unsupported': {
+    severity: 'error',
+    summary:
+      'YAML that other versions and parsers read otherwise, refused rather than guessed: a `%YAML` directive other than 1.2, an unknown directive, a merge key `<<` (quote it for a name), a number YAML 1.2 reads as a string (`0b11`, `-0x1F`), and what js-yaml misreads (see "How warren reads YAML").',
+  },
+  'yaml-alias-limit': {
+    severity: 'error',
+    summary:
+      'Aliases would add more than 1,000,000 values to the data (an alias bomb), nest it more than 100 levels deep, or name a node that contains them.',
+  },
   'duplicate-key': { severity: 'error', summary: 'A mapping has the same key twice; reported at both places.' },
   // Schema
   'unsupported-version': { severity: 'error', summary: 'The file lacks `version: 1`.' },

@@ -3,6 +3,7 @@
 // leaf mappings on one line like the examples in the format, and the editor
 // modeline every topology file carries.
 import type { TopologyFile, UserSpec, VHostSpec } from '../schema/topology-schema.js';
+import { plainReadsAsItself } from '../load/read-yaml.js';
 import { yamlLib } from '../load/yaml-lib.js';
 import type { ImportedTopology } from './import-definitions.js';
 
@@ -64,6 +65,11 @@ function render(
   const doc = new Document(data);
   // Leaf collections (only scalars inside) that fit on a line are written inline.
   visit(doc, {
+    // `yaml` writes by its own reading of YAML 1.2, which leaves 0b11, -0x1F and << plain;
+    // warren reads what it writes with js-yaml, to which they are a number or a merge key.
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && !plainReadsAsItself(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
     Map(_, node) {
       const leaf = node.items.every((p) => isScalar(p.value) || (isMap(p.value) && p.value.items.length === 0));
       if (leaf && node.items.length > 0 && node.toString().length < 100) node.flow = true;

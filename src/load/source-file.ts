@@ -1,371 +1,214 @@
-// One loaded topology file. Data comes from the fastest parser (js-yaml); the
-// position-carrying `yaml` Document is built only when something in this file
-// must be reported or when the fast parser refuses the file. A clean file is
-// therefore parsed once, and only a file with problems pays for positions.
-import jsYaml from 'js-yaml';
-import type { Alias, Document, Node, Pair } from 'yaml';
-import { child, finding, type Finding } from '../diagnostics/diagnostic.js';
-import { yamlLib } from './yaml-lib.js';
+// One loaded file (a topology, a stack file, a definitions export), read by
+// warren's one YAML reader (read-yaml.ts). A clean file is read once, at
+// js-yaml's speed. Whatever must be reported (a syntax error, a duplicate or
+// misread key, a directive, an alias out of bounds, a finding of a later
+// stage) makes the same parser read it again with positions (place-nodes.ts),
+// so data, positions and refusals all come from one reading.
+import { finding, parsePointer, type Finding, type Target } from '../diagnostics/diagnostic.js';
+import {
+  findAlias,
+  findDuplicateKeys,
+  findMergeKeys,
+  findNumberSpellings,
+  findRenamedKeys,
+} from './find-misreadings.js';
+import { findPlace } from './find-place.js';
+import { LineIndex } from './line-index.js';
+import { hasSuspectKey, MAX_ALIAS_VALUES, measureData } from './measure-data.js';
+import { placeNodes, type Placement } from './place-nodes.js';
+import { isYamlError, loadYaml, MAX_DEPTH, type YamlError } from './read-yaml.js';
 
-export const MAX_ALIAS_COUNT = 100;
+// Cheap tests on the text for what js-yaml's data cannot show; each only
+// sends the file to the placed reading, so a false positive costs time, never
+// an answer. Each test runs only if the text holds its character at all (a
+// search far cheaper than the test). A BOM may precede the first line's token.
+const NEEDS_PLACES: readonly (readonly [string, RegExp])[] = [
+  // A directive (`%YAML 1.1`) stands at the start of a line.
+  ['%', /^\uFEFF?%/m],
+  // A key that is a list of one string has that string as its name in the data:
+  // a flow collection before `:`, or an explicit `?` key.
+  [':', /[\]}][ \t]*:/],
+  ['?', /[\s[{,]\?(?:\s|$)|^\uFEFF?\?(?:\s|$)/m],
+  // Properties: an anchor (and so aliases, which may make the data a graph, and
+  // name a collection as a key) or a tag, both of which js-yaml can misread.
+  ['&', /[\s[{,:]&|^\uFEFF?&/m],
+  ['!', /[\s[{,:]!|^\uFEFF?!/m],
+  // A `-` after an empty entry (a line that ends in a `-`), which js-yaml can misread.
+  ['-', /(?:^|[\s\uFEFF])-[ \t]*(?:#[^\n\r]*)?[\n\r]/m],
+  // A number YAML 1.2 reads as a string (0b11, -0x1F, +0o17).
+  ['0', /0b[01]|[-+]0[xo]/],
+];
 
-// An alias is a `*name` token standing alone; `*` inside plain or quoted
-// scalars (topic keys like order.*.us) is not matched. A false positive only
-// sends the file through the slower parser, which guards against alias bombs.
-const ALIAS_TOKEN = /(^|[\s[{,])\*[^\s[\]{},]/m;
+function needsPlaces(text: string): boolean {
+  return NEEDS_PLACES.some(([char, hint]) => text.includes(char) && hint.test(text));
+}
 
 export class SourceFile {
-  private doc: Document | undefined;
-  private built = false;
-  private lineStarts: number[] | undefined;
-  /** Parsed data; undefined when the file does not parse. */
+  /** Parsed data; undefined when the file cannot be read as one topology document. */
   data: unknown;
   readonly findings: Finding[] = [];
+  private placement: Placement | undefined;
+  private lines: LineIndex | undefined;
 
   constructor(
     readonly file: string,
     readonly text: string,
   ) {
-    this.parse();
-  }
-
-  /** The `yaml` Document with positions, built on first use. */
-  document(): { doc: Document | undefined } {
-    if (!this.built) {
-      this.built = true;
-      // YAML allows a lone CR as a line break; `yaml` does not read it as one.
-      // Replacing it with LF keeps every offset where it was.
-      const text = this.text.includes('\r') ? this.text.replace(/\r(?!\n)/g, '\n') : this.text;
-      this.doc = guard(() =>
-        yamlLib().parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' }),
-      );
-    }
-    return { doc: this.doc };
+    this.read();
   }
 
   /**
    * Line and column (1-based) of a UTF-16 offset. Lines break at LF, CRLF and
-   * a lone CR, as YAML's do; columns count code points, as editors show them
-   * (an emoji is one column, not two).
+   * a lone CR, as YAML's do; columns count code points, as editors show them.
    */
   linePos(offset: number): { line: number; col: number } {
-    this.lineStarts ??= lineStartsOf(this.text);
-    const starts = this.lineStarts;
-    const at = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: codePoints(this.text, starts[lo]!, at) + 1 };
+    this.lines ??= new LineIndex(this.text);
+    return this.lines.linePos(offset);
   }
 
-  private parse(): void {
-    let fastError: FastError | undefined;
-    if (!ALIAS_TOKEN.test(this.text)) {
-      try {
-        this.data = jsYaml.load(this.text, { schema: jsYaml.CORE_SCHEMA, json: false });
-        // YAML reads unquoted keys such as 1e3, 0x10 or ~ as numbers or null,
-        // which become other names (1000, 16, null). Only keys that could be
-        // such a reading send the file to the Document, which has the key's text.
-        if (hasSuspectKey(this.data, 0)) this.findings.push(...findRenamedKeys(this));
-        this.checkEmpty();
-        return;
-      } catch (error) {
-        fastError = fastErrorOf(error, this);
-      }
-    }
-    this.parseWithPositions(fastError);
+  /** Line and column of what a JSON pointer names (or of its key); positions are found on first use. */
+  locate(pointer: string, target: Target): { line: number; col: number } {
+    const placement = this.placed();
+    const nodeOf = (object: object) => placement.nodeOf(object);
+    return this.linePos(findPlace(placement.root(), parsePointer(pointer), target, nodeOf));
   }
 
-  /**
-   * Reads the file with `yaml`, which reports every error with its place and
-   * tolerates duplicate keys (reported here at each place). js-yaml's error
-   * stands in where `yaml` gives none: it is stricter about non-printable
-   * characters, and it stops deep nesting where `yaml` runs out of stack.
-   */
-  private parseWithPositions(fastError: FastError | undefined): void {
-    const { doc } = this.document();
-    // An unknown tag is only a warning to `yaml`; js-yaml refuses the file. Its place is the tag's.
-    const unknownTags = (doc?.warnings ?? []).filter((w) => w.code === 'TAG_RESOLVE_FAILED');
-    const errors = [...(doc?.errors ?? []), ...unknownTags].filter((e) => !/call stack/i.test(e.message));
-    const tooDeep = !doc || errors.length < doc.errors.length;
-    const duplicates = doc ? findDuplicateKeys(this, doc.contents) : [];
-    if (fastError && (tooDeep || (errors.length === 0 && duplicates.length === 0))) {
-      this.fail('yaml-syntax', fastError.message, fastError.line, fastError.col);
-      return;
-    }
-    if (!doc || tooDeep) {
-      this.fail('yaml-syntax', 'the document is nested too deeply to read', 1, 1);
-      return;
-    }
-    // One mistake often cascades into many parser errors; the first few at
-    // distinct places are what a user can act on.
-    const places = new Set<string>();
-    for (const error of errors) {
-      const { line, col } = this.linePos(error.pos[0]);
-      if (places.has(`${line}:${col}`) || places.size >= MAX_SYNTAX_ERRORS) continue;
-      places.add(`${line}:${col}`);
-      this.fail('yaml-syntax', syntaxMessage(error.code, error.message), line, col);
-    }
-    this.findings.push(...duplicates);
-    if (errors.length > 0) return;
+  private placed(): Placement {
+    this.placement ??= placeNodes(this.text);
+    return this.placement;
+  }
+
+  private read(): void {
+    const warnings: YamlError[] = [];
+    let data: unknown;
     try {
-      this.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      data = loadYaml(this.text, warnings);
     } catch (error) {
-      // `yaml` throws a ReferenceError both for an alias bomb and for an alias without an anchor.
-      const unresolved = guard(() => unresolvedAlias(doc.contents));
-      if (unresolved) {
-        const { line, col } = this.linePos(unresolved.range?.[0] ?? 0);
-        this.fail('yaml-syntax', `alias \`*${unresolved.source}\` names no anchor defined before it`, line, col);
-        return;
-      }
-      const alias = firstAlias(doc.contents);
-      const { line, col } = this.linePos(alias?.range?.[0] ?? 0);
-      if (error instanceof ReferenceError) {
-        this.fail('yaml-alias-limit', `aliases expand beyond ${MAX_ALIAS_COUNT} nodes`, line, col);
-        return;
-      }
+      if (!isYamlError(error)) throw error;
+      this.readPlaced();
+      return;
+    }
+    // Without an anchor the data is a tree: only its keys are left to look at.
+    if (warnings.length > 0 || needsPlaces(this.text) || hasSuspectKey(data)) {
+      this.readPlaced();
+      return;
+    }
+    this.accept(data);
+  }
+
+  /** The reading with positions: everything the fast one could not vouch for is decided here. */
+  private readPlaced(): void {
+    const placement = this.placed();
+    if (placement.error) {
+      this.fail('yaml-syntax', syntaxMessage(placement.error.message), placement.error.at);
+      return;
+    }
+    if (placement.secondDocumentAt !== undefined) {
       this.fail(
         'yaml-syntax',
-        `the document cannot be read: ${firstLine(String((error as Error).message))}`,
-        line,
-        col,
+        'a topology file holds one YAML document; put further documents in files of their own',
+        placement.secondDocumentAt,
       );
       return;
     }
-    this.findings.push(...findRenamedKeys(this));
-    if (this.data !== undefined) this.checkEmpty();
+    if (placement.version !== null && placement.version !== '1.2') {
+      // YAML 1.1 reads yes, on, 0b1, 010, 1:30 and `<<` otherwise than 1.2 does.
+      this.fail(
+        'yaml-unsupported',
+        `%YAML ${placement.version}: warren reads YAML 1.2, where yes/no, sexagesimal and octal numbers and merge keys read otherwise; remove the directive (or write %YAML 1.2)`,
+        directiveAt(this.text),
+      );
+      return;
+    }
+    const misreading = placement.misreadings()[0];
+    if (misreading) {
+      this.fail('yaml-unsupported', misreading.message, misreading.at);
+      return;
+    }
+    // What js-yaml reads but only warns about, other readers refuse or ignore.
+    const warning = placement.warnings[0];
+    if (warning) {
+      const directive = /directive/.test(warning.message);
+      const message = /deficient indentation/.test(warning.message)
+        ? 'this line of a quoted scalar must be indented more than the key the scalar belongs to'
+        : warning.message;
+      this.fail(directive ? 'yaml-unsupported' : 'yaml-syntax', message, warning.at);
+      return;
+    }
+    const root = placement.root();
+    const data = placement.documents[0];
+    if (!root || data === undefined || data === null) {
+      this.accept(data);
+      return;
+    }
+    const shape = measureData(data);
+    const problem = shape.cycle ? 'cycle' : shape.tooLarge ? 'tooLarge' : shape.tooDeep ? 'tooDeep' : undefined;
+    if (problem) {
+      const alias = findAlias(root, problem);
+      const name = alias ? this.text.slice(alias.at, alias.end) : 'an alias';
+      const why =
+        problem === 'cycle'
+          ? `alias \`${name}\` names a node that contains it: the data would be endless`
+          : problem === 'tooLarge'
+            ? `aliases would add more than ${MAX_ALIAS_VALUES.toLocaleString('en')} values to the data (an alias bomb)`
+            : `alias \`${name}\` nests the data more than ${MAX_DEPTH} levels deep`;
+      this.fail('yaml-alias-limit', why, alias?.at ?? 0);
+      return;
+    }
+    const merges = findMergeKeys(root);
+    if (merges.length > 0) {
+      for (const at of merges)
+        this.fail(
+          'yaml-unsupported',
+          'a plain `<<` is a merge key in YAML 1.1 and an ordinary key in YAML 1.2, which warren reads; write the keys out, or quote it ("<<") for a name',
+          at,
+        );
+      return;
+    }
+    const spellings = findNumberSpellings(this.text, root);
+    if (spellings.length > 0) {
+      for (const leaf of spellings) {
+        const text = this.text.slice(leaf.at, leaf.end);
+        this.fail(
+          'yaml-unsupported',
+          `\`${text}\` is the number ${String(leaf.value)} here (as in YAML 1.1) but the string "${text}" in YAML 1.2: write ${String(leaf.value)}, or quote it`,
+          leaf.at,
+        );
+      }
+      return;
+    }
+    // Not spread into push: a file can hold a few hundred thousand of them.
+    for (const found of [findDuplicateKeys(this, root), findRenamedKeys(this, root)])
+      for (const f of found) this.findings.push(f);
+    this.accept(data);
   }
 
-  private checkEmpty(): void {
-    if (this.data === undefined || this.data === null) {
-      this.data = undefined;
-      this.fail('file-empty', 'the file holds no topology (expected a mapping starting with `version: 1`)', 1, 1);
+  private accept(data: unknown): void {
+    if (data === undefined || data === null) {
+      this.fail('file-empty', 'the file holds no topology (expected a mapping starting with `version: 1`)', 0);
+      return;
     }
+    this.data = data;
   }
 
   private fail(
-    code: 'yaml-syntax' | 'yaml-alias-limit' | 'file-empty',
+    code: 'yaml-syntax' | 'yaml-unsupported' | 'yaml-alias-limit' | 'file-empty',
     message: string,
-    line: number,
-    col: number,
-  ): void {
+    at: number,
+  ) {
     this.data = undefined;
+    const { line, col } = this.linePos(at);
     this.findings.push(finding(code, { file: this.file, pointer: '' }, message, { line, col }));
   }
 }
 
-const MAX_SYNTAX_ERRORS = 5;
-
-interface FastError {
-  readonly message: string;
-  readonly line: number;
-  readonly col: number;
+function syntaxMessage(reason: string): string {
+  return /maxDepth/.test(reason) ? 'the document is nested too deeply to read' : reason;
 }
 
-/**
- * js-yaml's error with its place, from the character offset (its line/column
- * are not always relative to a line); duplicate keys are left to findDuplicateKeys.
- */
-function fastErrorOf(error: unknown, source: SourceFile): FastError | undefined {
-  if (!(error instanceof jsYaml.YAMLException) || !error.mark || /duplicated mapping key/.test(error.reason))
-    return undefined;
-  const message = /maxDepth/.test(error.reason) ? 'the document is nested too deeply to read' : error.reason;
-  return { message, ...source.linePos(error.mark.position) };
-}
-
-function syntaxMessage(code: string, message: string): string {
-  if (code === 'MULTIPLE_DOCS')
-    return 'a topology file holds one YAML document; put further documents in files of their own';
-  if (/call stack/i.test(message)) return 'the document is nested too deeply to read';
-  return firstLine(message);
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-}
-
-/** Parsers recurse; a pathological nesting depth must not escape as a crash. */
-function guard<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
-}
-
-function firstAlias(node: unknown): Alias | undefined {
-  const { isAlias, isMap, isSeq } = yamlLib();
-  if (isAlias(node)) return node;
-  const items = isMap(node) ? node.items.flatMap((p) => [p.key, p.value]) : isSeq(node) ? node.items : [];
-  for (const item of items) {
-    const found = firstAlias(item);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** The first alias, in document order, whose name no earlier anchor has (one walk). */
-function unresolvedAlias(root: unknown): Alias | undefined {
-  const { isAlias, isMap, isSeq } = yamlLib();
-  const anchors = new Set<string>();
-  const visit = (node: unknown): Alias | undefined => {
-    if (isAlias(node)) return anchors.has(node.source) ? undefined : node;
-    const anchor = (node as { anchor?: string } | null)?.anchor;
-    if (anchor) anchors.add(anchor);
-    const items = isMap(node) ? node.items.flatMap((p) => [p.key, p.value]) : isSeq(node) ? node.items : [];
-    for (const item of items) {
-      const found = visit(item);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  return visit(root);
-}
-
-/** Every key that appears twice in one mapping, reported at each place. */
-function findDuplicateKeys(source: SourceFile, root: unknown): Finding[] {
-  const out: Finding[] = [];
-  const { isMap, isScalar, isSeq } = yamlLib();
-  const visit = (node: unknown, pointer: string): void => {
-    if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) visit(item, child(pointer, i));
-    }
-    if (!isMap(node)) return;
-    const byKey = new Map<string, Pair[]>();
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      byKey.set(key, [...(byKey.get(key) ?? []), pair]);
-      visit(pair.value, child(pointer, key));
-    }
-    for (const [key, pairs] of byKey) {
-      if (pairs.length < 2) continue;
-      const places = pairs.map((p) => position(source, p.key as Node));
-      const lines = places.map((p) => p.line).join(', ');
-      const code = declaresObject(child(pointer, key)) ? 'duplicate-object' : 'duplicate-key';
-      for (const { line, col } of places) {
-        out.push(
-          finding(
-            code,
-            { file: source.file, pointer: child(pointer, key) },
-            `key \`${key}\` appears ${pairs.length} times in this mapping (lines ${lines})`,
-            { line, col },
-          ),
-        );
-      }
-    }
-  };
-  visit(root, '');
-  return out;
-}
-
-// Keys naming a topology object: a second one is the same object declared twice.
-const OBJECT_POINTER = /^\/(vhosts\/[^/]*(\/(exchanges|queues|policies|operatorPolicies)\/[^/]*)?|users\/[^/]*)$/;
-
-function declaresObject(pointer: string): boolean {
-  return OBJECT_POINTER.test(pointer);
-}
-
-function position(source: SourceFile, node: Node | null | undefined): { line: number; col: number } {
-  return source.linePos(node?.range?.[0] ?? 0);
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 10) starts.push(i + 1);
-    else if (ch === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-  }
-  return starts;
-}
-
-function codePoints(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const ch = text.charCodeAt(i);
-    // A low surrogate after a high one is the second half of one code point.
-    if (
-      !(
-        ch >= 0xdc00 &&
-        ch <= 0xdfff &&
-        i > from &&
-        text.charCodeAt(i - 1) >= 0xd800 &&
-        text.charCodeAt(i - 1) <= 0xdbff
-      )
-    )
-      n++;
-  }
-  return n;
-}
-
-// String forms of keys that YAML read as something other than a string:
-// numbers, null, booleans, and mappings or lists used as keys.
-const SUSPECT_KEY = /^(?:[-+.0-9]|null$|true$|false$|Infinity$|NaN$|\[object Object\]$)|,/;
-
-/** Whether some key in the data may have been read from other text (cheap; no Document). */
-function hasSuspectKey(value: unknown, depth: number): boolean {
-  if (depth > 200 || typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (hasSuspectKey(item, depth + 1)) return true;
-    return false;
-  }
-  // for…in allocates nothing: this walk runs on every clean file.
-  const record = value as Record<string, unknown>;
-  for (const key in record) if (SUSPECT_KEY.test(key) || hasSuspectKey(record[key], depth + 1)) return true;
-  return false;
-}
-
-/**
- * Keys whose name would not be their text: an unquoted 1e3, 0x10, 007 or ~
- * is read as 1000, 16, 7 or null, and a mapping or list used as a key has
- * no name at all. Each is reported at its place; nothing is renamed.
- */
-function findRenamedKeys(source: SourceFile): Finding[] {
-  const out: Finding[] = [];
-  const { isMap, isScalar, isSeq } = yamlLib();
-  const { doc } = source.document();
-  const visit = (node: unknown, pointer: string, depth: number): void => {
-    if (depth > 200) return;
-    if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) visit(item, child(pointer, i), depth + 1);
-    }
-    if (!isMap(node)) return;
-    for (const pair of node.items) {
-      const key = pair.key;
-      const name = isScalar(key) ? String(key.value) : String(key);
-      visit(pair.value, child(pointer, name), depth + 1);
-      const { line, col } = position(source, key as Node);
-      const at = { file: source.file, pointer: child(pointer, name) };
-      if (isScalar(key)) {
-        if (typeof key.value === 'string') continue;
-        const text = key.source ?? source.text.slice(key.range?.[0] ?? 0, key.range?.[1] ?? 0);
-        if (String(key.value) === text) continue;
-        out.push(
-          finding(
-            'wrong-type',
-            at,
-            `key \`${text || '(empty)'}\` is read by YAML as ${describe(key.value)}, so it would name \`${String(key.value)}\`; quote it ("${text}") to keep the name as written`,
-            { line, col },
-          ),
-        );
-      } else {
-        out.push(finding('wrong-type', at, 'a mapping or list cannot be a key: names are strings', { line, col }));
-      }
-    }
-  };
-  if (doc) visit(doc.contents, '', 0);
-  return out;
-}
-
-function describe(value: unknown): string {
-  return value === null
-    ? 'null'
-    : typeof value === 'number'
-      ? `the number ${String(value)}`
-      : `the ${typeof value} ${String(value)}`;
+/** Where the `%YAML` directive stands: before the document's content, so the first line that starts with it. */
+function directiveAt(text: string): number {
+  const found = /^\uFEFF?%YAML/m.exec(text);
+  if (!found) return 0;
+  return found.index + (found[0].startsWith('\uFEFF') ? 1 : 0);
 }

@@ -1,6 +1,7 @@
-// The `yaml` package, loaded on first use. Only files with something to report
-// (or that js-yaml refuses) need positions, and loading `yaml` costs more than
-// a clean small topology takes to check, so clean runs never load it.
+// The `yaml` package, loaded on first use: it writes what `warren import`
+// outputs and reads a kubeconfig. It never reads a topology, a stack file or a
+// definitions export (read-yaml.ts does), and loading it costs more than a
+// clean small topology takes to check.
 //
 // Its parser and composer print every token to stdout when LOG_TOKENS or
 // LOG_STREAM is set (debugging switches of the package, read on every token).
