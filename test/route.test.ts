@@ -41,22 +41,24 @@ describe('topic patterns', () => {
 describe('headers matching', () => {
   const binding = { format: 'pdf', type: 'report', 'x-tag': 'a' };
   it('all needs every non-x- header, with equal values and types', () => {
-    expect(matchHeaders('all', binding, { format: 'pdf', type: 'report' })).toBe(true);
-    expect(matchHeaders('all', binding, { format: 'pdf' })).toBe(false);
-    expect(matchHeaders('all', { n: 1 }, { n: '1' })).toBe(false);
+    expect(matchHeaders({ ...binding, 'x-match': 'all' }, { format: 'pdf', type: 'report' })).toBe(true);
+    expect(matchHeaders({ ...binding, 'x-match': 'all' }, { format: 'pdf' })).toBe(false);
+    expect(matchHeaders({ n: 1, 'x-match': 'all' }, { n: '1' })).toBe(false);
   });
   it('any needs one', () => {
-    expect(matchHeaders('any', binding, { format: 'pdf' })).toBe(true);
-    expect(matchHeaders('any', binding, { 'x-tag': 'a' })).toBe(false);
-    expect(matchHeaders('any', {}, { format: 'pdf' })).toBe(false);
+    expect(matchHeaders({ ...binding, 'x-match': 'any' }, { format: 'pdf' })).toBe(true);
+    expect(matchHeaders({ ...binding, 'x-match': 'any' }, { 'x-tag': 'a' })).toBe(false);
+    expect(matchHeaders({ 'x-match': 'any' }, { format: 'pdf' })).toBe(false);
   });
   it('the -with-x modes compare x- headers too', () => {
-    expect(matchHeaders('all-with-x', binding, { format: 'pdf', type: 'report' })).toBe(false);
-    expect(matchHeaders('all-with-x', binding, { format: 'pdf', type: 'report', 'x-tag': 'a' })).toBe(true);
-    expect(matchHeaders('any-with-x', binding, { 'x-tag': 'a' })).toBe(true);
+    expect(matchHeaders({ ...binding, 'x-match': 'all-with-x' }, { format: 'pdf', type: 'report' })).toBe(false);
+    expect(matchHeaders({ ...binding, 'x-match': 'all-with-x' }, { format: 'pdf', type: 'report', 'x-tag': 'a' })).toBe(
+      true,
+    );
+    expect(matchHeaders({ ...binding, 'x-match': 'any-with-x' }, { 'x-tag': 'a' })).toBe(true);
   });
   it('all with nothing to compare matches everything', () => {
-    expect(matchHeaders('all', {}, {})).toBe(true);
+    expect(matchHeaders({ 'x-match': 'all' }, {})).toBe(true);
   });
 });
 

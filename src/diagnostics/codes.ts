@@ -168,7 +168,7 @@ export const CODES = {
   'regex-dialect': {
     severity: 'warning',
     summary:
-      'A pattern using syntax that Erlang (PCRE) and JavaScript read differently, or a policy pattern warren cannot match in linear time (lookaround, back-reference); only the broker can check or apply it.',
+      'A permission pattern using syntax that Erlang (PCRE) and JavaScript read differently, or a policy pattern warren does not evaluate (back-reference, atomic group, possessive quantifier, …); only the broker can check or apply it, and warren says where that leaves an answer unknown.',
   },
   // Policies
   'policy-key-mismatch': {
@@ -189,6 +189,11 @@ export const CODES = {
     summary: 'Two policies of equal priority match the same declared object; only one ever applies.',
   },
   'operator-policy-key': { severity: 'error', summary: 'A key operator policies do not accept.' },
+  'settings-policy-unknown': {
+    severity: 'error',
+    summary:
+      "A queue with changeable settings where warren cannot tell which user policy applies (a pattern it does not evaluate, equal priorities, a key whose effect depends on RabbitMQ's version), or whether its own settings policy applies (`leaderLocator` on a classic queue): it cannot write the queue's settings policy.",
+  },
   // Dead-letter graph
   'dead-letter-unroutable': {
     severity: 'error',

@@ -5,8 +5,7 @@
 // a changeable field would make warren re-declare the queue. The queue's
 // `warren.queue.<name>` policy, if the broker has one, becomes its changeable
 // fields again.
-import { compileForMatching } from '../model/match-names.js';
-import { targetsOf } from '../model/policy-targets.js';
+import { applyingPolicy } from '../model/applying-policy.js';
 import { QUEUE_FIELDS } from '../model/queue-fields.js';
 import type { JsonMap } from '../plan/plan-types.js';
 import { SETTINGS_POLICY_PREFIX } from '../plan/queue-settings.js';
@@ -48,7 +47,9 @@ export function foldSettingsPolicies(
     const queue = queues.get(queueName);
     if (!queue) continue;
     const type = queue.type ?? defaultType;
-    const inherited = userPolicyMatching(policies, queueName, type)?.definition ?? {};
+    const user = userPolicyMatching(policies, queueName, type);
+    if (!user.known) continue;
+    const inherited = user.policy?.definition ?? {};
     const settings = foldSettings(policy.definition as JsonMap, inherited as JsonMap);
     if (!settings) continue;
     queues.set(queueName, inFieldOrder({ ...queue, ...settings }));
@@ -65,14 +66,20 @@ function inFieldOrder(spec: Mutable<QueueSpec>): Mutable<QueueSpec> {
   return Object.fromEntries(Object.entries(spec).sort(([a], [b]) => rank(a) - rank(b))) as Mutable<QueueSpec>;
 }
 
-/** The user policy RabbitMQ would apply to the queue: highest priority, then name (as queue-settings.ts). */
-function userPolicyMatching(policies: Map<string, PolicySpec>, queue: string, type: QueueType): PolicySpec | undefined {
-  const matching = [...policies].filter(
-    ([name, p]) =>
-      !name.startsWith(SETTINGS_POLICY_PREFIX) &&
-      targetsOf(p.applyTo ?? 'all').includes(type) &&
-      compileForMatching(p.pattern)?.test(queue),
-  );
-  matching.sort(([an, a], [bn, b]) => (b.priority ?? 0) - (a.priority ?? 0) || (an < bn ? -1 : 1));
-  return matching[0]?.[1];
+/**
+ * The user policy RabbitMQ applies to the queue (model/applying-policy.ts), when
+ * warren can know it; otherwise (a pattern it does not evaluate, equal
+ * priorities) the settings policy is not folded: which keys are the queue's
+ * own cannot be told.
+ */
+function userPolicyMatching(
+  policies: Map<string, PolicySpec>,
+  queue: string,
+  type: QueueType,
+): { known: boolean; policy?: PolicySpec } {
+  const user = [...policies]
+    .filter(([name]) => !name.startsWith(SETTINGS_POLICY_PREFIX))
+    .map(([name, p]) => ({ ...p, name, spec: p }));
+  const applying = applyingPolicy(user, { name: queue, target: type });
+  return applying.known ? { known: true, policy: applying.policy?.spec } : { known: false };
 }
