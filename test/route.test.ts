@@ -104,3 +104,89 @@ describe('routing through exchanges', () => {
     expect(route('', 'nope')).toEqual([]);
   });
 });
+
+describe('routing by what the broker stores and applies', () => {
+  const vhostOf = (v: NonNullable<TopologyFile['vhosts']>[string]) =>
+    mergeFiles([{ file: 't', data: { version: 1, vhosts: { v } }, broken: [] }]).model.vhosts.get('v')!;
+  const route = (v: NonNullable<TopologyFile['vhosts']>[string], exchange: string, headers = {}, key = '') =>
+    new RoutingIndex(vhostOf(v)).route(exchange, { key, headers });
+
+  it('routes a headers binding by its raw arguments: x-match any, and an absent x-match is all', () => {
+    const v = {
+      exchanges: { reports: { type: 'headers' } },
+      queues: { pdf: {}, both: {}, bare: {} },
+      bindings: [
+        { from: 'reports', to: 'pdf', arguments: { 'x-match': 'any', format: 'pdf', kind: 'x' } },
+        { from: 'reports', to: 'both', arguments: { format: 'pdf', kind: 'x' } },
+        { from: 'reports', to: 'bare', arguments: {} },
+      ],
+    };
+    expect(route(v, 'reports', { format: 'doc' }).queues).toEqual(['bare']);
+    expect(route(v, 'reports', { format: 'pdf' }).queues).toEqual(['bare', 'pdf']);
+    expect(route(v, 'reports', { format: 'pdf', kind: 'x' }).queues).toEqual(['bare', 'both', 'pdf']);
+  });
+
+  it('compares header values as Erlang’s == does: 1 and 1.0 alike, "1" and 1 not, a list never a scalar', () => {
+    const v = {
+      exchanges: { h: { type: 'headers' } },
+      queues: { one: {}, text: {}, list: {}, yes: {} },
+      bindings: [
+        { from: 'h', to: 'one', arguments: { n: 1 } },
+        { from: 'h', to: 'text', arguments: { n: '1' } },
+        { from: 'h', to: 'list', arguments: { n: [1] } },
+        { from: 'h', to: 'yes', arguments: { 'x-match': 'any', b: true } },
+      ],
+    };
+    expect(route(v, 'h', { n: 1.0 }).queues).toEqual(['one']);
+    expect(route(v, 'h', { n: '1' }).queues).toEqual(['text']);
+    expect(route(v, 'h', { b: 1 }).queues).toEqual([]);
+    expect(route(v, 'h', { b: true }).queues).toEqual(['yes']);
+  });
+
+  it('follows an alternate exchange set by a policy; the exchange’s own argument wins over it', () => {
+    const v = {
+      exchanges: {
+        plain: { type: 'direct' },
+        argued: { type: 'direct', arguments: { 'alternate-exchange': 'by-argument' } },
+        'by-policy': { type: 'fanout' },
+        'by-argument': { type: 'fanout' },
+      },
+      queues: { p: {}, a: {} },
+      bindings: [
+        { from: 'by-policy', to: 'p' },
+        { from: 'by-argument', to: 'a' },
+      ],
+      policies: {
+        ae: {
+          pattern: '^(plain|argued|amq\\.direct)$',
+          applyTo: 'exchanges' as const,
+          definition: { 'alternate-exchange': 'by-policy' },
+        },
+      },
+    };
+    expect(route(v, 'plain').queues).toEqual(['p']);
+    expect(route(v, 'argued').queues).toEqual(['a']);
+    // A built-in exchange takes policies too.
+    expect(route(v, 'amq.direct').queues).toEqual(['p']);
+  });
+
+  it('where warren cannot tell whether the policy applies, every candidate is listed and the exchange named', () => {
+    const v = {
+      exchanges: { x: { type: 'direct' }, ae: { type: 'fanout' } },
+      queues: { caught: {} },
+      bindings: [{ from: 'ae', to: 'caught' }],
+      policies: {
+        ae: { pattern: '^(x)\\1?$', applyTo: 'exchanges' as const, definition: { 'alternate-exchange': 'ae' } },
+      },
+    };
+    const result = route(v, 'x');
+    expect(result.queues).toEqual(['caught']);
+    expect(result.uncertain).toEqual(['x']);
+    expect(result.unknown.map((u) => u.exchange)).toEqual(['x']);
+  });
+
+  it('skips an alternate exchange that does not exist, as the broker does', () => {
+    const v = { exchanges: { x: { type: 'direct', arguments: { 'alternate-exchange': 'gone' } } }, queues: {} };
+    expect(route(v, 'x')).toMatchObject({ queues: [], exchanges: ['x'] });
+  });
+});

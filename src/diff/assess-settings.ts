@@ -264,13 +264,17 @@ function consequence(field: LimitField, which: string, overflow: string | undefi
   }
 }
 
-/** The definition keys an entry's change touches: all of them when it is added, removed or re-targeted. */
+/**
+ * The definition keys an entry's change touches: all of them when it is
+ * added, removed or re-targeted. A key added or removed re-targets it too: a
+ * queue type refuses a policy with one key it does not take.
+ */
 function changedKeys(old: PlanEntry | undefined, next: PlanEntry | undefined): Set<string> {
   const o = old as PolicyEntry | undefined;
   const n = next as PolicyEntry | undefined;
-  if (!o || !n || o.pattern !== n.pattern || o.applyTo !== n.applyTo || o.priority !== n.priority) {
-    return new Set([...Object.keys(o?.definition ?? {}), ...Object.keys(n?.definition ?? {})]);
-  }
-  const keys = new Set([...Object.keys(o.definition), ...Object.keys(n.definition)]);
+  const keys = new Set([...Object.keys(o?.definition ?? {}), ...Object.keys(n?.definition ?? {})]);
+  const sameKeys = o && n && [...keys].every((k) => Object.hasOwn(o.definition, k) && Object.hasOwn(n.definition, k));
+  if (!o || !n || !sameKeys || o.pattern !== n.pattern || o.applyTo !== n.applyTo || o.priority !== n.priority)
+    return keys;
   return new Set([...keys].filter((k) => JSON.stringify(o.definition[k]) !== JSON.stringify(n.definition[k])));
 }

@@ -105,7 +105,7 @@ export class RoutingIndex {
    * `alternate-exchange` argument (a value that names no exchange names none),
    * else the policy's. Several when warren cannot tell which policy applies.
    */
-  private alternateOf(name: string): { alternates: (string | undefined)[]; why?: string } {
+  alternateOf(name: string): { alternates: (string | undefined)[]; why?: string } {
     const declared = this.vhost.exchanges.get(name);
     const argument = declared ? declaredAlternate(declared.spec) : undefined;
     if (argument !== undefined) return { alternates: [typeof argument === 'string' ? argument : undefined] };
