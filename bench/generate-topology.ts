@@ -29,7 +29,9 @@ function vhostLines(name: string, queues: number): string[] {
     const fields: string[] = [];
     if (q % 2 === 0) fields.push('        type: quorum', '        deliveryLimit: 5');
     if (q % 3 === 0) fields.push('        messageTtl: 60s', '        maxLength: 100000');
-    if (q % 5 === 0) fields.push('        overflow: reject-publish', '        leaderLocator: balanced');
+    // leaderLocator on quorum queues only: RabbitMQ 3.x applies no policy holding it to a classic queue.
+    if (q % 5 === 0)
+      fields.push('        overflow: reject-publish', ...(q % 2 === 0 ? ['        leaderLocator: balanced'] : []));
     if (q % 4 === 0) fields.push(`        deadLetter: { exchange: dlx, routingKey: ${queue}.dead }`);
     lines.push(fields.length > 0 ? `      ${queue}:` : `      ${queue}: {}`, ...fields);
   }

@@ -102,6 +102,9 @@ function policyObjects(vhost: VHostModel): (PolicyObject & { kind: 'queue' | 'ex
  * evaluate counts as possibly applying.
  */
 function checkAmbiguity(out: Finding[], vhost: VHostModel, policies: Declared<PolicySpec>[]): void {
+  // Only policies of equal priority can be ambiguous: without two of them, nothing to match.
+  const priorities = policies.map((p) => p.spec.priority ?? 0);
+  if (new Set(priorities).size === priorities.length) return;
   const views = policies.map((p) => ({ declared: p, view: viewOf(p) }));
   const reported = new Map<string, { name: string; kind: string; maybe: boolean }>();
   for (const o of policyObjects(vhost)) {

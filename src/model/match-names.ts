@@ -6,13 +6,14 @@
 // - the pattern uses syntax outside what read-pcre.ts reads (it says why);
 // - PCRE could give up first: Erlang's `re` stops after 10,000,000 steps of
 //   backtracking and then answers `nomatch` even when a match exists (the
-//   broker then does not apply the policy). A match warren finds is
-//   confirmed by a backtracking search in PCRE's own order, but cut off far
-//   below that limit (BUDGET); if it is cut off, the answer is unknown.
-// Matching itself runs on an NFA (a Pike VM over bytes), whose time is
-// linear in the name, so a pattern like `^(a+)+$` never hangs warren; only
-// lookarounds cost a factor of the name's length more (names are at most
-// 255 bytes). No library does this: no npm package matches as PCRE does
+//   broker then does not apply the policy).
+// So warren first searches as PCRE does (backtracking, in PCRE's order), but
+// stops far below that limit (BUDGET): an answer found within it is PCRE's.
+// Past it, an NFA (a Pike VM over bytes, time linear in the name) tells
+// whether any match exists: none is `nomatch`; one is `unknown`, since
+// Erlang may give up before it finds it. So a pattern like `^(a+)+$` never
+// hangs warren; lookarounds cost a factor of the name's length more (names
+// are at most 255 bytes). No library does this: no npm package matches as PCRE does
 // (RE2 and JavaScript's engines read `$`, `\w`, `\b` and bytes otherwise).
 import { IS_WORD } from './pcre-tables.js';
 import { type Assertion, hasLoneSurrogate, type Node, readPcre } from './read-pcre.js';
@@ -68,8 +69,11 @@ function compile(pattern: string): NameMatcher {
   const answer = (name: string): PatternAnswer => {
     if (hasLoneSurrogate(name)) return 'unknown';
     const subject = encoder.encode(name);
-    if (!new Run(subject).search(program)) return 'nomatch';
-    return new Backtrack(subject).search(program) === true ? 'match' : 'unknown';
+    // PCRE's own search, within the budget: its answer is Erlang's. Past the budget, the NFA tells whether any
+    // match exists; if one does, Erlang may give up before it finds it.
+    const found = new Backtrack(subject).search(program);
+    if (found !== undefined) return found ? 'match' : 'nomatch';
+    return new Run(subject).search(program) ? 'unknown' : 'nomatch';
   };
   return {
     match(name) {
@@ -323,12 +327,15 @@ function seenOf(p: Program): { marks: Uint32Array; stamp: number } {
   return seen;
 }
 
-function nextStamp(seen: { marks: Uint32Array; stamp: number }): number {
-  if (seen.stamp >= 0xffff_fff0) {
+/** `count` fresh stamps (the first one returned), none ever used before on these marks. */
+function reserveStamps(seen: { marks: Uint32Array; stamp: number }, count: number): number {
+  if (seen.stamp + count >= 0xffff_ffff) {
     seen.marks.fill(0);
     seen.stamp = 0;
   }
-  return ++seen.stamp;
+  const first = seen.stamp + 1;
+  seen.stamp += count;
+  return first;
 }
 
 // ---------------------------------------------------------------------------
@@ -353,17 +360,13 @@ class Run {
     const n = this.s.length;
     let current: number[] = [];
     let next: number[] = [];
-    // Instructions already added at a position carry that position's stamp.
+    // Instructions already added at a position carry that position's stamp: base + position.
     const seen = seenOf(p);
-    const stamps = new Map<number, number>();
+    const base = reserveStamps(seen, n + 2);
     const stack: number[] = [];
     let matched = false;
     const add = (list: number[], pc0: number, at: number) => {
-      let stamp = stamps.get(at);
-      if (stamp === undefined) {
-        stamp = nextStamp(seen);
-        stamps.set(at, stamp);
-      }
+      const stamp = base + at;
       stack.push(pc0);
       while (stack.length > 0) {
         const pc = stack.pop()!;
@@ -446,8 +449,15 @@ class Backtrack {
     return false;
   }
 
+  // A loop's register is always set by its Mark before its Progress reads it, on the same path: no reset between starts.
+  private readonly registers = new Map<Program, Int32Array>();
+
   private from(p: Program, start: number, end: number | undefined): boolean | undefined {
-    const registers = new Int32Array(p.registers).fill(-1);
+    let registers = this.registers.get(p);
+    if (!registers) {
+      registers = new Int32Array(p.registers);
+      this.registers.set(p, registers);
+    }
     // Alternatives to try: [pc, position], or [-1 - register, old value] to restore on the way back.
     const stack: number[] = [0, start];
     while (stack.length > 0) {

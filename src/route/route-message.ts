@@ -10,7 +10,7 @@
 // cycles end; queues count once. The default exchange routes to the queue
 // named by the key, and has no alternate.
 import { applyingPolicy, type PolicyView } from '../model/applying-policy.js';
-import { brokerBindingOf } from '../model/binding-identity.js';
+import { bindingArguments } from '../model/binding-identity.js';
 import { partitionsOf } from '../model/super-stream-partitions.js';
 import { declaredAlternate, exchangeType, hasExchange, hasQueue, type VHostModel } from '../model/topology-model.js';
 import type { BindingSpec } from '../schema/topology-schema.js';
@@ -39,10 +39,11 @@ export interface RouteResult {
 
 const STATIC_TYPES = new Set(['direct', 'fanout', 'topic', 'headers']);
 
-/** A binding as the broker routes by it. */
+/** A binding as the broker routes by it (its arguments, which only headers exchanges read, worked out when read). */
 interface Route {
   readonly key: string;
-  readonly arguments: Readonly<Record<string, unknown>>;
+  readonly spec: BindingSpec;
+  arguments?: Readonly<Record<string, unknown>>;
   readonly to: { queue: string } | { exchange: string };
 }
 
@@ -61,15 +62,15 @@ export class RoutingIndex {
   }
 
   private add(spec: BindingSpec): void {
-    const b = brokerBindingOf(spec);
+    // The ends and key as brokerBindingOf gives them (model/binding-identity.ts), without its arguments yet.
     const route: Route = {
-      key: b.routingKey,
-      arguments: b.arguments,
-      to: b.destinationType === 'queue' ? { queue: b.destination } : { exchange: b.destination },
+      key: spec.key ?? '',
+      spec,
+      to: spec.to !== undefined ? { queue: spec.to } : { exchange: spec.toExchange ?? '' },
     };
-    const list = this.bySource.get(b.source);
+    const list = this.bySource.get(spec.from);
     if (list) list.push(route);
-    else this.bySource.set(b.source, [route]);
+    else this.bySource.set(spec.from, [route]);
   }
 
   route(exchange: string, message: Message): RouteResult {
@@ -142,6 +143,7 @@ function matches(type: string, route: Route, message: Message): boolean {
     case 'topic':
       return matchTopic(route.key, message.key);
     case 'headers':
+      route.arguments ??= bindingArguments(route.spec);
       return matchHeaders(route.arguments, message.headers);
     default:
       return true; // fanout
