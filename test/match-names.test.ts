@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileForMatching } from '../src/model/match-names.js';
 import { ESCAPE_CLASSES, POSIX_CLASSES, bytesOf, otherCase } from '../src/model/pcre-tables.js';
+import { exactPattern } from '../src/plan/queue-settings.js';
 import { erlangEval, erlangRun } from './support/erlang-re.js';
 
 const SEED = Number(process.env.WARREN_FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -272,16 +273,18 @@ describe('what the broker does that other engines do not', () => {
     expect(warren).toEqual(['match', 'match', 'unknown', 'unknown']);
   });
 
-  it('finds where Erlang gives up well after warren stops being sure (a margin on the backtracking budget)', () => {
-    for (const pattern of ['(a|a)*b|a', '(a|aa)*b|a', '^(a*)*b|a', '(a+)+b|a']) {
-      const cases = Array.from({ length: 40 }, (_, n) => [pattern, `${'a'.repeat(n + 1)}!`] as [string, string]);
-      const erl = erlangRun(cases);
-      const erlangGivesUp = erl.indexOf('nomatch');
-      const warrenUnsure = cases.findIndex(([p, n]) => compileForMatching(p).match(n) === 'unknown');
-      expect(erlangGivesUp, pattern).toBeGreaterThan(0);
-      // Each step of length doubles the work (or more): 6 steps is a margin of more than 50.
-      expect(erlangGivesUp - warrenUnsure, pattern).toBeGreaterThanOrEqual(6);
-    }
+  it('stops being sure well before Erlang gives up (a margin on the backtracking budget)', () => {
+    const patterns = ['(a|a)*b|a', '(a|aa)*b|a', '^(a*)*b|a', '(a+)+b|a'];
+    const name = (n: number) => `${'a'.repeat(n)}!`;
+    const unsure = patterns.map((p) => {
+      let n = 1;
+      while (compileForMatching(p).match(name(n)) !== 'unknown') n++;
+      return n;
+    });
+    // Each step of length doubles the work (or more): six steps on, Erlang still finds the match (a margin of
+    // more than 50 on its limit); twelve on, it has given up.
+    const cases = patterns.flatMap((p, i) => [0, 3, 6, 12].map((k) => [p, name(unsure[i]! + k)] as [string, string]));
+    expect(erlangRun(cases)).toEqual(patterns.flatMap(() => ['match', 'match', 'match', 'nomatch']));
   });
 
   it('answers in linear time on catastrophic patterns and the longest names', () => {
@@ -310,5 +313,35 @@ describe('what the broker does that other engines do not', () => {
       expect(m.unreadable, p).toBeTruthy();
       expect(m.match('a'), p).toBe('unknown');
     }
+  });
+});
+
+describe('the pattern of warren’s settings policy, against erl', () => {
+  it('matches its queue, and its newline twin only when it ends in $ (not \\z), whatever the name holds', () => {
+    const names = fc.sample(
+      fc.string({
+        unit: fc.constantFrom(...Array.from('aZ09_.*+?()[]{}|^$\\/-# é😀\n\r\t\u0000'), '\u0085'),
+        minLength: 1,
+        maxLength: 8,
+      }),
+      { numRuns: 150, seed: SEED + 4 },
+    );
+    const cases: [string, string][] = [];
+    const expected: string[] = [];
+    for (const n of names) {
+      for (const [twin, candidate, answer] of [
+        [false, n, 'match'],
+        [false, `${n}\n`, 'match'],
+        [true, n, 'match'],
+        [true, `${n}\n`, 'nomatch'],
+        [false, `${n}x`, 'nomatch'],
+        [false, `x${n}`, 'nomatch'],
+      ] as const) {
+        cases.push([exactPattern(n, twin), candidate]);
+        expected.push(answer);
+      }
+    }
+    expect(erlangRun(cases)).toEqual(expected);
+    expect(cases.map(([p, n]) => compileForMatching(p).match(n))).toEqual(expected);
   });
 });

@@ -37,6 +37,18 @@ function checkPolicy(out: Finding[], { spec, src }: Declared<PolicySpec>, operat
   const regex = checkRegex(spec.pattern, at(src, 'pattern'), 'policy pattern', true);
   out.push(...regex);
   const targets = targetsOf(spec.applyTo ?? 'all');
+  // Each queue type refuses a policy holding one key it does not take: this one may reach none of its targets.
+  const refusals = targets.map((t) => ({ t, fit: applicability(Object.keys(spec.definition), t) }));
+  if (refusals.every((r) => r.fit.applies === false)) {
+    out.push(
+      finding(
+        'policy-inapplicable',
+        at(src, 'definition'),
+        `RabbitMQ applies this policy to nothing: ${refusals.map((r) => `${r.t === 'stream' ? 'streams' : `${r.t} queues`} refuse \`${(r.fit as { key: string }).key}\``).join(', ')}, and a queue type takes no policy holding a key it refuses`,
+        { target: 'key' },
+      ),
+    );
+  }
   for (const [key, value] of Object.entries(spec.definition)) {
     const here = at(src, 'definition', key);
     const known = POLICY_KEYS[key];

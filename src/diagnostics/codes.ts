@@ -189,6 +189,11 @@ export const CODES = {
     summary: 'Two policies of equal priority match the same declared object; only one ever applies.',
   },
   'operator-policy-key': { severity: 'error', summary: 'A key operator policies do not accept.' },
+  'policy-inapplicable': {
+    severity: 'warning',
+    summary:
+      'A policy whose definition holds, for every queue type it targets, a key that type refuses (`message-ttl` with `max-age`): RabbitMQ applies it to nothing.',
+  },
   'settings-policy-unknown': {
     severity: 'error',
     summary:
