@@ -1,6 +1,7 @@
 // Routing semantics: topic patterns, headers matching, exchange-to-exchange
 // bindings and alternate exchanges, as RabbitMQ routes.
 import { describe, expect, it } from 'vitest';
+import { findExits } from '../src/route/find-exits.js';
 import { matchHeaders } from '../src/route/match-headers.js';
 import { matchTopic } from '../src/route/match-topic.js';
 import { RoutingIndex } from '../src/route/route-message.js';
@@ -188,5 +189,41 @@ describe('routing by what the broker stores and applies', () => {
   it('skips an alternate exchange that does not exist, as the broker does', () => {
     const v = { exchanges: { x: { type: 'direct', arguments: { 'alternate-exchange': 'gone' } } }, queues: {} };
     expect(route(v, 'x')).toMatchObject({ queues: [], exchanges: ['x'] });
+  });
+});
+
+describe('federation exits that hang on a policy warren cannot evaluate', () => {
+  it('are listed as possible, with why', () => {
+    const topology: TopologyFile = {
+      version: 1,
+      vhosts: {
+        a: { exchanges: { events: { type: 'topic' } } },
+        c: {
+          exchanges: { events: { type: 'topic' } },
+          queues: { copies: {} },
+          bindings: [{ from: 'events', to: 'copies', key: '#' }],
+          federationUpstreams: { 'from-a': { uri: 'amqp:///a' } },
+          policies: {
+            federate: {
+              pattern: '^(e)vents\\1?$',
+              applyTo: 'exchanges',
+              definition: { 'federation-upstream': 'from-a' },
+            },
+          },
+        },
+      },
+    };
+    const model = mergeFiles([{ file: 't', data: topology, broken: [] }]).model;
+    const a = model.vhosts.get('a')!;
+    const message = { key: 'x', headers: {} };
+    const exits = findExits(model, a, message, new RoutingIndex(a).route('events', message));
+    expect(exits).toEqual([
+      expect.objectContaining({
+        via: 'federation',
+        name: 'from-a',
+        queues: ['copies'],
+        unknown: expect.stringMatching(/policy `federate`/),
+      }),
+    ]);
   });
 });
