@@ -16,7 +16,7 @@
 // are at most 255 bytes). No library does this: no npm package matches as PCRE does
 // (RE2 and JavaScript's engines read `$`, `\w`, `\b` and bytes otherwise).
 import { IS_WORD } from './pcre-tables.js';
-import { type Assertion, hasLoneSurrogate, type Node, readPcre } from './read-pcre.js';
+import { type Assertion, fixedLength, hasLoneSurrogate, type Node, readPcre } from './read-pcre.js';
 
 /** Erlang's `re:run` answer for a name, or `unknown`. */
 export type PatternAnswer = 'match' | 'nomatch' | 'unknown';
@@ -204,7 +204,7 @@ class Compiler {
         return;
       case 'look': {
         const branches = node.behind
-          ? node.branches.map((b) => ({ program: new Compiler().program(b), length: fixedLengthOf(b) }))
+          ? node.branches.map((b) => ({ program: new Compiler().program(b), length: fixedLength(b)! }))
           : [
               {
                 program: new Compiler().program(
@@ -270,22 +270,6 @@ class Compiler {
   private branch(split: number, body: number, exit: number, lazy: boolean): void {
     this.p.x[split] = lazy ? exit : body;
     this.p.y[split] = lazy ? body : exit;
-  }
-}
-
-function fixedLengthOf(node: Node): number {
-  switch (node.kind) {
-    case 'bytes':
-      return 1;
-    case 'assert':
-    case 'look':
-      return 0;
-    case 'sequence':
-      return node.items.reduce((n, item) => n + fixedLengthOf(item), 0);
-    case 'either':
-      return fixedLengthOf(node.branches[0]!);
-    case 'repeat':
-      return fixedLengthOf(node.item) * node.min;
   }
 }
 
