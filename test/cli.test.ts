@@ -177,6 +177,10 @@ describe('warren route', () => {
     [['--vhost', 'nope', '--exchange', 'orders'], 1],
     [['--vhost', 'shop', '--exchange', 'nope'], 1],
     [['--vhost', 'shop', '--exchange', 'amq.bogus'], 1],
+    // Built in, and internal on every broker: clients cannot publish to it.
+    [['--vhost', 'shop', '--exchange', 'amq.rabbitmq.trace'], 1],
+    // No message can carry a routing key over 255 bytes.
+    [['--vhost', 'shop', '--exchange', 'orders', '--key', 'é'.repeat(128)], 2],
     [['--vhost', 'shop'], 2],
     [['--vhost', 'shop', '--exchange', 'orders', '--header', 'novalue'], 2],
   ])('exits %s → %i without a stack trace', (args, code) => {

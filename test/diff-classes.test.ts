@@ -190,3 +190,91 @@ describe('live counts of queues at risk', () => {
     expect(policy!.live).toBeUndefined();
   });
 });
+
+describe('which policy is in effect, as the broker decides it', () => {
+  const cap = (n: number, pattern: string, extra: Record<string, unknown> = {}) => ({
+    cap: { pattern, applyTo: 'queues' as const, definition: { 'max-length': n, ...extra } },
+  });
+
+  it('matches PCRE syntax exactly: a lower cap under (?i) or \\z is data-losing', () => {
+    for (const pattern of ['(?i)^Q$', '^q\\z', '^[[:lower:]]$']) {
+      const changes = byId(
+        diff({ queues: { q: {} }, policies: cap(100, pattern) }, { queues: { q: {} }, policies: cap(10, pattern) }),
+      );
+      expect(changes['v/policy/cap'], pattern).toMatchObject({ class: 'data-losing', atRisk: ['q'] });
+    }
+  });
+
+  it('knows that `$` matches before a final newline: a queue named "a\\n" is at risk from ^a$', () => {
+    const changes = byId(
+      diff({ queues: { 'a\n': {} }, policies: cap(100, '^a$') }, { queues: { 'a\n': {} }, policies: cap(10, '^a$') }),
+    );
+    expect(changes['v/policy/cap']).toMatchObject({ class: 'data-losing', atRisk: ['a\n'] });
+  });
+
+  it('knows a policy applies to no queue whose type refuses one of its keys: dropping that key brings its cap', () => {
+    // delivery-limit makes the operator policy apply to no classic queue (RabbitMQ's unsupported_policies).
+    const op = (definition: Record<string, unknown>) => ({ ops: { pattern: '.*', definition } });
+    const changes = byId(
+      diff(
+        { queues: { q: {} }, operatorPolicies: op({ 'max-length': 10, 'delivery-limit': 5 }) },
+        { queues: { q: {} }, operatorPolicies: op({ 'max-length': 10 }) },
+      ),
+    );
+    expect(changes['v/operator-policy/ops']).toMatchObject({ class: 'data-losing', atRisk: ['q'] });
+    // And the other way round: the cap goes away, which drops nothing.
+    const back = byId(
+      diff(
+        { queues: { q: {} }, operatorPolicies: op({ 'max-length': 10 }) },
+        { queues: { q: {} }, operatorPolicies: op({ 'max-length': 10, 'delivery-limit': 5 }) },
+      ),
+    );
+    expect(back['v/operator-policy/ops']!.class).toBe('disruptive');
+  });
+
+  it('never calls safe what it cannot rule out: a policy whose match is unknown is data-losing, and says why', () => {
+    const pattern = '^(q)\\1?$';
+    const c = byId(
+      diff({ queues: { q: {} }, policies: cap(100, pattern) }, { queues: { q: {} }, policies: cap(10, pattern) }),
+    )['v/policy/cap']!;
+    expect(c).toMatchObject({ class: 'data-losing', atRisk: ['q'] });
+    expect(c.reason).toMatch(/possibly: warren cannot tell whether policy `cap` applies to queue `q`/);
+  });
+
+  it('weighs an unknown policy the same on both sides: one that may outrank a lowered one makes the loss possible', () => {
+    const before: VhostSpec = {
+      queues: { q: {} },
+      policies: {
+        ...cap(100, '^q$'),
+        maybe: { pattern: '^(q)\\1?$', priority: 5, definition: { 'max-length': 1000 } },
+      },
+    };
+    const after: VhostSpec = { ...before, policies: { ...before.policies, ...cap(10, '^q$') } };
+    const c = byId(diff(before, after))['v/policy/cap']!;
+    expect(c.class).toBe('data-losing');
+    expect(c.reason).toMatch(/possibly/);
+    // An unknown policy that changes nothing in effect is no risk, whether it applies or not.
+    const same = byId(
+      diff(before, {
+        ...before,
+        policies: {
+          ...before.policies,
+          maybe: { ...before.policies!.maybe!, definition: { 'max-length': 1000, 'queue-version': 2 } },
+        },
+      }),
+    );
+    expect(same['v/policy/maybe']!.class).toBe('disruptive');
+  });
+});
+
+describe('the settings policy of a queue whose name plus a newline is another declared queue', () => {
+  it('ends in \\z, so that it applies to its own queue only; without such a twin it stays ^name$', () => {
+    const patterns = (queues: VhostSpec['queues']) =>
+      plan({ queues })
+        .entries.filter((e) => e.kind === 'policy')
+        .map((e) => (e as { pattern: string }).pattern);
+    expect(patterns({ a: { messageTtl: '1m' } })).toEqual(['^a$']);
+    expect(patterns({ a: { messageTtl: '1m' }, 'a\n': {} })).toEqual(['^a\\z']);
+    expect(patterns({ 'a\u0000b': { messageTtl: '1m' } })).toEqual(['^a\\x00b$']);
+  });
+});

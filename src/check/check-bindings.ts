@@ -7,6 +7,9 @@ import type { BindingSpec } from '../schema/topology-schema.js';
 import type { Source } from '../diagnostics/diagnostic.js';
 import { checkArgumentValues } from './check-arguments.js';
 import { consistentHashKeyProblem } from './check-exchanges.js';
+import { bindingArguments } from '../model/binding-identity.js';
+import { headersMatchMode } from '../route/match-headers.js';
+import { MATCH_MODES } from '../schema/format-constants.js';
 import { checkKeyLength } from './check-names.js';
 
 export function checkBindings(model: TopologyModel): Finding[] {
@@ -74,6 +77,16 @@ function checkMatching(out: Finding[], vhost: VHostModel, b: BindingSpec, src: S
         at(src, field),
         `\`${field}\` only applies to headers exchanges; \`${b.from}\` is ${type}`,
         { target: 'key' },
+      ),
+    );
+  }
+  // rabbit_exchange_type_headers:validate_binding/2 refuses an x-match that is not one of the four strings.
+  if (type === 'headers' && headersMatchMode(bindingArguments(b)['x-match']) === undefined) {
+    out.push(
+      finding(
+        'invalid-value',
+        at(src, 'arguments', 'x-match'),
+        `RabbitMQ refuses a headers binding whose \`x-match\` is ${JSON.stringify(bindingArguments(b)['x-match'])}: it takes ${MATCH_MODES.join(', ')} (or none, which is all)`,
       ),
     );
   }

@@ -7,12 +7,15 @@
 // that only some RabbitMQ versions take or that RabbitMQ 4 removed, and no two
 // policies of equal priority both applying to a declared object (RabbitMQ
 // applies exactly one policy to an object, so one would be ignored).
+// Which policy applies is model/applying-policy.ts's answer.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { queueType, type Declared, type TopologyModel, type VHostModel } from '../model/topology-model.js';
-import type { PolicySpec } from '../schema/topology-schema.js';
-import { compileForMatching } from '../model/match-names.js';
-import { refusingKey, targetsOf, type PolicyTarget } from '../model/policy-targets.js';
+import { applyingPolicy, policyApplies, type PolicyObject, type PolicyView } from '../model/applying-policy.js';
 import { own } from '../model/own-keys.js';
+import { applicability } from '../model/policy-applicability.js';
+import { targetsOf, type PolicyTarget } from '../model/policy-targets.js';
+import { CHANGEABLE_FIELDS, pointerOf, valueIn } from '../model/queue-fields.js';
+import { queueType, type Declared, type TopologyModel, type VHostModel } from '../model/topology-model.js';
+import type { PolicySpec, QueueSpec, QueueType } from '../schema/topology-schema.js';
 import { checkRegex } from './check-regex.js';
 import { definitionConflicts, OPERATOR_KEYS, POLICY_KEYS, REMOVED_KEYS } from './policy-keys.js';
 
@@ -31,15 +34,21 @@ export function checkPolicies(model: TopologyModel): Finding[] {
       [vhost.operatorPolicies, true],
     ] as const) {
       const ok = [...map.values()].filter((p) => p.ok);
-      for (const policy of ok) checkPolicy(out, policy, operator);
-      checkAmbiguity(out, vhost, ok);
+      const valid: Declared<PolicySpec>[] = [];
+      for (const policy of ok) if (checkPolicy(out, policy, operator)) valid.push(policy);
+      // A policy the broker refuses (its pattern does not compile) applies to nothing.
+      checkAmbiguity(out, vhost, valid);
     }
+    checkSettingsPolicies(out, vhost);
   }
   return out;
 }
 
-function checkPolicy(out: Finding[], { spec, src }: Declared<PolicySpec>, operator: boolean): void {
-  out.push(...checkRegex(spec.pattern, at(src, 'pattern'), 'policy pattern', true));
+/** Checks one policy; false when its pattern is refused. */
+function checkPolicy(out: Finding[], { spec, src }: Declared<PolicySpec>, operator: boolean): boolean {
+  const regex = checkRegex(spec.pattern, at(src, 'pattern'), 'policy pattern', true);
+  out.push(...regex);
+  const patternOk = !regex.some((f) => f.code === 'invalid-regex');
   const since = spec.applyTo === undefined ? undefined : own(APPLY_TO_SINCE, spec.applyTo);
   if (since)
     out.push(
@@ -52,14 +61,27 @@ function checkPolicy(out: Finding[], { spec, src }: Declared<PolicySpec>, operat
   const definition = spec.definition;
   if (Object.keys(definition).length === 0) {
     out.push(finding('policy-value', at(src, 'definition'), 'a policy definition needs at least one key'));
-    return;
+    return patternOk;
   }
   const targets = targetsOf(spec.applyTo ?? 'all');
+  // Each queue type refuses a policy holding one key it does not take: this one may reach none of its targets.
+  // RabbitMQ accepts such a policy; it only never applies it.
+  const refusals = targets.map((t) => ({ t, fit: applicability(Object.keys(definition), t) }));
+  if (refusals.every((r) => r.fit.applies === false)) {
+    out.push(
+      finding(
+        'policy-inapplicable',
+        at(src, 'definition'),
+        `RabbitMQ applies this policy to nothing: ${refusals.map((r) => `${r.t === 'stream' ? 'streams' : `${r.t} queues`} refuse \`${(r.fit as { key: string }).key}\``).join(', ')}, and a queue type takes no policy holding a key it refuses`,
+        { target: 'key' },
+      ),
+    );
+  }
   for (const [key, value] of Object.entries(definition))
     checkKey(out, at(src, 'definition', key), key, value, operator, spec.applyTo ?? 'all', targets);
   for (const { key, problem } of definitionConflicts(definition))
     out.push(finding('policy-key-conflict', at(src, 'definition', key), problem, { target: 'key' }));
-  checkReach(out, spec, src, targets);
+  return patternOk;
 }
 
 function checkKey(
@@ -133,64 +155,113 @@ function checkKey(
     out.push(...checkRegex(value as string, here, '`federation-upstream-pattern`'));
 }
 
-/**
- * A policy whose keys together keep it off every queue type it names (each
- * refuses one of them, see model/policy-targets.ts) applies to nothing.
- * Reported once per policy, when each key on its own applies somewhere.
- */
-function checkReach(out: Finding[], spec: PolicySpec, src: Source, named: readonly PolicyTarget[]): void {
-  if (targetsOf(spec.applyTo ?? 'all', spec.definition).length > 0) return;
-  const keys = Object.keys(spec.definition);
-  const eachApplies = keys.every((k) => own(POLICY_KEYS, k)?.targets.some((t) => named.includes(t)) !== false);
-  if (!eachApplies) return;
-  const why = named.map(
-    (t) => `${t === 'stream' ? 'streams' : `${t} queues`} refuse \`${refusingKey(spec.definition, t)}\``,
-  );
-  out.push(
-    finding(
-      'policy-key-mismatch',
-      at(src, 'definition'),
-      `RabbitMQ applies this policy to nothing: ${why.join(', ')}, and a policy holding a key a queue type refuses does not apply to those queues at all`,
-    ),
-  );
-}
-
-function checkAmbiguity(out: Finding[], vhost: VHostModel, policies: Declared<PolicySpec>[]): void {
-  const compiled = policies.map((p) => ({
-    p,
-    re: compileForMatching(p.spec.pattern),
-    targets: targetsOf(p.spec.applyTo ?? 'all', p.spec.definition),
-  }));
-  const objects: { kind: string; name: string; target: PolicyTarget }[] = [
-    ...[...vhost.queues.values()].map((q) => ({
-      kind: 'queue',
-      name: q.name,
-      target: queueType(vhost, q.spec) as PolicyTarget,
-    })),
+/** The declared objects of a vhost a policy can apply to, with what each is to `applyTo`. */
+function policyObjects(vhost: VHostModel): (PolicyObject & { kind: 'queue' | 'exchange'; spec?: QueueSpec })[] {
+  return [
+    ...[...vhost.queues.values()]
+      .filter((q) => q.ok)
+      .map((q) => ({
+        kind: 'queue' as const,
+        name: q.name,
+        target: queueType(vhost, q.spec) as PolicyTarget,
+        spec: q.spec,
+      })),
     ...[...vhost.exchanges.values()].map((x) => ({
-      kind: 'exchange',
+      kind: 'exchange' as const,
       name: x.name,
       target: 'exchange' as PolicyTarget,
     })),
   ];
-  for (let i = 0; i < compiled.length; i++) {
-    for (let j = i + 1; j < compiled.length; j++) {
-      const a = compiled[i]!;
-      const b = compiled[j]!;
-      if ((a.p.spec.priority ?? 0) !== (b.p.spec.priority ?? 0) || !a.re || !b.re) continue;
-      const both = objects.find(
-        (o) => a.targets.includes(o.target) && b.targets.includes(o.target) && a.re!.test(o.name) && b.re!.test(o.name),
-      );
-      if (!both) continue;
-      const [first, second] = a.p.name < b.p.name ? [a.p, b.p] : [b.p, a.p];
-      out.push(
-        finding(
-          'policy-ambiguous',
-          at(second.src, 'priority' in second.spec ? 'priority' : 'pattern'),
-          `policies \`${first.name}\` and \`${second.name}\` have priority ${a.p.spec.priority ?? 0} and both match ${both.kind} \`${both.name}\`; only one applies: give them different priorities`,
-          { related: { ...at(first.src, 'pattern'), target: 'value' } },
-        ),
-      );
+}
+
+/**
+ * Two policies of equal priority that both may apply to a declared object,
+ * with none of higher priority surely applying: the broker applies one of
+ * them, and which is not knowable. A policy whose match warren cannot
+ * evaluate counts as possibly applying.
+ */
+function checkAmbiguity(out: Finding[], vhost: VHostModel, policies: Declared<PolicySpec>[]): void {
+  // Only policies of equal priority can be ambiguous: without two of them, nothing to match.
+  const priorities = policies.map((p) => p.spec.priority ?? 0);
+  if (new Set(priorities).size === priorities.length) return;
+  const views = policies.map((p) => ({ declared: p, view: viewOf(p) }));
+  const reported = new Map<string, { name: string; kind: string; maybe: boolean }>();
+  for (const o of policyObjects(vhost)) {
+    const byPriority = new Map<number, { i: number; sure: boolean }[]>();
+    views.forEach(({ view }, i) => {
+      const { applies } = policyApplies(view, o);
+      if (applies === false) return;
+      const priority = view.priority ?? 0;
+      byPriority.set(priority, [...(byPriority.get(priority) ?? []), { i, sure: applies === true }]);
+    });
+    for (const priority of [...byPriority.keys()].sort((a, b) => b - a)) {
+      const group = byPriority.get(priority)!;
+      for (let a = 0; a < group.length; a++)
+        for (let b = a + 1; b < group.length; b++) {
+          const key = `${group[a]!.i} ${group[b]!.i}`;
+          const maybe = !group[a]!.sure || !group[b]!.sure;
+          const seen = reported.get(key);
+          if (!seen || (seen.maybe && !maybe)) reported.set(key, { name: o.name, kind: o.kind, maybe });
+        }
+      if (group.some((g) => g.sure)) break;
     }
   }
+  for (const [key, both] of reported) {
+    const [a, b] = key.split(' ').map((i) => views[Number(i)]!.declared);
+    const [first, second] = a!.name < b!.name ? [a!, b!] : [b!, a!];
+    const priority = first.spec.priority ?? 0;
+    out.push(
+      finding(
+        'policy-ambiguous',
+        at(second.src, 'priority' in second.spec ? 'priority' : 'pattern'),
+        both.maybe
+          ? `policies \`${first.name}\` and \`${second.name}\` have priority ${priority} and may both match ${both.kind} \`${both.name}\` (warren cannot evaluate one of them there); if both do, only one applies: give them different priorities`
+          : `policies \`${first.name}\` and \`${second.name}\` have priority ${priority} and both match ${both.kind} \`${both.name}\`; only one applies: give them different priorities`,
+        { related: { ...at(first.src, 'pattern'), target: 'value' } },
+      ),
+    );
+  }
+}
+
+/**
+ * warren writes a settings policy for each queue with changeable settings,
+ * above every user policy, carrying the user policy that would otherwise
+ * apply (plan/queue-settings.ts). That needs to know which user policy that
+ * is, and that the settings policy itself applies to the queue.
+ */
+function checkSettingsPolicies(out: Finding[], vhost: VHostModel): void {
+  const user = [...vhost.policies.values()].filter((p) => p.ok).map(viewOf);
+  for (const q of vhost.queues.values()) {
+    if (!q.ok) continue;
+    const settings = CHANGEABLE_FIELDS.filter((f) => valueIn(q.spec, f) !== undefined);
+    if (settings.length === 0) continue;
+    const o = { name: q.name, target: queueType(vhost, q.spec) as PolicyTarget };
+    // A field the queue's type does not take is queue-type-unsupported already (check-queues.ts).
+    for (const field of settings.filter((f) => f.types.includes(o.target as QueueType))) {
+      const fit = applicability([field.policyKey], o.target);
+      if (fit.applies === 'unknown')
+        out.push(
+          finding(
+            'settings-policy-unknown',
+            at(q.src, ...pointerOf(field).split('/')),
+            `${fit.versions} apply no policy holding \`${fit.key}\` to ${o.target} queues, so the settings policy warren writes for this queue, and every setting in it, would not apply there`,
+            { target: 'key' },
+          ),
+        );
+    }
+    const applying = applyingPolicy(user, o);
+    if (!applying.known)
+      out.push(
+        finding(
+          'settings-policy-unknown',
+          at(q.src, ...pointerOf(settings[0]!).split('/')),
+          `${applying.why}; the settings policy warren writes for this queue replaces that policy there and must carry its definition, so warren cannot write it (give the policies patterns warren evaluates, or distinct priorities)`,
+          { target: 'key' },
+        ),
+      );
+  }
+}
+
+function viewOf(p: Declared<PolicySpec>): PolicyView {
+  return { name: p.name, ...p.spec };
 }

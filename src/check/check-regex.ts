@@ -7,8 +7,10 @@
 //   broker can check it.
 // - What PCRE refuses but JavaScript's lenient (Annex B) syntax accepts
 //   (`[^]`, `\u0041`, `[a-\d]`) is an `invalid-regex`, as is what JavaScript refuses.
-// - A policy pattern that RE2 cannot read (lookarounds, back-references, huge
-//   repeat counts) is taken to match nothing there and is a `regex-dialect` here.
+// - A policy pattern is read as PCRE reads it (model/read-pcre.ts); one warren
+//   reads gets no finding at all. One it does not read (back-references, atomic
+//   groups, …) is a `regex-dialect`: warren cannot tell what it matches, and says
+//   so wherever that decides which policy applies.
 import { finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { compileForMatching } from '../model/match-names.js';
 import { jsRefusal, pcreOnlySyntax, pcreRefusal } from '../model/read-pattern.js';
@@ -16,6 +18,10 @@ import { jsRefusal, pcreOnlySyntax, pcreRefusal } from '../model/read-pattern.js
 /** Checks a pattern; `matched` when warren matches names with it (policy patterns). */
 export function checkRegex(pattern: string, src: Source, what: string, matched = false): Finding[] {
   const invalid = (why: string) => [finding('invalid-regex', src, `${what} is not a valid regular expression: ${why}`)];
+  // A policy pattern warren reads is read exactly as PCRE reads it (model/read-pcre.ts, checked against
+  // Erlang): it compiles there, whatever JavaScript makes of it.
+  const matcher = matched ? compileForMatching(pattern) : undefined;
+  if (matcher && !matcher.unreadable) return [];
   const pcre = pcreRefusal(pattern);
   if (pcre) return invalid(pcre);
   const dialect = pcreOnlySyntax(pattern);
@@ -29,12 +35,12 @@ export function checkRegex(pattern: string, src: Source, what: string, matched =
     ];
   const js = jsRefusal(pattern);
   if (js) return invalid(js);
-  if (matched && !compileForMatching(pattern)) {
+  if (matcher?.unreadable) {
     return [
       finding(
         'regex-dialect',
         src,
-        `${what} uses syntax warren does not match names with (lookaround, back-reference, or repeat counts too large to match in linear time); it is taken to match nothing here, and only the broker applies it`,
+        `${what} is one warren does not evaluate (${matcher.unreadable}): wherever it decides which policy applies, warren says it cannot tell`,
       ),
     ];
   }

@@ -5,7 +5,7 @@
 // value on the command line means what it means in a binding's `headers`,
 // because the broker compares them with their types.
 import { setOwn } from '../model/own-keys.js';
-import { DEFAULT_VHOST, hasExchange } from '../model/topology-model.js';
+import { DEFAULT_VHOST, hasExchange, isInternal } from '../model/topology-model.js';
 import { findExits } from '../route/find-exits.js';
 import { RoutingIndex } from '../route/route-message.js';
 import type { HeaderValue } from '../route/match-headers.js';
@@ -25,20 +25,27 @@ export interface RouteOptions {
   readonly format: Format;
 }
 
+/** AMQP carries a routing key as a short string: at most 255 bytes (a client cannot publish a longer one). */
+const MAX_KEY_BYTES = 255;
+
 export function routeCommand(paths: string[], options: RouteOptions): number {
   const headers = parseHeaders(options.header ?? []);
+  const keyBytes = Buffer.byteLength(options.key ?? '');
+  if (keyBytes > MAX_KEY_BYTES)
+    throw new UsageError(
+      `--key is ${keyBytes} bytes; a routing key is at most ${MAX_KEY_BYTES} (no message can carry it)`,
+    );
   const { diagnostics, valid, model } = loadTopology(paths);
   if (!valid) {
     reportInvalid(diagnostics, options.format);
     return EXIT.invalid;
   }
   const vhost = model.vhosts.get(options.vhost);
-  const exchange = vhost?.exchanges.get(options.exchange);
   const problem = !vhost
     ? `vhost \`${options.vhost}\` is not declared${options.vhost === DEFAULT_VHOST ? ' (declare it to route in it)' : ''}`
     : options.exchange !== '' && !hasExchange(vhost, options.exchange)
       ? `exchange \`${options.exchange}\` is not declared in vhost \`${options.vhost}\``
-      : exchange?.spec.internal
+      : isInternal(vhost, options.exchange)
         ? `exchange \`${options.exchange}\` is internal: clients cannot publish to it`
         : undefined;
   if (problem || !vhost) {
@@ -51,21 +58,33 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
   const result = new RoutingIndex(vhost).route(options.exchange, message);
   const exits = findExits(model, vhost, message, result);
   if (options.format === 'json') {
-    const json = { queues: result.queues, exchanges: result.exchanges, uncertain: result.uncertain, exits };
+    const json = {
+      queues: result.queues,
+      exchanges: result.exchanges,
+      uncertain: result.uncertain,
+      unknown: result.unknown,
+      exits,
+    };
     writeOut(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     for (const e of exits) {
       const reached = e.queues
         ? `, reaching ${e.queues.length > 0 ? e.queues.join(', ') : 'no queue'} in vhost ${e.vhost}`
         : '';
+      const maybe = e.unknown !== undefined ? ` (possibly: ${e.unknown})` : '';
       writeErr(
-        `${escapeText(`exit: ${e.from} leaves through ${e.via} ${e.name} (declared in vhost ${e.declaredIn}) to ${e.to}${reached}`)}\n`,
+        `${escapeText(`exit: ${e.from} leaves through ${e.via} ${e.name} (declared in vhost ${e.declaredIn}) to ${e.to}${reached}${maybe}`)}\n`,
       );
     }
     writeOut(result.queues.map((q) => `${escapeText(q)}\n`).join(''));
-    if (result.uncertain.length > 0)
+    const picking = result.uncertain.filter((x) => !result.unknown.some((u) => u.exchange === x));
+    if (picking.length > 0)
       writeErr(
-        `note: ${escapeText(result.uncertain.join(', '))} pick(s) one destination the topology cannot tell; all candidates are listed\n`,
+        `note: ${escapeText(picking.join(', '))} pick(s) one destination the topology cannot tell; all candidates are listed\n`,
+      );
+    for (const u of result.unknown)
+      writeErr(
+        `note: ${escapeText(`the alternate exchange of ${u.exchange} is unknown (${u.why}); the queues every candidate reaches are listed`)}\n`,
       );
   }
   return EXIT.ok;

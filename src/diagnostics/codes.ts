@@ -205,13 +205,12 @@ export const CODES = {
   'regex-dialect': {
     severity: 'warning',
     summary:
-      'A pattern using syntax that Erlang (PCRE) and JavaScript read differently, or a policy pattern warren cannot match in linear time (lookaround, back-reference); only the broker can check or apply it.',
+      'A permission pattern using syntax that Erlang (PCRE) and JavaScript read differently, or a policy pattern warren does not evaluate (back-reference, atomic group, possessive quantifier, …); only the broker can check or apply it, and warren says where that leaves an answer unknown.',
   },
   // Policies
   'policy-key-mismatch': {
     severity: 'error',
-    summary:
-      'A policy definition key that does not apply to the objects the policy targets (`applyTo`), or keys that together keep the policy off every queue type it names (a queue type ignores a policy holding a key it refuses).',
+    summary: 'A policy definition key that does not apply to the objects the policy targets (`applyTo`).',
   },
   'policy-unknown-key': {
     severity: 'error',
@@ -239,9 +238,19 @@ export const CODES = {
   'policy-ambiguous': {
     severity: 'error',
     summary:
-      'Two policies of equal priority both apply to the same declared object (they match it, and its type takes all their keys); only one ever applies.',
+      'Two policies of equal priority may both apply to the same declared object (they match it, and its type takes all their keys); only one ever applies.',
   },
   'operator-policy-key': { severity: 'error', summary: 'A key operator policies do not accept.' },
+  'policy-inapplicable': {
+    severity: 'warning',
+    summary:
+      'A policy whose definition holds, for every queue type it targets, a key that type refuses (`message-ttl` with `max-age`): RabbitMQ applies it to nothing.',
+  },
+  'settings-policy-unknown': {
+    severity: 'error',
+    summary:
+      "A queue with changeable settings where warren cannot tell which user policy applies (a pattern it does not evaluate, equal priorities, a key whose effect depends on RabbitMQ's version), or whether its own settings policy applies (`leaderLocator` on a classic queue): it cannot write the queue's settings policy.",
+  },
   // Dead-letter graph
   'dead-letter-unroutable': {
     severity: 'error',

@@ -21,8 +21,22 @@
 //   made outside the topology may set one.
 // Not counted: delivery-limit and dead-letter changes (messages go only when
 // consumers reject them again, or expire under a TTL counted above).
-import { compileForMatching, type NameMatcher } from '../model/match-names.js';
-import { targetsOf } from '../model/policy-targets.js';
+//
+// Which policy applies is model/applying-policy.ts's answer. Where warren
+// cannot know whether a policy applies to a queue (a pattern it does not
+// evaluate, a key whose effect depends on the broker's version), every
+// combination of those unknowns is weighed, the same on both sides (a pattern
+// that matches a name before matches it after): a risk in any of them counts,
+// and its reason says on what it depends. The change is then data-losing,
+// never safe: warren cannot rule the loss out.
+import {
+  applyingPolicy,
+  type Assumptions,
+  policyApplies,
+  unknownFacts,
+  type PolicyObject,
+} from '../model/applying-policy.js';
+import type { PolicyTarget } from '../model/policy-targets.js';
 import { CHANGEABLE_FIELDS, type ChangeableEntry, type Limit } from '../model/queue-fields.js';
 import { maxAgeSeconds } from '../model/read-max-age.js';
 import type { JsonValue, Plan, PlanEntry, PolicyEntry, QueueEntry } from '../plan/plan-types.js';
@@ -53,25 +67,65 @@ interface InEffect {
 /** How many queues a policy's reason names before "and N more". */
 const NAMED = 3;
 
+/** Unknown facts beyond this many for one queue are not enumerated (2^n cases): every policy they concern counts as a risk. */
+const MAX_FACTS = 8;
+
 /** Risks by plan entry id, for the policy entries that add, change or remove them. */
 export function assessSettings(base: Plan, head: Plan): Map<string, SettingsRisk> {
   const before = new Map(base.entries.map((e) => [e.id, e]));
   const after = new Map(head.entries.map((e) => [e.id, e]));
   const [oldIndex, newIndex] = [indexPolicies(base), indexPolicies(head)];
   const found = new Map<string, { queue: string; texts: string[] }[]>();
+  const charge = (id: string, queue: string, texts: string[]) => {
+    const hits = found.get(id) ?? [];
+    const hit = hits.find((h) => h.queue === queue);
+    if (hit) for (const t of texts) if (!hit.texts.includes(t)) hit.texts.push(t);
+    if (!hit) found.set(id, [...hits, { queue, texts }]);
+  };
   for (const next of head.entries) {
     const old = before.get(next.id);
     if (next.kind !== 'queue' || old?.kind !== 'queue' || old.fingerprint !== next.fingerprint) continue;
-    const a = inEffect(oldIndex, old);
-    const b = inEffect(newIndex, next);
-    const risks = compareSettings(a.settings, b.settings, next.queueType);
-    if (risks.length === 0) continue;
-    for (const id of new Set([...a.from, ...b.from])) {
-      if (id === undefined) continue;
-      const keys = changedKeys(before.get(id), after.get(id));
-      const texts = risks.filter((r) => keys.has(r.key)).map((r) => r.text);
-      if (texts.length > 0) found.set(id, [...(found.get(id) ?? []), { queue: next.name, texts }]);
+    const o: PolicyObject = { name: next.name, target: next.queueType as PolicyTarget };
+    const sides = [oldIndex.get(old.vhost), newIndex.get(next.vhost)];
+    const facts = new Set<string>();
+    for (const v of sides) for (const f of unknownFacts([...(v?.user ?? []), ...(v?.operator ?? [])], o)) facts.add(f);
+    if (facts.size > MAX_FACTS) {
+      // Too many unknowns to weigh: each changed policy that may apply to the queue counts.
+      for (const v of sides)
+        for (const e of [...(v?.user ?? []), ...(v?.operator ?? [])]) {
+          const verdict = policyApplies(e, o);
+          if (verdict.applies === 'unknown' && changedKeys(before.get(e.id), after.get(e.id)).size > 0)
+            charge(e.id, next.name, [`it may apply to the queue and change what is in effect there (${verdict.why})`]);
+        }
+      continue;
     }
+    const list = [...facts];
+    // Risk texts by entry id, with how many of the 2^n cases have them.
+    const seen = new Map<string, Map<string, number>>();
+    for (let bits = 0; bits < 2 ** list.length; bits++) {
+      const assume: Assumptions = new Map(list.map((f, i) => [f, (bits & (1 << i)) !== 0]));
+      const here = new Map<string, Set<string>>();
+      for (const a of inEffect(oldIndex, old, o, assume))
+        for (const b of inEffect(newIndex, next, o, assume)) {
+          const risks = compareSettings(a.settings, b.settings, next.queueType);
+          for (const id of new Set([...a.from, ...b.from])) {
+            if (id === undefined || risks.length === 0) continue;
+            const keys = changedKeys(before.get(id), after.get(id));
+            for (const r of risks) if (keys.has(r.key)) here.set(id, (here.get(id) ?? new Set()).add(r.text));
+          }
+        }
+      for (const [id, texts] of here) {
+        const counts = seen.get(id) ?? seen.set(id, new Map()).get(id)!;
+        for (const t of texts) counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
+    const why = list.length > 0 ? unknownWhys(list, sides, o) : '';
+    for (const [id, counts] of seen)
+      charge(
+        id,
+        next.name,
+        [...counts].map(([text, n]) => (n === 2 ** list.length ? text : `${text} (possibly: ${why})`)),
+      );
   }
   const out = new Map<string, SettingsRisk>();
   for (const [id, hits] of found) {
@@ -88,42 +142,57 @@ export function assessSettings(base: Plan, head: Plan): Map<string, SettingsRisk
   return out;
 }
 
-interface Candidate {
-  readonly entry: PolicyEntry;
-  readonly regex: NameMatcher | undefined;
-}
-
 interface VhostPolicies {
   readonly own: Map<string, PolicyEntry>;
-  readonly user: Candidate[];
-  readonly operator: Candidate[];
+  readonly user: PolicyEntry[];
+  readonly operator: PolicyEntry[];
 }
 
-/** Per vhost: warren's settings policies by queue, user and operator policies by priority, then name. */
+/** Per vhost: warren's settings policies by queue, the user and the operator policies. */
 function indexPolicies(plan: Plan): Map<string, VhostPolicies> {
   const out = new Map<string, VhostPolicies>();
   for (const e of plan.entries) {
     if (e.kind !== 'policy' && e.kind !== 'operator-policy') continue;
     const v = out.get(e.vhost) ?? out.set(e.vhost, { own: new Map(), user: [], operator: [] }).get(e.vhost)!;
     if (e.settingsOf !== undefined) v.own.set(e.settingsOf, e);
-    // A PCRE-only pattern cannot be evaluated here: it is taken to match nothing.
-    else (e.kind === 'policy' ? v.user : v.operator).push({ entry: e, regex: compileForMatching(e.pattern) });
-  }
-  const order = (x: Candidate, y: Candidate) =>
-    y.entry.priority - x.entry.priority || (x.entry.name < y.entry.name ? -1 : 1);
-  for (const v of out.values()) {
-    v.user.sort(order);
-    v.operator.sort(order);
+    else (e.kind === 'policy' ? v.user : v.operator).push(e);
   }
   return out;
 }
 
-function inEffect(index: Map<string, VhostPolicies>, q: QueueEntry): InEffect {
+/** Why the facts are unknown, in words (from the policies they concern). */
+function unknownWhys(facts: string[], sides: (VhostPolicies | undefined)[], o: PolicyObject): string {
+  const whys = new Set<string>();
+  for (const v of sides)
+    for (const e of [...(v?.user ?? []), ...(v?.operator ?? [])]) {
+      const verdict = policyApplies(e, o);
+      if (verdict.why && verdict.facts.some((f) => facts.includes(f))) whys.add(verdict.why);
+    }
+  return [...whys].join('; ');
+}
+
+/**
+ * The settings in effect on the queue under the assumptions: one, unless
+ * which policy applies is still unknown (equal priorities, which validation
+ * refuses), then one per candidate.
+ */
+function inEffect(index: Map<string, VhostPolicies>, q: QueueEntry, o: PolicyObject, assume: Assumptions): InEffect[] {
   const v = index.get(q.vhost);
-  const matches = (c: Candidate) =>
-    targetsOf(c.entry.applyTo, c.entry.definition).includes(q.queueType as never) && c.regex?.test(q.name) === true;
-  const policy = v?.own.get(q.name) ?? v?.user.find(matches)?.entry;
-  const operator = v?.operator.find(matches)?.entry;
+  const own = v?.own.get(q.name);
+  const policies = own ? [own] : candidates(applyingPolicy(v?.user ?? [], o, assume));
+  const operators = candidates(applyingPolicy(v?.operator ?? [], o, assume));
+  const out: InEffect[] = [];
+  for (const policy of policies) for (const operator of operators) out.push(settingsOf(q, policy, operator));
+  return out;
+}
+
+function candidates<P>(
+  applying: { known: true; policy: P | undefined } | { known: false; candidates: readonly (P | undefined)[] },
+) {
+  return applying.known ? [applying.policy] : applying.candidates;
+}
+
+function settingsOf(q: QueueEntry, policy: PolicyEntry | undefined, operator: PolicyEntry | undefined): InEffect {
   const applies = (field: ChangeableEntry) => field.types.includes(q.queueType as never);
   const settings: Settings = { limits: {} };
   for (const field of LIMITS) {
@@ -195,13 +264,17 @@ function consequence(field: LimitField, which: string, overflow: string | undefi
   }
 }
 
-/** The definition keys an entry's change touches: all of them when it is added, removed or re-targeted. */
+/**
+ * The definition keys an entry's change touches: all of them when it is
+ * added, removed or re-targeted. A key added or removed re-targets it too: a
+ * queue type refuses a policy with one key it does not take.
+ */
 function changedKeys(old: PlanEntry | undefined, next: PlanEntry | undefined): Set<string> {
   const o = old as PolicyEntry | undefined;
   const n = next as PolicyEntry | undefined;
-  if (!o || !n || o.pattern !== n.pattern || o.applyTo !== n.applyTo || o.priority !== n.priority) {
-    return new Set([...Object.keys(o?.definition ?? {}), ...Object.keys(n?.definition ?? {})]);
-  }
-  const keys = new Set([...Object.keys(o.definition), ...Object.keys(n.definition)]);
+  const keys = new Set([...Object.keys(o?.definition ?? {}), ...Object.keys(n?.definition ?? {})]);
+  const sameKeys = o && n && [...keys].every((k) => Object.hasOwn(o.definition, k) && Object.hasOwn(n.definition, k));
+  if (!o || !n || !sameKeys || o.pattern !== n.pattern || o.applyTo !== n.applyTo || o.priority !== n.priority)
+    return keys;
   return new Set([...keys].filter((k) => JSON.stringify(o.definition[k]) !== JSON.stringify(n.definition[k])));
 }

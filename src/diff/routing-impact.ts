@@ -3,8 +3,14 @@
 // messages come from the binding keys and header sets of both sides — the
 // keys a topology's own bindings single out — and each is routed with
 // RabbitMQ's algorithm (route/route-message.ts) before and after.
-import { canonical } from '../model/binding-identity.js';
-import { BUILTIN_EXCHANGES, routingType, type TopologyModel, type VHostModel } from '../model/topology-model.js';
+import { brokerBindingOf, canonical } from '../model/binding-identity.js';
+import {
+  BUILTIN_EXCHANGES,
+  isInternal,
+  routingType,
+  type TopologyModel,
+  type VHostModel,
+} from '../model/topology-model.js';
 import type { HeaderValue } from '../route/match-headers.js';
 import { RoutingIndex, type Message } from '../route/route-message.js';
 import type { BindingSpec } from '../schema/topology-schema.js';
@@ -32,13 +38,13 @@ export function routingImpact(base: TopologyModel, head: TopologyModel): Routing
 }
 
 function vhostImpact(name: string, before: VHostModel, after: VHostModel): RoutingChange[] {
-  const changed = changedExchanges(before, after);
+  const [routeBefore, routeAfter] = [new RoutingIndex(before), new RoutingIndex(after)];
+  const changed = changedExchanges(routeBefore, routeAfter);
   if (changed.size === 0) return [];
-  const senders = [...upstreamOf(changed, before, after)]
+  const senders = [...upstreamOf(changed, routeBefore, routeAfter)]
     .filter((x) => publishable(before, x) && publishable(after, x))
     .sort();
   const samples = sampleMessages([...bindingsOf(before), ...bindingsOf(after)], before, after);
-  const [routeBefore, routeAfter] = [new RoutingIndex(before), new RoutingIndex(after)];
   const groups = new Map<string, RoutingChange>();
   for (const exchange of senders) {
     for (const message of samples) {
@@ -60,36 +66,44 @@ function bindingsOf(vhost: VHostModel): BindingSpec[] {
   return [...vhost.bindings.values()].filter((b) => b.ok).map((b) => b.spec);
 }
 
-/** Exchanges whose type, alternate exchange or bindings differ. */
-function changedExchanges(before: VHostModel, after: VHostModel): Set<string> {
-  const shape = (v: VHostModel, x: string) => {
+/**
+ * Exchanges whose type, alternate exchange (its argument, or the policy's) or
+ * bindings differ. Built-in exchanges count too: a policy can give them an
+ * alternate exchange.
+ */
+function changedExchanges(before: RoutingIndex, after: RoutingIndex): Set<string> {
+  const shape = (index: RoutingIndex, x: string) => {
+    const v = index.vhost;
     const spec = v.exchanges.get(x)?.spec;
     const own = bindingsOf(v)
       .filter((b) => b.from === x)
-      .map((b) => canonical(b))
+      .map((b) => canonical(brokerBindingOf(b)))
       .sort();
     return canonical([
       spec ? routingType(spec) : (BUILTIN_EXCHANGES.get(x) ?? null),
-      spec?.alternateExchange ?? null,
+      index.alternateOf(x).alternates.map((a) => a ?? null),
       own,
     ]);
   };
   const names = new Set([
-    ...before.exchanges.keys(),
-    ...after.exchanges.keys(),
-    ...bindingsOf(before).map((b) => b.from),
-    ...bindingsOf(after).map((b) => b.from),
+    ...BUILTIN_EXCHANGES.keys(),
+    ...before.vhost.exchanges.keys(),
+    ...after.vhost.exchanges.keys(),
+    ...bindingsOf(before.vhost).map((b) => b.from),
+    ...bindingsOf(after.vhost).map((b) => b.from),
   ]);
   return new Set([...names].filter((x) => shape(before, x) !== shape(after, x)));
 }
 
 /** The changed exchanges and every exchange that can route into them (by binding or alternate exchange), on either side. */
-function upstreamOf(changed: Set<string>, ...sides: VHostModel[]): Set<string> {
+function upstreamOf(changed: Set<string>, ...sides: RoutingIndex[]): Set<string> {
   const into = new Map<string, Set<string>>();
   const edge = (from: string, to: string) => into.set(to, new Set([...(into.get(to) ?? []), from]));
-  for (const v of sides) {
+  for (const index of sides) {
+    const v = index.vhost;
     for (const b of bindingsOf(v)) if (b.toExchange !== undefined) edge(b.from, b.toExchange);
-    for (const [x, { spec }] of v.exchanges) if (spec.alternateExchange !== undefined) edge(x, spec.alternateExchange);
+    for (const x of new Set([...v.exchanges.keys(), ...BUILTIN_EXCHANGES.keys()]))
+      for (const a of index.alternateOf(x).alternates) if (a !== undefined) edge(x, a);
   }
   const out = new Set(changed);
   const work = [...changed];
@@ -106,8 +120,7 @@ function upstreamOf(changed: Set<string>, ...sides: VHostModel[]): Set<string> {
 
 /** Declared (or built in) and not internal: a client can publish to it. */
 function publishable(v: VHostModel, exchange: string): boolean {
-  const declared = v.exchanges.get(exchange);
-  return declared ? !declared.spec.internal : BUILTIN_EXCHANGES.has(exchange);
+  return (v.exchanges.has(exchange) || BUILTIN_EXCHANGES.has(exchange)) && !isInternal(v, exchange);
 }
 
 function sampleMessages(bindings: BindingSpec[], ...sides: VHostModel[]): Message[] {
@@ -118,7 +131,13 @@ function sampleMessages(bindings: BindingSpec[], ...sides: VHostModel[]): Messag
     const type = sides.map((v) => v.exchanges.get(b.from)?.spec).find(Boolean);
     const routing = type ? routingType(type) : BUILTIN_EXCHANGES.get(b.from);
     if (routing === 'headers') {
-      const headers = (b.headers ?? {}) as Record<string, HeaderValue>;
+      // The binding's arguments as the broker stores them: `headers` and raw arguments alike.
+      const headers = Object.fromEntries(
+        Object.entries(brokerBindingOf(b).arguments).filter(
+          (e): e is [string, HeaderValue] =>
+            e[0] !== 'x-match' && ['string', 'number', 'boolean'].includes(typeof e[1]),
+        ),
+      );
       add('', headers);
       const [first] = Object.entries(headers);
       if (first) add('', { [first[0]]: first[1] });

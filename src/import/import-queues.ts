@@ -6,8 +6,7 @@
 // `warren.queue.<name>` policy, if the broker has one and it is what warren
 // writes, becomes its changeable fields again.
 import { unsupportedByType } from '../check/check-queues.js';
-import { compileForMatching } from '../model/match-names.js';
-import { targetsOf } from '../model/policy-targets.js';
+import { applyingPolicy } from '../model/applying-policy.js';
 import { POLICY_KEY_FIELD, QUEUE_FIELDS } from '../model/queue-fields.js';
 import type { JsonMap } from '../plan/plan-types.js';
 import { exactPattern, SETTINGS_POLICY_PREFIX } from '../plan/queue-settings.js';
@@ -67,7 +66,7 @@ export function foldSettingsPolicies(
     const queueName = name.slice(SETTINGS_POLICY_PREFIX.length);
     const queue = queues.get(queueName);
     const fold = queue
-      ? settingsOf(policy, queueName, queue.type ?? defaultType, priority, userPolicies)
+      ? settingsOf(policy, queueName, queue.type ?? defaultType, priority, userPolicies, queues.has(`${queueName}\n`))
       : { why: `the vhost has no queue \`${queueName}\` (imported) for it to belong to` };
     if ('why' in fold) {
       foreign.set(name, `not the settings policy warren writes for queue \`${queueName}\`: ${fold.why}`);
@@ -86,16 +85,20 @@ function settingsOf(
   type: QueueType,
   priority: number,
   userPolicies: [string, PolicySpec][],
+  twinDeclared: boolean,
 ): { settings: Partial<QueueSpec> } | { why: string } {
-  if (policy.pattern !== exactPattern(queue))
-    return { why: `its pattern is ${JSON.stringify(policy.pattern)}, warren's ${JSON.stringify(exactPattern(queue))}` };
+  const expected = exactPattern(queue, twinDeclared);
+  if (policy.pattern !== expected)
+    return { why: `its pattern is ${JSON.stringify(policy.pattern)}, warren's ${JSON.stringify(expected)}` };
   if ((policy.applyTo ?? 'all') !== 'queues') return { why: `it applies to ${policy.applyTo ?? 'all'}, not queues` };
   if ((policy.priority ?? 0) !== priority)
     return {
       why: `its priority is ${policy.priority ?? 0}, not ${priority} (one above every other policy of the vhost)`,
     };
   const definition = policy.definition as JsonMap;
-  const [inheritedName, inheritedSpec] = userPolicyMatching(userPolicies, queue, type) ?? [];
+  const user = userPolicyMatching(userPolicies, queue, type);
+  if (!user.known) return { why: `the user policy it carries cannot be known: ${user.why}` };
+  const [inheritedName, inheritedSpec] = user.policy ?? [];
   const inherited = (inheritedSpec?.definition ?? {}) as JsonMap;
   const lacking = Object.keys(inherited).filter((k) => !(k in definition));
   if (lacking.length > 0)
@@ -128,15 +131,17 @@ function inFieldOrder(spec: Mutable<QueueSpec>): Mutable<QueueSpec> {
   return Object.fromEntries(Object.entries(spec).sort(([a], [b]) => rank(a) - rank(b))) as Mutable<QueueSpec>;
 }
 
-/** The user policy RabbitMQ would apply to the queue: highest priority, then name (as queue-settings.ts). */
+/**
+ * The user policy RabbitMQ applies to the queue (model/applying-policy.ts), or
+ * why warren cannot know it (a pattern it does not evaluate, equal priorities):
+ * then which keys of a settings policy are the queue's own cannot be told.
+ */
 function userPolicyMatching(
   policies: [string, PolicySpec][],
   queue: string,
   type: QueueType,
-): [string, PolicySpec] | undefined {
-  const matching = policies.filter(
-    ([, p]) => targetsOf(p.applyTo ?? 'all', p.definition).includes(type) && compileForMatching(p.pattern)?.test(queue),
-  );
-  matching.sort(([an, a], [bn, b]) => (b.priority ?? 0) - (a.priority ?? 0) || (an < bn ? -1 : 1));
-  return matching[0];
+): { known: true; policy?: [string, PolicySpec] } | { known: false; why: string } {
+  const views = policies.map(([name, spec]) => ({ ...spec, name, entry: [name, spec] as [string, PolicySpec] }));
+  const applying = applyingPolicy(views, { name: queue, target: type });
+  return applying.known ? { known: true, policy: applying.policy?.entry } : { known: false, why: applying.why };
 }

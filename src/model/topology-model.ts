@@ -79,6 +79,9 @@ export const BUILTIN_EXCHANGES: ReadonlyMap<string, string> = new Map([
   ['amq.rabbitmq.trace', 'topic'],
 ]);
 
+/** Built-in exchanges that are internal: clients cannot publish to them (amq.rabbitmq.trace). */
+export const BUILTIN_INTERNAL: ReadonlySet<string> = new Set(['amq.rabbitmq.trace']);
+
 /** The vhost every broker has; permissions may name it without declaring it. */
 export const DEFAULT_VHOST = '/';
 
@@ -92,6 +95,23 @@ export function queueType(vhost: VHostModel, queue: QueueSpec): QueueType {
 export function routingType(exchange: ExchangeSpec): string {
   const type = exchange.type ?? 'direct';
   return type === 'x-delayed-message' ? (exchange.delayedType ?? 'direct') : type;
+}
+
+/** Whether clients cannot publish to the exchange: declared internal, or a built-in internal one. */
+export function isInternal(vhost: VHostModel, name: string): boolean {
+  const declared = vhost.exchanges.get(name);
+  return declared ? declared.spec.internal === true : BUILTIN_INTERNAL.has(name);
+}
+
+/**
+ * The `alternate-exchange` argument the exchange is declared with: its
+ * `alternateExchange` field, else a raw argument of that name (the plan
+ * writes the field over the argument). Any value, as the broker stores it.
+ */
+export function declaredAlternate(exchange: ExchangeSpec): unknown {
+  const args = exchange.arguments as Record<string, unknown> | undefined;
+  if (exchange.alternateExchange !== undefined) return exchange.alternateExchange;
+  return args && Object.hasOwn(args, 'alternate-exchange') ? args['alternate-exchange'] : undefined;
 }
 
 export function exchangeType(vhost: VHostModel, name: string): string | undefined {

@@ -3,6 +3,7 @@
 import { brokerBindingOf, canonical } from '../model/binding-identity.js';
 import {
   BUILTIN_EXCHANGES,
+  hasQueue,
   queueType,
   type Declared,
   type TopologyModel,
@@ -154,7 +155,7 @@ function settingsPolicy(vhost: VHostModel, queue: Declared<QueueSpec>, vhostId: 
       dependsOn: [vhostId, ids.object(vhost.name, 'queue', queue.name)],
       vhost: vhost.name,
       name,
-      pattern: exactPattern(queue.name),
+      pattern: exactPattern(queue.name, hasQueue(vhost, `${queue.name}\n`)),
       applyTo: 'queues',
       priority: settingsPriority(vhost),
       definition: { ...inherited, ...own },

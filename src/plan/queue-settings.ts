@@ -6,8 +6,7 @@
 // queue that has such settings, above every user policy of the vhost, whose
 // definition is the user policy that would otherwise apply, overlaid with the
 // queue's own settings (the queue's own setting wins: it is more specific).
-import { compileForMatching } from '../model/match-names.js';
-import { targetsOf } from '../model/policy-targets.js';
+import { applyingPolicy } from '../model/applying-policy.js';
 import { CHANGEABLE_FIELDS, QUEUE_FIELDS, valueIn } from '../model/queue-fields.js';
 import { queueType, type Declared, type VHostModel } from '../model/topology-model.js';
 import type { PolicySpec, QueueSpec } from '../schema/topology-schema.js';
@@ -44,20 +43,18 @@ export function fixedArguments(spec: QueueSpec): JsonMap {
 }
 
 /**
- * The user policy RabbitMQ would apply to this queue: highest priority, then
- * name, of those whose keys its type takes all of (RabbitMQ skips the others,
- * see model/policy-targets.ts; overlaid into the settings policy, one of them
- * would keep that policy off the queue too).
+ * The user policy RabbitMQ would apply to this queue (model/applying-policy.ts).
+ * Validation makes sure warren knows it (`settings-policy-unknown`): a plan is
+ * never compiled around a guess.
  */
 export function userPolicyFor(vhost: VHostModel, queue: Declared<QueueSpec>): Declared<PolicySpec> | undefined {
-  const type = queueType(vhost, queue.spec);
-  const matching = [...vhost.policies.values()].filter(
-    (p) =>
-      p.ok &&
-      targetsOf(p.spec.applyTo ?? 'all', p.spec.definition).includes(type) &&
-      compileForMatching(p.spec.pattern)?.test(queue.name),
-  );
-  return matching.sort((a, b) => (b.spec.priority ?? 0) - (a.spec.priority ?? 0) || (a.name < b.name ? -1 : 1))[0];
+  const policies = [...vhost.policies.values()]
+    .filter((p) => p.ok)
+    .map((p) => ({ ...p.spec, name: p.name, declared: p }));
+  const applying = applyingPolicy(policies, { name: queue.name, target: queueType(vhost, queue.spec) });
+  if (!applying.known)
+    throw new Error(`cannot plan the settings of queue ${queue.name}: ${applying.why} (validate first)`);
+  return applying.policy?.declared;
 }
 
 /** A priority above every user policy of the vhost. */
@@ -65,7 +62,16 @@ export function settingsPriority(vhost: VHostModel): number {
   return Math.max(0, ...[...vhost.policies.values()].map((p) => p.spec.priority ?? 0)) + 1;
 }
 
-/** A PCRE pattern that matches exactly this name (bytes ≥ 0x80 are literal there). */
-export function exactPattern(name: string): string {
-  return `^${name.replace(/[^A-Za-z0-9_\u0080-\uffff]/g, '\\$&')}$`;
+/**
+ * A PCRE pattern that matches this name: `^name$`, every byte literal
+ * (bytes ≥ 0x80 are literal there; NUL is written `\x00`, as PCRE would end
+ * the pattern at a NUL byte). In PCRE `$` also matches before a final
+ * newline, so `^a$` matches the queue `a\n` too: when the vhost declares that
+ * twin, the pattern ends in `\z` instead (end of name only). Patterns of
+ * queues without such a twin stay as they always were, so existing stacks do
+ * not change.
+ */
+export function exactPattern(name: string, twinDeclared = false): string {
+  const literal = name.replace(/[^A-Za-z0-9_\u0080-\uffff]/g, (c) => (c === '\0' ? '\\x00' : `\\${c}`));
+  return `^${literal}${twinDeclared ? '\\z' : '$'}`;
 }

@@ -6,8 +6,8 @@
 // broker, in a declared vhost, is followed: the queues reached there are
 // listed with the exit (once; exits of that route are not followed further).
 import { readUri } from '../model/read-uri.js';
-import { compileForMatching } from '../model/match-names.js';
-import { targetsOf, type PolicyTarget } from '../model/policy-targets.js';
+import { applyingPolicy } from '../model/applying-policy.js';
+import type { PolicyTarget } from '../model/policy-targets.js';
 import { exchangeType, queueType, type TopologyModel, type VHostModel } from '../model/topology-model.js';
 import type { EndpointSpec, UpstreamSpec, UriSpec } from '../schema/topology-schema.js';
 import { matchTopic } from './match-topic.js';
@@ -25,6 +25,8 @@ export interface Exit {
   /** When it goes to this broker, in a declared vhost: that vhost and the queues the message reaches there. */
   readonly vhost?: string;
   readonly queues?: string[];
+  /** Set when the exit is only possible: warren cannot tell whether the policy that federates applies (why). */
+  readonly unknown?: string;
 }
 
 export function findExits(
@@ -85,52 +87,49 @@ function federationExits(
       target: queueType(downstream, q.spec) as PolicyTarget,
     })),
   ];
+  const policies = [...downstream.policies.values()].filter((p) => p.ok).map((p) => ({ ...p.spec, name: p.name }));
   for (const o of objects) {
-    const definition = applyingPolicy(downstream, o.name, o.target);
-    if (!definition) continue;
-    for (const [upstreamName, upstream] of upstreamsOf(downstream, definition)) {
-      const uris = upstream.uris ?? (upstream.uri !== undefined ? [upstream.uri] : []);
-      if (!uris.some((u) => localVhost(u) === vhost.name)) continue;
-      const there = (o.kind === 'exchange' ? upstream.exchange : upstream.queue) ?? o.name;
-      const reached = o.kind === 'exchange' ? exchanges.has(there) : queues.has(there);
-      if (!reached) continue;
-      const routed =
-        follow && o.kind === 'exchange'
-          ? {
-              vhost: downstream.name,
-              queues: new RoutingIndex(downstream).route(o.name, message).queues,
-            }
-          : follow
-            ? { vhost: downstream.name, queues: [o.name] }
-            : {};
-      out.push({
-        via: 'federation',
-        name: upstreamName,
-        declaredIn: downstream.name,
-        from: `${o.kind} ${there}`,
-        to:
-          o.kind === 'exchange'
-            ? `federated exchange ${o.name} in vhost ${downstream.name} (a copy)`
-            : `federated queue ${o.name} in vhost ${downstream.name} (when its consumers there are idle)`,
-        ...routed,
-      });
+    // The policy that applies to the object, or each one that may (then the exit is only possible).
+    const applying = applyingPolicy(policies, { name: o.name, target: o.target });
+    const possible = applying.known ? [applying.policy] : applying.candidates;
+    for (const policy of possible) {
+      const definition = policy?.definition;
+      if (
+        !definition ||
+        (definition['federation-upstream'] === undefined && definition['federation-upstream-set'] === undefined)
+      )
+        continue;
+      for (const [upstreamName, upstream] of upstreamsOf(downstream, definition)) {
+        const uris = upstream.uris ?? (upstream.uri !== undefined ? [upstream.uri] : []);
+        if (!uris.some((u) => localVhost(u) === vhost.name)) continue;
+        const there = (o.kind === 'exchange' ? upstream.exchange : upstream.queue) ?? o.name;
+        const reached = o.kind === 'exchange' ? exchanges.has(there) : queues.has(there);
+        if (!reached) continue;
+        const routed =
+          follow && o.kind === 'exchange'
+            ? {
+                vhost: downstream.name,
+                queues: new RoutingIndex(downstream).route(o.name, message).queues,
+              }
+            : follow
+              ? { vhost: downstream.name, queues: [o.name] }
+              : {};
+        out.push({
+          via: 'federation',
+          name: upstreamName,
+          declaredIn: downstream.name,
+          from: `${o.kind} ${there}`,
+          to:
+            o.kind === 'exchange'
+              ? `federated exchange ${o.name} in vhost ${downstream.name} (a copy)`
+              : `federated queue ${o.name} in vhost ${downstream.name} (when its consumers there are idle)`,
+          ...routed,
+          ...(applying.known ? {} : { unknown: applying.why }),
+        });
+      }
     }
   }
   return out;
-}
-
-/** The definition of the policy RabbitMQ applies to an object, when it federates. */
-function applyingPolicy(vhost: VHostModel, name: string, target: PolicyTarget): Record<string, unknown> | undefined {
-  let best: { priority: number; name: string; definition: Record<string, unknown> } | undefined;
-  for (const p of vhost.policies.values()) {
-    if (!p.ok || !targetsOf(p.spec.applyTo ?? 'all').includes(target)) continue;
-    if (!compileForMatching(p.spec.pattern)?.test(name)) continue;
-    const priority = p.spec.priority ?? 0;
-    if (!best || priority > best.priority || (priority === best.priority && p.name < best.name))
-      best = { priority, name: p.name, definition: p.spec.definition };
-  }
-  const d = best?.definition;
-  return d && (d['federation-upstream'] !== undefined || d['federation-upstream-set'] !== undefined) ? d : undefined;
 }
 
 function upstreamsOf(vhost: VHostModel, definition: Record<string, unknown>): [string, UpstreamSpec][] {

@@ -1,11 +1,20 @@
-// Where a message published to an exchange ends up, following RabbitMQ's own
-// algorithm (rabbit_exchange:route): each exchange routes by its bindings; an
-// exchange whose bindings match nothing hands the message to its alternate
-// exchange; exchange destinations are followed once each; queues count once.
+// Where a message published to an exchange ends up, following RabbitMQ
+// 3.10.8's own algorithm (rabbit_exchange:route/2): each exchange routes by
+// its bindings, as the broker stores them (model/binding-identity.ts: the raw
+// `arguments` with `headers` and `match` folded in); an exchange whose
+// bindings give no destination hands the message to its alternate exchange
+// (rabbit_exchange:process_alternate/2: the `alternate-exchange` argument,
+// else the one of the policy that applies to the exchange; operator policies
+// cannot hold the key); destinations that name no exchange are skipped
+// (cons_if_present); each exchange is visited once, the first included, so
+// cycles end; queues count once. The default exchange routes to the queue
+// named by the key, and has no alternate.
+import { applyingPolicy, type PolicyView } from '../model/applying-policy.js';
+import { bindingArguments } from '../model/binding-identity.js';
 import { partitionsOf } from '../model/super-stream-partitions.js';
-import { exchangeType, hasQueue, type VHostModel } from '../model/topology-model.js';
+import { declaredAlternate, exchangeType, hasExchange, hasQueue, type VHostModel } from '../model/topology-model.js';
 import type { BindingSpec } from '../schema/topology-schema.js';
-import { matchHeaders, type HeaderValue, type MatchMode } from './match-headers.js';
+import { matchHeaders, type HeaderValue } from './match-headers.js';
 import { matchTopic } from './match-topic.js';
 
 export interface Message {
@@ -18,29 +27,50 @@ export interface RouteResult {
   readonly queues: string[];
   /** Exchanges the message passed through, in order. */
   readonly exchanges: string[];
-  /** Exchanges whose choice cannot be known statically (consistent hash, plugin types): all their bound destinations are counted. */
+  /**
+   * Exchanges whose choice cannot be known statically (consistent hash, plugin
+   * types, an alternate exchange set by a policy warren cannot tell applies):
+   * every destination they may choose is counted.
+   */
   readonly uncertain: string[];
+  /** For exchanges in `uncertain` because of policies: why warren cannot tell. */
+  readonly unknown: { readonly exchange: string; readonly why: string }[];
 }
 
 const STATIC_TYPES = new Set(['direct', 'fanout', 'topic', 'headers']);
 
+/** A binding as the broker routes by it (its arguments, which only headers exchanges read, worked out when read). */
+interface Route {
+  readonly key: string;
+  readonly spec: BindingSpec;
+  arguments?: Readonly<Record<string, unknown>>;
+  readonly to: { queue: string } | { exchange: string };
+}
+
 export class RoutingIndex {
-  private readonly bySource = new Map<string, BindingSpec[]>();
+  private readonly bySource = new Map<string, Route[]>();
+  private readonly policies: PolicyView[];
 
   constructor(readonly vhost: VHostModel) {
-    for (const { spec, ok } of vhost.bindings.values()) {
-      if (!ok) continue;
-      const list = this.bySource.get(spec.from);
-      if (list) list.push(spec);
-      else this.bySource.set(spec.from, [spec]);
-    }
+    for (const { spec, ok } of vhost.bindings.values()) if (ok) this.add(spec);
     // A super stream's exchange routes to its partitions by their keys.
     for (const ss of vhost.superStreams.values()) {
       if (!ss.ok) continue;
-      const list = this.bySource.get(ss.name) ?? [];
-      for (const p of partitionsOf(ss.name, ss.spec)) list.push({ from: ss.name, to: p.stream, key: p.key });
-      this.bySource.set(ss.name, list);
+      for (const p of partitionsOf(ss.name, ss.spec)) this.add({ from: ss.name, to: p.stream, key: p.key });
     }
+    this.policies = [...vhost.policies.values()].filter((p) => p.ok).map((p) => ({ ...p.spec, name: p.name }));
+  }
+
+  private add(spec: BindingSpec): void {
+    // The ends and key as brokerBindingOf gives them (model/binding-identity.ts), without its arguments yet.
+    const route: Route = {
+      key: spec.key ?? '',
+      spec,
+      to: spec.to !== undefined ? { queue: spec.to } : { exchange: spec.toExchange ?? '' },
+    };
+    const list = this.bySource.get(spec.from);
+    if (list) list.push(route);
+    else this.bySource.set(spec.from, [route]);
   }
 
   route(exchange: string, message: Message): RouteResult {
@@ -48,20 +78,46 @@ export class RoutingIndex {
     const seen = new Set<string>([exchange]);
     const work = [exchange];
     const uncertain: string[] = [];
+    const unknown: RouteResult['unknown'][number][] = [];
     for (let name = work.shift(); name !== undefined; name = work.shift()) {
       const { destinations, certain } = this.routeOnce(name, message);
       if (!certain) uncertain.push(name);
-      const alternate = destinations.length === 0 ? this.vhost.exchanges.get(name)?.spec.alternateExchange : undefined;
-      if (alternate !== undefined) destinations.push({ exchange: alternate });
+      if (destinations.length === 0 && name !== '') {
+        const { alternates, why } = this.alternateOf(name);
+        if (why !== undefined) {
+          if (certain) uncertain.push(name);
+          unknown.push({ exchange: name, why });
+        }
+        for (const a of alternates) if (a !== undefined) destinations.push({ exchange: a });
+      }
       for (const d of destinations) {
         if ('queue' in d) queues.add(d.queue);
-        else if (!seen.has(d.exchange)) {
+        else if (!seen.has(d.exchange) && hasExchange(this.vhost, d.exchange)) {
           seen.add(d.exchange);
           work.push(d.exchange);
         }
       }
     }
-    return { queues: [...queues].sort(), exchanges: [...seen], uncertain };
+    return { queues: [...queues].sort(), exchanges: [...seen], uncertain, unknown };
+  }
+
+  /**
+   * The alternate exchange of an exchange (rabbit_policy:get_arg/3): its
+   * `alternate-exchange` argument (a value that names no exchange names none),
+   * else the policy's. Several when warren cannot tell which policy applies.
+   */
+  alternateOf(name: string): { alternates: (string | undefined)[]; why?: string } {
+    const declared = this.vhost.exchanges.get(name);
+    const argument = declared ? declaredAlternate(declared.spec) : undefined;
+    if (argument !== undefined) return { alternates: [typeof argument === 'string' ? argument : undefined] };
+    const of = (p: PolicyView | undefined) => {
+      const ae = p?.definition['alternate-exchange'];
+      return typeof ae === 'string' ? ae : undefined;
+    };
+    const applying = applyingPolicy(this.policies, { name, target: 'exchange' });
+    if (applying.known) return { alternates: [of(applying.policy)] };
+    const alternates = [...new Set(applying.candidates.map(of))];
+    return alternates.length === 1 ? { alternates } : { alternates, why: applying.why };
   }
 
   /** The destinations one exchange's own bindings give, before alternates. */
@@ -74,22 +130,21 @@ export class RoutingIndex {
     const type = exchangeType(this.vhost, name);
     if (type === undefined) return { destinations: [], certain: true };
     const matching = (this.bySource.get(name) ?? []).filter(
-      (b) => !STATIC_TYPES.has(type) || matches(type, b, message),
+      (r) => !STATIC_TYPES.has(type) || matches(type, r, message),
     );
-    const destinations = matching.map((b) => (b.to !== undefined ? { queue: b.to } : { exchange: b.toExchange ?? '' }));
-    return { destinations, certain: STATIC_TYPES.has(type) || matching.length === 0 };
+    return { destinations: matching.map((r) => r.to), certain: STATIC_TYPES.has(type) || matching.length === 0 };
   }
 }
 
-function matches(type: string, binding: BindingSpec, message: Message): boolean {
-  const key = binding.key ?? '';
+function matches(type: string, route: Route, message: Message): boolean {
   switch (type) {
     case 'direct':
-      return key === message.key;
+      return route.key === message.key;
     case 'topic':
-      return matchTopic(key, message.key);
+      return matchTopic(route.key, message.key);
     case 'headers':
-      return matchHeaders((binding.match ?? 'all') as MatchMode, binding.headers ?? {}, message.headers);
+      route.arguments ??= bindingArguments(route.spec);
+      return matchHeaders(route.arguments, message.headers);
     default:
       return true; // fanout
   }

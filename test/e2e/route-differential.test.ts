@@ -1,7 +1,11 @@
 // Differential test of `warren route`: a topology full of routing edge cases
 // is put on the real broker (its plan as definitions, through the management
 // API), hundreds of generated keys and header sets are published, and where
-// each message landed is compared with what the routing engine says.
+// each message landed is compared with what the routing engine says. Among
+// them: headers bindings by raw arguments (x-match any, x-match absent, values
+// of every type), alternate exchanges set by a policy and by an argument (the
+// argument wins), one that names no exchange, and a built-in exchange a policy
+// gives an alternate.
 import { afterAll, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +30,12 @@ vhosts:
       ae2: { type: topic, alternateExchange: ae }
       hop: { type: topic }
       loop: { type: fanout }
+      hraw: { type: headers }
+      pol: { type: direct }
+      polarg: { type: direct, arguments: { alternate-exchange: argae } }
+      ghost: { type: direct, arguments: { alternate-exchange: nowhere } }
+      polae: { type: fanout }
+      argae: { type: fanout }
     queues:
       d-a: {}
       d-b: {}
@@ -44,6 +54,17 @@ vhosts:
       caught: {}
       caught2: {}
       hopped: {}
+      r-any: {}
+      r-absent: {}
+      r-num: {}
+      r-text: {}
+      r-bool: {}
+      r-allx: {}
+      r-empty-any: {}
+      r-list: {}
+      p-caught: {}
+      a-caught: {}
+      p-direct: {}
     bindings:
       - { from: direct, to: d-a, key: a }
       - { from: direct, to: d-b, key: a }
@@ -68,6 +89,25 @@ vhosts:
       - { from: hdr, to: h-none, match: all, headers: {} }
       - { from: ae, to: caught }
       - { from: ae2, to: caught2, key: "nothing.matches.this" }
+      - { from: hraw, to: r-any, arguments: { x-match: any, format: pdf, n: 1 } }
+      - { from: hraw, to: r-absent, arguments: { format: pdf, kind: report } }
+      - { from: hraw, to: r-num, arguments: { n: 1 } }
+      - { from: hraw, to: r-text, arguments: { n: "1" } }
+      - { from: hraw, to: r-bool, arguments: { x-match: any, flag: true } }
+      - { from: hraw, to: r-allx, arguments: { x-match: all-with-x, x-k: v } }
+      - { from: hraw, to: r-empty-any, arguments: { x-match: any } }
+      - { from: hraw, to: r-list, arguments: { n: [1] } }
+      - { from: pol, to: d-a, key: a }
+      - { from: polarg, to: d-a, key: a }
+      - { from: ghost, to: d-a, key: a }
+      - { from: polae, to: p-caught }
+      - { from: argae, to: a-caught }
+      - { from: amq.direct, to: p-direct, key: a }
+    policies:
+      alternates:
+        pattern: "^(pol|polarg|ghost|amq\\\\.direct)$"
+        applyTo: exchanges
+        definition: { alternate-exchange: polae }
 `;
 
 const WORDS = ['a', 'z', 'end', 'order', 'us', ''];
@@ -93,6 +133,20 @@ function headerSets(): Record<string, string>[] {
   return sets;
 }
 
+/** Header sets for the raw-argument bindings: strings, numbers and booleans, each name alone and with others. */
+function rawHeaderSets(): Record<string, string | number | boolean>[] {
+  const options: [string, (string | number | boolean)[]][] = [
+    ['format', ['pdf', 'doc']],
+    ['kind', ['report']],
+    ['n', [1, 1.5, '1', 2]],
+    ['flag', [true, 'true', 1]],
+    ['x-k', ['v']],
+  ];
+  let sets: Record<string, string | number | boolean>[] = [{}];
+  for (const [name, values] of options) sets = sets.flatMap((s) => [s, ...values.map((v) => ({ ...s, [name]: v }))]);
+  return sets;
+}
+
 afterAll(() => api(`/vhosts/${enc(VHOST)}`, 'DELETE'));
 
 it('routes every generated message where the broker does', async () => {
@@ -106,15 +160,21 @@ it('routes every generated message where the broker does', async () => {
   expect(imported.status).toBeLessThan(300);
 
   const index = new RoutingIndex(validation.model.vhosts.get(VHOST)!);
-  const cases: { exchange: string; key: string; headers: Record<string, string> }[] = [];
+  const cases: { exchange: string; key: string; headers: Record<string, string | number | boolean> }[] = [];
   for (const exchange of ['direct', 'topic', 'fan', 'loop', ''])
     for (const key of keys()) cases.push({ exchange, key, headers: {} });
   for (const headers of headerSets()) cases.push({ exchange: 'hdr', key: 'x', headers });
+  for (const headers of rawHeaderSets()) cases.push({ exchange: 'hraw', key: '', headers });
+  for (const exchange of ['pol', 'polarg', 'ghost', 'amq.direct'])
+    for (const key of ['a', 'b']) cases.push({ exchange, key, headers: {} });
   cases.push(...['d-a', 'caught', 'no-such-queue'].map((key) => ({ exchange: '', key, headers: {} })));
 
   const conn = await connect(VHOST);
   const ch = await conn.createConfirmChannel();
   for (const [i, c] of cases.entries()) ch.publish(c.exchange, c.key, Buffer.from(String(i)), { headers: c.headers });
+  // The header 1 sent as an AMQP double: Erlang's == finds it equal to the binding's integer 1, as warren does.
+  const double = cases.length;
+  ch.publish('hraw', '', Buffer.from(String(double)), { headers: { n: { '!': 'double', value: 1 } } });
   await ch.waitForConfirms();
   const landed = new Map<number, string[]>();
   for (const queue of Object.keys(
@@ -134,6 +194,8 @@ it('routes every generated message where the broker does', async () => {
       warren: index.route(c.exchange, { key: c.key, headers: c.headers }).queues,
     }))
     .filter((r) => JSON.stringify(r.broker) !== JSON.stringify(r.warren));
+  expect(landed.get(double)).toEqual(index.route('hraw', { key: '', headers: { n: 1 } }).queues);
+  expect(landed.get(double)).toContain('r-num');
   expect(cases.length).toBeGreaterThan(500);
   expect(landed.size).toBeGreaterThan(300);
   expect(mismatches).toEqual([]);
