@@ -32,7 +32,7 @@ export function routingImpact(base: TopologyModel, head: TopologyModel): Routing
   const out: RoutingChange[] = [];
   for (const [name, before] of base.vhosts) {
     const after = head.vhosts.get(name);
-    if (after) out.push(...vhostImpact(name, before, after));
+    if (after) for (const change of vhostImpact(name, before, after)) out.push(change);
   }
   return out;
 }

@@ -60,7 +60,7 @@ export function foldSettingsPolicies(
   const foreign = new Map<string, string>();
   const userPolicies = [...policies].filter(([name]) => !name.startsWith(SETTINGS_POLICY_PREFIX));
   // As settingsPriority (plan/queue-settings.ts): one above every user policy of the vhost.
-  const priority = Math.max(0, ...userPolicies.map(([, p]) => p.priority ?? 0)) + 1;
+  const priority = userPolicies.reduce((highest, [, p]) => Math.max(highest, p.priority ?? 0), 0) + 1;
   for (const [name, policy] of policies) {
     if (!name.startsWith(SETTINGS_POLICY_PREFIX)) continue;
     const queueName = name.slice(SETTINGS_POLICY_PREFIX.length);

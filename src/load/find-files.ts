@@ -141,7 +141,7 @@ function walk(dir: string): string[] {
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(full));
+    if (entry.isDirectory()) for (const file of walk(full)) out.push(file);
     else if (TOPOLOGY_FILE.test(entry.name)) out.push(full);
   }
   return out;

@@ -80,7 +80,7 @@ export function compileParameters(model: TopologyModel, vhost: VHostModel, env: 
       }),
     );
   }
-  for (const ss of vhost.superStreams.values()) out.push(...superStreamEntries(vhost, ss.name, ss.spec, env));
+  for (const ss of vhost.superStreams.values()) for (const e of superStreamEntries(vhost, ss.name, ss.spec, env)) out.push(e);
   return out;
 }
 

@@ -34,8 +34,9 @@ export const NO_ALLOWANCES: PlanEnvironment = { allowRecreate: [], allowDelete: 
 
 export function compilePlan(model: TopologyModel, env: PlanEnvironment = NO_ALLOWANCES): Plan {
   const entries: PlanEntry[] = [];
-  for (const vhost of model.vhosts.values()) entries.push(...compileVhost(model, vhost, env));
-  entries.push(...compileUsers(model));
+  // Pushed one by one: spreading a vhost of some 150,000 entries into push() exceeds the call stack.
+  for (const vhost of model.vhosts.values()) for (const e of compileVhost(model, vhost, env)) entries.push(e);
+  for (const e of compileUsers(model)) entries.push(e);
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const queues = Object.fromEntries(
     entries.filter((e): e is QueueEntry => e.kind === 'queue').map((q) => [q.id, q.fingerprint]),
@@ -83,7 +84,7 @@ function compileVhost(model: TopologyModel, vhost: VHostModel, env: PlanEnvironm
       });
     }
   }
-  out.push(...compileParameters(model, vhost, env));
+  for (const e of compileParameters(model, vhost, env)) out.push(e);
   return out;
 }
 

@@ -59,7 +59,10 @@ export function userPolicyFor(vhost: VHostModel, queue: Declared<QueueSpec>): De
 
 /** A priority above every user policy of the vhost. */
 export function settingsPriority(vhost: VHostModel): number {
-  return Math.max(0, ...[...vhost.policies.values()].map((p) => p.spec.priority ?? 0)) + 1;
+  // A loop, not Math.max(...): a spread of some 150,000 policies exceeds the call stack.
+  let highest = 0;
+  for (const p of vhost.policies.values()) highest = Math.max(highest, p.spec.priority ?? 0);
+  return highest + 1;
 }
 
 /**

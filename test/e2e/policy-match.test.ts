@@ -64,7 +64,11 @@ it('applies to each queue and exchange the policy warren says applies', async ()
   const file = join(dir, 'policies.yaml');
   writeFileSync(file, TOPOLOGY);
   const validation = validateTopology([file]);
-  expect(validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  // Names with a line break are refused by validate (invalid-name: AMQP declarations and the management API strip
+  // it), but a definitions import keeps them, so a broker can hold them: which policy applies to them still counts.
+  expect(
+    validation.diagnostics.filter((d) => d.severity === 'error' && !(d.code === 'invalid-name' && /\n/.test(d.pointer))),
+  ).toEqual([]);
   const plan = compilePlan(validation.model);
   await api(`/vhosts/${enc(VHOST)}`, 'DELETE');
   const imported = await api('/definitions', 'POST', planToDefinitions(plan).definitions);

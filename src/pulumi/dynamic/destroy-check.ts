@@ -71,7 +71,7 @@ async function survey(s: State): Promise<{ held: string[]; unknown: string[] }> 
     const rows = status === 200 && Array.isArray(json) ? (json as Record<string, unknown>[]) : undefined;
     if (!rows) {
       const why = `the broker answered ${status} ${Array.isArray(json) ? '' : 'without a list of queues'}`.trim();
-      unknown.push(...managed.map((name) => `${vhost}/${name} (${why})`));
+      for (const name of managed) unknown.push(`${vhost}/${name} (${why})`);
       continue;
     }
     const live = new Map<string, unknown>();
