@@ -84,15 +84,17 @@ describe('matching', () => {
 });
 
 describe('patterns PCRE refuses though JavaScript accepts them', () => {
-  it.each(['[^]', '[]', '\\u0041', '\\U', '[\\u0041]', '[a-\\d]', '[\\w-z]'])('%s is invalid-regex', (pattern) => {
+  it.each(['[^]', '[]', '\\u0041', '\\U', '[\\u0041]', '[a-\\d]'])('%s is invalid-regex', (pattern) => {
     expect(pcreRefusal(pattern)).toBeDefined();
     expect(checkRegex(pattern, at, 'read permission').map((f) => f.code)).toEqual(['invalid-regex']);
   });
 
-  it.each(['[]a]', '[^]a]', '[a-z]', '[\\d-]', '[-\\d]', '[a\\-z]', '\\[^]', '^orders$', '[[:alpha:]-]'])(
+  // `[\w-z]`: a class escape before `-` makes the `-` a literal (Erlang's re:compile takes it, ending one is refused).
+  it.each(['[]a]', '[^]a]', '[a-z]', '[\\d-]', '[-\\d]', '[a\\-z]', '\\[^]', '^orders$', '[[:alpha:]-]', '[\\w-z]'])(
     '%s is not refused for that',
     (pattern) => {
       expect(pcreRefusal(pattern)).toBeUndefined();
+      expect(checkRegex(pattern, at, 'read permission')).toEqual([]);
     },
   );
 });

@@ -7,10 +7,10 @@
 //   broker can check it.
 // - What PCRE refuses but JavaScript's lenient (Annex B) syntax accepts
 //   (`[^]`, `\u0041`, `[a-\d]`) is an `invalid-regex`, as is what JavaScript refuses.
-// - A policy pattern is read as PCRE reads it (model/read-pcre.ts); one warren
-//   reads gets no finding at all. One it does not read (back-references, atomic
-//   groups, …) is a `regex-dialect`: warren cannot tell what it matches, and says
-//   so wherever that decides which policy applies.
+// - A pattern is read as PCRE reads it (model/read-pcre.ts); one warren reads
+//   gets no finding at all. A policy pattern it does not read (back-references,
+//   atomic groups, …) is a `regex-dialect`: warren cannot tell what it matches,
+//   and says so wherever that decides which policy applies.
 import { finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { compileForMatching } from '../model/match-names.js';
 import { jsRefusal, pcreOnlySyntax, pcreRefusal } from '../model/read-pattern.js';
@@ -18,10 +18,12 @@ import { jsRefusal, pcreOnlySyntax, pcreRefusal } from '../model/read-pattern.js
 /** Checks a pattern; `matched` when warren matches names with it (policy patterns). */
 export function checkRegex(pattern: string, src: Source, what: string, matched = false): Finding[] {
   const invalid = (why: string) => [finding('invalid-regex', src, `${what} is not a valid regular expression: ${why}`)];
-  // A policy pattern warren reads is read exactly as PCRE reads it (model/read-pcre.ts, checked against
-  // Erlang): it compiles there, whatever JavaScript makes of it.
-  const matcher = matched ? compileForMatching(pattern) : undefined;
-  if (matcher && !matcher.unreadable) return [];
+  // A pattern warren reads is read exactly as PCRE reads it (model/read-pcre.ts, checked against Erlang): it
+  // compiles there, whatever JavaScript makes of it. Permission patterns too: RabbitMQ matches them with the same
+  // `re:run`, and `[\w-z]`, which PCRE takes, must not be refused.
+  const reading = compileForMatching(pattern);
+  if (!reading.unreadable) return [];
+  const matcher = matched ? reading : undefined;
   const pcre = pcreRefusal(pattern);
   if (pcre) return invalid(pcre);
   const dialect = pcreOnlySyntax(pattern);

@@ -205,7 +205,7 @@ export const CODES = {
   'regex-dialect': {
     severity: 'warning',
     summary:
-      'A permission pattern using syntax that Erlang (PCRE) and JavaScript read differently, or a policy pattern warren does not evaluate (back-reference, atomic group, possessive quantifier, …); only the broker can check or apply it, and warren says where that leaves an answer unknown.',
+      'A permission or policy pattern warren does not read as Erlang's PCRE does (back-reference, atomic group, possessive quantifier, …): only the broker can check or apply it, and warren says where that leaves an answer unknown.',
   },
   // Policies
   'policy-key-mismatch': {

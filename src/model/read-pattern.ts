@@ -61,8 +61,8 @@ const CLASS_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'h', 'H', 'v', 'V',
 /**
  * What PCRE refuses although JavaScript's lenient syntax accepts it: `\u`,
  * `\U`, `\L`, `\l` (PCRE has no such escapes), a class that never closes because PCRE reads a
- * leading `]` as a literal (`[^]`, `[]`), and a range with a class escape at
- * either end (`[a-\d]`).
+ * leading `]` as a literal (`[^]`, `[]`), and a range ending in a class escape
+ * (`[a-\d]`; `[\w-z]` is taken, its `-` a literal).
  */
 export function pcreRefusal(pattern: string): string | undefined {
   for (let i = 0; i < pattern.length; i++) {
@@ -114,8 +114,8 @@ function classEnd(pattern: string, start: number): number | string {
       item = { escape: false };
     }
     if (rangeFrom) {
-      if (rangeFrom.escape || item.escape)
-        return 'a range in a character class cannot start or end with a class escape such as \\d';
+      // PCRE takes a class escape before the `-` (`[\w-z]`: the `-` is then a literal), not after it.
+      if (item.escape) return 'a range in a character class cannot end with a class escape such as \\d';
       rangeFrom = undefined;
       previous = undefined;
       continue;

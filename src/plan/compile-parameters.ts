@@ -80,7 +80,8 @@ export function compileParameters(model: TopologyModel, vhost: VHostModel, env: 
       }),
     );
   }
-  for (const ss of vhost.superStreams.values()) for (const e of superStreamEntries(vhost, ss.name, ss.spec, env)) out.push(e);
+  for (const ss of vhost.superStreams.values())
+    for (const e of superStreamEntries(vhost, ss.name, ss.spec, env)) out.push(e);
   return out;
 }
 

@@ -67,7 +67,9 @@ it('applies to each queue and exchange the policy warren says applies', async ()
   // Names with a line break are refused by validate (invalid-name: AMQP declarations and the management API strip
   // it), but a definitions import keeps them, so a broker can hold them: which policy applies to them still counts.
   expect(
-    validation.diagnostics.filter((d) => d.severity === 'error' && !(d.code === 'invalid-name' && /\n/.test(d.pointer))),
+    validation.diagnostics.filter(
+      (d) => d.severity === 'error' && !(d.code === 'invalid-name' && /\n/.test(d.pointer)),
+    ),
   ).toEqual([]);
   const plan = compilePlan(validation.model);
   await api(`/vhosts/${enc(VHOST)}`, 'DELETE');
