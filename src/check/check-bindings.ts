@@ -21,6 +21,7 @@ export function checkBindings(model: TopologyModel): Finding[] {
       out.push(...checkKeyLength(spec.key, src, 'key'));
       out.push(...checkArgumentValues(spec.arguments, at(src, 'arguments')));
       checkMatching(out, vhost, spec, src);
+      checkArgumentConflicts(out, spec, src);
       if (exchangeType(vhost, spec.from) === 'x-consistent-hash') {
         const problem = consistentHashKeyProblem(spec.key ?? '');
         if (problem) out.push(finding('invalid-value', spec.key === undefined ? src : at(src, 'key'), problem));
@@ -92,5 +93,26 @@ function checkMatching(out: Finding[], vhost: VHostModel, b: BindingSpec, src: S
   }
   if ((b.key ?? '') !== '' && (type === 'fanout' || type === 'headers')) {
     out.push(finding('key-ignored', at(src, 'key'), `${type} exchanges ignore routing keys; this key has no effect`));
+  }
+}
+
+/**
+ * `headers` and `match` are binding arguments too (model/binding-identity.ts): a raw argument of the same name
+ * beside them would be silently replaced by theirs, so the broker would get another binding than the one written.
+ */
+function checkArgumentConflicts(out: Finding[], b: BindingSpec, src: Source): void {
+  if (b.arguments === undefined || (b.headers === undefined && b.match === undefined)) return;
+  const typed = new Set([...Object.keys(b.headers ?? {}), 'x-match']);
+  for (const name of Object.keys(b.arguments)) {
+    if (!typed.has(name)) continue;
+    const field = name === 'x-match' ? 'match' : 'headers';
+    out.push(
+      finding(
+        'argument-conflict',
+        at(src, 'arguments', name),
+        `raw argument \`${name}\` and \`${field}\` both set the same binding argument; keep \`${field}\``,
+        { target: 'key' },
+      ),
+    );
   }
 }

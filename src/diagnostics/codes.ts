@@ -171,7 +171,11 @@ export const CODES = {
     severity: 'warning',
     summary: 'at-least-once dead-lettering without `overflow: reject-publish` falls back to at-most-once.',
   },
-  'argument-conflict': { severity: 'error', summary: 'A raw argument contradicts a typed field of the same object.' },
+  'argument-conflict': {
+    severity: 'error',
+    summary:
+      "A raw argument sets what a typed field of the same object sets (a queue or exchange field, a binding's `match` or `headers`): the field would silently win.",
+  },
   'argument-combination': {
     severity: 'error',
     summary:
@@ -205,7 +209,7 @@ export const CODES = {
   'regex-dialect': {
     severity: 'warning',
     summary:
-      'A permission or policy pattern warren does not read as Erlang's PCRE does (back-reference, atomic group, possessive quantifier, …): only the broker can check or apply it, and warren says where that leaves an answer unknown.',
+      "A permission or policy pattern warren does not read as Erlang's PCRE does (back-reference, atomic group, possessive quantifier, …): only the broker can check or apply it, and warren says where that leaves an answer unknown.",
   },
   // Policies
   'policy-key-mismatch': {
