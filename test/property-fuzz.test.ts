@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { validateTopology } from '../src/validate-topology.js';
+import { hostileName } from './support/hostile-names.js';
 
 const FILE = 'fuzz.yaml';
 const MAX_MS_PER_CASE = 3000;
@@ -32,8 +33,9 @@ function check(text: string): void {
   }
 }
 
-// Names: ordinary ones, and ones made to break things.
+// Names: ordinary ones, and ones made to break things (also prototype members and every separator ids use).
 const oddName = fc.oneof(
+  hostileName,
   fc.constantFrom(
     'orders',
     'a.b',
@@ -242,7 +244,7 @@ describe('generated documents', () => {
   it('load and validate without exceptions, in bounded time, with positions inside the file', () => {
     fc.assert(
       fc.property(document, (text) => check(text)),
-      { numRuns: 300 },
+      { numRuns: 300, interruptAfterTimeLimit: 30_000 },
     );
   });
 
