@@ -29,13 +29,7 @@ it('exports definitions that rabbitmqctl imports into exactly the topology', asy
   const exported = runCli(['export', join(project.dir, 'topology')]);
   expect(exported.code).toBe(0);
   expect(exported.stderr).toMatch(new RegExp(`user ${PREFIX}order-service: its password is a stack secret`));
-  // rabbitmqctl runs as the rabbitmq user: the file must be readable by it.
-  const file = join(project.dir, 'definitions.json');
-  writeFileSync(file, exported.stdout);
-  chmodSync(project.dir, 0o755);
-  chmodSync(file, 0o644);
-  const imported = spawnSync('rabbitmqctl', ['import_definitions', file], { encoding: 'utf8' });
-  expect(imported.status, imported.stderr).toBe(0);
+  importDefinitions(exported.stdout, 'definitions.json');
 
   const shop = `${PREFIX}shop`;
   expect((await api<{ description: string; tags: string[] }>(`/vhosts/${enc(shop)}`)).body).toMatchObject({
@@ -81,11 +75,16 @@ it('exports objects named __proto__, constructor, prototype, toString so that ra
   writeFileSync(topology, namesTopology(NAMES.vhost, NAMES.user));
   const exported = runCli(['export', topology]);
   expect(exported.code, exported.stderr).toBe(0);
-  const file = join(project.dir, 'names-definitions.json');
-  writeFileSync(file, exported.stdout);
+  importDefinitions(exported.stdout, 'names-definitions.json');
+  await expectNamesOnBroker(NAMES.vhost, NAMES.user);
+}, 120_000);
+
+/** `rabbitmqctl import_definitions` of a document; rabbitmqctl runs as the rabbitmq user: the file must be readable by it. */
+function importDefinitions(text: string, name: string): void {
+  const file = join(project.dir, name);
+  writeFileSync(file, text);
   chmodSync(project.dir, 0o755);
   chmodSync(file, 0o644);
   const imported = spawnSync('rabbitmqctl', ['import_definitions', file], { encoding: 'utf8' });
   expect(imported.status, imported.stderr).toBe(0);
-  await expectNamesOnBroker(NAMES.vhost, NAMES.user);
-}, 120_000);
+}

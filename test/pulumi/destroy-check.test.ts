@@ -1,30 +1,19 @@
 // `pulumi destroy`'s check that no managed queue holds messages, against a
 // local HTTP server: a queue the broker gives no count for (not yet, or not a
 // number) is not "empty"; destroy waits a while for the count, then refuses.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { destroyCheckProvider } from '../../src/pulumi/dynamic/destroy-check.js';
+import { standInApi } from '../support/stand-in-api.js';
 
 let answer: (n: number) => { status: number; body: unknown } = () => ({ status: 200, body: [] });
 let requests: string[] = [];
-let server: Server;
-let url = '';
 
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests.push(req.url!);
-    const a = answer(requests.length);
-    // Each request as if the broker were asked well apart in time: destroy's wait for counts is 30 s.
-    vi.setSystemTime(Date.now() + 16_000);
-    res.writeHead(a.status, { 'content-type': 'application/json' }).end(JSON.stringify(a.body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
+const api = standInApi((req, res) => {
+  requests.push(req.url!);
+  const a = answer(requests.length);
+  // Each request as if the broker were asked well apart in time: destroy's wait for counts is 30 s.
+  vi.setSystemTime(Date.now() + 16_000);
+  res.writeHead(a.status, { 'content-type': 'application/json' }).end(JSON.stringify(a.body));
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -32,7 +21,7 @@ afterEach(() => {
 });
 
 const state = (queues: { vhost: string; name: string }[]) => ({
-  connection: { url, username: 'u', password: 'p' },
+  connection: { url: api.url, username: 'u', password: 'p' },
   queues,
   allowNonEmpty: false,
 });

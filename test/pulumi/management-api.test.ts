@@ -1,30 +1,19 @@
 // The dynamic providers' management API client against a local HTTP server
 // that misbehaves on purpose: deadlines, retries, answers that are not JSON.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { callApi } from '../../src/pulumi/dynamic/management-api.js';
+import { standInApi } from '../support/stand-in-api.js';
 
 type Handler = (n: number) => { status: number; body: string } | 'hang';
 let handler: Handler = () => ({ status: 200, body: '{}' });
 let requests = 0;
-let server: Server;
-let url = '';
-const conn = () => ({ url, username: 'admin', password: 'S3cret-pw' });
 
-beforeAll(async () => {
-  server = createServer((_req, res) => {
-    const answer = handler(++requests);
-    if (answer === 'hang') return; // accepts, never answers
-    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const api = standInApi((_req, res) => {
+  const answer = handler(++requests);
+  if (answer === 'hang') return; // accepts, never answers
+  res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const conn = () => ({ url: api.url, username: 'admin', password: 'S3cret-pw' });
 afterEach(() => {
   requests = 0;
   delete process.env.WARREN_MANAGEMENT_TIMEOUT_MS;

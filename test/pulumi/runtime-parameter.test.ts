@@ -3,12 +3,10 @@
 // (what it writes, how it splits what it reads, its diff, errors that never
 // quote a URI), and their registration by the Topology component under
 // Pulumi's mocks, in both granularities, with the URIs secret throughout.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { JsonMap, ParameterEntry, Plan } from '../../src/plan/plan-types.js';
@@ -23,6 +21,7 @@ import {
 } from '../../src/pulumi/dynamic/runtime-parameter.js';
 import { validateTopology } from '../../src/validate-topology.js';
 import { isSecret, mockPulumi, value } from '../support/pulumi-mocks.js';
+import { standInApi } from '../support/stand-in-api.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
@@ -42,24 +41,13 @@ interface Request {
 type Answer = { status: number; body: string };
 let answer: (r: Request) => Answer = () => ({ status: 201, body: '' });
 const requests: Request[] = [];
-let server: Server;
-let url = '';
-
-beforeAll(async () => {
-  server = createServer(async (req: IncomingMessage, res) => {
-    let text = '';
-    for await (const chunk of req) text += chunk;
-    const r = { method: req.method!, url: req.url!, body: text ? JSON.parse(text) : undefined };
-    requests.push(r);
-    const a = answer(r);
-    res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
+const api = standInApi(async (req, res) => {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  const r = { method: req.method!, url: req.url!, body: text ? JSON.parse(text) : undefined };
+  requests.push(r);
+  const a = answer(r);
+  res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body);
 });
 beforeEach(() => {
   requests.length = 0;
@@ -67,7 +55,7 @@ beforeEach(() => {
 });
 
 const state = (over: Partial<RuntimeParameterState> = {}): RuntimeParameterState => ({
-  connection: { url, username: 'guest', password: 'guest' },
+  connection: { url: api.url, username: 'guest', password: 'guest' },
   component: 'shovel',
   vhost: 'e/a',
   name: 'move',
