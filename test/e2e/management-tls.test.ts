@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../support/run-cli.js';
-import { api, enc } from './support/broker.js';
+import { api, enc, eventually } from './support/broker.js';
 import { E2EProject, expectOk } from './support/e2e-project.js';
 
 const V = 'e2e-tls-shop';
@@ -183,6 +183,11 @@ describe("the management API over TLS with the stack's own CA and a client certi
       WARREN_BROKER_CERT_FILE: file('client.crt'),
       WARREN_BROKER_KEY_FILE: file('client.key'),
     };
+    // The broker gives a queue's counts some seconds after it is declared; until then warren says "unknown".
+    await eventually(async () => {
+      const { body } = await api<{ messages?: number; consumers?: number }>(`/queues/${enc(V)}/audit`);
+      return typeof body.messages === 'number' && typeof body.consumers === 'number' ? true : undefined;
+    }, 60_000);
     const read = await runCliAsync(args, { env });
     expect(read.code).toBe(0);
     const audit = (JSON.parse(read.stdout) as { changes: { id: string; live?: unknown }[] }).changes.find(
