@@ -3,6 +3,8 @@
 // a no-op `preview`, and a one-queue edit; next to RabbitMQ's own bulk path,
 // `rabbitmqctl import_definitions` of the same objects (the plan as a
 // definitions document), with the issue's targets as ratios of this run.
+// Then a queue migration of 100,000 messages against a bare shovel (bench-migration.ts; `-- --migration` runs
+// only that).
 // `npm run bench:engine -- --large`: the same on the 10,000-queue topology
 // (bench/generate-topology.ts), granularity vhost only (per-object resources
 // would take hours there: see the breakdown).
@@ -20,6 +22,7 @@ import { join } from 'node:path';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import { validateTopology } from '../src/validate-topology.js';
+import { benchMigration } from './bench-migration.js';
 import { generateTopology } from './generate-topology.js';
 import { E2EProject, expectOk, projectYaml, quiet, ROOT } from '../test/e2e/support/e2e-project.js';
 
@@ -282,6 +285,7 @@ function printFigures(label: string, f: Figures, imported: number, editTarget = 
 
 async function main(): Promise<void> {
   if (LARGE) return large();
+  if (process.argv.includes('--migration')) return benchMigration();
   const text = topology();
   const plan = compilePlan(validateTopology(['bench.yaml'], undefined, () => ({ text })).model);
   console.log(`topology: ${plan.entries.length} objects (${VHOSTS} vhosts; exchanges, queues, bindings, policies)\n`);
@@ -341,6 +345,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  await benchMigration();
 }
 
 /** Where a run's time goes, from the program's stage timings and the run's wall clock (epoch ms). */

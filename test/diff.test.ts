@@ -131,6 +131,52 @@ describe('warren diff', () => {
     ).toBe(0);
   });
 
+  it('--stack allowing the change as a migration: disruptive with migration: true and its steps; --fail-on migration', () => {
+    const stack = join(dir, 'Pulumi.migrate.yaml');
+    writeFileSync(stack, 'config:\n  warren:allow:\n    migrate: ["shop/queue/us_*"]\n');
+    const head = join(dir, 'head');
+    const r = runCli(['diff', 'topology', head, '--stack', stack, '--format', 'json', '--fail-on', 'migration']);
+    expect(r.code).toBe(3);
+    const [c] = JSON.parse(r.stdout).changes;
+    expect(c).toMatchObject({ id: 'shop/queue/us_orders', class: 'disruptive', migration: true });
+    expect(c.steps[0]).toBe('declare the temporary queue warren.migrate.us_orders');
+    expect(c.steps).toHaveLength(10);
+    expect(runCli(['diff', 'topology', head, '--stack', stack, '--fail-on', 'data-losing']).code).toBe(0);
+    const text = runCli(['diff', 'topology', head, '--stack', stack]).stdout;
+    expect(text).toContain('[MIGRATION] shop/queue/us_orders');
+    expect(text).toContain('4. move us_orders');
+    // Without the allowance it is what it was: data-losing, no migration.
+    const plain = runCli(['diff', 'topology', head, '--format', 'json', '--fail-on', 'migration']);
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout).changes[0].migration).toBeUndefined();
+    // An allowance that is not a list of ids is a usage error.
+    writeFileSync(stack, 'config:\n  warren:allow:\n    migrate: shop/queue/us_orders\n');
+    const bad = runCli(['diff', 'topology', head, '--stack', stack]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('warren:allow.migrate');
+    expect(bad.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('replaces: the old queue is drained into the new one, a disruptive migration instead of a deletion', () => {
+    const renamed = join(dir, 'renamed.yaml');
+    const before = join(dir, 'before.yaml');
+    writeFileSync(before, 'version: 1\nvhosts:\n  v:\n    queues:\n      orders: {}\n');
+    writeFileSync(
+      renamed,
+      'version: 1\nvhosts:\n  v:\n    queues:\n      orders-v2: { type: quorum, replaces: orders }\n',
+    );
+    const json = JSON.parse(runCli(['diff', before, renamed, '--format', 'json']).stdout);
+    expect(
+      json.changes.map((c: { class: string; action: string; id: string }) => `${c.class} ${c.action} ${c.id}`),
+    ).toEqual(['disruptive remove v/queue/orders', 'safe add v/queue/orders-v2']);
+    expect(json.changes[0]).toMatchObject({ migration: true });
+    expect(json.changes[0].steps).toEqual([
+      "remove orders's bindings (orders-v2 is bound first)",
+      "move orders's messages to orders-v2 (dynamic shovel)",
+      'delete orders once empty and without consumers',
+    ]);
+  });
+
   it('--fail-on access exits 3 when a change widens access, and disruptive does not match safe changes', () => {
     const granted = join(dir, 'granted');
     cpSync(join(ROOT, 'topology'), granted, { recursive: true });

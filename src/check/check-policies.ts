@@ -126,9 +126,14 @@ function checkKey(
   }
   if (REMOVED_KEYS.has(key))
     out.push(
-      finding('policy-removed-key', here, `\`${key}\`: RabbitMQ 4 removed classic queue mirroring and refuses it`, {
-        target: 'key',
-      }),
+      finding(
+        'policy-removed-key',
+        here,
+        `\`${key}\`: RabbitMQ 4 removed classic queue mirroring and refuses it; move the queues it mirrors to quorum queues with a migration (warren:allow.migrate, README "Migrating queues")`,
+        {
+          target: 'key',
+        },
+      ),
     );
   if (known.since)
     out.push(

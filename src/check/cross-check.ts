@@ -8,6 +8,7 @@ import { checkFederation } from './check-federation.js';
 import { checkNames } from './check-names.js';
 import { checkPolicies } from './check-policies.js';
 import { checkQueues } from './check-queues.js';
+import { checkReplaces } from './check-replaces.js';
 import { checkReservedNames } from './check-reserved-names.js';
 import { checkShovels } from './check-shovels.js';
 import { checkSuperStreams } from './check-super-streams.js';
@@ -18,6 +19,7 @@ const RULES: readonly ((model: TopologyModel) => Finding[])[] = [
   checkReservedNames,
   checkExchanges,
   checkQueues,
+  checkReplaces,
   checkBindings,
   checkUsers,
   checkPolicies,

@@ -15,7 +15,7 @@ import { ABSENT_NAME_CODES } from '../model/apply-overrides.js';
 import { compilePlan } from '../plan/compile-plan.js';
 import { loadTopology } from './load-topology.js';
 import { reportInvalid } from './print-diagnostics.js';
-import { readStackOverrides } from './read-stack.js';
+import { readStackAllowMigrate, readStackOverrides } from './read-stack.js';
 import { checkBrokerOption, EXIT, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 
@@ -45,7 +45,9 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
     return EXIT.invalid;
   }
   const [before, after] = [sides[0]!.model, sides[1]!.model];
-  const changes = diffPlans(compilePlan(before), compilePlan(after));
+  // Both sides with the stack's allowances, so that only a change of a queue shows as its migration.
+  const env = { allowRecreate: [], allowDelete: [], allowMigrate: readStackAllowMigrate(options.stack) };
+  const changes = diffPlans(compilePlan(before, env), compilePlan(after, env));
   const counts = broker === undefined ? new Map() : await readLiveCounts(broker, queuesAtRisk(changes));
   // A broker that cannot be read fails every queue's count the same way: each reason once.
   const unknown = new Set([...counts.values()].flatMap((count) => ('unknown' in count ? [count.unknown] : [])));

@@ -117,7 +117,7 @@ function program(setCode: (code: number) => void): Command {
       repeatable(
         new Option(
           '--fail-on <class>',
-          'exit 3 when a change is data-losing, disruptive (or data-losing) or widens access (repeatable)',
+          'exit 3 when a change is data-losing, disruptive (or data-losing), widens access, or is a queue migration the --stack allows (repeatable)',
         ).choices(FAIL_ON),
         checkFailOn,
       ),

@@ -35,6 +35,21 @@ function looksLikeOverrides(value: unknown): boolean {
   return keys.length > 0 && keys.every((key) => key === 'vhosts' || key === 'users');
 }
 
+/**
+ * The stack's `warren:allow.migrate` (queue ids, `*` for any characters): what `diff --stack` shows as migrations.
+ * Anything but a list of non-empty strings is a usage error: a diff must not pass a stack `up` would refuse.
+ */
+export function readStackAllowMigrate(file: string | undefined): string[] {
+  if (file === undefined) return [];
+  const allow = stackConfig(file)?.['warren:allow'];
+  if (allow === undefined || allow === null) return [];
+  const list = typeof allow === 'object' && !Array.isArray(allow) ? (allow as Record<string, unknown>).migrate : allow;
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || list.some((id) => typeof id !== 'string' || id === ''))
+    throw new UsageError(`--stack ${file}: warren:allow.migrate must be a list of queue ids (VHOST/queue/NAME)`);
+  return list as string[];
+}
+
 /** The stack's `warren:cluster` (RabbitMQ on Kubernetes), undefined when it has none. */
 export function readStackCluster(file: string): unknown {
   return stackConfig(file)?.['warren:cluster'];

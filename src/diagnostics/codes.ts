@@ -82,6 +82,11 @@ export const CODES = {
     summary:
       'A binding, dead-letter setting, alternate exchange, topic permission, or a shovel or upstream with a URI of this broker names an undeclared exchange.',
   },
+  'replaces-invalid': {
+    severity: 'error',
+    summary:
+      "A queue's `replaces:` names no queue (empty), the queue itself, a queue the topology still declares, a reserved name, or a queue another queue replaces already.",
+  },
   'unknown-queue': {
     severity: 'error',
     summary: 'A binding, or a shovel or upstream with a URI of this broker (no host), names an undeclared queue.',
@@ -223,7 +228,8 @@ export const CODES = {
   },
   'policy-removed-key': {
     severity: 'warning',
-    summary: 'A policy key RabbitMQ 4 refuses: classic queue mirroring (`ha-*`) was removed.',
+    summary:
+      'A policy key RabbitMQ 4 refuses: classic queue mirroring (`ha-*`) was removed; the queues it mirrors move to quorum queues by a migration (`warren:allow.migrate`).',
   },
   'needs-newer-rabbitmq': {
     severity: 'warning',

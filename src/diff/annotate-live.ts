@@ -16,7 +16,7 @@ export type LiveChange = Change & {
 export function queuesAtRisk(changes: readonly Change[]): QueueRef[] {
   const out = new Map<string, QueueRef>();
   for (const c of changes) {
-    if (c.class !== 'data-losing' || c.vhost === null) continue;
+    if ((c.class !== 'data-losing' && !c.migration) || c.vhost === null) continue;
     for (const name of c.atRisk ?? []) out.set(refKey({ vhost: c.vhost, name }), { vhost: c.vhost, name });
   }
   return [...out.values()];
@@ -25,12 +25,14 @@ export function queuesAtRisk(changes: readonly Change[]): QueueRef[] {
 export function annotateLive(changes: readonly Change[], counts: ReadonlyMap<string, LiveCount>): LiveChange[] {
   return changes.map((c) => {
     const vhost = c.vhost;
-    if (vhost === null || !c.atRisk || c.class !== 'data-losing') return c;
+    if (vhost === null || !c.atRisk || (c.class !== 'data-losing' && !c.migration)) return c;
     const found = c.atRisk.flatMap((name) => {
       const live = counts.get(refKey({ vhost, name }));
       return live ? [[name, live] as const] : [];
     });
     if (found.length === 0) return c;
+    // A migration moves what the queue holds: the count is what moves.
+    if (c.migration) return { ...c, live: found[0]![1], reason: `${c.reason}; ${held(found[0]![1])}` };
     if (c.kind === 'queue')
       return { ...c, live: found[0]![1], reason: c.reason.replace(/its messages would be lost$/, lost(found[0]![1])) };
     if (c.atRisk.length === 1) return { ...c, live: found[0]![1], reason: `${c.reason}; ${held(found[0]![1])}` };

@@ -7,6 +7,14 @@
 // Independently of the class, a change is marked `access` when it widens who
 // may do what (mark-access.ts).
 import { describeChange } from '../plan/guard-rules.js';
+import { ids } from '../plan/plan-ids.js';
+import {
+  IN_PLACE_STEPS,
+  migrationRefusal,
+  RENAME_STEPS,
+  STEP_TEXT,
+  temporaryQueueName,
+} from '../plan/queue-migrations.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 import { assessSettings, type SettingsRisk } from './assess-settings.js';
 import { parameterAdded, parameterChanged, parameterRemoved } from './assess-parameters.js';
@@ -26,18 +34,29 @@ export interface Change {
   /** The change widens who may do what: tags, permissions, passwords. */
   readonly access: boolean;
   readonly reason: string;
-  /** The queues of `vhost` whose messages a data-losing change can lose (its live counts are read for them). */
+  /** The queues of `vhost` whose messages a data-losing change can lose, or a migration moves (their live counts are read). */
   readonly atRisk?: readonly string[];
+  /** A queue migration (the stack's warren:allow.migrate, or `replaces:`): its messages move instead of being lost. */
+  readonly migration?: true;
+  /** A migration's steps, in order (plan/queue-migrations.ts). */
+  readonly steps?: readonly string[];
 }
 
 export function diffPlans(base: Plan, head: Plan): Change[] {
   const before = new Map(base.entries.map((e) => [e.id, e]));
   const after = new Map(head.entries.map((e) => [e.id, e]));
-  const marks: Marks = { risks: assessSettings(base, head), inHead: (id) => after.has(id) };
+  const replacedBy = new Map<string, string>();
+  for (const e of head.entries)
+    if (e.kind === 'queue' && e.replaces !== undefined)
+      replacedBy.set(ids.object(e.vhost, 'queue', e.replaces), e.name);
+  const marks: Marks = { risks: assessSettings(base, head), inHead: (id) => after.has(id), replacedBy };
   const changes: Change[] = [];
   for (const [id, old] of before) {
     const next = after.get(id);
-    if (!next) changes.push(change(marks, old, undefined, 'remove', ...removal(old)));
+    const by = replacedBy.get(id);
+    if (!next && old.kind === 'queue' && by !== undefined)
+      changes.push(change(marks, old, undefined, 'remove', ...replaced(old, by)));
+    else if (!next) changes.push(change(marks, old, undefined, 'remove', ...removal(old)));
     else if (JSON.stringify(old) !== JSON.stringify(next))
       changes.push(change(marks, old, next, 'change', ...modification(old, next)));
   }
@@ -55,7 +74,12 @@ export function diffPlans(base: Plan, head: Plan): Change[] {
 interface Marks {
   readonly risks: ReadonlyMap<string, SettingsRisk>;
   readonly inHead: (id: string) => boolean;
+  /** Queue id → the name of the queue that replaces it. */
+  readonly replacedBy: ReadonlyMap<string, string>;
 }
+
+/** What a change's class and reason come with: the steps of a migration. */
+type Assessment = [cls: ChangeClass, reason: string, steps?: readonly string[]];
 
 function change(
   marks: Marks,
@@ -64,12 +88,13 @@ function change(
   action: Change['action'],
   cls: ChangeClass,
   reason: string,
+  steps?: readonly string[],
 ): Change {
   const e = (next ?? old)!;
   const name = 'name' in e ? { name: e.name } : {};
   const risk = marks.risks.get(e.id);
   const widening = accessWidening(old, next, marks.inHead);
-  const atRisk = risk ? risk.queues : e.kind === 'queue' && cls === 'data-losing' ? [e.name] : undefined;
+  const atRisk = risk ? risk.queues : e.kind === 'queue' && (cls === 'data-losing' || steps) ? [e.name] : undefined;
   return {
     vhost: 'vhost' in e ? e.vhost : e.kind === 'vhost' ? e.name : null,
     id: e.id,
@@ -80,14 +105,15 @@ function change(
     access: widening !== undefined,
     reason: reason + (risk ? `: ${risk.text}` : '') + (widening ? `; widens access: ${widening}` : ''),
     ...(atRisk ? { atRisk } : {}),
+    ...(steps && !risk ? { migration: true as const, steps } : {}),
   };
 }
 
-function addition(e: PlanEntry): [ChangeClass, string] {
+function addition(e: PlanEntry): Assessment {
   return e.kind === 'parameter' ? parameterAdded(e) : ['safe', `new ${kindName(e)}`];
 }
 
-function removal(e: PlanEntry): [ChangeClass, string] {
+function removal(e: PlanEntry): Assessment {
   switch (e.kind) {
     case 'queue':
       return ['data-losing', `queue ${e.name} is deleted: its messages would be lost`];
@@ -115,8 +141,35 @@ function removal(e: PlanEntry): [ChangeClass, string] {
   }
 }
 
-function modification(old: PlanEntry, next: PlanEntry): [ChangeClass, string] {
+/** A queue that `replaces:` names: drained into the new queue, then deleted. */
+function replaced(old: PlanEntry & { kind: 'queue' }, by: string): Assessment {
+  return [
+    'disruptive',
+    `queue ${old.name} is replaced by ${by}: ${by} is bound first, then ${old.name}'s messages move to it and ${old.name} is deleted once empty and without consumers`,
+    RENAME_STEPS.map((s) => STEP_TEXT[s].replace(/\bOLD\b|the new queue/g, (m) => (m === 'OLD' ? old.name : by))),
+  ];
+}
+
+function modification(old: PlanEntry, next: PlanEntry): Assessment {
   if (old.kind === 'queue' && next.kind === 'queue') {
+    const change = describeChange(old.fingerprint, next.fingerprint);
+    const refusal =
+      old.fingerprint !== next.fingerprint && next.migrate
+        ? migrationRefusal(JSON.parse(old.fingerprint), JSON.parse(next.fingerprint))
+        : undefined;
+    if (old.fingerprint !== next.fingerprint && next.migrate && !refusal)
+      return [
+        'disruptive',
+        `queue ${next.name}: ${change} is migrated in place (warren:allow.migrate): its messages move through ${temporaryQueueName(next.name)} into the new declaration; its consumers are cancelled once, and publishers to it by name meet a short window without it`,
+        IN_PLACE_STEPS.map((s) =>
+          STEP_TEXT[s].replace(/\b[QT]\b/g, (m) => (m === 'Q' ? next.name : temporaryQueueName(next.name))),
+        ),
+      ];
+    if (refusal)
+      return [
+        'data-losing',
+        `queue ${next.name}: ${change} cannot be migrated (${refusal}); its messages would be lost`,
+      ];
     if (old.fingerprint !== next.fingerprint)
       return [
         'data-losing',

@@ -52,7 +52,8 @@ function groupByVhost(report: DiffReport): Map<string, Group> {
 function textGroup(name: string, g: Group): string {
   const lines = g.changes.map(
     (c) =>
-      `  ${LABEL[c.class].padEnd(11)} ${c.action.padEnd(6)} ${c.access ? '[ACCESS] ' : ''}${visible(c.id)}: ${visible(c.reason)}`,
+      `  ${LABEL[c.class].padEnd(11)} ${c.action.padEnd(6)} ${c.access ? '[ACCESS] ' : ''}${c.migration ? '[MIGRATION] ' : ''}${visible(c.id)}: ${visible(c.reason)}` +
+      (c.steps ?? []).map((step, i) => `\n${' '.repeat(21)}${i + 1}. ${visible(step)}`).join(''),
   );
   const routing = g.routing.map((r) => `  routing     ${visible(routingLine(r))}`);
   return `${visible(name)}\n${[...lines, ...routing].join('\n')}\n`;
@@ -60,10 +61,10 @@ function textGroup(name: string, g: Group): string {
 
 function markdownGroup(name: string, g: Group): string {
   const changes = g.changes.map((c) => [
-    `${ICON[c.class]} ${c.class}${c.access ? ' · 🔑 **access**' : ''}`,
+    `${ICON[c.class]} ${c.class}${c.access ? ' · 🔑 **access**' : ''}${c.migration ? ' · 🚚 **migration**' : ''}`,
     c.action,
     code(c.id),
-    text(c.reason),
+    text(c.reason) + (c.steps ?? []).map((step, i) => `<br>${i + 1}. ${text(step)}`).join(''),
   ]);
   const routing = g.routing.map((r) => [
     code(r.exchange),

@@ -20,8 +20,11 @@ import { formatDuration, formatSize } from '../units/format-units.js';
 import { parseDuration, parseSize } from '../units/parse-units.js';
 import { readMaxAge } from './read-max-age.js';
 
-/** A field of the queue itself; `deadLetter` stands here as its fields, `arguments` is the raw rest. */
-type OwnField = Exclude<keyof QueueSpec, 'deadLetter' | 'arguments'>;
+/**
+ * A field of the queue itself; `deadLetter` stands here as its fields, `arguments` is the raw rest, and `replaces`
+ * is no setting of the queue's but a move (plan/queue-migrations.ts).
+ */
+type OwnField = Exclude<keyof QueueSpec, 'deadLetter' | 'arguments' | 'replaces'>;
 export type DeadLetterField = keyof DeadLetterSpec;
 /** A field as the contract's table names it: `messageTtl`, `deadLetter.routingKey`. */
 export type QueueFieldName = OwnField | `deadLetter.${DeadLetterField}`;

@@ -43,6 +43,12 @@ export interface ReservedPrefix {
 /** The prefix of the policy warren writes for each queue with changeable settings (`warren.queue.orders`). */
 export const SETTINGS_POLICY_PREFIX = 'warren.queue.';
 
+/**
+ * The prefix of the temporary queue a queue migration moves messages through (`warren.migrate.orders`): a
+ * topology may not declare one, and `import` leaves them out, so that no deployment deletes the messages it holds.
+ */
+export const MIGRATION_QUEUE_PREFIX = 'warren.migrate.';
+
 export const RESERVED_PREFIXES: readonly ReservedPrefix[] = [
   // A super stream is an exchange of that name.
   { prefix: 'amq.', kinds: ['exchange', 'queue', 'super stream'], owner: 'the broker reserves' },
@@ -52,6 +58,11 @@ export const RESERVED_PREFIXES: readonly ReservedPrefix[] = [
     prefix: SETTINGS_POLICY_PREFIX,
     kinds: ['policy', 'operator policy'],
     owner: 'warren reserves for the settings policy it writes for each queue',
+  },
+  {
+    prefix: MIGRATION_QUEUE_PREFIX,
+    kinds: ['queue', 'super stream'],
+    owner: 'warren reserves for the temporary queue of a queue migration',
   },
 ];
 

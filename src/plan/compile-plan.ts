@@ -12,7 +12,9 @@ import {
 import type { BindingSpec, ExchangeSpec, QueueSpec } from '../schema/topology-schema.js';
 import { compileParameters } from './compile-parameters.js';
 import { compileUsers } from './compile-users.js';
+import { setOwn } from '../model/own-keys.js';
 import { ids } from './plan-ids.js';
+import { allowsId } from './queue-migrations.js';
 import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry } from './plan-types.js';
 import {
   changeableSettings,
@@ -28,6 +30,8 @@ export interface PlanEnvironment {
   readonly allowRecreate: readonly string[];
   /** Queue ids the stack allows to be deleted. */
   readonly allowDelete: readonly string[];
+  /** Queue ids (`*`: any characters) whose fixed fields may change by a migration (warren:allow.migrate). */
+  readonly allowMigrate?: readonly string[];
 }
 
 export const NO_ALLOWANCES: PlanEnvironment = { allowRecreate: [], allowDelete: [] };
@@ -41,9 +45,21 @@ export function compilePlan(model: TopologyModel, env: PlanEnvironment = NO_ALLO
   const queues = Object.fromEntries(
     entries.filter((e): e is QueueEntry => e.kind === 'queue').map((q) => [q.id, q.fingerprint]),
   );
+  // Only when there are any: a stack deployed before migrations existed keeps the same guard inputs.
+  const replaces: Record<string, string> = {};
+  for (const e of entries)
+    if (e.kind === 'queue' && e.replaces !== undefined)
+      setOwn(replaces, e.id, ids.object(e.vhost, 'queue', e.replaces));
+  const allowMigrate = [...(env.allowMigrate ?? [])].sort();
   return {
     entries,
-    guard: { queues, allowRecreate: [...env.allowRecreate].sort(), allowDelete: [...env.allowDelete].sort() },
+    guard: {
+      queues,
+      allowRecreate: [...env.allowRecreate].sort(),
+      allowDelete: [...env.allowDelete].sort(),
+      ...(allowMigrate.length > 0 ? { allowMigrate } : {}),
+      ...(Object.keys(replaces).length > 0 ? { replaces } : {}),
+    },
   };
 }
 
@@ -141,6 +157,8 @@ function queueEntry(
     arguments: args,
     fingerprint: canonical({ durable, autoDelete, arguments: args }),
     allowRecreate: env.allowRecreate.includes(id),
+    ...(allowsId(env.allowMigrate ?? [], id) ? { migrate: true as const } : {}),
+    ...(spec.replaces !== undefined ? { replaces: spec.replaces } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
 // and the allowance that would permit it.
 import { own, setOwn } from '../model/own-keys.js';
 import type { GuardInputs } from './plan-types.js';
+import { allowsId, migrationRefusal } from './queue-migrations.js';
 
 export function guardRefusals(previous: GuardInputs | undefined, next: GuardInputs): string[] {
   if (!previous?.queues) return [];
@@ -19,17 +20,28 @@ export function guardRefusals(previous: GuardInputs | undefined, next: GuardInpu
     );
     return out;
   }
+  const migrate = next.allowMigrate ?? [];
+  const replacedBy = new Map(Object.entries(next.replaces ?? {}).map(([by, old]) => [old, by]));
+  // Migrations are carried out by the vhost group's provider (pulumi/dynamic/migrate-queues.ts).
+  const unsupported = is === 'vhost' ? undefined : 'migrations are carried out with warren:granularity: vhost';
+  for (const [by, old] of Object.entries(next.replaces ?? {}).sort())
+    if (unsupported) out.push(`queue ${by} replaces ${old}: ${unsupported}; set it (README, "Granularity")`);
   for (const [id, before] of Object.entries(previous.queues).sort()) {
     const after = next.queues[id];
-    if (after === undefined && !next.allowDelete.includes(id)) {
+    if (after === undefined && !next.allowDelete.includes(id) && !replacedBy.has(id)) {
       out.push(
         `queue ${id} is no longer in the topology (or its vhost is not): deleting it would lose its messages. ` +
-          `To delete it, add "${id}" to warren:allow.delete in the stack config.`,
+          `To move its messages into another queue, give that queue replaces: <this queue's name>; ` +
+          `to delete it, add "${id}" to warren:allow.delete in the stack config.`,
       );
+    } else if (after !== undefined && after !== before && allowsId(migrate, id)) {
+      const why = migrationRefusal(JSON.parse(before), JSON.parse(after)) ?? unsupported;
+      if (why) out.push(`queue ${id}: ${describeChange(before, after)} cannot be migrated: ${why}.`);
     } else if (after !== undefined && after !== before && !next.allowRecreate.includes(id)) {
       out.push(
         `queue ${id}: ${describeChange(before, after)} cannot change on a live queue; applying it would delete and re-declare the queue and lose its messages. ` +
-          `To re-declare it, add "${id}" to warren:allow.recreate in the stack config.`,
+          `To move its messages into the new declaration, add "${id}" to warren:allow.migrate (README, "Migrating queues"); ` +
+          `to re-declare it and lose them, to warren:allow.recreate in the stack config.`,
       );
     }
   }

@@ -47,6 +47,10 @@ export interface QueueEntry extends Base {
   readonly fingerprint: string;
   /** The stack allows this queue to be re-declared (its messages are lost). */
   readonly allowRecreate: boolean;
+  /** The stack allows a change of its fixed fields as a migration (warren:allow.migrate): its messages move. */
+  readonly migrate?: true;
+  /** The queue of the same vhost it takes the place of (`replaces:`): its bindings and messages. */
+  readonly replaces?: string;
 }
 
 export interface BindingEntry extends Base {
@@ -157,6 +161,10 @@ export interface GuardInputs {
   readonly allowRecreate: readonly string[];
   /** Queue ids the stack allows to be deleted (removed from the topology). */
   readonly allowDelete: readonly string[];
+  /** Queue ids, `*` for any characters, whose fixed fields may change by a migration (absent: none). */
+  readonly allowMigrate?: readonly string[];
+  /** New queue id → the id of the queue it replaces (`replaces:`; absent: none). */
+  readonly replaces?: Readonly<Record<string, string>>;
   /** Set when the stack manages each vhost's objects as one resource (warren:granularity: vhost). */
   readonly granularity?: 'vhost';
 }

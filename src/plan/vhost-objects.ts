@@ -61,6 +61,10 @@ export interface VHostGroup {
   readonly objects: VHostObjects;
   /** Queue names that may not be deleted or re-declared (warren:protectQueues, minus allowed re-declarations). */
   readonly protectedQueues: readonly string[];
+  /** Queue names whose fixed fields may change by a migration (warren:allow.migrate). */
+  readonly migrate: readonly string[];
+  /** New queue name → the name of the queue it replaces (`replaces:`). */
+  readonly replaces: Readonly<Record<string, string>>;
 }
 
 /** True for the entries a vhost group holds; vhosts, users and permissions stay resources of their own. */
@@ -82,11 +86,20 @@ export function groupByVhost(plan: Plan, protectQueues: boolean): VHostGroup[] {
       entryIds: string[];
       objects: { [K in ObjectKind]: Record<string, unknown> };
       protectedQueues: string[];
+      migrate: string[];
+      replaces: Record<string, string>;
     }
   >();
   for (const e of plan.entries) {
     if (e.kind === 'vhost')
-      groups.set(e.name, { vhostId: e.id, entryIds: [], objects: emptyObjects(), protectedQueues: [] });
+      groups.set(e.name, {
+        vhostId: e.id,
+        entryIds: [],
+        objects: emptyObjects(),
+        protectedQueues: [],
+        migrate: [],
+        replaces: {},
+      });
   }
   for (const e of plan.entries) {
     if (!isGroupedEntry(e)) continue;
@@ -106,6 +119,8 @@ export function groupByVhost(plan: Plan, protectQueues: boolean): VHostGroup[] {
       case 'queue':
         setOwn(g.objects.queues, e.name, { durable: e.durable, autoDelete: e.autoDelete, arguments: e.arguments });
         if (protectQueues && !e.allowRecreate) g.protectedQueues.push(e.name);
+        if (e.migrate) g.migrate.push(e.name);
+        if (e.replaces !== undefined) setOwn(g.replaces, e.name, e.replaces);
         break;
       case 'binding':
         setOwn(g.objects.bindings, bindingKey(e), {
@@ -133,6 +148,8 @@ export function groupByVhost(plan: Plan, protectQueues: boolean): VHostGroup[] {
     entryIds: g.entryIds,
     objects: g.objects as unknown as VHostObjects,
     protectedQueues: g.protectedQueues,
+    migrate: g.migrate,
+    replaces: g.replaces,
   }));
 }
 

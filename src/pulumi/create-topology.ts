@@ -338,7 +338,15 @@ function registerGroup(ctx: Context, g: VHostGroup): void {
   const { name, opts } = ctx.child(`${g.vhostId}/objects`);
   const resource = new VHostObjectsResource(
     name,
-    { connection: ctx.connection, vhost: vhost.name, objects: g.objects, protectedQueues: g.protectedQueues },
+    {
+      connection: ctx.connection,
+      vhost: vhost.name,
+      objects: g.objects,
+      protectedQueues: g.protectedQueues,
+      // Only when there are any: a group deployed before migrations existed keeps the same inputs.
+      ...(g.migrate.length > 0 ? { migrate: g.migrate } : {}),
+      ...(Object.keys(g.replaces).length > 0 ? { replaces: g.replaces } : {}),
+    },
     { ...opts, dependsOn: [ctx.guard, vhost], ...(g.protectedQueues.length > 0 ? { protect: true } : {}) },
   );
   for (const id of g.entryIds) ctx.registered.set(id, { resources: [resource] });

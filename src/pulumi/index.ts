@@ -5,7 +5,7 @@
 // broker password and users' passwords are secrets of the stack.
 //   warren:topology        list of files/directories/globs (default: [topology/])
 //   warren:overrides       per-environment differences (README, "Environments")
-//   warren:allow           { recreate: [queue ids], delete: [queue ids], destroyNonEmpty: true, scaleDownTo: replicas, replaceCluster: true }
+//   warren:allow           { recreate: [queue ids], delete: [queue ids], migrate: [queue ids, * any characters], destroyNonEmpty: true, scaleDownTo: replicas, replaceCluster: true }
 //   warren:protectQueues   mark queues `protect` as well (default false)
 //   warren:granularity     object (default): a resource per broker object; vhost: one per vhost for its
 //                          exchanges, queues, bindings and policies (README, "Granularity")
@@ -55,6 +55,7 @@ const allow =
   config.getObject<{
     recreate?: string[];
     delete?: string[];
+    migrate?: string[];
     destroyNonEmpty?: boolean;
     scaleDownTo?: number;
     replaceCluster?: boolean;

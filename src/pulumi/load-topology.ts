@@ -17,6 +17,8 @@ export interface TopologyAllowances {
   readonly recreate?: readonly string[];
   /** Queue ids that may be deleted (they left the topology). */
   readonly delete?: readonly string[];
+  /** Queue ids (`*` for any characters) whose fixed fields may change by a migration that moves their messages. */
+  readonly migrate?: readonly string[];
   /** `pulumi destroy` may delete queues that hold messages. */
   readonly destroyNonEmpty?: boolean;
 }
@@ -75,7 +77,16 @@ export function loadTopology<C extends Checked = Checked>(
   const checked = options.check?.(validation.model);
   validateOrThrow([...validation.diagnostics, ...(checked?.diagnostics ?? [])]);
   const allow = source.allow ?? {};
-  const plan = compilePlan(validation.model, { allowRecreate: allow.recreate ?? [], allowDelete: allow.delete ?? [] });
+  for (const key of ['recreate', 'delete', 'migrate'] as const) {
+    const list: unknown = allow[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((id) => typeof id !== 'string' || id === '')))
+      throw runError(`warren:allow.${key} must be a list of queue ids (VHOST/queue/NAME)`);
+  }
+  const plan = compilePlan(validation.model, {
+    allowRecreate: allow.recreate ?? [],
+    allowDelete: allow.delete ?? [],
+    allowMigrate: allow.migrate ?? [],
+  });
   return { model: validation.model, plan, ...(checked ? { checked } : {}) };
 }
 

@@ -176,6 +176,13 @@ const QueueSpec = Type.Object(
     leaderLocator: Type.Optional(StringEnum(LEADER_LOCATORS, about('leaderLocator'))),
     maxAge: Type.Optional(Duration(about('maxAge'))),
     arguments: Type.Optional(Arguments),
+    // Format 1.2: not a queue field of the broker's, a move (README, "Migrating queues").
+    replaces: Type.Optional(
+      Type.String({
+        description:
+          'A queue of the same vhost this one takes the place of (format 1.2): it takes its bindings, its messages are moved here, and it is deleted once empty and without consumers',
+      }),
+    ),
   },
   Closed,
 );

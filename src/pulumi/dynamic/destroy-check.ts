@@ -7,6 +7,7 @@
 // stack allowed it (warren:allow.destroyNonEmpty) at its last `up` — the
 // allowance is read from the state, as destroy knows nothing else.
 import type * as pulumi from '@pulumi/pulumi';
+import { MIGRATION_QUEUE_PREFIX } from '../../model/reserved-names.js';
 import { callApi, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
@@ -31,12 +32,17 @@ const provider = defineProvider('DestroyCheck', {
     return { outs: news };
   },
   async delete(_id, s: State) {
-    if (s.allowNonEmpty) return;
     // A queue's count comes with its statistics, some seconds after it is declared (quorum queues and streams take
     // longer): until then the broker gives none, which is not "empty". Wait for it, a while.
     const deadline = Date.now() + UNKNOWN_WAIT_MS;
     for (;;) {
-      const { held, unknown } = await survey(s);
+      const { held, unknown, moving } = await survey(s);
+      // The temporary queue of an unfinished migration holds messages no allowance gave up: refused whatever the stack says.
+      if (moving.length > 0)
+        throw plainError(
+          `refusing to delete: a queue migration is unfinished and its temporary queue holds messages (or may): ${moving.join(', ')}. Run pulumi up to finish it, then destroy again.`,
+        );
+      if (s.allowNonEmpty) return;
       if (held.length > 0)
         throw plainError(
           `refusing to delete queues that hold messages: ${held.join(', ')}. Drain them, or set warren:allow.destroyNonEmpty: true in the stack config and run pulumi up, then destroy again.`,
@@ -61,9 +67,10 @@ const UNKNOWN_POLL_MS = 2_000;
  * (`vhost/name (why)`). One request per vhost, not per queue: large topologies have thousands of queues. A queue (or
  * vhost) the broker does not have holds nothing.
  */
-async function survey(s: State): Promise<{ held: string[]; unknown: string[] }> {
+async function survey(s: State): Promise<{ held: string[]; unknown: string[]; moving: string[] }> {
   const held: string[] = [];
   const unknown: string[] = [];
+  const moving: string[] = [];
   for (const vhost of [...new Set(s.queues.map((q) => q.vhost))]) {
     const managed = s.queues.filter((q) => q.vhost === vhost).map((q) => q.name);
     const { status, json } = await callApi(s.connection, 'GET', `/queues/${seg(vhost)}?columns=name,vhost,messages`);
@@ -76,6 +83,9 @@ async function survey(s: State): Promise<{ held: string[]; unknown: string[] }> 
     }
     const live = new Map<string, unknown>();
     for (const r of rows) if (r && typeof r.name === 'string' && r.vhost === vhost) live.set(r.name, r.messages);
+    // The vhost's migration queues (plan/queue-migrations.ts): any count but 0 is a message moving.
+    for (const [name, messages] of live)
+      if (name.startsWith(MIGRATION_QUEUE_PREFIX) && messages !== 0) moving.push(`${vhost}/${name}`);
     for (const name of managed) {
       if (!live.has(name)) continue;
       const messages = live.get(name);
@@ -87,7 +97,7 @@ async function survey(s: State): Promise<{ held: string[]; unknown: string[] }> 
         held.push(`${vhost}/${name} (${messages.toLocaleString('en-US')} message${messages === 1 ? '' : 's'})`);
     }
   }
-  return { held, unknown };
+  return { held, unknown, moving };
 }
 
 export class DestroyCheck extends DynamicResource {

@@ -29,6 +29,8 @@ export async function callApi(
   method: string,
   path: string,
   body?: unknown,
+  /** Statuses of 400 and above answered rather than thrown: a refused precondition (`?if-empty=true`) is an answer. */
+  accept: readonly number[] = [],
 ): Promise<{ status: number; json: unknown }> {
   const auth = `Basic ${Buffer.from(`${conn.username}:${conn.password}`).toString('base64')}`;
   const timeout = requestDeadline();
@@ -54,7 +56,8 @@ export async function callApi(
       await pause(250 * attempt);
       continue;
     }
-    if (status >= 400 && status !== 404) throw plainError(`${what} answered ${status}: ${text.slice(0, 300)}`);
+    if (status >= 400 && status !== 404 && !accept.includes(status))
+      throw plainError(`${what} answered ${status}: ${text.slice(0, 300)}`);
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;

@@ -27,6 +27,8 @@ import {
   type LiveVhost,
 } from '../../plan/vhost-object-changes.js';
 import { emptyObjects, OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
+import { findMigrations, withoutMigrations } from '../../plan/queue-migrations.js';
+import { migrateByRename, migrateInPlace, type MigrationReport } from './migrate-queues.js';
 import { callApi, connectionChanged, readList, readOne, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
@@ -36,6 +38,10 @@ export interface VHostObjectsInputs {
   readonly vhost: pulumi.Input<string>;
   readonly objects: VHostObjects;
   readonly protectedQueues: readonly string[];
+  /** Queues whose declaration change is a migration (warren:allow.migrate); absent when none. */
+  readonly migrate?: readonly string[];
+  /** New queue → the queue it replaces (`replaces:`); absent when none. */
+  readonly replaces?: Readonly<Record<string, string>>;
 }
 
 interface State {
@@ -43,6 +49,16 @@ interface State {
   vhost: string;
   objects: VHostObjects;
   protectedQueues: string[];
+  migrate?: string[];
+  replaces?: Record<string, string>;
+  /** What the last update's migrations did (outputs only). */
+  migrated?: MigrationReport[];
+}
+
+/** The migrations an update from `olds` to `news` carries out, and the objects it changes around them. */
+function migrationsOf(olds: State, news: State) {
+  const migrations = findMigrations(olds.objects, news.objects, news.migrate ?? [], news.replaces ?? {});
+  return { migrations, ...withoutMigrations(olds.objects, news.objects, migrations) };
 }
 
 /**
@@ -62,10 +78,20 @@ const CHUNK: Record<string, number> = {
 
 const provider = defineProvider('VHostObjects', {
   async check(olds: Partial<State> | undefined, news: State) {
-    const before = olds?.objects ? olds : undefined;
-    const refusals = before
-      ? protectRefusals(news.vhost, before.objects!, before.protectedQueues ?? [], news.objects, news.protectedQueues)
-      : [];
+    const before = olds?.objects ? (olds as State) : undefined;
+    // A migrated queue keeps its messages: protection does not stand in its way (the guard allowed it).
+    const m = before ? migrationsOf(before, news) : undefined;
+    const retired = new Set(m?.migrations.renames.map(([, old]) => old));
+    const refusals =
+      before && m
+        ? protectRefusals(
+            news.vhost,
+            m.olds,
+            (before.protectedQueues ?? []).filter((q) => !retired.has(q)),
+            m.news,
+            news.protectedQueues,
+          )
+        : [];
     return { inputs: news, failures: refusals.map((reason) => ({ property: 'objects', reason })) };
   },
   async create(s: State) {
@@ -77,7 +103,13 @@ const provider = defineProvider('VHostObjects', {
       );
     }
     await declare(s.connection, s.vhost, s.objects);
-    return { id: s.vhost, outs: s };
+    // A first deployment may replace a queue it never managed (one an application declared): drain it too.
+    const migrated: MigrationReport[] = [];
+    for (const [name, old] of findMigrations(emptyObjects(), s.objects, [], s.replaces ?? {}).renames) {
+      const report = await migrateByRename(s.connection, s.vhost, name, old);
+      if (report) migrated.push(report);
+    }
+    return { id: s.vhost, outs: migrated.length > 0 ? { ...s, migrated } : s };
   },
   async diff(_id, olds: State, news: State) {
     const changes =
@@ -87,13 +119,24 @@ const provider = defineProvider('VHostObjects', {
       OBJECT_KINDS.some((k) => canonical(olds.objects?.[k] ?? {}) !== canonical(news.objects[k]));
     return { changes, replaces: olds.vhost !== news.vhost ? ['vhost'] : [], deleteBeforeReplace: true };
   },
+  // Deletes and declarations first, so that the new queue of a rename is bound before the old one is unbound and
+  // every exchange a migrated queue is bound from exists; then the migrations (migrate-queues.ts).
   async update(_id, olds: State, news: State) {
-    const changes = objectChanges(olds.objects, news.objects);
+    const m = migrationsOf(olds, news);
+    const changes = objectChanges(m.olds, m.news);
     if (!isEmpty(changes)) {
       await remove(news.connection, news.vhost, changes.deletes, olds.objects);
       await declare(news.connection, news.vhost, changes.declares);
     }
-    return { outs: news };
+    const migrated: MigrationReport[] = [];
+    for (const name of m.migrations.inPlace)
+      migrated.push(await migrateInPlace(news.connection, news.vhost, name, olds.objects, news.objects));
+    for (const [name, old] of m.migrations.renames) {
+      const report = await migrateByRename(news.connection, news.vhost, name, old);
+      if (report) migrated.push(report);
+    }
+    const { migrated: _, ...rest } = news;
+    return { outs: migrated.length > 0 ? { ...rest, migrated } : rest };
   },
   async read(id, props: State) {
     const live = await readLive(props.connection, props.vhost);

@@ -1,0 +1,104 @@
+// `npm run bench:engine` (or `-- --migration` alone): a queue migration in place
+// of a classic queue holding 100,000 persistent messages into a quorum queue,
+// through `pulumi up`, next to a bare dynamic shovel moving the same messages
+// from a classic queue into a quorum queue on the same broker, in the same
+// run. Printed: the bare shovel's time, the migration's (the provider's own
+// figure and the whole `up`), their ratio, the window without the queue, and
+// where the migration's time goes, step by step (the provider's step clock).
+import jsYaml from 'js-yaml';
+import { api, connect, enc, eventually, messageCount } from '../test/e2e/support/broker.js';
+import { E2EProject, expectOk } from '../test/e2e/support/e2e-project.js';
+
+const V = 'bench-migrate';
+
+async function fill(queue: string, count: number): Promise<number> {
+  const start = Date.now();
+  const conn = await connect(V);
+  const ch = await conn.createConfirmChannel();
+  const body = Buffer.alloc(100, 'm');
+  for (let i = 0; i < count; i++) {
+    if (!ch.sendToQueue(queue, body, { persistent: true })) await new Promise((r) => ch.once('drain', r));
+    if (i % 5000 === 4999) await ch.waitForConfirms();
+  }
+  await ch.waitForConfirms();
+  await conn.close();
+  return (Date.now() - start) / 1000;
+}
+
+/** One dynamic shovel (src-delete-after queue-length, ack on confirm), as the migration starts them; seconds until done. */
+async function bareShovel(count: number): Promise<number> {
+  await api(`/queues/${enc(V)}/bare-from`, 'PUT', { durable: true, arguments: {} });
+  await api(`/queues/${enc(V)}/bare-to`, 'PUT', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await fill('bare-from', count);
+  const uri = `amqp:///${enc(V)}`;
+  const start = Date.now();
+  await api(`/parameters/shovel/${enc(V)}/bare`, 'PUT', {
+    value: {
+      'src-protocol': 'amqp091',
+      'src-uri': uri,
+      'src-queue': 'bare-from',
+      'src-delete-after': 'queue-length',
+      'dest-protocol': 'amqp091',
+      'dest-uri': uri,
+      'dest-queue': 'bare-to',
+      'ack-mode': 'on-confirm',
+    },
+  });
+  await eventually(
+    async () => ((await api(`/parameters/shovel/${enc(V)}/bare`)).status === 404 ? true : undefined),
+    600_000,
+  );
+  const seconds = (Date.now() - start) / 1000;
+  const moved = await messageCount(V, 'bare-to');
+  if (moved !== count) throw new Error(`the bare shovel moved ${moved} of ${count} messages`);
+  await api(`/queues/${enc(V)}/bare-from`, 'DELETE');
+  await api(`/queues/${enc(V)}/bare-to`, 'DELETE');
+  return seconds;
+}
+
+function topology(type: string): string {
+  return jsYaml.dump({ version: 1, vhosts: { [V]: { queues: { orders: { type } } } } });
+}
+
+export async function benchMigration(count = 100_000): Promise<void> {
+  await api(`/vhosts/${enc(V)}`, 'DELETE');
+  const project = new E2EProject({ 'topology.yaml': topology('classic') });
+  project.init();
+  project.setConfig({ 'warren:granularity': 'vhost', 'warren:allow': { migrate: [`${V}/queue/orders`] } });
+  expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'first up');
+  const bare = await bareShovel(count);
+  const filled = await fill('orders', count);
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(`${project.dir}/topology/topology.yaml`, topology('quorum'));
+  const start = Date.now();
+  expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up migrating orders');
+  const up = (Date.now() - start) / 1000;
+  const held = await messageCount(V, 'orders');
+  if (held !== count) throw new Error(`after the migration orders holds ${held} of ${count} messages`);
+  const state = JSON.parse(project.stdout('stack', 'export')) as {
+    deployment: {
+      resources: {
+        type: string;
+        outputs?: { migrated?: { ms: number; windowMs: number; steps: Record<string, number> }[] };
+      }[];
+    };
+  };
+  const report = state.deployment.resources.find((r) => r.type.endsWith('VHostObjects'))?.outputs?.migrated?.[0];
+  if (!report) throw new Error('the state holds no migration report');
+  const migration = report.ms / 1000;
+  console.log(
+    `\nqueue migration in place, classic → quorum, ${count.toLocaleString('en-US')} persistent messages of 100 bytes`,
+  );
+  console.log(`  ${'publishing them (confirms)'.padEnd(52)} ${filled.toFixed(1).padStart(7)} s`);
+  console.log(`  ${'bare dynamic shovel, classic → quorum'.padEnd(52)} ${bare.toFixed(1).padStart(7)} s`);
+  console.log(
+    `  ${'migration (the provider, all steps)'.padEnd(52)} ${migration.toFixed(1).padStart(7)} s  ${(migration / bare).toFixed(2)}× the bare shovel (target ≤ 1.5×; it moves every message twice: ${(migration / (2 * bare)).toFixed(2)}× two bare shovels)`,
+  );
+  console.log(`  ${'pulumi up (engine, program, migration)'.padEnd(52)} ${up.toFixed(1).padStart(7)} s`);
+  console.log(`  ${'window: no queue of that name'.padEnd(52)} ${String(report.windowMs).padStart(7)} ms`);
+  console.log('  where the migration time goes:');
+  for (const [step, ms] of Object.entries(report.steps))
+    console.log(`    ${step.padEnd(50)} ${(ms / 1000).toFixed(2).padStart(7)} s`);
+  // The stack is a throwaway (its directory is temporary); its vhost goes with the broker's own delete.
+  await api(`/vhosts/${enc(V)}`, 'DELETE');
+}
