@@ -43,6 +43,21 @@ describe('destroy check', () => {
     expect(requests).toEqual(['/api/queues/shop?columns=name,vhost,messages']);
   });
 
+  it('refuses while a migration’s temporary queue holds messages (or may), even when the stack allows non-empty queues', async () => {
+    for (const messages of [5, undefined]) {
+      answer = () => ({ status: 200, body: [row('a', 0), row('warren.migrate.a', messages)] });
+      await expect(
+        destroyCheckProvider.delete!('destroy-check', {
+          ...state([{ vhost: 'shop', name: 'a' }]),
+          allowNonEmpty: true,
+        }),
+      ).rejects.toThrow(/migration is unfinished.*shop\/warren\.migrate\.a/);
+    }
+    // An empty one (a migration stopped before it moved anything) holds nothing to lose.
+    answer = () => ({ status: 200, body: [row('a', 0), row('warren.migrate.a', 0)] });
+    await destroy([{ vhost: 'shop', name: 'a' }]);
+  });
+
   it('refuses a queue that holds messages', async () => {
     answer = () => ({ status: 200, body: [row('a', 3)] });
     await expect(destroy([{ vhost: 'shop', name: 'a' }])).rejects.toThrow(/hold messages: shop\/a \(3 messages\)/);

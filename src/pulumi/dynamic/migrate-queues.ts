@@ -211,9 +211,9 @@ function toLive(b: BindingObject): Omit<LiveBinding, 'properties_key'> {
 /**
  * Moves what `from` holds to `to` and deletes `from` once it holds nothing (and, with `unused`, has no consumer).
  * A classic queue is deleted with `?if-empty=true`, the broker's own check: a message published to it by name after
- * a round is moved by the next one. RabbitMQ 3.10 refuses that flag for quorum queues and streams, so those first
+ * a round is moved by the next one. RabbitMQ 3.10 refuses that flag for quorum queues (and streams), so those first
  * refuse new messages (a policy, max-length 0 with reject-publish: a publisher gets a nack, never the confirm of a
- * message then lost) and are deleted once the broker's count, taken after its statistics interval, is 0.
+ * message then lost) and are deleted once the broker hands out no message from them (deleteIfNoneReady).
  */
 async function drainAndDelete(
   conn: Connection,
@@ -228,13 +228,18 @@ async function drainAndDelete(
   const row = (await readOne(conn, path)) as LiveQueue | undefined;
   if (!row) return unblockPublishing(conn, vhost, from);
   const atomic = typeOf(liveQueue(row)) === 'classic';
-  if (!atomic) await blockPublishing(conn, vhost, from);
+  // The temporary queue has no publishers (unbound, under a reserved name): it needs no blocking, which would wait
+  // for the broker's statistics to show the policy applied.
+  const blocked = !atomic && from !== temporaryQueueName(to);
+  if (blocked) await blockPublishing(conn, vhost, from);
   const since = Date.now();
+  // Consumers other than the shovel, as the broker counted them before it started: only then can messages be held
+  // unacknowledged when the queue goes (the shovel acknowledges all it moved before it stops).
+  const consumed = Number(row.consumers ?? 0) > 0;
   for (;;) {
     await shovel(conn, vhost, from, to);
-    const moved = Date.now();
     await done.step(step);
-    await untilNoneUnacknowledged(conn, vhost, from);
+    if (consumed) await untilNoneUnacknowledged(conn, vhost, from);
     const now = (await readOne(conn, path)) as LiveQueue | undefined;
     if (!now) break;
     const consumers = Number(now.consumers ?? 0);
@@ -247,9 +252,9 @@ async function drainAndDelete(
       await pause(1000);
       continue;
     }
-    if (atomic ? await deleteIfEmpty(conn, path, unused) : await deleteIfCountedEmpty(conn, vhost, from, moved)) break;
+    if (atomic ? await deleteIfEmpty(conn, path, unused) : await deleteIfNoneReady(conn, vhost, from)) break;
   }
-  if (!atomic) await unblockPublishing(conn, vhost, from);
+  if (blocked) await unblockPublishing(conn, vhost, from);
 }
 
 /**
@@ -362,21 +367,23 @@ async function unblockPublishing(conn: Connection, vhost: string, name: string):
 }
 
 /**
- * The broker's statistics interval (collect_statistics_interval, RabbitMQ's default 5,000 ms) and a margin: a count
- * read this long after the last move was taken after it.
+ * DELETE once the broker hands out no ready message: a basic.get through the management API (requeued at once if
+ * there is one) is the broker's own answer now, where its statistics trail by seconds. The queue refuses new
+ * messages (blockPublishing) and its unacknowledged ones were waited for (untilNoneUnacknowledged). False when a
+ * message is there: another round moves it.
  */
-const STATISTICS_MS = 5_500;
-
-/**
- * DELETE once the broker counts no message in the queue, ready or unacknowledged, in statistics taken after the
- * last move (the queue refuses new messages: blockPublishing). False when it still counts some.
- */
-async function deleteIfCountedEmpty(conn: Connection, vhost: string, name: string, after: number): Promise<boolean> {
+async function deleteIfNoneReady(conn: Connection, vhost: string, name: string): Promise<boolean> {
   const path = `/queues/${seg(vhost)}/${seg(name)}`;
-  await pause(Math.max(0, after + STATISTICS_MS - Date.now()));
-  const row = await readOne(conn, path);
-  if (!row) return true;
-  if (row.messages !== 0 || row.messages_unacknowledged !== 0) return false;
+  const { status, json } = await callApi(conn, 'POST', `${path}/get`, {
+    count: 1,
+    ackmode: 'ack_requeue_true',
+    encoding: 'auto',
+    truncate: 1,
+  });
+  if (status === 404) return true;
+  if (!Array.isArray(json))
+    throw plainError(`RabbitMQ management API: POST ${path}/get answered ${status} without a list of messages`);
+  if (json.length > 0) return false;
   await callApi(conn, 'DELETE', path);
   return true;
 }
@@ -405,7 +412,7 @@ async function refuseLossyPolicies(conn: Connection, vhost: string, temp: string
   const keys = Object.keys(effective).filter((k) => LOSSY_KEYS.includes(k));
   if (keys.length === 0) return;
   const by = [row?.policy, row?.operator_policy].filter((p) => typeof p === 'string' && p !== '').join(', ');
-  await deleteIfEmpty(conn, path);
+  await callApi(conn, 'DELETE', path); // declared just now: empty
   throw plainError(
     `queue ${vhost}/${temp}, the migration's temporary queue, would be under ${by || 'a policy'} (${keys.join(', ')}), which can drop or expire what is moved there. ` +
       `Nothing was moved. Leave names that start with warren.migrate. out of their patterns, then run up again`,
