@@ -19,6 +19,7 @@
 //                          or with warren:managementUser/managementPassword when the stack sets them
 //   warren:kubeconfig      (secret, optional) kubeconfig contents or path; default: the ambient KUBECONFIG
 //   warren:syncTopology    false: deploy only the cluster part (default true)
+import { withMigrationPlugins } from '../cluster/migration-plugins.js';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -77,7 +78,10 @@ const { plan, checked: clusterCheck } = loadTopology(
 );
 timing('planned');
 
-const cluster = clusterCheck?.cluster ? await deployCluster(clusterCheck.cluster) : undefined;
+// Queue migrations move messages with dynamic shovels: a cluster whose topology may migrate gets the plugin.
+const cluster = clusterCheck?.cluster
+  ? await deployCluster(withMigrationPlugins(clusterCheck.cluster, plan))
+  : undefined;
 
 let topology: Topology | undefined;
 if (syncTopology) {

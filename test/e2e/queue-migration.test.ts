@@ -7,6 +7,7 @@
 // and the refusals.
 import jsYaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_PLACE_STEPS } from '../../src/plan/queue-migrations.js';
 import { api, connect, enc, eventually, messageCount } from './support/broker.js';
 import { E2EProject, expectOk } from './support/e2e-project.js';
 import { startMigrationTraffic, type Route } from './support/migration-traffic.js';
@@ -149,25 +150,13 @@ describe('in place, classic to quorum', () => {
 });
 
 describe('up killed after each step', () => {
-  const STEPS = [
-    'declare-temporary',
-    'bind-temporary',
-    'unbind-queue',
-    'move-to-temporary',
-    'delete-queue',
-    'declare-queue',
-    'bind-queue',
-    'unbind-temporary',
-    'move-back',
-    'delete-temporary',
-  ];
   let project: E2EProject;
   beforeAll(() => {
     project = freshProject('e2m-kill');
     projects.push(project);
   }, 600_000);
 
-  for (const [i, step] of STEPS.entries()) {
+  for (const [i, step] of IN_PLACE_STEPS.entries()) {
     it(`killed after ${step}: the next up converges, every message is there, no temporary queue is left`, async () => {
       const type = i % 2 === 0 ? 'quorum' : 'classic';
       const from = type === 'quorum' ? 'classic' : 'quorum';

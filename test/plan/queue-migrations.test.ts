@@ -1,6 +1,9 @@
 // Queue migrations, the pure part: which changes are migrations, which cannot
 // be, the temporary queue's name, and the objects left to the ordinary changes.
 import { describe, expect, it } from 'vitest';
+import type { ClusterConfig } from '../../src/cluster/cluster-schema.js';
+import { withMigrationPlugins } from '../../src/cluster/migration-plugins.js';
+import type { Plan } from '../../src/plan/plan-types.js';
 import { guardRefusals } from '../../src/plan/guard-rules.js';
 import {
   allowsId,
@@ -138,5 +141,26 @@ describe('the guard with migrations', () => {
     const [refusal] = guardRefusals(before, next);
     expect(refusal).toContain('replaces:');
     expect(guardRefusals(before, { ...next, replaces: { 'shop/queue/a2': 'shop/queue/a' } })).toEqual([]);
+  });
+});
+
+describe('a cluster whose topology may migrate', () => {
+  const cluster = { plugins: ['rabbitmq_stream'] } as unknown as ClusterConfig;
+  const plan = (guard: Partial<Plan['guard']>): Plan => ({
+    entries: [],
+    guard: { queues: {}, allowRecreate: [], allowDelete: [], ...guard },
+  });
+
+  it('gets the shovel plugin (migrations move messages with dynamic shovels), and no other cluster does', () => {
+    expect(withMigrationPlugins(cluster, plan({})).plugins).toEqual(['rabbitmq_stream']);
+    expect(withMigrationPlugins(cluster, plan({ allowMigrate: ['shop/queue/*'] })).plugins).toEqual([
+      'rabbitmq_stream',
+      'rabbitmq_shovel',
+    ]);
+    expect(withMigrationPlugins(cluster, plan({ replaces: { 'v/queue/b': 'v/queue/a' } })).plugins).toContain(
+      'rabbitmq_shovel',
+    );
+    const has = { plugins: ['rabbitmq_shovel'] } as unknown as ClusterConfig;
+    expect(withMigrationPlugins(has, plan({ allowMigrate: ['x'] })).plugins).toEqual(['rabbitmq_shovel']);
   });
 });
