@@ -59,6 +59,28 @@ describe('diffPlans', () => {
     expect(reasons).toContain('definition.message-ttl 60000 → 300000 change on the live queue');
   });
 
+  it('a migration that a new limit makes lossy is data-losing, and still a migration; a policy for the new type counts', () => {
+    const env = { allowRecreate: [], allowDelete: [], allowMigrate: ['v/queue/*'] };
+    const planWith = (t: TopologyFile) => compilePlan(mergeFiles([{ file: 't.yaml', data: t, broken: [] }]).model, env);
+    const side = (queue: object, policies: object = {}): TopologyFile => ({
+      version: 1,
+      vhosts: { v: { queues: { a: queue }, policies } },
+    });
+    const moved = diffPlans(planWith(side({ type: 'classic' })), planWith(side({ type: 'quorum' })));
+    expect(moved.map((c) => [c.id, c.class, c.migration])).toEqual([['v/queue/a', 'disruptive', true]]);
+    const capped = diffPlans(planWith(side({ type: 'classic' })), planWith(side({ type: 'quorum', maxLength: 10 })));
+    const queue = capped.find((c) => c.id === 'v/queue/a')!;
+    expect([queue.class, queue.migration]).toEqual(['data-losing', true]);
+    expect(queue.reason).toMatch(/max-length/);
+    // An unchanged policy that applies to quorum queues only: the migrated queue comes under it.
+    const quorumOnly = { q: { pattern: '^a$', applyTo: 'quorum_queues', definition: { 'max-length': 5 } } };
+    const under = diffPlans(
+      planWith(side({ type: 'classic' }, quorumOnly)),
+      planWith(side({ type: 'quorum' }, quorumOnly)),
+    );
+    expect(under.map((c) => [c.id, c.class, c.migration])).toEqual([['v/queue/a', 'data-losing', true]]);
+  });
+
   it('names users on their own, outside any vhost', () => {
     const changes = diffPlans(plan(base), plan({ ...base, users: {} }));
     expect(changes.find((c) => c.id === 'user/u')).toMatchObject({

@@ -40,6 +40,12 @@ import type { PolicyTarget } from '../model/policy-targets.js';
 import { CHANGEABLE_FIELDS, type ChangeableEntry, type Limit } from '../model/queue-fields.js';
 import { maxAgeSeconds } from '../model/read-max-age.js';
 import type { JsonValue, Plan, PlanEntry, PolicyEntry, QueueEntry } from '../plan/plan-types.js';
+import { migrationRefusal } from '../plan/queue-migrations.js';
+
+/** The stack allows the queue's change of declaration as a migration, and it can be one: its messages stay. */
+function isMigration(old: QueueEntry, next: QueueEntry): boolean {
+  return next.migrate === true && !migrationRefusal(JSON.parse(old.fingerprint), JSON.parse(next.fingerprint));
+}
 
 export interface SettingsRisk {
   /** Queues of the entry's vhost whose messages the change can drop or expire. */
@@ -84,11 +90,17 @@ export function assessSettings(base: Plan, head: Plan): Map<string, SettingsRisk
   };
   for (const next of head.entries) {
     const old = before.get(next.id);
-    if (next.kind !== 'queue' || old?.kind !== 'queue' || old.fingerprint !== next.fingerprint) continue;
+    if (next.kind !== 'queue' || old?.kind !== 'queue') continue;
+    // A queue migrated to another declaration keeps its messages too (plan/queue-migrations.ts): what is in effect
+    // on it after, for its new type, against what was before, for its old one; a risk is the migration's own.
+    const migrated = old.fingerprint !== next.fingerprint && isMigration(old, next);
+    if (old.fingerprint !== next.fingerprint && !migrated) continue;
     const o: PolicyObject = { name: next.name, target: next.queueType as PolicyTarget };
+    const oOld: PolicyObject = { name: old.name, target: old.queueType as PolicyTarget };
     const sides = [oldIndex.get(old.vhost), newIndex.get(next.vhost)];
     const facts = new Set<string>();
-    for (const v of sides) for (const f of unknownFacts([...(v?.user ?? []), ...(v?.operator ?? [])], o)) facts.add(f);
+    for (const [i, v] of sides.entries())
+      for (const f of unknownFacts([...(v?.user ?? []), ...(v?.operator ?? [])], i === 0 ? oOld : o)) facts.add(f);
     if (facts.size > MAX_FACTS) {
       // Too many unknowns to weigh: each changed policy that may apply to the queue counts.
       for (const v of sides)
@@ -105,9 +117,11 @@ export function assessSettings(base: Plan, head: Plan): Map<string, SettingsRisk
     for (let bits = 0; bits < 2 ** list.length; bits++) {
       const assume: Assumptions = new Map(list.map((f, i) => [f, (bits & (1 << i)) !== 0]));
       const here = new Map<string, Set<string>>();
-      for (const a of inEffect(oldIndex, old, o, assume))
+      for (const a of inEffect(oldIndex, old, oOld, assume))
         for (const b of inEffect(newIndex, next, o, assume)) {
           const risks = compareSettings(a.settings, b.settings, next.queueType);
+          if (migrated && risks.length > 0)
+            here.set(next.id, new Set([...(here.get(next.id) ?? []), ...risks.map((r) => r.text)]));
           for (const id of new Set([...a.from, ...b.from])) {
             if (id === undefined || risks.length === 0) continue;
             const keys = changedKeys(before.get(id), after.get(id));
@@ -129,9 +143,9 @@ export function assessSettings(base: Plan, head: Plan): Map<string, SettingsRisk
   }
   const out = new Map<string, SettingsRisk>();
   for (const [id, hits] of found) {
-    const entry = (after.get(id) ?? before.get(id)) as PolicyEntry;
+    const entry = (after.get(id) ?? before.get(id)) as PolicyEntry | QueueEntry;
     const text =
-      entry.settingsOf !== undefined
+      entry.kind === 'queue' || entry.settingsOf !== undefined
         ? hits.flatMap((h) => h.texts).join('; ')
         : hits
             .slice(0, NAMED)

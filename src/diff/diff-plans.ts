@@ -105,7 +105,8 @@ function change(
     access: widening !== undefined,
     reason: reason + (risk ? `: ${risk.text}` : '') + (widening ? `; widens access: ${widening}` : ''),
     ...(atRisk ? { atRisk } : {}),
-    ...(steps && !risk ? { migration: true as const, steps } : {}),
+    // A migration that a new limit makes lossy stays a migration, classed data-losing: both are true.
+    ...(steps ? { migration: true as const, steps } : {}),
   };
 }
 
