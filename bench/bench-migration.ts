@@ -7,6 +7,7 @@
 // where the migration's time goes, step by step (the provider's step clock).
 import jsYaml from 'js-yaml';
 import { IN_PLACE_STEPS } from '../src/plan/queue-migrations.js';
+import { shovelDefinition } from '../src/pulumi/dynamic/migrate-queues.js';
 import { api, connect, enc, eventually, messageCount } from '../test/e2e/support/broker.js';
 import { E2EProject, expectOk } from '../test/e2e/support/e2e-project.js';
 
@@ -26,25 +27,13 @@ async function fill(queue: string, count: number): Promise<number> {
   return (Date.now() - start) / 1000;
 }
 
-/** One dynamic shovel (src-delete-after queue-length, ack on confirm), as the migration starts them; seconds until done. */
+/** One dynamic shovel, defined as the migration defines them (shovelDefinition); seconds until done. */
 async function bareShovel(count: number): Promise<number> {
   await api(`/queues/${enc(V)}/bare-from`, 'PUT', { durable: true, arguments: {} });
   await api(`/queues/${enc(V)}/bare-to`, 'PUT', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await fill('bare-from', count);
-  const uri = `amqp:///${enc(V)}`;
   const start = Date.now();
-  await api(`/parameters/shovel/${enc(V)}/bare`, 'PUT', {
-    value: {
-      'src-protocol': 'amqp091',
-      'src-uri': uri,
-      'src-queue': 'bare-from',
-      'src-delete-after': 'queue-length',
-      'dest-protocol': 'amqp091',
-      'dest-uri': uri,
-      'dest-queue': 'bare-to',
-      'ack-mode': 'on-confirm',
-    },
-  });
+  await api(`/parameters/shovel/${enc(V)}/bare`, 'PUT', { value: shovelDefinition(V, 'bare-from', 'bare-to') });
   await eventually(
     async () => ((await api(`/parameters/shovel/${enc(V)}/bare`)).status === 404 ? true : undefined),
     600_000,

@@ -40,11 +40,11 @@ import type { PolicyTarget } from '../model/policy-targets.js';
 import { CHANGEABLE_FIELDS, type ChangeableEntry, type Limit } from '../model/queue-fields.js';
 import { maxAgeSeconds } from '../model/read-max-age.js';
 import type { JsonValue, Plan, PlanEntry, PolicyEntry, QueueEntry } from '../plan/plan-types.js';
-import { migrationRefusal } from '../plan/queue-migrations.js';
+import { fingerprintRefusal } from '../plan/queue-migrations.js';
 
 /** The stack allows the queue's change of declaration as a migration, and it can be one: its messages stay. */
 function isMigration(old: QueueEntry, next: QueueEntry): boolean {
-  return next.migrate === true && !migrationRefusal(JSON.parse(old.fingerprint), JSON.parse(next.fingerprint));
+  return next.migrate === true && !fingerprintRefusal(old.fingerprint, next.fingerprint);
 }
 
 export interface SettingsRisk {

@@ -10,7 +10,7 @@ import { describeChange } from '../plan/guard-rules.js';
 import { ids } from '../plan/plan-ids.js';
 import {
   IN_PLACE_STEPS,
-  migrationRefusal,
+  fingerprintRefusal,
   RENAME_STEPS,
   STEP_TEXT,
   temporaryQueueName,
@@ -156,7 +156,7 @@ function modification(old: PlanEntry, next: PlanEntry): Assessment {
     const change = describeChange(old.fingerprint, next.fingerprint);
     const refusal =
       old.fingerprint !== next.fingerprint && next.migrate
-        ? migrationRefusal(JSON.parse(old.fingerprint), JSON.parse(next.fingerprint))
+        ? fingerprintRefusal(old.fingerprint, next.fingerprint)
         : undefined;
     if (old.fingerprint !== next.fingerprint && next.migrate && !refusal)
       return [

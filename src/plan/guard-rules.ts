@@ -5,7 +5,7 @@
 // and the allowance that would permit it.
 import { own, setOwn } from '../model/own-keys.js';
 import type { GuardInputs } from './plan-types.js';
-import { allowsId, migrationRefusal } from './queue-migrations.js';
+import { allowsId, fingerprintRefusal } from './queue-migrations.js';
 
 export function guardRefusals(previous: GuardInputs | undefined, next: GuardInputs): string[] {
   if (!previous?.queues) return [];
@@ -35,7 +35,7 @@ export function guardRefusals(previous: GuardInputs | undefined, next: GuardInpu
           `to delete it, add "${id}" to warren:allow.delete in the stack config.`,
       );
     } else if (after !== undefined && after !== before && allowsId(migrate, id)) {
-      const why = migrationRefusal(JSON.parse(before), JSON.parse(after)) ?? unsupported;
+      const why = fingerprintRefusal(before, after) ?? unsupported;
       if (why) out.push(`queue ${id}: ${describeChange(before, after)} cannot be migrated: ${why}.`);
     } else if (after !== undefined && after !== before && !next.allowRecreate.includes(id)) {
       out.push(

@@ -225,7 +225,7 @@ export function liveObjects(managed: VHostObjects, live: LiveVhost): VHostObject
 }
 
 /** RabbitMQ 4 reports `x-queue-type: classic` on queues declared without a type: not a difference. */
-function withoutImplicitType(live: JsonMap, declared: JsonMap): JsonMap {
+export function withoutImplicitType(live: JsonMap, declared: JsonMap): JsonMap {
   if (live[TYPE_ARGUMENT] !== 'classic' || hasOwn(declared, TYPE_ARGUMENT)) return live;
   const { [TYPE_ARGUMENT]: _, ...rest } = live;
   return rest;

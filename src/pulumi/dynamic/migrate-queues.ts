@@ -16,7 +16,8 @@ import {
 } from '../../plan/queue-migrations.js';
 import { canonical } from '../../model/binding-identity.js';
 import { own } from '../../model/own-keys.js';
-import { CHANGEABLE_FIELDS, QUEUE_FIELD, TYPE_ARGUMENT } from '../../model/queue-fields.js';
+import { CHANGEABLE_FIELDS, QUEUE_FIELD } from '../../model/queue-fields.js';
+import { withoutImplicitType } from '../../plan/vhost-object-changes.js';
 import { exactPattern } from '../../plan/queue-settings.js';
 import type { BindingObject, QueueObject, VHostObjects } from '../../plan/vhost-objects.js';
 import { callApi, readList, readOne, seg, type Connection } from './management-api.js';
@@ -85,8 +86,8 @@ export async function migrateInPlace(
   const temp = temporaryQueueName(name);
   const qPath = `/queues/${seg(vhost)}/${seg(name)}`;
   const tPath = `/queues/${seg(vhost)}/${seg(temp)}`;
-  let q = (await readOne(conn, qPath)) as LiveQueue | undefined;
-  let t = (await readOne(conn, tPath)) as LiveQueue | undefined;
+  const q = (await readOne(conn, qPath)) as LiveQueue | undefined;
+  const t = (await readOne(conn, tPath)) as LiveQueue | undefined;
   if (t && own(t.arguments ?? {}, MIGRATION_OF_ARGUMENT) !== name)
     throw plainError(
       `queue ${vhost}/${name}: the temporary queue ${temp} exists and is not this migration's (no ${MIGRATION_OF_ARGUMENT}: ${name}); nothing was moved`,
@@ -95,11 +96,12 @@ export async function migrateInPlace(
   const refusal = migrationRefusal(before, target);
   if (refusal) throw plainError(`queue ${vhost}/${name} cannot be migrated: ${refusal}; nothing was moved`);
   let windowMs: number | undefined;
+  let temporaryExists = t !== undefined;
   if (q && !sameQueue(q, target)) {
-    if (!t) {
+    if (!temporaryExists) {
       await declareQueue(conn, vhost, temp, temporaryQueue(name));
       await refuseLossyPolicies(conn, vhost, temp);
-      t = (await readOne(conn, tPath)) as LiveQueue;
+      temporaryExists = true;
     }
     await done.step('declare-temporary');
     const bound = await queueBindings(conn, vhost, name);
@@ -112,7 +114,6 @@ export async function migrateInPlace(
     await done.step('delete-queue');
     await declareQueue(conn, vhost, name, target);
     windowMs = Date.now() - deletedAt;
-    q = (await readOne(conn, qPath)) as LiveQueue;
     await done.step('declare-queue');
   } else if (!q) {
     // Stopped after the delete: declare it now (without the policy that held publishers off the old one).
@@ -124,7 +125,7 @@ export async function migrateInPlace(
     if (b.destinationType === 'queue' && b.destination === name) await bind(conn, vhost, name, toLive(b));
   }
   await done.step('bind-queue');
-  if (t || (await readOne(conn, tPath))) {
+  if (temporaryExists) {
     for (const b of await queueBindings(conn, vhost, temp)) await unbind(conn, vhost, temp, b);
     await done.step('unbind-temporary');
     await drainAndDelete(conn, vhost, temp, name, 'move-back', false, done);
@@ -174,9 +175,8 @@ function liveQueue(row: LiveQueue): QueueObject {
 
 /** Whether the live queue is declared as `q` (RabbitMQ 4 reports x-queue-type classic on queues declared without one). */
 function sameQueue(row: LiveQueue, q: QueueObject): boolean {
-  const args = { ...(row.arguments ?? {}) };
-  if (args[TYPE_ARGUMENT] === 'classic' && own(q.arguments, TYPE_ARGUMENT) === undefined) delete args[TYPE_ARGUMENT];
-  return canonical({ durable: row.durable, autoDelete: row.auto_delete, arguments: args }) === canonical(q);
+  const live = liveQueue(row);
+  return canonical({ ...live, arguments: withoutImplicitType(live.arguments, q.arguments) }) === canonical(q);
 }
 
 async function declareQueue(conn: Connection, vhost: string, name: string, q: QueueObject): Promise<void> {
@@ -257,6 +257,21 @@ async function drainAndDelete(
   if (blocked) await unblockPublishing(conn, vhost, from);
 }
 
+/** A dynamic shovel on this broker that moves what `from` holds now to `to`, acking once `to` confirmed, then stops. */
+export function shovelDefinition(vhost: string, from: string, to: string): Record<string, string> {
+  const uri = `amqp:///${encodeURIComponent(vhost)}`;
+  return {
+    'src-protocol': 'amqp091',
+    'src-uri': uri,
+    'src-queue': from,
+    'src-delete-after': 'queue-length',
+    'dest-protocol': 'amqp091',
+    'dest-uri': uri,
+    'dest-queue': to,
+    'ack-mode': 'on-confirm',
+  };
+}
+
 /**
  * Moves the messages `from` holds now to `to` with a dynamic shovel that deletes itself once it has moved that many
  * (`src-delete-after: queue-length`), acknowledging each only once `to` has confirmed it. A shovel of the same name
@@ -267,25 +282,7 @@ async function shovel(conn: Connection, vhost: string, from: string, to: string)
   const name = temporaryQueueName(`${from} -> ${to}`);
   const path = `/parameters/shovel/${seg(vhost)}/${seg(name)}`;
   if (!(await readOne(conn, path))) {
-    const uri = `amqp:///${encodeURIComponent(vhost)}`;
-    const { status, json } = await callApi(
-      conn,
-      'PUT',
-      path,
-      {
-        value: {
-          'src-protocol': 'amqp091',
-          'src-uri': uri,
-          'src-queue': from,
-          'src-delete-after': 'queue-length',
-          'dest-protocol': 'amqp091',
-          'dest-uri': uri,
-          'dest-queue': to,
-          'ack-mode': 'on-confirm',
-        },
-      },
-      [400],
-    );
+    const { status, json } = await callApi(conn, 'PUT', path, { value: shovelDefinition(vhost, from, to) }, [400]);
     if (status === 400) {
       const reason = String((json as { reason?: unknown } | undefined)?.reason ?? '');
       throw plainError(
