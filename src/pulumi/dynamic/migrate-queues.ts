@@ -295,9 +295,13 @@ async function shovel(conn: Connection, vhost: string, from: string, to: string)
   let last = -1;
   let since = Date.now();
   for (;;) {
-    if (!(await readOne(conn, path))) return;
+    const defined = (await readOne(conn, path)) !== undefined;
     const status = (await readList(conn, `/shovels/${seg(vhost)}`)).find((s) => s.name === name);
-    if (status?.state === 'terminated')
+    // Done once the shovel has stopped too, not only its parameter gone: until its connection closes, messages it
+    // took beyond its count (published to the queue meanwhile) are held unacknowledged, and the queue's `if-empty`
+    // delete would not see them; they are requeued when it closes.
+    if (!defined && (status === undefined || status.state === 'terminated')) return;
+    if (defined && status?.state === 'terminated')
       throw plainError(
         `shovel ${vhost}/${name} (moving ${from} to ${to}) stopped: ${String(status.reason ?? 'no reason given')}. Nothing was lost; the next up resumes`,
       );
