@@ -8,13 +8,7 @@
 // may do what (mark-access.ts).
 import { describeChange } from '../plan/guard-rules.js';
 import { ids } from '../plan/plan-ids.js';
-import {
-  IN_PLACE_STEPS,
-  fingerprintRefusal,
-  RENAME_STEPS,
-  STEP_TEXT,
-  temporaryQueueName,
-} from '../plan/queue-migrations.js';
+import { fingerprintRefusal, inPlaceStepTexts, renameStepTexts, temporaryQueueName } from '../plan/queue-migrations.js';
 import type { Plan, PlanEntry } from '../plan/plan-types.js';
 import { assessSettings, type SettingsRisk } from './assess-settings.js';
 import { parameterAdded, parameterChanged, parameterRemoved } from './assess-parameters.js';
@@ -147,7 +141,7 @@ function replaced(old: PlanEntry & { kind: 'queue' }, by: string): Assessment {
   return [
     'disruptive',
     `queue ${old.name} is replaced by ${by}: ${by} is bound first, then ${old.name}'s messages move to it and ${old.name} is deleted once empty and without consumers`,
-    RENAME_STEPS.map((s) => STEP_TEXT[s].replace(/\bOLD\b|the new queue/g, (m) => (m === 'OLD' ? old.name : by))),
+    renameStepTexts(old.name, by),
   ];
 }
 
@@ -161,10 +155,8 @@ function modification(old: PlanEntry, next: PlanEntry): Assessment {
     if (old.fingerprint !== next.fingerprint && next.migrate && !refusal)
       return [
         'disruptive',
-        `queue ${next.name}: ${change} is migrated in place (warren:allow.migrate): its messages move through ${temporaryQueueName(next.name)} into the new declaration; its consumers are cancelled once, and publishers to it by name meet a short window without it`,
-        IN_PLACE_STEPS.map((s) =>
-          STEP_TEXT[s].replace(/\b[QT]\b/g, (m) => (m === 'Q' ? next.name : temporaryQueueName(next.name))),
-        ),
+        `queue ${next.name}: ${change} is migrated in place (warren:allow.migrate): its messages move through ${temporaryQueueName(next.name)} into the new declaration; its consumers are cancelled once; publishers to it by name meet a short window without it, and a message they send at the instant it is deleted can be confirmed by the broker and dropped (RabbitMQ confirms messages for a deleted queue: publish through an exchange, or rename with replaces:)`,
+        inPlaceStepTexts(next.name),
       ];
     if (refusal)
       return [

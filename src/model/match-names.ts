@@ -34,16 +34,27 @@ export function unknownWhy(matcher: NameMatcher): string {
     : 'Erlang may give up on its pattern (its backtracking limit) before it finds the match';
 }
 
-// Topologies repeat patterns (every queue is tested against every policy).
-const matchers = new Map<string, NameMatcher>();
+// Topologies repeat patterns (every queue is tested against every policy), so compiled matchers are cached — on
+// `process`, not in a variable of this module: the dynamic providers (a queue migration matches the broker's
+// policies) are serialized by Pulumi's closure serializer, which would copy such a variable with whatever it holds
+// then (and cannot copy a Map), where it leaves `process` as the host's own.
+function matcherCache(): Map<string, NameMatcher> {
+  const host = process as unknown as Record<symbol, Map<string, NameMatcher> | undefined>;
+  let cache = host[Symbol.for('warren.name-matchers')];
+  if (cache === undefined || cache.size > 10_000) {
+    cache = new Map();
+    host[Symbol.for('warren.name-matchers')] = cache;
+  }
+  return cache;
+}
 
 /** The matcher of a pattern: always one, answering `unknown` for every name when the pattern is unreadable. */
 export function compileForMatching(pattern: string): NameMatcher {
-  let m = matchers.get(pattern);
+  const cache = matcherCache();
+  let m = cache.get(pattern);
   if (m === undefined) {
     m = compile(pattern);
-    if (matchers.size > 10_000) matchers.clear();
-    matchers.set(pattern, m);
+    cache.set(pattern, m);
   }
   return m;
 }

@@ -8,35 +8,40 @@
 // rabbit_stream_queue); a key refused by some of those versions only makes
 // the answer depend on the broker's version, which warren does not know.
 // Exchanges take every policy.
+//
+// Plain arrays and objects, not Sets and Maps: queue migrations match the
+// broker's policies inside a dynamic provider, whose code Pulumi's closure
+// serializer copies, and a copied Set or Map has lost its contents.
+import { own } from './own-keys.js';
 import type { PolicyTarget } from './policy-targets.js';
 
 interface Unsupported {
   /** Keys every version from 3.10 to 4.2 refuses for the type. */
-  readonly always: ReadonlySet<string>;
+  readonly always: readonly string[];
   /** Keys some of those versions refuse, with the versions that do. */
-  readonly some: ReadonlyMap<string, string>;
+  readonly some: Readonly<Record<string, string>>;
 }
 
 const HA = ['ha-mode', 'ha-params', 'ha-sync-mode', 'ha-promote-on-shutdown', 'ha-promote-on-failure'];
 
 const UNSUPPORTED: Readonly<Record<Exclude<PolicyTarget, 'exchange'>, Unsupported>> = {
   classic: {
-    always: new Set([
+    always: [
       'max-age',
       'stream-max-segment-size-bytes',
       'initial-cluster-size',
       'delivery-limit',
       'dead-letter-strategy',
-    ]),
-    some: new Map([
-      ['queue-leader-locator', 'RabbitMQ 3.10 to 3.13'],
-      ['max-in-memory-length', 'RabbitMQ 3.12 and later'],
-      ['max-in-memory-bytes', 'RabbitMQ 3.12 and later'],
-      ['target-group-size', 'RabbitMQ 3.12 and later'],
-    ]),
+    ],
+    some: {
+      'queue-leader-locator': 'RabbitMQ 3.10 to 3.13',
+      'max-in-memory-length': 'RabbitMQ 3.12 and later',
+      'max-in-memory-bytes': 'RabbitMQ 3.12 and later',
+      'target-group-size': 'RabbitMQ 3.12 and later',
+    },
   },
   quorum: {
-    always: new Set([
+    always: [
       'max-priority',
       'queue-mode',
       ...HA,
@@ -44,11 +49,11 @@ const UNSUPPORTED: Readonly<Record<Exclude<PolicyTarget, 'exchange'>, Unsupporte
       'max-age',
       'stream-max-segment-size-bytes',
       'initial-cluster-size',
-    ]),
-    some: new Map([['single-active-consumer', 'RabbitMQ 3.10 to 4.1']]),
+    ],
+    some: { 'single-active-consumer': 'RabbitMQ 3.10 to 4.1' },
   },
   stream: {
-    always: new Set([
+    always: [
       'expires',
       'message-ttl',
       'dead-letter-exchange',
@@ -63,11 +68,11 @@ const UNSUPPORTED: Readonly<Record<Exclude<PolicyTarget, 'exchange'>, Unsupporte
       ...HA,
       'queue-master-locator',
       'dead-letter-strategy',
-    ]),
-    some: new Map([
-      ['single-active-consumer', 'RabbitMQ 3.10 to 4.1'],
-      ['target-group-size', 'RabbitMQ 3.12 and later'],
-    ]),
+    ],
+    some: {
+      'single-active-consumer': 'RabbitMQ 3.10 to 4.1',
+      'target-group-size': 'RabbitMQ 3.12 and later',
+    },
   },
 };
 
@@ -83,8 +88,8 @@ export function applicability(keys: Iterable<string>, target: PolicyTarget): App
   const table = UNSUPPORTED[target];
   let unknown: Applicability | undefined;
   for (const key of keys) {
-    if (table.always.has(key)) return { applies: false, key };
-    const versions = table.some.get(key);
+    if (table.always.includes(key)) return { applies: false, key };
+    const versions = own(table.some, key);
     if (versions !== undefined) unknown ??= { applies: 'unknown', key, versions };
   }
   return unknown ?? { applies: true };
@@ -92,5 +97,5 @@ export function applicability(keys: Iterable<string>, target: PolicyTarget): App
 
 /** Every key some queue type refuses, in some version (for tests of the table). */
 export const UNSUPPORTED_POLICY_KEYS: readonly string[] = [
-  ...new Set(Object.values(UNSUPPORTED).flatMap((u) => [...u.always, ...u.some.keys()])),
+  ...new Set(Object.values(UNSUPPORTED).flatMap((u) => [...u.always, ...Object.keys(u.some)])),
 ];

@@ -10,12 +10,14 @@
 // the node sees its memory limit.
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
+import jsYaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inPlaceStepTexts } from '../../src/plan/queue-migrations.js';
 import { startTraffic } from './support/amqp-traffic.js';
 import { enc, eventually, managementApi } from './support/broker.js';
 import { E2EProject, expectOk, ROOT } from './support/e2e-project.js';
@@ -98,6 +100,8 @@ function cluster(change: Record<string, unknown> = {}): Record<string, unknown> 
     managementEndpoint: MANAGEMENT,
     // CoreDNS here caches nothing: a new pod's name resolves at once.
     delayStartSeconds: 5,
+    // The migration test's second stack moves messages with dynamic shovels (a stack that allows migrations adds it).
+    plugins: ['rabbitmq_shovel'],
     rolloutTimeoutMinutes: 10,
     ...change,
   };
@@ -167,6 +171,64 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     expect(order.members!.sort()).toEqual([0, 1, 2].map(nodeName).sort());
     expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview after up');
   }, 1_200_000);
+
+  it('a vhost-granularity stack migrates a classic queue holding 2,000 messages to a quorum queue with 3 members', async () => {
+    const V = `${PREFIX}migrate`;
+    const topology = (type: string) =>
+      jsYaml.dump({
+        version: 1,
+        vhosts: {
+          [V]: {
+            exchanges: { events: { type: 'topic' } },
+            queues: { orders: { type } },
+            bindings: [{ exchange: 'events', queue: 'orders', routingKey: 'order.#' }],
+          },
+        },
+      });
+    const mig = new E2EProject({ 'topology.yaml': topology('classic') }, `${PREFIX}mig-`);
+    mig.init();
+    mig.setConfig({
+      'warren:granularity': 'vhost',
+      'warren:managementUrl': MANAGEMENT,
+      'warren:managementUser': ADMIN,
+    });
+    expectOk(
+      await mig.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ADMIN_PASSWORD),
+      'config set managementPassword',
+    );
+    try {
+      expectOk(await mig.pulumiAsync('up', '--yes', '--skip-preview'), 'up of the classic queue');
+      await cluster$(`/permissions/${enc(V)}/${enc(ADMIN)}`, 'PUT', { configure: '.*', write: '.*', read: '.*' });
+      const conn = await connect(V);
+      const ch = await conn.createConfirmChannel();
+      for (let i = 1; i <= 2_000; i++)
+        ch.publish('events', 'order.created', Buffer.from(String(i)), { persistent: true });
+      await ch.waitForConfirms();
+      await conn.close();
+      const orders = async () =>
+        (await cluster$<{ type: string; messages?: number; members?: string[] }>(`/queues/${enc(V)}/orders`)).body;
+      await eventually(async () => ((await orders()).messages === 2_000 ? true : undefined), 30_000);
+      writeFileSync(join(mig.dir, 'topology/topology.yaml'), topology('quorum'));
+      mig.setConfig({ 'warren:allow': { migrate: [`${V}/queue/orders`] } });
+      const preview = expectOk(await mig.pulumiAsync('preview', '--diff'), 'preview --diff of the migration');
+      for (const step of inPlaceStepTexts('orders')) expect(preview.output).toContain(step);
+      expectOk(await mig.pulumiAsync('up', '--yes', '--skip-preview'), 'up migrating orders to quorum');
+      const after = await orders();
+      expect(after.type).toBe('quorum');
+      expect(after.members!.sort()).toEqual([0, 1, 2].map(nodeName).sort());
+      // The broker's statistics trail: its own count, once they caught up.
+      await eventually(async () => ((await orders()).messages === 2_000 ? true : undefined), 30_000);
+      const left = (await cluster$<{ name: string }[]>(`/queues/${enc(V)}`)).body.map((q) => q.name);
+      expect(left.sort()).toEqual(['orders']);
+      expect((await cluster$<unknown[]>(`/shovels/${enc(V)}`)).body).toEqual([]);
+      const bound = (await cluster$<{ source: string }[]>(`/queues/${enc(V)}/orders/bindings`)).body;
+      expect(bound.map((b) => b.source).sort()).toEqual(['', 'events']);
+      expectOk(await mig.pulumiAsync('preview', '--expect-no-changes'), 'preview after the migration');
+    } finally {
+      await cluster$(`/queues/${enc(V)}/orders/contents`, 'DELETE');
+      await mig.pulumiAsync('destroy', '--yes', '--skip-preview');
+    }
+  }, 900_000);
 
   it('each node sees its memory limit: the cgroup holds it, RabbitMQ sizes itself from the override below it', async () => {
     const cgroup = Number((await exec('rabbitmq-0', 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes')).trim());

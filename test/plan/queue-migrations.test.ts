@@ -7,8 +7,10 @@ import type { Plan } from '../../src/plan/plan-types.js';
 import { guardRefusals } from '../../src/plan/guard-rules.js';
 import {
   allowsId,
+  deadLetterInEffect,
   findMigrations,
   migrationRefusal,
+  temporaryQueue,
   temporaryQueueName,
   withoutMigrations,
 } from '../../src/plan/queue-migrations.js';
@@ -65,6 +67,25 @@ describe('what can be migrated', () => {
     expect(Buffer.byteLength(t)).toBeLessThanOrEqual(255);
     expect(t).toMatch(/^warren\.migrate\.[0-9a-f]{64}$/);
     expect(temporaryQueueName(`${long}x`)).not.toBe(t);
+  });
+
+  it('gives the temporary queue the dead-letter route in effect on the queue: its argument over a policy', () => {
+    const args = { 'x-dead-letter-exchange': 'dlx-arg' };
+    const policy = { 'dead-letter-exchange': 'dlx-policy', 'dead-letter-routing-key': 'retry', 'max-length': 5 };
+    expect(deadLetterInEffect(args, policy)).toEqual({
+      'x-dead-letter-exchange': 'dlx-arg',
+      'x-dead-letter-routing-key': 'retry',
+    });
+    expect(deadLetterInEffect({}, {})).toEqual({});
+    expect(deadLetterInEffect({ 'x-dead-letter-exchange': 7 }, {})).toEqual({});
+    const t = temporaryQueue('orders', deadLetterInEffect({}, policy));
+    expect(t.arguments).toEqual({
+      'x-dead-letter-exchange': 'dlx-policy',
+      'x-dead-letter-routing-key': 'retry',
+      'x-queue-type': 'quorum',
+      'warren-migration-of': 'orders',
+    });
+    expect(t.durable && !t.autoDelete).toBe(true);
   });
 });
 

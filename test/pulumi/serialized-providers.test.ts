@@ -82,6 +82,51 @@ describe('dynamic providers serialized at build time', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps the policy matcher working once serialized (queue migrations match the broker’s policies)', () => {
+    // A Set or Map at a module's top level is copied without its contents: the same answers before and after.
+    const dir = mkdtempSync(join(ROOT, 'dist', '.serialized-matcher-'));
+    const file = join(dir, 'match.mjs');
+    writeFileSync(
+      file,
+      `
+import * as pulumi from '@pulumi/pulumi';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const { applyingPolicy } = await import(${JSON.stringify(join(ROOT, 'dist/src/model/applying-policy.js'))});
+const pick = (policies, name, type) => {
+  const a = applyingPolicy(policies, { name, target: type });
+  return a.known ? { known: true, policy: a.policy?.name ?? null } : { known: false, why: a.why };
+};
+const cases = [
+  [[{ name: 'cap', pattern: '^warren\\\\.migrate\\\\.', applyTo: 'queues', priority: 0, definition: { 'max-length': 5 } }], 'warren.migrate.orders', 'quorum'],
+  [[{ name: 'prio', pattern: '.*', priority: 0, definition: { 'max-priority': 5 } }], 'warren.migrate.orders', 'quorum'],
+  [[{ name: 'prio', pattern: '.*', priority: 0, definition: { 'max-priority': 5 } }], 'orders', 'classic'],
+  [[{ name: 'a', pattern: 'ord', priority: 1, definition: { 'dead-letter-exchange': 'x' } }, { name: 'b', pattern: 'ers$', priority: 1, definition: { 'dead-letter-exchange': 'y' } }], 'orders', 'classic'],
+  [[{ name: 'sac', pattern: '.', priority: 0, definition: { 'single-active-consumer': true } }], 'orders', 'quorum'],
+  [[{ name: 'ci', pattern: '(?i)^ORDERS$', applyTo: 'classic_queues', priority: 2, definition: {} }], 'orders', 'classic'],
+];
+const serialized = await pulumi.runtime.serializeFunction(pick);
+const module = ${JSON.stringify(join(dir, 'pick.cjs'))};
+writeFileSync(module, serialized.text);
+const copy = createRequire(import.meta.url)(module)[serialized.exportName];
+console.log(JSON.stringify({ direct: cases.map((c) => pick(...c)), serialized: cases.map((c) => copy(...c)) }));
+`,
+    );
+    const run = spawnSync('node', [file], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.status, run.stderr).toBe(0);
+    const { direct, serialized } = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, unknown[]>;
+    expect(serialized).toEqual(direct);
+    expect(direct!.map((d) => JSON.stringify(d).slice(0, 40))).toEqual([
+      '{"known":true,"policy":"cap"}',
+      '{"known":true,"policy":null}',
+      '{"known":true,"policy":"prio"}',
+      expect.stringContaining('"known":false'),
+      expect.stringContaining('"known":false'),
+      '{"known":true,"policy":"ci"}',
+    ]);
+  });
+
   it('names no path of this machine (the code runs wherever the state goes)', () => {
     for (const [type, text] of Object.entries(stored)) {
       expect(text.includes(ROOT), type).toBe(false);

@@ -7,6 +7,7 @@
 // queues are deleted with `?if-empty=true`, the broker's own check, and a
 // refused delete sends another shovel round.
 import {
+  deadLetterInEffect,
   MIGRATION_OF_ARGUMENT,
   type MigrationStep,
   migrationRefusal,
@@ -20,6 +21,8 @@ import { CHANGEABLE_FIELDS, QUEUE_FIELD } from '../../model/queue-fields.js';
 import { withoutImplicitType } from '../../plan/vhost-object-changes.js';
 import { exactPattern } from '../../plan/queue-settings.js';
 import type { BindingObject, QueueObject, VHostObjects } from '../../plan/vhost-objects.js';
+import { applyingPolicy, type PolicyView } from '../../model/applying-policy.js';
+import type { PolicyTarget } from '../../model/policy-targets.js';
 import { callApi, readList, readOne, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 
@@ -99,8 +102,13 @@ export async function migrateInPlace(
   let temporaryExists = t !== undefined;
   if (q && !sameQueue(q, target)) {
     if (!temporaryExists) {
-      await declareQueue(conn, vhost, temp, temporaryQueue(name));
-      await refuseLossyPolicies(conn, vhost, temp);
+      const policies = await livePolicies(conn, vhost);
+      await refuseLossyPolicies(policies, vhost, temp);
+      const deadLetter = deadLetterInEffect(
+        q.arguments ?? {},
+        deadLetterPolicy(policies, vhost, name, typeOf(liveQueue(q))),
+      );
+      await declareQueue(conn, vhost, temp, temporaryQueue(name, deadLetter));
       temporaryExists = true;
     }
     await done.step('declare-temporary');
@@ -297,9 +305,10 @@ async function shovel(conn: Connection, vhost: string, from: string, to: string)
   for (;;) {
     const defined = (await readOne(conn, path)) !== undefined;
     const status = (await readList(conn, `/shovels/${seg(vhost)}`)).find((s) => s.name === name);
-    // Done once the shovel has stopped too, not only its parameter gone: until its connection closes, messages it
-    // took beyond its count (published to the queue meanwhile) are held unacknowledged, and the queue's `if-empty`
-    // delete would not see them; they are requeued when it closes.
+    // Done once the shovel has stopped too, not only its parameter gone: messages it took beyond its count (published
+    // to the queue meanwhile) are held unacknowledged until its connections close, and the queue's `if-empty` delete
+    // would not see them. RabbitMQ 3.10's worker closes them before it clears its parameter
+    // (rabbit_shovel_worker:terminate/2), so this only keeps warren from relying on that order.
     if (!defined && (status === undefined || status.state === 'terminated')) return;
     if (defined && status?.state === 'terminated')
       throw plainError(
@@ -401,21 +410,69 @@ async function deleteIfEmpty(conn: Connection, path: string, unused = false): Pr
   return status !== 400;
 }
 
+/** The vhost's policies and operator policies, as the broker lists them now. */
+interface LivePolicies {
+  readonly user: readonly PolicyView[];
+  readonly operator: readonly PolicyView[];
+}
+
 /**
- * Refuses to go on when the broker applies a policy or operator policy with a limit or overflow key to the new
- * temporary queue: it could drop or expire what the migration moves there. Which policies apply is the broker's own
- * answer (the queue's effective policy definition); the queue, empty, is deleted again, and nothing has moved.
+ * Read from the broker's policy lists, which answer at once: a queue's own `policy` and `effective_policy_definition`
+ * come from its statistics, which trail by seconds, and a quorum queue declared just now shows none for longer.
  */
-async function refuseLossyPolicies(conn: Connection, vhost: string, temp: string): Promise<void> {
-  const path = `/queues/${seg(vhost)}/${seg(temp)}`;
-  const row = await readOne(conn, path);
-  const effective = (row?.effective_policy_definition ?? {}) as Record<string, unknown>;
-  const keys = Object.keys(effective).filter((k) => LOSSY_KEYS.includes(k));
-  if (keys.length === 0) return;
-  const by = [row?.policy, row?.operator_policy].filter((p) => typeof p === 'string' && p !== '').join(', ');
-  await callApi(conn, 'DELETE', path); // declared just now: empty
+async function livePolicies(conn: Connection, vhost: string): Promise<LivePolicies> {
+  const read = async (path: string): Promise<PolicyView[]> =>
+    (await readList(conn, path)).map((r) => ({
+      name: String(r.name),
+      pattern: String(r.pattern),
+      ...(typeof r['apply-to'] === 'string' ? { applyTo: r['apply-to'] } : {}),
+      priority: Number(r.priority) || 0,
+      definition: (r.definition ?? {}) as Record<string, unknown>,
+    }));
+  return {
+    user: await read(`/policies/${seg(vhost)}`),
+    operator: await read(`/operator-policies/${seg(vhost)}`),
+  };
+}
+
+/** The policies that may apply to a queue of that type: the one the broker picks, or each it may pick, and why. */
+function candidates(
+  policies: readonly PolicyView[],
+  name: string,
+  type: string,
+): { may: (PolicyView | undefined)[]; why?: string } {
+  const a = applyingPolicy(policies, { name, target: type as PolicyTarget });
+  return a.known ? { may: [a.policy] } : { may: [...a.candidates], why: a.why };
+}
+
+/**
+ * The definition of the policy the broker applies to the queue (rabbit_policy's pick, by warren's matcher:
+ * model/applying-policy.ts), for its dead-letter keys. When warren cannot tell which policy applies and the
+ * candidates disagree on the route, nothing moves: the temporary queue would dead-letter to a guess.
+ */
+function deadLetterPolicy(policies: LivePolicies, vhost: string, name: string, type: string): Record<string, unknown> {
+  const { may, why } = candidates(policies.user, name, type);
+  const definitions = may.map((p) => p?.definition ?? {});
+  if (new Set(definitions.map((d) => canonical(deadLetterInEffect({}, d)))).size > 1)
+    throw plainError(
+      `queue ${vhost}/${name}: ${why}; the policies it may be under send its dead letters to different places, so its migration cannot give the temporary queue the same route. Nothing was moved. Give the policies distinct priorities, then run up again`,
+    );
+  return definitions[0] ?? {};
+}
+
+/**
+ * Refuses to go on when a policy or operator policy with a limit or overflow key applies, or may apply, to the
+ * temporary queue (a quorum queue): it could drop or expire what the migration moves there. Checked before the
+ * temporary queue is declared: nothing has moved.
+ */
+async function refuseLossyPolicies(policies: LivePolicies, vhost: string, temp: string): Promise<void> {
+  const lossy = [...candidates(policies.user, temp, 'quorum').may, ...candidates(policies.operator, temp, 'quorum').may]
+    .filter((p): p is PolicyView => p !== undefined)
+    .map((p) => ({ name: p.name, keys: Object.keys(p.definition).filter((k) => LOSSY_KEYS.includes(k)) }))
+    .filter((p) => p.keys.length > 0);
+  if (lossy.length === 0) return;
   throw plainError(
-    `queue ${vhost}/${temp}, the migration's temporary queue, would be under ${by || 'a policy'} (${keys.join(', ')}), which can drop or expire what is moved there. ` +
+    `queue ${vhost}/${temp}, the migration's temporary queue, would be (or may be) under ${lossy.map((p) => `${p.name} (${p.keys.join(', ')})`).join(', ')}, which can drop or expire what is moved there. ` +
       `Nothing was moved. Leave names that start with warren.migrate. out of their patterns, then run up again`,
   );
 }

@@ -27,7 +27,13 @@ import {
   type LiveVhost,
 } from '../../plan/vhost-object-changes.js';
 import { emptyObjects, OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
-import { findMigrations, withoutMigrations } from '../../plan/queue-migrations.js';
+import {
+  findMigrations,
+  inPlaceStepTexts,
+  type Migrations,
+  renameStepTexts,
+  withoutMigrations,
+} from '../../plan/queue-migrations.js';
 import { migrateByRename, migrateInPlace, type MigrationReport } from './migrate-queues.js';
 import { callApi, connectionChanged, readList, readOne, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
@@ -51,8 +57,21 @@ interface State {
   protectedQueues: string[];
   migrate?: string[];
   replaces?: Record<string, string>;
+  /** What the update will migrate, step by step (added by check, for `pulumi preview --diff`; never in outputs). */
+  migrations?: Record<string, string[]>;
   /** What the last update's migrations did (outputs only). */
   migrated?: MigrationReport[];
+}
+
+/**
+ * The steps each planned migration takes, keyed by queue, as `pulumi preview --diff` shows the inputs it adds them
+ * to; undefined when there are none, so that a group with no migration keeps the inputs it had.
+ */
+function plannedSteps(m: Migrations): Record<string, string[]> | undefined {
+  const planned: Record<string, string[]> = {};
+  for (const name of m.inPlace) planned[name] = inPlaceStepTexts(name);
+  for (const [name, old] of m.renames) planned[name] = renameStepTexts(old, name);
+  return Object.keys(planned).length > 0 ? planned : undefined;
 }
 
 /** The migrations an update from `olds` to `news` carries out, and the objects it changes around them. */
@@ -92,7 +111,13 @@ const provider = defineProvider('VHostObjects', {
             news.protectedQueues,
           )
         : [];
-    return { inputs: news, failures: refusals.map((reason) => ({ property: 'objects', reason })) };
+    // A migration's steps are shown by preview (the engine displays the inputs' difference), carried out by update.
+    const { migrations: _, ...inputs } = news;
+    const planned = m ? plannedSteps(m.migrations) : undefined;
+    return {
+      inputs: planned ? { ...inputs, migrations: planned } : inputs,
+      failures: refusals.map((reason) => ({ property: 'objects', reason })),
+    };
   },
   async create(s: State) {
     const live = await readLive(s.connection, s.vhost);
@@ -109,7 +134,8 @@ const provider = defineProvider('VHostObjects', {
       const report = await migrateByRename(s.connection, s.vhost, name, old);
       if (report) migrated.push(report);
     }
-    return { id: s.vhost, outs: migrated.length > 0 ? { ...s, migrated } : s };
+    const { migrations: _, ...outs } = s;
+    return { id: s.vhost, outs: migrated.length > 0 ? { ...outs, migrated } : outs };
   },
   async diff(_id, olds: State, news: State) {
     const changes =
@@ -135,7 +161,7 @@ const provider = defineProvider('VHostObjects', {
       const report = await migrateByRename(news.connection, news.vhost, name, old);
       if (report) migrated.push(report);
     }
-    const { migrated: _, ...rest } = news;
+    const { migrated: _, migrations: __, ...rest } = news;
     return { outs: migrated.length > 0 ? { ...rest, migrated } : rest };
   },
   async read(id, props: State) {

@@ -26,6 +26,9 @@ export interface MigrationTraffic {
   readonly returns: number;
   readonly nacks: number;
   readonly cancels: number;
+  /** When each confirmed message was last sent, and when the consumer was cancelled (ms since the epoch). */
+  readonly sentAt: ReadonlyMap<number, number>;
+  readonly cancelledAt: readonly number[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,6 +49,8 @@ export function startMigrationTraffic(
   const confirmed = new Set<number>(Array.from({ length: options.preloaded ?? 0 }, (_, i) => i + 1));
   const consumed = new Set<number>();
   let [duplicates, returns, nacks, cancels] = [0, 0, 0, 0];
+  const sentAt = new Map<number, number>();
+  const cancelledAt: number[] = [];
   let publishing = true;
   let consuming = true;
   const open: amqp.ChannelModel[] = [];
@@ -85,6 +90,7 @@ export function startMigrationTraffic(
           );
         });
       for (;;) {
+        sentAt.set(id, Date.now());
         const ok = await send();
         // A return comes before the confirm: the message reached no queue, so it is sent again.
         if (ok && !returned.delete(id)) break;
@@ -112,6 +118,7 @@ export function startMigrationTraffic(
         await ch.consume(queue, (m) => {
           if (m === null) {
             cancels++;
+            cancelledAt.push(Date.now());
             cancelled();
             return;
           }
@@ -156,6 +163,8 @@ export function startMigrationTraffic(
         returns,
         nacks,
         cancels,
+        sentAt,
+        cancelledAt,
       };
     },
   };
