@@ -314,7 +314,12 @@ async function shovel(conn: Connection, vhost: string, from: string, to: string)
       throw plainError(
         `shovel ${vhost}/${name} (moving ${from} to ${to}) stopped: ${String(status.reason ?? 'no reason given')}. Nothing was lost; the next up resumes`,
       );
-    const moved = Number(status?.transferred ?? status?.messages_transferred ?? 0);
+    // Progress: what the shovel reports moved; without rabbitmq_shovel_management (no /api/shovels: RabbitMQ 4.0
+    // answers 404), how many messages the source still holds, from its statistics.
+    const moved =
+      status !== undefined
+        ? Number(status.transferred ?? status.messages_transferred ?? 0)
+        : Number((await readOne(conn, `/queues/${seg(vhost)}/${seg(from)}`))?.messages ?? -1);
     if (moved !== last) [last, since] = [moved, Date.now()];
     else if (Date.now() - since > STALL_MS)
       throw plainError(
