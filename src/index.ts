@@ -25,6 +25,7 @@ export type { ClusterConfig } from './cluster/cluster-schema.js';
 // The Pulumi components, and what the program uses to drive them. `new Topology(name, { files, … })`
 // loads as the program does: loadTopology (find, validate, validateOrThrow, plan).
 export {
+  DEFAULT_GRANULARITY,
   Topology,
   type BrokerTls,
   type Granularity,

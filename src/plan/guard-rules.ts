@@ -13,9 +13,14 @@ export function guardRefusals(previous: GuardInputs | undefined, next: GuardInpu
   const [was, is] = [previous.granularity ?? 'object', next.granularity ?? 'object'];
   if (was !== is) {
     // Pulumi would create the new resources, then delete the old ones: with them every queue and its messages.
+    // A stack deployed with object while it was the default, that never set it: the new default must not switch it.
+    const keep =
+      was === 'object' && is === 'vhost'
+        ? 'warren:granularity defaults to vhost now; a stack deployed while object was the default keeps it only if it says so: set warren:granularity: object in the stack file to keep it as it is, or switch. '
+        : '';
     out.push(
       `warren:granularity changes from ${was} to ${is}: applying that would delete every managed object and declare it again. ` +
-        'Nothing was changed. To switch, forget the old resources without deleting them, then adopt the objects: ' +
+        `Nothing was changed. ${keep}To switch, forget the old resources without deleting them, then adopt the objects: ` +
         'pulumi state delete "$(pulumi stack output guard)" --target-dependents --yes, then pulumi up (README, "Granularity").',
     );
     return out;

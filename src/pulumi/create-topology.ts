@@ -64,7 +64,7 @@ export interface TopologyOptions {
   readonly adopt?: ReadonlyMap<string, string>;
   /** `pulumi destroy` may delete queues that hold messages (warren:allow.destroyNonEmpty). */
   readonly destroyNonEmpty?: boolean;
-  /** warren:granularity: a resource per broker object (default), or one per vhost for its exchanges, queues, bindings and policies. */
+  /** warren:granularity: one resource per vhost for its exchanges, queues, bindings and policies (default), or one per broker object. */
   readonly granularity?: Granularity;
   /**
    * Alias every child to its name without the topology's prefix (`vhost/shop`), which is how warren
@@ -76,6 +76,12 @@ export interface TopologyOptions {
 }
 
 export type Granularity = 'object' | 'vhost';
+
+/**
+ * `vhost` since issue 24: its edits cost a fraction of `object`'s (README, "Benchmarks"). A stack deployed with
+ * `object` while it was the default, and not set since, is refused by the guard with the way to keep it or switch.
+ */
+export const DEFAULT_GRANULARITY: Granularity = 'vhost';
 
 /**
  * The files form: the topology's files and overrides, validated and planned as warren's program does
@@ -134,7 +140,8 @@ export class Topology extends pulumi.ComponentResource {
       : fromFiles(source, (optionsOrOpts as pulumi.ComponentResourceOptions | undefined) ?? {});
     // Before anything is registered: nothing on the broker changes. A plan compiled elsewhere was not
     // validated; what nothing could apply is refused here too.
-    refuseUnsendable(plan, options.granularity ?? 'object');
+    const granularity = options.granularity ?? DEFAULT_GRANULARITY;
+    refuseUnsendable(plan, granularity);
     const unmanageable = unmanageableEntries(plan);
     if (unmanageable.length > 0)
       throw runError(`the plan holds names that cannot be applied; nothing was changed:\n${unmanageable.join('\n')}`);
@@ -147,7 +154,7 @@ export class Topology extends pulumi.ComponentResource {
     });
     // Everything depends on the guard, so the guard waiting for the broker makes everything wait.
     // The guard records a vhost granularity, and refuses a switch (guard-rules.ts): it would delete every queue.
-    const byVhost = options.granularity === 'vhost';
+    const byVhost = granularity === 'vhost';
     const guard = child('queue-guard');
     // A copy: a dynamic resource adds its provider to the inputs object, and the plan may serve another topology.
     const inputs = byVhost ? { ...plan.guard, granularity: 'vhost' as const } : { ...plan.guard };

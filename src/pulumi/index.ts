@@ -7,8 +7,8 @@
 //   warren:overrides       per-environment differences (README, "Environments")
 //   warren:allow           { recreate: [queue ids], delete: [queue ids], migrate: [queue ids, * any characters], destroyNonEmpty: true, scaleDownTo: replicas, replaceCluster: true }
 //   warren:protectQueues   mark queues `protect` as well (default false)
-//   warren:granularity     object (default): a resource per broker object; vhost: one per vhost for its
-//                          exchanges, queues, bindings and policies (README, "Granularity")
+//   warren:granularity     vhost (default): one resource per vhost for its exchanges, queues, bindings
+//                          and policies; object: a resource per broker object (README, "Granularity")
 //   warren:adopt           take over the broker's existing objects without re-creating them (README, "Adopting a broker")
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
 //   warren:managementTls   { caFile, certFile, keyFile, insecure }: TLS towards the management API beyond the system's CAs
@@ -28,6 +28,7 @@ import {
   ambientKubeconfig,
   checkEnvironment,
   compileCluster,
+  DEFAULT_GRANULARITY,
   hasQuorumQueues,
   kubeAccess,
   loadTopology,
@@ -62,7 +63,7 @@ const allow =
     replaceCluster?: boolean;
   }>('allow') ?? {};
 const syncTopology = config.getBoolean('syncTopology') ?? true;
-const granularity = config.get('granularity') ?? 'object';
+const granularity = config.get('granularity') ?? DEFAULT_GRANULARITY;
 if (granularity !== 'object' && granularity !== 'vhost')
   throw runError(`warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`);
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);

@@ -77,8 +77,9 @@ const shop = new Topology('shop', {
   broker,
   secrets: { appPassword: config.requireSecret('appPassword') },
   overrides: { vhosts: { '${SHOP}': { queues: { audit: { messageTtl: '2h' } } } } },
+  granularity: 'object',
 });
-const ops = new Topology('ops', { files: ['ops/*.yaml'], broker, granularity: 'vhost' });
+const ops = new Topology('ops', { files: ['ops/*.yaml'], broker }); // the default granularity, vhost
 
 export const managedObjects = shop.plan.entries.length + ops.plan.entries.length;
 export const guard = shop.guard.urn;

@@ -3,7 +3,7 @@
 // by the commit before children were named after their topology
 // (support/make-upgrade-fixture.ts). Its resources must be found again through
 // their aliases: nothing created, deleted or replaced, every id kept.
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, enc } from './support/broker.js';
@@ -82,5 +82,28 @@ describe.each(GRANULARITIES)('a stack of warren:granularity %s deployed by the e
     for (const r of earlier) expect(ids.get(renamed(r.urn)), r.urn).toBe(r.id);
     expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview after up');
     expect((await api(`/queues/${enc(`${p}shop`)}/work`)).status).toBe(200);
+  }, 600_000);
+
+  it(`without warren:granularity in the stack file, the default (vhost) ${g === 'object' ? 'is refused, with both ways out' : 'changes nothing'}`, async () => {
+    const file = project.stackFile();
+    const kept = readFileSync(file, 'utf8');
+    writeFileSync(file, kept.replace(/^ {2}warren:granularity: \w+\n/m, ''));
+    expect(readFileSync(file, 'utf8')).not.toContain('warren:granularity');
+    try {
+      if (g === 'vhost') {
+        expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview with the default granularity');
+        return;
+      }
+      const preview = project.pulumi('preview');
+      expect(preview.code).not.toBe(0);
+      expect(preview.output).toContain('warren:granularity changes from object to vhost');
+      expect(preview.output).toContain('set warren:granularity: object in the stack file');
+      expect(preview.output).toContain('pulumi state delete');
+      expect(project.pulumi('up', '--yes', '--skip-preview').code).not.toBe(0);
+      expect((await api(`/queues/${enc(`${p}shop`)}/work`)).status).toBe(200);
+    } finally {
+      writeFileSync(file, kept);
+    }
+    expectOk(project.pulumi('preview', '--expect-no-changes'), 'preview with warren:granularity: object again');
   }, 600_000);
 });

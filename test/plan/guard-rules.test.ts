@@ -54,4 +54,11 @@ describe('the granularity switch', () => {
     expect(guardRefusals(vhost, vhost)).toEqual([]);
     expect(guardRefusals(undefined, vhost)).toEqual([]);
   });
+
+  it('tells a stack deployed while object was the default how to keep it (the default is vhost now)', () => {
+    const vhost = { ...before, granularity: 'vhost' as const };
+    // Guards of object stacks record no granularity: so did every stack of the earlier default.
+    expect(guardRefusals(before, vhost)[0]).toContain('set warren:granularity: object in the stack file');
+    expect(guardRefusals(vhost, before)[0]).not.toContain('defaults to vhost');
+  });
 });

@@ -266,11 +266,11 @@ const ALL_SECRETS = {
   shovelUri: pulumi.secret(SHOVEL_URI),
 };
 
-function topology(name: string, plan: Plan, granularity?: 'vhost'): Topology {
+function topology(name: string, plan: Plan, granularity: 'object' | 'vhost' = 'object'): Topology {
   return new Topology(
     name,
     plan,
-    { broker: BROKER, secrets: ALL_SECRETS, protectQueues: false, ...(granularity ? { granularity } : {}) },
+    { broker: BROKER, secrets: ALL_SECRETS, protectQueues: false, granularity },
     recorded,
   );
 }

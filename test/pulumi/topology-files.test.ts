@@ -65,6 +65,7 @@ describe('the files form', () => {
       broker: BROKER,
       secrets: SECRETS,
       protectQueues: true,
+      granularity: 'object',
     },
     recorded,
   );
@@ -93,6 +94,7 @@ describe('the files form', () => {
         secrets: Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, pulumi.secret(v)])),
         protectQueues: true,
         destroyNonEmpty: true,
+        granularity: 'object',
       },
       recorded,
     );

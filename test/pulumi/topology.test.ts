@@ -34,7 +34,12 @@ const SECRETS = ['orderServicePassword', 'notificationServicePassword', 'workerP
 const BROKER = { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') };
 
 /** Each test's topology has a name of its own, so its children's names (and recorded options) are its own. */
-function topology(name: string, plan: Plan, protectQueues = false, granularity?: 'vhost'): Topology {
+function topology(
+  name: string,
+  plan: Plan,
+  protectQueues = false,
+  granularity: 'object' | 'vhost' = 'object',
+): Topology {
   return new Topology(
     name,
     plan,
@@ -42,7 +47,7 @@ function topology(name: string, plan: Plan, protectQueues = false, granularity?:
       broker: BROKER,
       secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
       protectQueues,
-      ...(granularity ? { granularity } : {}),
+      granularity,
     },
     recorded,
   );
@@ -245,6 +250,7 @@ describe('several topologies in one stack', () => {
     broker: BROKER,
     secrets: Object.fromEntries(SECRETS.map((k) => [k, pulumi.secret(`pw-${k}`)])),
     protectQueues: false,
+    granularity: 'object' as const,
   };
   const shared = new rabbitmq.Provider('shared', {
     endpoint: BROKER.url,
@@ -302,6 +308,7 @@ describe('kinds the example lacks (test/fixtures/valid/every-kind.yaml)', () => 
     broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
     secrets: { adminPassword: pulumi.secret('pw-admin') },
     protectQueues: false,
+    granularity: 'object',
   });
   beforeAll(() => settled(t));
   const typeOf = async (id: string) =>

@@ -148,10 +148,14 @@ export class E2EProject {
     if (run.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${run.stderr}`);
   }
 
-  /** Creates the stack with the local broker's credentials and fresh user passwords. */
+  /**
+   * Creates the stack with the local broker's credentials and fresh user passwords. Granularity `object`, as the
+   * suites were written (the default is `vhost`): a suite that wants `vhost` sets it.
+   */
   init(): void {
     expectOk(this.pulumi('stack', 'init'), 'stack init');
     this.setConfig({
+      'warren:granularity': 'object',
       'warren:topology': ['topology/'],
       'warren:managementUrl': 'http://127.0.0.1:15672',
       'warren:managementUser': 'guest',
