@@ -81,6 +81,27 @@ function freshProject(vhost: string): E2EProject {
   return project;
 }
 
+/**
+ * Runs `up` until the migration of `queue` has done `step` (the provider's test-only halt hook), then kills it,
+ * CLI and plugins; returns how the killed run ended.
+ */
+async function upKilledAfter(project: E2EProject, queue: string, step: string) {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const halted = `${project.dir}/halted`;
+  writeFileSync(halted, '');
+  process.env.WARREN_TEST_HALT_AFTER = `${queue}:${step}`;
+  process.env.WARREN_TEST_HALT_FILE = halted;
+  const run = project.pulumiStart('up', '--yes', '--skip-preview');
+  try {
+    await eventually(async () => (readFileSync(halted, 'utf8').includes(step) ? true : undefined), 300_000);
+  } finally {
+    run.kill();
+    delete process.env.WARREN_TEST_HALT_AFTER;
+    delete process.env.WARREN_TEST_HALT_FILE;
+  }
+  return run.done;
+}
+
 const projects: E2EProject[] = [];
 afterAll(async () => {
   for (const p of projects) p.pulumi('destroy', '--yes', '--skip-preview');
@@ -196,20 +217,7 @@ describe('up killed after each step', () => {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(`${project.dir}/topology/topology.yaml`, topology({ type }));
       project.setConfig({ 'warren:allow': { migrate: [`${V}/queue/orders`] } });
-      const halted = `${project.dir}/halted`;
-      writeFileSync(halted, '');
-      process.env.WARREN_TEST_HALT_AFTER = `orders:${step}`;
-      process.env.WARREN_TEST_HALT_FILE = halted;
-      const run = project.pulumiStart('up', '--yes', '--skip-preview');
-      try {
-        const { readFileSync } = await import('node:fs');
-        await eventually(async () => (readFileSync(halted, 'utf8').includes(step) ? true : undefined), 300_000);
-      } finally {
-        run.kill();
-        delete process.env.WARREN_TEST_HALT_AFTER;
-        delete process.env.WARREN_TEST_HALT_FILE;
-      }
-      expect((await run.done).code).not.toBe(0);
+      expect((await upKilledAfter(project, 'orders', step)).code).not.toBe(0);
       expectOk(project.pulumi('cancel', '--yes'), 'cancel');
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), `up after the kill at ${step}`);
       const after = await queues();
@@ -248,23 +256,11 @@ describe('a message whose own TTL runs out in the temporary queue', () => {
       ch.sendToQueue('retry', Buffer.from(String(id)), { persistent: true, expiration: '4000' });
     await ch.waitForConfirms();
     await conn.close();
-    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     writeFileSync(`${project.dir}/topology/topology.yaml`, retry('quorum'));
     project.setConfig({ 'warren:allow': { migrate: [`${V}/queue/retry`] } });
     // Stopped with the messages in T, which they outlive there.
-    const halted = `${project.dir}/halted`;
-    writeFileSync(halted, '');
-    process.env.WARREN_TEST_HALT_AFTER = 'retry:move-to-temporary';
-    process.env.WARREN_TEST_HALT_FILE = halted;
-    const run = project.pulumiStart('up', '--yes', '--skip-preview');
-    try {
-      await eventually(async () => (readFileSync(halted, 'utf8').includes('move-to') ? true : undefined), 300_000);
-    } finally {
-      run.kill();
-      delete process.env.WARREN_TEST_HALT_AFTER;
-      delete process.env.WARREN_TEST_HALT_FILE;
-    }
-    await run.done;
+    await upKilledAfter(project, 'retry', 'move-to-temporary');
     const temporary = (await api<Queue>(`/queues/${enc(V)}/warren.migrate.retry`)).body;
     expect(temporary.arguments['x-dead-letter-exchange']).toBe('retry-dlx');
     await new Promise((r) => setTimeout(r, 5_000));

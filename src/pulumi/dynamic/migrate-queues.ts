@@ -103,7 +103,7 @@ export async function migrateInPlace(
   if (q && !sameQueue(q, target)) {
     if (!temporaryExists) {
       const policies = await livePolicies(conn, vhost);
-      await refuseLossyPolicies(policies, vhost, temp);
+      refuseLossyPolicies(policies, vhost, temp);
       const deadLetter = deadLetterInEffect(
         q.arguments ?? {},
         deadLetterPolicy(policies, vhost, name, typeOf(liveQueue(q))),
@@ -470,7 +470,7 @@ function deadLetterPolicy(policies: LivePolicies, vhost: string, name: string, t
  * temporary queue (a quorum queue): it could drop or expire what the migration moves there. Checked before the
  * temporary queue is declared: nothing has moved.
  */
-async function refuseLossyPolicies(policies: LivePolicies, vhost: string, temp: string): Promise<void> {
+function refuseLossyPolicies(policies: LivePolicies, vhost: string, temp: string): void {
   const lossy = [...candidates(policies.user, temp, 'quorum').may, ...candidates(policies.operator, temp, 'quorum').may]
     .filter((p): p is PolicyView => p !== undefined)
     .map((p) => ({ name: p.name, keys: Object.keys(p.definition).filter((k) => LOSSY_KEYS.includes(k)) }))
