@@ -1,20 +1,18 @@
-// `npm run bench:engine`: the real Pulumi engine against the local broker, on
-// a topology of about 1,000 objects, for each warren:granularity: first `up`,
-// a no-op `preview`, and a one-queue edit; next to RabbitMQ's own bulk path,
-// `rabbitmqctl import_definitions` of the same objects (the plan as a
-// definitions document), with the issue's targets as ratios of this run.
-// Then a queue migration of 100,000 messages against a bare shovel (bench-migration.ts; `-- --migration` runs
-// only that).
-// `npm run bench:engine -- --large`: the same on the 10,000-queue topology
-// (bench/generate-topology.ts), granularity vhost only (per-object resources
-// would take hours there: see the breakdown).
+// `npm run bench:engine`: the real Pulumi engine against the local broker,
+// granularity vhost (the default), tier by tier (bench-tiers.ts says what each
+// figure is measured against): the 1,270-object topology below; with
+// `-- --large` also the 10,000-queue topology of bench/generate-topology.ts
+// (44,950 objects); with `-- --huge` also 100,000 classic queues in 100 vhosts.
+// BENCH_RUNS runs of each (default 3), medians with their spread.
 //
-// Then, for the per-object granularity, where the first `up`'s time goes, measured in the same run: the
+// `-- --object`: granularity object beside vhost on the 1,270 objects, once,
+// with where object's first `up` goes, measured in the same run: the
 // program's own stages (WARREN_TIMING_FILE: process start, modules loaded,
 // planned, every resource registered, exit), the checkpoint writes (the same
 // `up` again with PULUMI_SKIP_CHECKPOINTS=true), and the broker's cost of one
 // management API request per object (the same objects PUT one by one, as the
-// providers do, without the engine).
+// providers do, without the engine). `-- --migration`: a queue migration of
+// 100,000 messages against a bare shovel (bench-migration.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,10 +21,13 @@ import { planToDefinitions } from '../src/export/plan-to-definitions.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import { validateTopology } from '../src/validate-topology.js';
 import { benchMigration } from './bench-migration.js';
+import { benchTier, printTier, type Tier } from './bench-tiers.js';
+import { RUNS } from './measure-runs.js';
 import { generateTopology } from './generate-topology.js';
 import { E2EProject, expectOk, projectYaml, quiet, ROOT } from '../test/e2e/support/e2e-project.js';
 
 const LARGE = process.argv.includes('--large');
+const HUGE = process.argv.includes('--huge');
 const VHOSTS = 10;
 const QUEUES = 40;
 
@@ -284,8 +285,53 @@ function printFigures(label: string, f: Figures, imported: number, editTarget = 
 }
 
 async function main(): Promise<void> {
-  if (LARGE) return large();
   if (process.argv.includes('--migration')) return benchMigration();
+  if (process.argv.includes('--object')) return objectComparison();
+  const runs = process.env.BENCH_RUNS === undefined ? 3 : RUNS;
+  const tiers: Tier[] = [
+    {
+      name: '1,270 objects',
+      text: topology(),
+      edit: { vhosts: { 'bench-3': { queues: { q7: { messageTtl: '5m' } } } } },
+      secrets: [],
+      targets: { up: 1.5, preview: 1.5, edit: 1.5 },
+    },
+  ];
+  if (LARGE)
+    tiers.push({
+      name: '10,000 queues',
+      text: generateTopology({ vhosts: 10, queuesPerVhost: 1000 }),
+      edit: { vhosts: { 'team-3': { queues: { 'q-3-7': { messageTtl: '5m' } } } } },
+      secrets: Array.from({ length: 10 }, (_, v) => `service${v}Password`),
+      targets: { up: 1.5, preview: 3, edit: 3, memoryMiB: 400 },
+    });
+  if (HUGE)
+    tiers.push({
+      name: '100,000 queues',
+      text: generateTopology({ vhosts: 100, queuesPerVhost: 1000, quorum: false }),
+      edit: { vhosts: { 'team-3': { queues: { 'q-3-7': { messageTtl: '5m' } } } } },
+      secrets: Array.from({ length: 100 }, (_, v) => `service${v}Password`),
+      targets: { up: 2, preview: 10, edit: 10, memoryMiB: 2048 },
+    });
+  const figures = [];
+  for (const tier of tiers) figures.push(await benchTier(tier, runs));
+  console.log(`\nnpm run bench:engine, ${new Date().toISOString().slice(0, 10)}, warren ${commit()}:`);
+  const edits = figures.map(printTier);
+  if (edits.length > 1)
+    for (let i = 1; i < edits.length; i++)
+      console.log(
+        `\nthe one-queue edit at ${tiers[i]!.name} is ${(edits[i]!.edit / edits[0]!.edit).toFixed(2)}x the same edit at ${tiers[0]!.name} (target ≤ 1.5x for 10,000 queues)`,
+      );
+}
+
+function commit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? `${r.stdout.trim()}${dirty.stdout.trim() ? ' with uncommitted changes' : ''}` : 'unknown';
+}
+
+/** Granularity object beside vhost on the 1,270-object topology, with where object's first up goes (README, "Benchmarks"). */
+async function objectComparison(): Promise<void> {
   const text = topology();
   const plan = compilePlan(validateTopology(['bench.yaml'], undefined, () => ({ text })).model);
   console.log(`topology: ${plan.entries.length} objects (${VHOSTS} vhosts; exchanges, queues, bindings, policies)\n`);
@@ -345,7 +391,6 @@ async function main(): Promise<void> {
       );
     }
   }
-  await benchMigration();
 }
 
 /** Where a run's time goes, from the program's stage timings and the run's wall clock (epoch ms). */
@@ -400,34 +445,6 @@ function floorEdits(): number[] {
   expectOk(project.pulumi('destroy', '--yes', '--skip-preview'), 'floor destroy');
   rmSync(project.dir, { recursive: true, force: true });
   return seconds;
-}
-
-/** The 10,000-queue topology, granularity vhost: first up ≤ 10 min, no-op preview ≤ 1 min (the issue's targets). */
-async function large(): Promise<void> {
-  const text = generateTopology({ vhosts: 10, queuesPerVhost: 1000 });
-  const plan = compilePlan(validateTopology(['large.yaml'], undefined, () => ({ text })).model);
-  const count = (kind: string) => plan.entries.filter((e) => e.kind === kind).length;
-  console.log(
-    `topology: ${plan.entries.length} objects: ${count('queue')} queues, ${count('binding')} bindings, ${count('policy')} policies, ${count('exchange')} exchanges\n`,
-  );
-  // The broker's own import of 10,000 queues takes about as long as the first up (it is the same
-  // work): measured only with --baseline, which doubles the run.
-  const imported = process.argv.includes('--baseline') ? importDefinitions(plan) : NaN;
-  const timingFile = join(tmpdir(), `warren-bench-timing-${process.pid}.jsonl`);
-  const edit = { vhosts: { 'team-3': { queues: { 'q-3-7': { messageTtl: '5m' } } } } };
-  const vhost = runStack(
-    'vhost',
-    { 'large.yaml': text },
-    edit,
-    timingFile,
-    Array.from({ length: 10 }, (_, v) => `service${v}Password`),
-  );
-  // The issue states the edit's 3 s for ~1,000 objects only.
-  printFigures('granularity vhost, 10,000 queues', vhost.figures, imported, '');
-  const f = vhost.figures;
-  console.log(
-    `\n  first up ${(f.up / 60).toFixed(1)} min (target ≤ 10 min), no-op preview ${(f.preview / 60).toFixed(2)} min (target ≤ 1 min)`,
-  );
 }
 
 await main();

@@ -5,11 +5,13 @@
 export interface Shape {
   readonly vhosts: number;
   readonly queuesPerVhost: number;
+  /** Half the queues quorum queues (the default), or every queue classic. */
+  readonly quorum?: boolean;
 }
 
-export function generateTopology({ vhosts, queuesPerVhost }: Shape): string {
+export function generateTopology({ vhosts, queuesPerVhost, quorum = true }: Shape): string {
   const out: string[] = ['# yaml-language-server: $schema=../topology.schema.json', 'version: 1', 'vhosts:'];
-  for (let v = 0; v < vhosts; v++) out.push(...vhostLines(`team-${v}`, queuesPerVhost));
+  for (let v = 0; v < vhosts; v++) out.push(...vhostLines(`team-${v}`, queuesPerVhost, quorum));
   out.push('users:');
   for (let v = 0; v < vhosts; v++) {
     out.push(`  service-${v}:`, `    password: { secret: service${v}Password }`, '    permissions:');
@@ -18,7 +20,7 @@ export function generateTopology({ vhosts, queuesPerVhost }: Shape): string {
   return `${out.join('\n')}\n`;
 }
 
-function vhostLines(name: string, queues: number): string[] {
+function vhostLines(name: string, queues: number, quorum: boolean): string[] {
   const lines = [`  ${name}:`, '    exchanges:'];
   lines.push('      events: { type: topic, alternateExchange: unrouted }', '      commands: { type: direct }');
   lines.push('      broadcast: { type: fanout }', '      unrouted: { type: fanout }', '      dlx: { type: direct }');
@@ -27,11 +29,11 @@ function vhostLines(name: string, queues: number): string[] {
   for (let q = 0; q < queues; q++) {
     const queue = `q-${v}-${q}`;
     const fields: string[] = [];
-    if (q % 2 === 0) fields.push('        type: quorum', '        deliveryLimit: 5');
+    if (quorum && q % 2 === 0) fields.push('        type: quorum', '        deliveryLimit: 5');
     if (q % 3 === 0) fields.push('        messageTtl: 60s', '        maxLength: 100000');
     if (q % 5 === 0) fields.push('        overflow: reject-publish');
     // Quorum queues (q even) only: classic queues take no leader locator before RabbitMQ 4.
-    if (q % 10 === 0) fields.push('        leaderLocator: balanced');
+    if (quorum && q % 10 === 0) fields.push('        leaderLocator: balanced');
     if (q % 4 === 0) fields.push(`        deadLetter: { exchange: dlx, routingKey: ${queue}.dead }`);
     lines.push(fields.length > 0 ? `      ${queue}:` : `      ${queue}: {}`, ...fields);
   }

@@ -1,7 +1,7 @@
 // The dynamic providers' management API client against a local HTTP server
 // that misbehaves on purpose: deadlines, retries, answers that are not JSON.
 import { afterEach, describe, expect, it } from 'vitest';
-import { callApi } from '../../src/pulumi/dynamic/management-api.js';
+import { callApi, eachInFlight } from '../../src/pulumi/dynamic/management-api.js';
 import { standInApi } from '../support/stand-in-api.js';
 
 type Handler = (n: number) => { status: number; body: string } | 'hang';
@@ -80,5 +80,47 @@ describe('callApi', () => {
   it('reports an answer that is not JSON instead of throwing a parse error', async () => {
     handler = () => ({ status: 200, body: '<html>proxy</html>' });
     await expect(callApi(conn(), 'GET', '/queues')).rejects.toThrow(/answered 200 with a body that is not JSON/);
+  });
+});
+
+describe('requests in flight together (eachInFlight)', () => {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  it('sends every item once, in order, never more than the limit at once', async () => {
+    let open = 0;
+    let most = 0;
+    const started: number[] = [];
+    await eachInFlight(
+      Array.from({ length: 25 }, (_, i) => i),
+      4,
+      async (i) => {
+        started.push(i);
+        most = Math.max(most, ++open);
+        await tick();
+        open--;
+      },
+    );
+    expect(started).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(most).toBe(4);
+  });
+
+  it('starts nothing after a failure, waits for those sent, and throws that failure', async () => {
+    const started: number[] = [];
+    let open = 0;
+    const run = eachInFlight([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 3, async (i) => {
+      started.push(i);
+      open++;
+      await tick();
+      open--;
+      if (i === 1) throw new Error('broker said no to 1');
+    });
+    await expect(run).rejects.toThrow('broker said no to 1');
+    expect(open).toBe(0);
+    expect(started.length).toBeLessThan(10);
+    expect(started.slice(0, 3)).toEqual([0, 1, 2]);
+  });
+
+  it('does nothing for no items', async () => {
+    await eachInFlight([], 8, () => Promise.reject(new Error('called')));
   });
 });

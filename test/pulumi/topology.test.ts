@@ -402,6 +402,8 @@ describe('names @pulumi/rabbitmq cannot carry (names are data)', () => {
     expect(Object.keys(objects.exchanges!).sort()).toEqual(['a/b', 'y']);
     expect(Object.keys(objects.bindings!)).toHaveLength(2);
     expect(Object.keys(objects.policies!)).toEqual(['warren.queue.q@r']);
+    // Each object crosses the wire as its canonical JSON text (plan/object-texts.ts).
+    expect(JSON.parse((objects.queues as Record<string, string>)['q@r']!)).toMatchObject({ durable: true });
     // Everything else as before.
     expect(await typeOf('v/queue/to%2Fslash')).toBe('rabbitmq:index/queue:Queue');
     expect(await typeOf('v/queue/other')).toBe('rabbitmq:index/queue:Queue');

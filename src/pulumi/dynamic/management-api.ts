@@ -123,3 +123,29 @@ function reason(error: unknown, timeout: number): string {
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * `request` for each item, up to `inFlight` at once, in the items' order: deleting a vhost's objects one request
+ * each is a wait for the broker's answer per object, and the broker answers several at once. The first failure
+ * stops the rest from starting, and is what this throws, once those already sent have answered.
+ */
+export async function eachInFlight<T>(
+  items: readonly T[],
+  inFlight: number,
+  request: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await request(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
+  if (failure) throw failure.error;
+}

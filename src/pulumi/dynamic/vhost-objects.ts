@@ -26,7 +26,8 @@ import {
   toDefinitions,
   type LiveVhost,
 } from '../../plan/vhost-object-changes.js';
-import { emptyObjects, OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
+import { decodeObjects, encodeLike, encodeObjects, sameObjects, type StoredObjects } from '../../plan/object-texts.js';
+import { emptyObjects, type OBJECT_KINDS, type VHostObjects } from '../../plan/vhost-objects.js';
 import {
   findMigrations,
   inPlaceStepTexts,
@@ -35,7 +36,7 @@ import {
   withoutMigrations,
 } from '../../plan/queue-migrations.js';
 import { migrateByRename, migrateInPlace, type MigrationReport } from './migrate-queues.js';
-import { callApi, connectionChanged, readList, readOne, seg, type Connection } from './management-api.js';
+import { callApi, connectionChanged, eachInFlight, readList, readOne, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';
 
@@ -53,7 +54,8 @@ export interface VHostObjectsInputs {
 interface State {
   connection: Connection;
   vhost: string;
-  objects: VHostObjects;
+  /** Each object as its text (object-texts.ts); maps in state written by an earlier warren. */
+  objects: StoredObjects;
   protectedQueues: string[];
   migrate?: string[];
   replaces?: Record<string, string>;
@@ -76,8 +78,9 @@ function plannedSteps(m: Migrations): Record<string, string[]> | undefined {
 
 /** The migrations an update from `olds` to `news` carries out, and the objects it changes around them. */
 function migrationsOf(olds: State, news: State) {
-  const migrations = findMigrations(olds.objects, news.objects, news.migrate ?? [], news.replaces ?? {});
-  return { migrations, ...withoutMigrations(olds.objects, news.objects, migrations) };
+  const [before, after] = [decodeObjects(olds.objects), decodeObjects(news.objects)];
+  const migrations = findMigrations(before, after, news.migrate ?? [], news.replaces ?? {});
+  return { migrations, before, after, ...withoutMigrations(before, after, migrations) };
 }
 
 /**
@@ -120,17 +123,18 @@ const provider = defineProvider('VHostObjects', {
     };
   },
   async create(s: State) {
+    const objects = decodeObjects(s.objects);
     const live = await readLive(s.connection, s.vhost);
-    const conflicts = declarationConflicts(s.vhost, s.objects, live);
+    const conflicts = declarationConflicts(s.vhost, objects, live);
     if (conflicts.length > 0) {
       throw plainError(
         `vhost ${s.vhost}: nothing was changed; these objects exist on the broker with another declaration (adopt them as they are, e.g. with warren import, or delete them by hand): ${conflicts.join('; ')}`,
       );
     }
-    await declare(s.connection, s.vhost, s.objects);
+    await declare(s.connection, s.vhost, objects);
     // A first deployment may replace a queue it never managed (one an application declared): drain it too.
     const migrated: MigrationReport[] = [];
-    for (const [name, old] of findMigrations(emptyObjects(), s.objects, [], s.replaces ?? {}).renames) {
+    for (const [name, old] of findMigrations(emptyObjects(), objects, [], s.replaces ?? {}).renames) {
       const report = await migrateByRename(s.connection, s.vhost, name, old);
       if (report) migrated.push(report);
     }
@@ -142,7 +146,7 @@ const provider = defineProvider('VHostObjects', {
       olds.vhost !== news.vhost ||
       connectionChanged(olds, news) ||
       canonical(olds.protectedQueues) !== canonical(news.protectedQueues) ||
-      OBJECT_KINDS.some((k) => canonical(olds.objects?.[k] ?? {}) !== canonical(news.objects[k]));
+      !sameObjects(olds.objects, news.objects);
     return { changes, replaces: olds.vhost !== news.vhost ? ['vhost'] : [], deleteBeforeReplace: true };
   },
   // Deletes and declarations first, so that the new queue of a rename is bound before the old one is unbound and
@@ -151,12 +155,12 @@ const provider = defineProvider('VHostObjects', {
     const m = migrationsOf(olds, news);
     const changes = objectChanges(m.olds, m.news);
     if (!isEmpty(changes)) {
-      await remove(news.connection, news.vhost, changes.deletes, olds.objects);
+      await remove(news.connection, news.vhost, changes.deletes, m.before);
       await declare(news.connection, news.vhost, changes.declares);
     }
     const migrated: MigrationReport[] = [];
     for (const name of m.migrations.inPlace)
-      migrated.push(await migrateInPlace(news.connection, news.vhost, name, olds.objects, news.objects));
+      migrated.push(await migrateInPlace(news.connection, news.vhost, name, m.before, m.after));
     for (const [name, old] of m.migrations.renames) {
       const report = await migrateByRename(news.connection, news.vhost, name, old);
       if (report) migrated.push(report);
@@ -166,11 +170,15 @@ const provider = defineProvider('VHostObjects', {
   },
   async read(id, props: State) {
     const live = await readLive(props.connection, props.vhost);
-    return { id, props: { ...props, objects: liveObjects(props.objects, live) } };
+    return {
+      id,
+      props: { ...props, objects: encodeLike(liveObjects(decodeObjects(props.objects), live), props.objects) },
+    };
   },
   // As an update to no objects: bindings go with their exchanges and queues, only those between objects this group does not manage need a request.
   async delete(_id, s: State) {
-    await remove(s.connection, s.vhost, objectChanges(s.objects, emptyObjects()).deletes, s.objects);
+    const objects = decodeObjects(s.objects);
+    await remove(s.connection, s.vhost, objectChanges(objects, emptyObjects()).deletes, objects);
   },
 } satisfies pulumi.dynamic.ResourceProvider);
 
@@ -185,6 +193,9 @@ async function declare(conn: Connection, vhost: string, objects: VHostObjects): 
   }
 }
 
+/** Delete requests in flight at once: the broker answers them side by side (README, "Benchmarks", destroy). */
+const DELETES_IN_FLIGHT = 8;
+
 /** Deletes by kind, bindings first; a binding is found by its identity among the live ones (its properties key is the broker's). */
 async function remove(
   conn: Connection,
@@ -196,22 +207,27 @@ async function remove(
     // Not a list is no answer: a binding missing from it would be taken for already gone, and left on the broker.
     const rows = (await readList(conn, `/bindings/${seg(vhost)}`)) as unknown as LiveBinding[];
     const live = new Map(rows.map((b) => [brokerBindingKey(fromBrokerRow(b)), b]));
-    for (const key of deletes.bindings) {
+    await eachInFlight(deletes.bindings, DELETES_IN_FLIGHT, async (key) => {
       const b = live.get(brokerBindingKey(own(known.bindings, key)!));
-      if (!b) continue; // already gone
+      if (!b) return; // already gone
       const type = b.destination_type === 'queue' ? 'q' : 'e';
       await callApi(
         conn,
         'DELETE',
         `/bindings/${seg(vhost)}/e/${seg(b.source)}/${type}/${seg(b.destination)}/${seg(b.properties_key)}`,
       );
-    }
+    });
   }
-  for (const name of deletes.queues) await callApi(conn, 'DELETE', `/queues/${seg(vhost)}/${seg(name)}`);
-  for (const name of deletes.exchanges) await callApi(conn, 'DELETE', `/exchanges/${seg(vhost)}/${seg(name)}`);
-  for (const name of deletes.policies) await callApi(conn, 'DELETE', `/policies/${seg(vhost)}/${seg(name)}`);
-  for (const name of deletes.operatorPolicies)
-    await callApi(conn, 'DELETE', `/operator-policies/${seg(vhost)}/${seg(name)}`);
+  // One kind after the other (queues before the exchanges their bindings need), each kind's deletes in flight together.
+  for (const [kind, path] of [
+    ['queues', 'queues'],
+    ['exchanges', 'exchanges'],
+    ['policies', 'policies'],
+    ['operatorPolicies', 'operator-policies'],
+  ] as const)
+    await eachInFlight(deletes[kind], DELETES_IN_FLIGHT, (name) =>
+      callApi(conn, 'DELETE', `/${path}/${seg(vhost)}/${seg(name)}`),
+    );
 }
 
 type LiveBinding = {
@@ -248,6 +264,14 @@ async function readLive(conn: Connection, vhost: string): Promise<LiveVhost> {
 
 export class VHostObjectsResource extends DynamicResource {
   constructor(name: string, args: VHostObjectsInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args }, { ...opts, additionalSecretOutputs: ['connection'] });
+    super(
+      provider,
+      name,
+      { ...args, objects: encodeObjects(args.objects) },
+      {
+        ...opts,
+        additionalSecretOutputs: ['connection'],
+      },
+    );
   }
 }
