@@ -216,8 +216,14 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
       const after = await orders();
       expect(after.type).toBe('quorum');
       expect(after.members!.sort()).toEqual([0, 1, 2].map(nodeName).sort());
-      // The broker's statistics trail: its own count, once they caught up.
-      await eventually(async () => ((await orders()).messages === 2_000 ? true : undefined), 30_000);
+      // The broker's statistics trail: its own count, once they caught up (the last one seen is in the failure).
+      let seen: unknown;
+      await eventually(async () => {
+        seen = (await orders()).messages;
+        return seen === 2_000 ? true : undefined;
+      }, 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}: orders reports ${JSON.stringify(seen)} messages, not 2,000`);
+      });
       const left = (await cluster$<{ name: string }[]>(`/queues/${enc(V)}`)).body.map((q) => q.name);
       expect(left.sort()).toEqual(['orders']);
       // The cluster runs rabbitmq_shovel without its management plugin: no /api/shovels, the parameters are there.
