@@ -14,17 +14,17 @@
 // providers do, without the engine). `-- --migration`: a queue migration of
 // 100,000 messages against a bare shovel (bench-migration.ts).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import { validateTopology } from '../src/validate-topology.js';
 import { benchMigration } from './bench-migration.js';
-import { benchTier, printTier, type Tier } from './bench-tiers.js';
+import { benchTier, floorProject, printTier, type Tier } from './bench-tiers.js';
 import { RUNS } from './measure-runs.js';
 import { generateTopology } from './generate-topology.js';
-import { E2EProject, expectOk, projectYaml, quiet, ROOT } from '../test/e2e/support/e2e-project.js';
+import { E2EProject, expectOk, quiet, ROOT } from '../test/e2e/support/e2e-project.js';
 
 const LARGE = process.argv.includes('--large');
 const HUGE = process.argv.includes('--huge');
@@ -414,24 +414,18 @@ function printStages(title: string, program: Map<string, Stage>, start: number, 
  * SDK and Node options as warren's program. Three updates, each wall clock.
  */
 function floorEdits(): number[] {
-  const project = new E2EProject({}, 'floor-', {
-    files: {
-      'package.json': JSON.stringify({ name: 'warren-floor', type: 'module', main: 'index.js' }),
-      'index.js': [
-        "import * as pulumi from '@pulumi/pulumi';",
-        'const provider = {',
-        "  async create(inputs) { return { id: 'floor', outs: inputs }; },",
-        '  async diff(_id, olds, news) { return { changes: olds.value !== news.value }; },',
-        '  async update(_id, _olds, news) { return { outs: news }; },',
-        '};',
-        "new pulumi.dynamic.Resource(provider, 'floor', { value: new pulumi.Config().require('value') });",
-        '',
-      ].join('\n'),
-      'Pulumi.yaml': projectYaml('warren-floor'),
-    },
+  const project = floorProject({
+    'index.js': [
+      "import * as pulumi from '@pulumi/pulumi';",
+      'const provider = {',
+      "  async create(inputs) { return { id: 'floor', outs: inputs }; },",
+      '  async diff(_id, olds, news) { return { changes: olds.value !== news.value }; },',
+      '  async update(_id, _olds, news) { return { outs: news }; },',
+      '};',
+      "new pulumi.dynamic.Resource(provider, 'floor', { value: new pulumi.Config().require('value') });",
+      '',
+    ].join('\n'),
   });
-  symlinkSync(join(ROOT, 'node_modules'), join(project.dir, 'node_modules'));
-  expectOk(project.pulumi('stack', 'init'), 'floor stack init');
   project.setConfig({ 'warren-floor:value': 'a' });
   expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'floor first up');
   const seconds = ['b', 'a', 'b'].map((value) => {

@@ -53,6 +53,40 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 const spread = (xs: readonly number[], digits = 1) =>
   `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 
+/** A `pulumi` command of the project's stack, sampled (runSampled), its wall time logged under `tag`; throws when it fails. */
+async function sampledPulumi(project: E2EProject, tag: string, label: string, ...args: string[]): Promise<SampledRun> {
+  const r = await runSampled('pulumi', [...args, '--stack', 'e2e', '--non-interactive', '--color', 'never'], {
+    cwd: project.dir,
+    env: project.env(),
+  });
+  console.log(`  [${tag}] ${label.padEnd(36)} ${r.seconds.toFixed(2).padStart(7)} s`);
+  if (r.code !== 0) throw new Error(`${tag}: pulumi ${args.join(' ')} failed:\n${r.output.slice(-3000)}`);
+  return r;
+}
+
+/** The run, after checking that it updated exactly one resource (an edit of one object must touch one). */
+function oneUpdate(r: SampledRun, tag: string): SampledRun {
+  if (!/1 updated/.test(r.output)) throw new Error(`${tag}: expected exactly one update:\n${r.output.slice(-2000)}`);
+  return r;
+}
+
+/**
+ * A project of its own (a floor's program) beside warren's: `files` (its index.js and any data), with warren's
+ * Pulumi.yaml options and node_modules, and its stack made.
+ */
+export function floorProject(files: Record<string, string>): E2EProject {
+  const project = new E2EProject({}, 'floor-', {
+    files: {
+      'package.json': JSON.stringify({ name: 'warren-floor', type: 'module', main: 'index.js' }),
+      'Pulumi.yaml': projectYaml('warren-floor'),
+      ...files,
+    },
+  });
+  symlinkSync(join(ROOT, 'node_modules'), join(project.dir, 'node_modules'));
+  expectOk(project.pulumi('stack', 'init'), 'floor stack init');
+  return project;
+}
+
 interface Run {
   importSeconds: number;
   deleteSeconds: number;
@@ -79,15 +113,7 @@ async function runTier(tier: Tier, vhosts: readonly string[], users: readonly st
     expectOk(project.pulumi('config', 'set', '--secret', `warren:${key}`, `bench-${key}`), `config set ${key}`);
   // The default granularity (vhost): what a new stack gets.
   project.setConfig({ 'warren:granularity': undefined });
-  const pulumi = async (label: string, ...args: string[]) => {
-    const r = await runSampled('pulumi', [...args, '--stack', 'e2e', '--non-interactive', '--color', 'never'], {
-      cwd: project.dir,
-      env: project.env(),
-    });
-    console.log(`  [${tier.name}] ${label.padEnd(36)} ${r.seconds.toFixed(2).padStart(7)} s`);
-    if (r.code !== 0) throw new Error(`pulumi ${args.join(' ')} failed:\n${r.output.slice(-3000)}`);
-    return r;
-  };
+  const pulumi = (label: string, ...args: string[]) => sampledPulumi(project, tier.name, label, ...args);
   const up = await pulumi('pulumi up (first)', 'up', '--yes', '--skip-preview');
   const stateFile = join(project.stateDir, '.pulumi', 'stacks', 'warren-e2e', 'e2e.json');
   const stateKiB = statSync(stateFile).size / 1024;
@@ -96,14 +122,8 @@ async function runTier(tier: Tier, vhosts: readonly string[], users: readonly st
   const edits: SampledRun[] = [];
   for (const [i, overrides] of [tier.edit, undefined, tier.edit].entries()) {
     project.setConfig({ 'warren:overrides': overrides });
-    const r = await pulumi(
-      `pulumi up (one queue ${i === 1 ? 'edited back' : 'edited'})`,
-      'up',
-      '--yes',
-      '--skip-preview',
-    );
-    if (!/1 updated/.test(r.output)) throw new Error(`expected exactly one update:\n${r.output.slice(-2000)}`);
-    edits.push(r);
+    const label = `pulumi up (one queue ${i === 1 ? 'edited back' : 'edited'})`;
+    edits.push(oneUpdate(await pulumi(label, 'up', '--yes', '--skip-preview'), tier.name));
   }
   const destroy = await pulumi('pulumi destroy', 'destroy', '--yes', '--skip-preview');
   rmSync(project.dir, { recursive: true, force: true });
@@ -142,38 +162,26 @@ async function floorRuns(tier: Tier, resources: readonly Resource[], runs: numbe
       const { __provider: text, ...rest } = plain(r.inputs ?? {}) as Record<string, unknown>;
       return { name: `r${i}`, inputs: text === undefined ? rest : { ...rest, warrenProvider: text } };
     });
-  const largest = inputs.reduce((a, b) => (JSON.stringify(b).length > JSON.stringify(a).length ? b : a));
-  const project = new E2EProject({}, 'floor-', {
-    files: {
-      'package.json': JSON.stringify({ name: 'warren-floor', type: 'module', main: 'index.js' }),
-      // The provider's code given as text, as warren's is (serialized at build time), so that neither pays the
-      // SDK's serialization at run time.
-      'index.js': [
-        "import * as pulumi from '@pulumi/pulumi';",
-        "import { readFileSync } from 'node:fs';",
-        `const provider = ${JSON.stringify(FLOOR_PROVIDER)};`,
-        "const edit = new pulumi.Config().get('edit') ?? '';",
-        "for (const r of JSON.parse(readFileSync('floor-inputs.json', 'utf8'))) {",
-        `  const inputs = r.name === ${JSON.stringify(largest.name)} ? { ...r.inputs, edit } : r.inputs;`,
-        "  new pulumi.CustomResource('pulumi-nodejs:dynamic:Resource', r.name, { ...inputs, __provider: provider });",
-        '}',
-        '',
-      ].join('\n'),
-      'Pulumi.yaml': projectYaml('warren-floor'),
-      'floor-inputs.json': JSON.stringify(inputs),
-    },
+  const sizes = inputs.map((r) => JSON.stringify(r.inputs).length);
+  const largest = inputs[sizes.indexOf(Math.max(...sizes))]!;
+  const project = floorProject({
+    // The provider's code given as text, as warren's is (serialized at build time), so that neither pays the
+    // SDK's serialization at run time.
+    'index.js': [
+      "import * as pulumi from '@pulumi/pulumi';",
+      "import { readFileSync } from 'node:fs';",
+      `const provider = ${JSON.stringify(FLOOR_PROVIDER)};`,
+      "const edit = new pulumi.Config().get('edit') ?? '';",
+      "for (const r of JSON.parse(readFileSync('floor-inputs.json', 'utf8'))) {",
+      `  const inputs = r.name === ${JSON.stringify(largest.name)} ? { ...r.inputs, edit } : r.inputs;`,
+      "  new pulumi.CustomResource('pulumi-nodejs:dynamic:Resource', r.name, { ...inputs, __provider: provider });",
+      '}',
+      '',
+    ].join('\n'),
+    'floor-inputs.json': JSON.stringify(inputs),
   });
-  symlinkSync(join(ROOT, 'node_modules'), join(project.dir, 'node_modules'));
-  expectOk(project.pulumi('stack', 'init'), 'floor stack init');
-  const sampled = async (label: string, ...args: string[]) => {
-    const r = await runSampled('pulumi', [...args, '--stack', 'e2e', '--non-interactive', '--color', 'never'], {
-      cwd: project.dir,
-      env: project.env(),
-    });
-    console.log(`  [${tier.name} floor] ${label.padEnd(30)} ${r.seconds.toFixed(2).padStart(7)} s`);
-    if (r.code !== 0) throw new Error(`floor: pulumi ${args.join(' ')} failed:\n${r.output.slice(-3000)}`);
-    return r;
-  };
+  const tag = `${tier.name} floor`;
+  const sampled = (label: string, ...args: string[]) => sampledPulumi(project, tag, label, ...args);
   // Its first up and destroy: what creating and deleting that many resources with those bytes costs, no broker.
   const up = await sampled('pulumi up (first)', 'up', '--yes', '--skip-preview');
   const previews: SampledRun[] = [];
@@ -181,9 +189,7 @@ async function floorRuns(tier: Tier, resources: readonly Resource[], runs: numbe
   for (let i = 0; i < runs; i++) {
     previews.push(await sampled('pulumi preview (no change)', 'preview', '--expect-no-changes'));
     project.setConfig({ 'warren-floor:edit': `edit ${i}` });
-    const r = await sampled('pulumi up (one resource edited)', 'up', '--yes', '--skip-preview');
-    if (!/1 updated/.test(r.output)) throw new Error(`floor: expected one update:\n${r.output.slice(-2000)}`);
-    edits.push(r);
+    edits.push(oneUpdate(await sampled('pulumi up (one resource edited)', 'up', '--yes', '--skip-preview'), tag));
   }
   const destroy = await sampled('pulumi destroy', 'destroy', '--yes', '--skip-preview');
   rmSync(project.dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@
 // decodeObjects takes either form, so an upgraded warren sees no change.
 // Pure, with no imports but the model's: the dynamic provider's code captures it.
 import { canonical } from '../model/binding-identity.js';
-import { setOwn } from '../model/own-keys.js';
+import { hasOwn, own, setOwn } from '../model/own-keys.js';
 import { OBJECT_KINDS, type ObjectKind, type VHostObjects } from './vhost-objects.js';
 
 /** Each object's canonical JSON text, by kind and name (own keys, as VHostObjects). */
@@ -37,7 +37,7 @@ export function decodeObjects(stored: StoredObjects | undefined): VHostObjects {
  */
 export function encodeLike(objects: VHostObjects, like: StoredObjects | undefined): StoredObjects {
   return mapObjects(objects, (kind, value, name) => {
-    const was = like?.[kind] !== undefined && Object.hasOwn(like[kind]!, name) ? like[kind]![name] : undefined;
+    const was = own(like?.[kind], name);
     return was !== undefined && typeof was !== 'string' ? value : canonical(value);
   }) as StoredObjects;
 }
@@ -50,7 +50,7 @@ export function sameObjects(a: StoredObjects | undefined, b: StoredObjects | und
     const keys = Object.keys(x);
     if (keys.length !== Object.keys(y).length) return false;
     return keys.every((key) => {
-      if (!Object.hasOwn(y, key)) return false;
+      if (!hasOwn(y, key)) return false;
       const u = x[key]!;
       const v = y[key]!;
       if (typeof u === 'string' && u === v) return true;
