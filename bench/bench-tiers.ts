@@ -165,7 +165,7 @@ async function floorRuns(tier: Tier, resources: readonly Resource[], runs: numbe
   const sizes = inputs.map((r) => JSON.stringify(r.inputs).length);
   const largest = inputs[sizes.indexOf(Math.max(...sizes))]!;
   const project = floorProject({
-    // The provider's code given as text, as warren's is (serialized at build time), so that neither pays the
+    // The provider's code given as text (a few hundred bytes, as warren's loader is), so that neither pays the
     // SDK's serialization at run time.
     'index.js': [
       "import * as pulumi from '@pulumi/pulumi';",

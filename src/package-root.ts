@@ -1,6 +1,6 @@
 // The directory holding warren's package.json, whether running from src/ (tests)
 // or from dist/src/ (the built CLI).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,4 +12,12 @@ export function packageRoot(): string {
     dir = parent;
   }
   return dir;
+}
+
+/**
+ * The version of package.json (`warren --version`, the providers' loader), read at run time rather than copied
+ * into the build, so that the two never disagree.
+ */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -1,8 +1,8 @@
 // One HTTP request, with a stack's own TLS settings (a CA bundle, a client
 // certificate, or no verification) when it has them, which fetch cannot take.
 // Shared by the CLI (`--broker`), the dynamic providers' management API client
-// and the rollout wait; for the latter two it is serialized into Pulumi's
-// provider host, so it uses nothing but Node's globals (fetch,
+// and the rollout wait (for those two it runs in Pulumi's provider host, from
+// the bundle `warren/providers`). It uses nothing but Node's globals (fetch,
 // process.getBuiltinModule, Buffer).
 
 /** PEM texts, read from the files a stack or the environment names. */

@@ -8,7 +8,7 @@ import { escapeText } from '../diagnostics/escape-text.js';
 import { FAIL_ON, type FailOn } from '../diff/match-fail-on.js';
 import { EnvironmentError, environmentProblems, isEnvironmentName } from '../load/read-environment.js';
 import { COMMANDS, VALIDATE_FORMATS, type CommandName } from './describe-commands.js';
-import { readVersion } from './read-version.js';
+import { packageVersion } from '../package-root.js';
 import { commandHelp, programHelp } from './render-help.js';
 import { UsageError, EXIT, usageMessage } from './usage-error.js';
 import { outputFailure, watchOutput, writeErr, writeOut } from './watch-output.js';
@@ -33,7 +33,7 @@ function program(setCode: (code: number) => void): Command {
   const format = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
   const cli = new Command('warren')
     .description('RabbitMQ topology as code: check, route, diff, export and import YAML topologies')
-    .version(readVersion(), '-V, --version', 'print the version')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     // Commander's messages quote what was typed (`unknown option '…'`): escaped like every other line.
     .configureOutput({

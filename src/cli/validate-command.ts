@@ -10,7 +10,7 @@ import { summarize } from './print-diagnostics.js';
 import { loadTopology } from './load-topology.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
 import { readStackCluster, readStackOverrides } from './read-stack.js';
-import { readVersion } from './read-version.js';
+import { packageVersion } from '../package-root.js';
 import { EXIT } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 
@@ -42,7 +42,7 @@ function render(diagnostics: Diagnostic[], format: ValidateFormat): string {
     case 'github':
       return formatGithub(diagnostics, process.cwd());
     case 'sarif':
-      return formatSarif(diagnostics, { version: readVersion(), cwd: process.cwd() });
+      return formatSarif(diagnostics, { version: packageVersion(), cwd: process.cwd() });
     case 'json':
       return formatDiagnostics(diagnostics, 'json');
     default:

@@ -8,8 +8,8 @@
 // "not UTF-8". Unset and empty are the same: the default.
 import { constants } from 'node:buffer';
 
-// The value when unset is `unset`, not `default`: Pulumi's closure serializer (the dynamic providers
-// capture this table) takes an object with a `default` key for a module wrapper, and throws on a number there.
+// The value when unset is `unset`, not `default` (a name from when Pulumi's closure serializer copied the
+// dynamic providers, this table with them, and took an object with a `default` key for a module wrapper).
 interface WholeNumber {
   readonly kind: 'whole';
   /** Who reads it: warren (its CLI, program and providers), or only `npm run bench`. */

@@ -35,9 +35,7 @@ export function unknownWhy(matcher: NameMatcher): string {
 }
 
 // Topologies repeat patterns (every queue is tested against every policy), so compiled matchers are cached — on
-// `process`, not in a variable of this module: the dynamic providers (a queue migration matches the broker's
-// policies) are serialized by Pulumi's closure serializer, which would copy such a variable with whatever it holds
-// then (and cannot copy a Map), where it leaves `process` as the host's own.
+// `process`, one cache for every copy of this module in a process (the library's, and the providers' bundle's).
 function matcherCache(): Map<string, NameMatcher> {
   const host = process as unknown as Record<symbol, Map<string, NameMatcher> | undefined>;
   let cache = host[Symbol.for('warren.name-matchers')];

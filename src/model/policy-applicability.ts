@@ -8,10 +8,6 @@
 // rabbit_stream_queue); a key refused by some of those versions only makes
 // the answer depend on the broker's version, which warren does not know.
 // Exchanges take every policy.
-//
-// Plain arrays and objects, not Sets and Maps: queue migrations match the
-// broker's policies inside a dynamic provider, whose code Pulumi's closure
-// serializer copies, and a copied Set or Map has lost its contents.
 import { own } from './own-keys.js';
 import type { PolicyTarget } from './policy-targets.js';
 

@@ -99,7 +99,7 @@ export function reservedSecretKey(key: string): string | undefined {
     : undefined;
 }
 
-/** Names the management API cannot address in a path (see above). A list: a captured Set would not survive serialization. */
+/** Names the management API cannot address in a path (see above). */
 export const UNADDRESSABLE_NAMES: readonly string[] = ['.', '..'];
 
 export function isUnaddressable(name: string): boolean {

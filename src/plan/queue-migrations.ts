@@ -108,7 +108,6 @@ export function fingerprintRefusal(before: string, after: string): string | unde
 export function temporaryQueueName(name: string): string {
   const plain = MIGRATION_QUEUE_PREFIX + name;
   if (Buffer.byteLength(plain, 'utf8') <= 255) return plain;
-  // A builtin by name, as tls-request.ts takes node:https: the providers' closure serializer leaves it alone.
   const crypto = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
   return MIGRATION_QUEUE_PREFIX + crypto.createHash('sha256').update(name, 'utf8').digest('hex');
 }

@@ -189,13 +189,19 @@ export class Topology extends pulumi.ComponentResource {
     }
     // Depends on everything else, so that `pulumi destroy` deletes it first and alone: when it refuses
     // (queues hold messages), nothing at all has been deleted.
-    const queues = plan.entries.flatMap((e) => (e.kind === 'queue' ? [e] : []));
+    const queues = new Map<string, string[]>();
+    for (const e of plan.entries)
+      if (e.kind === 'queue') {
+        const names = queues.get(e.vhost) ?? [];
+        if (names.length === 0) queues.set(e.vhost, names);
+        names.push(e.name);
+      }
     const check = child('destroy-check');
     this.destroyCheck = new DestroyCheck(
       check.name,
       {
         connection,
-        queues: queues.map((q) => ({ vhost: q.vhost, name: q.name })),
+        queues: Object.fromEntries(queues),
         allowNonEmpty: options.destroyNonEmpty ?? false,
       },
       {

@@ -6,8 +6,8 @@
 // plain JavaScript, no build step — run by the real engine against the local
 // broker: an invalid topology stops `pulumi up` with its FILE:LINE:COL and
 // nothing created, then up, a no-op preview and destroy. The command works
-// from the install (`npx warren`), and the dynamic providers' code, which
-// Pulumi serializes into the state, needs nothing from node_modules.
+// from the install (`npx warren`), and each dynamic resource's `__provider` in
+// the state is a small loader of the installed `warren/providers`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,6 +168,7 @@ describe('warren installed from its packed tarball into a Pulumi project of its 
       'dist/topology-validator.cjs',
       'dist/cluster-validator.cjs',
       'dist/definitions-validator.cjs',
+      'dist/providers.cjs',
       'bin/warren.js',
     ])
       expect(existsSync(join(installed, file)), file).toBe(true);
@@ -259,9 +260,11 @@ describe('warren installed from its packed tarball into a Pulumi project of its 
     expect(outputs.managedObjects).toBeGreaterThan(10);
   });
 
-  it("keeps the dynamic providers' code self-contained in the state: no require of warren's files", () => {
+  it("keeps the dynamic providers' code out of the state: a loader of the installed warren/providers", () => {
     const state = JSON.parse(project.stdout('stack', 'export')) as {
-      deployment: { resources: { type: string; inputs?: { __provider?: string } }[] };
+      deployment: {
+        resources: { type: string; inputs?: { __provider?: string }; outputs?: { __provider?: string } }[];
+      };
     };
     const providers = state.deployment.resources.filter((r) => r.inputs?.__provider !== undefined);
     expect([...new Set(providers.map((r) => r.type.split('/').pop()))].sort()).toEqual([
@@ -274,11 +277,17 @@ describe('warren installed from its packed tarball into a Pulumi project of its 
       'warren:VHostSettings',
     ]);
     for (const r of providers) {
-      const code = r.inputs!.__provider!;
-      expect(code, r.type).not.toMatch(/\brequire\(/);
-      expect(code, r.type).not.toContain('node_modules');
-      expect(code, r.type).not.toContain(project.dir);
+      const type = r.type.split(':').pop();
+      for (const code of [r.inputs!.__provider!, r.outputs?.__provider ?? '']) {
+        expect(code.length, r.type).toBeLessThan(1024);
+        expect(code, r.type).toContain('("warren/providers")');
+        expect(code, r.type).toContain(`.provider(${JSON.stringify(type)}, "${PACKAGE.version}")`);
+        expect(code, r.type).not.toContain(project.dir);
+      }
     }
+    // What the loader requires is the installed package's bundle, opened by its exports.
+    const probe = ok('node', ['-e', "console.log(require.resolve('warren/providers'))"], project.dir);
+    expect(probe.stdout.trim()).toBe(join(project.dir, 'node_modules', 'warren', 'dist', 'providers.cjs'));
     expect(project.stateText()).not.toContain(APP_PASSWORD);
   });
 

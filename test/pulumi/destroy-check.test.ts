@@ -99,4 +99,25 @@ describe('destroy check', () => {
     await expect(destroy([{ vhost: '..', name: 'a' }])).rejects.toThrow(/cannot name `\.\.`/);
     expect(requests).toEqual([]);
   });
+
+  it('reads the queues as vhost → names (what warren writes now) as it reads the list an earlier warren wrote', async () => {
+    answer = () => ({ status: 200, body: [row('a', 0), row('b', 3)] });
+    const asMap = { ...state([]), queues: { shop: ['a', 'b'] } };
+    await expect(destroyCheckProvider.delete!('destroy-check', asMap)).rejects.toThrow(/shop\/b \(3 messages\)/);
+    expect(requests).toEqual(['/api/queues/shop?columns=name,vhost,messages']);
+  });
+
+  it('sees no change between the two forms of the same queues, and a change when a queue or the allowance differs', async () => {
+    const listed = state([
+      { vhost: 'shop', name: 'b' },
+      { vhost: 'ops', name: 'x' },
+      { vhost: 'shop', name: 'a' },
+    ]);
+    const mapped = { ...listed, queues: { ops: ['x'], shop: ['a', 'b'] } };
+    const diff = (olds: object, news: object) => destroyCheckProvider.diff!('destroy-check', olds, news);
+    expect((await diff(listed, mapped)).changes).toBe(false);
+    expect((await diff(mapped, { ...mapped, queues: { ops: ['x'], shop: ['a'] } })).changes).toBe(true);
+    expect((await diff(mapped, { ...mapped, allowNonEmpty: true })).changes).toBe(true);
+    expect((await diff(mapped, { ...mapped, connection: { ...mapped.connection, password: 'q' } })).changes).toBe(true);
+  });
 });

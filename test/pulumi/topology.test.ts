@@ -194,12 +194,13 @@ describe('the topology component', () => {
 
   it('registers the destroy check after every queue (destroy deletes it first), refusing non-empty queues by default', async () => {
     const check = t.destroyCheck as unknown as {
-      queues: pulumi.Output<{ vhost: string; name: string }[]>;
+      queues: pulumi.Output<Record<string, string[]>>;
       allowNonEmpty: pulumi.Output<boolean>;
       connection: pulumi.Output<unknown>;
     };
     const queues = plan.entries.flatMap((e) => (e.kind === 'queue' ? [e] : []));
-    expect((await value(check.queues)).map((q) => `${q.vhost}/${q.name}`).sort()).toEqual(
+    const byVhost = Object.entries(await value(check.queues));
+    expect(byVhost.flatMap(([vhost, names]) => names.map((n) => `${vhost}/${n}`)).sort()).toEqual(
       queues.map((q) => `${q.vhost}/${q.name}`).sort(),
     );
     expect(await value(check.allowNonEmpty)).toBe(false);

@@ -1,37 +1,33 @@
-// warren's dynamic resources, with their providers' code serialized once, at
-// build time, instead of in every run of the program.
+// warren's dynamic resources, with a loader of their provider as the
+// `__provider` input instead of the provider's code.
 //
 // Why: Pulumi's dynamic resources carry their provider as code (`__provider`,
-// which its dynamic-provider host evaluates). pulumi.dynamic.Resource makes that
-// code by serializing the provider in the program, on every run: it loads the
-// TypeScript compiler and walks each captured function through the inspector.
-// A profile of a one-queue edit put that at ~0.65 s of the program's CPU on
-// this 2-core machine (README, "Benchmarks"), for text that only changes when
-// warren's code does. `npm run build` now writes it (serialize-providers.ts)
-// with the SDK's own serializer, the same call pulumi.dynamic.Resource makes;
-// a test proves the stored text is what that call returns.
+// which its dynamic-provider host evaluates); pulumi.dynamic.Resource makes it
+// by serializing the provider, with everything it captures, into every
+// resource's inputs, and the state keeps it twice (inputs and outputs). For
+// VHostObjects that was 146 KB per resource: 2.9 of the 3.4 MiB state of a
+// 1,270-object topology, sent over gRPC, checkpointed and diffed on every run
+// (README, "Figures"). The providers are now bundled once by the build
+// (providers.ts, `warren/providers`) and each resource carries a loader of a few
+// hundred bytes that requires them from the project's node_modules, as a
+// provider plugin is installed rather than stored in the state.
 //
-// What the engine sees is unchanged: the same type token
-// (`pulumi-nodejs:dynamic/warren:<type>`), the same `__provider`, the same
-// host. Run from the TypeScript sources (the unit tests), where no serialized
-// file exists, or from a dist/ that `tsc` rebuilt after the file was written,
-// the provider is serialized as pulumi.dynamic.Resource does.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// What the engine sees is otherwise unchanged: the same type token
+// (`pulumi-nodejs:dynamic/warren:<type>`), the same host. State written by an
+// earlier warren (the serialized code) still works: the host runs the code a
+// resource's new inputs carry for check, diff, create and update, and the old
+// code in the state for read and delete.
 import * as pulumi from '@pulumi/pulumi';
+import { packageVersion } from '../../package-root.js';
 import { fromWire, printable, toWire } from './wire-keys.js';
 
 type Provider = pulumi.dynamic.ResourceProvider;
 
 const TYPES = new Map<Provider, string>();
 
-/** Where the build writes each provider's code, by type: beside this module in dist/. */
-export const SERIALIZED_PROVIDERS_FILE = fileURLToPath(new URL('./serialized-providers.json', import.meta.url));
-
 /**
- * Names a provider's resource type, `pulumi-nodejs:dynamic/warren:<type>`; the build serializes every provider named
- * here. The provider gets its inputs and state as they were given, whatever their map keys (wire-keys.ts).
+ * Names a provider's resource type, `pulumi-nodejs:dynamic/warren:<type>`; the build bundles every provider named
+ * here (the modules providers.ts imports). The provider gets its inputs and state as they were given, whatever their map keys (wire-keys.ts).
  */
 export function defineProvider<P extends Provider>(type: string, provider: P): P {
   if ([...TYPES.values()].includes(type)) throw new Error(`two dynamic providers are named ${type}`);
@@ -73,47 +69,30 @@ export function definedProviders(): Map<string, Provider> {
   return new Map([...TYPES].map(([provider, type]) => [type, provider]));
 }
 
-/** What pulumi.dynamic.Resource puts in `__provider`: the provider captured by a function, serialized by the SDK. */
-export async function serializeProvider(provider: Provider): Promise<{ text: string; containsSecrets: boolean }> {
-  const f = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-  return { text: f.text, containsSecrets: f.containsSecrets };
-}
-
 /**
- * The serialized providers in `file`, unless a JavaScript file under `root` is
- * newer: a build that ran `tsc` alone (a watch, say) has changed the code the
- * file was made from, and registering the old code would deploy old providers.
- * Then (and when there is no file) undefined: the caller serializes at run time.
- * Files installed by npm all carry one time, so an installed package counts as
- * fresh. Cost: one stat per file of dist/src, a few milliseconds.
+ * What a resource of `type` carries as `__provider`: not the provider's code but a loader of it, which Pulumi's
+ * dynamic-provider host evaluates (its `handler()` returns the provider). It requires `warren/providers` from the
+ * project's node_modules, resolved from the host's working directory, which the engine sets to the project's
+ * (a project inside warren's own package, this repository, resolves it by the package's own name). `version`, the
+ * warren that wrote it, lets an older warren refuse the state of a newer one (providers.ts).
  */
-export function readSerializedProviders(file: string, root: string): Record<string, string> | undefined {
-  if (!existsSync(file)) return undefined;
-  const made = statSync(file).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) =>
-      e.isDirectory() ? newer(join(dir, e.name)) : e.name.endsWith('.js') && statSync(join(dir, e.name)).mtimeMs > made,
-    );
-  return newer(root) ? undefined : (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>);
+export function providerLoader(type: string, version: string): string {
+  const args = `${JSON.stringify(type)}, ${JSON.stringify(version)}`;
+  return `exports.handler = () => {
+  let providers;
+  try {
+    providers = require("node:module").createRequire(require("node:path").join(process.cwd(), "Pulumi.yaml"))("warren/providers");
+  } catch (e) {
+    const error = new Error("warren's dynamic provider ${type} is loaded from the Pulumi project's node_modules; install warren there (npm install warren). In " + process.cwd() + ": " + e.message);
+    error.stack = "";
+    throw error;
+  }
+  return providers.provider(${args});
+};
+`;
 }
 
-let serialized: Record<string, string> | null | undefined;
-/** Run-time serializations, one per provider, as pulumi.dynamic.Resource caches them. */
-const atRunTime = new Map<Provider, Promise<string>>();
-
-/** The provider's code: from the build when it is fresh, else serialized once in this run. */
-function providerCode(type: string, provider: Provider): string | Promise<string> {
-  // dist/src/pulumi/dynamic/ → dist/src/: every module a provider can capture.
-  serialized ??=
-    readSerializedProviders(SERIALIZED_PROVIDERS_FILE, join(dirname(SERIALIZED_PROVIDERS_FILE), '..', '..')) ?? null;
-  const stored = serialized?.[type];
-  if (stored !== undefined) return stored;
-  const cached = atRunTime.get(provider);
-  if (cached) return cached;
-  const code = serializeProvider(provider).then((f) => f.text);
-  atRunTime.set(provider, code);
-  return code;
-}
+let version: string | undefined;
 
 /** As pulumi.dynamic.Resource, with the provider's type from defineProvider and its code from the build. */
 export abstract class DynamicResource extends pulumi.CustomResource {
@@ -124,6 +103,8 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     // Map keys as the provider's wire carries them (wire-keys.ts): a queue named `__proto__` stays one; and each
     // input printable, as the SDK prints it, even a map with an argument named `toString`.
     const inputs = Object.fromEntries(Object.entries(toWire(props)).map(([k, v]) => [k, printable(v)]));
-    super(`pulumi-nodejs:dynamic/warren:${type}`, name, { ...inputs, __provider: providerCode(type, provider) }, opts);
+    version ??= packageVersion();
+    const __provider = providerLoader(type, version);
+    super(`pulumi-nodejs:dynamic/warren:${type}`, name, { ...inputs, __provider }, opts);
   }
 }

@@ -489,7 +489,6 @@ function refuseLossyPolicies(policies: LivePolicies, vhost: string, temp: string
 async function halt(queue: string, step: MigrationStep): Promise<void> {
   if (process.env.WARREN_TEST_HALT_AFTER !== `${queue}:${step}`) return;
   const file = process.env.WARREN_TEST_HALT_FILE;
-  // As tls-request.ts takes node:https: a builtin by name, which the closure serializer leaves alone.
   const fs = process.getBuiltinModule('node:fs') as typeof import('node:fs');
   if (file) fs.appendFileSync(file, `${queue}:${step}\n`);
   await new Promise(() => {});

@@ -41,10 +41,7 @@ export interface RuntimeParameterState {
   uris: ResolvedUris;
 }
 
-/**
- * The keys RabbitMQ's federation and shovel plugins read URIs from. A list, not a Set: Pulumi
- * serializes the provider's code into the state, and a captured Set comes back a plain object.
- */
+/** The keys RabbitMQ's federation and shovel plugins read URIs from. */
 const URI_FIELDS: readonly string[] = ['uri', 'src-uri', 'dest-uri'];
 
 function path(s: RuntimeParameterState): string {

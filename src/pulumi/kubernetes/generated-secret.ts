@@ -21,7 +21,6 @@ interface State {
 /** The provider, exported for unit tests of its lifecycle. */
 export const generatedSecretProvider = defineProvider('GeneratedSecret', {
   async create(inputs: GeneratedSecretInputs) {
-    // `crypto` is the default export, the same object as require('crypto'): Pulumi serializes it as that require.
     const value = crypto.randomBytes(inputs.bytes).toString('base64url');
     return { id: crypto.randomUUID(), outs: { bytes: inputs.bytes, value } satisfies State };
   },

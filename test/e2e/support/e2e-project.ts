@@ -25,6 +25,19 @@ export function projectYaml(name: string): string {
   return `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n${PRELOAD}stackConfigDir: stacks\n`;
 }
 
+/**
+ * A node_modules for a project outside this repository: each entry of warren's own linked, and `warren` itself, as
+ * an installed package would be (the dynamic resources' loader requires `warren/providers` from the project's
+ * node_modules, src/pulumi/dynamic/dynamic-resource.ts).
+ */
+export function linkNodeModules(dir: string): void {
+  const into = join(dir, 'node_modules');
+  mkdirSync(into);
+  for (const entry of readdirSync(join(ROOT, 'node_modules')))
+    symlinkSync(join(ROOT, 'node_modules', entry), join(into, entry));
+  symlinkSync(ROOT, join(into, 'warren'));
+}
+
 export interface E2EProjectOptions {
   /** The state backend (`PULUMI_BACKEND_URL`), e.g. `postgres://…`; by default a file backend in the project's own directory. */
   readonly backendUrl?: string;
@@ -54,7 +67,7 @@ export class E2EProject {
     mkdirSync(join(this.dir, 'topology'));
     mkdirSync(join(this.dir, 'stacks'));
     mkdirSync(this.stateDir);
-    if (!options.files) symlinkSync(join(ROOT, 'node_modules'), join(this.dir, 'node_modules'));
+    if (!options.files) linkNodeModules(this.dir);
     const files = options.files ?? {
       'package.json': JSON.stringify({ name: 'warren-e2e', type: 'module', main: 'index.js' }),
       'index.js': `import ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\nexport * from ${JSON.stringify(join(ROOT, 'dist/src/pulumi/index.js'))};\n`,
