@@ -303,11 +303,16 @@ export function printTier(f: TierFigures): { edit: number } {
     '≤ 2x',
     destroyRatio <= 2,
   );
+  // The floor's runs, sampled as warren's: what Pulumi's processes hold for the same resources and bytes.
+  const floorRuns = [f.floor.up, ...f.floor.previews, ...f.floor.edits, f.floor.destroy];
+  const floorLargest = PROCESS_KINDS.map((k) => [k, Math.max(...floorRuns.map((s) => s.peakByKind[k]))] as const).sort(
+    (a, b) => b[1] - a[1],
+  )[0]!;
   row(
     'peak memory, all processes',
     `${Math.max(...memory).toFixed(0)} MiB`,
     '(largest)',
-    '',
+    `Pulumi's floor ${Math.max(...floorRuns.map((s) => s.peakMiB)).toFixed(0)} MiB (${floorLargest[0]} ${floorLargest[1].toFixed(0)})`,
     tier.targets.memoryMiB ? `≤ ${tier.targets.memoryMiB} MiB` : '',
     tier.targets.memoryMiB ? Math.max(...memory) <= tier.targets.memoryMiB : undefined,
   );

@@ -14,7 +14,7 @@ export type { Code, Severity } from './diagnostics/codes.js';
 export { formatDiagnostics, type Format } from './diagnostics/format-diagnostics.js';
 
 // Plan: plain data, what the Topology component registers.
-export { compilePlan, NO_ALLOWANCES, type PlanEnvironment } from './plan/compile-plan.js';
+export { compilePlan, NO_ALLOWANCES } from './plan/compile-plan.js';
 export type * from './plan/plan-types.js';
 
 // RabbitMQ on Kubernetes (warren:cluster): check and plan.

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { validateTopology } from '../src/validate-topology.js';
+import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { hostileName } from './support/hostile-names.js';
 
 const FILE = 'fuzz.yaml';
@@ -19,10 +20,17 @@ function linesOf(text: string): string[][] {
   return text.split(/\r\n|\n|\r/).map((line) => [...line]);
 }
 
-function check(text: string): void {
+/** Validates `text`, within the time bound, with every diagnostic's position inside it; returns the diagnostics. */
+function check(text: string): readonly Diagnostic[] {
   const started = performance.now();
   const { diagnostics } = validateTopology([FILE], undefined, () => ({ text }));
   expect(performance.now() - started).toBeLessThan(MAX_MS_PER_CASE);
+  positionsWithin(text, diagnostics);
+  return diagnostics;
+}
+
+/** Throws unless each diagnostic names FILE at a line and column of `text`. */
+function positionsWithin(text: string, diagnostics: readonly Diagnostic[]): void {
   const lines = linesOf(text);
   for (const d of diagnostics) {
     expect(d.file).toBe(FILE);
@@ -243,13 +251,20 @@ const document = fc.oneof(
 describe('generated documents', () => {
   it('load and validate without exceptions, in bounded time, with positions inside the file', () => {
     fc.assert(
-      fc.property(document, (text) => check(text)),
+      fc.property(document, (text) => {
+        check(text);
+      }),
       { numRuns: 300, interruptAfterTimeLimit: 30_000 },
     );
   });
 
-  it('the properties can fail: a position past the end would be caught', () => {
-    expect(() => check('version: 1\nvhosts:\n  v:\n    queues:\n      q: { maxLength: -1 }\n')).not.toThrow();
+  it('the properties can fail: a diagnostic is produced, and a position past the end would be caught', () => {
+    const text = 'version: 1\nvhosts:\n  v:\n    queues:\n      q: { maxLength: -1 }\n';
+    const found = check(text);
+    expect(found.map((d) => [d.severity, d.line])).toContainEqual(['error', 5]);
+    const [first] = found;
+    expect(() => positionsWithin(text, [{ ...first!, line: linesOf(text).length + 1 }])).toThrow();
+    expect(() => positionsWithin(text, [{ ...first!, col: linesOf(text)[4]!.length + 2 }])).toThrow();
     expect(linesOf('a\rb\r\nc')).toHaveLength(3);
   });
 });

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { CODES } from '../src/diagnostics/codes.js';
-import { QUEUE_FIELDS } from '../src/model/queue-fields.js';
-import { QUEUE_TYPES } from '../src/schema/format-constants.js';
+import { QUEUE_FIELDS } from '../src/format/queue-fields.js';
+import { QUEUE_TYPES } from '../src/format/format-constants.js';
 
 it('the README lists every diagnostic code with its severity, and no others', () => {
   const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
@@ -16,7 +16,7 @@ it('the README lists every diagnostic code with its severity, and no others', ()
   );
 });
 
-it("the README's queue-field table is the code's (model/queue-fields.ts), row for row", () => {
+it("the README's queue-field table is the code's (format/queue-fields.ts), row for row", () => {
   const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('\n### Queue fields\n'));
   const rows = section.slice(0, section.indexOf('\n#', 1)).match(/^\| `.*\|$/gm);
@@ -29,9 +29,9 @@ it("the README's queue-field table is the code's (model/queue-fields.ts), row fo
   );
 });
 
-it("the README's format 1.1 field tables are the code's (model/parameter-fields.ts), row for row", async () => {
+it("the README's format 1.1 field tables are the code's (format/parameter-fields.ts), row for row", async () => {
   const { ENDPOINT_FIELD, SHOVEL_FIELD, SUPER_STREAM_FIELD, UPSTREAM_FIELD, kindText, rows } = await import(
-    '../src/model/parameter-fields.js'
+    '../src/format/parameter-fields.js'
   );
   const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('\n### Federation, shovels and super streams (format 1.1)\n'));

@@ -26,12 +26,40 @@ export interface BrokerAddress {
   readonly tls?: TlsSettings;
 }
 
+/** The TLS settings' files: a CA bundle, a client certificate and its key. */
+export type TlsFile = 'ca' | 'cert' | 'key';
+
+/**
+ * The rules of a management API's TLS settings, whoever names them (the CLI's WARREN_BROKER_* variables, a stack's
+ * warren:managementTls): a client certificate goes with its key, and each file named is read by `read` (which
+ * throws what cannot be read). The settings, or what is wrong, each file named by `nameOf`.
+ */
+export function readTlsFiles(
+  files: Partial<Record<TlsFile, string>>,
+  insecure: boolean,
+  read: (path: string) => string,
+  nameOf: (file: TlsFile) => string,
+): TlsSettings | { readonly error: string } {
+  if ((files.cert === undefined) !== (files.key === undefined))
+    return { error: `${nameOf('cert')} and ${nameOf('key')} go together (a client certificate and its key)` };
+  const out: Record<string, string | boolean> = insecure ? { insecure: true } : {};
+  for (const file of ['ca', 'cert', 'key'] as const) {
+    const path = files[file];
+    if (path === undefined) continue;
+    try {
+      out[file] = read(path);
+    } catch (e) {
+      return { error: `${nameOf(file)} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    }
+  }
+  return out as TlsSettings;
+}
+
 /** The TLS files the environment names, read; or which one cannot be read and why. */
 export function brokerTls(
   env: NodeJS.ProcessEnv,
   read: (path: string) => string,
 ): TlsSettings | { readonly error: string } | undefined {
-  const files = { ca: env.WARREN_BROKER_CA_FILE, cert: env.WARREN_BROKER_CERT_FILE, key: env.WARREN_BROKER_KEY_FILE };
   let insecure: boolean;
   try {
     insecure = readEnvironment('WARREN_BROKER_INSECURE', env);
@@ -39,22 +67,9 @@ export function brokerTls(
     if (error instanceof EnvironmentError) return { error: error.message };
     throw error;
   }
-  if ((files.cert === undefined) !== (files.key === undefined))
-    return {
-      error: 'WARREN_BROKER_CERT_FILE and WARREN_BROKER_KEY_FILE go together (a client certificate and its key)',
-    };
-  const out: Record<string, string | boolean> = insecure ? { insecure: true } : {};
-  for (const [k, path] of Object.entries(files)) {
-    if (path === undefined) continue;
-    try {
-      out[k] = read(path);
-    } catch (e) {
-      return {
-        error: `WARREN_BROKER_${k === 'ca' ? 'CA' : k.toUpperCase()}_FILE ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      };
-    }
-  }
-  return Object.keys(out).length > 0 ? (out as TlsSettings) : undefined;
+  const files = { ca: env.WARREN_BROKER_CA_FILE, cert: env.WARREN_BROKER_CERT_FILE, key: env.WARREN_BROKER_KEY_FILE };
+  const tls = readTlsFiles(files, insecure, read, (file) => `WARREN_BROKER_${file.toUpperCase()}_FILE`);
+  return 'error' in tls || Object.keys(tls).length > 0 ? tls : undefined;
 }
 
 /** The management API address in `raw`, or why it is not one (the reason never holds the credentials). */

@@ -3,13 +3,13 @@
 // raw arguments RabbitMQ takes, and keys the source exchange's type accepts.
 import { at, finding, type Finding } from '../diagnostics/diagnostic.js';
 import { exchangeType, hasExchange, hasQueue, type TopologyModel, type VHostModel } from '../model/topology-model.js';
-import type { BindingSpec } from '../schema/topology-schema.js';
+import type { BindingSpec } from '../format/topology-schema.js';
 import type { Source } from '../diagnostics/diagnostic.js';
 import { checkArgumentValues } from './check-arguments.js';
 import { consistentHashKeyProblem } from './check-exchanges.js';
 import { bindingArguments } from '../model/binding-identity.js';
 import { headersMatchMode } from '../route/match-headers.js';
-import { MATCH_MODES } from '../schema/format-constants.js';
+import { MATCH_MODES } from '../format/format-constants.js';
 import { checkKeyLength } from './check-names.js';
 
 export function checkBindings(model: TopologyModel): Finding[] {

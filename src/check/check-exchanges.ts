@@ -3,7 +3,7 @@
 // consistent-hash plugin checks (rabbit_exchange_type_consistent_hash:validate/1).
 import { at, finding, type Finding } from '../diagnostics/diagnostic.js';
 import { hasExchange, type TopologyModel } from '../model/topology-model.js';
-import type { ExchangeSpec } from '../schema/topology-schema.js';
+import type { ExchangeSpec } from '../format/topology-schema.js';
 import type { Source } from '../diagnostics/diagnostic.js';
 import { checkArgumentValues } from './check-arguments.js';
 

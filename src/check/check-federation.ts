@@ -3,11 +3,11 @@
 // or sets the vhost declares (`all` is every upstream); an upstream of this
 // broker names objects its vhost declares.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { toBroker, UPSTREAM_FIELD, wholeSeconds } from '../model/parameter-fields.js';
+import { toBroker, UPSTREAM_FIELD, wholeSeconds } from '../format/parameter-fields.js';
 import { QUEUE_ARGUMENT } from '../model/queue-arguments.js';
-import { QUEUE_FIELD } from '../model/queue-fields.js';
+import { QUEUE_FIELD } from '../format/queue-fields.js';
 import type { TopologyModel, VHostModel } from '../model/topology-model.js';
-import type { UpstreamSetMemberSpec, UpstreamSpec } from '../schema/topology-schema.js';
+import type { UpstreamSetMemberSpec, UpstreamSpec } from '../format/topology-schema.js';
 import { closestName } from '../diagnostics/closest-name.js';
 import { checkReferencedName } from './check-names.js';
 import { checkLocalObject, checkUri } from './check-uris.js';

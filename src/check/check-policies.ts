@@ -10,12 +10,12 @@
 // Which policy applies is model/applying-policy.ts's answer.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { applyingPolicy, policyApplies, type PolicyObject, type PolicyView } from '../model/applying-policy.js';
-import { own } from '../model/own-keys.js';
+import { own } from '../base/own-keys.js';
 import { applicability } from '../model/policy-applicability.js';
-import { targetsOf, type PolicyTarget } from '../model/policy-targets.js';
-import { CHANGEABLE_FIELDS, pointerOf, valueIn } from '../model/queue-fields.js';
+import { targetsOf, type PolicyTarget } from '../format/policy-targets.js';
+import { CHANGEABLE_FIELDS, pointerOf, valueIn } from '../format/queue-fields.js';
 import { queueType, type Declared, type TopologyModel, type VHostModel } from '../model/topology-model.js';
-import type { PolicySpec, QueueSpec, QueueType } from '../schema/topology-schema.js';
+import type { PolicySpec, QueueSpec, QueueType } from '../format/topology-schema.js';
 import { checkRegex } from './check-regex.js';
 import { definitionConflicts, OPERATOR_KEYS, POLICY_KEYS, REMOVED_KEYS } from './policy-keys.js';
 

@@ -2,16 +2,16 @@
 // whole units, dead-letter exchanges that exist, and raw x-arguments that
 // shadow typed fields. Known raw x-arguments are checked as RabbitMQ checks
 // them when the queue is declared (model/queue-arguments.ts), then read as the
-// fields they stand for (model/queue-fields.ts) for the checks that look
+// fields they stand for (format/queue-fields.ts) for the checks that look
 // across objects, reported at the argument.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { QUEUE_ARGUMENT, argumentCombinations } from '../model/queue-arguments.js';
-import { MAX_EXPIRY_MS, pointerOf, QUEUE_FIELD, QUEUE_FIELDS, valueIn } from '../model/queue-fields.js';
+import { MAX_EXPIRY_MS, pointerOf, QUEUE_FIELD, QUEUE_FIELDS, valueIn } from '../format/queue-fields.js';
 import { argumentsAsFields } from '../model/read-queue-arguments.js';
 import { partitionsOf } from '../model/super-stream-partitions.js';
 import { hasExchange, queueType, type TopologyModel, type VHostModel } from '../model/topology-model.js';
-import { QUEUE_TYPES } from '../schema/format-constants.js';
-import type { QueueSpec, QueueType } from '../schema/topology-schema.js';
+import { QUEUE_TYPES } from '../format/format-constants.js';
+import type { QueueSpec, QueueType } from '../format/topology-schema.js';
 import { parseDuration, parseSize } from '../units/parse-units.js';
 import { checkArgumentValues } from './check-arguments.js';
 import { checkKeyLength } from './check-names.js';

@@ -4,10 +4,11 @@
 // come from the document at the edge.
 import type { ErrorObject } from 'ajv';
 import { child, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { DURATION_PATTERN, SIZE_PATTERN, TAG_PATTERN } from '../schema/format-constants.js';
-import type { TopologyFile } from '../schema/topology-schema.js';
-import { loadValidator } from '../schema/validator-file.js';
+import { DURATION_PATTERN, SIZE_PATTERN, TAG_PATTERN } from '../format/format-constants.js';
+import type { TopologyFile } from '../format/topology-schema.js';
+import { loadValidator } from '../format/validator-file.js';
 import { translateAjvError } from './translate-ajv-error.js';
+import { isMapping } from '../base/own-keys.js';
 
 export interface SchemaResult {
   readonly findings: Finding[];
@@ -88,10 +89,6 @@ function withoutNulls(value: unknown, pointer: string, removed: Set<string>): un
 
 function isRootVersion(e: ErrorObject): boolean {
   return e.instancePath === '' && e.keyword === 'required' && e.params.missingProperty === 'version';
-}
-
-function isMapping(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && !Array.isArray(data);
 }
 
 // Also inside a stack file's overrides (see checkOverrides).

@@ -3,9 +3,9 @@
 // RabbitMQ refuses `no-ack` with a numeric `srcDeleteAfter`; delays are whole
 // seconds; an end on this broker names objects its vhost declares.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { wholeSeconds } from '../model/parameter-fields.js';
+import { wholeSeconds } from '../format/parameter-fields.js';
 import type { TopologyModel } from '../model/topology-model.js';
-import type { EndpointSpec, ShovelSpec } from '../schema/topology-schema.js';
+import type { EndpointSpec, ShovelSpec } from '../format/topology-schema.js';
 import { checkKeyLength, checkReferencedName } from './check-names.js';
 import { checkLocalObject, checkUri } from './check-uris.js';
 

@@ -3,7 +3,7 @@
 // streams it creates take no name a declared exchange or queue, or another
 // super stream's partition, already has (reported at both places).
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { SUPER_STREAM_FIELD, rows, toBroker } from '../model/parameter-fields.js';
+import { SUPER_STREAM_FIELD, rows, toBroker } from '../format/parameter-fields.js';
 import { QUEUE_ARGUMENT } from '../model/queue-arguments.js';
 import { partitionsOf } from '../model/super-stream-partitions.js';
 import type { TopologyModel, VHostModel } from '../model/topology-model.js';

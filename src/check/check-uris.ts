@@ -5,7 +5,7 @@
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { readUri, type UriReading } from '../model/read-uri.js';
 import { hasExchange, hasQueue, type TopologyModel } from '../model/topology-model.js';
-import type { UriSpec } from '../schema/topology-schema.js';
+import type { UriSpec } from '../format/topology-schema.js';
 import { closestName } from '../diagnostics/closest-name.js';
 import { checkSecretKey } from './check-reserved-names.js';
 

@@ -2,7 +2,7 @@
 // permissions that name declared vhosts and exchanges with patterns that compile.
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { DEFAULT_VHOST, hasExchange, type TopologyModel } from '../model/topology-model.js';
-import type { PasswordSpec } from '../schema/topology-schema.js';
+import type { PasswordSpec } from '../format/topology-schema.js';
 import { checkRegex } from './check-regex.js';
 import { checkSecretKey } from './check-reserved-names.js';
 

@@ -6,13 +6,13 @@
 // accept it, and whether operator policies take it. RabbitMQ refuses a policy
 // holding a key no validator registers ("… are not recognised policy
 // settings"). The keys that set a queue field take the queue types they apply
-// to from the queue-field table (model/queue-fields.ts); here is only how
+// to from the queue-field table (format/queue-fields.ts); here is only how
 // RabbitMQ checks their values.
-import type { PolicyTarget } from '../model/policy-targets.js';
-import { MAX_EXPIRY_MS, POLICY_KEY_FIELD } from '../model/queue-fields.js';
+import type { PolicyTarget } from '../format/policy-targets.js';
+import { MAX_EXPIRY_MS, POLICY_KEY_FIELD } from '../format/queue-fields.js';
 import { ACCEPTED_LEADER_LOCATORS, MAX_STREAM_SEGMENT_BYTES } from '../model/queue-arguments.js';
-import { maxAgeRefusal } from '../model/read-max-age.js';
-import { DEAD_LETTER_STRATEGIES, OVERFLOW_MODES } from '../schema/format-constants.js';
+import { maxAgeRefusal } from '../format/read-max-age.js';
+import { DEAD_LETTER_STRATEGIES, OVERFLOW_MODES } from '../format/format-constants.js';
 
 type Check = (value: unknown) => string | undefined;
 

@@ -11,6 +11,7 @@ import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
 import type { Overrides } from '../validate-topology.js';
 import { checkInputPath, UsageError } from './usage-error.js';
+import { isMapping } from '../base/own-keys.js';
 
 export function readStackOverrides(file: string | undefined): Overrides | undefined {
   if (file === undefined) return undefined;
@@ -70,7 +71,5 @@ function stackConfig(file: string): Record<string, unknown> | undefined {
     );
   }
   const config = (source.data as { config?: unknown } | undefined)?.config;
-  return typeof config === 'object' && config !== null && !Array.isArray(config)
-    ? (config as Record<string, unknown>)
-    : undefined;
+  return isMapping(config) ? config : undefined;
 }

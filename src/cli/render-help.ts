@@ -1,7 +1,7 @@
 // The tables of describe-commands.ts as text: after commander's own help
 // (`warren COMMAND --help`, complete on its own), and as the README's
 // command-line reference (Markdown, where what every command shares is said
-// once; test/cli-help.test.ts checks the README against it).
+// once; test/cli/cli-help.test.ts checks the README against it).
 import {
   COMMANDS,
   COMMON_INVALID,

@@ -4,7 +4,7 @@
 // boolean, "3" a string) by the reader topology files are read with, so that a
 // value on the command line means what it means in a binding's `headers`,
 // because the broker compares them with their types.
-import { setOwn } from '../model/own-keys.js';
+import { setOwn } from '../base/own-keys.js';
 import { DEFAULT_VHOST, hasExchange, isInternal } from '../model/topology-model.js';
 import { findExits } from '../route/find-exits.js';
 import { RoutingIndex } from '../route/route-message.js';
@@ -105,7 +105,7 @@ function parseHeaders(pairs: string[]): Record<string, HeaderValue> {
     } catch {
       // Not a YAML scalar: the text itself.
     }
-    // A header may be named `__proto__` like any other (model/own-keys.ts).
+    // A header may be named `__proto__` like any other (base/own-keys.ts).
     setOwn(
       out,
       pair.slice(0, at),

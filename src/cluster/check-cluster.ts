@@ -8,7 +8,7 @@ import { at, finding, type Diagnostic, type Finding, type Source } from '../diag
 import { locateFindings } from '../load/locate-findings.js';
 import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
-import { loadValidator } from '../schema/validator-file.js';
+import { loadValidator } from '../format/validator-file.js';
 import type { ClusterConfig } from './cluster-schema.js';
 import {
   clientPortsOf,

@@ -9,7 +9,7 @@
 //
 // What counts, in the settings in effect (RabbitMQ applies the lower of the
 // policy's, the operator policy's and the queue argument's value):
-// - the limits of the queue-field table (model/queue-fields.ts: message-ttl,
+// - the limits of the queue-field table (format/queue-fields.ts: message-ttl,
 //   expires, max-length, max-length-bytes, max-age) newly set or lowered.
 //   A lower length limit counts whatever the overflow: with drop-head (the
 //   default) the queue drops messages from its head; with reject-publish(-dlx)
@@ -36,9 +36,9 @@ import {
   unknownFacts,
   type PolicyObject,
 } from '../model/applying-policy.js';
-import type { PolicyTarget } from '../model/policy-targets.js';
-import { CHANGEABLE_FIELDS, type ChangeableEntry, type Limit } from '../model/queue-fields.js';
-import { maxAgeSeconds } from '../model/read-max-age.js';
+import type { PolicyTarget } from '../format/policy-targets.js';
+import { CHANGEABLE_FIELDS, type ChangeableEntry, type Limit } from '../format/queue-fields.js';
+import { maxAgeSeconds } from '../format/read-max-age.js';
 import type { JsonValue, Plan, PlanEntry, PolicyEntry, QueueEntry } from '../plan/plan-types.js';
 import { fingerprintRefusal } from '../plan/queue-migrations.js';
 

@@ -13,7 +13,7 @@ import {
 } from '../model/topology-model.js';
 import type { HeaderValue } from '../route/match-headers.js';
 import { RoutingIndex, type Message } from '../route/route-message.js';
-import type { BindingSpec } from '../schema/topology-schema.js';
+import type { BindingSpec } from '../format/topology-schema.js';
 
 export interface RoutingChange {
   readonly vhost: string;

@@ -3,7 +3,7 @@
 // RabbitMQ's own bulk import, and the base of `warren export` (issue 5).
 // Users whose password is a stack secret carry no clear text here: they are
 // exported without a password, and listed in `usersWithoutPassword`.
-import { limitsToBroker, USER_LIMITS, VHOST_LIMITS } from '../model/limits.js';
+import { limitsToBroker, USER_LIMITS, VHOST_LIMITS } from '../format/limits.js';
 import type { ParameterEntry, Plan, PlanEntry, UriPlan } from '../plan/plan-types.js';
 import { placeholderUri } from './secret-placeholders.js';
 

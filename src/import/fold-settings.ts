@@ -3,10 +3,10 @@
 // the user policy that would otherwise apply, overlaid with the queue's own
 // settings, so keys equal to the inherited user policy are left out: compiling
 // the imported topology writes the same policy back.
-import { CHANGEABLE_FIELDS, POLICY_KEY_FIELD } from '../model/queue-fields.js';
-import { own } from '../model/own-keys.js';
+import { CHANGEABLE_FIELDS, POLICY_KEY_FIELD } from '../format/queue-fields.js';
+import { own } from '../base/own-keys.js';
 import type { JsonMap } from '../plan/plan-types.js';
-import type { QueueSpec } from '../schema/topology-schema.js';
+import type { QueueSpec } from '../format/topology-schema.js';
 
 const DEAD_LETTER = CHANGEABLE_FIELDS.filter((f) => f.field === 'deadLetter');
 

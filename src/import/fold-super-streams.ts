@@ -5,9 +5,9 @@
 // stream sets, becomes `superStreams: { <name>: … }` again, and its exchange,
 // streams and bindings leave the imported objects. Anything else stays plain
 // exchanges, queues and bindings (a valid topology either way).
-import { fromBroker, SUPER_STREAM_FIELD } from '../model/parameter-fields.js';
+import { fromBroker, SUPER_STREAM_FIELD } from '../format/parameter-fields.js';
 import { PARTITION_ORDER_ARGUMENT, SUPER_STREAM_ARGUMENT } from '../model/super-stream-partitions.js';
-import type { BindingSpec, ExchangeSpec, QueueSpec, SuperStreamSpec } from '../schema/topology-schema.js';
+import type { BindingSpec, ExchangeSpec, QueueSpec, SuperStreamSpec } from '../format/topology-schema.js';
 
 const ARGUMENT_FIELD = new Map(
   Object.entries(SUPER_STREAM_FIELD).map(([field, facts]) => [facts.key, [field, facts] as const]),

@@ -5,10 +5,10 @@
 // warning that points into the export. Federation upstreams, sets and shovels
 // come in by import-parameters.ts; super streams by fold-super-streams.ts.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
-import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../model/limits.js';
+import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../format/limits.js';
 import { reservedPrefix, SETTINGS_POLICY_PREFIX } from '../model/reserved-names.js';
 import { BUILTIN_EXCHANGES } from '../model/topology-model.js';
-import { DELAYED_TYPES, MATCH_MODES, QUEUE_TYPES } from '../schema/format-constants.js';
+import { DELAYED_TYPES, MATCH_MODES, QUEUE_TYPES } from '../format/format-constants.js';
 import type {
   BindingSpec,
   ExchangeSpec,
@@ -17,7 +17,7 @@ import type {
   QueueType,
   UserSpec,
   VHostSpec,
-} from '../schema/topology-schema.js';
+} from '../format/topology-schema.js';
 import type { BindingDef, Definitions, ExchangeDef, ParameterDef, VHostDef } from './definitions-schema.js';
 import { dropUnusable } from './drop-unusable.js';
 import { foldSuperStreams } from './fold-super-streams.js';

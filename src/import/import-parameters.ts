@@ -1,6 +1,6 @@
 // `warren import` of federation upstreams, upstream sets and shovels
 // (`parameters` with component federation-upstream, federation-upstream-set,
-// shovel), by the field table (model/parameter-fields.ts) read backwards. A URI
+// shovel), by the field table (format/parameter-fields.ts) read backwards. A URI
 // with a password never reaches the topology: it becomes the URI without the
 // password plus `password: { secret: KEY }`, with an `import-secret` warning
 // naming KEY (never the password). `warren export`'s placeholders come back as
@@ -13,15 +13,15 @@ import {
   SHOVEL_FIELD,
   UPSTREAM_FIELD,
   type FieldFacts,
-} from '../model/parameter-fields.js';
+} from '../format/parameter-fields.js';
 import type {
   EndpointSpec,
   ShovelSpec,
   UpstreamSetMemberSpec,
   UpstreamSpec,
   UriSpec,
-} from '../schema/topology-schema.js';
-import { hasOwn, own, setOwn } from '../model/own-keys.js';
+} from '../format/topology-schema.js';
+import { hasOwn, isMapping, own, setOwn } from '../base/own-keys.js';
 import type { ParameterDef } from './definitions-schema.js';
 
 export const IMPORTED_COMPONENTS: ReadonlySet<string> = new Set([
@@ -93,10 +93,6 @@ function skip(ctx: Ctx, pointer: string, why: string): void {
   ctx.findings.push(finding('import-skipped', { file: ctx.file, pointer }, why));
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * The fields of `table` read from `value`'s keys (`prefix` + key); keys read
  * are removed from `rest`. A value the field cannot hold is left out, with a
@@ -134,7 +130,7 @@ function pointerToken(key: string): string {
 }
 
 function importUpstream(ctx: Ctx, value: unknown, at: string, what: string, key: string): UpstreamSpec | undefined {
-  if (!isMap(value)) {
+  if (!isMapping(value)) {
     skip(ctx, `${at}/value`, `${what}: its value is not a mapping`);
     return undefined;
   }
@@ -167,7 +163,7 @@ function importSet(ctx: Ctx, value: unknown, at: string, what: string): Upstream
   const members: UpstreamSetMemberSpec[] = [];
   value.forEach((m, i) => {
     const here = `${at}/value/${i}`;
-    if (!isMap(m) || typeof m.upstream !== 'string') {
+    if (!isMapping(m) || typeof m.upstream !== 'string') {
       skip(ctx, here, `${what}: member ${i} names no upstream; left out`);
       return;
     }
@@ -181,7 +177,7 @@ function importSet(ctx: Ctx, value: unknown, at: string, what: string): Upstream
 }
 
 function importShovel(ctx: Ctx, value: unknown, at: string, what: string, key: string): ShovelSpec | undefined {
-  if (!isMap(value)) {
+  if (!isMapping(value)) {
     skip(ctx, `${at}/value`, `${what}: its value is not a mapping`);
     return undefined;
   }

@@ -7,10 +7,10 @@
 // writes, becomes its changeable fields again.
 import { unsupportedByType } from '../check/check-queues.js';
 import { applyingPolicy } from '../model/applying-policy.js';
-import { POLICY_KEY_FIELD, QUEUE_FIELDS } from '../model/queue-fields.js';
+import { POLICY_KEY_FIELD, QUEUE_FIELDS } from '../format/queue-fields.js';
 import type { JsonMap } from '../plan/plan-types.js';
 import { exactPattern, SETTINGS_POLICY_PREFIX } from '../plan/queue-settings.js';
-import type { PolicySpec, QueueSpec, QueueType } from '../schema/topology-schema.js';
+import type { PolicySpec, QueueSpec, QueueType } from '../format/topology-schema.js';
 import type { QueueDef } from './definitions-schema.js';
 import { foldSettings } from './fold-settings.js';
 

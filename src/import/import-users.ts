@@ -3,9 +3,9 @@
 // is not in an export, and a hash is all the broker needs. Legacy MD5 hashes
 // cannot be expressed; such users are imported without a password, with a warning.
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
-import { limitsFromBroker, USER_LIMITS } from '../model/limits.js';
-import { own, setOwn } from '../model/own-keys.js';
-import type { UserSpec } from '../schema/topology-schema.js';
+import { limitsFromBroker, USER_LIMITS } from '../format/limits.js';
+import { own, setOwn } from '../base/own-keys.js';
+import type { UserSpec } from '../format/topology-schema.js';
 import type { Definitions, UserDef } from './definitions-schema.js';
 import { tagList } from './tag-list.js';
 

@@ -5,7 +5,7 @@ import type { ErrorObject } from 'ajv';
 import { finding, type Finding } from '../diagnostics/diagnostic.js';
 import { readSource, type ReadResult } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
-import { loadValidator } from '../schema/validator-file.js';
+import { loadValidator } from '../format/validator-file.js';
 import type { Definitions } from './definitions-schema.js';
 
 export interface ReadDefinitions {

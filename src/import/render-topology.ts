@@ -2,7 +2,7 @@
 // one for users (so teams can own their files), keys in a stable order, short
 // leaf mappings on one line like the examples in the format, and the editor
 // modeline every topology file carries.
-import type { TopologyFile, UserSpec, VHostSpec } from '../schema/topology-schema.js';
+import type { TopologyFile, UserSpec, VHostSpec } from '../format/topology-schema.js';
 import { plainReadsAsItself } from '../load/read-yaml.js';
 import { yamlLib } from '../load/yaml-lib.js';
 import type { ImportedTopology } from './import-definitions.js';

@@ -4,7 +4,7 @@
 // with its position; the text between those places says the rest: which node
 // is a key and which its value, where a sequence entry has no node of its own
 // (`-` alone), where properties (`&anchor`, `!tag`) end. The offsets are
-// those the `yaml` package's ranges give (test/place-nodes.test.ts compares
+// those the `yaml` package's ranges give (test/load/place-nodes.test.ts compares
 // them on generated documents): a node starts at its content, after its
 // properties; an empty node stands after its indicator or properties.
 import { isYamlError, loadYamlDocuments, type YamlError } from './read-yaml.js';

@@ -22,9 +22,9 @@
 import { closestName } from '../diagnostics/closest-name.js';
 import type { Code } from '../diagnostics/codes.js';
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import type { BindingSpec } from '../schema/topology-schema.js';
+import type { BindingSpec } from '../format/topology-schema.js';
 import { bindingIdentity } from './binding-identity.js';
-import { hasOwn, own, setOwn } from './own-keys.js';
+import { hasOwn, isMapping, own, setOwn } from '../base/own-keys.js';
 import { KIND_NAMES } from './merge-files.js';
 import {
   VHOST_OBJECT_KINDS,
@@ -42,16 +42,16 @@ export const ABSENT_NAME_CODES: readonly Code[] = ['unknown-vhost', 'override-re
 /** Lays `overrides` over `model`; returns the findings about names the topology does not declare. */
 export function applyOverrides(model: TopologyModel, overrides: unknown, src: Source): Finding[] {
   const findings: Finding[] = [];
-  if (!isObject(overrides)) return findings;
+  if (!isMapping(overrides)) return findings;
   // `vhosts: null` / `users: null` remove every one of them, as null removes anywhere.
   if (overrides.vhosts === null) model.vhosts.clear();
   if (overrides.users === null) model.users.clear();
   const declared = [...model.vhosts.keys()];
-  for (const [name, patch] of Object.entries(isObject(overrides.vhosts) ? overrides.vhosts : {})) {
+  for (const [name, patch] of Object.entries(isMapping(overrides.vhosts) ? overrides.vhosts : {})) {
     const here = at(src, 'vhosts', name);
     const vhost = vhostOf(model, name);
     if (vhost && patch === null) model.vhosts.delete(name);
-    else if (vhost && isObject(patch)) patchVhost(vhost, patch, here, findings);
+    else if (vhost && isMapping(patch)) patchVhost(vhost, patch, here, findings);
     else if (!vhost && patch === null)
       findings.push(removesNothing(here, `vhost \`${name}\``, 'the topology', nearName(name, declared)));
     else if (!vhost)
@@ -65,7 +65,7 @@ export function applyOverrides(model: TopologyModel, overrides: unknown, src: So
       );
   }
   const users = { kind: 'users', owner: 'the topology', declared: [...model.users.keys()], findings } as const;
-  for (const [name, patch] of Object.entries(isObject(overrides.users) ? overrides.users : {})) {
+  for (const [name, patch] of Object.entries(isMapping(overrides.users) ? overrides.users : {})) {
     patchObject(model.users, name, patch, at(src, 'users', name), users);
   }
   return findings;
@@ -91,14 +91,14 @@ function patchVhost(vhost: VHostModel, patch: Json, src: Source, findings: Findi
   for (const kind of VHOST_OBJECT_KINDS) {
     const objects = patch[kind];
     if (objects === null) vhost[kind].clear();
-    if (!isObject(objects)) continue;
+    if (!isMapping(objects)) continue;
     const report = { kind, owner: `vhost \`${vhost.name}\``, declared: [...vhost[kind].keys()], findings };
     for (const [name, objectPatch] of Object.entries(objects))
       patchObject(vhost[kind] as Map<string, Declared<unknown>>, name, objectPatch, at(src, kind, name), report);
   }
   if (patch.bindings === null) vhost.bindings.clear();
   (Array.isArray(patch.bindings) ? patch.bindings : []).forEach((binding: unknown, i) => {
-    if (!isObject(binding)) return;
+    if (!isMapping(binding)) return;
     const id = bindingIdentity(binding as BindingSpec);
     vhost.bindings.set(id, { name: id, spec: binding as BindingSpec, src: at(src, 'bindings', i), ok: true });
   });
@@ -133,18 +133,18 @@ function patchObject<T>(
     map.set(name, { name, spec: patch as T, src, ok: true });
     return;
   }
-  if (!isObject(patch)) return;
+  if (!isMapping(patch)) return;
   map.set(name, { name, spec: merge(prior?.spec ?? {}, patch) as T, src, ok: prior?.ok ?? true });
 }
 
 /**
  * Deep merge: mappings key by key, null removes, anything else replaces. Keys
  * are names (argument keys, header names): own keys only, so that `__proto__`
- * or `constructor` is a key like any other (model/own-keys.ts).
+ * or `constructor` is a key like any other (base/own-keys.ts).
  */
 export function merge(base: unknown, patch: unknown): unknown {
   if (patch === null) return undefined;
-  if (!isObject(patch) || !isObject(base)) return patch;
+  if (!isMapping(patch) || !isMapping(base)) return patch;
   const out: Json = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     const merged = merge(own(base, key), value);
@@ -186,8 +186,4 @@ function typoOfDeclared(name: string, declared: readonly string[]): string | und
 
 function didYouMean(near: string | undefined): string {
   return near === undefined ? '' : ` (did you mean \`${near}\`?)`;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -17,7 +17,7 @@
 // Each unknown is a fact about the object (`pattern …` or `key …`); callers
 // that weigh every possibility (diff) pass assumptions for them.
 import { applicability } from './policy-applicability.js';
-import { targetsOf, type PolicyTarget } from './policy-targets.js';
+import { targetsOf, type PolicyTarget } from '../format/policy-targets.js';
 import { compileForMatching, unknownWhy } from './match-names.js';
 
 export interface PolicyView {

@@ -8,11 +8,11 @@
 // normal form, so two bindings that are one on the broker are one binding here.
 // Each is an unambiguous encoding of it: names may hold any character, and two
 // different bindings never get one key (test/model/binding-identity.test.ts).
-import type { BindingSpec } from '../schema/topology-schema.js';
+import type { BindingSpec } from '../format/topology-schema.js';
 
 /**
  * The arguments the broker stores for the binding. Spread, never assigned: a
- * header named `__proto__` stays an own key of the arguments (model/own-keys.ts).
+ * header named `__proto__` stays an own key of the arguments (base/own-keys.ts).
  */
 export function bindingArguments(b: BindingSpec): Record<string, unknown> {
   const args = b.arguments as Record<string, unknown> | undefined;

@@ -61,7 +61,7 @@ export function compileForMatching(pattern: string): NameMatcher {
  * Backtracking steps after which warren stops confirming a match: PCRE's
  * limit is 10,000,000 calls of its matcher, and each of warren's steps (one
  * instruction) is at least one of those calls' worth of work, so this leaves a
- * margin of 100 (test/match-names.test.ts measures where Erlang gives up).
+ * margin of 100 (test/model/match-names.test.ts measures where Erlang gives up).
  */
 const BUDGET = 100_000;
 /** Instructions a pattern may compile to (counted repeats are copied); larger ones are not matched. */

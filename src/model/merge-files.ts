@@ -2,7 +2,7 @@
 // many files; the same object (vhost + kind + name) or vhost setting declared
 // twice is reported at both places.
 import { at, finding, parsePointer, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import type { BindingSpec, TopologyFile, UserSpec, VHostSpec } from '../schema/topology-schema.js';
+import type { BindingSpec, TopologyFile, UserSpec, VHostSpec } from '../format/topology-schema.js';
 import { bindingIdentity, describeBinding } from './binding-identity.js';
 import {
   VHOST_OBJECT_KINDS,
@@ -12,6 +12,7 @@ import {
   type VHostModel,
   type VHostObjectKind,
 } from './topology-model.js';
+import { isMapping } from '../base/own-keys.js';
 
 export interface CheckedFile {
   readonly file: string;
@@ -65,7 +66,7 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
     };
     for (const [name, spec] of entries<VHostSpec>(f.data.vhosts)) {
       const src = at(root, 'vhosts', name);
-      if (!isObject(spec)) continue;
+      if (!isMapping(spec)) continue;
       const vhost = vhostModel(model, name);
       vhost.sources.push(src);
       for (const key of VHOST_SETTINGS) {
@@ -92,7 +93,7 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
         }
       }
       (Array.isArray(spec.bindings) ? spec.bindings : []).forEach((binding: BindingSpec, i) => {
-        if (!isObject(binding)) return;
+        if (!isMapping(binding)) return;
         const id = bindingIdentity(binding);
         add(
           vhost.bindings,
@@ -118,7 +119,7 @@ export function mergeFiles(files: readonly CheckedFile[]): { model: TopologyMode
 function usable<T>(name: string, spec: T, src: Source, broken: BrokenIndex, required: readonly string[]): Declared<T> {
   // A list-valued object (an upstream set): its checks skip malformed members.
   if (Array.isArray(spec)) return { name, spec, src, ok: broken.empty || !broken.covers(src.pointer) };
-  if (!isObject(spec)) return { name, spec: {} as T, src, ok: false };
+  if (!isMapping(spec)) return { name, spec: {} as T, src, ok: false };
   if (broken.empty) return { name, spec, src, ok: true };
   if (broken.covers(src.pointer)) return { name, spec, src, ok: false };
   const bad = broken.fieldsBelow(src.pointer);
@@ -224,9 +225,5 @@ function vhostModel(model: TopologyModel, name: string): VHostModel {
  * so that references to them do not cascade into unknown-name errors.
  */
 function entries<T>(map: unknown): [string, T][] {
-  return isObject(map) ? (Object.entries(map) as [string, T][]) : [];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isMapping(map) ? (Object.entries(map) as [string, T][]) : [];
 }

@@ -4,7 +4,7 @@
 // A name is matched as its UTF-8 bytes, so these are sets of bytes: `\w`
 // holds 0xC3 (Latin-1 `Ã`), the first byte of `é`, but not 0xA9 (`©`), its
 // second. Each set is written as ranges of bytes, as `erl` reports them;
-// test/match-names.test.ts asks `erl` again and compares, byte by byte.
+// test/model/match-names.test.ts asks `erl` again and compares, byte by byte.
 
 /** Byte ranges, a single byte standing for itself. */
 type Ranges = readonly (number | readonly [number, number])[];

@@ -8,8 +8,8 @@
 // rabbit_stream_queue); a key refused by some of those versions only makes
 // the answer depend on the broker's version, which warren does not know.
 // Exchanges take every policy.
-import { own } from './own-keys.js';
-import type { PolicyTarget } from './policy-targets.js';
+import { own } from '../base/own-keys.js';
+import type { PolicyTarget } from '../format/policy-targets.js';
 
 interface Unsupported {
   /** Keys every version from 3.10 to 4.2 refuses for the type. */

@@ -9,10 +9,16 @@
 // The arguments a queue field stands for are named by the queue-field table
 // (queue-fields.ts), which gives their queue types too; their checks are
 // keyed by field here. The rest are listed by name.
-import { DEAD_LETTER_STRATEGIES, LEADER_LOCATORS, OVERFLOW_MODES, QUEUE_TYPES } from '../schema/format-constants.js';
-import type { QueueType } from '../schema/topology-schema.js';
-import { maxAgeRefusal } from './read-max-age.js';
-import { MAX_DELIVERY_LIMIT, MAX_EXPIRY_MS, QUEUE_FIELD, QUEUE_FIELDS, type QueueFieldName } from './queue-fields.js';
+import { DEAD_LETTER_STRATEGIES, LEADER_LOCATORS, OVERFLOW_MODES, QUEUE_TYPES } from '../format/format-constants.js';
+import type { QueueType } from '../format/topology-schema.js';
+import { maxAgeRefusal } from '../format/read-max-age.js';
+import {
+  MAX_DELIVERY_LIMIT,
+  MAX_EXPIRY_MS,
+  QUEUE_FIELD,
+  QUEUE_FIELDS,
+  type QueueFieldName,
+} from '../format/queue-fields.js';
 
 /** Why RabbitMQ refuses an argument's value among the queue's arguments; undefined when it accepts it. */
 export type ArgumentCheck = (value: unknown, args: Readonly<Record<string, unknown>>) => string | undefined;

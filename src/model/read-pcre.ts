@@ -7,7 +7,7 @@
 // (model/pcre-tables.ts).
 //
 // Only a well-defined subset is read, each construct checked against `erl`
-// (test/match-names.test.ts): literals and escapes of single bytes, `.`,
+// (test/model/match-names.test.ts): literals and escapes of single bytes, `.`,
 // classes (ranges, class escapes, POSIX classes), groups (capturing, `(?:`,
 // named, `(?|`, comments), alternation, quantifiers (greedy and lazy), the
 // options i, m, s and U, the assertions `^ $ \A \z \Z \b \B`, and

@@ -1,7 +1,7 @@
 // A queue's known raw x-arguments read as the typed fields they stand for
-// (model/queue-fields.ts), so that they are checked exactly as those fields.
-import type { QueueSpec } from '../schema/topology-schema.js';
-import { ARGUMENT_FIELD, pointerOf, QUEUE_FIELD } from './queue-fields.js';
+// (format/queue-fields.ts), so that they are checked exactly as those fields.
+import type { QueueSpec } from '../format/topology-schema.js';
+import { ARGUMENT_FIELD, pointerOf, QUEUE_FIELD } from '../format/queue-fields.js';
 
 /**
  * The typed fields that a queue's known raw arguments stand for, in the

@@ -4,7 +4,7 @@
 // topology), and, for a URI without a host (this broker, a direct
 // connection), its vhost. Problems are described without the URI's text,
 // which may hold a secret.
-import type { UriSpec } from '../schema/topology-schema.js';
+import type { UriSpec } from '../format/topology-schema.js';
 
 export interface UriReading {
   readonly scheme: string;

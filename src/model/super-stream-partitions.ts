@@ -4,8 +4,7 @@
 // `<name>-<i>` for a partition count (bound with key `<i>`) or `<name>-<key>`
 // for routing keys (bound with that key); each binding carries its partition's
 // place as `x-stream-partition-order`.
-import type { SuperStreamSpec } from '../schema/topology-schema.js';
-import type { VHostModel } from './topology-model.js';
+import type { SuperStreamSpec } from '../format/topology-schema.js';
 
 export interface Partition {
   /** The partition stream's name. */
@@ -32,12 +31,12 @@ export function partitionsOf(name: string, spec: SuperStreamSpec): Partition[] {
   return [];
 }
 
-/** The super stream whose partition this queue is, if any. */
+/** The super stream (of a vhost's, as the model holds them) whose partition this queue is, if any. */
 export function partitionOwner(
-  vhost: VHostModel,
+  superStreams: ReadonlyMap<string, { readonly name: string; readonly ok: boolean; readonly spec: SuperStreamSpec }>,
   queue: string,
 ): { superStream: string; partition: Partition } | undefined {
-  for (const ss of vhost.superStreams.values()) {
+  for (const ss of superStreams.values()) {
     if (!ss.ok || !queue.startsWith(`${ss.name}-`)) continue;
     const partition = partitionsOf(ss.name, ss.spec).find((p) => p.stream === queue);
     if (partition) return { superStream: ss.name, partition };

@@ -3,7 +3,7 @@
 // are kept as names (so references to them resolve) but marked not `ok`, and
 // the cross-checks skip them.
 import type { Source } from '../diagnostics/diagnostic.js';
-import { QUEUE_FIELD, TYPE_ARGUMENT } from './queue-fields.js';
+import { QUEUE_FIELD, TYPE_ARGUMENT } from '../format/queue-fields.js';
 import { partitionOwner } from './super-stream-partitions.js';
 import type {
   BindingSpec,
@@ -17,7 +17,7 @@ import type {
   UpstreamSpec,
   UserSpec,
   VHostSpec,
-} from '../schema/topology-schema.js';
+} from '../format/topology-schema.js';
 
 export interface Declared<T> {
   readonly name: string;
@@ -127,7 +127,7 @@ export function hasExchange(vhost: VHostModel, name: string): boolean {
 
 /** Declared, or a super stream's partition. */
 export function hasQueue(vhost: VHostModel, name: string): boolean {
-  return vhost.queues.has(name) || partitionOwner(vhost, name) !== undefined;
+  return vhost.queues.has(name) || partitionOwner(vhost.superStreams, name) !== undefined;
 }
 
 /** Whether any queue is a quorum queue (the cluster checks need it: quorum queues need a majority of nodes). */

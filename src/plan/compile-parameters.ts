@@ -12,14 +12,14 @@ import {
   toBroker,
   UPSTREAM_FIELD,
   type FieldFacts,
-} from '../model/parameter-fields.js';
-import { TYPE_ARGUMENT } from '../model/queue-fields.js';
+} from '../format/parameter-fields.js';
+import { TYPE_ARGUMENT } from '../format/queue-fields.js';
 import { readUri } from '../model/read-uri.js';
 import { PARTITION_ORDER_ARGUMENT, partitionsOf, SUPER_STREAM_ARGUMENT } from '../model/super-stream-partitions.js';
 import { hasExchange, hasQueue, type TopologyModel, type VHostModel } from '../model/topology-model.js';
-import type { EndpointSpec, UriSpec } from '../schema/topology-schema.js';
+import type { EndpointSpec, UriSpec } from '../format/topology-schema.js';
 import { ids } from './plan-ids.js';
-import type { PlanEnvironment } from './compile-plan.js';
+import type { PlanEnvironment } from './plan-types.js';
 import type {
   BindingEntry,
   ExchangeEntry,

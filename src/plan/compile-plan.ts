@@ -9,13 +9,22 @@ import {
   type TopologyModel,
   type VHostModel,
 } from '../model/topology-model.js';
-import type { BindingSpec, ExchangeSpec, QueueSpec } from '../schema/topology-schema.js';
+import type { BindingSpec, ExchangeSpec, QueueSpec } from '../format/topology-schema.js';
 import { compileParameters } from './compile-parameters.js';
 import { compileUsers } from './compile-users.js';
-import { setOwn } from '../model/own-keys.js';
+import { setOwn } from '../base/own-keys.js';
 import { ids } from './plan-ids.js';
 import { allowsId } from './queue-migrations.js';
-import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry } from './plan-types.js';
+import type {
+  BindingEntry,
+  ExchangeEntry,
+  JsonMap,
+  Plan,
+  PlanEntry,
+  PlanEnvironment,
+  PolicyEntry,
+  QueueEntry,
+} from './plan-types.js';
 import {
   changeableSettings,
   exactPattern,
@@ -24,15 +33,6 @@ import {
   settingsPriority,
   userPolicyFor,
 } from './queue-settings.js';
-
-export interface PlanEnvironment {
-  /** Queue ids (as the guard prints them) the stack allows to be re-declared. */
-  readonly allowRecreate: readonly string[];
-  /** Queue ids the stack allows to be deleted. */
-  readonly allowDelete: readonly string[];
-  /** Queue ids (`*`: any characters) whose fixed fields may change by a migration (warren:allow.migrate). */
-  readonly allowMigrate?: readonly string[];
-}
 
 export const NO_ALLOWANCES: PlanEnvironment = { allowRecreate: [], allowDelete: [] };
 

@@ -2,7 +2,7 @@
 // a secret's config key or a hash; the clear text only ever exists inside the
 // Pulumi layer, as a secret.
 import { BUILTIN_EXCHANGES, type TopologyModel } from '../model/topology-model.js';
-import type { PasswordSpec } from '../schema/topology-schema.js';
+import type { PasswordSpec } from '../format/topology-schema.js';
 import { ids } from './plan-ids.js';
 import type { PasswordPlan, PlanEntry } from './plan-types.js';
 

@@ -3,7 +3,7 @@
 // deleted (removed from the topology, or its vhost was) unless the stack
 // allows it for that queue by id. Each refusal names the queue, what changed,
 // and the allowance that would permit it.
-import { own, setOwn } from '../model/own-keys.js';
+import { own, setOwn } from '../base/own-keys.js';
 import type { GuardInputs } from './plan-types.js';
 import { allowsId, fingerprintRefusal } from './queue-migrations.js';
 

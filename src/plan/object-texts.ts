@@ -12,7 +12,7 @@
 // decodeObjects takes either form, so an upgraded warren sees no change.
 // Pure, with no imports but the model's: the dynamic provider's code captures it.
 import { canonical } from '../model/binding-identity.js';
-import { hasOwn, own, setOwn } from '../model/own-keys.js';
+import { hasOwn, own, setOwn } from '../base/own-keys.js';
 import { OBJECT_KINDS, type ObjectKind, type VHostObjects } from './vhost-objects.js';
 
 /** Each object's canonical JSON text, by kind and name (own keys, as VHostObjects). */

@@ -2,7 +2,7 @@
 // stable ids (vhost + kind + name, never list positions) and explicit
 // dependencies. It is deterministic for a given topology and environment, is
 // tested without Pulumi, and is all the Pulumi layer reads.
-import type { UserLimitValues, VHostLimitValues } from '../model/limits.js';
+import type { UserLimitValues, VHostLimitValues } from '../format/limits.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonMap = Record<string, JsonValue>;
@@ -172,4 +172,14 @@ export interface GuardInputs {
 export interface Plan {
   readonly entries: readonly PlanEntry[];
   readonly guard: GuardInputs;
+}
+
+/** What a stack allows beyond the topology itself (warren:allow), which the plan marks on its entries. */
+export interface PlanEnvironment {
+  /** Queue ids (as the guard prints them) the stack allows to be re-declared. */
+  readonly allowRecreate: readonly string[];
+  /** Queue ids the stack allows to be deleted. */
+  readonly allowDelete: readonly string[];
+  /** Queue ids (`*`: any characters) whose fixed fields may change by a migration (warren:allow.migrate). */
+  readonly allowMigrate?: readonly string[];
 }

@@ -6,8 +6,8 @@
 // vhost's objects that leave the migrating queues to the executor
 // (pulumi/dynamic/migrate-queues.ts). Plain data, no broker.
 import { canonical } from '../model/binding-identity.js';
-import { hasOwn, own, setOwn } from '../model/own-keys.js';
-import { QUEUE_FIELD, TYPE_ARGUMENT } from '../model/queue-fields.js';
+import { hasOwn, own, setOwn } from '../base/own-keys.js';
+import { QUEUE_FIELD, TYPE_ARGUMENT } from '../format/queue-fields.js';
 import { MIGRATION_QUEUE_PREFIX } from '../model/reserved-names.js';
 import type { JsonMap } from './plan-types.js';
 import { OBJECT_KINDS, type ObjectKind, type QueueObject, type VHostObjects } from './vhost-objects.js';

@@ -7,9 +7,9 @@
 // definition is the user policy that would otherwise apply, overlaid with the
 // queue's own settings (the queue's own setting wins: it is more specific).
 import { applyingPolicy } from '../model/applying-policy.js';
-import { CHANGEABLE_FIELDS, QUEUE_FIELDS, valueIn } from '../model/queue-fields.js';
+import { CHANGEABLE_FIELDS, QUEUE_FIELDS, valueIn } from '../format/queue-fields.js';
 import { queueType, type Declared, type VHostModel } from '../model/topology-model.js';
-import type { PolicySpec, QueueSpec } from '../schema/topology-schema.js';
+import type { PolicySpec, QueueSpec } from '../format/topology-schema.js';
 import type { JsonMap } from './plan-types.js';
 
 // The policy's name: SETTINGS_POLICY_PREFIX and the queue's (a reserved prefix: model/reserved-names.ts).

@@ -1,7 +1,7 @@
 // The URI fields of a runtime parameter, resolved with the stack's secrets at
 // apply time. Pure: the Pulumi layer calls it inside an apply over secret
 // outputs, so its result only ever lives in secret state.
-import { own } from '../model/own-keys.js';
+import { own } from '../base/own-keys.js';
 import type { ParameterEntry, UriPlan } from './plan-types.js';
 
 /** The secret config keys a parameter's URIs need, each once, in order. */

@@ -7,8 +7,8 @@
 // the stack allowed it). The broker drops the bindings of a deleted exchange
 // or queue: they are declared again too. Policies are overwritten in place.
 import { brokerBindingKey, canonical, fromBrokerRow } from '../model/binding-identity.js';
-import { hasOwn, own, setOwn } from '../model/own-keys.js';
-import { TYPE_ARGUMENT } from '../model/queue-fields.js';
+import { hasOwn, own, setOwn } from '../base/own-keys.js';
+import { TYPE_ARGUMENT } from '../format/queue-fields.js';
 import type { JsonMap } from './plan-types.js';
 import {
   emptyObjects,

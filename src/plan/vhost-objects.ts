@@ -3,7 +3,7 @@
 // name, so that a diff of two of them (Pulumi's `preview --diff`, `refresh`)
 // names each object that changed. Pure data: the Pulumi layer registers one
 // resource per vhost from it.
-import { setOwn } from '../model/own-keys.js';
+import { setOwn } from '../base/own-keys.js';
 import type { BindingEntry, ExchangeEntry, JsonMap, Plan, PlanEntry, PolicyEntry, QueueEntry } from './plan-types.js';
 
 export interface ExchangeObject {
@@ -34,7 +34,7 @@ export interface PolicyObject {
 
 /**
  * The objects of one vhost, by kind; keys are names (bindings: the part of their plan id after `<vhost>/binding/`),
- * own keys only (model/own-keys.ts): a queue may be named `__proto__` or `constructor`.
+ * own keys only (base/own-keys.ts): a queue may be named `__proto__` or `constructor`.
  */
 export interface VHostObjects {
   readonly exchanges: Record<string, ExchangeObject>;

@@ -34,7 +34,7 @@ import { VHostObjectsResource } from './dynamic/vhost-objects.js';
 import { RuntimeParameter } from './dynamic/runtime-parameter.js';
 import { UserPermissions } from './dynamic/user-permissions.js';
 import { isWireSafe, printable } from './dynamic/wire-keys.js';
-import { own } from '../model/own-keys.js';
+import { own } from '../base/own-keys.js';
 import { providerCannotName } from '../plan/provider-names.js';
 import { resolveUris, uriSecretKeys } from '../plan/resolve-uris.js';
 import { unmanageableEntries } from '../plan/unmanageable-entries.js';

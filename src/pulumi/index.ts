@@ -43,6 +43,7 @@ import {
   type KubeAccess,
   type TopologyOptions,
 } from '../index.js';
+import { readTlsFiles, type TlsFile } from '../broker/read-management.js';
 
 // What the program and its dynamic providers read from the environment, checked before anything else.
 checkEnvironment(['WARREN_MAX_FILE_BYTES', 'WARREN_MANAGEMENT_TIMEOUT_MS']);
@@ -193,29 +194,39 @@ function brokerConnection(): TopologyOptions['broker'] {
 function managementTls(): BrokerTls | undefined {
   const value = config.getObject<Record<string, unknown>>('managementTls');
   if (value === undefined) return undefined;
-  const known = ['caFile', 'certFile', 'keyFile', 'insecure'];
+  // Its fields, by the TLS file each names (a local: the program's top level calls this before any later const).
+  const TLS_FIELDS = [
+    ['ca', 'caFile'],
+    ['cert', 'certFile'],
+    ['key', 'keyFile'],
+  ] as const;
+  const known = [...TLS_FIELDS.map(([, field]) => field), 'insecure'];
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length > 0)
     throw runError(`warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`);
-  if ((value.certFile === undefined) !== (value.keyFile === undefined))
-    throw runError('warren:managementTls: certFile and keyFile go together (a client certificate and its key)');
   if (value.insecure !== undefined && typeof value.insecure !== 'boolean')
     throw runError('warren:managementTls.insecure must be true or false');
-  const files: Record<string, string> = {};
-  const settings: Record<string, string | boolean> = value.insecure === true ? { insecure: true } : {};
-  for (const [field, key] of [
-    ['caFile', 'ca'],
-    ['certFile', 'cert'],
-    ['keyFile', 'key'],
-  ] as const) {
+  const files: Partial<Record<TlsFile, string>> = {};
+  for (const [file, field] of TLS_FIELDS) {
     const path = value[field];
     if (path === undefined) continue;
     if (typeof path !== 'string' || path === '') throw runError(`warren:managementTls.${field} must be a file path`);
-    const read = readSource(path);
-    if ('problem' in read) throw runError(`warren:managementTls.${field} ${path}: ${read.problem.message}`);
-    files[key] = path;
-    settings[key] = read.text;
+    files[file] = path;
   }
+  // Bounded, regular files only (readSource), as the topology's own files.
+  const read = (path: string) => {
+    const r = readSource(path);
+    if ('problem' in r) throw new Error(r.problem.message);
+    return r.text;
+  };
+  const fieldOf = (file: TlsFile) => TLS_FIELDS.find(([f]) => f === file)![1];
+  const settings = readTlsFiles(
+    files,
+    value.insecure === true,
+    read,
+    (file) => `warren:managementTls.${fieldOf(file)}`,
+  );
+  if ('error' in settings) throw runError(settings.error);
   return { files, settings };
 }
 

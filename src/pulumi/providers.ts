@@ -1,5 +1,5 @@
 // The entry of `warren/providers` (dist/providers.cjs, bundled by
-// dynamic/bundle-providers.ts): every dynamic provider of warren, by type, for
+// src/build/bundle-providers.ts): every dynamic provider of warren, by type, for
 // Pulumi's dynamic-provider host. A resource's `__provider` is a loader of a
 // few hundred bytes (dynamic-resource.ts, providerLoader) that requires this
 // file from the project's node_modules, instead of the provider's whole code

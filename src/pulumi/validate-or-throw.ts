@@ -6,6 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format-diagnostics.js';
 import { type EnvironmentName, environmentProblems } from '../load/read-environment.js';
+import { withoutStack } from './dynamic/plain-error.js';
 
 /**
  * Logs the warnings as one message, then throws one `RunError` (Pulumi prints
@@ -45,7 +46,5 @@ export function checkEnvironment(names: readonly EnvironmentName[]): void {
  * nothing to format: the run ends in seconds.
  */
 export function runError(message: string): pulumi.RunError {
-  const error = new pulumi.RunError(message);
-  error.stack = '';
-  return error;
+  return withoutStack(new pulumi.RunError(message));
 }

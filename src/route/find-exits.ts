@@ -7,9 +7,9 @@
 // listed with the exit (once; exits of that route are not followed further).
 import { readUri } from '../model/read-uri.js';
 import { applyingPolicy } from '../model/applying-policy.js';
-import type { PolicyTarget } from '../model/policy-targets.js';
+import type { PolicyTarget } from '../format/policy-targets.js';
 import { exchangeType, queueType, type TopologyModel, type VHostModel } from '../model/topology-model.js';
-import type { EndpointSpec, UpstreamSpec, UriSpec } from '../schema/topology-schema.js';
+import type { EndpointSpec, UpstreamSpec, UriSpec } from '../format/topology-schema.js';
 import { matchTopic } from './match-topic.js';
 import { type Message, type RouteResult, RoutingIndex } from './route-message.js';
 

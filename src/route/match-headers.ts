@@ -11,7 +11,7 @@
 // `any`, one must (so an empty binding matches nothing). The broker merges
 // the two key-sorted lists; with no key twice (a binding's arguments are a
 // mapping, a message's headers here too), that is this lookup.
-import { MATCH_MODES } from '../schema/format-constants.js';
+import { MATCH_MODES } from '../format/format-constants.js';
 
 export type MatchMode = (typeof MATCH_MODES)[number];
 export type HeaderValue = string | number | boolean;

@@ -13,7 +13,7 @@ import { applyingPolicy, type PolicyView } from '../model/applying-policy.js';
 import { bindingArguments } from '../model/binding-identity.js';
 import { partitionsOf } from '../model/super-stream-partitions.js';
 import { declaredAlternate, exchangeType, hasExchange, hasQueue, type VHostModel } from '../model/topology-model.js';
-import type { BindingSpec } from '../schema/topology-schema.js';
+import type { BindingSpec } from '../format/topology-schema.js';
 import { matchHeaders, type HeaderValue } from './match-headers.js';
 import { matchTopic } from './match-topic.js';
 

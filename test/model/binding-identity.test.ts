@@ -18,7 +18,7 @@ import {
   fromBrokerRow,
 } from '../../src/model/binding-identity.js';
 import { ids } from '../../src/plan/plan-ids.js';
-import type { BindingSpec } from '../../src/schema/topology-schema.js';
+import type { BindingSpec } from '../../src/format/topology-schema.js';
 import { hostileName, PROTOTYPE_NAMES } from '../support/hostile-names.js';
 
 // Plain names, and names made to break a key: separators, prototype names, line breaks.

@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maxAgeRefusal } from '../../src/model/read-max-age.js';
-import { TAG_PATTERN } from '../../src/schema/format-constants.js';
+import { maxAgeRefusal } from '../../src/format/read-max-age.js';
+import { TAG_PATTERN } from '../../src/format/format-constants.js';
 
 /** Runs `fun` (an Erlang fun of one binary) over the inputs; its results as Erlang prints them. */
 function erl(fun: string, inputs: readonly string[]): string[] {

@@ -9,11 +9,11 @@ import {
   SUPER_STREAM_FIELD,
   toBroker,
   UPSTREAM_FIELD,
-} from '../../src/model/parameter-fields.js';
+} from '../../src/format/parameter-fields.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { ParameterEntry, PlanEntry } from '../../src/plan/plan-types.js';
 import { resolveUris, uriSecretKeys } from '../../src/plan/resolve-uris.js';
-import type { TopologyFile } from '../../src/schema/topology-schema.js';
+import type { TopologyFile } from '../../src/format/topology-schema.js';
 
 function planOf(topology: TopologyFile, allowRecreate: string[] = []) {
   return compilePlan(mergeFiles([{ file: 't.yaml', data: topology, broken: [] }]).model, {

@@ -6,7 +6,7 @@ import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { Plan, PlanEntry, PolicyEntry, QueueEntry } from '../../src/plan/plan-types.js';
 import { mergeFiles } from '../../src/model/merge-files.js';
-import type { TopologyFile } from '../../src/schema/topology-schema.js';
+import type { TopologyFile } from '../../src/format/topology-schema.js';
 import { validateTopology } from '../../src/validate-topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -13,6 +13,7 @@ import { requestDeadline } from '../../broker/request-deadline.js';
 export { seg } from '../../broker/api-path.js';
 import { httpRequest, type TlsSettings } from '../../broker/tls-request.js';
 import { plainError } from './plain-error.js';
+import { isMapping } from '../../base/own-keys.js';
 
 export interface Connection {
   readonly url: string;
@@ -87,8 +88,7 @@ export async function readOne(
   const { status, json } = await callApi(conn, 'GET', path);
   if (status === 404) return undefined;
   const o = json as Record<string, unknown>;
-  const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
-  if (status !== 200 || !isObject || Object.entries(fields).some(([k, v]) => o[k] !== v))
+  if (status !== 200 || !isMapping(json) || Object.entries(fields).some(([k, v]) => o[k] !== v))
     throw plainError(`RabbitMQ management API: GET ${path} answered ${status} without the object asked for`);
   return o;
 }

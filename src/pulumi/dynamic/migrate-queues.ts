@@ -16,13 +16,13 @@ import {
   typeOf,
 } from '../../plan/queue-migrations.js';
 import { canonical } from '../../model/binding-identity.js';
-import { own } from '../../model/own-keys.js';
-import { CHANGEABLE_FIELDS, QUEUE_FIELD } from '../../model/queue-fields.js';
+import { own } from '../../base/own-keys.js';
+import { CHANGEABLE_FIELDS, QUEUE_FIELD } from '../../format/queue-fields.js';
 import { withoutImplicitType } from '../../plan/vhost-object-changes.js';
 import { exactPattern } from '../../plan/queue-settings.js';
 import type { BindingObject, QueueObject, VHostObjects } from '../../plan/vhost-objects.js';
 import { applyingPolicy, type PolicyView } from '../../model/applying-policy.js';
-import type { PolicyTarget } from '../../model/policy-targets.js';
+import type { PolicyTarget } from '../../format/policy-targets.js';
 import { callApi, readList, readOne, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
 

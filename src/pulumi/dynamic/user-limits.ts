@@ -1,7 +1,7 @@
 // Per-user limits (max connections, max channels), which @pulumi/rabbitmq's
 // User does not have. Deleting removes the limits, not the user.
 import type * as pulumi from '@pulumi/pulumi';
-import { limitsFromBroker, USER_LIMITS, type UserLimitValues } from '../../model/limits.js';
+import { limitsFromBroker, USER_LIMITS, type UserLimitValues } from '../../format/limits.js';
 import { callApi, connectionChanged, readList, readOne, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';

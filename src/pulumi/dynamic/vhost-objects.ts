@@ -16,7 +16,7 @@
 //   (declarationConflicts) before it changes anything.
 import type * as pulumi from '@pulumi/pulumi';
 import { brokerBindingKey, canonical, fromBrokerRow } from '../../model/binding-identity.js';
-import { own } from '../../model/own-keys.js';
+import { own } from '../../base/own-keys.js';
 import {
   declarationConflicts,
   isEmpty,

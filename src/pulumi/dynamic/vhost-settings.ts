@@ -2,7 +2,7 @@
 // description, tags, default queue type and limits, kept in sync through the
 // management API. Deleting it clears them and leaves the vhost.
 import type * as pulumi from '@pulumi/pulumi';
-import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../../model/limits.js';
+import { limitsFromBroker, VHOST_LIMITS, type VHostLimitValues } from '../../format/limits.js';
 import { callApi, connectionChanged, readList, readOne, seg, type Connection } from './management-api.js';
 import { putProvider } from './put-provider.js';
 import { DynamicResource, defineProvider } from './dynamic-resource.js';

@@ -1,0 +1,66 @@
+// `--help` and the README's command-line reference come from one table per
+// command (src/cli/describe-commands.ts): the README holds exactly what the
+// tables render, every --help prints its command's, and the tables name every
+// environment variable the command line reads and the contract's exit codes.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, ENV, type CommandName } from '../../src/cli/describe-commands.js';
+import { commandHelp, programHelp, readmeReference } from '../../src/cli/render-help.js';
+import { ENVIRONMENT } from '../../src/load/read-environment.js';
+import { ROOT, runCli } from '../support/run-cli.js';
+
+const NAMES = Object.keys(COMMANDS) as CommandName[];
+
+describe('the command-line reference', () => {
+  it("the README's reference is the tables', as generated (paste readmeReference() there when they change)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n', readme.indexOf('<!-- cli-reference:')) + 1;
+    const end = readme.indexOf('\n<!-- /cli-reference -->');
+    expect(start).toBeGreaterThan(0);
+    expect(readme.slice(start, end)).toBe(readmeReference());
+  });
+
+  it.each(NAMES)('warren %s --help prints its examples, exit codes and environment', (name) => {
+    const r = runCli([name, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(commandHelp(name));
+    for (const [command] of COMMANDS[name].examples) expect(command).toMatch(new RegExp(`\\bwarren ${name}\\b`));
+  });
+
+  it('warren --help prints the exit codes and every environment variable', () => {
+    const r = runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(programHelp());
+  });
+
+  it("has the contract's exit codes for each command", () => {
+    const codes = Object.fromEntries(NAMES.map((n) => [n, COMMANDS[n].exits.map(([code]) => code)]));
+    expect(codes).toEqual({
+      validate: [0, 1, 2],
+      route: [0, 1, 2],
+      diff: [0, 1, 2, 3],
+      export: [0, 1, 2],
+      import: [0, 1, 2],
+    });
+  });
+
+  it('names every environment variable the command line reads, and no other', () => {
+    // The Pulumi program (src/pulumi) has its own; everything else runs under `warren`.
+    const read = new Set<string>();
+    const scan = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'pulumi') scan(path);
+        } else if (entry.name.endsWith('.ts')) {
+          for (const m of readFileSync(path, 'utf8').matchAll(/\benv\??\.([A-Z][A-Z0-9_]*)\b/g)) read.add(m[1]!);
+        }
+      }
+    };
+    scan(join(ROOT, 'src'));
+    // …and those read through the table of numbers and flags (read-environment.ts), but the benchmark's.
+    for (const [name, spec] of Object.entries(ENVIRONMENT)) if (spec.for === 'warren') read.add(name);
+    expect([...read].sort()).toEqual(Object.keys(ENV).sort());
+  });
+});
