@@ -330,7 +330,7 @@ function commit(): string {
   return r.status === 0 ? `${r.stdout.trim()}${dirty.stdout.trim() ? ' with uncommitted changes' : ''}` : 'unknown';
 }
 
-/** Granularity object beside vhost on the 1,270-object topology, with where object's first up goes (README, "Benchmarks"). */
+/** Granularity object beside vhost on the 1,270-object topology, with where object's first up goes (docs/benchmarks.md, "Why `vhost`"). */
 async function objectComparison(): Promise<void> {
   const text = topology();
   const plan = compilePlan(validateTopology(['bench.yaml'], undefined, () => ({ text })).model);
