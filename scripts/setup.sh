@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything a machine needs, idempotent and fast when warm: npm dependencies,
 # the build, the Pulumi toolchain (built from Go modules into a cache outside
-# the clone; cold ~6 min on 2 cores), and a running broker with its
+# the clone; cold ~5 min on 2 cores), and a running broker with its
 # management API.
 #
 #   scripts/setup.sh                  what the local stack needs (`npm run up`)

@@ -1,4 +1,5 @@
-// The README lists every diagnostic code with its severity, and the queue-field table.
+// docs/format.md lists every diagnostic code with its severity, the queue-field table and the format 1.1 field
+// tables, each as the code has it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -6,9 +7,11 @@ import { CODES } from '../src/diagnostics/codes.js';
 import { QUEUE_FIELDS } from '../src/format/queue-fields.js';
 import { QUEUE_TYPES } from '../src/format/format-constants.js';
 
-it('the README lists every diagnostic code with its severity, and no others', () => {
-  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-  const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+const FORMAT = join(import.meta.dirname, '..', 'docs', 'format.md');
+
+it('docs/format.md lists every diagnostic code with its severity, and no others', () => {
+  const doc = readFileSync(FORMAT, 'utf8');
+  const rows = [...doc.matchAll(/^\| `([a-z-]+)` \| (error|warning) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
   expect(rows.sort()).toEqual(
     Object.entries(CODES)
       .map(([code, info]) => `${code} ${info.severity}`)
@@ -16,9 +19,11 @@ it('the README lists every diagnostic code with its severity, and no others', ()
   );
 });
 
-it("the README's queue-field table is the code's (format/queue-fields.ts), row for row", () => {
-  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n### Queue fields\n'));
+it("docs/format.md's queue-field table is the code's (format/queue-fields.ts), row for row", () => {
+  const doc = readFileSync(FORMAT, 'utf8');
+  const start = doc.indexOf('\n## Queue fields\n');
+  expect(start).toBeGreaterThan(0);
+  const section = doc.slice(start);
   const rows = section.slice(0, section.indexOf('\n#', 1)).match(/^\| `.*\|$/gm);
   const all = (types: readonly string[]) => (types.length === QUEUE_TYPES.length ? 'all' : types.join(', '));
   expect(rows).toEqual(
@@ -29,12 +34,14 @@ it("the README's queue-field table is the code's (format/queue-fields.ts), row f
   );
 });
 
-it("the README's format 1.1 field tables are the code's (format/parameter-fields.ts), row for row", async () => {
+it("docs/format.md's format 1.1 field tables are the code's (format/parameter-fields.ts), row for row", async () => {
   const { ENDPOINT_FIELD, SHOVEL_FIELD, SUPER_STREAM_FIELD, UPSTREAM_FIELD, kindText, rows } = await import(
     '../src/format/parameter-fields.js'
   );
-  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n### Federation, shovels and super streams (format 1.1)\n'));
+  const doc = readFileSync(FORMAT, 'utf8');
+  const start = doc.indexOf('\n## Federation, shovels and super streams (format 1.1)\n');
+  expect(start).toBeGreaterThan(0);
+  const section = doc.slice(start);
   const body = section.slice(0, section.indexOf('\n## ', 1));
   const table = (t: Parameters<typeof rows>[0], prefix = '') =>
     rows(t).map(

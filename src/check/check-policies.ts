@@ -129,7 +129,7 @@ function checkKey(
       finding(
         'policy-removed-key',
         here,
-        `\`${key}\`: RabbitMQ 4 removed classic queue mirroring and refuses it; move the queues it mirrors to quorum queues with a migration (warren:allow.migrate, README "Migrating queues")`,
+        `\`${key}\`: RabbitMQ 4 removed classic queue mirroring and refuses it; move the queues it mirrors to quorum queues with a migration (warren:allow.migrate, docs/pulumi.md, "Migrating queues")`,
         {
           target: 'key',
         },

@@ -1,7 +1,7 @@
 // One table per command: its examples, exit codes and the environment
-// variables it reads. `--help` (render-help.ts) and the README's command-line
-// reference are both generated from here, and test/cli/cli-help.test.ts checks the
-// README against it, so the two cannot drift. The exit codes are the
+// variables it reads. `--help` (render-help.ts) and the command-line reference
+// in docs/cli.md are both generated from here, and test/cli/cli-help.test.ts checks
+// docs/cli.md against it, so the two cannot drift. The exit codes are the
 // contract's (topology-format.md, "Command line"): 1 invalid input, 2 usage,
 // 3 only for diff --fail-on; test/cli/cli-exit-codes.test.ts makes each mistake
 // in each command.

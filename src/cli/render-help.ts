@@ -1,7 +1,7 @@
 // The tables of describe-commands.ts as text: after commander's own help
-// (`warren COMMAND --help`, complete on its own), and as the README's
-// command-line reference (Markdown, where what every command shares is said
-// once; test/cli/cli-help.test.ts checks the README against it).
+// (`warren COMMAND --help`, complete on its own), and as the command-line
+// reference in docs/cli.md (Markdown, where what every command shares is said
+// once; test/cli/cli-help.test.ts checks docs/cli.md against it).
 import {
   COMMANDS,
   COMMON_INVALID,
@@ -50,8 +50,8 @@ export function programHelp(): string {
   ].join('\n');
 }
 
-/** The README's command-line reference, between its markers. */
-export function readmeReference(): string {
+/** The command-line reference of docs/cli.md, between its markers. */
+export function cliReference(): string {
   const names = Object.keys(COMMANDS) as CommandName[];
   const examples = names.flatMap((n) => COMMANDS[n].examples);
   const width = Math.max(...examples.map(([command]) => command.length));

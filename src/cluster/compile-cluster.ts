@@ -172,7 +172,7 @@ const COOKIE_DIR = '/tmp/erlang-cookie-secret';
 const HOME = '/var/lib/rabbitmq';
 const POD_INFO = '/etc/pod-info';
 const LOG_DIR = '/var/log/rabbitmq';
-/** A pod label that lets a stopping node skip the quorum wait (a deliberate deletion; README). */
+/** A pod label that lets a stopping node skip the quorum wait (a deliberate deletion; docs/kubernetes.md). */
 export const SKIP_PRESTOP_LABEL = 'warren.dev/skip-prestop-checks';
 /** The global runtime parameter warren sets before it deletes a cluster: every stopping node then skips the quorum wait. */
 export const DECOMMISSION_PARAMETER = 'warren-decommission';

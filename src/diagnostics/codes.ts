@@ -1,5 +1,5 @@
 // The closed list of diagnostic codes. Tests assert codes and positions, never
-// wording; the README lists every code (a test keeps the two in step).
+// wording; docs/format.md lists every code (test/docs.test.ts keeps the two in step).
 export type Severity = 'error' | 'warning';
 
 interface CodeInfo {

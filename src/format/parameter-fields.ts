@@ -4,8 +4,8 @@
 // read back), and its description. Every list of these fields is derived from
 // here: the JSON Schema (format/topology-schema.ts), the plan's parameter
 // values and super stream arguments (plan/compile-parameters.ts), `warren
-// import` (import/import-parameters.ts) and the README's tables
-// (test/readme.test.ts keeps them in step).
+// import` (import/import-parameters.ts) and the tables of docs/format.md
+// (test/docs.test.ts keeps them in step).
 import { formatDuration, formatSize } from '../units/format-units.js';
 import { parseDuration, parseSize } from '../units/parse-units.js';
 import { QUEUE_FIELD } from './queue-fields.js';
@@ -273,7 +273,7 @@ export function wholeSeconds(value: unknown): boolean | undefined {
   return ms === undefined ? undefined : ms % 1000 === 0;
 }
 
-/** The kind's type as the README's tables say it. */
+/** The kind's type as the tables of docs/format.md say it. */
 export function kindText(facts: FieldFacts): string {
   switch (facts.kind) {
     case 'text':

@@ -9,7 +9,7 @@
 // x-arguments (import/import-queues.ts), the checks of queues and of their raw
 // x-arguments (check/check-queues.ts, read-queue-arguments.ts), the queue keys
 // of the policy-key table (check/policy-keys.ts), the limits whose lowering
-// loses messages (diff/assess-settings.ts) and the README's table.
+// loses messages (diff/assess-settings.ts) and the table in docs/format.md.
 //
 // Typed by QueueSpec's fields: a field of the schema missing here, or one here
 // that the schema lacks, fails the build; test/format/queue-fields.test.ts

@@ -48,7 +48,7 @@ export function queueSpecs(about: (field: string) => string) {
       leaderLocator: Type.Optional(StringEnum(LEADER_LOCATORS, about('leaderLocator'))),
       maxAge: Type.Optional(Duration(about('maxAge'))),
       arguments: Type.Optional(Arguments),
-      // Format 1.2: not a queue field of the broker's, a move (README, "Migrating queues").
+      // Format 1.2: not a queue field of the broker's, a move (docs/pulumi.md, "Migrating queues").
       replaces: Type.Optional(
         Type.String({
           description:

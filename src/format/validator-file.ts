@@ -1,7 +1,7 @@
 // Where the compiled schema validators live, and the ajv options each is built
 // with. They are compiled at build time (build-validator.ts) so that at run
 // time warren loads neither TypeBox nor the ajv compiler: together they cost
-// about 0.2 s of every program start and CLI run, measured (README, "Benchmarks").
+// about 0.2 s of every program start and CLI run, measured (docs/benchmarks.md).
 // allowUnionTypes: durations and sizes are `type: [integer, string]`.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';

@@ -21,7 +21,7 @@ export function guardRefusals(previous: GuardInputs | undefined, next: GuardInpu
     out.push(
       `warren:granularity changes from ${was} to ${is}: applying that would delete every managed object and declare it again. ` +
         `Nothing was changed. ${keep}To switch, forget the old resources without deleting them, then adopt the objects: ` +
-        'pulumi state delete "$(pulumi stack output guard)" --target-dependents --yes, then pulumi up (README, "Granularity").',
+        'pulumi state delete "$(pulumi stack output guard)" --target-dependents --yes, then pulumi up (docs/pulumi.md, "Granularity").',
     );
     return out;
   }
@@ -30,7 +30,7 @@ export function guardRefusals(previous: GuardInputs | undefined, next: GuardInpu
   // Migrations are carried out by the vhost group's provider (pulumi/dynamic/migrate-queues.ts).
   const unsupported = is === 'vhost' ? undefined : 'migrations are carried out with warren:granularity: vhost';
   for (const [by, old] of Object.entries(next.replaces ?? {}).sort())
-    if (unsupported) out.push(`queue ${by} replaces ${old}: ${unsupported}; set it (README, "Granularity")`);
+    if (unsupported) out.push(`queue ${by} replaces ${old}: ${unsupported}; set it (docs/pulumi.md, "Granularity")`);
   for (const [id, before] of Object.entries(previous.queues).sort()) {
     const after = next.queues[id];
     if (after === undefined && !next.allowDelete.includes(id) && !replacedBy.has(id)) {
@@ -45,7 +45,7 @@ export function guardRefusals(previous: GuardInputs | undefined, next: GuardInpu
     } else if (after !== undefined && after !== before && !next.allowRecreate.includes(id)) {
       out.push(
         `queue ${id}: ${describeChange(before, after)} cannot change on a live queue; applying it would delete and re-declare the queue and lose its messages. ` +
-          `To move its messages into the new declaration, add "${id}" to warren:allow.migrate (README, "Migrating queues"); ` +
+          `To move its messages into the new declaration, add "${id}" to warren:allow.migrate (docs/pulumi.md, "Migrating queues"); ` +
           `to re-declare it and lose them, to warren:allow.recreate in the stack config.`,
       );
     }

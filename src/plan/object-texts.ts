@@ -3,9 +3,9 @@
 // Node runtime converts every value of a resource's inputs to and from
 // protobuf in JavaScript, on every preview, several times per resource (the
 // program's registration; the provider host's check, whose answer it converts
-// back; its diff). For a 4,500-object vhost that took about 1.4 s in the host
-// and 0.5 s in the program as nested maps, and about a tenth as one string per
-// object (README, "Benchmarks"). A string per object, not one per vhost, keeps
+// back; its diff). For a vhost of some 4,500 objects, nested maps took many
+// times as long as one string per object (`npm run bench:wire`; the figures:
+// docs/benchmarks.md, "Figures"). A string per object, not one per vhost, keeps
 // `pulumi preview --diff` and `refresh` naming each object that changed.
 //
 // State written by warren before this (maps, not strings) is read as it is:

@@ -31,7 +31,7 @@ export function allowsId(patterns: readonly string[], id: string): boolean {
   });
 }
 
-/** The steps of a migration in place, in order; each leaves the broker consistent (README, "Migrating queues"). */
+/** The steps of a migration in place, in order; each leaves the broker consistent (docs/pulumi.md, "Migrating queues"). */
 export const IN_PLACE_STEPS = [
   'declare-temporary',
   'bind-temporary',
@@ -50,7 +50,7 @@ export const RENAME_STEPS = ['unbind-old', 'move-to-new', 'delete-old'] as const
 
 export type MigrationStep = (typeof IN_PLACE_STEPS)[number] | (typeof RENAME_STEPS)[number];
 
-/** What each step does, as previews and the README say it. */
+/** What each step does, as previews and docs/pulumi.md say it. */
 export const STEP_TEXT: Record<MigrationStep, string> = {
   'declare-temporary': 'declare the temporary queue T',
   'bind-temporary': 'bind T as Q is bound',

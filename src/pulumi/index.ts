@@ -4,17 +4,17 @@
 // Topology paths, overrides and allowances come from `warren:*` config; the
 // broker password and users' passwords are secrets of the stack.
 //   warren:topology        list of files/directories/globs (default: [topology/])
-//   warren:overrides       per-environment differences (README, "Environments")
+//   warren:overrides       per-environment differences (docs/pulumi.md, "Environments")
 //   warren:allow           { recreate: [queue ids], delete: [queue ids], migrate: [queue ids, * any characters], destroyNonEmpty: true, scaleDownTo: replicas, replaceCluster: true }
 //   warren:protectQueues   mark queues `protect` as well (default false)
 //   warren:granularity     vhost (default): one resource per vhost for its exchanges, queues, bindings
-//                          and policies; object: a resource per broker object (README, "Granularity")
-//   warren:adopt           take over the broker's existing objects without re-creating them (README, "Adopting a broker")
+//                          and policies; object: a resource per broker object (docs/pulumi.md, "Granularity")
+//   warren:adopt           take over the broker's existing objects without re-creating them (docs/cli.md, "`warren import` and adopting a running broker")
 //   warren:managementUrl, warren:managementUser, warren:managementPassword (secret)
 //   warren:managementTls   { caFile, certFile, keyFile, insecure }: TLS towards the management API beyond the system's CAs
 //   warren:<key>           (secret) the password of each user with { secret: <key> }, and each secret
 //                          a federation upstream's or shovel's URI names ({ secret: <key> }, { uri, password: { secret: <key> } })
-//   warren:cluster         RabbitMQ itself on Kubernetes (README, "RabbitMQ on Kubernetes");
+//   warren:cluster         RabbitMQ itself on Kubernetes (docs/kubernetes.md);
 //                          the broker is then the cluster, reached with its generated credentials,
 //                          or with warren:managementUser/managementPassword when the stack sets them
 //   warren:kubeconfig      (secret, optional) kubeconfig contents or path; default: the ambient KUBECONFIG

@@ -27,7 +27,7 @@ export interface TopologyAllowances {
 export interface TopologySource {
   /** Files, directories (their *.yaml and *.yml, recursively) and globs; relative ones from the working directory. */
   readonly files: readonly string[];
-  /** Per-environment differences, the shape of `warren:overrides` (README, "Environments"). */
+  /** Per-environment differences, the shape of `warren:overrides` (docs/pulumi.md, "Environments"). */
   readonly overrides?: unknown;
   /**
    * The file the overrides were read from, for the positions of their diagnostics: a Pulumi stack file, whose

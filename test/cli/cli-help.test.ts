@@ -1,24 +1,24 @@
-// `--help` and the README's command-line reference come from one table per
-// command (src/cli/describe-commands.ts): the README holds exactly what the
+// `--help` and the command-line reference in docs/cli.md come from one table per
+// command (src/cli/describe-commands.ts): docs/cli.md holds exactly what the
 // tables render, every --help prints its command's, and the tables name every
 // environment variable the command line reads and the contract's exit codes.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, ENV, type CommandName } from '../../src/cli/describe-commands.js';
-import { commandHelp, programHelp, readmeReference } from '../../src/cli/render-help.js';
+import { cliReference, commandHelp, programHelp } from '../../src/cli/render-help.js';
 import { ENVIRONMENT } from '../../src/load/read-environment.js';
 import { ROOT, runCli } from '../support/run-cli.js';
 
 const NAMES = Object.keys(COMMANDS) as CommandName[];
 
 describe('the command-line reference', () => {
-  it("the README's reference is the tables', as generated (paste readmeReference() there when they change)", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const start = readme.indexOf('\n', readme.indexOf('<!-- cli-reference:')) + 1;
-    const end = readme.indexOf('\n<!-- /cli-reference -->');
+  it("docs/cli.md's reference is the tables', as generated (paste cliReference() there when they change)", () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'cli.md'), 'utf8');
+    const start = doc.indexOf('\n', doc.indexOf('<!-- cli-reference:')) + 1;
+    const end = doc.indexOf('\n<!-- /cli-reference -->');
     expect(start).toBeGreaterThan(0);
-    expect(readme.slice(start, end)).toBe(readmeReference());
+    expect(doc.slice(start, end)).toBe(cliReference());
   });
 
   it.each(NAMES)('warren %s --help prints its examples, exit codes and environment', (name) => {

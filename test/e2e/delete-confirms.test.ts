@@ -1,12 +1,12 @@
-// The broker's rule behind a limit of migrations in place (README, "What
-// clients see"): RabbitMQ confirms a message it routed to a queue that is
+// The broker's rule behind a limit of migrations in place (docs/pulumi.md,
+// "Migrating queues", "What clients see"): RabbitMQ confirms a message it routed to a queue that is
 // deleted before the message reaches it (rabbit_channel: "Deleted queue is
 // a special case. Do not nack"), even with `mandatory` and even when the
 // delete is the broker's own `if-empty` one. So a publisher that sends to a
 // queue by name at the instant it is deleted can lose a confirmed message,
 // whatever the tool that deletes it. This test measures how often, against
-// the local broker, so that the README's figure is this broker's answer; if a
-// RabbitMQ version stops confirming such messages, it fails, and the README
+// the local broker, so that the figure in docs/pulumi.md is this broker's answer; if a
+// RabbitMQ version stops confirming such messages, it fails, and docs/pulumi.md
 // and the migration test's allowance must change with it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { api, connect, enc } from './support/broker.js';

@@ -343,7 +343,7 @@ describe('warren import against the real broker', () => {
     expect(ours(brokerExport())).toEqual(before);
   }, 600_000);
 
-  it('switches the adopted stack to granularity vhost as the README says: refused as is, then forget and adopt, nothing re-created', async () => {
+  it('switches the adopted stack to granularity vhost as docs/pulumi.md says: refused as is, then forget and adopt, nothing re-created', async () => {
     const before = ours(brokerExport());
     project.setConfig({ 'warren:granularity': 'vhost' });
     const refused = project.pulumi('up', '--yes', '--skip-preview');

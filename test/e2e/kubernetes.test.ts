@@ -283,7 +283,7 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
   }, 600_000);
 
   it('rotated admin credentials reach the state of every resource: destroy works after the old ones are revoked', async () => {
-    // As the README says: the new admin exists on the broker first, then the stack switches to it.
+    // As docs/kubernetes.md says: the new admin exists on the broker first, then the stack switches to it.
     expect(
       (await api(`/users/${ROTATED}`, 'PUT', { password: ROTATED_PASSWORD, tags: 'administrator' })).status,
     ).toBeLessThan(300);

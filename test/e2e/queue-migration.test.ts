@@ -170,7 +170,7 @@ describe('in place, classic to quorum', () => {
     expect(up.output).not.toMatch(/\n\s+at .*\.js:\d+/);
     // RabbitMQ confirms a message it routed to a queue that it deletes before the message reaches it (rabbit_channel:
     // "Deleted queue is a special case. Do not nack"): a message published to orders by name at the instant of step 5
-    // can be lost, confirmed (README, "What clients see"; test/e2e/broker-delete-confirms.test.ts measures the rule).
+    // can be lost, confirmed (docs/pulumi.md, "What clients see"; test/e2e/broker-delete-confirms.test.ts measures the rule).
     // Nothing else may be: every other route, and the by-name route at any other time, loses nothing. The publisher
     // has one message in flight, so at most one, sent just before the consumer's cancel (the delete).
     const byName = ROUTES.findIndex((r) => r.exchange === '' && r.key === 'orders');

@@ -16,7 +16,7 @@
 // of every resource it registers (its source position) and of every promise it
 // tracks; with source-map-support each frame is mapped through source maps,
 // which cost a warren program ~0.3 s of CPU per run (a profile of a one-queue
-// edit, README "Benchmarks"). warren's JavaScript has no source maps, so the
+// edit, docs/benchmarks.md). warren's JavaScript has no source maps, so the
 // mapping only ever changed the SDK's own frames; errors warren shows users
 // carry no stack at all.
 'use strict';

@@ -7,7 +7,7 @@
 // resource's inputs, and the state keeps it twice (inputs and outputs). For
 // VHostObjects that was 146 KB per resource: 2.9 of the 3.4 MiB state of a
 // 1,270-object topology, sent over gRPC, checkpointed and diffed on every run
-// (README, "Figures"). The providers are now bundled once by the build
+// (docs/benchmarks.md, "Figures"). The providers are now bundled once by the build
 // (providers.ts, `warren/providers`) and each resource carries a loader of a few
 // hundred bytes that requires them from the project's node_modules, as a
 // provider plugin is installed rather than stored in the state.

@@ -2,7 +2,7 @@
 // dynamic shovel (`/api/parameters/{component}/{vhost}/{name}`). Why not
 // @pulumi/rabbitmq's FederationUpstream and Shovel: they take one URI only
 // (RabbitMQ takes a list, tried in turn), have no `queue-type`, and there is
-// no upstream set at all (README, "Where @pulumi/rabbitmq falls short").
+// no upstream set at all (docs/pulumi.md, "Where @pulumi/rabbitmq falls short").
 //
 // The URIs may hold credentials, so they are an input of their own, `uris`,
 // a secret (resolved from the stack's secrets inside an apply) and a secret

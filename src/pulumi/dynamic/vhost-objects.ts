@@ -3,8 +3,8 @@
 // broker's own bulk path (POST /api/definitions/{vhost}, in chunks) and delete
 // only what left the topology or must be re-declared; its read reports each
 // managed object as the broker has it, so `refresh` shows drift per object.
-// Why: per-object resources cost the engine ~11 ms each on every preview and
-// a checkpoint write each on every up (README, "Benchmarks").
+// Why: per-object resources cost the engine and providers ~3 ms each on every
+// preview and a checkpoint write each on every up (docs/benchmarks.md, "Why `vhost`").
 //
 // What per-object resources get from Pulumi, this provider does itself:
 // - the no-loss guard stays the QueueGuard, which runs before this resource;
@@ -193,7 +193,7 @@ async function declare(conn: Connection, vhost: string, objects: VHostObjects): 
   }
 }
 
-/** Delete requests in flight at once: the broker answers them side by side (README, "Benchmarks", destroy). */
+/** Delete requests in flight at once: the broker answers them side by side (docs/benchmarks.md, "Figures", destroy). */
 const DELETES_IN_FLIGHT = 8;
 
 /** Deletes by kind, bindings first; a binding is found by its identity among the live ones (its properties key is the broker's). */

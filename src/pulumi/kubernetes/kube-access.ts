@@ -4,7 +4,7 @@
 // dynamic provider then needs nothing but Node's own https. Credentials that
 // only a helper program can produce (exec, auth-provider) are not supported:
 // the result is then undefined, with the reason, and `up` waits only as long
-// as the Kubernetes provider does (README).
+// as the Kubernetes provider does (docs/kubernetes.md).
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';

@@ -400,7 +400,7 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
         { from: '#', toExchange: '?x', key: '%' },
         { from: '?x', to: '#' },
         // `/` in a binding's exchange or queue: @pulumi/rabbitmq splits binding ids at it, so with a resource per
-        // object the binding and its ends go through a vhost group (README "Names the provider cannot carry").
+        // object the binding and its ends go through a vhost group (docs/pulumi.md, "Names the provider cannot carry").
         { from: 'a/b', to: 'a/b' },
       ],
       policies: Object.fromEntries(
@@ -552,7 +552,7 @@ export function describeLifecycle({ prefix: PREFIX, granularity, stopBroker, nam
         run.kill();
       }
       expect((await run.done).code).not.toBe(0);
-      // What the README tells users to do after a crash.
+      // What docs/pulumi.md ("After a crash") tells users to do after a crash.
       expectOk(project.pulumi('cancel', '--yes'), 'cancel');
       expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up after the crash');
       expectOk(
