@@ -28,6 +28,9 @@ it('ships the command, the library with its types, the program and the files the
     'dist/src/cli/main.js',
     ...Object.values(VALIDATORS).map((v) => relative(ROOT, v.file)),
     relative(ROOT, SCHEMA_FILE),
+    // The dynamic providers' bundle, which each resource's loader requires (`warren/providers`), and the docs.
+    'dist/providers.cjs',
+    'docs/pulumi.md',
   ])
     expect(shipped(file), file).toBe(true);
 });
@@ -37,6 +40,7 @@ it('is a package whose entry is the library (side-effect free), built when packe
   expect(pkg.main).toBe('./dist/src/index.js');
   expect(pkg.types).toBe('./dist/src/index.d.ts');
   expect(pkg.exports['.']).toEqual({ types: pkg.types, default: pkg.main });
+  expect(pkg.exports['./providers']).toBe('./dist/providers.cjs');
   expect(pkg.scripts.prepack).toBe('npm run build');
   const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as {
     compilerOptions: { declaration?: boolean };

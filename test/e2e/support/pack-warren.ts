@@ -11,7 +11,7 @@ import { ROOT } from './e2e-project.js';
 /** Packs warren into `into`; returns the tarball's path (`<into>/warren-<version>.tgz`). */
 export function packWarren(into: string): string {
   const copy = mkdtempSync(join(tmpdir(), 'warren-pack-src-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'topology.schema.json', 'bin', 'src'])
+  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'docs', 'topology.schema.json', 'bin', 'src'])
     cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
   try {
