@@ -172,7 +172,14 @@ describe('warren installed from its packed tarball into a Pulumi project of its 
       'bin/warren.js',
     ])
       expect(existsSync(join(installed, file)), file).toBe(true);
-    expect(readdirSync(installed).sort()).toEqual(['README.md', 'bin', 'dist', 'docs', 'package.json', 'topology.schema.json']);
+    expect(readdirSync(installed).sort()).toEqual([
+      'README.md',
+      'bin',
+      'dist',
+      'docs',
+      'package.json',
+      'topology.schema.json',
+    ]);
     // The README's map links into docs/, shipped beside it.
     expect(existsSync(join(installed, 'docs', 'pulumi.md'))).toBe(true);
     // Peers: the project's own @pulumi/pulumi, not a copy of warren's; @pulumi/kubernetes (optional) not installed.
