@@ -19,7 +19,8 @@ export type * from './plan/plan-types.js';
 
 // RabbitMQ on Kubernetes (warren:cluster): check and plan.
 export { validateCluster, type ClusterValidation } from './cluster/check-cluster.js';
-export { compileCluster, type ClusterPlan } from './cluster/compile-cluster.js';
+export type { ClusterPlan } from './cluster/cluster-plan.js';
+export { compileCluster } from './cluster/compile-cluster.js';
 export type { ClusterConfig } from './cluster/cluster-schema.js';
 
 // The Pulumi components, and what the program uses to drive them. `new Topology(name, { files, … })`

@@ -10,13 +10,9 @@ import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
 import { loadValidator } from '../format/validator-file.js';
 import type { ClusterConfig } from './cluster-schema.js';
-import {
-  clientPortsOf,
-  MANAGED_CONFIG_PREFIXES,
-  managedConfigKeys,
-  parseQuantity,
-  tlsMode,
-} from './compile-cluster.js';
+import { parseQuantity } from '../units/parse-quantity.js';
+import { clientPortsOf } from './compile-cluster.js';
+import { MANAGED_CONFIG_PREFIXES, managedConfigKeys, tlsMode } from './render-rabbitmq-conf.js';
 
 /** Where the cluster config stands in a Pulumi stack file. */
 export const CLUSTER_POINTER = '/config/warren:cluster';

@@ -5,7 +5,7 @@
 // change volume claim templates, names or namespaces in place: Pulumi would
 // delete it, stopping every node) unless the stack allows that exact change.
 // Each refusal writes out the steps that make the change safe.
-import { parseQuantity } from './compile-cluster.js';
+import { parseQuantity } from '../units/parse-quantity.js';
 
 export interface ClusterGuardInputs {
   readonly namespace: string;

@@ -3,7 +3,7 @@
 // a resource, and the API-server tier test applies the very same objects to a
 // real kube-apiserver. The generated password and Erlang cookie are passed in
 // (Pulumi secrets in the program, fixed strings in tests).
-import type { ClusterPlan, Port } from './compile-cluster.js';
+import type { ClusterPlan, Port } from './cluster-plan.js';
 
 export type Role =
   | 'namespace'

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { validateCluster } from '../../src/cluster/check-cluster.js';
 import type { ClusterConfig } from '../../src/cluster/cluster-schema.js';
 import { clusterManifests } from '../../src/cluster/cluster-manifests.js';
-import { compileCluster, healthEndpoint, parseQuantity } from '../../src/cluster/compile-cluster.js';
+import { PORTS } from '../../src/cluster/cluster-plan.js';
+import { compileCluster, healthEndpoint } from '../../src/cluster/compile-cluster.js';
+import { enabledPlugins, rabbitmqConf, tlsMode } from '../../src/cluster/render-rabbitmq-conf.js';
+import { parseQuantity } from '../../src/units/parse-quantity.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'cluster', 'valid');
 
@@ -352,5 +355,74 @@ describe('the client Service', () => {
       management: 31672,
       prometheus: undefined,
     });
+  });
+});
+
+// Small snapshots of each part (cdk8s's habit): a change to what a cluster gets shows in review as a diff here.
+describe('snapshots of the minimal cluster', () => {
+  const minimal = fixture('minimal.yaml');
+
+  it('its rabbitmq.conf and enabled_plugins (render-rabbitmq-conf.ts)', () => {
+    expect(rabbitmqConf(minimal)).toMatchInlineSnapshot(`
+      "cluster_formation.peer_discovery_backend = rabbit_peer_discovery_k8s
+      cluster_formation.k8s.host = kubernetes.default.svc
+      cluster_formation.k8s.address_type = hostname
+      cluster_formation.k8s.service_name = rabbitmq-nodes
+      cluster_formation.k8s.hostname_suffix = .rabbitmq-nodes.messaging
+      cluster_formation.target_cluster_size_hint = 1
+      cluster_partition_handling = pause_minority
+      queue_leader_locator = balanced
+      auth_mechanisms.1 = PLAIN
+      auth_mechanisms.2 = AMQPLAIN
+      listeners.tcp.default = 5672
+      management.tcp.port = 15672
+      prometheus.tcp.port = 15692
+      disk_free_limit.absolute = 2000000000
+      log.console = true
+      log.file = false
+      total_memory_available_override_value = 858993459
+      "
+    `);
+    expect(enabledPlugins([])).toMatchInlineSnapshot(`
+      "[rabbitmq_management,rabbitmq_prometheus,rabbitmq_peer_discovery_k8s].
+      "
+    `);
+  });
+
+  it('its names (compile-cluster.ts)', () => {
+    expect(compileCluster(minimal).names).toMatchInlineSnapshot(`
+      {
+        "client": "rabbitmq",
+        "configMap": "rabbitmq-config",
+        "cookieSecret": "rabbitmq-erlang-cookie",
+        "headless": "rabbitmq-nodes",
+        "role": "rabbitmq-peer-discovery",
+        "serviceAccount": "rabbitmq-server",
+        "statefulSet": "rabbitmq",
+        "userSecret": "rabbitmq-default-user",
+      }
+    `);
+  });
+
+  it('its client ports and TLS mode (cluster-plan.ts, render-rabbitmq-conf.ts)', () => {
+    expect({ ports: PORTS, tls: tlsMode(minimal) }).toMatchInlineSnapshot(`
+      {
+        "ports": {
+          "amqp": 5672,
+          "amqps": 5671,
+          "clustering": 25672,
+          "epmd": 4369,
+          "management": 15672,
+          "managementTls": 15671,
+          "prometheus": 15692,
+          "prometheusTls": 15691,
+        },
+        "tls": {
+          "enabled": false,
+          "plaintext": true,
+          "verifyClients": false,
+        },
+      }
+    `);
   });
 });

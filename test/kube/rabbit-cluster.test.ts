@@ -7,7 +7,8 @@ import * as pulumi from '@pulumi/pulumi';
 import jsYaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCluster } from '../../src/cluster/check-cluster.js';
-import { compileCluster, type ClusterPlan } from '../../src/cluster/compile-cluster.js';
+import type { ClusterPlan } from '../../src/cluster/cluster-plan.js';
+import { compileCluster } from '../../src/cluster/compile-cluster.js';
 import { RabbitCluster } from '../../src/pulumi/kubernetes/create-cluster.js';
 import { isSecret, mockPulumi, value } from '../support/pulumi-mocks.js';
 

@@ -11,7 +11,7 @@ import type * as K8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { ClusterGuardInputs } from '../../cluster/cluster-guard-rules.js';
 import { clusterManifests, type Manifest, type Role } from '../../cluster/cluster-manifests.js';
-import type { ClusterPlan } from '../../cluster/compile-cluster.js';
+import type { ClusterPlan } from '../../cluster/cluster-plan.js';
 import { ClusterGuard } from './cluster-guard.js';
 import { ClusterMaintenance } from './cluster-maintenance.js';
 import type { KubeAccess } from './kube-access.js';
