@@ -25,7 +25,7 @@ import { checkEnvironment, runError } from './validate-or-throw.js';
 import type { TlsSettings } from '../broker/tls-request.js';
 import type { Connection } from './dynamic/management-api.js';
 import { InternalExchange } from './dynamic/internal-exchange.js';
-import { DestroyCheck } from './dynamic/destroy-check.js';
+import { DestroyCheck, namesByVhost } from './dynamic/destroy-check.js';
 import { QueueGuard } from './dynamic/queue-guard.js';
 import { UserAccount } from './dynamic/user-account.js';
 import { UserLimits } from './dynamic/user-limits.js';
@@ -189,13 +189,7 @@ export class Topology extends pulumi.ComponentResource {
     }
     // Depends on everything else, so that `pulumi destroy` deletes it first and alone: when it refuses
     // (queues hold messages), nothing at all has been deleted.
-    const queues = new Map<string, string[]>();
-    for (const e of plan.entries)
-      if (e.kind === 'queue') {
-        const names = queues.get(e.vhost) ?? [];
-        if (names.length === 0) queues.set(e.vhost, names);
-        names.push(e.name);
-      }
+    const queues = namesByVhost(plan.entries.filter((e) => e.kind === 'queue'));
     const check = child('destroy-check');
     this.destroyCheck = new DestroyCheck(
       check.name,

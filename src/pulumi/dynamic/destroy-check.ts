@@ -26,17 +26,23 @@ type State = {
   allowNonEmpty: boolean;
 };
 
+/** Queues' names by vhost, in the order given: what the destroy check takes (`Object.fromEntries` of it). */
+export function namesByVhost(
+  queues: Iterable<{ readonly vhost: string; readonly name: string }>,
+): Map<string, string[]> {
+  const byVhost = new Map<string, string[]>();
+  for (const q of queues) {
+    const names = byVhost.get(q.vhost) ?? [];
+    if (names.length === 0) byVhost.set(q.vhost, names);
+    names.push(q.name);
+  }
+  return byVhost;
+}
+
 /** The managed queues by vhost, from either form of the state. */
 function managedQueues(s: State): Map<string, string[]> {
-  const byVhost = new Map<string, string[]>();
-  if (Array.isArray(s.queues)) {
-    for (const q of s.queues) {
-      const names = byVhost.get(q.vhost) ?? [];
-      if (names.length === 0) byVhost.set(q.vhost, names);
-      names.push(q.name);
-    }
-  } else for (const [vhost, names] of Object.entries(s.queues)) byVhost.set(vhost, [...names]);
-  return byVhost;
+  if (Array.isArray(s.queues)) return namesByVhost(s.queues);
+  return new Map(Object.entries(s.queues).map(([vhost, names]) => [vhost, [...names]]));
 }
 
 /** What a diff compares: the connection (destroy needs the current one), the allowance, the queues whatever their form. */
