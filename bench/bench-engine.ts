@@ -18,8 +18,8 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
-import { compilePlan } from '../src/plan/compile-plan.js';
-import { validateTopology } from '../src/validate-topology.js';
+import type { Plan } from '../src/plan/plan-types.js';
+import { planText } from './plan-text.js';
 import { benchMigration } from './bench-migration.js';
 import { benchTier, floorProject, printTier, type Tier } from './bench-tiers.js';
 import { RUNS } from './measure-runs.js';
@@ -250,7 +250,7 @@ function runStack(
 }
 
 /** `rabbitmqctl import_definitions` of the plan: RabbitMQ's own bulk path, the baseline of every ratio. */
-function importDefinitions(plan: ReturnType<typeof compilePlan>): number {
+function importDefinitions(plan: Plan): number {
   dropVhosts();
   // rabbitmqctl runs as the rabbitmq user, who cannot read the project's private
   // directory; 3.10 does not read definitions from stdin either.
@@ -333,7 +333,7 @@ function commit(): string {
 /** Granularity object beside vhost on the 1,270-object topology, with where object's first up goes (docs/benchmarks.md, "Why `vhost`"). */
 async function objectComparison(): Promise<void> {
   const text = topology();
-  const plan = compilePlan(validateTopology(['bench.yaml'], undefined, () => ({ text })).model);
+  const plan = planText('bench.yaml', text);
   console.log(`topology: ${plan.entries.length} objects (${VHOSTS} vhosts; exchanges, queues, bindings, policies)\n`);
   const edit = { vhosts: { 'bench-3': { queues: { q7: { messageTtl: '5m' } } } } };
   const imported = importDefinitions(plan);

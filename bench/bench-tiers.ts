@@ -14,8 +14,7 @@
 import { readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
-import { compilePlan } from '../src/plan/compile-plan.js';
-import { validateTopology } from '../src/validate-topology.js';
+import { planText } from './plan-text.js';
 import { E2EProject, expectOk, projectYaml, ROOT } from '../test/e2e/support/e2e-project.js';
 import { PROCESS_KINDS, type ProcessKind, runSampled, type SampledRun } from './sample-processes.js';
 
@@ -254,7 +253,7 @@ function plain(value: unknown): unknown {
 }
 
 export async function benchTier(tier: Tier, runs: number): Promise<TierFigures> {
-  const plan = compilePlan(validateTopology(['topology.yaml'], undefined, () => ({ text: tier.text })).model);
+  const plan = planText('topology.yaml', tier.text);
   const definitions = planToDefinitions(plan).definitions as {
     vhosts?: { name: string }[];
     users?: { name: string }[];

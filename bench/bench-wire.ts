@@ -8,10 +8,9 @@
 // (plan/object-texts.ts) and not as nested maps.
 import { createRequire } from 'node:module';
 import { encodeObjects } from '../src/plan/object-texts.js';
-import { compilePlan } from '../src/plan/compile-plan.js';
 import { groupByVhost } from '../src/plan/vhost-objects.js';
 import { toWire } from '../src/pulumi/dynamic/wire-keys.js';
-import { validateTopology } from '../src/validate-topology.js';
+import { planText } from './plan-text.js';
 import { generateTopology } from './generate-topology.js';
 
 const require = createRequire(import.meta.url);
@@ -36,7 +35,7 @@ async function ms<T>(fn: () => T | Promise<T>): Promise<{ ms: number; value: T }
 }
 
 const text = generateTopology({ vhosts: 10, queuesPerVhost: 1000 });
-const plan = compilePlan(validateTopology(['large.yaml'], undefined, () => ({ text })).model);
+const plan = planText('large.yaml', text);
 const group = groupByVhost(plan, false)[3]!;
 const count = Object.values(group.objects).reduce((n, m) => n + Object.keys(m).length, 0);
 console.log(`one vhost group of the 10,000-queue topology: ${count} objects\n`);

@@ -4,10 +4,18 @@
 // warren's own program, src/pulumi/index.ts (what Pulumi.yaml runs), is the
 // side-effecting entry: it reads the stack's config and calls these.
 
-// Load and validate: files → one model, with diagnostics (never thrown).
+// The pipeline: files (or texts) → one model, with diagnostics (never thrown) → the plan, when valid.
 export { findFiles, type FoundFiles } from './load/find-files.js';
 export { readSource, type ReadResult } from './load/read-source.js';
-export { CODE_OVERRIDES, validateTopology, type Overrides, type Validation } from './validate-topology.js';
+export {
+  CODE_OVERRIDES,
+  loadTopology,
+  type Checked,
+  type LoadedTopology,
+  type Overrides,
+  type TopologyFiles,
+  type TopologyInput,
+} from './load-topology.js';
 export { hasQuorumQueues, type TopologyModel } from './model/topology-model.js';
 export type { Diagnostic } from './diagnostics/diagnostic.js';
 export type { Code, Severity } from './diagnostics/codes.js';
@@ -15,6 +23,7 @@ export { formatDiagnostics, type Format } from './diagnostics/format-diagnostics
 
 // Plan: plain data, what the Topology component registers.
 export { compilePlan, NO_ALLOWANCES } from './plan/compile-plan.js';
+export { secretKeys } from './plan/secret-keys.js';
 export type * from './plan/plan-types.js';
 
 // RabbitMQ on Kubernetes (warren:cluster): check and plan.
@@ -24,7 +33,7 @@ export { compileCluster } from './cluster/compile-cluster.js';
 export type { ClusterConfig } from './cluster/cluster-schema.js';
 
 // The Pulumi components, and what the program uses to drive them. `new Topology(name, { files, … })`
-// loads as the program does: loadTopology (find, validate, validateOrThrow, plan).
+// loads as the program does: loadOrThrow (loadTopology, then validateOrThrow).
 export {
   DEFAULT_GRANULARITY,
   Topology,
@@ -35,14 +44,12 @@ export {
   type TopologyOptions,
 } from './pulumi/create-topology.js';
 export {
-  loadTopology,
-  secretKeys,
-  type Checked,
-  type LoadedTopology,
+  loadOrThrow,
   type LoadOptions,
+  type PlannedTopology,
   type TopologyAllowances,
   type TopologySource,
-} from './pulumi/load-topology.js';
+} from './pulumi/load-or-throw.js';
 export { checkEnvironment, runError, validateOrThrow } from './pulumi/validate-or-throw.js';
 export { adoptionIds } from './pulumi/adoption.js';
 export { RabbitCluster, type RabbitClusterOptions } from './pulumi/kubernetes/create-cluster.js';

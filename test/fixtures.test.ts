@@ -12,7 +12,7 @@ import { importDefinitions } from '../src/import/import-definitions.js';
 import { readDefinitions } from '../src/import/read-definitions.js';
 import { findFiles } from '../src/load/find-files.js';
 import { locateFindings } from '../src/load/locate-findings.js';
-import { validateTopology } from '../src/validate-topology.js';
+import { loadTopology } from '../src/load-topology.js';
 import { expectedProblems, fixtureFiles } from './support/expectations.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -34,7 +34,7 @@ function invalidTopologies(): { name: string; path: string; root: string }[] {
 const codeOf = (line: string) => line.split(' ').pop()!;
 
 function problems(files: string[], root: string): string[] {
-  return validateTopology(files)
+  return loadTopology({ paths: files })
     .diagnostics.map((d) => `${relative(root, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`)
     .sort();
 }
@@ -84,7 +84,7 @@ const GENERATED: { title: string; code: string; file: string; make: (dir: string
     make: (dir) => {
       writeFileSync(join(dir, 'a.yaml'), 'version: 1\n');
       symlinkSync(join(dir, 'gone.yaml'), join(dir, 'b.yaml'));
-      return findFiles([dir]).files;
+      return [dir];
     },
   },
 ];

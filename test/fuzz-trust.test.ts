@@ -22,7 +22,7 @@ import { importDefinitions } from '../src/import/import-definitions.js';
 import { renderSingle } from '../src/import/render-topology.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
 import { RoutingIndex } from '../src/route/route-message.js';
-import { validateTopology } from '../src/validate-topology.js';
+import { loadTopology } from '../src/load-topology.js';
 import { hostileName, PROTOTYPE_NAMES } from './support/hostile-names.js';
 
 /** Each property stops after this long, with the runs it made. */
@@ -73,7 +73,7 @@ const vhost = fc
 const topology = fc.tuple(name, vhost).map(([v, spec]) => ({ version: 1, vhosts: Object.fromEntries([[v, spec]]) }));
 
 function validateText(text: string) {
-  return validateTopology(['fuzz.yaml'], undefined, () => ({ text }));
+  return loadTopology({ texts: [{ file: 'fuzz.yaml', text }] });
 }
 
 function errorsOf(v: ReturnType<typeof validateText>) {

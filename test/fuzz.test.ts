@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateTopology } from '../src/validate-topology.js';
+import { loadTopology } from '../src/load-topology.js';
 import { runCli, STACK_TRACE } from './support/run-cli.js';
 
 const TOPOLOGY = join(import.meta.dirname, '..', 'topology');
@@ -79,7 +79,7 @@ describe('mutated topologies', () => {
       const file = join(dir, `m${i}.yaml`);
       writeFileSync(file, text);
       const lineCount = text.split('\n').length;
-      const { diagnostics, valid } = validateTopology([file]);
+      const { diagnostics, valid } = loadTopology({ paths: [file] });
       if (!valid) invalid++;
       for (const d of diagnostics) {
         expect(d.line, `${file} ${d.code}`).toBeGreaterThanOrEqual(1);

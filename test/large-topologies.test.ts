@@ -7,14 +7,14 @@ import { diffPlans } from '../src/diff/diff-plans.js';
 import { routingImpact } from '../src/diff/routing-impact.js';
 import { planToDefinitions } from '../src/export/plan-to-definitions.js';
 import { compilePlan } from '../src/plan/compile-plan.js';
-import { validateTopology } from '../src/validate-topology.js';
+import { loadTopology } from '../src/load-topology.js';
 
 const QUEUES = 200_000;
 const POLICIES = 150_000;
 
 function validate(vhost: object) {
   const text = JSON.stringify({ version: 1, vhosts: { v: vhost } });
-  return validateTopology(['large.yaml'], undefined, () => ({ text }));
+  return loadTopology({ texts: [{ file: 'large.yaml', text }] });
 }
 
 describe('large topologies', () => {

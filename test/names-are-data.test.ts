@@ -22,7 +22,7 @@ import {
 import { emptyObjects, groupByVhost } from '../src/plan/vhost-objects.js';
 import type { Definitions } from '../src/import/definitions-schema.js';
 import { describeChange } from '../src/plan/guard-rules.js';
-import { validateTopology } from '../src/validate-topology.js';
+import { loadTopology } from '../src/load-topology.js';
 import { hostileName, PROTOTYPE_NAMES } from './support/hostile-names.js';
 import { ROOT, runCli, STACK_TRACE } from './support/run-cli.js';
 
@@ -163,7 +163,10 @@ describe('names that are members of every JavaScript object', () => {
       '{"vhosts":{"__proto__":{"queues":{"toString":{"arguments":{"__proto__":"o"}}},' +
         '"bindings":[{"from":"constructor","to":"b","headers":{"__proto__":"h"}}]}}}',
     );
-    const { valid, model } = validateTopology([join(ROOT, FIXTURE)], { file: '<overrides>', data: overrides });
+    const { valid, model } = loadTopology({
+      paths: [join(ROOT, FIXTURE)],
+      overrides: { file: '<overrides>', data: overrides },
+    });
     expect(valid).toBe(true);
     const plan = compilePlan(model);
     const queue = plan.entries.find((e) => e.id === '__proto__/queue/toString');
@@ -179,7 +182,7 @@ describe('names that are members of every JavaScript object', () => {
 });
 
 describe('a vhost group (warren:granularity vhost) keyed by readable names', () => {
-  const plan = compilePlan(validateTopology([join(ROOT, FIXTURE)]).model);
+  const plan = compilePlan(loadTopology({ paths: [join(ROOT, FIXTURE)] }).model);
   const group = groupByVhost(plan, true).find((g) => g.vhost === '__proto__')!;
 
   it('holds every object under its own name, as an own key', () => {
@@ -337,7 +340,7 @@ describe('generated topologies with hostile names', () => {
         };
         const dir = tmp();
         writeFileSync(join(dir, 't.json'), JSON.stringify(data));
-        const { valid, model, diagnostics } = validateTopology([join(dir, 't.json')]);
+        const { valid, model, diagnostics } = loadTopology({ paths: [join(dir, 't.json')] });
         expect(valid, JSON.stringify(diagnostics)).toBe(true);
         const plan = compilePlan(model);
         const ids = plan.entries.map((e) => e.id);

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { validateTopology } from '../src/validate-topology.js';
+import { loadTopology } from '../src/load-topology.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { hostileName } from './support/hostile-names.js';
 
@@ -23,7 +23,7 @@ function linesOf(text: string): string[][] {
 /** Validates `text`, within the time bound, with every diagnostic's position inside it; returns the diagnostics. */
 function check(text: string): readonly Diagnostic[] {
   const started = performance.now();
-  const { diagnostics } = validateTopology([FILE], undefined, () => ({ text }));
+  const { diagnostics } = loadTopology({ texts: [{ file: FILE, text }] });
   expect(performance.now() - started).toBeLessThan(MAX_MS_PER_CASE);
   positionsWithin(text, diagnostics);
   return diagnostics;

@@ -12,12 +12,14 @@ import standalone from 'ajv/dist/standalone/index.js';
 import { clusterInputSchema } from '../cluster/cluster-schema.js';
 import { DefinitionsSchema } from '../import/definitions-schema.js';
 import { VALIDATORS, type ValidatorName } from '../format/validator-file.js';
+import { StackConfigSchema } from '../format/stack-config-schema.js';
 import { TopologyFileSchema } from '../format/topology-schema.js';
 
 const SCHEMAS: Record<ValidatorName, () => object> = {
   topology: () => TopologyFileSchema,
   cluster: clusterInputSchema,
   definitions: () => DefinitionsSchema,
+  config: () => StackConfigSchema,
 };
 
 export function schemaHash(name: ValidatorName): string {

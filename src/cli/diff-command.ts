@@ -8,16 +8,66 @@ import { escapeText } from '../diagnostics/escape-text.js';
 import { annotateLive, queuesAtRisk } from '../diff/annotate-live.js';
 import { diffPlans } from '../diff/diff-plans.js';
 import { formatDiff, type DiffFormat } from '../diff/format-diff.js';
-import { matchesFailOn, type FailOn } from '../diff/match-fail-on.js';
+import { FAIL_ON, matchesFailOn, type FailOn } from '../diff/match-fail-on.js';
 import { readLiveCounts } from '../diff/read-live-counts.js';
 import { routingImpact } from '../diff/routing-impact.js';
-import { ABSENT_NAME_CODES } from '../model/apply-overrides.js';
-import { compilePlan } from '../plan/compile-plan.js';
-import { loadTopology } from './load-topology.js';
+import { loadTopology } from '../load-topology.js';
 import { reportInvalid } from './print-diagnostics.js';
 import { readStackAllowMigrate, readStackOverrides } from './read-stack.js';
-import { checkBrokerOption, EXIT, UsageError } from './usage-error.js';
+import { checkBrokerOption, EXIT, everyPathMatched, topologyPaths, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
+import { InvalidArgumentError, Option } from 'commander';
+import { BROKER_ENV, COMMON_ENV, type CommandSpec, repeatable } from './command-spec.js';
+
+export const diff: CommandSpec = {
+  name: 'diff',
+  description:
+    'what changes from one topology to another, classed safe, disruptive or data-losing, marked when it widens access',
+  usage: 'warren diff BASE HEAD [--fail-on CLASS]...',
+  configure: (c) =>
+    c
+      .argument('<base>', 'the topology before (file, directory or glob; - reads standard input)')
+      .argument('<head>', 'the topology after (one of the two may be -)')
+      .option('--stack <file>', "apply a Pulumi stack file's warren:overrides to both sides")
+      .option(
+        '--broker <url>',
+        'management API URL (e.g. http://localhost:15672): live message and consumer counts of the queues at risk; user from the URL or WARREN_BROKER_USER, password WARREN_BROKER_PASSWORD',
+      )
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+      .addOption(
+        repeatable(
+          new Option(
+            '--fail-on <class>',
+            'exit 3 when a change is data-losing, disruptive (or data-losing), widens access, or is a queue migration the --stack allows (repeatable)',
+          ).choices(FAIL_ON),
+          checkFailOn,
+        ),
+      ),
+  examples: [
+    ['warren diff main-checkout/topology topology --format markdown', 'for a pull-request comment'],
+    ['git show main:topology/shop.yaml | warren diff - topology/shop.yaml', 'one side from standard input'],
+    ['warren diff base/ head/ --fail-on data-losing --fail-on access', 'exit 3 when a change matches'],
+    ['warren diff base/ head/ --broker http://localhost:15672', 'live counts of the queues at risk'],
+  ],
+  exits: [
+    [0, 'no change matched --fail-on, whatever the changes (a broker that cannot be read only warns)'],
+    [1, 'either side invalid'],
+    [
+      2,
+      'BASE and HEAD both -, an unknown --fail-on class, a --broker that is not an http(s) URL or whose TLS files cannot be read, a --stack file that cannot be read, with overrides under another key than warren:overrides, or a warren:allow the config schema refuses',
+    ],
+    [3, 'a change matched --fail-on (data-losing; disruptive, which includes data-losing; access)'],
+  ],
+  env: [...COMMON_ENV, ...BROKER_ENV],
+  run: diffCommand,
+};
+
+/** --fail-on, repeatable: each value checked against the choices (commander's own check keeps only the last). */
+function checkFailOn(value: string): FailOn {
+  if (!(FAIL_ON as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`Allowed choices are ${FAIL_ON.join(', ')}.`);
+  return value as FailOn;
+}
 
 export interface DiffOptions {
   readonly format: DiffFormat;
@@ -31,23 +81,29 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
   if (base === '-' && head === '-') throw new UsageError('BASE and HEAD cannot both be - (standard input)');
   const broker = checkBrokerOption(options.broker);
   const overrides = readStackOverrides(options.stack);
-  const sides = [base, head].map((path) => loadTopology([path], overrides));
+  // Both sides with the stack's allowances, so that only a change of a queue shows as its migration.
+  const allow = { allowRecreate: [], allowDelete: [], allowMigrate: readStackAllowMigrate(options.stack) };
   // The stack file is HEAD's: what it names that BASE does not declare yet (a vhost HEAD adds with its override,
   // a null for an object HEAD adds) is no problem of BASE's; laid over BASE it is left out, as applyOverrides does.
   // Whatever is wrong with the stack itself shows on HEAD's side.
-  const baseProblems = sides[0]!.diagnostics.filter(
-    (d) => !(d.file === overrides?.file && ABSENT_NAME_CODES.includes(d.code)),
+  const sides = [base, head].map((path, i) =>
+    everyPathMatched(
+      loadTopology({
+        ...topologyPaths([path]),
+        ...(overrides ? { overrides: i === 0 ? { ...overrides, reportAbsent: false } : overrides } : {}),
+        allow,
+      }),
+    ),
   );
-  const invalid = [baseProblems, sides[1]!.diagnostics].flatMap((ds) => ds.filter((d) => d.severity === 'error'));
-  if (invalid.length > 0) {
+  const invalid = sides.flatMap((side) => side.diagnostics.filter((d) => d.severity === 'error'));
+  const [basePlan, headPlan] = [sides[0]!.plan, sides[1]!.plan];
+  if (!basePlan || !headPlan) {
     // Markdown is for a comment, not for tools: its problems go to stderr as text lines.
     reportInvalid(invalid, options.format);
     return EXIT.invalid;
   }
   const [before, after] = [sides[0]!.model, sides[1]!.model];
-  // Both sides with the stack's allowances, so that only a change of a queue shows as its migration.
-  const env = { allowRecreate: [], allowDelete: [], allowMigrate: readStackAllowMigrate(options.stack) };
-  const changes = diffPlans(compilePlan(before, env), compilePlan(after, env));
+  const changes = diffPlans(basePlan, headPlan);
   const counts = broker === undefined ? new Map() : await readLiveCounts(broker, queuesAtRisk(changes));
   // A broker that cannot be read fails every queue's count the same way: each reason once.
   const unknown = new Set([...counts.values()].flatMap((count) => ('unknown' in count ? [count.unknown] : [])));

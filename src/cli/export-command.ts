@@ -8,21 +8,45 @@
 import { escapeText } from '../diagnostics/escape-text.js';
 import { planToDefinitions } from '../export/plan-to-definitions.js';
 import { PLACEHOLDER_HOST, PLACEHOLDER_PASSWORD_PREFIX } from '../export/secret-placeholders.js';
-import { compilePlan } from '../plan/compile-plan.js';
-import { loadTopology } from './load-topology.js';
+import { loadTopology } from '../load-topology.js';
 import type { Format } from '../diagnostics/format-diagnostics.js';
 import { reportInvalid } from './print-diagnostics.js';
 import { readStackOverrides } from './read-stack.js';
-import { EXIT } from './usage-error.js';
+import { EXIT, everyPathMatched, topologyPaths } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
+import { COMMON_ENV, type CommandSpec, formatOption, PATHS_ARGUMENT } from './command-spec.js';
+
+export const exportSpec: CommandSpec = {
+  name: 'export',
+  description: 'the topology as a RabbitMQ definitions document (rabbitmqctl import_definitions)',
+  usage: 'warren export PATH...',
+  configure: (c) =>
+    c
+      .argument(...PATHS_ARGUMENT)
+      .option('--stack <file>', "apply a Pulumi stack file's warren:overrides first")
+      .addOption(formatOption()),
+  examples: [
+    ['warren export topology/ > definitions.json', 'then: rabbitmqctl import_definitions definitions.json'],
+    ['warren export topology/ --stack stacks/Pulumi.staging.yaml', "with a stack's overrides"],
+  ],
+  exits: [
+    [0, 'exported'],
+    [1, 'an invalid topology'],
+    [2, 'a --stack file that cannot be read, or with overrides under another key than warren:overrides'],
+  ],
+  env: COMMON_ENV,
+  run: exportCommand,
+};
 
 export function exportCommand(paths: string[], options: { format: Format; stack?: string }): number {
-  const { diagnostics, valid, model } = loadTopology(paths, readStackOverrides(options.stack));
-  if (!valid) {
+  const { diagnostics, plan } = everyPathMatched(
+    loadTopology({ ...topologyPaths(paths), overrides: readStackOverrides(options.stack) }),
+  );
+  if (!plan) {
     reportInvalid(diagnostics, options.format);
     return EXIT.invalid;
   }
-  const { definitions, usersWithoutPassword, placeholders } = planToDefinitions(compilePlan(model));
+  const { definitions, usersWithoutPassword, placeholders } = planToDefinitions(plan);
   writeOut(`${JSON.stringify(definitions, null, 2)}\n`);
   for (const user of usersWithoutPassword) {
     writeErr(

@@ -18,12 +18,56 @@ import { locateFindings } from '../load/locate-findings.js';
 import { readStdin, STDIN_FILE } from '../load/read-stdin.js';
 import { existingEntry, readHead, replaceFile } from '../output/replace-file.js';
 import { packageRoot } from '../package-root.js';
-import { validateTopology } from '../validate-topology.js';
+import { loadTopology } from '../load-topology.js';
 import { describeError } from './describe-error.js';
 import { formatDiagnostics, type Format } from '../diagnostics/format-diagnostics.js';
 import { colourFor } from './decide-colour.js';
 import { checkBrokerOption, checkInputPath, EXIT, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
+import { Option } from 'commander';
+import { BROKER_ENV, COMMON_ENV, type CommandSpec, formatOption, repeatable } from './command-spec.js';
+
+export const importSpec: CommandSpec = {
+  name: 'import',
+  description: 'a topology (YAML) from a RabbitMQ definitions export (rabbitmqctl export_definitions)',
+  usage: 'warren import DEFINITIONS.json',
+  configure: (c) =>
+    c
+      .argument('<definitions>', 'the definitions JSON file; - reads standard input')
+      .option(
+        '-o, --out <dir>',
+        'write one file per vhost and users.yaml into this directory (default: one document on stdout)',
+      )
+      .option('--force', 'with -o: also overwrite files that warren import did not write')
+      .addOption(
+        repeatable(
+          new Option('--vhost <name>', 'import only this vhost and the users with permissions in it (repeatable)'),
+        ),
+      )
+      .option(
+        '--broker <url>',
+        "management API URL: adds the internal exchanges RabbitMQ's exports leave out (credentials as for diff --broker)",
+      )
+      .addOption(formatOption()),
+  examples: [
+    ['warren import definitions.json -o topology/', 'one file per vhost and users.yaml'],
+    ['curl -su guest:guest localhost:15672/api/definitions | warren import -', 'one document on stdout'],
+    ['warren import definitions.json --vhost shop --broker http://localhost:15672', 'one vhost, internal exchanges'],
+  ],
+  exits: [
+    [0, 'imported, and the result is a valid topology'],
+    [
+      1,
+      'not a definitions export, a --vhost the export does not hold, a --broker that cannot be read, a result with errors, whose files are still written',
+    ],
+    [
+      2,
+      'a --broker that is not an http(s) URL, an -o that cannot be a directory or be written, an -o file warren import did not write, unless --force',
+    ],
+  ],
+  env: [...COMMON_ENV, ...BROKER_ENV],
+  run: importCommand,
+};
 
 export async function importCommand(
   path: string,
@@ -62,7 +106,7 @@ export async function importCommand(
   const out = options.out;
   makeDir(out);
   const written = writeFiles(out, renderFiles(imported, relative(resolve(out), schema)), options.force === true);
-  const problems = validateTopology(written).diagnostics;
+  const problems = loadTopology({ paths: written }).diagnostics;
   return report(
     [...warnings, ...problems],
     options.format,
@@ -238,7 +282,7 @@ function isExchange(x: unknown): x is ExchangeDef {
 
 /** Problems of the single-document output; their file is shown as `<stdout>`. Checked in memory: no temporary file (TMPDIR may be unwritable). */
 function checkText(text: string): Diagnostic[] {
-  return validateTopology(['<stdout>'], undefined, () => ({ text })).diagnostics;
+  return loadTopology({ texts: [{ file: '<stdout>', text }] }).diagnostics;
 }
 
 function report(

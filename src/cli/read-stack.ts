@@ -9,9 +9,14 @@
 // them would pass a topology the stack does not deploy.
 import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
-import type { Overrides } from '../validate-topology.js';
+import type { Overrides } from '../load-topology.js';
 import { checkInputPath, UsageError } from './usage-error.js';
 import { isMapping } from '../base/own-keys.js';
+import { checkStackConfig, settingsOfStackFile } from '../check/check-stack-config.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { StackConfig } from '../format/stack-config-schema.js';
+import { CONFIG_POINTER } from '../format/stack-settings.js';
+import { locateInFile } from '../load/locate-findings.js';
 
 export function readStackOverrides(file: string | undefined): Overrides | undefined {
   if (file === undefined) return undefined;
@@ -38,17 +43,36 @@ function looksLikeOverrides(value: unknown): boolean {
 
 /**
  * The stack's `warren:allow.migrate` (queue ids, `*` for any characters): what `diff --stack` shows as migrations.
- * Anything but a list of non-empty strings is a usage error: a diff must not pass a stack `up` would refuse.
+ * A `warren:allow` the config schema refuses is a usage error: a diff must not pass a stack `up` would refuse.
  */
 export function readStackAllowMigrate(file: string | undefined): string[] {
   if (file === undefined) return [];
-  const allow = stackConfig(file)?.['warren:allow'];
-  if (allow === undefined || allow === null) return [];
-  const list = typeof allow === 'object' && !Array.isArray(allow) ? (allow as Record<string, unknown>).migrate : allow;
-  if (list === undefined) return [];
-  if (!Array.isArray(list) || list.some((id) => typeof id !== 'string' || id === ''))
-    throw new UsageError(`--stack ${file}: warren:allow.migrate must be a list of queue ids (VHOST/queue/NAME)`);
-  return list as string[];
+  const settings = readStackSettings(file);
+  const problems = locateInFile(
+    checkStackConfig(file, settings).findings.filter((f) => f.pointer.startsWith(`${CONFIG_POINTER}/warren:allow`)),
+    file,
+  );
+  const first = problems[0];
+  if (first) {
+    // `/config/warren:allow/migrate/0` → warren:allow.migrate[0]: the setting as its docs name it.
+    const setting = first.pointer
+      .slice(CONFIG_POINTER.length + 1)
+      .split('/')
+      .map((p, i) => (i === 0 ? p : /^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+      .join('');
+    throw new UsageError(`--stack ${file}:${first.line}:${first.col}: ${setting}: ${first.message} (${first.code})`);
+  }
+  return (settings['warren:allow'] as StackConfig['warren:allow'])?.migrate ?? [];
+}
+
+/** The stack's `warren:*` settings (but its secrets), as Pulumi hands them to the program: what the config schema checks. */
+export function readStackSettings(file: string): Record<string, unknown> {
+  return settingsOfStackFile(stackConfig(file) ?? {});
+}
+
+/** The findings of the config schema about the stack's settings, placed in the stack file. */
+export function checkStackFile(file: string): Diagnostic[] {
+  return locateInFile(checkStackConfig(file, readStackSettings(file)).findings, file);
 }
 
 /** The stack's `warren:cluster` (RabbitMQ on Kubernetes), undefined when it has none. */

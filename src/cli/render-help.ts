@@ -1,25 +1,23 @@
-// The tables of describe-commands.ts as text: after commander's own help
+// The commands' specs (command-spec.ts) as text: after commander's own help
 // (`warren COMMAND --help`, complete on its own), and as the command-line
 // reference in docs/cli.md (Markdown, where what every command shares is said
 // once; test/cli/cli-help.test.ts checks docs/cli.md against it).
 import {
-  COMMANDS,
+  type CommandSpec,
   COMMON_INVALID,
   COMMON_USAGE,
   ENV,
   EXITS,
-  type CommandName,
   type EnvName,
   type ExitCode,
-} from './describe-commands.js';
+} from './command-spec.js';
 
 // Commander wraps its own help at 80 columns when not on a terminal; the tables match it.
 const WIDTH = 80;
 const STDIN = 'A PATH of - reads standard input (named <stdin> in problems), up to WARREN_MAX_FILE_BYTES.';
 
 /** What `warren COMMAND --help` prints after the options. */
-export function commandHelp(name: CommandName): string {
-  const doc = COMMANDS[name];
+export function commandHelp(doc: CommandSpec): string {
   return [
     '',
     'Examples:',
@@ -50,10 +48,9 @@ export function programHelp(): string {
   ].join('\n');
 }
 
-/** The command-line reference of docs/cli.md, between its markers. */
-export function cliReference(): string {
-  const names = Object.keys(COMMANDS) as CommandName[];
-  const examples = names.flatMap((n) => COMMANDS[n].examples);
+/** The command-line reference of docs/cli.md, between its markers, from every command's spec in order. */
+export function cliReference(specs: readonly CommandSpec[]): string {
+  const examples = specs.flatMap((s) => s.examples);
   const width = Math.max(...examples.map(([command]) => command.length));
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const own = (code: ExitCode, when: string) =>
@@ -69,8 +66,7 @@ export function cliReference(): string {
     '',
     '| command | exit codes | environment |',
     '|---|---|---|',
-    ...names.map((n) => {
-      const doc = COMMANDS[n];
+    ...specs.map((doc) => {
       const exits = doc.exits.map(([code, when]) => `**${code}** ${cell(own(code, when))}`).join('; ');
       const env = doc.env.map((e) => `\`${e}\``).join(', ');
       return `| \`${cell(doc.usage)}\` | ${exits} | ${env} |`;

@@ -9,13 +9,42 @@ import { DEFAULT_VHOST, hasExchange, isInternal } from '../model/topology-model.
 import { findExits } from '../route/find-exits.js';
 import { RoutingIndex } from '../route/route-message.js';
 import type { HeaderValue } from '../route/match-headers.js';
-import { loadTopology } from './load-topology.js';
+import { loadTopology } from '../load-topology.js';
 import { loadYaml, type YamlError } from '../load/read-yaml.js';
 import { escapeText } from '../diagnostics/escape-text.js';
 import type { Format } from '../diagnostics/format-diagnostics.js';
 import { reportInvalid } from './print-diagnostics.js';
-import { EXIT, UsageError } from './usage-error.js';
+import { EXIT, everyPathMatched, topologyPaths, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
+import { Option } from 'commander';
+import { COMMON_ENV, type CommandSpec, formatOption, PATHS_ARGUMENT, repeatable } from './command-spec.js';
+
+export const route: CommandSpec = {
+  name: 'route',
+  description: 'the queues a message published to an exchange would reach',
+  usage: 'warren route PATH... --vhost V --exchange E [--key K] [--header k=v]...',
+  configure: (c) =>
+    c
+      .argument(...PATHS_ARGUMENT)
+      .requiredOption('--vhost <vhost>', 'virtual host')
+      .requiredOption('--exchange <exchange>', 'exchange to publish to ("" for the default exchange)')
+      .option('--key <key>', 'routing key', '')
+      .addOption(
+        repeatable(new Option('--header <name=value>', 'message header (repeatable); values read as YAML scalars')),
+      )
+      .addOption(formatOption()),
+  examples: [
+    ['warren route topology/ --vhost shop --exchange orders --key order.created.us', 'the queues reached'],
+    ['warren route topology/ --vhost shop --exchange reports --header format=pdf --format json', '{ "queues": [...] }'],
+  ],
+  exits: [
+    [0, 'routed (the list may be empty)'],
+    [1, 'an invalid topology, an undeclared vhost or exchange, an internal exchange'],
+    [2, 'no --vhost or --exchange, a --header without ='],
+  ],
+  env: COMMON_ENV,
+  run: routeCommand,
+};
 
 export interface RouteOptions {
   readonly vhost: string;
@@ -35,7 +64,7 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
     throw new UsageError(
       `--key is ${keyBytes} bytes; a routing key is at most ${MAX_KEY_BYTES} (no message can carry it)`,
     );
-  const { diagnostics, valid, model } = loadTopology(paths);
+  const { diagnostics, valid, model } = everyPathMatched(loadTopology(topologyPaths(paths)));
   if (!valid) {
     reportInvalid(diagnostics, options.format);
     return EXIT.invalid;

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { brokerTls, parseBrokerUrl, redactUrl, type BrokerAddress } from '../broker/read-management.js';
 import { escapeText } from '../diagnostics/escape-text.js';
+import type { TopologyFiles } from '../load-topology.js';
 import { readSource } from '../load/read-source.js';
 import { describeError } from './describe-error.js';
 import { writeErr } from './watch-output.js';
@@ -47,6 +48,18 @@ export function checkInputPath(path: string, what: string): void {
   } catch (error) {
     throw new UsageError(`${what} ${path}: ${describeError(error)}`);
   }
+}
+
+/** Topology PATH arguments, for the pipeline: none may be empty, and `-` is standard input. */
+export function topologyPaths(paths: readonly string[]): TopologyFiles {
+  if (paths.includes('')) throw new UsageError('a PATH is empty');
+  return { paths, stdin: true };
+}
+
+/** What the pipeline loaded, unless a PATH matched no topology file: that is a usage error, not a diagnostic. */
+export function everyPathMatched<T extends { readonly unmatched: readonly string[] }>(loaded: T): T {
+  if (loaded.unmatched.length > 0) throw new UsageError(`no topology files at: ${loaded.unmatched.join(', ')}`);
+  return loaded;
 }
 
 /** UsageError messages are printed as one line whatever the path holds. */

@@ -5,36 +5,80 @@ import { formatGithub } from '../diagnostics/format-github.js';
 import { formatSarif } from '../diagnostics/format-sarif.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { colourFor } from './decide-colour.js';
-import type { ValidateFormat } from './describe-commands.js';
+import { COMMON_ENV, type CommandSpec, PATHS_ARGUMENT } from './command-spec.js';
 import { summarize } from './print-diagnostics.js';
-import { loadTopology } from './load-topology.js';
+import { loadTopology } from '../load-topology.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
-import { readStackCluster, readStackOverrides } from './read-stack.js';
+import { checkStackFile, readStackCluster, readStackOverrides } from './read-stack.js';
 import { packageVersion } from '../package-root.js';
-import { EXIT } from './usage-error.js';
+import { EXIT, everyPathMatched, topologyPaths } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
+import { Option } from 'commander';
+
+/** `--format`: the contract's text and json, and annotations for CI (github, sarif). */
+export const VALIDATE_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
+export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
+
+export const validate: CommandSpec = {
+  name: 'validate',
+  description: 'load, schema-check and cross-check topology files; print every problem',
+  usage: 'warren validate PATH...',
+  configure: (c) =>
+    c
+      .argument(...PATHS_ARGUMENT)
+      .addOption(
+        new Option('--format <format>', 'output format (github: Actions annotations; sarif: SARIF 2.1.0)')
+          .choices(VALIDATE_FORMATS)
+          .default('text'),
+      )
+      .option('--stack <file>', "also apply a Pulumi stack file's warren:overrides (e.g. stacks/Pulumi.staging.yaml)"),
+  examples: [
+    ['warren validate topology/', 'every problem, one FILE:LINE:COL line each'],
+    ["warren validate 'teams/*.yaml' --stack stacks/Pulumi.staging.yaml", "with a stack's overrides"],
+    ['cat shop.yaml | warren validate -', 'standard input, reported as <stdin>'],
+    ['warren validate topology/ --format github', 'GitHub Actions annotations'],
+    ['warren validate topology/ --format sarif > warren.sarif', 'SARIF 2.1.0 for code scanning'],
+  ],
+  exits: [
+    [0, 'valid (warnings allowed)'],
+    [1, "invalid: an error in the topology, or in the stack's warren settings or cluster config"],
+    [2, 'a --stack file that cannot be read, or with overrides under another key than warren:overrides'],
+  ],
+  env: COMMON_ENV,
+  run: validateCommand,
+};
 
 export async function validateCommand(
   paths: string[],
   options: { format: ValidateFormat; stack?: string },
 ): Promise<number> {
-  const topology = loadTopology(paths, readStackOverrides(options.stack));
-  // A stack that deploys RabbitMQ itself (warren:cluster) has its cluster config checked too
-  // (its checker, with ajv's compiler, is loaded only then).
-  const cluster =
-    options.stack === undefined
-      ? { diagnostics: [], valid: true }
-      : (await import('../cluster/check-cluster.js')).validateCluster(
-          options.stack,
-          readStackCluster(options.stack),
-          hasQuorumQueues(topology.model),
-        );
-  const diagnostics = [...topology.diagnostics, ...cluster.diagnostics];
+  // With --stack, the stack's warren:* settings are checked as the program reads them (the config schema), and
+  // its warren:cluster by the cluster's checks (loaded only then).
+  const stack = options.stack;
+  const validateCluster =
+    stack === undefined ? undefined : (await import('../cluster/check-cluster.js')).validateCluster;
+  const topology = everyPathMatched(
+    loadTopology({
+      ...topologyPaths(paths),
+      overrides: readStackOverrides(stack),
+      ...(validateCluster && stack !== undefined
+        ? {
+            check: (model) => ({
+              diagnostics: [
+                ...checkStackFile(stack),
+                ...validateCluster(stack, readStackCluster(stack), hasQuorumQueues(model)).diagnostics,
+              ],
+            }),
+          }
+        : {}),
+    }),
+  );
+  const diagnostics = topology.diagnostics;
   writeOut(render(diagnostics, options.format));
   // The summary is for people reading a log; JSON and SARIF go to tools.
   if (options.format === 'text' || options.format === 'github')
     writeErr(`${summarize(diagnostics, topology.files.length + (options.stack ? 1 : 0))}\n`);
-  return topology.valid && cluster.valid ? EXIT.ok : EXIT.invalid;
+  return topology.valid ? EXIT.ok : EXIT.invalid;
 }
 
 function render(diagnostics: Diagnostic[], format: ValidateFormat): string {

@@ -5,9 +5,7 @@
 import { closestName } from '../diagnostics/closest-name.js';
 import { translateAjvError } from '../check/translate-ajv-error.js';
 import { at, finding, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
-import { locateFindings } from '../load/locate-findings.js';
-import { readSource } from '../load/read-source.js';
-import { SourceFile } from '../load/source-file.js';
+import { locateInFile } from '../load/locate-findings.js';
 import { loadValidator } from '../format/validator-file.js';
 import type { ClusterConfig } from './cluster-schema.js';
 import { parseQuantity } from '../units/parse-quantity.js';
@@ -42,11 +40,7 @@ export function validateCluster(
   const findings = compiled(data)
     ? checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues)
     : (compiled.errors ?? []).map((e) => translateAjvError(root, e));
-  const sources = new Map<string, SourceFile>();
-  // Positions cost a parse of the stack file: only when there is something to place.
-  const read = findings.length > 0 ? readSource(stackFile) : undefined;
-  if (read && 'text' in read) sources.set(stackFile, new SourceFile(stackFile, read.text));
-  const diagnostics = locateFindings(findings, sources);
+  const diagnostics = locateInFile(findings, stackFile);
   const valid = !diagnostics.some((d) => d.severity === 'error');
   return { diagnostics, valid, ...(valid ? { cluster: data as ClusterConfig } : {}) };
 }

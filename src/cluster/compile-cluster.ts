@@ -3,21 +3,17 @@
 // rabbitmq.conf text, ports, probes, pod spec). Pure and deterministic; the
 // Pulumi layer (src/pulumi/kubernetes/) only maps it onto resources.
 import { createHash } from 'node:crypto';
-import { parseQuantity } from '../units/parse-quantity.js';
 import type { ClusterConfig } from './cluster-schema.js';
 import {
-  type AffinityTerm,
   type ClusterPlan,
   type EnvVar,
   type Labels,
-  type Mount,
   type NetworkPeer,
   type PodPlan,
   type Port,
   PORTS,
   type Probe,
   type StatefulSetPlan,
-  type Volume,
 } from './cluster-plan.js';
 import { enabledPlugins, rabbitmqConf, TLS_DIR, tlsMode } from './render-rabbitmq-conf.js';
 

@@ -10,7 +10,7 @@ import { packageRoot } from '../package-root.js';
 
 export const AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true, strict: true } as const;
 
-export type ValidatorName = 'topology' | 'cluster' | 'definitions';
+export type ValidatorName = 'topology' | 'cluster' | 'definitions' | 'config';
 
 /** Each validator's file and ajv options. */
 export const VALIDATORS: Readonly<Record<ValidatorName, { readonly file: string; readonly options: Options }>> = {
@@ -21,6 +21,8 @@ export const VALIDATORS: Readonly<Record<ValidatorName, { readonly file: string;
     file: join(packageRoot(), 'dist', 'cluster-validator.cjs'),
     options: { ...AJV_OPTIONS, useDefaults: true },
   },
+  /** A stack's `warren:*` settings (src/format/stack-config-schema.ts). */
+  config: { file: join(packageRoot(), 'dist', 'config-validator.cjs'), options: AJV_OPTIONS },
   /** A RabbitMQ definitions export for `warren import` (src/import/definitions-schema.ts): unknown keys pass. */
   definitions: {
     file: join(packageRoot(), 'dist', 'definitions-validator.cjs'),

@@ -7,7 +7,8 @@ import {
   type Source,
   type Target,
 } from '../diagnostics/diagnostic.js';
-import type { SourceFile } from './source-file.js';
+import { readSource } from './read-source.js';
+import { SourceFile } from './source-file.js';
 
 export function locateFindings(findings: readonly Finding[], sources: ReadonlyMap<string, SourceFile>): Diagnostic[] {
   const out = findings.map((f): Diagnostic => {
@@ -25,6 +26,17 @@ export function locateFindings(findings: readonly Finding[], sources: ReadonlyMa
     };
   });
   return out.sort(compareDiagnostics);
+}
+
+/**
+ * Findings that all point into one file (a stack file's settings): placed in it, read only when there is
+ * something to place; a file that cannot be read leaves them at 1:1.
+ */
+export function locateInFile(findings: readonly Finding[], file: string): Diagnostic[] {
+  const sources = new Map<string, SourceFile>();
+  const read = findings.length > 0 ? readSource(file) : undefined;
+  if (read && 'text' in read) sources.set(file, new SourceFile(file, read.text));
+  return locateFindings(findings, sources);
 }
 
 function place(at: Source & { target: Target }, sources: ReadonlyMap<string, SourceFile>): string {

@@ -20,7 +20,6 @@
 //   object instead of changing the one meant. A name that differs only in
 //   its digits (`worker-3` beside `worker-2`) is a sibling, not a typo.
 import { closestName } from '../diagnostics/closest-name.js';
-import type { Code } from '../diagnostics/codes.js';
 import { at, finding, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import type { BindingSpec } from '../format/topology-schema.js';
 import { bindingIdentity } from './binding-identity.js';
@@ -35,9 +34,6 @@ import {
 } from './topology-model.js';
 
 type Json = Record<string, unknown>;
-
-/** The codes of what an override names that the topology does not declare (`diff` leaves them out on its BASE side). */
-export const ABSENT_NAME_CODES: readonly Code[] = ['unknown-vhost', 'override-removes-nothing', 'override-near-name'];
 
 /** Lays `overrides` over `model`; returns the findings about names the topology does not declare. */
 export function applyOverrides(model: TopologyModel, overrides: unknown, src: Source): Finding[] {

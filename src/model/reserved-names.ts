@@ -18,6 +18,7 @@
 //   its object or hit another. `validate` refuses them (`unaddressable-name`),
 //   `import` leaves them out, and no request is built with one (apiPath).
 // Plain data and pure functions: the Pulumi dynamic providers capture them.
+import { STACK_SETTINGS } from '../format/stack-settings.js';
 
 /** What a name belongs to, as messages say it. */
 export type NamedKind =
@@ -71,30 +72,11 @@ export function reservedPrefix(kind: NamedKind, name: string): ReservedPrefix | 
   return RESERVED_PREFIXES.find((r) => r.kinds.includes(kind) && name.startsWith(r.prefix));
 }
 
-/**
- * The stack settings warren's program reads (src/pulumi/index.ts; a test keeps the two in step). `managementPassword`
- * is a password, and a topology may name it for the user it declares for the deploying user; no other may be named.
- */
-export const STACK_SETTINGS: readonly string[] = [
-  'topology',
-  'overrides',
-  'allow',
-  'protectQueues',
-  'granularity',
-  'adopt',
-  'managementUrl',
-  'managementUser',
-  'managementPassword',
-  'managementTls',
-  'cluster',
-  'kubeconfig',
-  'syncTopology',
-];
-
 /** The stack setting a secret key names (`kubeconfig`, `warren:kubeconfig`), when it may not be a secret's. */
 export function reservedSecretKey(key: string): string | undefined {
+  // `managementPassword` is a password: a topology may name it for the user it declares for the deploying user.
   const setting = key.startsWith('warren:') ? key.slice('warren:'.length) : key.includes(':') ? undefined : key;
-  return setting !== undefined && setting !== 'managementPassword' && STACK_SETTINGS.includes(setting)
+  return setting !== undefined && setting !== 'managementPassword' && Object.hasOwn(STACK_SETTINGS, setting)
     ? setting
     : undefined;
 }

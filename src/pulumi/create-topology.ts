@@ -20,7 +20,8 @@ import type {
   VHostEntry,
 } from '../plan/plan-types.js';
 import { allStrings } from './adoption.js';
-import { loadTopology, secretKeys, type TopologySource } from './load-topology.js';
+import { secretKeys } from '../plan/secret-keys.js';
+import { loadOrThrow, type TopologySource } from './load-or-throw.js';
 import { checkEnvironment, runError } from './validate-or-throw.js';
 import type { TlsSettings } from '../broker/tls-request.js';
 import type { Connection } from './dynamic/management-api.js';
@@ -112,7 +113,7 @@ const TYPE = 'warren:index:Topology';
  *   logged once, errors one `RunError` with their positions), then the plan;
  *   nothing is registered when they are invalid or a secret is missing;
  * - `new Topology(name, plan, options, opts)` registers a plan compiled
- *   beforehand (loadTopology, or validateTopology and compilePlan).
+ *   beforehand (loadTopology's `plan`).
  * Providers come as for any component: `opts.providers` (or `provider`);
  * without a `rabbitmq` one, the topology makes it from `broker`. Children get
  * `{ parent: this }` only and inherit it; the dynamic resources use `broker`
@@ -262,7 +263,7 @@ function fromFiles(
   args: TopologyArgs,
   opts: pulumi.ComponentResourceOptions,
 ): [Plan, TopologyOptions, pulumi.ComponentResourceOptions] {
-  const { plan } = loadTopology(args);
+  const { plan } = loadOrThrow(args);
   const given = args.secrets ?? {};
   // Keys are names (`constructor` is one): a secret is given only as an own key.
   const missing = secretKeys(plan).filter((key) => own(given, key) === undefined);

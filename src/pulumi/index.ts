@@ -31,7 +31,7 @@ import {
   DEFAULT_GRANULARITY,
   hasQuorumQueues,
   kubeAccess,
-  loadTopology,
+  loadOrThrow,
   RabbitCluster,
   readSource,
   runError,
@@ -44,6 +44,7 @@ import {
   type TopologyOptions,
 } from '../index.js';
 import { readTlsFiles, type TlsFile } from '../broker/read-management.js';
+import { readStackConfig } from './read-stack-config.js';
 
 // What the program and its dynamic providers read from the environment, checked before anything else.
 checkEnvironment(['WARREN_MAX_FILE_BYTES', 'WARREN_MANAGEMENT_TIMEOUT_MS']);
@@ -53,29 +54,21 @@ const root = projectRoot();
 // WARREN_TIMING_FILE (npm run bench:engine): when each stage of the program ended, as JSON lines.
 const timing = stageTimer(process.env.WARREN_TIMING_FILE);
 const config = new pulumi.Config('warren');
-const paths = (config.getObject<string[]>('topology') ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
-const allow =
-  config.getObject<{
-    recreate?: string[];
-    delete?: string[];
-    migrate?: string[];
-    destroyNonEmpty?: boolean;
-    scaleDownTo?: number;
-    replaceCluster?: boolean;
-  }>('allow') ?? {};
-const syncTopology = config.getBoolean('syncTopology') ?? true;
-const granularity = config.get('granularity') ?? DEFAULT_GRANULARITY;
-if (granularity !== 'object' && granularity !== 'vhost')
-  throw runError(`warren:granularity must be object or vhost, not ${JSON.stringify(granularity).slice(0, 80)}`);
 const stackFile = join(root, 'stacks', `Pulumi.${pulumi.getStack()}.yaml`);
+// Every warren:* setting but the secrets, checked against the config schema before anything else is read.
+const settings = readStackConfig(config, stackFile);
+const paths = (settings['warren:topology'] ?? ['topology/']).map((p) => (isAbsolute(p) ? p : join(root, p)));
+const allow = settings['warren:allow'] ?? {};
+const syncTopology = settings['warren:syncTopology'] ?? true;
+const granularity = settings['warren:granularity'] ?? DEFAULT_GRANULARITY;
 
-// What the Topology component's files form does (load-topology.ts), with the cluster's diagnostics reported
+// What the Topology component's files form does (load-or-throw.ts), with the cluster's diagnostics reported
 // alongside the topology's: the cluster is registered before the topology, so both are checked first.
-const { plan, checked: clusterCheck } = loadTopology(
-  { files: paths, overrides: config.getObject('overrides'), overridesFile: stackFile, allow },
+const { plan, checked: clusterCheck } = loadOrThrow(
+  { files: paths, overrides: settings['warren:overrides'], overridesFile: stackFile, allow },
   {
     setting: 'warren:topology',
-    check: (model) => validateCluster(stackFile, config.getObject('cluster'), hasQuorumQueues(model)),
+    check: (model) => validateCluster(stackFile, settings['warren:cluster'], hasQuorumQueues(model)),
   },
 );
 timing('planned');
@@ -98,7 +91,7 @@ if (syncTopology) {
   topology = new Topology('topology', plan, {
     broker: brokerConnection(),
     secrets,
-    protectQueues: config.getBoolean('protectQueues') ?? false,
+    protectQueues: settings['warren:protectQueues'] ?? false,
     destroyNonEmpty: allow.destroyNonEmpty === true,
     granularity,
     // Stacks deployed before children were named after their topology keep their resources (create-topology.ts).
@@ -133,7 +126,7 @@ async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
     {
       kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
       // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
-      ...(password ? { credentials: { username: config.get('managementUser'), password } } : {}),
+      ...(password ? { credentials: { username: settings['warren:managementUser'], password } } : {}),
       allow: {
         allowReplace: allow.replaceCluster === true,
         ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
@@ -178,8 +171,8 @@ function brokerConnection(): TopologyOptions['broker'] {
       ...(tls ? { tls } : {}),
     };
   return {
-    url: config.require('managementUrl'),
-    username: config.require('managementUser'),
+    url: required('managementUrl'),
+    username: required('managementUser'),
     password: config.requireSecret('managementPassword'),
     ...(tls ? { tls } : {}),
   };
@@ -192,7 +185,7 @@ function brokerConnection(): TopologyOptions['broker'] {
  * state (the dynamic providers' connection is a secret output).
  */
 function managementTls(): BrokerTls | undefined {
-  const value = config.getObject<Record<string, unknown>>('managementTls');
+  const value = settings['warren:managementTls'];
   if (value === undefined) return undefined;
   // Its fields, by the TLS file each names (a local: the program's top level calls this before any later const).
   const TLS_FIELDS = [
@@ -200,18 +193,10 @@ function managementTls(): BrokerTls | undefined {
     ['cert', 'certFile'],
     ['key', 'keyFile'],
   ] as const;
-  const known = [...TLS_FIELDS.map(([, field]) => field), 'insecure'];
-  const unknown = Object.keys(value).filter((k) => !known.includes(k));
-  if (unknown.length > 0)
-    throw runError(`warren:managementTls: unknown field ${unknown.join(', ')} (expected ${known.join(', ')})`);
-  if (value.insecure !== undefined && typeof value.insecure !== 'boolean')
-    throw runError('warren:managementTls.insecure must be true or false');
   const files: Partial<Record<TlsFile, string>> = {};
   for (const [file, field] of TLS_FIELDS) {
     const path = value[field];
-    if (path === undefined) continue;
-    if (typeof path !== 'string' || path === '') throw runError(`warren:managementTls.${field} must be a file path`);
-    files[file] = path;
+    if (path !== undefined) files[file] = path;
   }
   // Bounded, regular files only (readSource), as the topology's own files.
   const read = (path: string) => {
@@ -220,24 +205,24 @@ function managementTls(): BrokerTls | undefined {
     return r.text;
   };
   const fieldOf = (file: TlsFile) => TLS_FIELDS.find(([f]) => f === file)![1];
-  const settings = readTlsFiles(
-    files,
-    value.insecure === true,
-    read,
-    (file) => `warren:managementTls.${fieldOf(file)}`,
-  );
-  if ('error' in settings) throw runError(settings.error);
-  return { files, settings };
+  const tls = readTlsFiles(files, value.insecure === true, read, (file) => `warren:managementTls.${fieldOf(file)}`);
+  if ('error' in tls) throw runError(tls.error);
+  return { files, settings: tls };
+}
+
+/** A text setting the stack must have (the schema has checked its type); Pulumi's own message when it is missing. */
+function required(name: 'managementUrl' | 'managementUser'): string {
+  return settings[`warren:${name}`] ?? config.require(name);
 }
 
 /** `warren:adopt`: read the broker before any resource exists; the password is used for that request only. */
 async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
-  if (!config.getBoolean('adopt')) return {};
+  if (settings['warren:adopt'] !== true) return {};
   if (cluster) throw runError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
   const tls = managementTls();
   const connection = {
-    url: config.require('managementUrl'),
-    username: config.require('managementUser'),
+    url: required('managementUrl'),
+    username: required('managementUser'),
     password: config.require('managementPassword'),
     ...(tls ? { tls: tls.settings } : {}),
   };

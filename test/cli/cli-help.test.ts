@@ -1,31 +1,34 @@
-// `--help` and the command-line reference in docs/cli.md come from one table per
-// command (src/cli/describe-commands.ts): docs/cli.md holds exactly what the
-// tables render, every --help prints its command's, and the tables name every
-// environment variable the command line reads and the contract's exit codes.
+// `--help` and the command-line reference in docs/cli.md come from each
+// command's spec (src/cli/X-command.ts, listed by src/cli/commands.ts):
+// docs/cli.md holds exactly what the specs render, every --help prints its
+// command's, and the specs name every environment variable the command line
+// reads and the contract's exit codes.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, ENV, type CommandName } from '../../src/cli/describe-commands.js';
+import { ENV } from '../../src/cli/command-spec.js';
+import { COMMAND_NAMES, loadCommands } from '../../src/cli/commands.js';
 import { cliReference, commandHelp, programHelp } from '../../src/cli/render-help.js';
 import { ENVIRONMENT } from '../../src/load/read-environment.js';
 import { ROOT, runCli } from '../support/run-cli.js';
 
-const NAMES = Object.keys(COMMANDS) as CommandName[];
+const SPECS = await loadCommands();
+const spec = (name: string) => SPECS.find((s) => s.name === name)!;
 
 describe('the command-line reference', () => {
-  it("docs/cli.md's reference is the tables', as generated (paste cliReference() there when they change)", () => {
+  it("docs/cli.md's reference is the tables', as generated (paste cliReference(SPECS) there when they change)", () => {
     const doc = readFileSync(join(ROOT, 'docs', 'cli.md'), 'utf8');
     const start = doc.indexOf('\n', doc.indexOf('<!-- cli-reference:')) + 1;
     const end = doc.indexOf('\n<!-- /cli-reference -->');
     expect(start).toBeGreaterThan(0);
-    expect(doc.slice(start, end)).toBe(cliReference());
+    expect(doc.slice(start, end)).toBe(cliReference(SPECS));
   });
 
-  it.each(NAMES)('warren %s --help prints its examples, exit codes and environment', (name) => {
+  it.each(COMMAND_NAMES)('warren %s --help prints its examples, exit codes and environment', (name) => {
     const r = runCli([name, '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(commandHelp(name));
-    for (const [command] of COMMANDS[name].examples) expect(command).toMatch(new RegExp(`\\bwarren ${name}\\b`));
+    expect(r.stdout).toContain(commandHelp(spec(name)));
+    for (const [command] of spec(name).examples) expect(command).toMatch(new RegExp(`\\bwarren ${name}\\b`));
   });
 
   it('warren --help prints the exit codes and every environment variable', () => {
@@ -35,7 +38,7 @@ describe('the command-line reference', () => {
   });
 
   it("has the contract's exit codes for each command", () => {
-    const codes = Object.fromEntries(NAMES.map((n) => [n, COMMANDS[n].exits.map(([code]) => code)]));
+    const codes = Object.fromEntries(SPECS.map((s) => [s.name, s.exits.map(([code]) => code)]));
     expect(codes).toEqual({
       validate: [0, 1, 2],
       route: [0, 1, 2],

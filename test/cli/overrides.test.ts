@@ -10,13 +10,14 @@ import { merge } from '../../src/model/apply-overrides.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { PolicyEntry } from '../../src/plan/plan-types.js';
 import { UsageError } from '../../src/cli/usage-error.js';
-import { CODE_OVERRIDES, validateTopology } from '../../src/validate-topology.js';
+import { CODE_OVERRIDES, loadTopology } from '../../src/load-topology.js';
 import { expectedProblems } from '../support/expectations.js';
 import { runCli } from '../support/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const topology = findFiles([join(ROOT, 'topology')]).files;
-const withStack = (stack: string) => validateTopology(topology, readStackOverrides(join(ROOT, stack)));
+const withStack = (stack: string) =>
+  loadTopology({ paths: topology, overrides: readStackOverrides(join(ROOT, stack)) });
 
 describe('example stacks', () => {
   it.each(['local', 'staging', 'production'])('%s validates clean', (stack) => {
@@ -24,7 +25,7 @@ describe('example stacks', () => {
   });
 
   it('staging adds a queue and its binding, and changes a TTL through the settings policy only', () => {
-    const base = compilePlan(validateTopology(topology).model);
+    const base = compilePlan(loadTopology({ paths: topology }).model);
     const staging = compilePlan(withStack('stacks/Pulumi.staging.yaml').model);
     const ids = staging.entries.map((e) => e.id);
     expect(ids).toContain('shop/queue/debug_orders');
@@ -65,50 +66,61 @@ describe('overrides given directly', () => {
   const at = { file: 'stack.yaml', data: undefined as unknown };
 
   it('a scalar is one wrong-type problem, not one per character', () => {
-    const found = validateTopology(topology, { ...at, data: 'queues' }).diagnostics.filter(
+    const found = loadTopology({ paths: topology, overrides: { ...at, data: 'queues' } }).diagnostics.filter(
       (d) => d.file === 'stack.yaml',
     );
     expect(found.map((d) => `${d.code} ${d.pointer}`)).toEqual(['wrong-type /config/warren:overrides']);
     expect(
-      validateTopology(topology, { ...at, data: ['a', 'b'] }).diagnostics.filter((d) => d.file === 'stack.yaml'),
+      loadTopology({ paths: topology, overrides: { ...at, data: ['a', 'b'] } }).diagnostics.filter(
+        (d) => d.file === 'stack.yaml',
+      ),
     ).toHaveLength(1);
-    expect(validateTopology(topology, { ...at, data: null }).diagnostics).toEqual([]);
+    expect(loadTopology({ paths: topology, overrides: { ...at, data: null } }).diagnostics).toEqual([]);
   });
 
   it('null for a kind removes all of that kind in the vhost', () => {
-    const { model } = validateTopology(topology, {
-      ...at,
-      data: { vhosts: { shop: { queues: null, bindings: null } } },
+    const { model } = loadTopology({
+      paths: topology,
+      overrides: {
+        ...at,
+        data: { vhosts: { shop: { queues: null, bindings: null } } },
+      },
     });
-    expect(validateTopology(topology).model.vhosts.get('shop')!.queues.size).toBeGreaterThan(0);
+    expect(loadTopology({ paths: topology }).model.vhosts.get('shop')!.queues.size).toBeGreaterThan(0);
     expect(model.vhosts.get('shop')!.queues.size).toBe(0);
     expect(model.vhosts.get('shop')!.bindings.size).toBe(0);
     expect(compilePlan(model).entries.filter((e) => e.id.startsWith('shop/queue/'))).toEqual([]);
   });
 
   it('users: null removes every user', () => {
-    const { model } = validateTopology(topology, { ...at, data: { users: null } });
+    const { model } = loadTopology({ paths: topology, overrides: { ...at, data: { users: null } } });
     expect(model.users.size).toBe(0);
   });
 
   it('a vhost the topology does not declare is an error, and no vhost is made of it', () => {
-    const { model, diagnostics, valid } = validateTopology(topology, {
-      ...at,
-      data: { vhosts: { shpo: { queues: { extra: {} } } } },
+    const { model, diagnostics, valid } = loadTopology({
+      paths: topology,
+      overrides: {
+        ...at,
+        data: { vhosts: { shpo: { queues: { extra: {} } } } },
+      },
     });
     expect(valid).toBe(false);
     expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
       'error unknown-vhost /config/warren:overrides/vhosts/shpo',
     ]);
     expect(diagnostics[0]!.message).toContain('`shop`');
-    expect([...model.vhosts.keys()].sort()).toEqual([...validateTopology(topology).model.vhosts.keys()].sort());
+    expect([...model.vhosts.keys()].sort()).toEqual([...loadTopology({ paths: topology }).model.vhosts.keys()].sort());
   });
 
   it('null for what is not there is an error, and changes nothing', () => {
-    const base = compilePlan(validateTopology(topology).model);
-    const { model, diagnostics } = validateTopology(topology, {
-      ...at,
-      data: { vhosts: { ghost: null, shop: { queues: { ordres: null } } }, users: { nobody: null } },
+    const base = compilePlan(loadTopology({ paths: topology }).model);
+    const { model, diagnostics } = loadTopology({
+      paths: topology,
+      overrides: {
+        ...at,
+        data: { vhosts: { ghost: null, shop: { queues: { ordres: null } } }, users: { nobody: null } },
+      },
     });
     expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
       'error override-removes-nothing /config/warren:overrides/vhosts/ghost',
@@ -119,7 +131,10 @@ describe('overrides given directly', () => {
   });
 
   it('overrides given in code are reported at <overrides>, with their pointer', () => {
-    const { diagnostics } = validateTopology(topology, { file: CODE_OVERRIDES, data: { vhosts: { shpo: {} } } });
+    const { diagnostics } = loadTopology({
+      paths: topology,
+      overrides: { file: CODE_OVERRIDES, data: { vhosts: { shpo: {} } } },
+    });
     expect(diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.pointer}`)).toEqual([
       '<overrides>:1:1 unknown-vhost /config/warren:overrides/vhosts/shpo',
     ]);
@@ -130,7 +145,10 @@ describe('overrides given directly', () => {
     try {
       const broken = join(dir, 'broken.yaml');
       writeFileSync(broken, 'version: 1\nvhosts:\n  late: [\n');
-      const { diagnostics } = validateTopology([...topology, broken], { ...at, data: { vhosts: { late: {} } } });
+      const { diagnostics } = loadTopology({
+        paths: [...topology, broken],
+        overrides: { ...at, data: { vhosts: { late: {} } } },
+      });
       expect(diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
     } finally {
       rmSync(dir, { recursive: true, force: true });

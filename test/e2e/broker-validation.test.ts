@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { Code } from '../../src/diagnostics/codes.js';
 import { planToDefinitions, type Definitions } from '../../src/export/plan-to-definitions.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 import { api, enc, eventually } from './support/broker.js';
 
 const V = 'e2b-validation';
@@ -550,7 +550,7 @@ let files = 0;
 function validate(text: string, withBase = true) {
   const file = join(dir, `case-${files++}.yaml`);
   writeFileSync(file, text);
-  return validateTopology(withBase ? [BASE_FILE, file] : [file]);
+  return loadTopology({ paths: withBase ? [BASE_FILE, file] : [file] });
 }
 const topology = (c: Case) => (c.file ? `version: 1\n${c.yaml}\n` : `version: 1\nvhosts:\n  ${V}:\n    ${c.yaml}\n`);
 

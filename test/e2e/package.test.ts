@@ -167,6 +167,7 @@ describe('warren installed from its packed tarball into a Pulumi project of its 
       'dist/src/index.d.ts',
       'dist/topology-validator.cjs',
       'dist/cluster-validator.cjs',
+      'dist/config-validator.cjs',
       'dist/definitions-validator.cjs',
       'dist/providers.cjs',
       'bin/warren.js',

@@ -13,7 +13,7 @@ import { planToDefinitions } from '../../src/export/plan-to-definitions.js';
 import { applyingPolicy } from '../../src/model/applying-policy.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { PolicyEntry } from '../../src/plan/plan-types.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 import { api, enc } from './support/broker.js';
 
 const VHOST = 'e2e-policy-match';
@@ -63,7 +63,7 @@ it('applies to each queue and exchange the policy warren says applies', async ()
   const dir = mkdtempSync(join(tmpdir(), 'warren-policy-match-'));
   const file = join(dir, 'policies.yaml');
   writeFileSync(file, TOPOLOGY);
-  const validation = validateTopology([file]);
+  const validation = loadTopology({ paths: [file] });
   // Names with a line break are refused by validate (invalid-name: AMQP declarations and the management API strip
   // it), but a definitions import keeps them, so a broker can hold them: which policy applies to them still counts.
   expect(

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { planToDefinitions } from '../../src/export/plan-to-definitions.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import { RoutingIndex } from '../../src/route/route-message.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 import { api, connect, enc } from './support/broker.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -153,7 +153,7 @@ it('routes every generated message where the broker does', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'warren-route-'));
   const file = join(dir, 'routing.yaml');
   writeFileSync(file, TOPOLOGY);
-  const validation = validateTopology([file]);
+  const validation = loadTopology({ paths: [file] });
   expect(validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   await api(`/vhosts/${enc(VHOST)}`, 'DELETE');
   const imported = await api('/definitions', 'POST', planToDefinitions(compilePlan(validation.model)).definitions);

@@ -9,7 +9,7 @@ import { importDefinitions } from '../../src/import/import-definitions.js';
 import type { Definitions } from '../../src/import/definitions-schema.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { PolicyEntry } from '../../src/plan/plan-types.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 
 // Settings each queue type takes (what validation accepts), with values of each kind.
 const COMMON = {
@@ -55,7 +55,7 @@ const userPolicy = fc.constantFrom(...Object.keys(DEFINITIONS)).chain((applyTo) 
 
 /** A topology's plan, its settings policies and its errors. */
 function compiled(topology: object) {
-  const v = validateTopology(['t.yaml'], undefined, () => ({ text: JSON.stringify(topology) }));
+  const v = loadTopology({ texts: [{ file: 't.yaml', text: JSON.stringify(topology) }] });
   const plan = compilePlan(v.model);
   return {
     plan,

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceFile } from '../../src/load/source-file.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 
 function problems(text: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'warren-pos-'));
   writeFileSync(join(dir, 't.yaml'), text);
-  return validateTopology([join(dir, 't.yaml')]).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`);
+  return loadTopology({ paths: [join(dir, 't.yaml')] }).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`);
 }
 
 const LINES = ['version: 1', 'vhosts:', '  v:', '    queues:', '      q: { maxLength: -1 }', ''];

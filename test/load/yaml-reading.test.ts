@@ -1,7 +1,7 @@
 // One reading of every YAML document (src/load/read-yaml.ts): what the
 // fixtures cannot hold. Stack files get every guard a topology file gets, at
 // FILE:LINE:COL, from `--stack` (a usage error, exit 2) and from the program
-// (validateTopology with the stack file, as the Pulumi program calls it);
+// (loadTopology with the stack file, as the Pulumi program calls it);
 // positions stay exact and cheap on a one-line file of megabytes; aliases are
 // bounded by what they add, not by how often an anchor is used.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFiles } from '../../src/load/find-files.js';
 import { SourceFile } from '../../src/load/source-file.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 import { runCli } from '../support/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -27,7 +27,7 @@ function file(name: string, text: string): string {
 /** `line:col code` of each problem of one text read as a topology file. */
 function problems(text: string): string[] {
   const path = file('t.yaml', text);
-  return validateTopology([path]).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`);
+  return loadTopology({ paths: [path] }).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`);
 }
 
 const OVERRIDES = 'config:\n  warren:overrides:\n    vhosts:\n      shop:\n';
@@ -59,7 +59,7 @@ describe('stack files get the guards topology files get', () => {
   it.each(STACKS)('the program reports a stack file with %s at its place', (_what, text, where) => {
     const stack = file('Pulumi.program.yaml', text);
     // As src/pulumi/index.ts calls it: the overrides Pulumi read, and the stack file for positions.
-    const { diagnostics, valid } = validateTopology(topology, { file: stack, data: { vhosts: {} } });
+    const { diagnostics, valid } = loadTopology({ paths: topology, overrides: { file: stack, data: { vhosts: {} } } });
     expect(valid).toBe(false);
     expect(diagnostics.map((d) => `${d.line}:${d.col}: ${d.code}`)).toContain(where);
     expect(diagnostics.every((d) => d.file === stack)).toBe(true);

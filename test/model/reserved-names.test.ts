@@ -3,13 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { reservedSecretKey, STACK_SETTINGS } from '../../src/model/reserved-names.js';
+import { STACK_SETTINGS } from '../../src/format/stack-settings.js';
+import { reservedSecretKey } from '../../src/model/reserved-names.js';
 
 it("the stack settings a secret may not name are exactly those warren's program reads", () => {
   const program = readFileSync(join(import.meta.dirname, '..', '..', 'src', 'pulumi', 'index.ts'), 'utf8');
-  const read = [...program.matchAll(/config\.(?:get|require)\w*(?:<[^(]*>)?\(\s*'([^']+)'/g)].map((m) => m[1]!);
+  // Its checked settings (`settings['warren:X']`), its secrets (`config.getSecret('X')`) and what it requires.
+  const read = [
+    ...program.matchAll(/settings\['warren:(\w+)'\]|config\.(?:get|require)\w*\(\s*'([^']+)'|required\('(\w+)'\)/g),
+  ].map((m) => (m[1] ?? m[2] ?? m[3])!);
   expect(read.length).toBeGreaterThan(5);
-  expect([...new Set(read)].sort()).toEqual([...STACK_SETTINGS].sort());
+  expect([...new Set(read)].sort()).toEqual(Object.keys(STACK_SETTINGS).sort());
 });
 
 it('a secret may name the management password, and settings of other namespaces', () => {

@@ -2,12 +2,11 @@
 // part), and the rules the snapshots alone would not make obvious.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { Plan, PlanEntry, PolicyEntry, QueueEntry } from '../../src/plan/plan-types.js';
 import { mergeFiles } from '../../src/model/merge-files.js';
 import type { TopologyFile } from '../../src/format/topology-schema.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -39,7 +38,7 @@ function parts(plan: Plan): Map<string, unknown> {
 }
 
 describe('the example topology', () => {
-  const validation = validateTopology(findFiles([join(ROOT, 'topology')]).files);
+  const validation = loadTopology({ paths: [join(ROOT, 'topology')] });
   const plan = compilePlan(validation.model);
   const recorded = parts(plan);
 

@@ -2,14 +2,13 @@
 // JSON text per object), and state written by an earlier warren (maps).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import { decodeObjects, encodeLike, encodeObjects, sameObjects } from '../../src/plan/object-texts.js';
 import { groupByVhost, type VHostObjects } from '../../src/plan/vhost-objects.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const plan = compilePlan(validateTopology(findFiles([join(ROOT, 'topology')]).files).model);
+const plan = compilePlan(loadTopology({ paths: [join(ROOT, 'topology')] }).model);
 const shop = groupByVhost(plan, false).find((g) => g.vhost === 'shop')!.objects;
 
 /** A group whose queues are named as JavaScript's own members, with an argument so named too. */

@@ -2,7 +2,6 @@
 // update deletes and declares. The provider only carries these out.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import {
   declarationConflicts,
@@ -13,10 +12,10 @@ import {
   type LiveVhost,
 } from '../../src/plan/vhost-object-changes.js';
 import { emptyObjects, groupByVhost, isGroupedEntry, type VHostObjects } from '../../src/plan/vhost-objects.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const plan = compilePlan(validateTopology(findFiles([join(ROOT, 'topology')]).files).model, {
+const plan = compilePlan(loadTopology({ paths: [join(ROOT, 'topology')] }).model, {
   allowRecreate: ['shop/queue/all_orders'],
   allowDelete: [],
 });

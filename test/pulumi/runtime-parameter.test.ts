@@ -7,11 +7,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { JsonMap, ParameterEntry, Plan } from '../../src/plan/plan-types.js';
 import { Topology } from '../../src/pulumi/create-topology.js';
-import { secretKeys } from '../../src/pulumi/load-topology.js';
+import { secretKeys } from '../../src/plan/secret-keys.js';
 import {
   merged,
   runtimeParameterProvider as provider,
@@ -19,7 +18,7 @@ import {
   withoutUris,
   type RuntimeParameterState,
 } from '../../src/pulumi/dynamic/runtime-parameter.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 import { isSecret, mockPulumi, value } from '../support/pulumi-mocks.js';
 import { standInApi } from '../support/stand-in-api.js';
 
@@ -213,7 +212,7 @@ describe('warren:RuntimeParameter', () => {
 // --- registration ----------------------------------------------------------------------------
 
 function examplePlan(): Plan {
-  const validation = validateTopology(findFiles([join(ROOT, 'topology')]).files);
+  const validation = loadTopology({ paths: [join(ROOT, 'topology')] });
   expect(validation.valid).toBe(true);
   return compilePlan(validation.model, { allowRecreate: [], allowDelete: [] });
 }

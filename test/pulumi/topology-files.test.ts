@@ -1,5 +1,5 @@
 // The Topology component's files form, `new Topology(name, { files, overrides, allow, broker, secrets })`,
-// under Pulumi's mocks: it loads as warren's program does (loadTopology: the same diagnostics, one
+// under Pulumi's mocks: it loads as warren's program does (loadOrThrow: the same diagnostics, one
 // RunError listing the errors with their positions, warnings logged once, the same plan and guard), and
 // registers nothing when the topology is invalid or a secret is missing.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import jsYaml from 'js-yaml';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findFiles } from '../../src/load/find-files.js';
 import { compilePlan } from '../../src/plan/compile-plan.js';
 import { Topology } from '../../src/pulumi/create-topology.js';
-import { loadTopology, secretKeys } from '../../src/pulumi/load-topology.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { secretKeys } from '../../src/plan/secret-keys.js';
+import { loadOrThrow } from '../../src/pulumi/load-or-throw.js';
+import { loadTopology } from '../../src/load-topology.js';
 import { isSecret, mockPulumi, value } from '../support/pulumi-mocks.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -72,7 +72,7 @@ describe('the files form', () => {
   beforeAll(() => settled(t));
 
   it('compiles the plan the program would: the same files, overrides and allowances', () => {
-    const validation = validateTopology(findFiles([TOPOLOGY]).files, { file: '<overrides>', data: stagingOverrides });
+    const validation = loadTopology({ paths: [TOPOLOGY], overrides: { file: '<overrides>', data: stagingOverrides } });
     expect(validation.valid).toBe(true);
     const plan = compilePlan(validation.model, {
       allowRecreate: ['shop/queue/us_orders'],
@@ -142,7 +142,7 @@ describe('what stops the files form before anything is registered', () => {
 
   it('a plan compiled elsewhere with names nothing could apply: refused before anything is registered', () => {
     const dir = topologyDir({ 'dots.yaml': 'version: 1\nvhosts:\n  v:\n    queues: { "..": {}, q@x: {} }\n' });
-    const plan = compilePlan(validateTopology([join(dir, 'dots.yaml')]).model);
+    const plan = compilePlan(loadTopology({ paths: [join(dir, 'dots.yaml')] }).model);
     const error = thrown(
       () =>
         new Topology(
@@ -235,7 +235,7 @@ describe('what the stack names that the topology or environment lacks', () => {
   });
 
   it('the plan form checks what its dynamic providers will read, too', () => {
-    const plan = loadTopology({ files: [TOPOLOGY] }).plan;
+    const plan = loadOrThrow({ files: [TOPOLOGY] }).plan;
     process.env.WARREN_MANAGEMENT_TIMEOUT_MS = '30s';
     const error = thrown(
       () =>
@@ -267,7 +267,7 @@ describe('warnings', () => {
   });
 });
 
-describe('loadTopology, what the files form and the program share', () => {
+describe('loadOrThrow, what the files form and the program share', () => {
   it('reports a further check with the topology, and returns its result', () => {
     const diagnostic = {
       severity: 'error' as const,
@@ -279,16 +279,16 @@ describe('loadTopology, what the files form and the program share', () => {
       pointer: '/config/warren:cluster',
     };
     const error = thrown(() =>
-      loadTopology({ files: [TOPOLOGY] }, { setting: 'warren:topology', check: () => ({ diagnostics: [diagnostic] }) }),
+      loadOrThrow({ files: [TOPOLOGY] }, { setting: 'warren:topology', check: () => ({ diagnostics: [diagnostic] }) }),
     );
     expect(error.message).toContain('stack.yaml:3:4: error unknown-field: from the check');
-    const ok = loadTopology({ files: [TOPOLOGY] }, { check: () => ({ diagnostics: [], found: 42 }) });
+    const ok = loadOrThrow({ files: [TOPOLOGY] }, { check: () => ({ diagnostics: [], found: 42 }) });
     expect(ok.checked).toEqual({ diagnostics: [], found: 42 });
     expect(secretKeys(ok.plan)).toEqual(['notificationServicePassword', 'orderServicePassword', 'workerPassword']);
   });
 
   it('names the setting that named paths with no files', () => {
-    expect(thrown(() => loadTopology({ files: ['no/such/'] }, { setting: 'warren:topology' })).message).toBe(
+    expect(thrown(() => loadOrThrow({ files: ['no/such/'] }, { setting: 'warren:topology' })).message).toBe(
       'warren:topology names paths with no topology files: no/such/',
     );
   });

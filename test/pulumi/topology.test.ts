@@ -12,7 +12,7 @@ import { compilePlan } from '../../src/plan/compile-plan.js';
 import type { Plan } from '../../src/plan/plan-types.js';
 import { Topology } from '../../src/pulumi/create-topology.js';
 import { readStackOverrides } from '../../src/cli/read-stack.js';
-import { validateTopology } from '../../src/validate-topology.js';
+import { loadTopology } from '../../src/load-topology.js';
 import { isSecret, mockPulumi, value } from '../support/pulumi-mocks.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -25,7 +25,10 @@ async function settled(t: Topology): Promise<void> {
 
 function planFor(stack?: string, allowRecreate: string[] = []): Plan {
   const files = findFiles([join(ROOT, 'topology')]).files;
-  const validation = validateTopology(files, stack ? readStackOverrides(join(ROOT, stack)) : undefined);
+  const validation = loadTopology({
+    paths: files,
+    overrides: stack ? readStackOverrides(join(ROOT, stack)) : undefined,
+  });
   expect(validation.valid).toBe(true);
   return compilePlan(validation.model, { allowRecreate, allowDelete: [] });
 }
@@ -304,7 +307,7 @@ describe('stack differences', () => {
 });
 
 describe('kinds the example lacks (test/fixtures/valid/every-kind.yaml)', () => {
-  const validation = validateTopology([join(ROOT, 'test/fixtures/valid/every-kind.yaml')]);
+  const validation = loadTopology({ paths: [join(ROOT, 'test/fixtures/valid/every-kind.yaml')] });
   const t = new Topology('every-kind', compilePlan(validation.model), {
     broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
     secrets: { adminPassword: pulumi.secret('pw-admin') },
@@ -350,7 +353,7 @@ describe('names @pulumi/rabbitmq cannot carry (names are data)', () => {
   const planOf = (yaml: string, allowed: readonly string[] = []) => {
     const dir = mkdtempSync(join(tmpdir(), 'warren-names-'));
     writeFileSync(join(dir, 't.yaml'), yaml);
-    const validation = validateTopology([join(dir, 't.yaml')]);
+    const validation = loadTopology({ paths: [join(dir, 't.yaml')] });
     const errors = validation.diagnostics.filter((d) => d.severity === 'error' && !allowed.includes(d.code));
     expect(errors, JSON.stringify(validation.diagnostics)).toEqual([]);
     return compilePlan(validation.model);
