@@ -41,7 +41,9 @@ export {
   type Granularity,
   type Registered,
   type TopologyArgs,
+  type TopologyFilesArgs,
   type TopologyOptions,
+  type TopologyPlanArgs,
 } from './pulumi/create-topology.js';
 export {
   loadOrThrow,

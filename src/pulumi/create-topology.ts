@@ -84,11 +84,19 @@ export type Granularity = 'object' | 'vhost';
  */
 export const DEFAULT_GRANULARITY: Granularity = 'vhost';
 
+/** What `new Topology(name, args, opts)` takes: the topology's files, or a plan compiled beforehand. */
+export type TopologyArgs = TopologyFilesArgs | TopologyPlanArgs;
+
+/** A plan compiled beforehand (`Topology.fromPlan`, or loadTopology's `plan`), with its options. */
+export interface TopologyPlanArgs extends TopologyOptions {
+  readonly plan: Plan;
+}
+
 /**
  * The files form: the topology's files and overrides, validated and planned as warren's program does
- * (load-topology.ts), with what the plan form takes in `TopologyOptions`.
+ * (load-or-throw.ts), with what the plan form takes in `TopologyOptions`.
  */
-export interface TopologyArgs
+export interface TopologyFilesArgs
   extends TopologySource,
     Omit<TopologyOptions, 'broker' | 'secrets' | 'protectQueues' | 'destroyNonEmpty'> {
   /** The management API; the password is made a secret (in state it is one either way). */
@@ -107,13 +115,13 @@ export interface Registered {
 const TYPE = 'warren:index:Topology';
 
 /**
- * The broker's objects as resources. Two forms:
- * - `new Topology(name, { files, overrides, allow, broker, secrets, … }, opts)`
- *   loads the files first, as warren's program does: diagnostics (warnings
- *   logged once, errors one `RunError` with their positions), then the plan;
- *   nothing is registered when they are invalid or a secret is missing;
- * - `new Topology(name, plan, options, opts)` registers a plan compiled
- *   beforehand (loadTopology's `plan`).
+ * The broker's objects as resources: `new Topology(name, args, opts)`, as every Pulumi component. `args` is
+ * - `{ files, overrides, allow, broker, secrets, … }`: the files are loaded
+ *   first, as warren's program does: diagnostics (warnings logged once, errors
+ *   one `RunError` with their positions), then the plan; nothing is registered
+ *   when they are invalid or a secret is missing;
+ * - `{ plan, broker, secrets, protectQueues, … }`: a plan compiled beforehand
+ *   (loadTopology's `plan`); `Topology.fromPlan(name, plan, options, opts)` says the same.
  * Providers come as for any component: `opts.providers` (or `provider`);
  * without a `rabbitmq` one, the topology makes it from `broker`. Children get
  * `{ parent: this }` only and inherit it; the dynamic resources use `broker`
@@ -126,19 +134,20 @@ export class Topology extends pulumi.ComponentResource {
   /** What was registered: the plan given, or the one compiled from the files. */
   readonly plan: Plan;
 
-  constructor(name: string, args: TopologyArgs, opts?: pulumi.ComponentResourceOptions);
-  constructor(name: string, plan: Plan, options: TopologyOptions, opts?: pulumi.ComponentResourceOptions);
-  constructor(
+  /** A plan compiled beforehand, registered with `options`. */
+  static fromPlan(
     name: string,
-    source: TopologyArgs | Plan,
-    optionsOrOpts?: TopologyOptions | pulumi.ComponentResourceOptions,
-    planOpts?: pulumi.ComponentResourceOptions,
-  ) {
+    plan: Plan,
+    options: TopologyOptions,
+    opts?: pulumi.ComponentResourceOptions,
+  ): Topology {
+    return new Topology(name, { ...options, plan }, opts);
+  }
+
+  constructor(name: string, args: TopologyArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // The dynamic providers read it for every request; a value that does not parse stops the program here.
     checkEnvironment(['WARREN_MANAGEMENT_TIMEOUT_MS']);
-    const [plan, options, opts] = isPlan(source)
-      ? [source, optionsOrOpts as TopologyOptions, planOpts ?? {}]
-      : fromFiles(source, (optionsOrOpts as pulumi.ComponentResourceOptions | undefined) ?? {});
+    const [plan, options] = 'plan' in args ? withoutPlan(args) : fromFiles(args);
     // Before anything is registered: nothing on the broker changes. A plan compiled elsewhere was not
     // validated; what nothing could apply is refused here too.
     const granularity = options.granularity ?? DEFAULT_GRANULARITY;
@@ -254,15 +263,12 @@ function unnameable(plan: Plan): Set<string> {
   return out;
 }
 
-function isPlan(source: TopologyArgs | Plan): source is Plan {
-  return !('files' in source) && 'entries' in source && 'guard' in source;
+function withoutPlan({ plan, ...options }: TopologyPlanArgs): [Plan, TopologyOptions] {
+  return [plan, options];
 }
 
 /** The files form as the plan form: loaded and planned, every secret the plan needs present, before anything is registered. */
-function fromFiles(
-  args: TopologyArgs,
-  opts: pulumi.ComponentResourceOptions,
-): [Plan, TopologyOptions, pulumi.ComponentResourceOptions] {
+function fromFiles(args: TopologyFilesArgs): [Plan, TopologyOptions] {
   const { plan } = loadOrThrow(args);
   const given = args.secrets ?? {};
   // Keys are names (`constructor` is one): a secret is given only as an own key.
@@ -279,7 +285,7 @@ function fromFiles(
     protectQueues: protectQueues ?? false,
     destroyNonEmpty: allow?.destroyNonEmpty === true,
   };
-  return [plan, options, opts];
+  return [plan, options];
 }
 
 /**
@@ -318,8 +324,7 @@ function withBrokerProvider(
         : {}),
     },
   );
-  const { provider: _, ...rest } = opts;
-  return { ...rest, providers: [...given, provider] };
+  return pulumi.mergeOptions(opts, { providers: [provider] });
 }
 
 function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {

@@ -88,7 +88,7 @@ if (syncTopology) {
         : config.requireSecret(key),
     ]),
   );
-  topology = new Topology('topology', plan, {
+  topology = Topology.fromPlan('topology', plan, {
     broker: brokerConnection(),
     secrets,
     protectQueues: settings['warren:protectQueues'] ?? false,

@@ -266,7 +266,7 @@ const ALL_SECRETS = {
 };
 
 function topology(name: string, plan: Plan, granularity: 'object' | 'vhost' = 'object'): Topology {
-  return new Topology(
+  return Topology.fromPlan(
     name,
     plan,
     { broker: BROKER, secrets: ALL_SECRETS, protectQueues: false, granularity },
@@ -373,9 +373,12 @@ describe('secrets the URIs need', () => {
 
   it('a missing one stops the registration, naming the key and nothing else', () => {
     const { fedPassword: _, ...rest } = ALL_SECRETS;
-    expect(
-      () =>
-        new Topology('missing', withParameters(examplePlan()), { broker: BROKER, secrets: rest, protectQueues: false }),
+    expect(() =>
+      Topology.fromPlan('missing', withParameters(examplePlan()), {
+        broker: BROKER,
+        secrets: rest,
+        protectQueues: false,
+      }),
     ).toThrow(/^no secret fedPassword was read for federation-upstream origin$/);
   });
 });

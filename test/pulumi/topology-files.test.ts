@@ -86,7 +86,7 @@ describe('the files form', () => {
   });
 
   it('registers like the plan form: the same children, names and options', async () => {
-    const plain = new Topology(
+    const plain = Topology.fromPlan(
       'planned',
       t.plan,
       {
@@ -145,7 +145,7 @@ describe('what stops the files form before anything is registered', () => {
     const plan = compilePlan(loadTopology({ paths: [join(dir, 'dots.yaml')] }).model);
     const error = thrown(
       () =>
-        new Topology(
+        Topology.fromPlan(
           'dots',
           plan,
           { broker: { ...BROKER, password: pulumi.secret('guest') }, secrets: {}, protectQueues: false },
@@ -237,13 +237,12 @@ describe('what the stack names that the topology or environment lacks', () => {
   it('the plan form checks what its dynamic providers will read, too', () => {
     const plan = loadOrThrow({ files: [TOPOLOGY] }).plan;
     process.env.WARREN_MANAGEMENT_TIMEOUT_MS = '30s';
-    const error = thrown(
-      () =>
-        new Topology('env-plan', plan, {
-          broker: { ...BROKER, password: pulumi.output('guest') },
-          secrets: {},
-          protectQueues: false,
-        }),
+    const error = thrown(() =>
+      Topology.fromPlan('env-plan', plan, {
+        broker: { ...BROKER, password: pulumi.output('guest') },
+        secrets: {},
+        protectQueues: false,
+      }),
     );
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect(error.message).toContain('WARREN_MANAGEMENT_TIMEOUT_MS must be a whole number of milliseconds');

@@ -43,7 +43,7 @@ function topology(
   protectQueues = false,
   granularity: 'object' | 'vhost' = 'object',
 ): Topology {
-  return new Topology(
+  return Topology.fromPlan(
     name,
     plan,
     {
@@ -261,8 +261,9 @@ describe('several topologies in one stack', () => {
     username: 'guest',
     password: BROKER.password,
   });
-  const given = new Topology('given', plan, settings, { ...recorded, providers: [shared] });
-  const legacy = new Topology('legacy', plan, { ...settings, aliasUnprefixed: true }, recorded);
+  const given = Topology.fromPlan('given', plan, settings, { ...recorded, providers: [shared] });
+  // The plan form's args, as fromPlan passes them: one constructor signature for both forms.
+  const legacy = new Topology('legacy', { plan, ...settings, aliasUnprefixed: true }, recorded);
   beforeAll(() => Promise.all([settled(given), settled(legacy)]));
 
   it('register no URN twice: children are named after their topology', () => {
@@ -308,7 +309,7 @@ describe('stack differences', () => {
 
 describe('kinds the example lacks (test/fixtures/valid/every-kind.yaml)', () => {
   const validation = loadTopology({ paths: [join(ROOT, 'test/fixtures/valid/every-kind.yaml')] });
-  const t = new Topology('every-kind', compilePlan(validation.model), {
+  const t = Topology.fromPlan('every-kind', compilePlan(validation.model), {
     broker: { url: 'http://127.0.0.1:15672', username: 'guest', password: pulumi.secret('guest') },
     secrets: { adminPassword: pulumi.secret('pw-admin') },
     protectQueues: false,
