@@ -1,22 +1,23 @@
-// A stack deployed by the earlier warren upgrades with `pulumi up` on the real
-// engine: the state in test/fixtures/upgrade/ is a `pulumi stack export` made
-// by the commit before children were named after their topology
-// (support/make-upgrade-fixture.ts). Its resources must be found again through
-// their aliases: nothing created, deleted or replaced, every id kept.
+// A stack deployed by an earlier warren upgrades with `pulumi up` on the real
+// engine: each state in test/fixtures/upgrade/<commit>/ is a `pulumi stack
+// export` made by that commit (support/make-upgrade-fixture.ts, UPGRADE_FROM):
+// the one before children were named after their topology, whose resources
+// must be found again through their aliases, and the last one before issue
+// 25's restructuring. Nothing created, deleted or replaced, every id kept.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, enc } from './support/broker.js';
 import { E2EProject, expectOk } from './support/e2e-project.js';
-import { dropBrokerObjects, fixtureDir, GRANULARITIES, prefixOf } from './support/upgrade-stack.js';
+import { dropBrokerObjects, fixtureDir, GRANULARITIES, prefixOf, UPGRADE_FROM } from './support/upgrade-stack.js';
 
 interface Resource {
   urn: string;
   id?: string;
 }
 
-/** Where the new code puts a resource of the earlier state: children and the broker provider renamed `topology/…`. */
-function renamed(urn: string): string {
+/** Where the new code puts a resource of 9a16801's state: children and the broker provider renamed `topology/…`. */
+function renamedFrom9a16801(urn: string): string {
   const at = urn.lastIndexOf('::');
   const [prefix, name] = [urn.slice(0, at), urn.slice(at + 2)];
   // The provider was the component's child; now it is beside it.
@@ -25,9 +26,13 @@ function renamed(urn: string): string {
   return prefix.includes('::warren:index:Topology$') ? `${prefix}::topology/${name}` : urn;
 }
 
-describe.each(GRANULARITIES)('a stack of warren:granularity %s deployed by the earlier warren', (g) => {
+const CASES = UPGRADE_FROM.flatMap((from) => GRANULARITIES.map((g) => [g, from] as const));
+
+describe.each(CASES)('a stack of warren:granularity %s deployed by warren %s', (g, from) => {
   const p = prefixOf(g);
-  const fixture = fixtureDir(g);
+  const fixture = fixtureDir(g, from);
+  // Only 9a16801's children change names; a later state's URNs stand as they are.
+  const renamed = from === '9a16801' ? renamedFrom9a16801 : (urn: string) => urn;
   const project = new E2EProject({ 'topology.yaml': readFileSync(join(fixture, 'topology.yaml'), 'utf8') }, p);
   const earlier = (
     JSON.parse(readFileSync(join(fixture, 'state.json'), 'utf8')) as { deployment: { resources: Resource[] } }
@@ -69,7 +74,7 @@ describe.each(GRANULARITIES)('a stack of warren:granularity %s deployed by the e
     );
   }, 600_000);
 
-  it('pulumi up moves every resource to its new name, keeping its id, updating nothing but the destroy check, and leaves nothing to do', async () => {
+  it('pulumi up keeps every resource (under its new name where it has one) and its id, updates nothing but the destroy check, and leaves nothing to do', async () => {
     const up = expectOk(project.pulumi('up', '--yes', '--skip-preview'), 'up');
     // Only the destroy check may be updated: it carries the provider code `pulumi destroy` runs, which
     // changes whenever warren's own code does; every other resource is unchanged.

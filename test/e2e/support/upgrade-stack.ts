@@ -1,6 +1,6 @@
 // The stacks of the upgrade test (upgrade.test.ts): one per warren:granularity,
 // deployed once by an earlier warren with make-upgrade-fixture.ts, which keeps
-// its topology, stack file and `pulumi stack export` in test/fixtures/upgrade/.
+// its topology, stack file and `pulumi stack export` in test/fixtures/upgrade/<commit>/<granularity>/.
 import { join } from 'node:path';
 import { api, enc } from './broker.js';
 import { ROOT } from './e2e-project.js';
@@ -11,7 +11,15 @@ export type Granularity = (typeof GRANULARITIES)[number];
 /** Vhosts and users of the upgrade stacks start with this: no other suite uses it. */
 export const prefixOf = (g: Granularity): string => `e2u-${g[0]}-`;
 
-export const fixtureDir = (g: Granularity): string => join(ROOT, 'test', 'fixtures', 'upgrade', g);
+/**
+ * The earlier warrens whose stacks must upgrade: 9a16801, before children were named after their topology (their
+ * URNs change, through aliases), and a84f1f2, the last commit before the pipeline, the command modules, the config
+ * schema and the component's one signature (issue 25; the providers were already out of the state).
+ */
+export const UPGRADE_FROM = ['9a16801', 'a84f1f2'] as const;
+export type Earlier = (typeof UPGRADE_FROM)[number];
+
+export const fixtureDir = (g: Granularity, from: Earlier): string => join(ROOT, 'test', 'fixtures', 'upgrade', from, g);
 
 /** One object of every kind the Topology component registers a resource for. */
 export function upgradeTopology(p: string): string {
