@@ -1,6 +1,6 @@
 // A plan as a RabbitMQ definitions document (the shape `rabbitmqctl
 // import_definitions` reads). Used by `npm run bench:engine` to compare with
-// RabbitMQ's own bulk import, and the base of `warren export` (issue 5).
+// RabbitMQ's own bulk import, and the base of `warren export`.
 // Users whose password is a stack secret carry no clear text here: they are
 // exported without a password, and listed in `usersWithoutPassword`.
 import { limitsToBroker, USER_LIMITS, VHOST_LIMITS } from '../format/limits.js';

@@ -139,7 +139,7 @@ export function deadLetterInEffect(
  * serves, with that queue's dead-letter route (deadLetterInEffect): a message whose own TTL (`expiration`) runs
  * out while it waits in T goes where it would have gone from the queue, instead of being dropped. Quorum, because
  * the broker moves messages into a quorum queue about twice as fast as into a classic one (persistent messages,
- * confirms: 3.9 s against 7.1 s for 100,000 by one shovel on this machine), and it is replicated where the cluster
+ * confirms; docs/benchmarks.md, "Queue migrations"), and it is replicated where the cluster
  * has several nodes.
  */
 export function temporaryQueue(name: string, deadLetter: JsonMap = {}): QueueObject {

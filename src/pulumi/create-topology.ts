@@ -79,7 +79,7 @@ export interface TopologyOptions {
 export type Granularity = 'object' | 'vhost';
 
 /**
- * `vhost` since issue 24: its edits cost a fraction of `object`'s (docs/benchmarks.md). A stack deployed with
+ * `vhost`: its edits cost a fraction of `object`'s (docs/benchmarks.md). A stack deployed with
  * `object` while it was the default, and not set since, is refused by the guard with the way to keep it or switch.
  */
 export const DEFAULT_GRANULARITY: Granularity = 'vhost';

@@ -3,7 +3,7 @@
 // Pulumi's dynamic-provider host. A resource's `__provider` is a loader of a
 // few hundred bytes (dynamic-resource.ts, providerLoader) that requires this
 // file from the project's node_modules, instead of the provider's whole code
-// (146 KB for VHostObjects) serialized into every resource's inputs and state.
+// serialized into every resource's inputs and state (dynamic-resource.ts says why).
 // CommonJS because the host `require`s, and Node 20 cannot require an ES module.
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';

@@ -143,14 +143,13 @@ describe('what stops the files form before anything is registered', () => {
   it('a plan compiled elsewhere with names nothing could apply: refused before anything is registered', () => {
     const dir = topologyDir({ 'dots.yaml': 'version: 1\nvhosts:\n  v:\n    queues: { "..": {}, q@x: {} }\n' });
     const plan = compilePlan(loadTopology({ paths: [join(dir, 'dots.yaml')] }).model);
-    const error = thrown(
-      () =>
-        Topology.fromPlan(
-          'dots',
-          plan,
-          { broker: { ...BROKER, password: pulumi.secret('guest') }, secrets: {}, protectQueues: false },
-          recorded,
-        ),
+    const error = thrown(() =>
+      Topology.fromPlan(
+        'dots',
+        plan,
+        { broker: { ...BROKER, password: pulumi.secret('guest') }, secrets: {}, protectQueues: false },
+        recorded,
+      ),
     );
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(

@@ -4,10 +4,9 @@
 // Why: Pulumi's dynamic resources carry their provider as code (`__provider`,
 // which its dynamic-provider host evaluates); pulumi.dynamic.Resource makes it
 // by serializing the provider, with everything it captures, into every
-// resource's inputs, and the state keeps it twice (inputs and outputs). For
-// VHostObjects that was 146 KB per resource: 2.9 of the 3.4 MiB state of a
-// 1,270-object topology, sent over gRPC, checkpointed and diffed on every run
-// (docs/benchmarks.md, "Figures"). The providers are now bundled once by the build
+// resource's inputs, and the state keeps it twice (inputs and outputs): most
+// of a vhost-granularity state, sent over gRPC, checkpointed and diffed on
+// every run (the measures: docs/benchmarks.md). The providers are bundled once by the build
 // (providers.ts, `warren/providers`) and each resource carries a loader of a few
 // hundred bytes that requires them from the project's node_modules, as a
 // provider plugin is installed rather than stored in the state.
