@@ -14,7 +14,7 @@
 # Images are OCI archives under ${WARREN_CACHE_DIR:-$HOME/.cache/warren}/k8s/images/,
 # one directory per image and recipe; images.json there lists each image's
 # reference (what a pod spec names), its RabbitMQ version and its archive.
-# scripts/k8s-node.sh imports them into the node's containerd. Needs root
+# scripts/k8s-cluster.sh --real-pods imports them into the node's containerd. Needs root
 # (debootstrap, chroot), like the node itself.
 #
 # Usage: toolchain/install-pod-runtime.sh
@@ -54,7 +54,7 @@ if ((${#missing[@]})); then
 	record "Debian packages" "$t0"
 fi
 # Debian starts containerd as a service when there is an init system; the node
-# runs its own containerd (scripts/k8s-node.sh), so a system one only wastes memory.
+# runs its own containerd (scripts/k8s-cluster.sh --real-pods), so a system one only wastes memory.
 for p in /usr/bin/containerd /usr/sbin/runc /usr/lib/cni/bridge /usr/lib/cni/host-local /usr/lib/cni/portmap /usr/lib/cni/loopback; do
 	[[ -x "$p" ]] || die "$p missing after installing the node packages"
 done
@@ -151,7 +151,7 @@ for suite in "${SUITES[@]}"; do
 done
 
 # ---------------------------------------------------------------------------
-# 4. images.json: what scripts/k8s-node.sh imports and what tests name
+# 4. images.json: what the real node (scripts/k8s-cluster.sh --real-pods) imports and what tests name
 # ---------------------------------------------------------------------------
 {
 	jq -n --arg ref "$PAUSE_REF" --arg archive "$PAUSE_DIR/image.tar" '{pause: {ref: $ref, archive: $archive}}'
