@@ -99,7 +99,10 @@ build_rabbitmq() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	debootstrap --variant=minbase "$suite" "$root" "$MIRROR" >"$dir/debootstrap.log" 2>&1 ||
-		{ tail -n 20 "$dir/debootstrap.log" >&2; die "debootstrap $suite failed (log: $dir/debootstrap.log)"; }
+		{
+			tail -n 20 "$dir/debootstrap.log" >&2
+			die "debootstrap $suite failed (log: $dir/debootstrap.log)"
+		}
 	# No service starts inside the chroot; the official image's user and group ids
 	# (999), which the pod's securityContext runs as.
 	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
@@ -111,7 +114,11 @@ build_rabbitmq() {
 	chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server \
 		>"$dir/apt.log" 2>&1 || rc=$?
 	umount "$root/proc"
-	((rc == 0)) || { tail -n 20 "$dir/apt.log" >&2; die "installing rabbitmq-server in $suite failed (log: $dir/apt.log)"; }
+	((rc == 0)) || {
+		tail -n 20 "$dir/apt.log" >&2
+		die "installing rabbitmq-server in $suite failed (log: $dir/apt.log)"
+	}
+	# shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
 	chroot "$root" dpkg-query -W -f '${Version}' rabbitmq-server | sed -E 's/-[^-]*$//' >"$dir/version"
 	# Nothing node-specific in an image: no cookie, no database, no logs, no apt lists.
 	chroot "$root" apt-get clean
