@@ -12,10 +12,10 @@ BROKER_PASS="${RABBITMQ_PASSWORD:-guest}"
 log() { printf 'broker: %s\n' "$*" >&2; }
 
 if ! command -v rabbitmq-server >/dev/null 2>&1; then
-  log "installing rabbitmq-server from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq rabbitmq-server curl >/dev/null
+	log "installing rabbitmq-server from Debian"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq rabbitmq-server curl >/dev/null
 fi
 
 # Every queue holds files open. Debian's service raises the open-files limit
@@ -26,16 +26,17 @@ fi
 ENV_CONF=/etc/rabbitmq/rabbitmq-env.conf
 MARK='# warren: open files (scripts/ensure-broker.sh)'
 if ! grep -qF "$MARK" "$ENV_CONF" 2>/dev/null; then
-  printf '%s\nulimit -n "$(ulimit -Hn)" 2>/dev/null || true\n' "$MARK" >>"$ENV_CONF"
+	# shellcheck disable=SC2016 # written as it stands, for the broker's start to expand
+	printf '%s\nulimit -n "$(ulimit -Hn)" 2>/dev/null || true\n' "$MARK" >>"$ENV_CONF"
 fi
 want=$(ulimit -Hn)
 pid=$(pgrep -u rabbitmq -f 'beam.smp.*-s rabbit' | head -1 || true)
 if [ -n "$pid" ] && [ -r "/proc/$pid/limits" ]; then
-  have=$(awk '/^Max open files/ {print $4}' "/proc/$pid/limits")
-  if [ "$have" != unlimited ] && [ "$want" != unlimited ] && ((have < want)); then
-    log "restarting rabbitmq-server: it may open $have files, $want wanted"
-    timeout 120 rabbitmqctl -q stop >/dev/null 2>&1 || kill -9 "$pid" 2>/dev/null || true
-  fi
+	have=$(awk '/^Max open files/ {print $4}' "/proc/$pid/limits")
+	if [ "$have" != unlimited ] && [ "$want" != unlimited ] && ((have < want)); then
+		log "restarting rabbitmq-server: it may open $have files, $want wanted"
+		timeout 120 rabbitmqctl -q stop >/dev/null 2>&1 || kill -9 "$pid" 2>/dev/null || true
+	fi
 fi
 
 ready() { log "ready: AMQP on 127.0.0.1:5672, management API on $API ($1)"; }
@@ -47,20 +48,20 @@ ready() { log "ready: AMQP on 127.0.0.1:5672, management API on $API ($1)"; }
 overview=$(curl -fsS --max-time 5 -u "$BROKER_USER:$BROKER_PASS" "$API/api/overview" 2>/dev/null || true)
 extensions=$(curl -fsS --max-time 5 -u "$BROKER_USER:$BROKER_PASS" "$API/api/extensions" 2>/dev/null || true)
 if grep -q '"federation.js"' <<<"$extensions" && grep -q '"shovel.js"' <<<"$extensions" &&
-  [ "$(jq -r '[.listeners[]?.protocol] | index("stream") != null' <<<"$overview" 2>/dev/null)" = true ]; then
-  ready "$(jq -r .rabbitmq_version <<<"$overview")"
-  exit 0
+	[ "$(jq -r '[.listeners[]?.protocol] | index("stream") != null' <<<"$overview" 2>/dev/null)" = true ]; then
+	ready "$(jq -r .rabbitmq_version <<<"$overview")"
+	exit 0
 fi
 
 if ! rabbitmqctl -q status >/dev/null 2>&1; then
-  log "starting rabbitmq-server"
-  rabbitmq-server -detached
+	log "starting rabbitmq-server"
+	rabbitmq-server -detached
 fi
 
 # `await_startup` waits for the node to boot fully (plugins included).
 for _ in $(seq 1 60); do
-  rabbitmqctl -q await_startup >/dev/null 2>&1 && break
-  sleep 1
+	rabbitmqctl -q await_startup >/dev/null 2>&1 && break
+	sleep 1
 done
 rabbitmqctl -q await_startup >/dev/null
 
@@ -68,23 +69,23 @@ rabbitmqctl -q await_startup >/dev/null
 # need (the *_management plugins show them in the API and UI). One listing and,
 # when some are missing, one enable of those: already enabled costs a second.
 PLUGINS=(rabbitmq_management rabbitmq_federation rabbitmq_federation_management
-  rabbitmq_shovel rabbitmq_shovel_management rabbitmq_stream)
+	rabbitmq_shovel rabbitmq_shovel_management rabbitmq_stream)
 enabled=$(rabbitmq-plugins list -q -m -E 2>/dev/null || true)
 missing=()
 for plugin in "${PLUGINS[@]}"; do
-  grep -qx "$plugin" <<<"$enabled" || missing+=("$plugin")
+	grep -qx "$plugin" <<<"$enabled" || missing+=("$plugin")
 done
 if ((${#missing[@]} > 0)); then
-  log "enabling ${missing[*]}"
-  rabbitmq-plugins enable -q "${missing[@]}" >/dev/null
+	log "enabling ${missing[*]}"
+	rabbitmq-plugins enable -q "${missing[@]}" >/dev/null
 fi
 
 for _ in $(seq 1 60); do
-  if curl -fsS -u "$BROKER_USER:$BROKER_PASS" "$API/api/overview" >/dev/null 2>&1; then
-    ready "$(rabbitmqctl -q version)"
-    exit 0
-  fi
-  sleep 1
+	if curl -fsS -u "$BROKER_USER:$BROKER_PASS" "$API/api/overview" >/dev/null 2>&1; then
+		ready "$(rabbitmqctl -q version)"
+		exit 0
+	fi
+	sleep 1
 done
 log "the management API at $API did not answer within 60 s"
 exit 1

@@ -19,25 +19,32 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 kubernetes=0 tier=0
 for arg in "$@"; do
-  case "$arg" in
-    --kubernetes) kubernetes=1 ;;
-    --tests) kubernetes=1 tier=1 ;;
-    *) echo "setup.sh: unknown option $arg (expected --kubernetes or --tests)" >&2; exit 2 ;;
-  esac
+	case "$arg" in
+		--kubernetes) kubernetes=1 ;;
+		--tests) kubernetes=1 tier=1 ;;
+		*)
+			echo "setup.sh: unknown option $arg (expected --kubernetes or --tests)" >&2
+			exit 2
+			;;
+	esac
 done
 # npm install, not npm ci: npm 11 rejects lockfiles that hold only this
 # platform's optional packages (rollup's native binaries), see npm/cli#4828.
 [ -d node_modules/@pulumi/rabbitmq ] || npm install --no-audit --no-fund
 npm run build --silent
-# The toolchain scripts need jq (and the tier's openssl and curl), from Debian.
-for tool in jq openssl curl; do
-  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq jq openssl curl >&2; break; }
+# From Debian: jq for the toolchain scripts, openssl for the Kubernetes tier's
+# certificates, curl for the broker's checks, shellcheck and shfmt for `npm run lint`.
+for tool in jq openssl curl shellcheck shfmt; do
+	command -v "$tool" >/dev/null || {
+		apt-get update -qq && apt-get install -y -qq jq openssl curl shellcheck shfmt >&2
+		break
+	}
 done
 bash toolchain/install-toolchain.sh >&2
 if ((kubernetes)); then bash toolchain/install-kubernetes-provider.sh; fi
 if ((tier)); then
-  bash toolchain/install-k8s-tier.sh >&2
-  bash toolchain/install-pod-runtime.sh >&2
+	bash toolchain/install-k8s-tier.sh >&2
+	bash toolchain/install-pod-runtime.sh >&2
 fi
 bash scripts/ensure-broker.sh
 if ((tier)); then bash scripts/ensure-postgres.sh; fi

@@ -14,7 +14,7 @@
 # Images are OCI archives under ${WARREN_CACHE_DIR:-$HOME/.cache/warren}/k8s/images/,
 # one directory per image and recipe; images.json there lists each image's
 # reference (what a pod spec names), its RabbitMQ version and its archive.
-# scripts/k8s-node.sh imports them into the node's containerd. Needs root
+# scripts/k8s-cluster.sh --real-pods imports them into the node's containerd. Needs root
 # (debootstrap, chroot), like the node itself.
 #
 # Usage: toolchain/install-pod-runtime.sh
@@ -54,7 +54,7 @@ if ((${#missing[@]})); then
 	record "Debian packages" "$t0"
 fi
 # Debian starts containerd as a service when there is an init system; the node
-# runs its own containerd (scripts/k8s-node.sh), so a system one only wastes memory.
+# runs its own containerd (scripts/k8s-cluster.sh --real-pods), so a system one only wastes memory.
 for p in /usr/bin/containerd /usr/sbin/runc /usr/lib/cni/bridge /usr/lib/cni/host-local /usr/lib/cni/portmap /usr/lib/cni/loopback; do
 	[[ -x "$p" ]] || die "$p missing after installing the node packages"
 done
@@ -99,7 +99,10 @@ build_rabbitmq() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	debootstrap --variant=minbase "$suite" "$root" "$MIRROR" >"$dir/debootstrap.log" 2>&1 ||
-		{ tail -n 20 "$dir/debootstrap.log" >&2; die "debootstrap $suite failed (log: $dir/debootstrap.log)"; }
+		{
+			tail -n 20 "$dir/debootstrap.log" >&2
+			die "debootstrap $suite failed (log: $dir/debootstrap.log)"
+		}
 	# No service starts inside the chroot; the official image's user and group ids
 	# (999), which the pod's securityContext runs as.
 	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
@@ -111,7 +114,11 @@ build_rabbitmq() {
 	chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server \
 		>"$dir/apt.log" 2>&1 || rc=$?
 	umount "$root/proc"
-	((rc == 0)) || { tail -n 20 "$dir/apt.log" >&2; die "installing rabbitmq-server in $suite failed (log: $dir/apt.log)"; }
+	((rc == 0)) || {
+		tail -n 20 "$dir/apt.log" >&2
+		die "installing rabbitmq-server in $suite failed (log: $dir/apt.log)"
+	}
+	# shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
 	chroot "$root" dpkg-query -W -f '${Version}' rabbitmq-server | sed -E 's/-[^-]*$//' >"$dir/version"
 	# Nothing node-specific in an image: no cookie, no database, no logs, no apt lists.
 	chroot "$root" apt-get clean
@@ -151,7 +158,7 @@ for suite in "${SUITES[@]}"; do
 done
 
 # ---------------------------------------------------------------------------
-# 4. images.json: what scripts/k8s-node.sh imports and what tests name
+# 4. images.json: what the real node (scripts/k8s-cluster.sh --real-pods) imports and what tests name
 # ---------------------------------------------------------------------------
 {
 	jq -n --arg ref "$PAUSE_REF" --arg archive "$PAUSE_DIR/image.tar" '{pause: {ref: $ref, archive: $archive}}'

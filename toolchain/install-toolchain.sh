@@ -50,7 +50,6 @@ command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 [[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 25 ]] || die "Go >= 1.25 required, found $(go env GOVERSION)"
 
-
 # prepare_module <src dir> <build dir>: a private, writable copy of a wrapper module.
 prepare_module() {
 	rm -rf "$2"

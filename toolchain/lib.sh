@@ -3,7 +3,10 @@
 # The caller sets LOG_PREFIX before sourcing.
 
 log() { printf '[%s] %s\n' "$LOG_PREFIX" "$*" >&2; }
-die() { printf '[%s] error: %s\n' "$LOG_PREFIX" "$*" >&2; exit 1; }
+die() {
+	printf '[%s] error: %s\n' "$LOG_PREFIX" "$*" >&2
+	exit 1
+}
 
 TIMINGS=()
 now() { date +%s.%N; }
@@ -49,6 +52,7 @@ VERSIONS_JSON="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/versions.json"
 # Read with node, which is always there (jq is installed later, by setup.sh); an
 # unknown name fails rather than yield an empty version.
 pin() {
+	# shellcheck disable=SC2016 # JavaScript, whose template literals are not the shell's
 	node -e '
 		const [file, name] = process.argv.slice(1);
 		const value = name.split(".").reduce((o, k) => (o && typeof o === "object" ? o[k] : undefined), require(file));
@@ -76,6 +80,7 @@ write_env() {
 			printf 'export %s=%q\n' "${var%%=*}" "${var#*=}"
 		done
 	} >"$dir/env.sh.tmp"
+	# shellcheck disable=SC2016 # JavaScript, whose template literals are not the shell's
 	node -e '
 		const [file, path, ...vars] = process.argv.slice(1);
 		const env = Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf("=")), v.slice(v.indexOf("=") + 1)]));

@@ -35,7 +35,7 @@ const NAMES = { shop: `${PREFIX}shop`, ops: `${PREFIX}ops` };
 const NS = 'e2e-pods';
 const ADMIN = 'warren-admin';
 const ADMIN_PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
-// The node's address and the fixed node ports of the client Service (scripts/k8s-node.sh).
+// The node's address (scripts/k8s/cluster.ts, NODE_IP) and the fixed node ports of the client Service.
 const NODE_IP = '10.244.0.1';
 const AMQP_PORT = 30672;
 const MANAGEMENT = `http://${NODE_IP}:31672`;

@@ -180,13 +180,14 @@ function lines(file: string): [number, string][] {
 describe('no other copy of a pinned version', () => {
   const scripts = [
     ...filesBelow('toolchain', (f) => /\.(sh|cjs|js)$/.test(f)),
-    ...filesBelow('scripts', (f) => f.endsWith('.sh')),
+    ...filesBelow('scripts', (f) => /\.(sh|ts)$/.test(f)),
   ];
   const modules = filesBelow('toolchain', (f) => /\.go$|\/go\.mod$/.test(f));
 
   it('finds the files', () => {
     expect(scripts).toContain('toolchain/install-toolchain.sh');
     expect(scripts).toContain('scripts/k8s-cluster.sh');
+    expect(scripts).toContain('scripts/k8s/start-control-plane.ts');
     expect(modules).toContain('toolchain/rabbitmq-provider/rabbitmqinfo/info.go');
   });
 
