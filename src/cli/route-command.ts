@@ -64,7 +64,7 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
     throw new UsageError(
       `--key is ${keyBytes} bytes; a routing key is at most ${MAX_KEY_BYTES} (no message can carry it)`,
     );
-  const { diagnostics, valid, model } = everyPathMatched(loadTopology(topologyPaths(paths)));
+  const { diagnostics, valid, model } = everyPathMatched(loadTopology({ ...topologyPaths(paths), plan: false }));
   if (!valid) {
     reportInvalid(diagnostics, options.format);
     return EXIT.invalid;

@@ -61,6 +61,7 @@ export async function validateCommand(
     loadTopology({
       ...topologyPaths(paths),
       overrides: readStackOverrides(stack),
+      plan: false,
       ...(validateCluster && stack !== undefined
         ? {
             check: (model) => ({
