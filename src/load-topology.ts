@@ -72,6 +72,8 @@ export interface LoadedTopology<C extends Checked = Checked> {
   /** Paths that matched no topology file: when there is one, nothing was read (a usage error, not a diagnostic). */
   readonly unmatched: string[];
   readonly diagnostics: Diagnostic[];
+  /** Each file read, for placing what a later stage finds (`warren drift`'s objects) at FILE:LINE:COL. */
+  readonly sources: ReadonlyMap<string, SourceFile>;
   /** The merged model; complete only when `valid`. */
   readonly model: TopologyModel;
   readonly valid: boolean;
@@ -83,7 +85,8 @@ export interface LoadedTopology<C extends Checked = Checked> {
 
 export function loadTopology<C extends Checked = Checked>(input: TopologyInput<C>): LoadedTopology<C> {
   const { files, unmatched, read } = sourcesOf(input);
-  if (unmatched.length > 0) return { files, unmatched, diagnostics: [], model: mergeFiles([]).model, valid: false };
+  if (unmatched.length > 0)
+    return { files, unmatched, diagnostics: [], sources: new Map(), model: mergeFiles([]).model, valid: false };
   const validation = validate(files, read, input.overrides);
   const checked = input.check?.(validation.model);
   const diagnostics = checked ? [...validation.diagnostics, ...checked.diagnostics] : validation.diagnostics;
@@ -92,6 +95,7 @@ export function loadTopology<C extends Checked = Checked>(input: TopologyInput<C
     files,
     unmatched,
     diagnostics,
+    sources: validation.sources,
     model: validation.model,
     valid,
     ...(valid && input.plan !== false ? { plan: compilePlan(validation.model, input.allow ?? NO_ALLOWANCES) } : {}),
@@ -121,6 +125,7 @@ function sourcesOf(input: TopologyFiles): {
 
 interface Validation {
   readonly diagnostics: Diagnostic[];
+  readonly sources: ReadonlyMap<string, SourceFile>;
   readonly model: TopologyModel;
 }
 
@@ -155,7 +160,7 @@ function validate(files: readonly string[], read: (file: string) => ReadResult, 
   // References into a file that did not parse cannot be resolved: checking
   // them would only report false unknowns, so cross-checks wait for it.
   if (allParsed) append(findings, crossCheck(merged.model));
-  return { diagnostics: locateFindings(findings, sources), model: merged.model };
+  return { diagnostics: locateFindings(findings, sources), sources, model: merged.model };
 }
 
 /**

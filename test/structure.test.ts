@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['model/'],
   ['route/', 'plan/', 'broker/'],
   ['check/', 'export/', 'diff/'],
-  ['load-topology.ts', 'cluster/', 'import/'],
+  ['load-topology.ts', 'cluster/', 'import/', 'drift/'],
   ['pulumi/'],
   ['index.ts', 'cli/'],
   ['pulumi/index.ts', 'build/'],

@@ -54,6 +54,7 @@ export const EXITS = {
   1: `invalid input: errors in the topology or definitions given, or ${COMMON_INVALID}`,
   2: `usage error: ${COMMON_USAGE}`,
   3: 'warren diff --fail-on: a change matched',
+  4: 'warren drift: drift found',
 } as const;
 export type ExitCode = keyof typeof EXITS;
 

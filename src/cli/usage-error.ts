@@ -1,5 +1,6 @@
 // A mistake in how warren was called (exit 2), as opposed to a problem in the
-// topology (exit 1). Exit 3 is `warren diff --fail-on`: a change matched.
+// topology (exit 1). Exit 3 is `warren diff --fail-on`: a change matched;
+// exit 4 is `warren drift`: drift found.
 // Paths and URLs a user typed are checked here, before anything is read, so
 // that each kind of mistake has one exit code in every command.
 import { statSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { writeErr } from './watch-output.js';
 
 export class UsageError extends Error {}
 
-export const EXIT = { ok: 0, invalid: 1, usage: 2, failOn: 3 } as const;
+export const EXIT = { ok: 0, invalid: 1, usage: 2, failOn: 3, drift: 4 } as const;
 
 /**
  * `--broker URL` of diff and import; the message never shows the URL's

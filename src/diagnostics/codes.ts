@@ -332,6 +332,22 @@ export const CODES = {
     summary:
       'An `extraConfig` line that is not `key = value`, or that sets a key warren writes (peer discovery, listeners, `disk_free_limit.*`).',
   },
+  // warren drift: what the live broker holds otherwise than the topology (docs/drift.md)
+  'drift-missing': { severity: 'warning', summary: '`warren drift`: declared, not on the broker.' },
+  'drift-changed': {
+    severity: 'warning',
+    summary:
+      '`warren drift`: on the broker with other values than declared (the fields named; never a password or hash).',
+  },
+  'drift-unmanaged': {
+    severity: 'warning',
+    summary: '`warren drift`: on the broker, in a declared vhost (or anywhere, with `--scope broker`), not declared.',
+  },
+  'drift-overridden': {
+    severity: 'warning',
+    summary:
+      '`warren drift`: the broker applies to a declared queue a policy or operator policy the topology does not declare.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;
