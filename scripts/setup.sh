@@ -14,7 +14,9 @@
 #                                     (containerd from Debian, images made with
 #                                     debootstrap; needs root), and a running
 #                                     PostgreSQL for the shared-state test
-#                                     (scripts/ensure-postgres.sh) — `npm test`
+#                                     (scripts/ensure-postgres.sh), and the
+#                                     renderers the diagram tests draw with
+#                                     (Debian's graphviz and chromium) — `npm test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kubernetes=0 tier=0
@@ -30,7 +32,8 @@ for arg in "$@"; do
 done
 # npm install, not npm ci: npm 11 rejects lockfiles that hold only this
 # platform's optional packages (rollup's native binaries), see npm/cli#4828.
-[ -d node_modules/@pulumi/rabbitmq ] || npm install --no-audit --no-fund
+# Again whenever package-lock.json is newer than what npm last installed.
+[ node_modules/.package-lock.json -nt package-lock.json ] || npm install --no-audit --no-fund
 npm run build --silent
 # From Debian: jq for the toolchain scripts, openssl for the Kubernetes tier's
 # certificates, curl for the broker's checks, shellcheck and shfmt for `npm run lint`.
@@ -40,6 +43,14 @@ for tool in jq openssl curl shellcheck shfmt; do
 		break
 	}
 done
+if ((tier)); then
+	for tool in dot chromium; do
+		command -v "$tool" >/dev/null || {
+			apt-get update -qq && apt-get install -y -qq graphviz chromium >&2
+			break
+		}
+	done
+fi
 bash toolchain/install-toolchain.sh >&2
 if ((kubernetes)); then bash toolchain/install-kubernetes-provider.sh; fi
 if ((tier)); then

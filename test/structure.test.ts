@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['model/'],
   ['route/', 'plan/', 'broker/'],
   ['check/', 'export/', 'diff/'],
-  ['load-topology.ts', 'cluster/', 'import/', 'drift/'],
+  ['load-topology.ts', 'cluster/', 'import/', 'drift/', 'graph/'],
   ['pulumi/'],
   ['index.ts', 'cli/'],
   ['pulumi/index.ts', 'build/'],

@@ -9,6 +9,7 @@ const LOADERS = {
   diff: async () => (await import('./diff-command.js')).diff,
   export: async () => (await import('./export-command.js')).exportSpec,
   import: async () => (await import('./import-command.js')).importSpec,
+  graph: async () => (await import('./graph-command.js')).graph,
   drift: async () => (await import('./drift-command.js')).drift,
 } satisfies Record<string, () => Promise<CommandSpec>>;
 

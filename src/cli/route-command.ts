@@ -4,17 +4,14 @@
 // boolean, "3" a string) by the reader topology files are read with, so that a
 // value on the command line means what it means in a binding's `headers`,
 // because the broker compares them with their types.
-import { setOwn } from '../base/own-keys.js';
-import { DEFAULT_VHOST, hasExchange, isInternal } from '../model/topology-model.js';
 import { findExits } from '../route/find-exits.js';
 import { RoutingIndex } from '../route/route-message.js';
-import type { HeaderValue } from '../route/match-headers.js';
 import { loadTopology } from '../load-topology.js';
-import { loadYaml, type YamlError } from '../load/read-yaml.js';
 import { escapeText } from '../diagnostics/escape-text.js';
 import type { Format } from '../diagnostics/format-diagnostics.js';
 import { reportInvalid } from './print-diagnostics.js';
-import { EXIT, everyPathMatched, topologyPaths, UsageError } from './usage-error.js';
+import { checkRoutingKey, parseHeaders, routeProblem } from './route-input.js';
+import { EXIT, everyPathMatched, topologyPaths } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 import { Option } from 'commander';
 import { COMMON_ENV, type CommandSpec, formatOption, PATHS_ARGUMENT, repeatable } from './command-spec.js';
@@ -54,29 +51,16 @@ export interface RouteOptions {
   readonly format: Format;
 }
 
-/** AMQP carries a routing key as a short string: at most 255 bytes (a client cannot publish a longer one). */
-const MAX_KEY_BYTES = 255;
-
 export function routeCommand(paths: string[], options: RouteOptions): number {
   const headers = parseHeaders(options.header ?? []);
-  const keyBytes = Buffer.byteLength(options.key ?? '');
-  if (keyBytes > MAX_KEY_BYTES)
-    throw new UsageError(
-      `--key is ${keyBytes} bytes; a routing key is at most ${MAX_KEY_BYTES} (no message can carry it)`,
-    );
+  checkRoutingKey(options.key);
   const { diagnostics, valid, model } = everyPathMatched(loadTopology({ ...topologyPaths(paths), plan: false }));
   if (!valid) {
     reportInvalid(diagnostics, options.format);
     return EXIT.invalid;
   }
   const vhost = model.vhosts.get(options.vhost);
-  const problem = !vhost
-    ? `vhost \`${options.vhost}\` is not declared${options.vhost === DEFAULT_VHOST ? ' (declare it to route in it)' : ''}`
-    : options.exchange !== '' && !hasExchange(vhost, options.exchange)
-      ? `exchange \`${options.exchange}\` is not declared in vhost \`${options.vhost}\``
-      : isInternal(vhost, options.exchange)
-        ? `exchange \`${options.exchange}\` is internal: clients cannot publish to it`
-        : undefined;
+  const problem = routeProblem(model, options.vhost, options.exchange);
   if (problem || !vhost) {
     // Not a problem in a file: JSON gets it as `error`, next to the (empty) problems.
     if (options.format === 'json') writeOut(`${JSON.stringify({ problems: [], error: problem }, null, 2)}\n`);
@@ -117,29 +101,4 @@ export function routeCommand(paths: string[], options: RouteOptions): number {
       );
   }
   return EXIT.ok;
-}
-
-function parseHeaders(pairs: string[]): Record<string, HeaderValue> {
-  const out: Record<string, HeaderValue> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`--header takes name=value, got \`${pair}\``);
-    const raw = pair.slice(at + 1);
-    let value: unknown = raw;
-    try {
-      const warnings: YamlError[] = [];
-      value = loadYaml(raw, warnings);
-      // What js-yaml reads only with a warning is not read as YAML here either.
-      if (warnings.length > 0) value = raw;
-    } catch {
-      // Not a YAML scalar: the text itself.
-    }
-    // A header may be named `__proto__` like any other (base/own-keys.ts).
-    setOwn(
-      out,
-      pair.slice(0, at),
-      typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : raw,
-    );
-  }
-  return out;
 }

@@ -35,6 +35,16 @@ export interface RouteResult {
   readonly uncertain: string[];
   /** For exchanges in `uncertain` because of policies: why warren cannot tell. */
   readonly unknown: { readonly exchange: string; readonly why: string }[];
+  /** Each step the message takes: from an exchange, by a binding or to its alternate (`warren graph --exchange`). */
+  readonly hops: Hop[];
+}
+
+export interface Hop {
+  readonly from: string;
+  readonly to: { readonly queue: string } | { readonly exchange: string };
+  readonly via: 'binding' | 'alternate';
+  /** The binding the message took (none from the default exchange, or to an alternate). */
+  readonly binding?: BindingSpec;
 }
 
 const STATIC_TYPES = new Set(['direct', 'fanout', 'topic', 'headers']);
@@ -79,9 +89,11 @@ export class RoutingIndex {
     const work = [exchange];
     const uncertain: string[] = [];
     const unknown: RouteResult['unknown'][number][] = [];
+    const hops: Hop[] = [];
     for (let name = work.shift(); name !== undefined; name = work.shift()) {
-      const { destinations, certain } = this.routeOnce(name, message);
+      const { destinations, certain, bindings } = this.routeOnce(name, message);
       if (!certain) uncertain.push(name);
+      let via: Hop['via'] = 'binding';
       if (destinations.length === 0 && name !== '') {
         const { alternates, why } = this.alternateOf(name);
         if (why !== undefined) {
@@ -89,7 +101,13 @@ export class RoutingIndex {
           unknown.push({ exchange: name, why });
         }
         for (const a of alternates) if (a !== undefined) destinations.push({ exchange: a });
+        via = 'alternate';
       }
+      destinations.forEach((d, i) => {
+        const binding = via === 'binding' ? bindings[i] : undefined;
+        if ('queue' in d || hasExchange(this.vhost, d.exchange))
+          hops.push({ from: name, to: d, via, ...(binding ? { binding } : {}) });
+      });
       for (const d of destinations) {
         if ('queue' in d) queues.add(d.queue);
         else if (!seen.has(d.exchange) && hasExchange(this.vhost, d.exchange)) {
@@ -98,7 +116,7 @@ export class RoutingIndex {
         }
       }
     }
-    return { queues: [...queues].sort(), exchanges: [...seen], uncertain, unknown };
+    return { queues: [...queues].sort(), exchanges: [...seen], uncertain, unknown, hops };
   }
 
   /**
@@ -124,15 +142,23 @@ export class RoutingIndex {
   private routeOnce(
     name: string,
     message: Message,
-  ): { destinations: ({ queue: string } | { exchange: string })[]; certain: boolean } {
+  ): { destinations: ({ queue: string } | { exchange: string })[]; certain: boolean; bindings: BindingSpec[] } {
     if (name === '')
-      return { destinations: hasQueue(this.vhost, message.key) ? [{ queue: message.key }] : [], certain: true };
+      return {
+        destinations: hasQueue(this.vhost, message.key) ? [{ queue: message.key }] : [],
+        certain: true,
+        bindings: [],
+      };
     const type = exchangeType(this.vhost, name);
-    if (type === undefined) return { destinations: [], certain: true };
+    if (type === undefined) return { destinations: [], certain: true, bindings: [] };
     const matching = (this.bySource.get(name) ?? []).filter(
       (r) => !STATIC_TYPES.has(type) || matches(type, r, message),
     );
-    return { destinations: matching.map((r) => r.to), certain: STATIC_TYPES.has(type) || matching.length === 0 };
+    return {
+      destinations: matching.map((r) => r.to),
+      certain: STATIC_TYPES.has(type) || matching.length === 0,
+      bindings: matching.map((r) => r.spec),
+    };
   }
 }
 

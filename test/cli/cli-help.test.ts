@@ -45,6 +45,7 @@ describe('the command-line reference', () => {
       diff: [0, 1, 2, 3],
       export: [0, 1, 2],
       import: [0, 1, 2],
+      graph: [0, 1, 2],
       drift: [0, 1, 2, 4],
     });
   });
