@@ -354,6 +354,10 @@ describe('examples/github-actions/warren.yml', { timeout: 120_000 }, () => {
     expect(blocked.code, blocked.stderr).toBe(0);
     expect(comment()).toMatch(/^## warren diff\n\n\*\*1 change: 1 data-losing/);
     expect(comment()).toContain('queue order\\_processor: definition.message-ttl 60000 → 10000');
+    // The picture of what changes, which GitHub draws from the Mermaid block: the queue, marked with its class.
+    expect(comment()).toMatch(
+      /```mermaid\nflowchart LR\n[\s\S]*"order_processor<br\/>quorum<br\/>DATA-LOSING: changed"[\s\S]*```\n/,
+    );
     expect(comment()).toContain(`this check fails until a maintainer adds the label \`${LABEL}\``);
     expect(comment()).not.toContain('[!NOTE]'); // the stack file is the same on both sides
     expect(blocked.summary).toBe(comment());

@@ -6,7 +6,8 @@
 // into exit code 3, for CI.
 import { escapeText } from '../diagnostics/escape-text.js';
 import { annotateLive, queuesAtRisk } from '../diff/annotate-live.js';
-import { diffPlans } from '../diff/diff-plans.js';
+import { type Change, diffPlans } from '../diff/diff-plans.js';
+import type { TopologyModel } from '../model/topology-model.js';
 import { formatDiff, type DiffFormat } from '../diff/format-diff.js';
 import { FAIL_ON, matchesFailOn, type FailOn } from '../diff/match-fail-on.js';
 import { readLiveCounts } from '../diff/read-live-counts.js';
@@ -62,6 +63,19 @@ export const diff: CommandSpec = {
   run: diffCommand,
 };
 
+async function drawChanges(
+  before: TopologyModel,
+  after: TopologyModel,
+  changes: readonly Change[],
+): Promise<string | undefined> {
+  const [{ diffDiagram }, { renderMermaid }] = await Promise.all([
+    import('../graph/diff-diagram.js'),
+    import('../graph/render-mermaid.js'),
+  ]);
+  const d = diffDiagram(before, after, changes);
+  return d ? renderMermaid(d) : undefined;
+}
+
 /** --fail-on, repeatable: each value checked against the choices (commander's own check keeps only the last). */
 function checkFailOn(value: string): FailOn {
   if (!(FAIL_ON as readonly string[]).includes(value))
@@ -108,8 +122,17 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
   // A broker that cannot be read fails every queue's count the same way: each reason once.
   const unknown = new Set([...counts.values()].flatMap((count) => ('unknown' in count ? [count.unknown] : [])));
   for (const why of unknown) writeErr(`warning: live counts: ${escapeText(why)}\n`);
+  // The picture is for the pull-request comment (GitHub draws Mermaid); loaded only then.
+  const diagram = options.format === 'markdown' ? await drawChanges(before, after, changes) : undefined;
   writeOut(
-    formatDiff({ changes: annotateLive(changes, counts), routing: routingImpact(before, after) }, options.format),
+    formatDiff(
+      {
+        changes: annotateLive(changes, counts),
+        routing: routingImpact(before, after),
+        ...(diagram ? { diagram } : {}),
+      },
+      options.format,
+    ),
   );
   const failOn = options.failOn ?? [];
   const matched = changes.filter((c) => matchesFailOn(c, failOn));

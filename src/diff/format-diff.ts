@@ -18,6 +18,8 @@ export type DiffFormat = 'text' | 'markdown' | 'json';
 export interface DiffReport {
   readonly changes: readonly LiveChange[];
   readonly routing: readonly RoutingChange[];
+  /** Markdown only: the changed neighbourhood as a Mermaid flowchart (graph/diff-diagram.ts), already escaped. */
+  readonly diagram?: string;
 }
 
 const LABEL: Record<ChangeClass, string> = { safe: 'safe', disruptive: 'disruptive', 'data-losing': 'DATA-LOSING' };
@@ -34,7 +36,8 @@ export function formatDiff(report: DiffReport, format: DiffFormat): string {
   if (format === 'markdown') {
     const callout =
       access.length > 0 ? `> [!WARNING]\n> Widens access: ${access.map((c) => code(c.id, false)).join(', ')}\n\n` : '';
-    return `## warren diff\n\n**${total}**\n\n${callout}${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}`;
+    const diagram = report.diagram ? `\`\`\`mermaid\n${report.diagram}\`\`\`\n\n` : '';
+    return `## warren diff\n\n**${total}**\n\n${callout}${diagram}${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}`;
   }
   return `${[...groups].map(([group, g]) => textGroup(group, g)).join('')}${total}\n`;
 }

@@ -66,10 +66,9 @@ export function renderMermaid(d: Diagram): string {
     out.push('  class elided policy');
   }
   for (const [name, style] of Object.entries(CLASSES)) out.push(`  classDef ${name} ${style}`);
-  for (const n of d.nodes) {
-    const classes = [styleClass(n), ...(n.marks ?? [])];
-    out.push(`  class ${ids.get(n.key)} ${classes.join(',')}`);
-  }
+  // One class per statement: in `class a,b c` the commas separate nodes, not classes.
+  for (const n of d.nodes)
+    for (const c of [styleClass(n), ...(n.marks ?? [])]) out.push(`  class ${ids.get(n.key)} ${c}`);
   out.push(...linkStyles);
   return `${out.join('\n')}\n`;
 }
