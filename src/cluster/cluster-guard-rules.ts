@@ -3,9 +3,15 @@
 // management stops every departing node at once, and quorum queues with a
 // majority of their members there stop) nor be re-created (Kubernetes cannot
 // change volume claim templates, names or namespaces in place: Pulumi would
-// delete it, stopping every node) unless the stack allows that exact change.
-// Each refusal writes out the steps that make the change safe.
+// delete it, stopping every node) unless the stack allows that exact change;
+// and its image may only move along RabbitMQ's upgrade paths
+// (upgrade-paths.ts): a skipped series or a downgrade is refused, and a step
+// with a prerequisite warren cannot see from here (feature flags enabled, a
+// minimum patch release) goes ahead only when the stack confirms it
+// (warren:allow.upgradeTo). Each refusal writes out the steps that make the
+// change safe.
 import { parseQuantity } from '../units/parse-quantity.js';
+import { imageVersion, judgeUpgrade } from './upgrade-paths.js';
 
 export interface ClusterGuardInputs {
   readonly namespace: string;
@@ -16,6 +22,10 @@ export interface ClusterGuardInputs {
   readonly allowScaleDownTo?: number;
   /** warren:allow.replaceCluster: a change that re-creates the StatefulSet may go ahead. */
   readonly allowReplace: boolean;
+  /** The RabbitMQ image (absent in the state of a guard deployed before warren checked upgrades). */
+  readonly image?: string;
+  /** warren:allow.upgradeTo: the release series (`3.12`) whose prerequisites the stack confirms are met. */
+  readonly allowUpgradeTo?: string;
 }
 
 export function clusterGuardRefusals(previous: ClusterGuardInputs | undefined, next: ClusterGuardInputs): string[] {
@@ -46,7 +56,26 @@ export function clusterGuardRefusals(previous: ClusterGuardInputs | undefined, n
         `quorum queues with a majority of their members on them would stop, and their messages would be out of reach. ${scaleDownSteps(previous, next.replicas)}`,
     );
   }
+  const upgrade = upgradeRefusal(previous, next);
+  if (upgrade) out.push(`${where}: ${upgrade}`);
   return out;
+}
+
+/**
+ * Why the image may not move from the deployed one to the new one in place, or undefined. A version neither tag
+ * names (`latest`, a digest) cannot be judged here: `warren validate` warns about such images
+ * (`cluster-image-unpinned`).
+ */
+function upgradeRefusal(previous: ClusterGuardInputs, next: ClusterGuardInputs): string | undefined {
+  if (previous.image === undefined || next.image === undefined || previous.image === next.image) return undefined;
+  const [from, to] = [imageVersion(previous.image), imageVersion(next.image)];
+  if (!from || !to) return undefined;
+  const verdict = judgeUpgrade(from, to);
+  const hop = `image ${previous.image} → ${next.image}`;
+  if (verdict.kind === 'refused') return `${hop} is refused: ${verdict.reason}.`;
+  if (verdict.kind === 'step' && verdict.step.before && next.allowUpgradeTo !== verdict.step.to)
+    return `${hop} rolls every node to ${verdict.step.to}, which needs first: ${verdict.step.before}. warren cannot see that from the stack: once it is done, set warren:allow.upgradeTo: "${verdict.step.to}" in the stack config and run pulumi up.`;
+  return undefined;
 }
 
 function departing(c: ClusterGuardInputs, to: number): { pod: string; node: string }[] {

@@ -24,6 +24,12 @@ const SETTINGS = {
       destroyNonEmpty: Type.Optional(Type.Boolean()),
       scaleDownTo: Type.Optional(Type.Integer({ minimum: 1, description: 'the replicas a cluster may scale down to' })),
       replaceCluster: Type.Optional(Type.Boolean()),
+      upgradeTo: Type.Optional(
+        Type.String({
+          pattern: '^[0-9]+\\.[0-9]+$',
+          description: 'the RabbitMQ release series (e.g. 3.12) whose upgrade prerequisites the stack confirms are met',
+        }),
+      ),
     },
     Closed,
   ),

@@ -130,6 +130,7 @@ async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
       allow: {
         allowReplace: allow.replaceCluster === true,
         ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
+        ...(allow.upgradeTo !== undefined ? { allowUpgradeTo: allow.upgradeTo } : {}),
       },
       maintain: syncTopology,
     },

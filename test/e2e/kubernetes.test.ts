@@ -236,6 +236,26 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview with the storage back');
   }, 900_000);
 
+  it('an image that goes back or skips a release series is refused in preview; a step with a prerequisite waits for the stack to confirm it', async () => {
+    const resources = { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } };
+    const image = () => statefulSet().spec.template.spec.containers[0]!.image;
+    project.setConfig({ 'warren:cluster': cluster({ image: 'rabbitmq:3.13.7-management', resources }) });
+    const down = await project.pulumiAsync('preview');
+    expect(down.code).not.toBe(0);
+    expect(down.output).toContain(
+      `cluster ${NS}/rabbitmq: image rabbitmq:4.1.6-management → rabbitmq:3.13.7-management is refused: 4.1 → 3.13 is a downgrade`,
+    );
+    project.setConfig({ 'warren:cluster': cluster({ image: 'rabbitmq:4.2.1-management', resources }) });
+    const held = await project.pulumiAsync('up', '--yes', '--skip-preview');
+    expect(held.code).not.toBe(0);
+    expect(held.output).toContain('rolls every node to 4.2, which needs first: enable all stable feature flags');
+    expect(held.output).toContain('set warren:allow.upgradeTo: "4.2"');
+    expect(image()).toBe('rabbitmq:4.1.6-management');
+    // Back to the running image: nothing to do.
+    project.setConfig({ 'warren:cluster': cluster({ resources }) });
+    expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview with the image back');
+  }, 900_000);
+
   it('drift (the disruption budget deleted, the config map edited with kubectl) is restored by refresh + up', async () => {
     const conf = json<{ data: Record<string, string> }>('-n', NS, 'get', 'configmap', 'rabbitmq-config').data[
       'rabbitmq.conf'

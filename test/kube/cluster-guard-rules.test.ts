@@ -56,3 +56,40 @@ describe('the cluster guard', () => {
     expect(refusals[0]).toContain('moving it to other/rabbitmq re-creates the StatefulSet');
   });
 });
+
+describe('the cluster guard: RabbitMQ upgrades along the supported paths', () => {
+  const at = (image: string, allowUpgradeTo?: string) => next({ image, ...(allowUpgradeTo ? { allowUpgradeTo } : {}) });
+
+  it('lets a patch release, and a step without prerequisites, through', () => {
+    expect(clusterGuardRefusals(at('rabbitmq:3.10.8-management'), at('rabbitmq:3.10.25-management'))).toEqual([]);
+    expect(clusterGuardRefusals(at('rabbitmq:3.12.14-management'), at('rabbitmq:3.13.7-management'))).toEqual([]);
+  });
+
+  it('refuses a skipped series and a downgrade, with the way through', () => {
+    const [skip] = clusterGuardRefusals(at('rabbitmq:3.10.8-management'), at('rabbitmq:4.0.5-management'));
+    expect(skip).toMatch(
+      /^cluster mq\/rabbitmq: image rabbitmq:3\.10\.8-management → rabbitmq:4\.0\.5-management is refused: 3\.10 → 4\.0 skips a release series: go through 3\.11 → 3\.12 → 3\.13 → 4\.0/,
+    );
+    const [down] = clusterGuardRefusals(at('rabbitmq:4.1.6'), at('rabbitmq:4.0.5'));
+    expect(down).toContain('4.1 → 4.0 is a downgrade');
+    // A confirmation does not make a refused hop possible.
+    expect(clusterGuardRefusals(at('rabbitmq:3.10.8'), at('rabbitmq:4.0.5', '4.0'))).toHaveLength(1);
+  });
+
+  it('holds a step whose prerequisite warren cannot see until the stack confirms exactly that step', () => {
+    const [held] = clusterGuardRefusals(at('rabbitmq:3.11.28'), at('rabbitmq:3.12.14'));
+    expect(held).toContain('rolls every node to 3.12, which needs first:');
+    expect(held).toContain('set warren:allow.upgradeTo: "3.12"');
+    expect(clusterGuardRefusals(at('rabbitmq:3.11.28'), at('rabbitmq:3.12.14', '3.12'))).toEqual([]);
+    expect(clusterGuardRefusals(at('rabbitmq:3.11.28'), at('rabbitmq:3.12.14', '3.13'))).toHaveLength(1);
+    // Below the step's minimum patch release, refused whatever the stack says.
+    expect(clusterGuardRefusals(at('rabbitmq:3.11.5'), at('rabbitmq:3.12.14', '3.12'))[0]).toContain(
+      'upgrade to 3.11.18 first',
+    );
+  });
+
+  it('cannot judge an image that names no version, nor a guard deployed before it recorded the image', () => {
+    expect(clusterGuardRefusals(at('rabbitmq:latest'), at('rabbitmq:3.12.14'))).toEqual([]);
+    expect(clusterGuardRefusals(deployed, at('rabbitmq:4.0.5'))).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 // The cluster's guard, like the queue guard: registered before every object of
 // the cluster, which all depend on it. It compares the deployed StatefulSet's
-// replicas, storage and identity with the new ones and refuses what
+// replicas, storage, identity and image with the new ones and refuses what
 // clusterGuardRefusals refuses: nothing of the cluster is then touched.
 import type * as pulumi from '@pulumi/pulumi';
 import { clusterGuardRefusals, type ClusterGuardInputs } from '../../cluster/cluster-guard-rules.js';
@@ -13,7 +13,9 @@ const provider = defineProvider(
     id: 'cluster-guard',
     property: 'replicas',
     refusals: clusterGuardRefusals,
-    shape: (s) => JSON.stringify([s.namespace, s.name, s.replicas, s.storage.size, s.storage.storageClass ?? '']),
+    // The image is part of what is deployed: the next deployment judges its upgrade from it.
+    shape: (s) =>
+      JSON.stringify([s.namespace, s.name, s.replicas, s.storage.size, s.storage.storageClass ?? '', s.image ?? '']),
   }),
 );
 

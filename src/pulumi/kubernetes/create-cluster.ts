@@ -22,7 +22,7 @@ export interface RabbitClusterOptions {
   /** The stack's own admin credentials (a secret store's); default: a generated password for the plan's user. */
   readonly credentials?: { readonly username?: string; readonly password: pulumi.Output<string> };
   /** warren:allow for the cluster: the one scale-down and the re-creation the stack permits. */
-  readonly allow?: Pick<ClusterGuardInputs, 'allowScaleDownTo' | 'allowReplace'>;
+  readonly allow?: Pick<ClusterGuardInputs, 'allowScaleDownTo' | 'allowReplace' | 'allowUpgradeTo'>;
   /** This program reaches the management API: rebalance and enable feature flags after a roll, mark the cluster before deletion. */
   readonly maintain?: boolean;
   /** How the rollout wait reaches the Kubernetes API (kube-access.ts); undefined: it waits for nothing. */
@@ -95,8 +95,10 @@ export class RabbitCluster extends pulumi.ComponentResource {
         name: plan.name,
         replicas: plan.statefulSet.replicas,
         storage: { ...plan.statefulSet.storage },
+        image: plan.statefulSet.pod.image,
         allowReplace: options.allow?.allowReplace ?? false,
         ...(options.allow?.allowScaleDownTo !== undefined ? { allowScaleDownTo: options.allow.allowScaleDownTo } : {}),
+        ...(options.allow?.allowUpgradeTo !== undefined ? { allowUpgradeTo: options.allow.allowUpgradeTo } : {}),
       },
       { parent: this },
     );
