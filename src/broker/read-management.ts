@@ -7,7 +7,7 @@
 // Each request waits WARREN_MANAGEMENT_TIMEOUT_MS (default 30 s) at most.
 import { EnvironmentError, readEnvironment } from '../load/read-environment.js';
 import { requestDeadline } from './request-deadline.js';
-import { httpRequest, type TlsSettings } from './tls-request.js';
+import { httpRequest, MAX_ANSWER_BYTES, type TlsSettings } from './tls-request.js';
 
 /**
  * The broker's answer: its status and its body read as JSON (undefined when it is empty or not JSON: a 4xx or 5xx
@@ -114,6 +114,8 @@ export function brokerReader(address: BrokerAddress): (path: string) => Promise<
         return { error: `the broker at ${base} answered 404 without RabbitMQ's answer (is this the management API?)` };
       return { status, body };
     } catch (error) {
+      if ((error as Error).name === 'AnswerTooLarge')
+        return { error: `the broker at ${base} answered more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB` };
       if ((error as Error).name === 'TimeoutError')
         return { error: `the broker at ${base} did not answer within ${timeoutMs} ms (WARREN_MANAGEMENT_TIMEOUT_MS)` };
       const cause =

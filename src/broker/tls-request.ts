@@ -39,7 +39,37 @@ export async function httpRequest(url: string, tls: TlsSettings | undefined, ini
     signal: AbortSignal.timeout(init.timeoutMs),
     ...(init.body === undefined ? {} : { body: init.body }),
   });
-  return { status: response.status, text: await response.text() };
+  return { status: response.status, text: await boundedText(response) };
+}
+
+/**
+ * The most an answer may hold: the definitions export of a broker with 100,000 queues is about a fifth of it. A
+ * server that sends more (not the management API, or a hostile one) is refused rather than read into memory.
+ */
+export const MAX_ANSWER_BYTES = 512 * 1024 * 1024;
+
+/** Thrown when an answer exceeds MAX_ANSWER_BYTES. */
+export class AnswerTooLarge extends Error {
+  override readonly name = 'AnswerTooLarge';
+  constructor() {
+    super(`the answer exceeds ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
+  }
+}
+
+async function boundedText(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.length;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw new AnswerTooLarge();
+    }
+    chunks.push(read.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function tlsRequest(url: string, tls: TlsSettings, init: RequestInit): Promise<TlsAnswer> {
@@ -59,9 +89,12 @@ function tlsRequest(url: string, tls: TlsSettings, init: RequestInit): Promise<T
         const chunks: Buffer[] = [];
         let size = 0;
         response.on('data', (chunk: Buffer) => {
-          // Bounded: a management API answer is never this large; the rest is dropped.
           size += chunk.length;
-          if (size <= 64 * 1024 * 1024) chunks.push(chunk);
+          if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+          else {
+            response.destroy();
+            reject(new AnswerTooLarge());
+          }
         });
         response.on('end', () =>
           resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),

@@ -27,7 +27,7 @@ const FILE = join(dir, 'shop.yaml');
 writeFileSync(FILE, TOPOLOGY);
 const definitions = planToDefinitions(loadTopology({ texts: [{ file: FILE, text: TOPOLOGY }] }).plan!).definitions;
 
-type Answer = { status: number; body: string; type?: string; hang?: boolean };
+type Answer = { status: number; body: string; type?: string; hang?: boolean; endless?: boolean };
 let answers: Record<string, () => Answer> = {};
 const requests: string[] = [];
 
@@ -46,6 +46,20 @@ const api = standInApi((req, res) => {
   requests.push(`${req.method} ${req.url}`);
   const answer = answers[req.url!.split('?')[0]!]?.() ?? { status: 404, body: '{"error":"Object Not Found"}' };
   if (answer.hang) return;
+  if (answer.endless) {
+    // More than any answer may hold (MAX_ANSWER_BYTES), 1 MiB at a time, until the client hangs up.
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    let sent = 0;
+    const more = () => {
+      while (sent < 600 && res.write(chunk)) sent++;
+      if (sent >= 600) res.end();
+    };
+    res.on('drain', more);
+    res.on('close', () => res.off('drain', more));
+    more();
+    return;
+  }
   res.writeHead(answer.status, { 'content-type': answer.type ?? 'application/json' }).end(answer.body);
 });
 
@@ -105,6 +119,7 @@ describe('warren drift against a stand-in management API', () => {
     ['401', { status: 401, body: '{"error":"not_authorised"}' }],
     ['500', { status: 500, body: '' }],
     ['no answer in time', { status: 200, body: '', hang: true }],
+    ['an answer larger than any the management API gives', { status: 200, body: '', endless: true }],
   ])('a broker answering %s is unreadable: exit 1, one line, no stack trace, no password', async (_, answer) => {
     answers['/api/definitions'] = () => answer;
     const r = await drift('--format', 'json');
