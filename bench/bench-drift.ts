@@ -347,7 +347,7 @@ function print(all: readonly Run[], queues: number): void {
     `10,000-queue topology (${all[0]!.cold.objects} objects, ${queues} queues; GET /api/definitions ${(bytes / 1e6).toFixed(1)} MB); medians of ${all.length} runs`,
   );
   const row = (name: string, value: string, runsText: string, rest = '') =>
-    console.log(`  ${name.padEnd(44)} ${value.padStart(9)}  ${runsText.padEnd(11)} ${rest}`);
+    console.log(`  ${name.padEnd(52)} ${value.padStart(8)}  ${runsText.padEnd(11)} ${rest}`);
   row('figure', 'median', 'spread', 'baseline (same run), target');
   row(
     'GET /api/definitions (read, parsed)',
@@ -443,7 +443,9 @@ if (process.argv[2] === '--stages') {
   try {
     await bench();
   } catch (error) {
-    console.error(`bench:drift: ${(error as Error).stack ?? error}`);
+    // fetch's own message ("fetch failed") says nothing: its cause does (a reset connection, undici's timeouts).
+    const cause = (error as { cause?: unknown }).cause;
+    console.error(`bench:drift: ${(error as Error).stack ?? error}${cause ? `\ncause: ${String(cause)}` : ''}`);
     process.exitCode = 1;
   }
 }

@@ -129,10 +129,7 @@ export async function driftCommand(paths: string[], options: DriftOptions): Prom
   writeOut(render(placed, unknown, found.notReported, options.format));
   if (options.format !== 'json' && options.format !== 'sarif') {
     for (const u of unknown) writeErr(`warren: unknown: queue ${escapeText(u.id)}: ${escapeText(u.why)}\n`);
-    if (found.notReported.length > 0)
-      writeErr(
-        `warren: not reported: ${found.notReported.length} permission${found.notReported.length === 1 ? '' : 's'} of ${escapeText(broker.user)}, the user drift reads as (RabbitMQ grants whoever creates a vhost through the management API full permissions on it); read as another user to see them\n`,
-      );
+    for (const n of found.notReported) writeErr(`warren: not reported: ${escapeText(n.id)}: ${escapeText(n.why)}\n`);
     writeErr(
       `${summary(
         placed.map((d) => d.kind),

@@ -139,7 +139,18 @@ export function objectsOf(d: DefinitionsLike, vhostRows: readonly Row[] = d.vhos
   for (const b of d.bindings ?? []) {
     const vhost = String(b.vhost);
     const id = ids.binding(vhost, { ...fromBrokerRow(b), arguments: mapOf(b.arguments) });
-    put({ type: 'binding', vhost, name: id.slice(id.indexOf('/binding/') + '/binding/'.length), fields: {} });
+    // Its ends and arguments are its identity (the name): the same on both sides whenever the name is.
+    put({
+      type: 'binding',
+      vhost,
+      name: id.slice(id.indexOf('/binding/') + '/binding/'.length),
+      fields: {
+        source: String(b.source),
+        destination: String(b.destination),
+        destination_type: String(b.destination_type),
+        arguments: mapOf(b.arguments),
+      },
+    });
   }
   for (const p of d.parameters ?? []) {
     const vhost = String(p.vhost);

@@ -101,16 +101,25 @@ export function compareBroker(input: CompareInput): Comparison {
     const changes = fieldChanges(d, l, input.uncompared?.get(key));
     if (changes.length > 0) drift.push({ ...entry('changed', d), fields: changes.map((c) => c.field), changes });
   }
+  const internal = internalObjects(live);
   for (const [key, l] of live) {
     if (declared.has(key)) continue;
     const inScope =
       input.scope === 'broker' ||
       (l.vhost === null ? false : declaredVhosts.has(l.vhost) && !missingVhosts.has(l.vhost));
     if (!inScope) continue;
+    const purpose = internalPurpose(l, internal);
+    if (purpose !== undefined) {
+      notReported.push({
+        id: objectId(l),
+        why: `made by RabbitMQ itself (x-internal-purpose: ${purpose}), e.g. a federation link's exchange and queue`,
+      });
+      continue;
+    }
     if (l.type === 'permissions' && l.name === input.reader) {
       notReported.push({
         id: objectId(l),
-        why: `the permissions of ${JSON.stringify(l.name)}, the user drift reads as, which RabbitMQ grants whoever creates a vhost through the management API`,
+        why: `the permissions of ${JSON.stringify(l.name)}, the user drift reads as, which RabbitMQ grants whoever creates a vhost through the management API (read as another user to see them)`,
       });
       continue;
     }
@@ -146,6 +155,32 @@ export function compareBroker(input: CompareInput): Comparison {
     });
   }
   return { drift: drift.sort(byPlace), unknown: unknown.sort(byPlace), notReported };
+}
+
+/**
+ * What RabbitMQ made itself: plugins declare their exchanges and queues with `x-internal-purpose`; a binding to or
+ * from one of those is theirs too, as is one federation makes upstream (its arguments carry `x-bound-from`).
+ */
+function internalPurpose(o: BrokerObject, internal: ReadonlyMap<string, string>): string | undefined {
+  const args = o.fields.arguments;
+  if (o.type === 'exchange' || o.type === 'queue') {
+    const purpose = isMap(args) ? args['x-internal-purpose'] : undefined;
+    return typeof purpose === 'string' ? purpose : undefined;
+  }
+  if (o.type !== 'binding') return undefined;
+  if (isMap(args) && hasOwn(args, 'x-bound-from')) return 'federation';
+  const end = (type: unknown, name: unknown) => internal.get(JSON.stringify([o.vhost, type, name]));
+  return end('exchange', o.fields.source) ?? end(o.fields.destination_type, o.fields.destination);
+}
+
+/** The exchanges and queues RabbitMQ made itself, by vhost, type and name → their purpose. */
+function internalObjects(live: ReadonlyMap<string, BrokerObject>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const o of live.values()) {
+    const purpose = o.type === 'binding' ? undefined : internalPurpose(o, out);
+    if (purpose !== undefined) out.set(JSON.stringify([o.vhost, o.type, o.name]), purpose);
+  }
+  return out;
 }
 
 function vhostRef(name: string) {

@@ -139,6 +139,42 @@ describe('warren drift: the comparison', () => {
     const edit = (d: Record<string, Row[]>) => {
       d.queues = [...d.queues!, { name: 'debug', vhost: 'shop', durable: true, auto_delete: false, arguments: {} }];
       d.queues.push({ name: 'x', vhost: 'other', durable: true, auto_delete: false, arguments: {} });
+      d.queues.push({
+        name: 'federation: orders -> rabbit@far A',
+        vhost: 'shop',
+        durable: true,
+        auto_delete: false,
+        arguments: { 'x-internal-purpose': 'federation' },
+      });
+      // A federation link's own exchange, and the bindings to it and from it: RabbitMQ's, not drift.
+      d.exchanges = [
+        ...d.exchanges!,
+        {
+          name: 'federation: orders -> rabbit@far B',
+          vhost: 'shop',
+          type: 'x-federation-upstream',
+          arguments: { 'x-internal-purpose': 'federation' },
+        },
+      ];
+      d.bindings = [
+        ...d.bindings!,
+        {
+          source: 'orders',
+          vhost: 'shop',
+          destination: 'federation: orders -> rabbit@far B',
+          destination_type: 'exchange',
+          routing_key: '#',
+          arguments: { 'x-bound-from': [{ hops: 1 }] },
+        },
+        {
+          source: 'federation: orders -> rabbit@far B',
+          vhost: 'shop',
+          destination: 'federation: orders -> rabbit@far A',
+          destination_type: 'queue',
+          routing_key: '',
+          arguments: {},
+        },
+      ];
       d.vhosts = [...d.vhosts!, { name: 'other' }];
       d.users = [...d.users!, { name: 'guest', tags: ['administrator'], password_hash: 'Z3Vlc3Q=' }];
       d.permissions = [...d.permissions!, { user: 'guest', vhost: 'shop', configure: '.*', write: '.*', read: '.*' }];
@@ -148,7 +184,13 @@ describe('warren drift: the comparison', () => {
       ['unmanaged', 'queue', 'shop/queue/debug', 3],
     ]);
     // The reader's own permissions on a vhost are the broker's doing, said apart.
-    expect(topology.notReported.map((n) => n.id)).toEqual(['shop/permissions/guest']);
+    expect(topology.notReported.map((n) => n.id).sort()).toEqual([
+      'shop/binding/federation: orders -%3E rabbit@far B>queue:federation: orders -> rabbit@far A[]',
+      'shop/binding/orders>exchange:federation: orders -> rabbit@far B[#] {"x-bound-from":[{"hops":1}]}',
+      'shop/exchange/federation: orders -> rabbit@far B',
+      'shop/permissions/guest',
+      'shop/queue/federation: orders -> rabbit@far A',
+    ]);
     const broker = compare(edit, [], 'broker');
     expect(broker.placed.map((p) => [p.kind, p.type, p.id])).toEqual([
       ['unmanaged', 'user', 'user/guest'],

@@ -17,6 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import type amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { runCliAsync } from '../../support/run-cli.js';
 import { api, connect, enc, eventually } from './broker.js';
 import { E2EProject, expectOk, type Run } from './e2e-project.js';
 
@@ -359,6 +361,35 @@ users:
   });
 
   describe('drift', () => {
+    it('warren drift finds the broker as declared: secrets not compared, the federation links’ own objects not drift', async () => {
+      const run = () =>
+        runCliAsync(
+          [
+            'drift',
+            join(project.dir, 'topology'),
+            '--broker',
+            'http://127.0.0.1:15672',
+            '--stack',
+            project.stackFile(),
+            '--format',
+            'json',
+          ],
+          {
+            env: { WARREN_BROKER_USER: 'guest', WARREN_BROKER_PASSWORD: 'guest' },
+            timeout: 60_000,
+          },
+        );
+      const clean = await eventually(async () => {
+        const r = await run();
+        return r.code === 0 && (JSON.parse(r.stdout) as { unknown: unknown[] }).unknown.length === 0 ? r : undefined;
+      }, 60_000).catch(async () => run());
+      const out = JSON.parse(clean.stdout) as { drift: unknown[]; notReported: { id: string; why: string }[] };
+      expect(out.drift, clean.stdout).toEqual([]);
+      expect(clean.code).toBe(0);
+      expect(out.notReported.some((n) => n.why.includes('x-internal-purpose: federation'))).toBe(true);
+      for (const secret of Object.values(project.passwords)) expect(clean.stdout + clean.stderr).not.toContain(secret);
+    }, 120_000);
+
     it('refresh drops a shovel deleted by hand from the state, and up restores it', async () => {
       expect((await api(`/parameters/shovel/${enc(A)}/move-orders`, 'DELETE')).status).toBe(204);
       await eventually(async () => ((await shovels()).length === 0 ? true : undefined), 30_000);
