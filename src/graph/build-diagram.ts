@@ -15,8 +15,8 @@ import { RoutingIndex } from '../route/route-message.js';
 import { type Diagram, type DiagramEdge, type DiagramNode, nodeKey } from './diagram.js';
 
 /**
- * Policies are matched against every queue and exchange only up to this many pairs (pattern matches): past it
- * (the 10,000-queue topology has 7,350 policies), notes show no links and the diagram says so.
+ * Policies are matched against every queue and exchange of a vhost only up to this many pairs (pattern matches,
+ * about a second): past it, notes show no links and the diagram says so.
  */
 const MAX_POLICY_PAIRS = 2_000_000;
 /** A policy note links to the objects it applies to up to this many; past it, it gives their number. */

@@ -9,7 +9,7 @@
 // vhost settings, users with a hash or no password, user limits and internal
 // exchanges. Their create writes the same values the broker already holds.
 import { fromBrokerRow, vhostBindingKey } from '../model/binding-identity.js';
-import type { Plan, PlanEntry } from '../plan/plan-types.js';
+import type { ExchangeEntry, Plan, PlanEntry } from '../plan/plan-types.js';
 import { callApi, type Connection } from './dynamic/management-api.js';
 import { isWireSafe } from './dynamic/wire-keys.js';
 import { checkEnvironment } from './validate-or-throw.js';
@@ -78,14 +78,23 @@ function key(kind: string, vhost: string, name: string): string {
   return JSON.stringify([kind, vhost, name]);
 }
 
+/**
+ * Whether @pulumi/rabbitmq's Exchange can declare the exchange as the plan has it: it declares no internal
+ * exchange, loses an argument key `__proto__`, and takes arguments as strings only (the broker would hold
+ * `x-super-stream: "true"`, which `warren drift` reports). The others are a dynamic resource (InternalExchange).
+ */
+export function byRabbitmqProvider(e: ExchangeEntry): boolean {
+  return !e.internal && isWireSafe(e.arguments) && allStrings(e.arguments);
+}
+
 /** The id the rabbitmq provider gives this entry's resource, when the object exists. */
 function importId(e: PlanEntry, live: Live): string | undefined {
   switch (e.kind) {
     case 'vhost':
       return live.vhosts.has(e.name) ? e.name : undefined;
     case 'exchange':
-      // Internal exchanges, and those whose arguments hold a key the SDK cannot carry, are a dynamic resource.
-      return !e.internal && isWireSafe(e.arguments) && live.objects.has(key('exchange', e.vhost, e.name))
+      // Only an exchange @pulumi/rabbitmq declares is imported; the others are a dynamic resource.
+      return byRabbitmqProvider(e) && live.objects.has(key('exchange', e.vhost, e.name))
         ? `${e.name}@${e.vhost}`
         : undefined;
     case 'queue':

@@ -19,7 +19,7 @@ import type {
   UserEntry,
   VHostEntry,
 } from '../plan/plan-types.js';
-import { allStrings } from './adoption.js';
+import { allStrings, byRabbitmqProvider } from './adoption.js';
 import { secretKeys } from '../plan/secret-keys.js';
 import { loadOrThrow, type TopologySource } from './load-or-throw.js';
 import { checkEnvironment, runError } from './validate-or-throw.js';
@@ -447,8 +447,7 @@ function vhost(ctx: Context, e: VHostEntry): Registered {
 function exchange(ctx: Context, e: ExchangeEntry): Registered {
   // Names are fixed, so a re-declaration must delete first.
   const { name, opts } = entryChild(ctx, e, { deleteBeforeReplace: true });
-  // @pulumi/rabbitmq's Exchange declares no internal exchange, and loses an argument key `__proto__`.
-  if (e.internal || !isWireSafe(e.arguments)) {
+  if (!byRabbitmqProvider(e)) {
     const args = {
       connection: ctx.connection,
       vhost: e.vhost,
