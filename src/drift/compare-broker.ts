@@ -75,6 +75,23 @@ export interface CompareInput {
   readonly uncompared?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/**
+ * The kinds of vhost object warren declares; a runtime parameter of another component (the broker's own
+ * `exchange-delete-in-progress` while federation removes a link's exchange, a plugin's) is not its to report.
+ */
+const MANAGED_TYPES = new Set([
+  'permissions',
+  'topic-permissions',
+  'exchange',
+  'queue',
+  'binding',
+  'policy',
+  'operator-policy',
+  'federation-upstream',
+  'federation-upstream-set',
+  'shovel',
+]);
+
 /** Fields whose values are never printed. */
 const SECRET_FIELDS = new Set(['password_hash', 'hashing_algorithm']);
 
@@ -108,6 +125,13 @@ export function compareBroker(input: CompareInput): Comparison {
       input.scope === 'broker' ||
       (l.vhost === null ? false : declaredVhosts.has(l.vhost) && !missingVhosts.has(l.vhost));
     if (!inScope) continue;
+    if (l.vhost !== null && !MANAGED_TYPES.has(l.type)) {
+      notReported.push({
+        id: objectId(l),
+        why: `a runtime parameter of component ${l.type}, which warren does not manage`,
+      });
+      continue;
+    }
     const purpose = internalPurpose(l, internal);
     if (purpose !== undefined) {
       notReported.push({

@@ -175,6 +175,15 @@ describe('warren drift: the comparison', () => {
           arguments: {},
         },
       ];
+      d.parameters = [
+        ...d.parameters!,
+        {
+          component: 'exchange-delete-in-progress',
+          vhost: 'shop',
+          name: 'federation: orders -> rabbit@far B',
+          value: {},
+        },
+      ];
       d.vhosts = [...d.vhosts!, { name: 'other' }];
       d.users = [...d.users!, { name: 'guest', tags: ['administrator'], password_hash: 'Z3Vlc3Q=' }];
       d.permissions = [...d.permissions!, { user: 'guest', vhost: 'shop', configure: '.*', write: '.*', read: '.*' }];
@@ -187,6 +196,7 @@ describe('warren drift: the comparison', () => {
     expect(topology.notReported.map((n) => n.id).sort()).toEqual([
       'shop/binding/federation: orders -%3E rabbit@far B>queue:federation: orders -> rabbit@far A[]',
       'shop/binding/orders>exchange:federation: orders -> rabbit@far B[#] {"x-bound-from":[{"hops":1}]}',
+      'shop/exchange-delete-in-progress/federation: orders -> rabbit@far B',
       'shop/exchange/federation: orders -> rabbit@far B',
       'shop/permissions/guest',
       'shop/queue/federation: orders -> rabbit@far A',
@@ -235,6 +245,39 @@ describe('warren drift: the comparison', () => {
       ['unmanaged', 'policy', 'hand', undefined, undefined],
     ]);
     expect(found.unknown.map((u) => u.id)).toEqual(['shop/queue/audit']);
+  });
+
+  it('places each kind of drift at the line and column of the YAML that declares it (an unmanaged one: its vhost)', () => {
+    const found = compare(
+      (d) => {
+        d.queues = [
+          ...d.queues!.filter((q) => q.name !== 'audit'),
+          { name: 'debug', vhost: 'shop', durable: true, auto_delete: false, arguments: {} },
+        ];
+        d.bindings = d.bindings!.filter((b) => b.destination !== 'audit');
+        d.permissions = d.permissions!.map((p) => ({ ...p, read: '.*' }));
+        d.policies = [
+          ...d.policies!,
+          {
+            vhost: 'shop',
+            name: 'hand',
+            pattern: '^orders',
+            'apply-to': 'queues',
+            priority: 9,
+            definition: { 'delivery-limit': 50 },
+          },
+        ];
+      },
+      [{ vhost: 'shop', name: 'orders-us', policy: 'hand', operator_policy: null }],
+    );
+    expect(found.placed.map((p) => [p.kind, p.type, p.name, p.line, p.col])).toEqual([
+      ['missing', 'binding', 'orders>queue:audit[#]', 13, 9],
+      ['missing', 'queue', 'audit', 10, 7],
+      ['changed', 'permissions', 'shop-app', 23, 7],
+      ['overridden', 'queue', 'orders-us', 9, 7],
+      ['unmanaged', 'policy', 'hand', 3, 3],
+      ['unmanaged', 'queue', 'debug', 3, 3],
+    ]);
   });
 
   it("RabbitMQ 4's implicit x-queue-type classic and 3.10's operator-policy pairs are no drift", () => {
