@@ -8,10 +8,13 @@
 // (upgrade-paths.ts): a skipped series or a downgrade is refused, and a step
 // with a prerequisite warren cannot see from here (feature flags enabled, a
 // minimum patch release) goes ahead only when the stack confirms it
-// (warren:allow.upgradeTo). Each refusal writes out the steps that make the
-// change safe.
+// (warren:allow.upgradeTo). The version moved from is the one the nodes run,
+// as the cluster answers just before the judgement (an image tag may name no
+// version, or no longer what runs); only when the cluster cannot say is it
+// the last deployed image's, and the refusal says so. Each refusal writes out
+// the steps that make the change safe.
 import { parseQuantity } from '../units/parse-quantity.js';
-import { imageVersion, judgeUpgrade } from './upgrade-paths.js';
+import { compareVersions, imageVersion, judgeUpgrade, parseVersion, type Version } from './upgrade-paths.js';
 
 export interface ClusterGuardInputs {
   readonly namespace: string;
@@ -28,7 +31,29 @@ export interface ClusterGuardInputs {
   readonly allowUpgradeTo?: string;
 }
 
-export function clusterGuardRefusals(previous: ClusterGuardInputs | undefined, next: ClusterGuardInputs): string[] {
+/**
+ * The RabbitMQ versions the cluster's running nodes report (the management API's node list: each node's `rabbit`
+ * application), read just before an image change is judged; or why they could not be read.
+ */
+export type RunningVersions = { readonly versions: readonly string[] } | { readonly unknown: string };
+
+/** Whether judging `next` needs the running versions: only an image change is judged against them. */
+export function needsRunningVersions(previous: ClusterGuardInputs | undefined, next: ClusterGuardInputs): boolean {
+  return (
+    previous?.name !== undefined &&
+    previous.namespace === next.namespace &&
+    previous.name === next.name &&
+    next.image !== undefined &&
+    previous.image !== next.image &&
+    imageVersion(next.image) !== undefined
+  );
+}
+
+export function clusterGuardRefusals(
+  previous: ClusterGuardInputs | undefined,
+  next: ClusterGuardInputs,
+  running?: RunningVersions,
+): string[] {
   if (!previous?.name) return [];
   const out: string[] = [];
   const where = `cluster ${previous.namespace}/${previous.name}`;
@@ -56,26 +81,53 @@ export function clusterGuardRefusals(previous: ClusterGuardInputs | undefined, n
         `quorum queues with a majority of their members on them would stop, and their messages would be out of reach. ${scaleDownSteps(previous, next.replicas)}`,
     );
   }
-  const upgrade = upgradeRefusal(previous, next);
+  const upgrade = upgradeRefusal(previous, next, running);
   if (upgrade) out.push(`${where}: ${upgrade}`);
   return out;
 }
 
 /**
- * Why the image may not move from the deployed one to the new one in place, or undefined. A version neither tag
- * names (`latest`, a digest) cannot be judged here: `warren validate` warns about such images
- * (`cluster-image-unpinned`).
+ * Why the image may not move from what runs (else from the deployed image) to the new one in place, or undefined.
+ * A version neither the nodes nor the tag name (`latest`, a digest, a cluster that does not answer) cannot be
+ * judged here: `warren validate` warns about such images (`cluster-image-unpinned`).
  */
-function upgradeRefusal(previous: ClusterGuardInputs, next: ClusterGuardInputs): string | undefined {
-  if (previous.image === undefined || next.image === undefined || previous.image === next.image) return undefined;
-  const [from, to] = [imageVersion(previous.image), imageVersion(next.image)];
-  if (!from || !to) return undefined;
-  const verdict = judgeUpgrade(from, to);
-  const hop = `image ${previous.image} → ${next.image}`;
+function upgradeRefusal(
+  previous: ClusterGuardInputs,
+  next: ClusterGuardInputs,
+  running: RunningVersions | undefined,
+): string | undefined {
+  if (!needsRunningVersions(previous, next)) return undefined;
+  const to = imageVersion(next.image!)!;
+  const source = versionFrom(previous, running);
+  if (!source) return undefined;
+  const verdict = judgeUpgrade(source.version, to);
+  const hop = `image ${previous.image ?? '(not recorded)'} → ${next.image} (${source.said})`;
   if (verdict.kind === 'refused') return `${hop} is refused: ${verdict.reason}.`;
   if (verdict.kind === 'step' && verdict.step.before && next.allowUpgradeTo !== verdict.step.to)
     return `${hop} rolls every node to ${verdict.step.to}, which needs first: ${verdict.step.before}. warren cannot see that from the stack: once it is done, set warren:allow.upgradeTo: "${verdict.step.to}" in the stack config and run pulumi up.`;
   return undefined;
+}
+
+/** The version the upgrade starts from, and how it is known: the oldest a running node reports, else the deployed tag's. */
+function versionFrom(
+  previous: ClusterGuardInputs,
+  running: RunningVersions | undefined,
+): { version: Version; said: string } | undefined {
+  const reported = running && 'versions' in running ? running.versions.map(parseVersion) : [];
+  if (reported.length > 0 && reported.every((v) => v !== undefined)) {
+    const oldest = [...(reported as Version[])].sort(compareVersions)[0]!;
+    const all = [...new Set((running as { versions: readonly string[] }).versions)].sort();
+    return { version: oldest, said: all.length === 1 ? `the nodes run ${all[0]}` : `the nodes run ${all.join(', ')}` };
+  }
+  const tagged = previous.image === undefined ? undefined : imageVersion(previous.image);
+  if (!tagged) return undefined;
+  const why =
+    running === undefined
+      ? 'not read'
+      : 'unknown' in running
+        ? running.unknown
+        : `a node reported ${running.versions.find((v) => !parseVersion(v)) ?? 'no version'}`;
+  return { version: tagged, said: `judged from the deployed image: the running version is unknown, ${why}` };
 }
 
 function departing(c: ClusterGuardInputs, to: number): { pod: string; node: string }[] {

@@ -78,7 +78,7 @@ export type UpgradeVerdict =
 export function judgeUpgrade(from: Version, to: Version): UpgradeVerdict {
   const [a, b] = [series(from), series(to)];
   if (a === b) return { kind: 'same-series' };
-  if (compare(to, from) < 0)
+  if (compareVersions(to, from) < 0)
     return {
       kind: 'refused',
       reason: `${a} → ${b} is a downgrade, which RabbitMQ does not support; to go back, deploy ${b} beside it and move the messages (blue/green)`,
@@ -116,6 +116,7 @@ function pathBetween(a: string, b: string): UpgradeStep[] | undefined {
   return out;
 }
 
-function compare(x: Version, y: Version): number {
+/** Orders versions oldest first (a missing patch counts as 0). */
+export function compareVersions(x: Version, y: Version): number {
   return x.major - y.major || x.minor - y.minor || (x.patch ?? 0) - (y.patch ?? 0);
 }

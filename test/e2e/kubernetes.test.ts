@@ -236,22 +236,32 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview with the storage back');
   }, 900_000);
 
-  it('an image that goes back or skips a release series is refused in preview; a step with a prerequisite waits for the stack to confirm it', async () => {
+  it('an image change is judged from the version the nodes run, not the deployed tag: a downgrade or a skipped series is refused in preview, a step with a prerequisite waits for the stack to confirm it', async () => {
+    // The fake nodes' management endpoint is the local broker: the nodes "run" its version, whatever the tag says.
+    const running = (await api<{ rabbitmq_version: string }>('/overview')).body.rabbitmq_version;
+    expect(running).toMatch(/^3\.10\./);
     const resources = { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } };
     const image = () => statefulSet().spec.template.spec.containers[0]!.image;
-    project.setConfig({ 'warren:cluster': cluster({ image: 'rabbitmq:3.13.7-management', resources }) });
+    const hop = (to: string) =>
+      `cluster ${NS}/rabbitmq: image rabbitmq:4.1.6-management → ${to} (the nodes run ${running})`;
+    project.setConfig({ 'warren:cluster': cluster({ image: 'rabbitmq:3.9.29-management', resources }) });
     const down = await project.pulumiAsync('preview');
     expect(down.code).not.toBe(0);
-    expect(down.output).toContain(
-      `cluster ${NS}/rabbitmq: image rabbitmq:4.1.6-management → rabbitmq:3.13.7-management is refused: 4.1 → 3.13 is a downgrade`,
+    expect(down.output).toContain(`${hop('rabbitmq:3.9.29-management')} is refused: 3.10 → 3.9 is a downgrade`);
+    project.setConfig({ 'warren:cluster': cluster({ image: 'rabbitmq:4.0.5-management', resources }) });
+    const skip = await project.pulumiAsync('preview');
+    expect(skip.code).not.toBe(0);
+    expect(skip.output).toContain(
+      `${hop('rabbitmq:4.0.5-management')} is refused: 3.10 → 4.0 skips a release series: go through 3.11 → 3.12 → 3.13 → 4.0`,
     );
-    project.setConfig({ 'warren:cluster': cluster({ image: 'rabbitmq:4.2.1-management', resources }) });
+    expect(skip.output).toContain('or move to a new 4.0 cluster (blue/green)');
+    project.setConfig({ 'warren:cluster': cluster({ image: 'rabbitmq:3.11.28-management', resources }) });
     const held = await project.pulumiAsync('up', '--yes', '--skip-preview');
     expect(held.code).not.toBe(0);
-    expect(held.output).toContain('rolls every node to 4.2, which needs first: enable all stable feature flags');
-    expect(held.output).toContain('set warren:allow.upgradeTo: "4.2"');
+    expect(held.output).toContain('rolls every node to 3.11, which needs first: enable all stable feature flags');
+    expect(held.output).toContain('set warren:allow.upgradeTo: "3.11"');
     expect(image()).toBe('rabbitmq:4.1.6-management');
-    // Back to the running image: nothing to do.
+    // Back to the deployed image: nothing to do.
     project.setConfig({ 'warren:cluster': cluster({ resources }) });
     expectOk(await project.pulumiAsync('preview', '--expect-no-changes'), 'preview with the image back');
   }, 900_000);

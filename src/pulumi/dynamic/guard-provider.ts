@@ -9,14 +9,15 @@ export interface GuardSpec<I> {
   readonly id: string;
   /** The input the failures are reported on. */
   readonly property: string;
-  readonly refusals: (previous: I | undefined, next: I) => string[];
+  /** May ask the running system (the cluster guard reads the versions its nodes run). */
+  readonly refusals: (previous: I | undefined, next: I) => string[] | Promise<string[]>;
   readonly shape: (inputs: I) => string;
 }
 
 export function guardProvider<I extends object>(spec: GuardSpec<I>): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds: I | undefined, news: I) {
-      const refusals = spec.refusals(olds && Object.keys(olds).length > 0 ? olds : undefined, news);
+      const refusals = await spec.refusals(olds && Object.keys(olds).length > 0 ? olds : undefined, news);
       return { inputs: news, failures: refusals.map((reason) => ({ property: spec.property, reason })) };
     },
     async create(inputs: I) {

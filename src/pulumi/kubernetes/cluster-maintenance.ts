@@ -1,6 +1,8 @@
 // What the RabbitMQ Cluster Operator does around a roll, over the management
 // API this program already reaches:
-// - after every completed roll (or scale), move queue leaders back over all
+// - after every completed roll (or scale), give every quorum queue the members
+//   it lacks on the running nodes (quorum-growth.ts: after a scale-up, a queue
+//   keeps the members it was declared with), move queue leaders back over all
 //   nodes (a roll leaves them on the nodes that restarted first) and enable
 //   every stable feature flag (the next minor upgrade refuses to start while
 //   flags of this one are off);
@@ -9,7 +11,9 @@
 //   that are going away too (they would wait for the whole grace period).
 import type * as pulumi from '@pulumi/pulumi';
 import { DECOMMISSION_PARAMETER, SKIP_PRESTOP_LABEL } from '../../cluster/compile-cluster.js';
-import { callApi, connectionChanged, seg, type Connection } from '../dynamic/management-api.js';
+import { addsMembersOverHttp, type ListedQueue, quorumGrowth } from '../../cluster/quorum-growth.js';
+import { parseVersion } from '../../cluster/upgrade-paths.js';
+import { callApi, connectionChanged, readList, seg, type Connection } from '../dynamic/management-api.js';
 import { plainError } from '../dynamic/plain-error.js';
 import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
 
@@ -30,6 +34,8 @@ interface State {
 }
 
 async function afterRoll(s: State): Promise<void> {
+  // Members first: the rebalance then spreads leaders over the new ones too.
+  await growQuorumQueues(s);
   await callApi(s.connection, 'POST', '/rebalance/queues');
   const flags = ((await callApi(s.connection, 'GET', '/feature-flags')).json ?? []) as {
     name: string;
@@ -39,6 +45,61 @@ async function afterRoll(s: State): Promise<void> {
   for (const flag of flags.filter((f) => f.state === 'disabled' && f.stability === 'stable')) {
     await callApi(s.connection, 'PUT', `/feature-flags/${seg(flag.name)}/enable`, {});
   }
+}
+
+/**
+ * Adds the members quorum queues lack on the running nodes (quorumGrowth), one request per member, as
+ * `rabbitmq-queues grow` does. A broker without the API (before 3.12.1) gets the commands that do it, as a warning:
+ * the roll itself is complete, and failing `up` would not add them either. So does a member the broker refuses.
+ */
+async function growQuorumQueues(s: State): Promise<void> {
+  const overview = (await callApi(s.connection, 'GET', '/overview')).json as { rabbitmq_version?: unknown } | undefined;
+  const version = typeof overview?.rabbitmq_version === 'string' ? parseVersion(overview.rabbitmq_version) : undefined;
+  const running = (await readList(s.connection, '/nodes'))
+    .filter((n) => n.running === true && typeof n.name === 'string')
+    .map((n) => n.name as string);
+  const queues = (await readList(
+    s.connection,
+    '/queues?columns=vhost,name,type,members,arguments',
+  )) as unknown as ListedQueue[];
+  const growth = quorumGrowth(running, queues);
+  if (growth.length === 0) return;
+  const exec = `kubectl -n ${s.namespace} exec ${s.name}-0 --`;
+  if (!version || !addsMembersOverHttp(version)) {
+    const nodes = [...new Set(growth.flatMap((g) => g.add))].sort();
+    warn(
+      `cluster ${s.namespace}/${s.name}: ${growth.length} quorum queue(s) have fewer members than the running nodes allow (${names(growth)}); ` +
+        `RabbitMQ ${typeof overview?.rabbitmq_version === 'string' ? overview.rabbitmq_version.slice(0, 30) : '(version unknown)'} has no API to add them (3.12.1 and later have). ` +
+        `Add them: ${nodes.map((n) => `\`${exec} rabbitmq-queues grow ${n} all\``).join(', then ')}.`,
+    );
+    return;
+  }
+  const refused: string[] = [];
+  for (const g of growth)
+    for (const node of g.add) {
+      const path = `/queues/quorum/${seg(g.vhost)}/${seg(g.name)}/replicas/add`;
+      // 404: the queue went meanwhile; 503: the broker's refusal (a member already, a node gone), said below.
+      const { status, json } = await callApi(s.connection, 'POST', path, { node }, [503]);
+      if (status === 503)
+        refused.push(
+          `${g.vhost}/${g.name} on ${node}: ${String((json as { reason?: unknown })?.reason ?? '').slice(0, 200)}`,
+        );
+    }
+  if (refused.length > 0)
+    warn(
+      `cluster ${s.namespace}/${s.name}: RabbitMQ did not add ${refused.length} quorum queue member(s): ${refused.slice(0, 10).join('; ')}. ` +
+        `The next roll tries again; by hand: \`${exec} rabbitmq-queues grow <node> all\`.`,
+    );
+}
+
+function names(growth: readonly { vhost: string; name: string }[]): string {
+  const shown = growth.slice(0, 5).map((g) => `${g.vhost}/${g.name}`);
+  return growth.length > 5 ? `${shown.join(', ')} and ${growth.length - 5} more` : shown.join(', ');
+}
+
+/** A warning in `up`'s output: the dynamic-provider host has no engine to log to, and shows what it writes to stderr. */
+function warn(message: string): void {
+  console.warn(`warning: ${message}`);
 }
 
 const provider = defineProvider('ClusterMaintenance', {

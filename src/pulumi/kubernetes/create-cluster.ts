@@ -87,21 +87,6 @@ export class RabbitCluster extends pulumi.ComponentResource {
 
   constructor(name: string, plan: ClusterPlan, options: RabbitClusterOptions, opts?: pulumi.ComponentResourceOptions) {
     super('warren:kubernetes:RabbitCluster', name, {}, opts);
-    // First of all: refuses a scale-down or re-creation the stack does not allow, before any object changes.
-    const guard = new ClusterGuard(
-      `${name}/guard`,
-      {
-        namespace: plan.namespace,
-        name: plan.name,
-        replicas: plan.statefulSet.replicas,
-        storage: { ...plan.statefulSet.storage },
-        image: plan.statefulSet.pod.image,
-        allowReplace: options.allow?.allowReplace ?? false,
-        ...(options.allow?.allowScaleDownTo !== undefined ? { allowScaleDownTo: options.allow.allowScaleDownTo } : {}),
-        ...(options.allow?.allowUpgradeTo !== undefined ? { allowUpgradeTo: options.allow.allowUpgradeTo } : {}),
-      },
-      { parent: this },
-    );
     // A new cookie would split a rolling cluster; a new password would not reach RabbitMQ (first boot only).
     const password =
       options.credentials?.password ??
@@ -113,6 +98,23 @@ export class RabbitCluster extends pulumi.ComponentResource {
       { parent: this, protect: plan.protect },
     );
     const username = options.credentials?.username ?? plan.username;
+    // First of all: refuses a scale-down or re-creation the stack does not allow, before any object changes.
+    const guard = new ClusterGuard(
+      `${name}/guard`,
+      {
+        namespace: plan.namespace,
+        name: plan.name,
+        replicas: plan.statefulSet.replicas,
+        storage: { ...plan.statefulSet.storage },
+        image: plan.statefulSet.pod.image,
+        // To ask the running nodes their version; the secrets above are random bytes, made before anything runs.
+        connection: pulumi.secret({ url: plan.managementUrl, username, password }),
+        allowReplace: options.allow?.allowReplace ?? false,
+        ...(options.allow?.allowScaleDownTo !== undefined ? { allowScaleDownTo: options.allow.allowScaleDownTo } : {}),
+        ...(options.allow?.allowUpgradeTo !== undefined ? { allowUpgradeTo: options.allow.allowUpgradeTo } : {}),
+      },
+      { parent: this },
+    );
     const r: Partial<Record<Role, pulumi.CustomResource>> = {};
     const manifests = clusterManifests({ ...plan, username }, { password, cookie: cookie.value });
     for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, r, guard);

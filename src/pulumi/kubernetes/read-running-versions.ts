@@ -1,0 +1,33 @@
+// The cluster guard's one question to the running cluster: which versions its
+// nodes run (GET /api/nodes, judged by runningVersionsOf). Asked once, with a
+// short deadline and no retry: a preview must not wait out a cluster that is
+// down, whose guard then judges from the deployed image and says so.
+import { httpRequest } from '../../broker/tls-request.js';
+import type { RunningVersions } from '../../cluster/cluster-guard-rules.js';
+import { runningVersionsOf } from '../../cluster/running-versions.js';
+import type { Connection } from '../dynamic/management-api.js';
+
+const DEADLINE_MS = 10_000;
+
+export async function readRunningVersions(conn: Connection): Promise<RunningVersions> {
+  const auth = `Basic ${Buffer.from(`${conn.username}:${conn.password}`).toString('base64')}`;
+  let answer: { status: number; text: string };
+  try {
+    answer = await httpRequest(`${conn.url.replace(/\/+$/, '')}/api/nodes`, conn.tls, {
+      method: 'GET',
+      headers: { authorization: auth },
+      timeoutMs: DEADLINE_MS,
+    });
+  } catch (e) {
+    const err = e as { name?: string; cause?: { code?: string } };
+    return {
+      unknown: `the management API did not answer (${err.name === 'TimeoutError' ? `not within ${DEADLINE_MS / 1000} s` : (err.cause?.code ?? err.name ?? 'request failed')})`,
+    };
+  }
+  if (answer.status !== 200) return { unknown: `GET /api/nodes answered ${answer.status}` };
+  try {
+    return runningVersionsOf(JSON.parse(answer.text));
+  } catch {
+    return { unknown: 'GET /api/nodes answered with a body that is not JSON' };
+  }
+}
