@@ -348,6 +348,10 @@ function print(all: readonly Run[], queues: number): void {
   );
   const row = (name: string, value: string, runsText: string, rest = '') =>
     console.log(`  ${name.padEnd(52)} ${value.padStart(8)}  ${runsText.padEnd(11)} ${rest}`);
+  /** One row per figure: its median and spread over the runs. */
+  const rows = (figures: [string, (r: Run) => number][]) => {
+    for (const [name, of] of figures) row(name, `${m(of).toFixed(2)} s`, s(of));
+  };
   row('figure', 'median', 'spread', 'baseline (same run), target');
   row(
     'GET /api/definitions (read, parsed)',
@@ -361,21 +365,11 @@ function print(all: readonly Run[], queues: number): void {
     `${ratio.toFixed(2)}x GET /api/definitions; target ≤ 2x  ${ratio <= 2 ? 'met' : 'MISSED'}`,
   );
   console.log('\nthe GET /api/definitions baseline:');
-  row(
-    '  until the answer’s head (the broker)',
-    `${m((r) => r.get.head).toFixed(2)} s`,
-    s((r) => r.get.head),
-  );
-  row(
-    '  body read',
-    `${m((r) => r.get.body).toFixed(2)} s`,
-    s((r) => r.get.body),
-  );
-  row(
-    '  JSON.parse',
-    `${m((r) => r.get.parse).toFixed(2)} s`,
-    s((r) => r.get.parse),
-  );
+  rows([
+    ['  until the answer’s head (the broker)', (r) => r.get.head],
+    ['  body read', (r) => r.get.body],
+    ['  JSON.parse', (r) => r.get.parse],
+  ]);
 
   console.log(
     '\nwhere warren drift’s time goes (same runs; cold: a fresh Node process as the CLI; warm: in this one):',
@@ -410,26 +404,12 @@ function print(all: readonly Run[], queues: number): void {
     `  ${'sum of the stages (without Node start, exit)'.padEnd(52)} ${`${m((r) => sum(r.cold)).toFixed(2)} s`.padStart(8)}  ${s((r) => sum(r.cold)).padEnd(10)} ${`${m((r) => sum(r.warm)).toFixed(2)} s`.padStart(8)}  ${s((r) => sum(r.warm))}`,
   );
   console.log('\nbeside them, same runs:');
-  row(
-    'node -e "" (Node start alone)',
-    `${m((r) => r.nodeBare).toFixed(2)} s`,
-    s((r) => r.nodeBare),
-  );
-  row(
-    'node bin/warren.js --version (loads every command)',
-    `${m((r) => r.version).toFixed(2)} s`,
-    s((r) => r.version),
-  );
-  row(
-    'GET /api/vhosts alone',
-    `${m((r) => r.vhostsAlone).toFixed(2)} s`,
-    s((r) => r.vhostsAlone),
-  );
-  row(
-    'GET /api/queues?columns=… alone',
-    `${m((r) => r.queuesAlone).toFixed(2)} s`,
-    s((r) => r.queuesAlone),
-  );
+  rows([
+    ['node -e "" (Node start alone)', (r) => r.nodeBare],
+    ['node bin/warren.js --version (loads every command)', (r) => r.version],
+    ['GET /api/vhosts alone', (r) => r.vhostsAlone],
+    ['GET /api/queues?columns=… alone', (r) => r.queuesAlone],
+  ]);
   const local = (x: Stages) => x.modules + x.load + x.plan + x.declared + x.live + x.compare;
   console.log(
     `\n  drift without its broker reads (cold stages + Node start): ${m((r) => local(r.cold) + r.cold.boot!).toFixed(2)} s, ${((m((r) => local(r.cold) + r.cold.boot!) / drift) * 100).toFixed(0)}% of drift; the reads ${m((r) => r.cold.reads).toFixed(2)} s = ${(m((r) => r.cold.reads) / get).toFixed(2)}x the GET alone`,

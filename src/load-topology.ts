@@ -27,6 +27,8 @@ export interface Overrides {
    * which the stack file is HEAD's: a vhost HEAD adds with its override is no problem of BASE's). Default true.
    */
   readonly reportAbsent?: boolean;
+  /** The stack file as the CLI read it already (read-stack.ts): placed in, not read again. */
+  readonly source?: SourceFile;
 }
 
 /** Where overrides stand in a Pulumi stack file. */
@@ -154,7 +156,7 @@ function validate(files: readonly string[], read: (file: string) => ReadResult, 
   }
   const merged = mergeFiles(checked);
   append(findings, merged.findings);
-  const stackRead = overrides ? readStack(overrides.file, sources, findings) : true;
+  const stackRead = overrides ? readStack(overrides, sources, findings) : true;
   if (overrides && overrides.data !== undefined)
     allParsed = stackRead && layerOverrides(merged.model, overrides, findings, allParsed) && allParsed;
   // References into a file that did not parse cannot be resolved: checking
@@ -170,10 +172,14 @@ function validate(files: readonly string[], read: (file: string) => ReadResult, 
  * not place, or apply, what it would read otherwise. False when refused; a
  * stack file that cannot be read is only left without positions.
  */
-function readStack(file: string, sources: Map<string, SourceFile>, findings: Finding[]): boolean {
-  const read = file === CODE_OVERRIDES ? undefined : readSource(file);
-  if (!read || !('text' in read)) return true;
-  const source = new SourceFile(file, read.text);
+function readStack(overrides: Overrides, sources: Map<string, SourceFile>, findings: Finding[]): boolean {
+  const { file } = overrides;
+  let source = overrides.source;
+  if (!source) {
+    const read = file === CODE_OVERRIDES ? undefined : readSource(file);
+    if (!read || !('text' in read)) return true;
+    source = new SourceFile(file, read.text);
+  }
   sources.set(file, source);
   // An empty stack file is a stack without config.
   const refused = source.findings.filter((f) => f.severity === 'error' && f.code !== 'file-empty');

@@ -56,3 +56,31 @@ it("docs/format.md's format 1.1 field tables are the code's (format/parameter-fi
   ]);
   expect(found).toHaveLength(10 + 3 + 5 + 4);
 });
+
+it("the README's upgrade table is the code's (cluster/upgrade-paths.ts), row for row", async () => {
+  const { UPGRADE_STEPS } = await import('../src/cluster/upgrade-paths.js');
+  const doc = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('\n## Upgrading RabbitMQ\n'));
+  const rows = section
+    .slice(0, section.indexOf('\n## ', 1))
+    .match(/^\| \d.*\|$/gm)!
+    .map((row) =>
+      row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+  // The README says each prerequisite in short; the code's text is what a refusal prints.
+  const short = (before: string) =>
+    before === ''
+      ? '—'
+      : before
+          .replace(/ \(rabbitmqctl enable_feature_flag all\) before the upgrade/g, '')
+          .replace(
+            '; a 3.13 cluster with Khepri enabled cannot be upgraded in place (blue/green only)',
+            '; not with Khepri enabled',
+          );
+  expect(rows).toEqual(
+    UPGRADE_STEPS.map((s) => [s.minPatch > 0 ? `${s.from}.${s.minPatch} or later` : s.from, s.to, short(s.before)]),
+  );
+});

@@ -10,24 +10,13 @@
 // change the broker by hand, as an operator would.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api as guestApi, managementApi } from './e2e/support/broker.js';
 import { ROOT } from './support/run-cli.js';
+import { makeScratchRepo, type ScratchRepo, sh } from './support/scratch-repo.js';
 
 const EXAMPLE = join(ROOT, 'examples/github-actions');
 const MANAGEMENT = 'http://127.0.0.1:15672';
@@ -97,14 +86,7 @@ let definitions: unknown;
 /** The broker's management API as the test's user (an administrator), who creates the vhost. */
 const api = managementApi(`${MANAGEMENT}/api`, USER, PASSWORD);
 
-function sh(command: string, args: string[], cwd: string): string {
-  const run = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 180_000 });
-  if (run.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr}${run.error ?? ''}`);
-  return run.stdout;
-}
-const git = (...args: string[]) =>
-  sh('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', '-c', 'commit.gpgsign=false', ...args], repo);
+let git: ScratchRepo['git'];
 
 async function ok(response: Promise<{ status: number; body: unknown }>, what: string): Promise<void> {
   const { status, body } = await response;
@@ -115,58 +97,7 @@ beforeAll(async () => {
   const overview = await guestApi('/overview').catch((e: Error) => ({ status: 0, body: e.message }));
   if (overview.status !== 200)
     throw new Error(`no local broker's management API at ${MANAGEMENT} (${overview.status}): start the broker first`);
-  tmp = mkdtempSync(join(tmpdir(), 'warren-workflow-drift-'));
-
-  // The package, as npm publishes it, as test/workflow.test.ts makes it: from
-  // this worktree's dist/ (built when missing), without prepack scripts.
-  if (!existsSync(join(ROOT, 'dist'))) sh('npm', ['run', 'build'], ROOT);
-  const packDir = join(tmp, 'pack');
-  mkdirSync(packDir);
-  sh('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], ROOT);
-  const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
-
-  // The user's repository: warren in its devDependencies (this install stands
-  // in for the workflow's `npm ci`, the one `run:` step the tests skip).
-  repo = join(tmp, 'infra');
-  mkdirSync(repo);
-  writeFileSync(join(repo, 'package.json'), `${JSON.stringify({ name: 'infra', private: true }, null, 2)}\n`);
-  sh(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      '--ignore-scripts',
-      '--omit=peer',
-      '--save-dev',
-      tarball,
-    ],
-    repo,
-  );
-  // Peer dependencies (the Pulumi SDKs, large) from this repository's node_modules.
-  const pkgName = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string }).name;
-  const installed = JSON.parse(readFileSync(join(repo, 'node_modules', pkgName, 'package.json'), 'utf8')) as {
-    peerDependencies?: Record<string, string>;
-  };
-  for (const peer of Object.keys(installed.peerDependencies ?? {})) {
-    const target = join(repo, 'node_modules', peer);
-    if (existsSync(target) || !existsSync(join(ROOT, 'node_modules', peer))) continue;
-    mkdirSync(dirname(target), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules', peer), target);
-  }
-
-  fakeBin = join(tmp, 'bin');
-  mkdirSync(fakeBin);
-  writeFileSync(
-    join(fakeBin, 'gh'),
-    `#!/bin/sh\nexec '${process.execPath}' '${join(ROOT, 'test/support/fake-gh.mjs')}' "$@"\n`,
-  );
-  chmodSync(join(fakeBin, 'gh'), 0o755);
-
-  git('init', '-q');
-  git('checkout', '-q', '-b', 'main');
-  writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
+  ({ tmp, repo, fakeBin, git } = makeScratchRepo('warren-workflow-drift-'));
   mkdirSync(join(repo, '.github/workflows'), { recursive: true });
   mkdirSync(join(repo, '.github/warren'), { recursive: true });
   cpSync(join(EXAMPLE, 'warren-drift.yml'), join(repo, '.github/workflows/warren-drift.yml'));

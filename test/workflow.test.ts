@@ -6,23 +6,12 @@
 // variables set, and fakes of `gh` (test/support/fake-gh.mjs) and `pulumi` on
 // PATH. Neither GitHub nor a broker is reached.
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './support/run-cli.js';
+import { makeScratchRepo, type ScratchRepo } from './support/scratch-repo.js';
 
 const EXAMPLE = join(ROOT, 'examples/github-actions');
 const LABEL = 'warren/approved-data-loss';
@@ -75,14 +64,7 @@ const commits: Record<'empty' | 'base' | 'dataLosing' | 'safe' | 'access' | 'inv
   invalid: '',
 };
 
-function sh(command: string, args: string[], cwd: string): string {
-  const run = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 180_000 });
-  if (run.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr}${run.error ?? ''}`);
-  return run.stdout;
-}
-const git = (...args: string[]) =>
-  sh('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', '-c', 'commit.gpgsign=false', ...args], repo);
+let git: ScratchRepo['git'];
 
 /** Edits a file of the repo, failing when `from` is not in it (the fixture drifted). */
 function edit(file: string, from: string, to: string): void {
@@ -102,68 +84,16 @@ function commitHead(message: string, change: () => void): string {
 }
 
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'warren-workflow-'));
-
-  // The package, as npm publishes it (package.json's files, bin and entry
-  // points). Built here when dist/ is missing; otherwise not rebuilt, and not
-  // by a prepack script either (--ignore-scripts): other test files read dist/
-  // while this one runs.
-  if (!existsSync(join(ROOT, 'dist'))) sh('npm', ['run', 'build'], ROOT);
-  const packDir = join(tmp, 'pack');
-  mkdirSync(packDir);
-  sh('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], ROOT);
-  const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
-
-  // The user's repository: warren in its devDependencies (this install stands
-  // in for the workflow's `npm ci`, the one `run:` step the tests skip).
-  repo = join(tmp, 'infra');
-  mkdirSync(repo);
-  writeFileSync(join(repo, 'package.json'), `${JSON.stringify({ name: 'infra', private: true }, null, 2)}\n`);
-  sh(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      '--ignore-scripts',
-      '--omit=peer',
-      '--save-dev',
-      tarball,
-    ],
-    repo,
-  );
-  // Peer dependencies (the Pulumi SDKs, large) from this repository's node_modules.
-  const pkgName = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string }).name;
-  const installed = JSON.parse(readFileSync(join(repo, 'node_modules', pkgName, 'package.json'), 'utf8')) as {
-    peerDependencies?: Record<string, string>;
-  };
-  for (const peer of Object.keys(installed.peerDependencies ?? {})) {
-    const target = join(repo, 'node_modules', peer);
-    if (existsSync(target) || !existsSync(join(ROOT, 'node_modules', peer))) continue;
-    mkdirSync(dirname(target), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules', peer), target);
-  }
-
-  // Fakes on PATH: gh (comments in a JSON file) and pulumi (records its arguments).
-  fakeBin = join(tmp, 'bin');
-  mkdirSync(fakeBin);
-  writeFileSync(
-    join(fakeBin, 'gh'),
-    `#!/bin/sh\nexec '${process.execPath}' '${join(ROOT, 'test/support/fake-gh.mjs')}' "$@"\n`,
-  );
+  ({ tmp, repo, fakeBin, git } = makeScratchRepo('warren-workflow-'));
+  // A fake pulumi beside the fake gh: it records its arguments.
   writeFileSync(
     join(fakeBin, 'pulumi'),
     '#!/bin/sh\nprintf "%s\\n" "$PWD" "$@" > "$FAKE_PULUMI_LOG"\necho "Previewing update (fake pulumi)"\n',
   );
-  chmodSync(join(fakeBin, 'gh'), 0o755);
   chmodSync(join(fakeBin, 'pulumi'), 0o755);
 
   // Commits: the workflow alone (a base branch without a topology), then the
   // example topology and stacks (the base), then one head per kind of change.
-  git('init', '-q');
-  git('checkout', '-q', '-b', 'main');
-  writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
   mkdirSync(join(repo, '.github/workflows'), { recursive: true });
   mkdirSync(join(repo, '.github/warren'), { recursive: true });
   cpSync(join(EXAMPLE, 'warren.yml'), join(repo, '.github/workflows/warren.yml'));

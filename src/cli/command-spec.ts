@@ -34,6 +34,16 @@ export function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 }
 
+/** `--format` of the commands that report diagnostics: the contract's text and json, and annotations for CI. */
+export const CI_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
+export type CiFormat = (typeof CI_FORMATS)[number];
+
+export function ciFormatOption(): Option {
+  return new Option('--format <format>', 'output format (github: Actions annotations; sarif: SARIF 2.1.0)')
+    .choices(CI_FORMATS)
+    .default('text');
+}
+
 /** The options that collect every value given; every other option with a value takes it once (main.ts). */
 export const REPEATABLE = new WeakSet<Option>();
 

@@ -14,7 +14,7 @@ import { readLiveCounts } from '../diff/read-live-counts.js';
 import { routingImpact } from '../diff/routing-impact.js';
 import { loadTopology } from '../load-topology.js';
 import { reportInvalid } from './print-diagnostics.js';
-import { readStackAllowMigrate, readStackOverrides } from './read-stack.js';
+import { readStack, stackAllowMigrate, stackOverrides } from './read-stack.js';
 import { checkBrokerOption, EXIT, everyPathMatched, topologyPaths, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 import { InvalidArgumentError, Option } from 'commander';
@@ -94,9 +94,10 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
   // Standard input can be read once: it can stand for one side only.
   if (base === '-' && head === '-') throw new UsageError('BASE and HEAD cannot both be - (standard input)');
   const broker = checkBrokerOption(options.broker);
-  const overrides = readStackOverrides(options.stack);
+  const stack = options.stack === undefined ? undefined : readStack(options.stack);
+  const overrides = stackOverrides(stack);
   // Both sides with the stack's allowances, so that only a change of a queue shows as its migration.
-  const allow = { allowRecreate: [], allowDelete: [], allowMigrate: readStackAllowMigrate(options.stack) };
+  const allow = { allowRecreate: [], allowDelete: [], allowMigrate: stackAllowMigrate(stack) };
   // The stack file is HEAD's: what it names that BASE does not declare yet (a vhost HEAD adds with its override,
   // a null for an object HEAD adds) is no problem of BASE's; laid over BASE it is left out, as applyOverrides does.
   // Whatever is wrong with the stack itself shows on HEAD's side.

@@ -21,10 +21,15 @@ import { reportInvalid } from './print-diagnostics.js';
 import { readStackOverrides } from './read-stack.js';
 import { checkBrokerOption, EXIT, everyPathMatched, topologyPaths, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
-import { BROKER_ENV, COMMON_ENV, type CommandSpec, PATHS_ARGUMENT, repeatable } from './command-spec.js';
-
-export const DRIFT_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
-type DriftFormat = (typeof DRIFT_FORMATS)[number];
+import {
+  BROKER_ENV,
+  type CiFormat,
+  ciFormatOption,
+  COMMON_ENV,
+  type CommandSpec,
+  PATHS_ARGUMENT,
+  repeatable,
+} from './command-spec.js';
 
 export const drift: CommandSpec = {
   name: 'drift',
@@ -60,11 +65,7 @@ export const drift: CommandSpec = {
           ),
         ),
       )
-      .addOption(
-        new Option('--format <format>', 'output format (github: Actions annotations; sarif: SARIF 2.1.0)')
-          .choices(DRIFT_FORMATS)
-          .default('text'),
-      ),
+      .addOption(ciFormatOption()),
   examples: [
     ['warren drift topology/ --broker https://rabbit.prod:15671 --stack Pulumi.prod.yaml', 'one environment'],
     ['warren drift topology/ --broker http://localhost:15672 --kind unmanaged', 'what nobody declared'],
@@ -96,7 +97,7 @@ export interface DriftOptions {
   readonly scope: 'topology' | 'broker';
   readonly kind?: DriftKind[];
   readonly ignore?: string[];
-  readonly format: DriftFormat;
+  readonly format: CiFormat;
 }
 
 export async function driftCommand(paths: string[], options: DriftOptions): Promise<number> {
@@ -144,7 +145,7 @@ function render(
   placed: Parameters<typeof driftDiagnostics>[0],
   unknown: Parameters<typeof driftJson>[1],
   notReported: Parameters<typeof driftJson>[2],
-  format: DriftFormat,
+  format: CiFormat,
 ): string {
   switch (format) {
     case 'json':

@@ -6,7 +6,10 @@
 // refuses is a usage error, at its FILE:LINE:COL. So is one whose overrides
 // stand under another namespace (`shop:overrides`, what `new pulumi.Config()`
 // reads in a project named shop) with no `warren:overrides`: checking without
-// them would pass a topology the stack does not deploy.
+// them would pass a topology the stack does not deploy. The file is read and
+// parsed once (readStack); its overrides, allowances, settings and cluster
+// are taken from that one reading, and loadTopology places findings in the
+// same source.
 import { readSource } from '../load/read-source.js';
 import { SourceFile } from '../load/source-file.js';
 import type { Overrides } from '../load-topology.js';
@@ -18,9 +21,17 @@ import type { StackConfig } from '../format/stack-config-schema.js';
 import { CONFIG_POINTER } from '../format/stack-settings.js';
 import { locateInFile } from '../load/locate-findings.js';
 
-export function readStackOverrides(file: string | undefined): Overrides | undefined {
-  if (file === undefined) return undefined;
-  const config = stackConfig(file);
+/** A stack file given with --stack, read once: its text as the reader parsed it, and its `config` mapping. */
+export interface StackFile {
+  readonly file: string;
+  readonly source: SourceFile;
+  readonly config: Record<string, unknown> | undefined;
+}
+
+/** The stack file's overrides (with the source they are placed in), or a usage error when they stand elsewhere. */
+export function stackOverrides(stack: StackFile | undefined): Overrides | undefined {
+  if (stack === undefined) return undefined;
+  const { file, config } = stack;
   if (config !== undefined && !('warren:overrides' in config)) {
     const elsewhere = Object.keys(config).filter(
       (key) => key.endsWith(':overrides') && looksLikeOverrides(config[key]),
@@ -31,7 +42,12 @@ export function readStackOverrides(file: string | undefined): Overrides | undefi
           "rename the key, and read it in the program with new pulumi.Config('warren').getObject('overrides')",
       );
   }
-  return { file, data: config?.['warren:overrides'] };
+  return { file, data: config?.['warren:overrides'], source: stack.source };
+}
+
+/** `--stack FILE`'s overrides, the file read for them alone. */
+export function readStackOverrides(file: string | undefined): Overrides | undefined {
+  return file === undefined ? undefined : stackOverrides(readStack(file));
 }
 
 /** A mapping in the shape of a topology file (vhosts, users): another namespace's `overrides` key that is not is left alone. */
@@ -45,9 +61,10 @@ function looksLikeOverrides(value: unknown): boolean {
  * The stack's `warren:allow.migrate` (queue ids, `*` for any characters): what `diff --stack` shows as migrations.
  * A `warren:allow` the config schema refuses is a usage error: a diff must not pass a stack `up` would refuse.
  */
-export function readStackAllowMigrate(file: string | undefined): string[] {
-  if (file === undefined) return [];
-  const settings = readStackSettings(file);
+export function stackAllowMigrate(stack: StackFile | undefined): string[] {
+  if (stack === undefined) return [];
+  const { file } = stack;
+  const settings = stackSettings(stack);
   const problems = locateInFile(
     checkStackConfig(file, settings).findings.filter((f) => f.pointer.startsWith(`${CONFIG_POINTER}/warren:allow`)),
     file,
@@ -66,21 +83,22 @@ export function readStackAllowMigrate(file: string | undefined): string[] {
 }
 
 /** The stack's `warren:*` settings (but its secrets), as Pulumi hands them to the program: what the config schema checks. */
-export function readStackSettings(file: string): Record<string, unknown> {
-  return settingsOfStackFile(stackConfig(file) ?? {});
+export function stackSettings(stack: StackFile): Record<string, unknown> {
+  return settingsOfStackFile(stack.config ?? {});
 }
 
 /** The findings of the config schema about the stack's settings, placed in the stack file. */
-export function checkStackFile(file: string): Diagnostic[] {
-  return locateInFile(checkStackConfig(file, readStackSettings(file)).findings, file);
+export function checkStackFile(stack: StackFile): Diagnostic[] {
+  return locateInFile(checkStackConfig(stack.file, stackSettings(stack)).findings, stack.file);
 }
 
 /** The stack's `warren:cluster` (RabbitMQ on Kubernetes), undefined when it has none. */
-export function readStackCluster(file: string): unknown {
-  return stackConfig(file)?.['warren:cluster'];
+export function stackCluster(stack: StackFile): unknown {
+  return stack.config?.['warren:cluster'];
 }
 
-function stackConfig(file: string): Record<string, unknown> | undefined {
+/** Reads and parses the stack file, with a topology file's guards; what cannot be read or is refused is a usage error. */
+export function readStack(file: string): StackFile {
   checkInputPath(file, '--stack');
   const read = readSource(file);
   if ('problem' in read) throw new UsageError(`cannot read stack file ${file}: ${read.problem.message}`);
@@ -95,5 +113,5 @@ function stackConfig(file: string): Record<string, unknown> | undefined {
     );
   }
   const config = (source.data as { config?: unknown } | undefined)?.config;
-  return isMapping(config) ? config : undefined;
+  return { file, source, config: isMapping(config) ? config : undefined };
 }

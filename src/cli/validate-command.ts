@@ -5,19 +5,14 @@ import { formatGithub } from '../diagnostics/format-github.js';
 import { formatSarif } from '../diagnostics/format-sarif.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { colourFor } from './decide-colour.js';
-import { COMMON_ENV, type CommandSpec, PATHS_ARGUMENT } from './command-spec.js';
+import { type CiFormat, ciFormatOption, COMMON_ENV, type CommandSpec, PATHS_ARGUMENT } from './command-spec.js';
 import { summarize } from './print-diagnostics.js';
 import { loadTopology } from '../load-topology.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
-import { checkStackFile, readStackCluster, readStackOverrides } from './read-stack.js';
+import { checkStackFile, readStack, stackCluster, stackOverrides } from './read-stack.js';
 import { packageVersion } from '../package-root.js';
 import { EXIT, everyPathMatched, topologyPaths } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
-import { Option } from 'commander';
-
-/** `--format`: the contract's text and json, and annotations for CI (github, sarif). */
-export const VALIDATE_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
-export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
 
 export const validate: CommandSpec = {
   name: 'validate',
@@ -26,11 +21,7 @@ export const validate: CommandSpec = {
   configure: (c) =>
     c
       .argument(...PATHS_ARGUMENT)
-      .addOption(
-        new Option('--format <format>', 'output format (github: Actions annotations; sarif: SARIF 2.1.0)')
-          .choices(VALIDATE_FORMATS)
-          .default('text'),
-      )
+      .addOption(ciFormatOption())
       .option('--stack <file>', "also apply a Pulumi stack file's warren:overrides (e.g. stacks/Pulumi.staging.yaml)"),
   examples: [
     ['warren validate topology/', 'every problem, one FILE:LINE:COL line each'],
@@ -48,26 +39,23 @@ export const validate: CommandSpec = {
   run: validateCommand,
 };
 
-export async function validateCommand(
-  paths: string[],
-  options: { format: ValidateFormat; stack?: string },
-): Promise<number> {
+export async function validateCommand(paths: string[], options: { format: CiFormat; stack?: string }): Promise<number> {
   // With --stack, the stack's warren:* settings are checked as the program reads them (the config schema), and
   // its warren:cluster by the cluster's checks (loaded only then).
-  const stack = options.stack;
+  const stack = options.stack === undefined ? undefined : readStack(options.stack);
   const validateCluster =
     stack === undefined ? undefined : (await import('../cluster/check-cluster.js')).validateCluster;
   const topology = everyPathMatched(
     loadTopology({
       ...topologyPaths(paths),
-      overrides: readStackOverrides(stack),
+      overrides: stackOverrides(stack),
       plan: false,
       ...(validateCluster && stack !== undefined
         ? {
             check: (model) => ({
               diagnostics: [
                 ...checkStackFile(stack),
-                ...validateCluster(stack, readStackCluster(stack), hasQuorumQueues(model)).diagnostics,
+                ...validateCluster(stack.file, stackCluster(stack), hasQuorumQueues(model)).diagnostics,
               ],
             }),
           }
@@ -82,7 +70,7 @@ export async function validateCommand(
   return topology.valid ? EXIT.ok : EXIT.invalid;
 }
 
-function render(diagnostics: Diagnostic[], format: ValidateFormat): string {
+function render(diagnostics: Diagnostic[], format: CiFormat): string {
   switch (format) {
     case 'github':
       return formatGithub(diagnostics, process.cwd());

@@ -32,20 +32,29 @@ export interface Growth {
 /**
  * For each quorum queue with fewer members than it should have — every running node, or its
  * x-quorum-initial-group-size when that is smaller — the running nodes that are not members yet, as many as it lacks.
- * A member on a node that is not running still counts (it comes back with its node).
+ * A member on a node that is not running still counts (it comes back with its node). A quorum queue whose members
+ * the broker did not list is `unknown` (`vhost/name`), never taken for a full one.
  */
-export function quorumGrowth(running: readonly string[], queues: readonly ListedQueue[]): Growth[] {
+export function quorumGrowth(
+  running: readonly string[],
+  queues: readonly ListedQueue[],
+): { growth: Growth[]; unknown: string[] } {
   const nodes = [...running].sort();
-  const out: Growth[] = [];
+  const growth: Growth[] = [];
+  const unknown: string[] = [];
   for (const q of queues) {
-    if (q.type !== 'quorum' || !Array.isArray(q.members)) continue;
+    if (q.type !== 'quorum') continue;
+    if (!Array.isArray(q.members)) {
+      unknown.push(`${q.vhost}/${q.name}`);
+      continue;
+    }
     const size = q.arguments?.['x-quorum-initial-group-size'];
     const target = Math.min(nodes.length, typeof size === 'number' && size >= 1 ? size : nodes.length);
     const lacking = target - q.members.length;
     if (lacking <= 0) continue;
-    out.push({ vhost: q.vhost, name: q.name, add: nodes.filter((n) => !q.members!.includes(n)).slice(0, lacking) });
+    growth.push({ vhost: q.vhost, name: q.name, add: nodes.filter((n) => !q.members!.includes(n)).slice(0, lacking) });
   }
-  return out;
+  return { growth, unknown };
 }
 
 /** Whether a broker of this version adds members through its management API. */

@@ -233,12 +233,16 @@ describe('--stack with overrides under another key than warren:overrides', () =>
       'Pulumi.both.yaml',
       'config:\n  shop:overrides: { vhosts: {} }\n  warren:overrides:\n    vhosts:\n      shop: { description: here }\n',
     );
-    expect(readStackOverrides(both)).toEqual({ file: both, data: { vhosts: { shop: { description: 'here' } } } });
+    const read = readStackOverrides(both)!;
+    expect([read.file, read.data]).toEqual([both, { vhosts: { shop: { description: 'here' } } }]);
+    // The file is read once: its source goes along, for loadTopology to place findings in.
+    expect(read.source?.file).toBe(both);
     const unrelated = stack(
       'Pulumi.unrelated.yaml',
       'config:\n  aws:overrides: { region: eu-west-1 }\n  other:overrides: 3\n',
     );
-    expect(readStackOverrides(unrelated)).toEqual({ file: unrelated, data: undefined });
+    const none = readStackOverrides(unrelated)!;
+    expect([none.file, none.data]).toEqual([unrelated, undefined]);
     expect(runCli(['validate', 'topology', '--stack', unrelated]).code).toBe(0);
   });
 });

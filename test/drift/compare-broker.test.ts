@@ -59,6 +59,15 @@ function brokerLike(edit: (d: Record<string, Row[]>) => void = () => {}) {
   return { t, live: objectsOf(d as DefinitionsLike, vhostRows) };
 }
 
+/** A durable queue row as the broker's export writes it (one nobody declared, in these tests). */
+const queueRow = (vhost: string, name: string, args: Record<string, unknown> = {}): Row => ({
+  name,
+  vhost,
+  durable: true,
+  auto_delete: false,
+  arguments: args,
+});
+
 function compare(
   edit?: (d: Record<string, Row[]>) => void,
   queues: QueuePolicies[] = [],
@@ -137,15 +146,12 @@ describe('warren drift: the comparison', () => {
 
   it('unmanaged objects in a declared vhost point at the vhost; elsewhere only with scope broker', () => {
     const edit = (d: Record<string, Row[]>) => {
-      d.queues = [...d.queues!, { name: 'debug', vhost: 'shop', durable: true, auto_delete: false, arguments: {} }];
-      d.queues.push({ name: 'x', vhost: 'other', durable: true, auto_delete: false, arguments: {} });
-      d.queues.push({
-        name: 'federation: orders -> rabbit@far A',
-        vhost: 'shop',
-        durable: true,
-        auto_delete: false,
-        arguments: { 'x-internal-purpose': 'federation' },
-      });
+      d.queues = [
+        ...d.queues!,
+        queueRow('shop', 'debug'),
+        queueRow('other', 'x'),
+        queueRow('shop', 'federation: orders -> rabbit@far A', { 'x-internal-purpose': 'federation' }),
+      ];
       // A federation link's own exchange, and the bindings to it and from it: RabbitMQ's, not drift.
       d.exchanges = [
         ...d.exchanges!,
@@ -250,10 +256,7 @@ describe('warren drift: the comparison', () => {
   it('places each kind of drift at the line and column of the YAML that declares it (an unmanaged one: its vhost)', () => {
     const found = compare(
       (d) => {
-        d.queues = [
-          ...d.queues!.filter((q) => q.name !== 'audit'),
-          { name: 'debug', vhost: 'shop', durable: true, auto_delete: false, arguments: {} },
-        ];
+        d.queues = [...d.queues!.filter((q) => q.name !== 'audit'), queueRow('shop', 'debug')];
         d.bindings = d.bindings!.filter((b) => b.destination !== 'audit');
         d.permissions = d.permissions!.map((p) => ({ ...p, read: '.*' }));
         d.policies = [

@@ -308,7 +308,7 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     expect(await runningNodes()).toEqual([0, 1, 2].map(nodeName).sort());
   }, 1_200_000);
 
-  it('3 → 5 replicas in place: two nodes join, the running three are not restarted', async () => {
+  it('3 → 5 replicas in place: two nodes join, the running three are not restarted, every quorum queue gains a member on each new node', async () => {
     const before = await podUids();
     project.setConfig({
       'warren:cluster': cluster({ replicas: 5, extraConfig: ['collect_statistics_interval = 10000'] }),
@@ -320,6 +320,18 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     expect(await runningNodes()).toEqual([0, 1, 2, 3, 4].map(nodeName).sort());
     const after = await podUids();
     for (const name of Object.keys(before)) expect(after[name], name).toBe(before[name]);
+    // Declared on 3 nodes, every quorum queue now has a member on each of the 5 (the broker's own member lists).
+    const quorum = (
+      await cluster$<{ vhost: string; name: string; type: string; members?: string[] }[]>(
+        '/queues?columns=vhost,name,type,members',
+      )
+    ).body.filter((q) => q.type === 'quorum');
+    expect(quorum.length).toBeGreaterThan(0);
+    for (const q of quorum)
+      expect([`${q.vhost}/${q.name}`, [...q.members!].sort()]).toEqual([
+        `${q.vhost}/${q.name}`,
+        [0, 1, 2, 3, 4].map(nodeName).sort(),
+      ]);
   }, 1_200_000);
 
   it('a scale-down is refused; the steps the refusal gives, with the allowance, take the cluster back to 3 nodes', async () => {
@@ -384,6 +396,41 @@ describe(`RabbitMQ ${IMAGE.rabbitmqVersion} on real pods through pulumi up (real
     expect(await online()).toBe(3);
   }, 1_200_000);
 
+  it('every pod deleted at once (a power cut): the cluster forms again by itself and the quorum queue keeps every message', async () => {
+    const Q = `${PREFIX}full-stop`;
+    const conn = await connect(NAMES.shop);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue(Q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    for (let i = 1; i <= 1_000; i++) ch.sendToQueue(Q, Buffer.from(String(i)), { persistent: true });
+    await ch.waitForConfirms();
+    await conn.close();
+    const before = await podUids();
+    const started = Date.now();
+    // No grace period, no preStop hook: the nodes stop as a power cut stops them, all together.
+    await kubectl('-n', NS, 'delete', 'pods', '-l', 'app.kubernetes.io/name=rabbitmq', '--grace-period=0', '--force');
+    // Nothing is done by hand: the StatefulSet makes the pods again, the nodes find each other on their volumes.
+    await eventually(async () => {
+      const now = await pods().catch(() => []);
+      const fresh = now.filter(
+        (p) => p.metadata.uid !== before[p.metadata.name] && p.status.containerStatuses?.[0]?.ready,
+      );
+      if (fresh.length < 3) return undefined;
+      const running = await runningNodes().catch(() => []);
+      return running.length === 3 ? true : undefined;
+    }, 600_000);
+    console.log(
+      `after every pod was deleted at once, the 3 nodes ran as one cluster again in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+    expect(await runningNodes()).toEqual([0, 1, 2].map(nodeName).sort());
+    // The queue's own deliveries: every message, each once (none was published twice).
+    const bodies = await eventually(async () => {
+      const got = await readAll(NAMES.shop, Q).catch(() => undefined);
+      return got?.length ? got : undefined;
+    }, 120_000);
+    expect([...bodies].sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+    await cluster$(`/queues/${enc(NAMES.shop)}/${enc(Q)}`, 'DELETE');
+  }, 900_000);
+
   it('destroy sets the decommission marker (stopping nodes skip the quorum wait) and leaves nothing', async () => {
     // The seeds' scenarios left messages in some queues: deleting them is this stack's explicit choice, which an up records.
     project.setConfig({ 'warren:allow': { destroyNonEmpty: true } });
@@ -416,16 +463,19 @@ describe(`RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersion} on real pods 
   const older = new E2EProject(undefined, `${PREFIX}old-`);
   const ns = 'e2e-pods-old';
 
-  it('forms a 3-node cluster through peer discovery, then destroy leaves nothing', async () => {
-    older.init();
-    older.setConfig({
-      'warren:syncTopology': false,
-      'warren:cluster': Object.fromEntries(
-        Object.entries(
-          cluster({ namespace: ns, image: images['rabbitmq-bookworm']!.ref, service: { type: 'ClusterIP' } }),
-        ).filter(([k]) => k !== 'managementEndpoint'),
-      ),
+  const OLD = images['rabbitmq-bookworm']!;
+  // Node ports of its own: the guard asks the running nodes their version through the management one.
+  const olderCluster = (image: string) =>
+    cluster({
+      namespace: ns,
+      image,
+      service: { type: 'NodePort', nodePorts: { amqp: AMQP_PORT + 1, management: 31673 } },
+      managementEndpoint: `http://${NODE_IP}:31673`,
     });
+
+  it('forms a 3-node cluster through peer discovery, refuses a direct image change to the 4.0 image with the path, then destroy leaves nothing', async () => {
+    older.init();
+    older.setConfig({ 'warren:syncTopology': false, 'warren:cluster': olderCluster(OLD.ref) });
     expectOk(
       await older.pulumiAsync(
         'config',
@@ -454,6 +504,15 @@ describe(`RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersion} on real pods 
     ) as { running_nodes: string[] };
     expect(status.running_nodes.sort()).toEqual([0, 1, 2].map((i) => `rabbit@rabbitmq-${i}.rabbitmq-nodes.${ns}`));
     expectOk(await older.pulumiAsync('preview', '--expect-no-changes'), 'preview after up');
+    // RabbitMQ 3.10 → 4.0 in place is not supported: refused before anything changes, judged from what the nodes run.
+    older.setConfig({ 'warren:cluster': olderCluster(IMAGE.ref) });
+    const hop = await older.pulumiAsync('preview');
+    expect(hop.code).not.toBe(0);
+    expect(hop.output).toContain(
+      `image ${OLD.ref} → ${IMAGE.ref} (the nodes run ${OLD.rabbitmqVersion}) is refused: 3.10 → 4.0 skips a release series: go through 3.11 → 3.12 → 3.13 → 4.0`,
+    );
+    expect(hop.output).toContain('or move to a new 4.0 cluster (blue/green)');
+    older.setConfig({ 'warren:cluster': olderCluster(OLD.ref) });
     expectOk(await older.pulumiAsync('destroy', '--yes', '--skip-preview'), 'destroy');
     expect(spawnSync('kubectl', ['get', 'namespace', ns], { env: kubeEnv, encoding: 'utf8' }).status).not.toBe(0);
   }, 1_200_000);

@@ -13,12 +13,12 @@ const q = (name: string, members: string[], extra: object = {}) => ({
 
 describe('quorumGrowth', () => {
   it('gives a queue declared on one node a member on every other running node, in node order', () => {
-    expect(quorumGrowth(nodes, [q('orders', ['rabbit@r-1'])])).toEqual([
+    expect(quorumGrowth(nodes, [q('orders', ['rabbit@r-1'])]).growth).toEqual([
       { vhost: 'shop', name: 'orders', add: ['rabbit@r-0', 'rabbit@r-2'] },
     ]);
   });
 
-  it('leaves full queues, classic queues, streams and rows without members alone', () => {
+  it('leaves full queues, classic queues and streams alone; a quorum queue listed without members is unknown', () => {
     expect(
       quorumGrowth(nodes, [
         q('full', [...nodes]),
@@ -26,21 +26,21 @@ describe('quorumGrowth', () => {
         { vhost: 'shop', name: 's', type: 'stream', members: ['rabbit@r-0'] },
         { vhost: 'shop', name: 'm', type: 'quorum' },
       ]),
-    ).toEqual([]);
+    ).toEqual({ growth: [], unknown: ['shop/m'] });
   });
 
   it('grows up to x-quorum-initial-group-size, never past the running nodes', () => {
     const sized = (n: unknown) => q('sized', ['rabbit@r-0'], { arguments: { 'x-quorum-initial-group-size': n } });
-    expect(quorumGrowth(nodes, [sized(2)])).toEqual([{ vhost: 'shop', name: 'sized', add: ['rabbit@r-1'] }]);
-    expect(quorumGrowth(nodes, [sized(1)])).toEqual([]);
-    expect(quorumGrowth(nodes, [sized(7)])[0]!.add).toEqual(['rabbit@r-1', 'rabbit@r-2']);
+    expect(quorumGrowth(nodes, [sized(2)]).growth).toEqual([{ vhost: 'shop', name: 'sized', add: ['rabbit@r-1'] }]);
+    expect(quorumGrowth(nodes, [sized(1)]).growth).toEqual([]);
+    expect(quorumGrowth(nodes, [sized(7)]).growth[0]!.add).toEqual(['rabbit@r-1', 'rabbit@r-2']);
     // A size that is not a number is RabbitMQ's to refuse at declaration; here it does not cap.
-    expect(quorumGrowth(nodes, [sized('2')])[0]!.add).toHaveLength(2);
+    expect(quorumGrowth(nodes, [sized('2')]).growth[0]!.add).toHaveLength(2);
   });
 
   it('counts a member on a stopped node (it comes back with its node), and removes none', () => {
-    expect(quorumGrowth(['rabbit@r-0', 'rabbit@r-1'], [q('down', ['rabbit@r-2', 'rabbit@r-0'])])).toEqual([]);
-    expect(quorumGrowth(['rabbit@r-0'], [q('many', [...nodes])])).toEqual([]);
+    expect(quorumGrowth(['rabbit@r-0', 'rabbit@r-1'], [q('down', ['rabbit@r-2', 'rabbit@r-0'])]).growth).toEqual([]);
+    expect(quorumGrowth(['rabbit@r-0'], [q('many', [...nodes])]).growth).toEqual([]);
   });
 
   it('knows which brokers add members over HTTP: 3.12.1 and later', () => {

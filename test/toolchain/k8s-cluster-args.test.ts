@@ -5,23 +5,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { ClusterError } from '../../scripts/k8s/log.js';
+import { refusal } from './support/cluster-refusal.js';
 import { parseArguments, resolveDir, USAGE } from '../../scripts/k8s/parse-arguments.js';
 import { runClusterCommand } from '../../scripts/k8s/run-cluster-command.js';
 import { makeFakeTier } from './support/fake-tier.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warren-k8s-args-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function refusal(run: () => unknown): ClusterError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ClusterError) return error;
-    throw error;
-  }
-  throw new Error('no error');
-}
 
 describe('parseArguments', () => {
   it.each([

@@ -8,24 +8,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ClusterError } from '../../scripts/k8s/log.js';
+import { refusal } from './support/cluster-refusal.js';
 import { PORT_TRIES } from '../../scripts/k8s/pick-port.js';
 import { ENV_NUMBERS, readEnvNumbers, readSettings } from '../../scripts/k8s/read-env-numbers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'warren-k8s-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The ClusterError `run` throws. */
-function refusal(run: () => unknown): ClusterError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ClusterError) return error;
-    throw error;
-  }
-  throw new Error('no error');
-}
 
 describe('readEnvNumbers', () => {
   it('gives the documented defaults for unset and empty values', () => {

@@ -13,7 +13,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { DECOMMISSION_PARAMETER, SKIP_PRESTOP_LABEL } from '../../cluster/compile-cluster.js';
 import { addsMembersOverHttp, type ListedQueue, quorumGrowth } from '../../cluster/quorum-growth.js';
 import { parseVersion } from '../../cluster/upgrade-paths.js';
-import { callApi, connectionChanged, readList, seg, type Connection } from '../dynamic/management-api.js';
+import { callApi, connectionChanged, readList, readOne, seg, type Connection } from '../dynamic/management-api.js';
 import { plainError } from '../dynamic/plain-error.js';
 import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
 
@@ -58,13 +58,25 @@ async function growQuorumQueues(s: State): Promise<void> {
   const running = (await readList(s.connection, '/nodes'))
     .filter((n) => n.running === true && typeof n.name === 'string')
     .map((n) => n.name as string);
-  const queues = (await readList(
+  const listed = (await readList(
     s.connection,
     '/queues?columns=vhost,name,type,members,arguments',
   )) as unknown as ListedQueue[];
-  const growth = quorumGrowth(running, queues);
-  if (growth.length === 0) return;
+  // A list without a quorum queue's members (a broker that leaves them out of lists) is asked queue by queue:
+  // a queue whose members are unknown must not pass for one that lacks none.
+  const queues: ListedQueue[] = [];
+  for (const q of listed) {
+    if (q.type !== 'quorum' || Array.isArray(q.members)) queues.push(q);
+    else queues.push(((await readOne(s.connection, `/queues/${seg(q.vhost)}/${seg(q.name)}`)) ?? q) as ListedQueue);
+  }
+  const { growth, unknown } = quorumGrowth(running, queues);
   const exec = `kubectl -n ${s.namespace} exec ${s.name}-0 --`;
+  if (unknown.length > 0)
+    warn(
+      `cluster ${s.namespace}/${s.name}: the broker did not say which members ${unknown.length} quorum queue(s) have (${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}): whether they lack any is unknown. ` +
+        `To be sure: \`${exec} rabbitmq-queues grow <node> all\` for each node.`,
+    );
+  if (growth.length === 0) return;
   if (!version || !addsMembersOverHttp(version)) {
     const nodes = [...new Set(growth.flatMap((g) => g.add))].sort();
     warn(
