@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import jsYaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateCluster } from '../src/cluster/check-cluster.js';
+import { readStack, stackAdminUser } from '../src/cli/read-stack.js';
 import { ALL_CODES } from '../src/diagnostics/codes.js';
 import { importDefinitions } from '../src/import/import-definitions.js';
 import { readDefinitions } from '../src/import/read-definitions.js';
@@ -113,9 +114,13 @@ describe('invalid cluster configs (stack files with warren:cluster)', () => {
         jsYaml.load(readFileSync(file, 'utf8'), { schema: jsYaml.CORE_SCHEMA }) as { config: Record<string, unknown> }
       ).config;
       const expected = expectedProblems(file, dir);
-      const found = validateCluster(file, config['warren:cluster'], true).diagnostics.map(
-        (d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`,
-      );
+      // The admin the stack brings, as `warren validate --stack` reads it.
+      const found = validateCluster(
+        file,
+        config['warren:cluster'],
+        true,
+        stackAdminUser(readStack(file)),
+      ).diagnostics.map((d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`);
       expect(found.sort()).toEqual(expected);
     });
   }

@@ -97,6 +97,14 @@ export function stackCluster(stack: StackFile): unknown {
   return stack.config?.['warren:cluster'];
 }
 
+/** The user of the admin credentials the stack brings: warren:managementUser, when a managementPassword is set. */
+export function stackAdminUser(stack: StackFile): string | undefined {
+  const user = stack.config?.['warren:managementUser'];
+  return stack.config !== undefined && 'warren:managementPassword' in stack.config && typeof user === 'string'
+    ? user
+    : undefined;
+}
+
 /** Reads and parses the stack file, with a topology file's guards; what cannot be read or is refused is a usage error. */
 export function readStack(file: string): StackFile {
   checkInputPath(file, '--stack');

@@ -9,7 +9,7 @@ import { type CiFormat, ciFormatOption, COMMON_ENV, type CommandSpec, PATHS_ARGU
 import { summarize } from './print-diagnostics.js';
 import { loadTopology } from '../load-topology.js';
 import { hasQuorumQueues } from '../model/topology-model.js';
-import { checkStackFile, readStack, stackCluster, stackOverrides } from './read-stack.js';
+import { checkStackFile, readStack, stackAdminUser, stackCluster, stackOverrides } from './read-stack.js';
 import { packageVersion } from '../package-root.js';
 import { EXIT, everyPathMatched, topologyPaths } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
@@ -55,7 +55,8 @@ export async function validateCommand(paths: string[], options: { format: CiForm
             check: (model) => ({
               diagnostics: [
                 ...checkStackFile(stack),
-                ...validateCluster(stack.file, stackCluster(stack), hasQuorumQueues(model)).diagnostics,
+                ...validateCluster(stack.file, stackCluster(stack), hasQuorumQueues(model), stackAdminUser(stack))
+                  .diagnostics,
               ],
             }),
           }

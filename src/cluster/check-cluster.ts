@@ -6,6 +6,7 @@ import { closestName } from '../diagnostics/closest-name.js';
 import { translateAjvError } from '../check/translate-ajv-error.js';
 import { at, finding, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { locateInFile } from '../load/locate-findings.js';
+import { CONFIG_POINTER } from '../format/stack-settings.js';
 import { loadValidator } from '../format/validator-file.js';
 import type { ClusterConfig } from './cluster-schema.js';
 import { parseQuantity } from '../units/parse-quantity.js';
@@ -31,6 +32,8 @@ export function validateCluster(
   stackFile: string,
   value: unknown,
   topologyHasQuorumQueues: boolean,
+  /** The user name of the admin credentials the stack brings (warren:managementUser with a managementPassword). */
+  adminUser?: string,
 ): ClusterValidation {
   if (value === undefined) return { diagnostics: [], valid: true };
   const root: Source = { file: stackFile, pointer: CLUSTER_POINTER };
@@ -38,11 +41,30 @@ export function validateCluster(
   const compiled = loadValidator('cluster');
   const data = structuredClone(value);
   const findings = compiled(data)
-    ? checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues)
+    ? [
+        ...checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues),
+        ...checkAdmin(stackFile, data as ClusterConfig, adminUser),
+      ]
     : (compiled.errors ?? []).map((e) => translateAjvError(root, e));
   const diagnostics = locateInFile(findings, stackFile);
   const valid = !diagnostics.some((d) => d.severity === 'error');
   return { diagnostics, valid, ...(valid ? { cluster: data as ClusterConfig } : {}) };
+}
+
+/**
+ * The cluster's admin is the stack's own user when it brings credentials. RabbitMQ lets `guest` log in from the
+ * node itself only (`loopback_users`, by default), so a cluster whose admin is guest answers warren's maintenance,
+ * upgrade guard and topology sync with 401, after it is created. Unless the stack's extraConfig lifts that.
+ */
+function checkAdmin(stackFile: string, c: ClusterConfig, adminUser: string | undefined): Finding[] {
+  if (adminUser !== 'guest' || c.extraConfig.some((line) => /^\s*loopback_users\b/.test(line))) return [];
+  return [
+    finding(
+      'cluster-guest-admin',
+      { file: stackFile, pointer: `${CONFIG_POINTER}/warren:managementUser` },
+      "guest may log in to RabbitMQ only from the node itself (loopback_users), so warren could not reach the cluster it creates: set warren:managementUser to another name (the cluster's admin is made with it)",
+    ),
+  ];
 }
 
 function checkRules(root: Source, input: unknown, c: ClusterConfig, quorumQueues: boolean): Finding[] {

@@ -327,6 +327,11 @@ export const CODES = {
     summary:
       'Production with plaintext AMQP/management ports behind a LoadBalancer or NodePort Service (no `tls`, or `tls.plaintext: true`).',
   },
+  'cluster-guest-admin': {
+    severity: 'error',
+    summary:
+      "`warren:cluster` with the stack's admin credentials for `guest`: RabbitMQ lets guest log in from the node itself only (`loopback_users`), so the cluster's management API would refuse warren.",
+  },
   'cluster-config-conflict': {
     severity: 'error',
     summary:

@@ -68,7 +68,14 @@ const { plan, checked: clusterCheck } = loadOrThrow(
   { files: paths, overrides: settings['warren:overrides'], overridesFile: stackFile, allow },
   {
     setting: 'warren:topology',
-    check: (model) => validateCluster(stackFile, settings['warren:cluster'], hasQuorumQueues(model)),
+    check: (model) =>
+      validateCluster(
+        stackFile,
+        settings['warren:cluster'],
+        hasQuorumQueues(model),
+        // The cluster's admin is the stack's user only when the stack brings a password (deployCluster).
+        config.getSecret('managementPassword') === undefined ? undefined : settings['warren:managementUser'],
+      ),
   },
 );
 timing('planned');

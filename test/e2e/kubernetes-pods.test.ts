@@ -475,7 +475,16 @@ describe(`RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersion} on real pods 
 
   it('forms a 3-node cluster through peer discovery, refuses a direct image change to the 4.0 image with the path, then destroy leaves nothing', async () => {
     older.init();
-    older.setConfig({ 'warren:syncTopology': false, 'warren:cluster': olderCluster(OLD.ref) });
+    // Its own admin (the project's default, guest, may log in from the node itself only: cluster-guest-admin).
+    older.setConfig({
+      'warren:syncTopology': false,
+      'warren:cluster': olderCluster(OLD.ref),
+      'warren:managementUser': ADMIN,
+    });
+    expectOk(
+      await older.pulumiAsync('config', 'set', '--secret', 'warren:managementPassword', ADMIN_PASSWORD),
+      'config set managementPassword',
+    );
     expectOk(
       await older.pulumiAsync(
         'config',

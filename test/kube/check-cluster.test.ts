@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { validateCluster } from '../../src/cluster/check-cluster.js';
+import { readStack, stackAdminUser } from '../../src/cli/read-stack.js';
 import { DEFAULT_IMAGE } from '../../src/cluster/cluster-schema.js';
 import { expectedProblems } from '../support/expectations.js';
 
@@ -26,7 +27,7 @@ const fixtures = (kind: string) =>
 describe('valid cluster configs', () => {
   it.each(fixtures('valid'))('%s has no problems', (name) => {
     const file = join(DIR, 'valid', name);
-    const result = validateCluster(file, clusterValue(file), true);
+    const result = validateCluster(file, clusterValue(file), true, stackAdminUser(readStack(file)));
     expect(result.diagnostics).toEqual([]);
     expect(result.valid).toBe(true);
     expect(result.cluster).toBeDefined();
@@ -71,7 +72,7 @@ describe('valid cluster configs', () => {
 describe('invalid cluster configs', () => {
   it.each(fixtures('invalid'))('%s reports its problems at their places in the stack file', (name) => {
     const file = join(DIR, 'invalid', name);
-    const result = validateCluster(file, clusterValue(file), true);
+    const result = validateCluster(file, clusterValue(file), true, stackAdminUser(readStack(file)));
     const problems = result.diagnostics.map(
       (d) => `${relative(DIR, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`,
     );
