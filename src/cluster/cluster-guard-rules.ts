@@ -113,11 +113,11 @@ function versionFrom(
   previous: ClusterGuardInputs,
   running: RunningVersions | undefined,
 ): { version: Version; said: string } | undefined {
-  const reported = running && 'versions' in running ? running.versions.map(parseVersion) : [];
+  const versions = running && 'versions' in running ? running.versions : [];
+  const reported = versions.map(parseVersion);
   if (reported.length > 0 && reported.every((v) => v !== undefined)) {
     const oldest = [...(reported as Version[])].sort(compareVersions)[0]!;
-    const all = [...new Set((running as { versions: readonly string[] }).versions)].sort();
-    return { version: oldest, said: all.length === 1 ? `the nodes run ${all[0]}` : `the nodes run ${all.join(', ')}` };
+    return { version: oldest, said: `the nodes run ${[...new Set(versions)].sort().join(', ')}` };
   }
   const tagged = previous.image === undefined ? undefined : imageVersion(previous.image);
   if (!tagged) return undefined;
@@ -126,7 +126,7 @@ function versionFrom(
       ? 'not read'
       : 'unknown' in running
         ? running.unknown
-        : `a node reported ${running.versions.find((v) => !parseVersion(v)) ?? 'no version'}`;
+        : `a node reported ${versions.find((v) => !parseVersion(v)) ?? 'no version'}`;
   return { version: tagged, said: `judged from the deployed image: the running version is unknown, ${why}` };
 }
 

@@ -68,6 +68,16 @@ const queueRow = (vhost: string, name: string, args: Record<string, unknown> = {
   arguments: args,
 });
 
+/** A policy someone added by hand: it applies to the declared queue orders-us. */
+const HAND_POLICY: Row = {
+  vhost: 'shop',
+  name: 'hand',
+  pattern: '^orders',
+  'apply-to': 'queues',
+  priority: 9,
+  definition: { 'delivery-limit': 50 },
+};
+
 function compare(
   edit?: (d: Record<string, Row[]>) => void,
   queues: QueuePolicies[] = [],
@@ -228,17 +238,7 @@ describe('warren drift: the comparison', () => {
   it('a policy from elsewhere applied to a declared queue is an override; a queue the broker says nothing of is unknown', () => {
     const found = compare(
       (d) => {
-        d.policies = [
-          ...d.policies!,
-          {
-            vhost: 'shop',
-            name: 'hand',
-            pattern: '^orders',
-            'apply-to': 'queues',
-            priority: 9,
-            definition: { 'delivery-limit': 50 },
-          },
-        ];
+        d.policies = [...d.policies!, HAND_POLICY];
       },
       [
         { vhost: 'shop', name: 'orders-us', policy: 'hand', operator_policy: null },
@@ -259,17 +259,7 @@ describe('warren drift: the comparison', () => {
         d.queues = [...d.queues!.filter((q) => q.name !== 'audit'), queueRow('shop', 'debug')];
         d.bindings = d.bindings!.filter((b) => b.destination !== 'audit');
         d.permissions = d.permissions!.map((p) => ({ ...p, read: '.*' }));
-        d.policies = [
-          ...d.policies!,
-          {
-            vhost: 'shop',
-            name: 'hand',
-            pattern: '^orders',
-            'apply-to': 'queues',
-            priority: 9,
-            definition: { 'delivery-limit': 50 },
-          },
-        ];
+        d.policies = [...d.policies!, HAND_POLICY];
       },
       [{ vhost: 'shop', name: 'orders-us', policy: 'hand', operator_policy: null }],
     );

@@ -45,7 +45,7 @@ describe('readRunningVersions', () => {
     answer = 'never';
     const started = Date.now();
     expect(await readRunningVersions(conn())).toEqual({
-      unknown: 'the management API did not answer (not within 10 s)',
+      unknown: 'the management API did not answer (no answer within 10000 ms)',
     });
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 20_000);

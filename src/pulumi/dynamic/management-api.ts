@@ -33,14 +33,14 @@ export async function callApi(
   /** Statuses of 400 and above answered rather than thrown: a refused precondition (`?if-empty=true`) is an answer. */
   accept: readonly number[] = [],
 ): Promise<{ status: number; json: unknown }> {
-  const auth = `Basic ${Buffer.from(`${conn.username}:${conn.password}`).toString('base64')}`;
+  const auth = authorization(conn);
   const timeout = requestDeadline();
   const what = `RabbitMQ management API: ${method} ${path}`;
   for (let attempt = 1; ; attempt++) {
     let status: number;
     let text: string;
     try {
-      ({ status, text } = await httpRequest(`${conn.url.replace(/\/+$/, '')}/api${path}`, conn.tls, {
+      ({ status, text } = await httpRequest(apiUrl(conn, path), conn.tls, {
         method,
         headers: { authorization: auth, 'content-type': 'application/json' },
         timeoutMs: timeout,
@@ -51,7 +51,7 @@ export async function callApi(
         await pause(250 * attempt);
         continue;
       }
-      throw plainError(`${what}: no answer after ${ATTEMPTS} attempts (${reason(error, timeout)})`);
+      throw plainError(`${what}: no answer after ${ATTEMPTS} attempts (${failureReason(error, timeout)})`);
     }
     if (status >= 500 && attempt < ATTEMPTS) {
       await pause(250 * attempt);
@@ -114,7 +114,18 @@ export function connectionChanged(
   return JSON.stringify(olds.connection) !== JSON.stringify(news.connection);
 }
 
-function reason(error: unknown, timeout: number): string {
+/** The Basic authorization header of the connection's credentials. */
+export function authorization(conn: Connection): string {
+  return `Basic ${Buffer.from(`${conn.username}:${conn.password}`).toString('base64')}`;
+}
+
+/** The URL of a management API path (`/nodes`) at the connection's base URL. */
+export function apiUrl(conn: Connection, path: string): string {
+  return `${conn.url.replace(/\/+$/, '')}/api${path}`;
+}
+
+/** Why a request got no answer: its deadline, or the socket's error code. */
+export function failureReason(error: unknown, timeout: number): string {
   const e = error as { name?: string; cause?: { code?: string } };
   if (e.name === 'TimeoutError') return `no answer within ${timeout} ms`;
   return e.cause?.code ?? e.name ?? 'request failed';

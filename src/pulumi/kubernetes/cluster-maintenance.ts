@@ -54,7 +54,8 @@ async function afterRoll(s: State): Promise<void> {
  */
 async function growQuorumQueues(s: State): Promise<void> {
   const overview = (await callApi(s.connection, 'GET', '/overview')).json as { rabbitmq_version?: unknown } | undefined;
-  const version = typeof overview?.rabbitmq_version === 'string' ? parseVersion(overview.rabbitmq_version) : undefined;
+  const reported = typeof overview?.rabbitmq_version === 'string' ? overview.rabbitmq_version.slice(0, 30) : undefined;
+  const version = reported === undefined ? undefined : parseVersion(reported);
   const running = (await readList(s.connection, '/nodes'))
     .filter((n) => n.running === true && typeof n.name === 'string')
     .map((n) => n.name as string);
@@ -73,15 +74,15 @@ async function growQuorumQueues(s: State): Promise<void> {
   const exec = `kubectl -n ${s.namespace} exec ${s.name}-0 --`;
   if (unknown.length > 0)
     warn(
-      `cluster ${s.namespace}/${s.name}: the broker did not say which members ${unknown.length} quorum queue(s) have (${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}): whether they lack any is unknown. ` +
+      `cluster ${s.namespace}/${s.name}: the broker did not say which members ${unknown.length} quorum queue(s) have (${names(unknown)}): whether they lack any is unknown. ` +
         `To be sure: \`${exec} rabbitmq-queues grow <node> all\` for each node.`,
     );
   if (growth.length === 0) return;
   if (!version || !addsMembersOverHttp(version)) {
     const nodes = [...new Set(growth.flatMap((g) => g.add))].sort();
     warn(
-      `cluster ${s.namespace}/${s.name}: ${growth.length} quorum queue(s) have fewer members than the running nodes allow (${names(growth)}); ` +
-        `RabbitMQ ${typeof overview?.rabbitmq_version === 'string' ? overview.rabbitmq_version.slice(0, 30) : '(version unknown)'} has no API to add them (3.12.1 and later have). ` +
+      `cluster ${s.namespace}/${s.name}: ${growth.length} quorum queue(s) have fewer members than the running nodes allow (${names(growth.map((g) => `${g.vhost}/${g.name}`))}); ` +
+        `RabbitMQ ${reported ?? '(version unknown)'} has no API to add them (3.12.1 and later have). ` +
         `Add them: ${nodes.map((n) => `\`${exec} rabbitmq-queues grow ${n} all\``).join(', then ')}.`,
     );
     return;
@@ -104,9 +105,10 @@ async function growQuorumQueues(s: State): Promise<void> {
     );
 }
 
-function names(growth: readonly { vhost: string; name: string }[]): string {
-  const shown = growth.slice(0, 5).map((g) => `${g.vhost}/${g.name}`);
-  return growth.length > 5 ? `${shown.join(', ')} and ${growth.length - 5} more` : shown.join(', ');
+/** Queue ids (`vhost/name`) for a message: the first five, and how many more. */
+function names(ids: readonly string[]): string {
+  const shown = ids.slice(0, 5).join(', ');
+  return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
 }
 
 /** A warning in `up`'s output: the dynamic-provider host has no engine to log to, and shows what it writes to stderr. */

@@ -5,24 +5,20 @@
 import { httpRequest } from '../../broker/tls-request.js';
 import type { RunningVersions } from '../../cluster/cluster-guard-rules.js';
 import { runningVersionsOf } from '../../cluster/running-versions.js';
-import type { Connection } from '../dynamic/management-api.js';
+import { apiUrl, authorization, type Connection, failureReason } from '../dynamic/management-api.js';
 
 const DEADLINE_MS = 10_000;
 
 export async function readRunningVersions(conn: Connection): Promise<RunningVersions> {
-  const auth = `Basic ${Buffer.from(`${conn.username}:${conn.password}`).toString('base64')}`;
   let answer: { status: number; text: string };
   try {
-    answer = await httpRequest(`${conn.url.replace(/\/+$/, '')}/api/nodes`, conn.tls, {
+    answer = await httpRequest(apiUrl(conn, '/nodes'), conn.tls, {
       method: 'GET',
-      headers: { authorization: auth },
+      headers: { authorization: authorization(conn) },
       timeoutMs: DEADLINE_MS,
     });
   } catch (e) {
-    const err = e as { name?: string; cause?: { code?: string } };
-    return {
-      unknown: `the management API did not answer (${err.name === 'TimeoutError' ? `not within ${DEADLINE_MS / 1000} s` : (err.cause?.code ?? err.name ?? 'request failed')})`,
-    };
+    return { unknown: `the management API did not answer (${failureReason(e, DEADLINE_MS)})` };
   }
   if (answer.status !== 200) return { unknown: `GET /api/nodes answered ${answer.status}` };
   try {
