@@ -2,7 +2,8 @@
 // from one topology to the other, classed safe, disruptive or data-losing with
 // the reason and marked when it widens access; what routing changes; with
 // --broker, the live message and consumer counts of the queues a change could
-// lose. The diff is always printed; --fail-on then turns matching changes
+// lose, and, when --stack names a blue/green pair, what is still on its
+// inactive side. The diff is always printed; --fail-on then turns matching changes
 // into exit code 3, for CI.
 import { escapeText } from '../diagnostics/escape-text.js';
 import { annotateLive, queuesAtRisk } from '../diff/annotate-live.js';
@@ -14,7 +15,9 @@ import { readLiveCounts } from '../diff/read-live-counts.js';
 import { routingImpact } from '../diff/routing-impact.js';
 import { loadTopology } from '../load-topology.js';
 import { reportInvalid } from './print-diagnostics.js';
-import { readStack, stackAllowMigrate, stackOverrides } from './read-stack.js';
+import { readStack, type StackFile, stackAllowMigrate, stackCluster, stackOverrides } from './read-stack.js';
+import type { BrokerAddress } from '../broker/read-management.js';
+import type { InactiveSide } from '../diff/read-inactive-side.js';
 import { checkBrokerOption, EXIT, everyPathMatched, topologyPaths, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 import { InvalidArgumentError, Option } from 'commander';
@@ -29,7 +32,10 @@ export const diff: CommandSpec = {
     c
       .argument('<base>', 'the topology before (file, directory or glob; - reads standard input)')
       .argument('<head>', 'the topology after (one of the two may be -)')
-      .option('--stack <file>', "apply a Pulumi stack file's warren:overrides to both sides")
+      .option(
+        '--stack <file>',
+        "apply a Pulumi stack file's warren:overrides to both sides (with --broker and a blue/green pair: what is left on its inactive side)",
+      )
       .option(
         '--broker <url>',
         'management API URL (e.g. http://localhost:15672): live message and consumer counts of the queues at risk; user from the URL or WARREN_BROKER_USER, password WARREN_BROKER_PASSWORD',
@@ -123,6 +129,8 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
   // A broker that cannot be read fails every queue's count the same way: each reason once.
   const unknown = new Set([...counts.values()].flatMap((count) => ('unknown' in count ? [count.unknown] : [])));
   for (const why of unknown) writeErr(`warning: live counts: ${escapeText(why)}\n`);
+  const inactiveSide = broker === undefined || stack === undefined ? undefined : await inactiveSideOf(stack, broker);
+  if (inactiveSide?.unknown) writeErr(`warning: inactive side: ${escapeText(inactiveSide.unknown)}\n`);
   // The picture is for the pull-request comment (GitHub draws Mermaid); loaded only then.
   const diagram = options.format === 'markdown' ? await drawChanges(before, after, changes) : undefined;
   writeOut(
@@ -131,6 +139,7 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
         changes: annotateLive(changes, counts),
         routing: routingImpact(before, after),
         ...(diagram ? { diagram } : {}),
+        ...(inactiveSide ? { inactiveSide } : {}),
       },
       options.format,
     ),
@@ -142,4 +151,16 @@ export async function diffCommand(base: string, head: string, options: DiffOptio
     `warren: ${matched.length} change${matched.length === 1 ? '' : 's'} matched --fail-on ${failOn.join(', ')}\n`,
   );
   return EXIT.failOn;
+}
+
+/** A stack whose valid warren:cluster is a blue/green pair: what its inactive side still holds (else undefined). */
+async function inactiveSideOf(stack: StackFile, broker: BrokerAddress): Promise<InactiveSide | undefined> {
+  const raw = stackCluster(stack);
+  if (raw === undefined) return undefined;
+  // Loaded only for a stack with a cluster (as validate loads the cluster's checks).
+  const { validateCluster } = await import('../cluster/check-cluster.js');
+  const { cluster, blueGreen } = validateCluster(stack.file, raw, false);
+  if (!cluster || !blueGreen) return undefined;
+  const { readInactiveSide } = await import('../diff/read-inactive-side.js');
+  return readInactiveSide(cluster, blueGreen, broker);
 }

@@ -4,7 +4,8 @@
 // Findings point into the stack file under CLUSTER_POINTER, like overrides.
 import { closestName } from '../diagnostics/closest-name.js';
 import { translateAjvError } from '../check/translate-ajv-error.js';
-import { at, finding, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
+import { at, finding, parsePointer, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
+import { type BlueGreenPlan, inactiveOf, isBlueGreen, SIDES, type Side, sideInput } from './blue-green.js';
 import { locateInFile } from '../load/locate-findings.js';
 import { CONFIG_POINTER } from '../format/stack-settings.js';
 import { loadValidator } from '../format/validator-file.js';
@@ -21,6 +22,8 @@ export interface ClusterValidation {
   readonly valid: boolean;
   /** The config with defaults filled in; absent when the stack has none (no cluster) or it is invalid. */
   readonly cluster?: ClusterConfig;
+  /** Blue/green (a `green` section): each side's config, the active and the retiring side. */
+  readonly blueGreen?: BlueGreenPlan;
 }
 
 /**
@@ -40,15 +43,140 @@ export function validateCluster(
   // Compiled at build time with useDefaults, which fills the defaults in: so work on a copy.
   const compiled = loadValidator('cluster');
   const data = structuredClone(value);
-  const findings = compiled(data)
-    ? [
-        ...checkRules(root, value, data as ClusterConfig, topologyHasQuorumQueues),
-        ...checkAdmin(stackFile, data as ClusterConfig, adminUser),
-      ]
+  const top = compiled(data) ? (data as ClusterConfig) : undefined;
+  const pair =
+    top && isBlueGreen(top)
+      ? checkSides(root, value as Record<string, unknown>, top, topologyHasQuorumQueues)
+      : undefined;
+  const findings = top
+    ? unique([
+        ...checkRules(root, value, top, topologyHasQuorumQueues),
+        ...checkAdmin(stackFile, top, adminUser),
+        ...checkPairless(root, value, top),
+        ...(pair?.findings ?? []),
+      ])
     : (compiled.errors ?? []).map((e) => translateAjvError(root, e));
   const diagnostics = locateInFile(findings, stackFile);
   const valid = !diagnostics.some((d) => d.severity === 'error');
-  return { diagnostics, valid, ...(valid ? { cluster: data as ClusterConfig } : {}) };
+  return {
+    diagnostics,
+    valid,
+    ...(valid ? { cluster: top! } : {}),
+    ...(valid && pair?.plan ? { blueGreen: pair.plan } : {}),
+  };
+}
+
+/** Settings of a blue/green pair given to a stack without a green cluster. */
+function checkPairless(root: Source, input: unknown, c: ClusterConfig): Finding[] {
+  if (isBlueGreen(c)) return [];
+  const stray = [
+    ...(c.blue !== undefined ? ['blue'] : []),
+    ...(c.active === 'green' ? ['active'] : []),
+    ...(c.retireInactive ? ['retireInactive'] : []),
+  ].filter((key) => has(input, [key]));
+  return stray.map((key) =>
+    finding(
+      'cluster-blue-green',
+      at(root, key),
+      `\`${key}\` belongs to a blue/green pair: add the green cluster (warren:cluster.green, with its image) first`,
+      // A section is named by its key; a setting by its value.
+      key === 'blue' ? { target: 'key' } : {},
+    ),
+  );
+}
+
+/**
+ * Each side of a blue/green pair is a whole cluster: its merged config (blue-green.ts) is checked as the top-level
+ * one is, a finding about a setting the side spells pointing into its section, one about an inherited setting at
+ * the top-level one (where the same finding stands once). Then what only a pair has: node ports given once, and
+ * a green side the drains can reach over plaintext AMQP.
+ */
+function checkSides(
+  root: Source,
+  input: Record<string, unknown>,
+  top: ClusterConfig,
+  quorumQueues: boolean,
+): { findings: Finding[]; plan?: BlueGreenPlan } {
+  const compiled = loadValidator('cluster');
+  const findings: Finding[] = [];
+  const sides: Partial<Record<Side, ClusterConfig>> = {};
+  for (const side of SIDES) {
+    const raw = sideInput(input, side);
+    const own = (input[side] ?? {}) as Record<string, unknown>;
+    // A token path the side spells is the side's; anything else is the top-level's.
+    const relocate = (f: Finding): Finding => {
+      const tokens = parsePointer(f.pointer.slice(root.pointer.length));
+      return tokens.length > 0 && has(own, [tokens[0]!]) ? { ...f, pointer: at(at(root, side), ...tokens).pointer } : f;
+    };
+    const data = structuredClone(raw);
+    if (!compiled(data)) {
+      findings.push(...(compiled.errors ?? []).map((e) => relocate(translateAjvError(root, e))));
+      continue;
+    }
+    sides[side] = data as ClusterConfig;
+    findings.push(...checkRules(root, raw, data as ClusterConfig, quorumQueues).map(relocate));
+  }
+  findings.push(...checkPairPorts(root, input, top, sides));
+  if (sides.green && !tlsMode(sides.green).plaintext)
+    findings.push(
+      finding(
+        'cluster-blue-green',
+        at(root, 'green', ...(has(input, ['green', 'tls']) ? ['tls'] : [])),
+        'the drains move messages to the green cluster over its plaintext AMQP port inside Kubernetes: keep it open (tls.plaintext: true) while both clusters run',
+      ),
+    );
+  if (!sides.blue || !sides.green) return { findings };
+  return {
+    findings,
+    plan: {
+      active: top.active,
+      ...(top.retireInactive ? { retiring: inactiveOf(top.active) } : {}),
+      sides: { blue: sides.blue, green: sides.green },
+    },
+  };
+}
+
+/** The client Service's node ports and each side's own: every port once (Kubernetes refuses a port in use). */
+function checkPairPorts(
+  root: Source,
+  input: Record<string, unknown>,
+  top: ClusterConfig,
+  sides: Partial<Record<Side, ClusterConfig>>,
+): Finding[] {
+  const seen = new Map<number, string>();
+  const out: Finding[] = [];
+  const owners: [string[], Record<string, number>][] = [
+    [['service'], top.service.nodePorts],
+    ...SIDES.flatMap((side): [string[], Record<string, number>][] =>
+      sides[side] && has(input, [side, 'service']) ? [[[side, 'service'], sides[side]!.service.nodePorts]] : [],
+    ),
+  ];
+  for (const [path, ports] of owners)
+    for (const [name, port] of Object.entries(ports)) {
+      const other = seen.get(port);
+      const here = [...path, 'nodePorts', name].join('.');
+      if (other && other.split('.')[0] !== path[0])
+        out.push(
+          finding(
+            'cluster-blue-green',
+            at(root, ...path, 'nodePorts', name),
+            `node port ${port} is already ${other}'s`,
+          ),
+        );
+      seen.set(port, here);
+    }
+  return out;
+}
+
+/** A finding an inherited setting gives on the top-level and on each side stands once. */
+function unique(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\0${f.pointer}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ export type Role =
   | 'configMap'
   | 'headless'
   | 'client'
+  | 'direct'
   | 'statefulSet'
   | 'pdb'
   | 'serviceMonitor'
@@ -53,14 +54,6 @@ export function clusterManifests<S>(
     metadata: Meta,
     body: Record<string, unknown>,
   ): Manifest => ({ role, object: { apiVersion, kind, metadata, ...body } });
-  const ports = (list: readonly Port[], nodePorts: Readonly<Record<string, number>> = {}) =>
-    list.map((p) => ({
-      name: p.name,
-      port: p.port,
-      targetPort: p.port,
-      protocol: 'TCP',
-      ...(nodePorts[p.name] ? { nodePort: nodePorts[p.name] } : {}),
-    }));
   const matchLabels = { ...plan.selector };
   const out: Manifest[] = [];
   if (plan.createNamespace)
@@ -91,9 +84,10 @@ export function clusterManifests<S>(
         ports: ports(plan.headlessPorts),
       },
     }),
-    m('client', 'v1', 'Service', meta(plan.names.client, { annotations: plan.service.annotations }), {
-      spec: { type: plan.service.type, selector: matchLabels, ports: ports(plan.clientPorts, plan.service.nodePorts) },
-    }),
+    {
+      role: plan.side ? 'direct' : 'client',
+      object: clientService(meta(plan.names.client, { annotations: plan.service.annotations }), plan, plan.selector),
+    },
     m('statefulSet', 'apps/v1', 'StatefulSet', meta(plan.names.statefulSet), { spec: statefulSetSpec(plan) }),
   );
   if (plan.pdb)
@@ -135,6 +129,56 @@ export function clusterManifests<S>(
   return out;
 }
 
+/**
+ * A blue/green pair's client Service (blue-green.ts): the name clients know, the top-level `service` settings, and
+ * the active side's pods. Its labels are not a side's: no side's ServiceMonitor selects it.
+ */
+export function pairClientService(
+  name: string,
+  service: ClusterPlan['service'],
+  active: ClusterPlan,
+): Manifest['object'] {
+  const labels = {
+    'app.kubernetes.io/name': 'rabbitmq',
+    'app.kubernetes.io/instance': `${name}-client`,
+    'app.kubernetes.io/part-of': 'warren',
+  };
+  const meta: Meta = {
+    name,
+    namespace: active.namespace,
+    labels,
+    ...(Object.keys(service.annotations).length > 0 ? { annotations: { ...service.annotations } } : {}),
+  };
+  return clientService(meta, { ...active, service }, active.selector);
+}
+
+function clientService(
+  metadata: Meta,
+  plan: Pick<ClusterPlan, 'service' | 'clientPorts'>,
+  selector: ClusterPlan['selector'],
+): Manifest['object'] {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata,
+    spec: {
+      type: plan.service.type,
+      selector: { ...selector },
+      ports: ports(plan.clientPorts, plan.service.nodePorts),
+    },
+  };
+}
+
+function ports(list: readonly Port[], nodePorts: Readonly<Record<string, number>> = {}) {
+  return list.map((p) => ({
+    name: p.name,
+    port: p.port,
+    targetPort: p.port,
+    protocol: 'TCP',
+    ...(nodePorts[p.name] ? { nodePort: nodePorts[p.name] } : {}),
+  }));
+}
+
 function metricsTls(
   tls: { readonly secretName: string; readonly serverName: string } | undefined,
 ): Record<string, unknown> {
@@ -154,6 +198,9 @@ function statefulSetSpec(plan: ClusterPlan): Record<string, unknown> {
     // All pods start together: after a full stop each node waits for the
     // peers it last saw, which OrderedReady would never start.
     podManagementPolicy: 'Parallel',
+    // A blue/green side is retired only once empty (retire-guard.ts), and may be made anew later with another
+    // version: its volumes go with it, or the new nodes would boot on the old one's data.
+    ...(plan.side ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } } : {}),
     updateStrategy: { type: 'RollingUpdate' },
     selector: { matchLabels: { ...plan.selector } },
     template: { metadata: { labels: { ...plan.labels }, annotations: { ...s.podAnnotations } }, spec: podSpec(plan) },

@@ -2,6 +2,7 @@
 // run RabbitMQ (compile-cluster.ts makes it; cluster-manifests.ts and the
 // Pulumi layer read it), and the ports it opens.
 import type { ClusterConfig } from './cluster-schema.js';
+import type { Side } from './blue-green.js';
 
 export const PORTS = {
   amqp: 5672,
@@ -61,6 +62,8 @@ export interface NetworkPeer {
 
 export interface ClusterPlan {
   readonly name: string;
+  /** One side of a blue/green pair: its client Service is its own (role `direct`), the pair's is apart. */
+  readonly side?: Side;
   readonly namespace: string;
   readonly createNamespace: boolean;
   /**

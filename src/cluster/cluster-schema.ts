@@ -105,6 +105,24 @@ const NetworkPeer = Type.Object(
   { ...Closed, minProperties: 1, description: 'Who may reach the client ports: labels of namespaces and/or pods' },
 );
 
+/**
+ * What a blue/green side may set for itself, merged by blue-green.ts over the cluster's own settings: shapes only and
+ * no defaults here (a default would hide the cluster's own value); the side's whole config is then checked against
+ * ClusterSchema itself.
+ */
+const SIDE_PROPERTIES = {
+  image: Type.Optional(Type.String({ minLength: 1 })),
+  replicas: Type.Optional(Type.Integer({ minimum: 1 })),
+  resources: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  storage: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  service: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  managementEndpoint: Type.Optional(Type.String()),
+  extraConfig: Type.Optional(Type.Array(Type.String())),
+  plugins: Type.Optional(Type.Array(Type.String())),
+};
+export const SIDE_FIELDS = Object.keys(SIDE_PROPERTIES) as (keyof typeof SIDE_PROPERTIES)[];
+const SideOverrides = (description: string) => Type.Object(SIDE_PROPERTIES, { ...Closed, description });
+
 export const ClusterSchema = Type.Object(
   {
     namespace: Type.String({
@@ -198,6 +216,17 @@ export const ClusterSchema = Type.Object(
     plugins: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), {
       default: [],
       description: 'Plugins to enable besides management, prometheus and peer discovery',
+    }),
+    // Blue/green (docs/kubernetes.md, "Blue/green"): two clusters behind one client Service.
+    blue: Type.Optional(SideOverrides("The blue cluster (named like the stack's cluster)")),
+    green: Type.Optional(SideOverrides('The green cluster (named `<name>-green`)')),
+    active: StringEnum(['blue', 'green'] as const, {
+      default: 'blue',
+      description: 'The cluster the client Service `<name>` sends clients to',
+    }),
+    retireInactive: Type.Boolean({
+      default: false,
+      description: 'Remove the inactive cluster, once its queues are empty and nothing consumes from them',
     }),
   },
   Closed,

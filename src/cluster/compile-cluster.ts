@@ -4,6 +4,7 @@
 // Pulumi layer (src/pulumi/kubernetes/) only maps it onto resources.
 import { createHash } from 'node:crypto';
 import type { ClusterConfig } from './cluster-schema.js';
+import { type Side, sideServiceName } from './blue-green.js';
 import {
   type ClusterPlan,
   type EnvVar,
@@ -47,11 +48,18 @@ export function clientPortsOf(c: ClusterConfig): Port[] {
   ];
 }
 
-export function compileCluster(c: ClusterConfig): ClusterPlan {
+/**
+ * `side`: the cluster is one side of a blue/green pair (blue-green.ts): its own client Service is `<name>-<side>`,
+ * the name `<name>` being the pair's client Service.
+ */
+export function compileCluster(
+  c: ClusterConfig,
+  side?: { readonly side: Side; readonly pairName: string },
+): ClusterPlan {
   const selector = { 'app.kubernetes.io/name': 'rabbitmq', 'app.kubernetes.io/instance': c.name };
   const names = {
     headless: `${c.name}-nodes`,
-    client: c.name,
+    client: side ? sideServiceName(side.pairName, side.side) : c.name,
     serviceAccount: `${c.name}-server`,
     role: `${c.name}-peer-discovery`,
     configMap: `${c.name}-config`,
@@ -66,6 +74,7 @@ export function compileCluster(c: ClusterConfig): ClusterPlan {
     : `http://${names.client}.${c.namespace}.svc:${PORTS.management}`;
   return {
     name: c.name,
+    ...(side ? { side: side.side } : {}),
     namespace: c.namespace,
     createNamespace: c.createNamespace,
     protect: c.production,

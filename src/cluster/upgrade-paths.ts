@@ -81,7 +81,7 @@ export function judgeUpgrade(from: Version, to: Version): UpgradeVerdict {
   if (compareVersions(to, from) < 0)
     return {
       kind: 'refused',
-      reason: `${a} → ${b} is a downgrade, which RabbitMQ does not support; to go back, deploy ${b} beside it and move the messages (blue/green)`,
+      reason: `${a} → ${b} is a downgrade, which RabbitMQ does not support; to go back, deploy ${b} beside it and move the messages (blue/green: warren:cluster.green)`,
     };
   const step = UPGRADE_STEPS.find((s) => s.from === a && s.to === b);
   if (step) {
@@ -99,8 +99,8 @@ export function judgeUpgrade(from: Version, to: Version): UpgradeVerdict {
       ? `${a} → ${b} skips a release series: go through ${chain.map((s) => s.to).join(' → ')} one series at a time (${chain
           .filter((s) => s.before)
           .map((s) => `on ${s.from}: ${s.before}`)
-          .join('; ')}), or move to a new ${b} cluster (blue/green)`
-      : `${a} → ${b} is not a supported upgrade path: move to a new ${b} cluster (blue/green)`,
+          .join('; ')}), or move to a new ${b} cluster (blue/green: warren:cluster.green)`
+      : `${a} → ${b} is not a supported upgrade path: move to a new ${b} cluster (blue/green: warren:cluster.green)`,
   };
 }
 

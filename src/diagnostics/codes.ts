@@ -332,6 +332,11 @@ export const CODES = {
     summary:
       "`warren:cluster` with the stack's admin credentials for `guest`: RabbitMQ lets guest log in from the node itself only (`loopback_users`), so the cluster's management API would refuse warren.",
   },
+  'cluster-blue-green': {
+    severity: 'error',
+    summary:
+      'A blue/green setting that cannot work: `blue`, `active: green` or `retireInactive` without a `green` cluster, node ports given twice among the client Service and the two clusters, or a green cluster without plaintext AMQP (the drains reach it inside Kubernetes).',
+  },
   'cluster-config-conflict': {
     severity: 'error',
     summary:

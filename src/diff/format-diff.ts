@@ -12,6 +12,7 @@ import type { HeaderValue } from '../route/match-headers.js';
 import type { LiveChange } from './annotate-live.js';
 import type { ChangeClass } from './diff-plans.js';
 import type { RoutingChange } from './routing-impact.js';
+import type { InactiveSide } from './read-inactive-side.js';
 
 export type DiffFormat = 'text' | 'markdown' | 'json';
 
@@ -20,14 +21,18 @@ export interface DiffReport {
   readonly routing: readonly RoutingChange[];
   /** Markdown only: the changed neighbourhood as a Mermaid flowchart (graph/diff-diagram.ts), already escaped. */
   readonly diagram?: string;
+  /** With --stack naming a blue/green pair and --broker: what is still on its inactive side. */
+  readonly inactiveSide?: InactiveSide;
 }
 
 const LABEL: Record<ChangeClass, string> = { safe: 'safe', disruptive: 'disruptive', 'data-losing': 'DATA-LOSING' };
 const ICON: Record<ChangeClass, string> = { safe: '🟢', disruptive: '🟠', 'data-losing': '🔴' };
 
 export function formatDiff(report: DiffReport, format: DiffFormat): string {
-  const { changes, routing } = report;
-  if (format === 'json') return `${JSON.stringify({ summary: summary(changes), changes, routing }, null, 2)}\n`;
+  const { changes, routing, inactiveSide } = report;
+  if (format === 'json')
+    return `${JSON.stringify({ summary: summary(changes), changes, routing, ...(inactiveSide ? { inactiveSide } : {}) }, null, 2)}\n`;
+  const side = inactiveSide ? inactiveLines(inactiveSide) : undefined;
   const groups = groupByVhost(report);
   const counts = summary(changes);
   const access = changes.filter((c) => c.access);
@@ -37,9 +42,33 @@ export function formatDiff(report: DiffReport, format: DiffFormat): string {
     const callout =
       access.length > 0 ? `> [!WARNING]\n> Widens access: ${access.map((c) => code(c.id, false)).join(', ')}\n\n` : '';
     const diagram = report.diagram ? `\`\`\`mermaid\n${report.diagram}\`\`\`\n\n` : '';
-    return `## warren diff\n\n**${total}**\n\n${callout}${diagram}${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}`;
+    const sideSection = side
+      ? `\n### ${text(side.title)}\n\n${side.lines.map((l) => `- ${text(l)}`).join('\n')}\n`
+      : '';
+    return `## warren diff\n\n**${total}**\n\n${callout}${diagram}${[...groups].map(([group, g]) => markdownGroup(group, g)).join('\n')}${sideSection}`;
   }
-  return `${[...groups].map(([group, g]) => textGroup(group, g)).join('')}${total}\n`;
+  const sideText = side ? `${visible(side.title)}\n${side.lines.map((l) => `  ${visible(l)}\n`).join('')}` : '';
+  return `${[...groups].map(([group, g]) => textGroup(group, g)).join('')}${sideText}${total}\n`;
+}
+
+/** The inactive side's heading and one line per queue still holding messages or read by a client. */
+function inactiveLines(side: InactiveSide): { title: string; lines: string[] } {
+  const title = `inactive side ${side.side} (${side.cluster}${side.retiring ? ', retiring' : ''}) at ${side.url}`;
+  if (!side.left) return { title, lines: [`unknown: ${side.unknown ?? 'not read'}`] };
+  const readers = new Map<string, number>();
+  for (const q of side.left.reading)
+    readers.set(`${q.vhost}/${q.name}`, (readers.get(`${q.vhost}/${q.name}`) ?? 0) + 1);
+  const held = new Map(side.left.holding.map((q) => [`${q.vhost}/${q.name}`, q.messages]));
+  const ids = [...new Set([...held.keys(), ...readers.keys()])].sort();
+  if (ids.length === 0) return { title, lines: ['nothing left: no queue holds a message, no client consumes'] };
+  return {
+    title,
+    lines: ids.map((id) => {
+      const n = readers.get(id) ?? 0;
+      const messages = held.get(id);
+      return `left        queue ${id}: ${messages === undefined ? 0 : messages} message(s)${messages === 'unknown' ? ' (count unknown)' : ''}, ${n} client consumer(s)`;
+    }),
+  };
 }
 
 type Group = { changes: LiveChange[]; routing: RoutingChange[] };

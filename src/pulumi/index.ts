@@ -41,8 +41,12 @@ import {
   type BrokerTls,
   type ClusterConfig,
   type KubeAccess,
+  type RabbitClusterOptions,
   type TopologyOptions,
 } from '../index.js';
+import { type BlueGreenPlan, inactiveOf, SIDES, type Side } from '../cluster/blue-green.js';
+import { deployBlueGreen, switchClients } from './kubernetes/deploy-blue-green.js';
+import type { DrainQueue } from './kubernetes/drain-side.js';
 import { readTlsFiles, type TlsFile } from '../broker/read-management.js';
 import { readStackConfig } from './read-stack-config.js';
 
@@ -81,11 +85,20 @@ const { plan, checked: clusterCheck } = loadOrThrow(
 timing('planned');
 
 // Queue migrations move messages with dynamic shovels: a cluster whose topology may migrate gets the plugin.
-const cluster = clusterCheck?.cluster
-  ? await deployCluster(withMigrationPlugins(clusterCheck.cluster, plan))
-  : undefined;
+// A blue/green pair (docs/kubernetes.md, "Blue/green") deploys its running sides instead of one cluster.
+const pair = clusterCheck?.blueGreen ? await deployPair(clusterCheck.cluster!, clusterCheck.blueGreen) : undefined;
+const cluster =
+  clusterCheck?.cluster && !pair ? await deployCluster(withMigrationPlugins(clusterCheck.cluster, plan)) : undefined;
 
-let topology: Topology | undefined;
+/** Each broker the topology goes to: the stack's one, or each running side of a pair (blue's keeps the old name). */
+const targets: { name: string; side?: Side; broker: TopologyOptions['broker'] }[] = pair
+  ? SIDES.filter((side) => pair.clusters[side]).map((side) => ({
+      name: side === 'blue' ? 'topology' : `topology-${side}`,
+      side,
+      broker: clusterBroker(pair.clusters[side]!),
+    }))
+  : [{ name: 'topology', broker: brokerConnection() }];
+const topologies: { side?: Side; topology: Topology }[] = [];
 if (syncTopology) {
   const secrets = Object.fromEntries(
     secretKeys(plan).map((key) => [
@@ -95,17 +108,30 @@ if (syncTopology) {
         : config.requireSecret(key),
     ]),
   );
-  topology = Topology.fromPlan('topology', plan, {
-    broker: brokerConnection(),
-    secrets,
-    protectQueues: settings['warren:protectQueues'] ?? false,
-    destroyNonEmpty: allow.destroyNonEmpty === true,
-    granularity,
-    // Stacks deployed before children were named after their topology keep their resources (create-topology.ts).
-    aliasUnprefixed: true,
-    ...(await adoption()),
-  });
+  const adopt = await adoption();
+  for (const target of targets)
+    topologies.push({
+      ...(target.side ? { side: target.side } : {}),
+      topology: Topology.fromPlan(target.name, plan, {
+        broker: target.broker,
+        secrets,
+        protectQueues: settings['warren:protectQueues'] ?? false,
+        destroyNonEmpty: allow.destroyNonEmpty === true,
+        granularity,
+        // Stacks deployed before children were named after their topology keep their resources (create-topology.ts).
+        aliasUnprefixed: target.name === 'topology',
+        ...adopt,
+      }),
+    });
 }
+if (pair) {
+  const on = (side: Side) => topologies.filter((t) => t.side === side).map((t) => t.topology);
+  const queues = plan.entries.flatMap((e) =>
+    e.kind === 'queue' && e.queueType !== 'stream' ? [{ vhost: e.vhost, name: e.name }] : [],
+  );
+  pair.switchClients(queues, on(pair.active), on(inactiveOf(pair.active)));
+}
+const topology = topologies[0]?.topology;
 timing('registered');
 process.once('exit', () => timing('exit', { maxRssKiB: process.resourceUsage().maxRSS }));
 
@@ -113,36 +139,53 @@ export const managedObjects = plan.entries.length;
 export const queues = Object.keys(plan.guard.queues);
 // Outputs a stack does not have are null, not undefined (Pulumi warns about undefined outputs).
 export const guard = topology?.guard.urn ?? null;
-export const clusterManagementUrl = cluster?.managementUrl ?? null;
+export const clusterManagementUrl = (pair ? pair.clusters[pair.active] : cluster)?.managementUrl ?? null;
 
 /** RabbitMQ on Kubernetes; the Kubernetes SDK is loaded only by stacks that have a cluster. */
 async function deployCluster(c: ClusterConfig): Promise<RabbitCluster> {
+  const { provider } = await kubernetes();
+  return new RabbitCluster('rabbitmq', compileCluster(c), clusterOptions(), { providers: [provider] });
+}
+
+/** A blue/green pair: its sides now, the client Service and drains once the topologies are registered. */
+async function deployPair(top: ClusterConfig, bluegreen: BlueGreenPlan) {
+  const { k8s, provider } = await kubernetes();
+  const deployed = deployBlueGreen(top, bluegreen, clusterOptions(), provider, k8s);
+  return {
+    ...deployed,
+    switchClients: (queues: DrainQueue[], activeReady: pulumi.Resource[], inactiveReady: pulumi.Resource[]) =>
+      switchClients(top, deployed, queues, activeReady, inactiveReady, provider, k8s),
+  };
+}
+
+/** The Kubernetes SDK and the stack's provider (warren:kubeconfig, else the ambient one). */
+async function kubernetes() {
   const k8s = await import('@pulumi/kubernetes');
-  const password = config.getSecret('managementPassword');
-  const kubeconfig = config.getSecret('kubeconfig');
   // ConfigMaps and Secrets updated in place: the provider would otherwise replace the (fixed-name) object,
   // deleting it for a moment under pods that may be restarting (a credential rotation changes the Secret).
   const provider = new k8s.Provider('kubernetes', {
-    kubeconfig,
+    kubeconfig: config.getSecret('kubeconfig'),
     enableConfigMapMutable: true,
     enableSecretMutable: true,
   });
-  return new RabbitCluster(
-    'rabbitmq',
-    compileCluster(c),
-    {
-      kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
-      // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
-      ...(password ? { credentials: { username: settings['warren:managementUser'], password } } : {}),
-      allow: {
-        allowReplace: allow.replaceCluster === true,
-        ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
-        ...(allow.upgradeTo !== undefined ? { allowUpgradeTo: allow.upgradeTo } : {}),
-      },
-      maintain: syncTopology,
+  return { k8s, provider };
+}
+
+/** What every cluster of the stack is given: the rollout wait's access, the stack's credentials, its allowances. */
+function clusterOptions(): RabbitClusterOptions {
+  const password = config.getSecret('managementPassword');
+  const kubeconfig = config.getSecret('kubeconfig');
+  return {
+    kubeAccess: pulumi.output(kubeconfig).apply((text) => accessFor(text)),
+    // The stack's own admin credentials, when it brings them (e.g. from a secret store); else generated.
+    ...(password ? { credentials: { username: settings['warren:managementUser'], password } } : {}),
+    allow: {
+      allowReplace: allow.replaceCluster === true,
+      ...(allow.scaleDownTo !== undefined ? { allowScaleDownTo: allow.scaleDownTo } : {}),
+      ...(allow.upgradeTo !== undefined ? { allowUpgradeTo: allow.upgradeTo } : {}),
     },
-    { providers: [provider] },
-  );
+    maintain: syncTopology,
+  };
 }
 
 /**
@@ -170,18 +213,23 @@ function accessFor(configured: string | undefined): KubeAccess | undefined {
 /** The broker the topology goes to: the stack's cluster (its URL waits for the nodes to be ready), else warren:managementUrl. */
 function brokerConnection(): TopologyOptions['broker'] {
   const tls = managementTls();
-  if (cluster)
-    return {
-      url: cluster.managementUrl,
-      username: cluster.username,
-      password: cluster.password,
-      ready: cluster.rollout,
-      ...(tls ? { tls } : {}),
-    };
+  if (cluster) return clusterBroker(cluster);
   return {
     url: required('managementUrl'),
     username: required('managementUser'),
     password: config.requireSecret('managementPassword'),
+    ...(tls ? { tls } : {}),
+  };
+}
+
+/** A cluster of the stack as the topology's broker: its URL waits for the nodes to be ready. */
+function clusterBroker(c: RabbitCluster): TopologyOptions['broker'] {
+  const tls = managementTls();
+  return {
+    url: c.managementUrl,
+    username: c.username,
+    password: c.password,
+    ready: c.rollout,
     ...(tls ? { tls } : {}),
   };
 }
@@ -226,7 +274,8 @@ function required(name: 'managementUrl' | 'managementUser'): string {
 /** `warren:adopt`: read the broker before any resource exists; the password is used for that request only. */
 async function adoption(): Promise<Pick<TopologyOptions, 'adopt'>> {
   if (settings['warren:adopt'] !== true) return {};
-  if (cluster) throw runError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
+  if (cluster || pair)
+    throw runError('warren:adopt takes over an existing broker; it cannot be combined with warren:cluster');
   const tls = managementTls();
   const connection = {
     url: required('managementUrl'),

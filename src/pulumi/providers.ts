@@ -24,7 +24,9 @@ import './dynamic/vhost-objects.js';
 import './dynamic/vhost-settings.js';
 import './kubernetes/cluster-guard.js';
 import './kubernetes/cluster-maintenance.js';
+import './kubernetes/drain-side.js';
 import './kubernetes/generated-secret.js';
+import './kubernetes/retire-guard.js';
 import './kubernetes/rollout-wait.js';
 
 /** The numeric parts of a version, `1.2.3-rc.1` → [1, 2, 3]; undefined when it has none. */

@@ -229,3 +229,85 @@ it('reads queues and exchanges whose names need escaping, and refuses `.` and `.
     out.problems.filter((p) => p.code === 'import-skipped' && p.message.startsWith(`queue .. in vhost ${ODD}:`)),
   ).toHaveLength(1);
 }, 120_000);
+
+/** A stack whose blue/green pair has `side` inactive, reached at `url` (the local broker stands for it). */
+function pairStack(url: string, retire: boolean): string {
+  const file = join(dir, `Pulumi.pair-${retire}.yaml`);
+  writeFileSync(
+    file,
+    jsYaml.dump({
+      config: {
+        'warren:cluster': {
+          namespace: 'mq',
+          image: 'rabbitmq:3.10-management',
+          blue: { managementEndpoint: url },
+          green: { image: 'rabbitmq:4.0-management' },
+          active: 'green',
+          retireInactive: retire,
+        },
+      },
+    }),
+  );
+  return file;
+}
+
+it("with --stack naming a blue/green pair, says what is still on its inactive side: the broker's own counts, client consumers only", async () => {
+  const Q = `${V}-inactive`;
+  await api(`/vhosts/${enc(Q)}`, 'PUT', {});
+  await api(`/permissions/${enc(Q)}/guest`, 'PUT', { configure: '.*', write: '.*', read: '.*' });
+  const conn = await connect(Q);
+  try {
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue('held', { durable: true });
+    await ch.assertQueue('read', { durable: true });
+    await ch.assertQueue('empty', { durable: true });
+    for (let i = 0; i < 3; i++) ch.sendToQueue('held', Buffer.from(String(i)), { persistent: true });
+    await ch.waitForConfirms();
+    await (await conn.createChannel()).consume('read', () => undefined);
+    await eventually(async () => {
+      const [held, read] = [
+        (await api<{ messages?: number }>(`/queues/${enc(Q)}/held`)).body,
+        (await api<{ consumers?: number }>(`/queues/${enc(Q)}/read`)).body,
+      ];
+      return held.messages === 3 && read.consumers === 1 ? true : undefined;
+    }, 30_000);
+    writeFileSync(join(dir, 'same.yaml'), topology('classic', false));
+    const args = (stack: string) => ['diff', join(dir, 'same.yaml'), join(dir, 'same.yaml'), '--stack', stack];
+    const env = { env: { WARREN_BROKER_USER: 'guest', WARREN_BROKER_PASSWORD: 'guest' } };
+    const r = runCli(
+      [...args(pairStack('http://127.0.0.1:15672', true)), '--broker', 'http://127.0.0.1:15672', '--format', 'json'],
+      env,
+    );
+    expect(r.code).toBe(0);
+    const side = (
+      JSON.parse(r.stdout) as {
+        inactiveSide: {
+          side: string;
+          cluster: string;
+          retiring: boolean;
+          left: { holding: { vhost: string; name: string }[]; reading: { vhost: string; name: string }[] };
+        };
+      }
+    ).inactiveSide;
+    expect([side.side, side.cluster, side.retiring]).toEqual(['blue', 'mq/rabbitmq', true]);
+    expect(side.left.holding.filter((q) => q.vhost === Q)).toEqual([{ vhost: Q, name: 'held', messages: 3 }]);
+    expect(side.left.reading.filter((q) => q.vhost === Q)).toEqual([{ vhost: Q, name: 'read' }]);
+    const text = runCli(
+      [...args(pairStack('http://127.0.0.1:15672', false)), '--broker', 'http://127.0.0.1:15672'],
+      env,
+    );
+    expect(text.stdout).toContain('inactive side blue (mq/rabbitmq) at http://127.0.0.1:15672\n');
+    expect(text.stdout).toContain(`  left        queue ${Q}/held: 3 message(s), 0 client consumer(s)\n`);
+    expect(text.stdout).toContain(`  left        queue ${Q}/read: 0 message(s), 1 client consumer(s)\n`);
+    expect(text.stdout).not.toContain(`${Q}/empty`);
+    // A side that cannot be read is unknown, said once on stderr; the diff is printed and the exit code is the diff's.
+    const away = runCli([...args(pairStack('http://127.0.0.1:1', true)), '--broker', 'http://127.0.0.1:15672'], env);
+    expect(away.code).toBe(0);
+    expect(away.stdout).toContain('inactive side blue (mq/rabbitmq, retiring) at http://127.0.0.1:1\n  unknown: ');
+    expect(away.stderr).toMatch(/^warning: inactive side: the broker at http:\/\/127\.0\.0\.1:1 could not be read/m);
+    expect(away.stderr).not.toMatch(STACK_TRACE);
+  } finally {
+    await conn.close();
+    await api(`/vhosts/${enc(Q)}`, 'DELETE');
+  }
+}, 60_000);

@@ -254,7 +254,7 @@ describe('RabbitMQ on Kubernetes through pulumi up (real engine, real API server
     expect(skip.output).toContain(
       `${hop('rabbitmq:4.0.5-management')} is refused: 3.10 → 4.0 skips a release series: go through 3.11 → 3.12 → 3.13 → 4.0`,
     );
-    expect(skip.output).toContain('or move to a new 4.0 cluster (blue/green)');
+    expect(skip.output).toContain('or move to a new 4.0 cluster (blue/green: warren:cluster.green)');
     project.setConfig({ 'warren:cluster': cluster({ image: 'rabbitmq:3.11.28-management', resources }) });
     const held = await project.pulumiAsync('up', '--yes', '--skip-preview');
     expect(held.code).not.toBe(0);

@@ -81,26 +81,8 @@ function freshProject(vhost: string): E2EProject {
   return project;
 }
 
-/**
- * Runs `up` until the migration of `queue` has done `step` (the provider's test-only halt hook), then kills it,
- * CLI and plugins; returns how the killed run ended.
- */
-async function upKilledAfter(project: E2EProject, queue: string, step: string) {
-  const { readFileSync, writeFileSync } = await import('node:fs');
-  const halted = `${project.dir}/halted`;
-  writeFileSync(halted, '');
-  process.env.WARREN_TEST_HALT_AFTER = `${queue}:${step}`;
-  process.env.WARREN_TEST_HALT_FILE = halted;
-  const run = project.pulumiStart('up', '--yes', '--skip-preview');
-  try {
-    await eventually(async () => (readFileSync(halted, 'utf8').includes(step) ? true : undefined), 300_000);
-  } finally {
-    run.kill();
-    delete process.env.WARREN_TEST_HALT_AFTER;
-    delete process.env.WARREN_TEST_HALT_FILE;
-  }
-  return run.done;
-}
+/** Runs `up` until the migration of `queue` has done `step`, then kills it (E2EProject.upKilledAt). */
+const upKilledAfter = (project: E2EProject, queue: string, step: string) => project.upKilledAt(`${queue}:${step}`);
 
 const projects: E2EProject[] = [];
 afterAll(async () => {

@@ -48,6 +48,8 @@ describe('valid cluster configs', () => {
       terminationGracePeriodSeconds: 604800,
       delayStartSeconds: 30,
       rolloutTimeoutMinutes: 30,
+      active: 'blue',
+      retireInactive: false,
       diskFreeLimit: '2G',
       securityContext: { runAsUser: 999, runAsGroup: 999, fsGroup: 999 },
       pdb: { maxUnavailable: 1 },

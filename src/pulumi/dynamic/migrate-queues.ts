@@ -25,6 +25,7 @@ import { applyingPolicy, type PolicyView } from '../../model/applying-policy.js'
 import type { PolicyTarget } from '../../format/policy-targets.js';
 import { callApi, readList, readOne, seg, type Connection } from './management-api.js';
 import { plainError } from './plain-error.js';
+import { halt } from './test-halt.js';
 
 /** What a migration did, kept in the group's state (and read by the tests and `npm run bench:engine`). */
 export interface MigrationReport {
@@ -54,7 +55,7 @@ function stepClock(queue: string, started: number): StepClock {
       const now = Date.now();
       steps[step] = (steps[step] ?? 0) + (now - last);
       last = now;
-      await halt(queue, step);
+      await halt(`${queue}:${step}`);
     },
   };
 }
@@ -486,14 +487,6 @@ function refuseLossyPolicies(policies: LivePolicies, vhost: string, temp: string
  * For the tests that stop a run at each step: with WARREN_TEST_HALT_AFTER=<queue>:<step>, the run writes the step to
  * WARREN_TEST_HALT_FILE and waits there, to be killed. Unset (always, outside those tests), it does nothing.
  */
-async function halt(queue: string, step: MigrationStep): Promise<void> {
-  if (process.env.WARREN_TEST_HALT_AFTER !== `${queue}:${step}`) return;
-  const file = process.env.WARREN_TEST_HALT_FILE;
-  const fs = process.getBuiltinModule('node:fs') as typeof import('node:fs');
-  if (file) fs.appendFileSync(file, `${queue}:${step}\n`);
-  await new Promise(() => {});
-}
-
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

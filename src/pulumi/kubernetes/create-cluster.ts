@@ -27,6 +27,8 @@ export interface RabbitClusterOptions {
   readonly maintain?: boolean;
   /** How the rollout wait reaches the Kubernetes API (kube-access.ts); undefined: it waits for nothing. */
   readonly kubeAccess?: pulumi.Input<KubeAccess | undefined>;
+  /** The namespace, made outside the cluster (a blue/green pair's, shared by both sides). */
+  readonly namespace?: pulumi.Resource;
 }
 
 type Factory = (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -47,6 +49,7 @@ const KINDS: Record<Role, [string, Factory]> = {
   configMap: ['config', (n, a, o) => new (k8s().core.v1.ConfigMap)(n, a, o)],
   headless: ['headless', (n, a, o) => new (k8s().core.v1.Service)(n, a, o)],
   client: ['client', (n, a, o) => new (k8s().core.v1.Service)(n, a, o)],
+  direct: ['direct', (n, a, o) => new (k8s().core.v1.Service)(n, a, o)],
   statefulSet: ['statefulset', (n, a, o) => new (k8s().apps.v1.StatefulSet)(n, a, o)],
   pdb: ['pdb', (n, a, o) => new (k8s().policy.v1.PodDisruptionBudget)(n, a, o)],
   serviceMonitor: ['service-monitor', (n, a, o) => new (k8s().apiextensions.CustomResource)(n, a, o)],
@@ -117,7 +120,14 @@ export class RabbitCluster extends pulumi.ComponentResource {
     );
     const r: Partial<Record<Role, pulumi.CustomResource>> = {};
     const manifests = clusterManifests({ ...plan, username }, { password, cookie: cookie.value });
-    for (const manifest of manifests) r[manifest.role] = this.create(name, manifest, plan, r, guard);
+    for (const manifest of manifests)
+      r[manifest.role] = this.create(
+        name,
+        manifest,
+        plan,
+        { ...r, ...(options.namespace ? { namespace: options.namespace } : {}) },
+        guard,
+      );
     this.resources = r as Record<string, pulumi.Resource>;
     this.ready = r.statefulSet!;
     // Plain data: the pods read the secrets from the Secrets, so the StatefulSet's spec holds none.
@@ -154,7 +164,7 @@ export class RabbitCluster extends pulumi.ComponentResource {
     name: string,
     m: Manifest,
     plan: ClusterPlan,
-    made: Partial<Record<Role, pulumi.CustomResource>>,
+    made: Partial<Record<Role, pulumi.Resource>>,
     guard: ClusterGuard,
   ): pulumi.CustomResource {
     const [suffix, factory] = KINDS[m.role];
@@ -183,7 +193,7 @@ export class RabbitCluster extends pulumi.ComponentResource {
  * kubectl is drift, and the next `up` takes the fields back (server-side
  * apply would otherwise stop at the conflict with the editor's field manager).
  */
-function forced(object: Manifest['object']): Manifest['object'] {
+export function forced(object: Manifest['object']): Manifest['object'] {
   return {
     ...object,
     metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, 'pulumi.com/patchForce': 'true' } },

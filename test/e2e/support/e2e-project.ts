@@ -156,6 +156,30 @@ export class E2EProject {
     return { done, kill: () => process.kill(-child.pid!, 'SIGKILL') };
   }
 
+  /**
+   * Runs `up` until a provider reaches `point` (its test-only halt hook, src/pulumi/dynamic/test-halt.ts), then
+   * kills it, CLI and plugins, as a crash would; returns how the killed run ended. The stack then needs `cancel`.
+   */
+  async upKilledAt(point: string, timeoutMs = 300_000): Promise<Run> {
+    const halted = join(this.dir, 'halted');
+    writeFileSync(halted, '');
+    process.env.WARREN_TEST_HALT_AFTER = point;
+    process.env.WARREN_TEST_HALT_FILE = halted;
+    const run = this.pulumiStart('up', '--yes', '--skip-preview');
+    try {
+      const until = Date.now() + timeoutMs;
+      while (!readFileSync(halted, 'utf8').includes(point)) {
+        if (Date.now() > until) throw new Error(`up did not reach ${point} within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      run.kill();
+      delete process.env.WARREN_TEST_HALT_AFTER;
+      delete process.env.WARREN_TEST_HALT_FILE;
+    }
+    return run.done;
+  }
+
   rabbitmqctl(...args: string[]): void {
     const run = spawnSync('rabbitmqctl', args, { encoding: 'utf8', timeout: 120_000 });
     if (run.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${run.stderr}`);

@@ -1,0 +1,53 @@
+// The guard of a blue/green side's removal (`retireInactive`): registered in
+// the `up` that stops deploying the side, its `check` (so preview too) asks
+// the side whether anything is left, and refuses, naming it, while a queue
+// holds messages or a client consumes from one. Nothing of the side is then
+// removed. Asked once, when the guard is first created; the side is gone
+// afterwards and later runs have nothing to ask.
+import type * as pulumi from '@pulumi/pulumi';
+import { leftOnSide as judge, retireRefusals } from '../../cluster/left-on-side.js';
+import { readList, type Connection } from '../dynamic/management-api.js';
+import { guardProvider } from '../dynamic/guard-provider.js';
+import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
+
+interface RetireState {
+  readonly connection: Connection;
+  /** `namespace/name (side)`, for messages. */
+  readonly cluster: string;
+}
+
+/** What keeps the side from going, one line each (left-on-side.ts); [] when nothing. */
+export async function leftOnSide(connection: Connection, cluster: string): Promise<string[]> {
+  try {
+    const [queues, consumers, connections] = [
+      await readList(connection, '/queues?columns=vhost,name,type,messages'),
+      await readList(connection, '/consumers'),
+      await readList(connection, '/connections?columns=name,type'),
+    ];
+    return retireRefusals(cluster, judge(queues, consumers, connections));
+  } catch (e) {
+    return [
+      `${cluster} is not removed: whether its queues are empty is unknown (${(e as Error).message}). Nothing was removed`,
+    ];
+  }
+}
+
+const provider = defineProvider(
+  'RetireGuard',
+  guardProvider<RetireState>({
+    id: 'retire-guard',
+    property: 'cluster',
+    refusals: async (previous, next) => (previous ? [] : await leftOnSide(next.connection, next.cluster)),
+    shape: (s) => s.cluster,
+  }),
+);
+
+export class RetireGuard extends DynamicResource {
+  constructor(
+    name: string,
+    args: { readonly connection: pulumi.Input<Connection>; readonly cluster: string },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(provider, name, args, { ...opts, additionalSecretOutputs: ['connection'] });
+  }
+}
