@@ -17,7 +17,7 @@ import { loadTopology } from '../load-topology.js';
 import { reportInvalid } from './print-diagnostics.js';
 import { readStack, type StackFile, stackAllowMigrate, stackCluster, stackOverrides } from './read-stack.js';
 import type { BrokerAddress } from '../broker/read-management.js';
-import type { InactiveSide } from '../diff/read-inactive-side.js';
+import type { InactiveSide } from '../diff/format-diff.js';
 import { checkBrokerOption, EXIT, everyPathMatched, topologyPaths, UsageError } from './usage-error.js';
 import { writeErr, writeOut } from './watch-output.js';
 import { InvalidArgumentError, Option } from 'commander';
@@ -161,6 +161,6 @@ async function inactiveSideOf(stack: StackFile, broker: BrokerAddress): Promise<
   const { validateCluster } = await import('../cluster/check-cluster.js');
   const { cluster, blueGreen } = validateCluster(stack.file, raw, false);
   if (!cluster || !blueGreen) return undefined;
-  const { readInactiveSide } = await import('../diff/read-inactive-side.js');
+  const { readInactiveSide } = await import('../cluster/read-inactive-side.js');
   return readInactiveSide(cluster, blueGreen, broker);
 }

@@ -5,13 +5,10 @@
 // count the broker does not give (a queue that is down, statistics not yet
 // emitted) is unknown, and unknown is not zero. Read by the retire guard
 // (src/pulumi/kubernetes/retire-guard.ts) and `warren diff --stack --broker`.
+import type { InactiveSide } from '../diff/format-diff.js';
 
-export interface LeftOnSide {
-  /** Queues holding messages, or whose count the broker did not give (`messages: 'unknown'`). */
-  readonly holding: readonly { readonly vhost: string; readonly name: string; readonly messages: number | 'unknown' }[];
-  /** Queues a client consumes from, one entry per consumer. */
-  readonly reading: readonly { readonly vhost: string; readonly name: string }[];
-}
+/** Queues holding messages (or an unknown count), and queues a client reads (diff/format-diff.ts prints it). */
+export type LeftOnSide = NonNullable<InactiveSide['left']>;
 
 type Row = Record<string, unknown>;
 

@@ -12,7 +12,6 @@ import type { HeaderValue } from '../route/match-headers.js';
 import type { LiveChange } from './annotate-live.js';
 import type { ChangeClass } from './diff-plans.js';
 import type { RoutingChange } from './routing-impact.js';
-import type { InactiveSide } from './read-inactive-side.js';
 
 export type DiffFormat = 'text' | 'markdown' | 'json';
 
@@ -23,6 +22,26 @@ export interface DiffReport {
   readonly diagram?: string;
   /** With --stack naming a blue/green pair and --broker: what is still on its inactive side. */
   readonly inactiveSide?: InactiveSide;
+}
+
+/** What is still on a blue/green pair's inactive side (cluster/read-inactive-side.ts reads it). */
+export interface InactiveSide {
+  readonly side: 'blue' | 'green';
+  /** `namespace/name`. */
+  readonly cluster: string;
+  readonly url: string;
+  /** Whether the stack retires it (`retireInactive`). */
+  readonly retiring: boolean;
+  /** Queues holding messages (or an unknown count), and queues a client reads, one entry per consumer. */
+  readonly left?: {
+    readonly holding: readonly {
+      readonly vhost: string;
+      readonly name: string;
+      readonly messages: number | 'unknown';
+    }[];
+    readonly reading: readonly { readonly vhost: string; readonly name: string }[];
+  };
+  readonly unknown?: string;
 }
 
 const LABEL: Record<ChangeClass, string> = { safe: 'safe', disruptive: 'disruptive', 'data-losing': 'DATA-LOSING' };

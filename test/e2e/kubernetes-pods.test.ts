@@ -7,7 +7,8 @@
 // cannot show is checked here: the cluster forms through peer discovery, the
 // probes and preStop hooks run, a rolling update keeps every confirmed
 // message, the preStop wait holds a roll that would take a quorum away, and
-// the node sees its memory limit.
+// the node sees its memory limit. Then a blue/green move from the RabbitMQ
+// 3.10 image to the 4.0 one, in one stack, under traffic.
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -504,17 +505,26 @@ describe(`blue/green from RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersio
   const HELD = { classic: 'pdf_reports', quorum: 'order_processor.dead' } as const;
   const HELD_EACH = 10_000;
 
-  /** Every message a queue holds, read through `connect` and acknowledged. */
+  /**
+   * Every message a queue holds, consumed through `connect` (1,000 in flight: one basic.get per message waits out a
+   * delayed ACK each, 20 a second) and acknowledged, until none came for 2 s; then the queue holds none.
+   */
   async function readBodies(connect: (vhost: string) => Promise<amqp.ChannelModel>, queue: string): Promise<number[]> {
     const conn = await connect(names.shop);
     try {
       const ch = await conn.createChannel();
       await ch.prefetch(1000);
       const bodies: number[] = [];
-      for (let m = await ch.get(queue); m; m = await ch.get(queue)) {
+      let last = Date.now();
+      const { consumerTag } = await ch.consume(queue, (m) => {
+        if (!m) return;
         bodies.push(Number(m.content.toString()));
         ch.ack(m);
-      }
+        last = Date.now();
+      });
+      while (Date.now() - last < 2000) await new Promise((r) => setTimeout(r, 200));
+      await ch.cancel(consumerTag);
+      expect((await ch.checkQueue(queue)).messageCount).toBe(0);
       return bodies;
     } finally {
       await conn.close();
@@ -563,12 +573,20 @@ describe(`blue/green from RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersio
       'us_orders',
     );
     const started = Date.now();
+    // How long each phase took, from the end of the one before (printed with the totals).
+    const phases: string[] = [];
+    let since = started;
+    const phase = (name: string) => {
+      phases.push(`${name} ${Math.round((Date.now() - since) / 1000)} s`);
+      since = Date.now();
+    };
 
     // Green created: a preview names it, its topology, and the drain of the inactive side (green, empty) into blue.
     bg.setConfig({ 'warren:cluster': pair({ active: 'blue' }) });
     const adding = expectOk(await bg.pulumiAsync('preview'), 'preview of the green cluster');
     for (const name of ['rabbitmq-green', 'topology-green', 'rabbitmq/drain']) expect(adding.output).toContain(name);
     const added = expectOk(await bg.pulumiAsync('up', '--yes', '--skip-preview'), 'up adding green');
+    phase('green created (preview, up)');
     expect(added.output).not.toMatch(/replaced/);
     // The client Service is the same object (its address, its node ports), on blue's pods still.
     expect((await service()).metadata.uid).toBe(uid);
@@ -590,6 +608,7 @@ describe(`blue/green from RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersio
     expect((await bg.upKilledAt('drain:shovels', 600_000)).code).not.toBe(0);
     expectOk(await bg.pulumiAsync('cancel', '--yes'), 'cancel after the kill');
     expectOk(await bg.pulumiAsync('up', '--yes', '--skip-preview'), 'up after the kill in the drain');
+    phase('switch (preview, up killed in the drain, cancel, up)');
     expect((await service()).metadata.uid).toBe(uid);
     expect((await service()).spec.selector['app.kubernetes.io/instance']).toBe('rabbitmq-green');
     const blueHolds = async () =>
@@ -598,6 +617,7 @@ describe(`blue/green from RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersio
         0,
       );
     await eventually(async () => ((await blueHolds()) === 0 ? true : undefined), 300_000);
+    phase('blue drained');
 
     // A client still reading from blue keeps it: the retirement is refused, with what is left.
     const stray = await via('blue').amqp(names.shop);
@@ -611,6 +631,7 @@ describe(`blue/green from RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersio
     await stray.close();
     const retired = expectOk(await bg.pulumiAsync('up', '--yes', '--skip-preview'), 'up retiring blue');
     expect(retired.output).toContain('rabbitmq/retire-blue');
+    phase('blue retired (refused preview, up)');
     const report = await traffic.stop(10_000);
     const total = Math.round((Date.now() - started) / 1000);
     console.log(
@@ -639,6 +660,9 @@ describe(`blue/green from RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersio
     // Green serves the seeds' scenarios through the client Service, and nothing is left to change.
     const connect = (vhost: string, user = ADMIN, password = ADMIN_PASSWORD) =>
       amqp.connect(`amqp://${enc(user)}:${enc(password)}@${NODE_IP}:${PORTS.client[0]}/${enc(vhost)}`);
+    const purge = await connect(names.shop);
+    await (await purge.createChannel()).purgeQueue('us_orders');
+    await purge.close();
     await routesShopMessages(connect, names);
     await routesLogs(connect, names);
     await deadLettersRejectedAndOverLimit(connect, names);

@@ -28,6 +28,10 @@ import { RetireGuard } from './retire-guard.js';
 /** The Pulumi name of the cluster component before blue/green, which blue keeps. */
 const BLUE = 'rabbitmq';
 const componentName = (side: Side) => (side === 'blue' ? BLUE : sideName(BLUE, side));
+/** What the pair shares was blue's component's: the aliases name it as the parent these resources had. */
+const fromBlue = (): pulumi.CustomResourceOptions => ({
+  aliases: [{ parent: pulumi.createUrn(BLUE, 'warren:kubernetes:RabbitCluster') }],
+});
 
 export interface BlueGreenPair {
   readonly active: Side;
@@ -45,8 +49,6 @@ export function deployBlueGreen(
   provider: pulumi.ProviderResource,
   k8s: typeof K8s,
 ): BlueGreenPair {
-  // The aliases name blue's component as the parent these resources had.
-  const fromBlue = { aliases: [{ parent: pulumi.createUrn(BLUE, 'warren:kubernetes:RabbitCluster') }] };
   const plans = Object.fromEntries(
     SIDES.map((side) => [side, compileCluster(withShovels(pair.sides[side]), { side, pairName: top.name })]),
   ) as Record<Side, ClusterPlan>;
@@ -58,14 +60,17 @@ export function deployBlueGreen(
           kind: 'Namespace',
           metadata: { name: top.namespace, labels: { ...plans.blue.labels } },
         }) as never,
-        { provider, protect: top.production, ...fromBlue },
+        { provider, protect: top.production, ...fromBlue() },
       )
     : undefined;
   const username = options.credentials?.username ?? plans.blue.username;
   const password =
     options.credentials?.password ??
-    new GeneratedSecret(`${BLUE}/password`, { bytes: plans.blue.secretBytes }, { protect: top.production, ...fromBlue })
-      .value;
+    new GeneratedSecret(
+      `${BLUE}/password`,
+      { bytes: plans.blue.secretBytes },
+      { protect: top.production, ...fromBlue() },
+    ).value;
   const clusters: Partial<Record<Side, RabbitCluster>> = {};
   for (const side of SIDES) {
     if (side === pair.retiring) continue;
@@ -92,13 +97,12 @@ export function switchClients(
   provider: pulumi.ProviderResource,
   k8s: typeof K8s,
 ): void {
-  const fromBlue = { aliases: [{ parent: pulumi.createUrn(BLUE, 'warren:kubernetes:RabbitCluster') }] };
   const active = pair.plans[pair.active];
   const service = { type: top.service.type, annotations: top.service.annotations, nodePorts: top.service.nodePorts };
   const client = new k8s.core.v1.Service(
     `${BLUE}/client`,
     forced(pairClientService(top.name, service, active)) as never,
-    { provider, dependsOn: [...activeReady], ...fromBlue },
+    { provider, dependsOn: [...activeReady], ...fromBlue() },
   );
   const inactive = inactiveOf(pair.active);
   const label = (side: Side) => `${top.namespace}/${pair.plans[side].name} (${side})`;

@@ -5,21 +5,11 @@
 // credentials and TLS settings (a pair shares its admin). The broker's own
 // lists, judged by left-on-side.ts; what cannot be read is unknown, with why.
 import { type BrokerAddress, brokerReader } from '../broker/read-management.js';
-import { type BlueGreenPlan, inactiveOf } from '../cluster/blue-green.js';
-import type { ClusterConfig } from '../cluster/cluster-schema.js';
-import { compileCluster } from '../cluster/compile-cluster.js';
-import { type LeftOnSide, leftOnSide } from '../cluster/left-on-side.js';
-
-export interface InactiveSide {
-  readonly side: 'blue' | 'green';
-  /** `namespace/name`. */
-  readonly cluster: string;
-  readonly url: string;
-  /** Whether the stack retires it (`retireInactive`). */
-  readonly retiring: boolean;
-  readonly left?: LeftOnSide;
-  readonly unknown?: string;
-}
+import type { InactiveSide } from '../diff/format-diff.js';
+import { type BlueGreenPlan, inactiveOf } from './blue-green.js';
+import type { ClusterConfig } from './cluster-schema.js';
+import { compileCluster } from './compile-cluster.js';
+import { leftOnSide } from './left-on-side.js';
 
 export async function readInactiveSide(
   top: ClusterConfig,
