@@ -16,7 +16,7 @@ export {
   type TopologyFiles,
   type TopologyInput,
 } from './load-topology.js';
-export { hasQuorumQueues, type TopologyModel } from './model/topology-model.js';
+export { hasQuorumQueues, quorumQueuesWithoutDeliveryLimit, type TopologyModel } from './model/topology-model.js';
 export type { Diagnostic } from './diagnostics/diagnostic.js';
 export type { Code, Severity } from './diagnostics/codes.js';
 export { formatDiagnostics, type Format } from './diagnostics/format-diagnostics.js';

@@ -14,6 +14,7 @@ import { readDefinitions } from '../src/import/read-definitions.js';
 import { findFiles } from '../src/load/find-files.js';
 import { locateFindings } from '../src/load/locate-findings.js';
 import { loadTopology } from '../src/load-topology.js';
+import { EXAMPLE_UNLIMITED_QUORUM } from './support/example-topology.js';
 import { expectedProblems, fixtureFiles } from './support/expectations.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -114,12 +115,13 @@ describe('invalid cluster configs (stack files with warren:cluster)', () => {
         jsYaml.load(readFileSync(file, 'utf8'), { schema: jsYaml.CORE_SCHEMA }) as { config: Record<string, unknown> }
       ).config;
       const expected = expectedProblems(file, dir);
-      // The admin the stack brings, as `warren validate --stack` reads it.
+      // The admin the stack brings, as `warren validate --stack` reads it; the example topology's quorum queues.
       const found = validateCluster(
         file,
         config['warren:cluster'],
         true,
         stackAdminUser(readStack(file)),
+        EXAMPLE_UNLIMITED_QUORUM,
       ).diagnostics.map((d) => `${relative(dir, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`);
       expect(found.sort()).toEqual(expected);
     });

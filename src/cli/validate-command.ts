@@ -8,7 +8,7 @@ import { colourFor } from './decide-colour.js';
 import { type CiFormat, ciFormatOption, COMMON_ENV, type CommandSpec, PATHS_ARGUMENT } from './command-spec.js';
 import { summarize } from './print-diagnostics.js';
 import { loadTopology } from '../load-topology.js';
-import { hasQuorumQueues } from '../model/topology-model.js';
+import { hasQuorumQueues, quorumQueuesWithoutDeliveryLimit } from '../model/topology-model.js';
 import { checkStackFile, readStack, stackAdminUser, stackCluster, stackOverrides } from './read-stack.js';
 import { packageVersion } from '../package-root.js';
 import { EXIT, everyPathMatched, topologyPaths } from './usage-error.js';
@@ -55,8 +55,13 @@ export async function validateCommand(paths: string[], options: { format: CiForm
             check: (model) => ({
               diagnostics: [
                 ...checkStackFile(stack),
-                ...validateCluster(stack.file, stackCluster(stack), hasQuorumQueues(model), stackAdminUser(stack))
-                  .diagnostics,
+                ...validateCluster(
+                  stack.file,
+                  stackCluster(stack),
+                  hasQuorumQueues(model),
+                  stackAdminUser(stack),
+                  quorumQueuesWithoutDeliveryLimit(model),
+                ).diagnostics,
               ],
             }),
           }

@@ -6,6 +6,7 @@ import { closestName } from '../diagnostics/closest-name.js';
 import { translateAjvError } from '../check/translate-ajv-error.js';
 import { at, finding, parsePointer, type Diagnostic, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { type BlueGreenPlan, inactiveOf, isBlueGreen, SIDES, type Side, sideInput } from './blue-green.js';
+import { compareVersions, imageVersion } from './upgrade-paths.js';
 import { locateInFile } from '../load/locate-findings.js';
 import { CONFIG_POINTER } from '../format/stack-settings.js';
 import { loadValidator } from '../format/validator-file.js';
@@ -37,6 +38,8 @@ export function validateCluster(
   topologyHasQuorumQueues: boolean,
   /** The user name of the admin credentials the stack brings (warren:managementUser with a managementPassword). */
   adminUser?: string,
+  /** `vhost/name` of the topology's quorum queues without a deliveryLimit (a pair across RabbitMQ 4.0 warns of them). */
+  unlimitedQuorumQueues: readonly string[] = [],
 ): ClusterValidation {
   if (value === undefined) return { diagnostics: [], valid: true };
   const root: Source = { file: stackFile, pointer: CLUSTER_POINTER };
@@ -46,7 +49,7 @@ export function validateCluster(
   const top = compiled(data) ? (data as ClusterConfig) : undefined;
   const pair =
     top && isBlueGreen(top)
-      ? checkSides(root, value as Record<string, unknown>, top, topologyHasQuorumQueues)
+      ? checkSides(root, value as Record<string, unknown>, top, topologyHasQuorumQueues, unlimitedQuorumQueues)
       : undefined;
   const findings = top
     ? unique([
@@ -96,6 +99,7 @@ function checkSides(
   input: Record<string, unknown>,
   top: ClusterConfig,
   quorumQueues: boolean,
+  unlimited: readonly string[],
 ): { findings: Finding[]; plan?: BlueGreenPlan } {
   const compiled = loadValidator('cluster');
   const findings: Finding[] = [];
@@ -126,6 +130,7 @@ function checkSides(
       ),
     );
   if (!sides.blue || !sides.green) return { findings };
+  findings.push(...checkAcrossFour(root, input, { blue: sides.blue, green: sides.green }, unlimited));
   return {
     findings,
     plan: {
@@ -134,6 +139,32 @@ function checkSides(
       sides: { blue: sides.blue, green: sides.green },
     },
   };
+}
+
+/**
+ * RabbitMQ 4.0 gives a quorum queue without a delivery limit one of 20 (rabbitmq-server 4.0 release notes): a pair
+ * whose sides stand either side of 4.0 runs the same topology with two behaviours. Said at the newer side's image.
+ */
+function checkAcrossFour(
+  root: Source,
+  input: Record<string, unknown>,
+  sides: Record<Side, ClusterConfig>,
+  unlimited: readonly string[],
+): Finding[] {
+  const FOUR = { major: 4, minor: 0 };
+  const versions = SIDES.map((side) => ({ side, version: imageVersion(sides[side].image) }));
+  if (unlimited.length === 0 || versions.some((v) => v.version === undefined)) return [];
+  const [older, newer] = [...versions].sort((a, b) => compareVersions(a.version!, b.version!));
+  if (compareVersions(older!.version!, FOUR) >= 0 || compareVersions(newer!.version!, FOUR) < 0) return [];
+  const shown = `${unlimited.slice(0, 5).join(', ')}${unlimited.length > 5 ? ` and ${unlimited.length - 5} more` : ''}`;
+  const name = (v: { major: number; minor: number }) => `${v.major}.${v.minor}`;
+  return [
+    finding(
+      'cluster-version-change',
+      at(root, ...(has(input, [newer!.side, 'image']) ? [newer!.side] : []), 'image'),
+      `RabbitMQ ${name(newer!.version!)} (the ${newer!.side} side) gives a quorum queue without deliveryLimit a limit of 20 deliveries (a message redelivered more often is dead-lettered, or dropped without a dead-letter exchange); ${name(older!.version!)} gives none: ${unlimited.length} quorum queue(s) behave otherwise on the two sides (${shown}). Set their deliveryLimit, unless a policy sets delivery-limit`,
+    ),
+  ];
 }
 
 /** The client Service's node ports and each side's own: every port once (Kubernetes refuses a port in use). */

@@ -337,6 +337,11 @@ export const CODES = {
     summary:
       'A blue/green setting that cannot work: `blue`, `active: green` or `retireInactive` without a `green` cluster, node ports given twice among the client Service and the two clusters, or a green cluster without plaintext AMQP (the drains reach it inside Kubernetes).',
   },
+  'cluster-version-change': {
+    severity: 'warning',
+    summary:
+      'A blue/green pair whose sides stand either side of RabbitMQ 4.0 while the topology has quorum queues without `deliveryLimit`: 4.0 gives them a limit of 20 deliveries, earlier versions none.',
+  },
   'cluster-config-conflict': {
     severity: 'error',
     summary:

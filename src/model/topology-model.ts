@@ -130,6 +130,18 @@ export function hasQueue(vhost: VHostModel, name: string): boolean {
   return vhost.queues.has(name) || partitionOwner(vhost.superStreams, name) !== undefined;
 }
 
+/**
+ * `vhost/name` of every quorum queue without a deliveryLimit of its own: RabbitMQ 4.0 gives such a queue a limit of
+ * 20 deliveries, earlier versions none (the cluster checks warn of a blue/green move across 4.0).
+ */
+export function quorumQueuesWithoutDeliveryLimit(model: TopologyModel): string[] {
+  return [...model.vhosts].flatMap(([vhost, v]) =>
+    [...v.queues]
+      .filter(([, q]) => q.ok && queueType(v, q.spec) === 'quorum' && q.spec.deliveryLimit === undefined)
+      .map(([name]) => `${vhost}/${name}`),
+  );
+}
+
 /** Whether any queue is a quorum queue (the cluster checks need it: quorum queues need a majority of nodes). */
 export function hasQuorumQueues(model: TopologyModel): boolean {
   return [...model.vhosts.values()].some((v) =>

@@ -30,6 +30,7 @@ import {
   compileCluster,
   DEFAULT_GRANULARITY,
   hasQuorumQueues,
+  quorumQueuesWithoutDeliveryLimit,
   kubeAccess,
   loadOrThrow,
   RabbitCluster,
@@ -79,6 +80,7 @@ const { plan, checked: clusterCheck } = loadOrThrow(
         hasQuorumQueues(model),
         // The cluster's admin is the stack's user only when the stack brings a password (deployCluster).
         config.getSecret('managementPassword') === undefined ? undefined : settings['warren:managementUser'],
+        quorumQueuesWithoutDeliveryLimit(model),
       ),
   },
 );

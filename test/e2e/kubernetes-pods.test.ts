@@ -621,6 +621,7 @@ describe(`blue/green from RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersio
 
     // A client still reading from blue keeps it: the retirement is refused, with what is left.
     const stray = await via('blue').amqp(names.shop);
+    stray.on('error', () => undefined);
     await (await stray.createChannel()).consume(HELD.classic, () => undefined);
     bg.setConfig({ 'warren:cluster': pair({ active: 'green', retireInactive: true }) });
     const refused = await bg.pulumiAsync('preview');
@@ -635,7 +636,7 @@ describe(`blue/green from RabbitMQ ${images['rabbitmq-bookworm']!.rabbitmqVersio
     const report = await traffic.stop(10_000);
     const total = Math.round((Date.now() - started) / 1000);
     console.log(
-      `blue/green ${BLUE.rabbitmqVersion} → ${IMAGE.rabbitmqVersion}: ${total} s from adding green to blue retired; traffic ${JSON.stringify(report)}`,
+      `blue/green ${BLUE.rabbitmqVersion} → ${IMAGE.rabbitmqVersion}: ${total} s from adding green to blue retired (${phases.join(', ')}); traffic ${JSON.stringify(report)}`,
     );
 
     // Blue is gone; the Service is the same object, on green.

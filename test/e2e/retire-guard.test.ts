@@ -33,7 +33,7 @@ describe('leftOnSide', () => {
     const consumersOf = async (q: string) =>
       (await api<{ consumers?: number }>(`/queues/${enc(V)}/${q}`)).body.consumers ?? 0;
     await eventually(async () => ((await consumersOf('shovelled')) === 1 ? true : undefined), 30_000);
-    expect((await leftOnSide(LOCAL, 'ns/rabbitmq (blue)')).filter((l) => l.includes(V))).toEqual([]);
+    expect((await leftOnSide(LOCAL, 'ns/rabbitmq (blue)', 5000)).filter((l) => l.includes(V))).toEqual([]);
 
     const conn = await connect(V);
     const ch = await conn.createConfirmChannel();
@@ -44,7 +44,7 @@ describe('leftOnSide', () => {
       await eventually(async () => ((await consumersOf('read')) === 1 ? true : undefined), 30_000);
       // Statistics lag: the queue reports its 3 messages within a few seconds.
       const left = await eventually(async () => {
-        const l = await leftOnSide(LOCAL, 'ns/rabbitmq (blue)');
+        const l = await leftOnSide(LOCAL, 'ns/rabbitmq (blue)', 5000);
         return l.some((x) => x.includes(`${V}/holding (3)`)) ? l : undefined;
       }, 30_000);
       expect(left.find((l) => l.includes('hold messages'))).toContain(`${V}/holding (3)`);
@@ -57,7 +57,7 @@ describe('leftOnSide', () => {
   }, 90_000);
 
   it('a side that cannot be asked is not retired: unknown, with the reason', async () => {
-    const left = await leftOnSide({ ...LOCAL, url: 'http://127.0.0.1:1' }, 'ns/rabbitmq (blue)');
+    const left = await leftOnSide({ ...LOCAL, url: 'http://127.0.0.1:1' }, 'ns/rabbitmq (blue)', 0);
     expect(left).toHaveLength(1);
     expect(left[0]).toMatch(/^ns\/rabbitmq \(blue\) is not removed: whether its queues are empty is unknown \(.+\)/);
   }, 60_000);

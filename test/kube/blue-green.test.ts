@@ -88,6 +88,26 @@ describe('blue/green sides', () => {
   });
 });
 
+describe('a pair across RabbitMQ 4.0', () => {
+  const warned = (blue: string, green: string) =>
+    validateCluster('stack.yaml', { ...single, image: blue, green: { image: green } }, true, undefined, ['shop/orders'])
+      .diagnostics.filter((d) => d.code === 'cluster-version-change')
+      .map((d) => d.pointer);
+
+  it("warns at the newer side's image that 4.0 gives quorum queues without deliveryLimit a limit of 20", () => {
+    expect(warned('rabbitmq:3.13-management', 'rabbitmq:4.0-management')).toEqual([
+      '/config/warren:cluster/green/image',
+    ]);
+    expect(warned('rabbitmq:4.1-management', 'rabbitmq:3.13.7-management')).toEqual(['/config/warren:cluster/image']);
+  });
+
+  it('says nothing when both sides are on the same side of 4.0, or a version is unknown', () => {
+    expect(warned('rabbitmq:4.0-management', 'rabbitmq:4.1-management')).toEqual([]);
+    expect(warned('rabbitmq:3.12-management', 'rabbitmq:3.13-management')).toEqual([]);
+    expect(warned('rabbitmq:3.13-management', 'rabbitmq:latest')).toEqual([]);
+  });
+});
+
 describe('drain shovels', () => {
   it('acknowledge on the inactive side only once the active side confirmed, never stop, keep the queue and vhost', () => {
     const shovel = drainShovel(

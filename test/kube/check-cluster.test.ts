@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { validateCluster } from '../../src/cluster/check-cluster.js';
 import { readStack, stackAdminUser } from '../../src/cli/read-stack.js';
 import { DEFAULT_IMAGE } from '../../src/cluster/cluster-schema.js';
+import { EXAMPLE_UNLIMITED_QUORUM } from '../support/example-topology.js';
 import { expectedProblems } from '../support/expectations.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'cluster');
@@ -74,7 +75,13 @@ describe('valid cluster configs', () => {
 describe('invalid cluster configs', () => {
   it.each(fixtures('invalid'))('%s reports its problems at their places in the stack file', (name) => {
     const file = join(DIR, 'invalid', name);
-    const result = validateCluster(file, clusterValue(file), true, stackAdminUser(readStack(file)));
+    const result = validateCluster(
+      file,
+      clusterValue(file),
+      true,
+      stackAdminUser(readStack(file)),
+      EXAMPLE_UNLIMITED_QUORUM,
+    );
     const problems = result.diagnostics.map(
       (d) => `${relative(DIR, d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}`,
     );

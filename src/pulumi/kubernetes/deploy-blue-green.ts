@@ -127,8 +127,18 @@ export function switchClients(
     );
   } else {
     // The side is not deployed any more: its guard asks it, first, whether anything is left.
-    new RetireGuard(`${BLUE}/retire-${inactive}`, { connection: connection(inactive), cluster: label(inactive) });
+    new RetireGuard(`${BLUE}/retire-${inactive}`, {
+      connection: connection(inactive),
+      cluster: label(inactive),
+      statisticsMs: statisticsInterval(pair.plans[inactive]),
+    });
   }
+}
+
+/** The cluster's collect_statistics_interval (ms): RabbitMQ's default 5000 unless its rabbitmq.conf sets one. */
+function statisticsInterval(plan: ClusterPlan): number {
+  const set = /^\s*collect_statistics_interval\s*=\s*(\d+)\s*$/m.exec(plan.configFiles['rabbitmq.conf']);
+  return set ? Number(set[1]) : 5000;
 }
 
 /** Both sides run the shovel plugin: the drains are dynamic shovels. */
