@@ -8,9 +8,13 @@
 // and before everything that connects to the nodes, asks the API itself.
 import type * as pulumi from '@pulumi/pulumi';
 import { httpRequest } from '../../broker/tls-request.js';
+import { failureReason } from '../dynamic/management-api.js';
 import { plainError } from '../dynamic/plain-error.js';
 import type { KubeAccess } from './kube-access.js';
 import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
+
+/** Each request's deadline. */
+const REQUEST_MS = 30_000;
 
 export interface RolloutWaitInputs {
   /** Undefined: the kubeconfig's credentials come from a helper program; nothing is waited for. */
@@ -46,7 +50,11 @@ interface Status {
 /** GET of one API path with the kubeconfig's credentials; the server URL may carry a path prefix (a proxy's). */
 function get(access: KubeAccess, path: string): Promise<{ status: number; text: string }> {
   const headers = { accept: 'application/json', ...(access.token ? { authorization: `Bearer ${access.token}` } : {}) };
-  return httpRequest(access.server.replace(/\/+$/, '') + path, access, { method: 'GET', headers, timeoutMs: 30_000 });
+  return httpRequest(access.server.replace(/\/+$/, '') + path, access, {
+    method: 'GET',
+    headers,
+    timeoutMs: REQUEST_MS,
+  });
 }
 
 /** What is still missing, or undefined when the roll is complete. */
@@ -78,8 +86,7 @@ async function awaitRollout(s: State): Promise<void> {
         last = `the Kubernetes API answered ${answer.status}`;
       }
     } catch (e) {
-      const error = e as Error & { cause?: { code?: string } };
-      last = `the Kubernetes API did not answer (${error.name === 'TimeoutError' ? 'no answer in 30 s' : (error.cause?.code ?? error.message)})`;
+      last = `the Kubernetes API did not answer (${failureReason(e, REQUEST_MS)})`;
     }
     if (Date.now() > end) {
       throw plainError(
