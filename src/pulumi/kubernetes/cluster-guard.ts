@@ -23,21 +23,18 @@ const provider = defineProvider(
   guardProvider<GuardState>({
     id: 'cluster-guard',
     property: 'replicas',
-    refusals: async (previous, next) =>
-      clusterGuardRefusals(
-        previous,
-        next,
-        needsRunningVersions(previous, next)
-          ? next.connection
-            ? await readRunningVersions(next.connection)
-            : { unknown: 'the stack gives no management API' }
-          : undefined,
-      ),
+    refusals: async (previous, next) => clusterGuardRefusals(previous, next, await runningVersionsFor(previous, next)),
     // The image is part of what is deployed: the next deployment judges its upgrade from it.
     shape: (s) =>
       JSON.stringify([s.namespace, s.name, s.replicas, s.storage.size, s.storage.storageClass ?? '', s.image ?? '']),
   }),
 );
+
+/** The versions the nodes run, asked only when an image change is to be judged. */
+async function runningVersionsFor(previous: GuardState | undefined, next: GuardState) {
+  if (!needsRunningVersions(previous, next)) return undefined;
+  return next.connection ? readRunningVersions(next.connection) : { unknown: 'the stack gives no management API' };
+}
 
 export class ClusterGuard extends DynamicResource {
   constructor(
