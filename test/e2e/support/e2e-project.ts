@@ -134,7 +134,7 @@ export class E2EProject {
     return this.pulumiStart(...args).done;
   }
 
-  /** Like pulumiAsync(), in a process group of its own: kill() ends the CLI and every plugin it started at once, as a crash would. */
+  /** Like pulumiAsync(), in a process group of its own: kill() ends the CLI and every plugin it started at once, as a crash would (killTree). */
   pulumiStart(...args: string[]): { done: Promise<Run>; kill: () => void } {
     const child = spawn('pulumi', [...args, '--stack', STACK, '--non-interactive', '--color', 'never'], {
       cwd: this.dir,
@@ -153,7 +153,7 @@ export class E2EProject {
         }
       }),
     );
-    return { done, kill: () => process.kill(-child.pid!, 'SIGKILL') };
+    return { done, kill: () => killTree(child.pid!) };
   }
 
   /**
@@ -274,4 +274,38 @@ function renamed(doc: unknown, prefix: string): unknown {
       )
     : undefined;
   return JSON.parse(JSON.stringify({ ...d, vhosts: rekey(d.vhosts), users }));
+}
+
+/**
+ * SIGKILL to a process and all its descendants at once. Its process group is not enough: Pulumi starts its language
+ * host and plugins in process groups of their own, and a killed engine's language host and program would be left
+ * running, one pair per kill.
+ */
+export function killTree(root: number): void {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const tree: number[] = [];
+  for (let todo = [root]; todo.length > 0; ) {
+    const pid = todo.pop()!;
+    tree.push(pid);
+    todo.push(...(children.get(pid) ?? []));
+  }
+  for (const pid of tree) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
 }
