@@ -2,6 +2,7 @@
 // its green side, each side checked whole as a cluster of its own, node ports
 // given once, a green side the drains can reach, and a pair across RabbitMQ
 // 4.0 whose quorum queues would behave otherwise on the two sides.
+import { firstOf } from '../base/first-of.js';
 import { translateAjvError } from '../check/translate-ajv-error.js';
 import { at, finding, parsePointer, type Finding, type Source } from '../diagnostics/diagnostic.js';
 import { loadValidator } from '../format/validator-file.js';
@@ -98,13 +99,12 @@ function checkAcrossFour(
   if (unlimited.length === 0 || versions.some((v) => v.version === undefined)) return [];
   const [older, newer] = [...versions].sort((a, b) => compareVersions(a.version!, b.version!));
   if (compareVersions(older!.version!, FOUR) >= 0 || compareVersions(newer!.version!, FOUR) < 0) return [];
-  const shown = `${unlimited.slice(0, 5).join(', ')}${unlimited.length > 5 ? ` and ${unlimited.length - 5} more` : ''}`;
   const name = (v: { major: number; minor: number }) => `${v.major}.${v.minor}`;
   return [
     finding(
       'cluster-version-change',
       at(root, ...(has(input, [newer!.side, 'image']) ? [newer!.side] : []), 'image'),
-      `RabbitMQ ${name(newer!.version!)} (the ${newer!.side} side) gives a quorum queue without deliveryLimit a limit of 20 deliveries (a message redelivered more often is dead-lettered, or dropped without a dead-letter exchange); ${name(older!.version!)} gives none: ${unlimited.length} quorum queue(s) behave otherwise on the two sides (${shown}). Set their deliveryLimit, unless a policy sets delivery-limit`,
+      `RabbitMQ ${name(newer!.version!)} (the ${newer!.side} side) gives a quorum queue without deliveryLimit a limit of 20 deliveries (a message redelivered more often is dead-lettered, or dropped without a dead-letter exchange); ${name(older!.version!)} gives none: ${unlimited.length} quorum queue(s) behave otherwise on the two sides (${firstOf(unlimited, 5)}). Set their deliveryLimit, unless a policy sets delivery-limit`,
     ),
   ];
 }

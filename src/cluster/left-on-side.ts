@@ -5,12 +5,20 @@
 // count the broker does not give (a queue that is down, statistics not yet
 // emitted) is unknown, and unknown is not zero. Read by the retire guard
 // (src/pulumi/kubernetes/retire-guard.ts) and `warren diff --stack --broker`.
+import { firstOf } from '../base/first-of.js';
 import type { InactiveSide } from '../diff/format-diff.js';
 
 /** Queues holding messages (or an unknown count), and queues a client reads (diff/format-diff.ts prints it). */
 export type LeftOnSide = NonNullable<InactiveSide['left']>;
 
 type Row = Record<string, unknown>;
+
+/** What leftOnSide reads, in its parameters' order: the side's queues, consumers and connections. */
+export const SIDE_LISTS = [
+  '/queues?columns=vhost,name,messages',
+  '/consumers',
+  '/connections?columns=name,type',
+] as const;
 
 /** `queues`: GET /api/queues; `consumers`: GET /api/consumers; `connections`: GET /api/connections. */
 export function leftOnSide(queues: readonly Row[], consumers: readonly Row[], connections: readonly Row[]): LeftOnSide {
@@ -36,8 +44,7 @@ export function leftOnSide(queues: readonly Row[], consumers: readonly Row[], co
 
 /** The retire guard's refusals, one line each; [] when nothing is left. */
 export function retireRefusals(cluster: string, left: LeftOnSide): string[] {
-  const list = (items: string[]) =>
-    `${items.slice(0, 10).join(', ')}${items.length > 10 ? ` and ${items.length - 10} more` : ''}`;
+  const list = (items: string[]) => firstOf(items, 10);
   const out: string[] = [];
   if (left.holding.length > 0)
     out.push(

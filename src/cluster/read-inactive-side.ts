@@ -9,7 +9,7 @@ import type { InactiveSide } from '../diff/format-diff.js';
 import { type BlueGreenPlan, inactiveOf } from './blue-green.js';
 import type { ClusterConfig } from './cluster-schema.js';
 import { compileCluster } from './compile-cluster.js';
-import { leftOnSide } from './left-on-side.js';
+import { leftOnSide, SIDE_LISTS } from './left-on-side.js';
 
 export async function readInactiveSide(
   top: ClusterConfig,
@@ -22,7 +22,7 @@ export async function readInactiveSide(
   const about = { side, cluster: `${plan.namespace}/${plan.name}`, url, retiring: pair.retiring === side };
   const read = brokerReader({ ...broker, base: url });
   const lists: Record<string, unknown>[][] = [];
-  for (const path of ['/queues?columns=vhost,name,messages', '/consumers', '/connections?columns=name,type']) {
+  for (const path of SIDE_LISTS) {
     const r = await read(path);
     if ('error' in r) return { ...about, unknown: r.error };
     if (r.status !== 200 || !Array.isArray(r.body) || !r.body.every((x) => typeof x === 'object' && x !== null))

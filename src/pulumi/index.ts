@@ -66,6 +66,8 @@ const paths = (settings['warren:topology'] ?? ['topology/']).map((p) => (isAbsol
 const allow = settings['warren:allow'] ?? {};
 const syncTopology = settings['warren:syncTopology'] ?? true;
 const granularity = settings['warren:granularity'] ?? DEFAULT_GRANULARITY;
+// warren:managementTls, read once (managementTls) whichever brokers use it.
+let tlsRead: { readonly value: BrokerTls | undefined } | undefined;
 
 // What the Topology component's files form does (load-or-throw.ts), with the cluster's diagnostics reported
 // alongside the topology's: the cluster is registered before the topology, so both are checked first.
@@ -214,8 +216,8 @@ function accessFor(configured: string | undefined): KubeAccess | undefined {
 
 /** The broker the topology goes to: the stack's cluster (its URL waits for the nodes to be ready), else warren:managementUrl. */
 function brokerConnection(): TopologyOptions['broker'] {
-  const tls = managementTls();
   if (cluster) return clusterBroker(cluster);
+  const tls = managementTls();
   return {
     url: required('managementUrl'),
     username: required('managementUser'),
@@ -243,6 +245,11 @@ function clusterBroker(c: RabbitCluster): TopologyOptions['broker'] {
  * state (the dynamic providers' connection is a secret output).
  */
 function managementTls(): BrokerTls | undefined {
+  tlsRead ??= { value: readManagementTls() };
+  return tlsRead.value;
+}
+
+function readManagementTls(): BrokerTls | undefined {
   const value = settings['warren:managementTls'];
   if (value === undefined) return undefined;
   // Its fields, by the TLS file each names (a local: the program's top level calls this before any later const).

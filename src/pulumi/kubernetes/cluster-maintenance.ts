@@ -10,6 +10,7 @@
 //   looks for, so that nodes stopping for good do not wait for quorum queues
 //   that are going away too (they would wait for the whole grace period).
 import type * as pulumi from '@pulumi/pulumi';
+import { firstOf } from '../../base/first-of.js';
 import { DECOMMISSION_PARAMETER, SKIP_PRESTOP_LABEL } from '../../cluster/compile-cluster.js';
 import { addsMembersOverHttp, type ListedQueue, quorumGrowth } from '../../cluster/quorum-growth.js';
 import { parseVersion } from '../../cluster/upgrade-paths.js';
@@ -106,10 +107,7 @@ async function growQuorumQueues(s: State): Promise<void> {
 }
 
 /** Queue ids (`vhost/name`) for a message: the first five, and how many more. */
-function names(ids: readonly string[]): string {
-  const shown = ids.slice(0, 5).join(', ');
-  return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
-}
+const names = (ids: readonly string[]): string => firstOf(ids, 5);
 
 /** A warning in `up`'s output: the dynamic-provider host has no engine to log to, and shows what it writes to stderr. */
 function warn(message: string): void {

@@ -9,7 +9,7 @@
 // empty is asked again one interval later: what connected just before is
 // seen too.
 import type * as pulumi from '@pulumi/pulumi';
-import { leftOnSide as judge, retireRefusals } from '../../cluster/left-on-side.js';
+import { leftOnSide as judge, retireRefusals, SIDE_LISTS } from '../../cluster/left-on-side.js';
 import { readList, type Connection } from '../dynamic/management-api.js';
 import { guardProvider } from '../dynamic/guard-provider.js';
 import { DynamicResource, defineProvider } from '../dynamic/dynamic-resource.js';
@@ -32,12 +32,9 @@ export async function leftOnSide(connection: Connection, cluster: string, statis
 
 async function askSide(connection: Connection, cluster: string): Promise<string[]> {
   try {
-    const [queues, consumers, connections] = [
-      await readList(connection, '/queues?columns=vhost,name,type,messages'),
-      await readList(connection, '/consumers'),
-      await readList(connection, '/connections?columns=name,type'),
-    ];
-    return retireRefusals(cluster, judge(queues, consumers, connections));
+    const lists: Record<string, unknown>[][] = [];
+    for (const path of SIDE_LISTS) lists.push(await readList(connection, path));
+    return retireRefusals(cluster, judge(lists[0]!, lists[1]!, lists[2]!));
   } catch (e) {
     return [
       `${cluster} is not removed: whether its queues are empty is unknown (${(e as Error).message}). Nothing was removed`,
